@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The appliance configuration as plain data: what control/config_load.c
+ * produces from the JSON file and the dataplane consumes. No logic here.
+ */
+#ifndef XLAT_APPCFG_H
+#define XLAT_APPCFG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xlat.h"
+
+#define APPCFG_MAX_PORTS 8
+#define APPCFG_MAX_ADDRS 8
+#define APPCFG_MAX_NEIGH 32
+#define APPCFG_MAX_ROUTES 256
+#define APPCFG_MAX_EAL_ARGS 64
+#define APPCFG_NAME_LEN 32
+#define APPCFG_STR_LEN 512
+
+struct appcfg_addr {
+	int family; /* 4 or 6 */
+	uint8_t addr[16]; /* v4 in the first 4 bytes, network order */
+	uint8_t plen;
+};
+
+struct appcfg_neigh {
+	int family;
+	uint8_t addr[16];
+	uint8_t mac[6];
+};
+
+struct appcfg_port {
+	char name[APPCFG_NAME_LEN];   /* referenced by routes */
+	char device[APPCFG_STR_LEN];  /* "net_af_packet0,iface=p6", "net_pcap0,rx_pcap=..", or a PCI address */
+	uint16_t mtu;                 /* default 1500 */
+	bool mac_set;
+	uint8_t mac[6];
+	struct appcfg_addr addrs[APPCFG_MAX_ADDRS];
+	unsigned n_addrs;
+	struct appcfg_neigh neigh[APPCFG_MAX_NEIGH];
+	unsigned n_neigh;
+};
+
+struct appcfg_route {
+	int family;
+	uint8_t prefix[16];
+	uint8_t plen;
+	bool via_set; /* false: connected (the destination itself is the neighbour) */
+	uint8_t via[16];
+	unsigned port; /* index into ports[] */
+};
+
+struct appcfg {
+	struct xlat_config xlat; /* mode, global, eamt, denylist4 */
+	char *eal_args[APPCFG_MAX_EAL_ARGS];
+	unsigned n_eal_args;
+	struct appcfg_port ports[APPCFG_MAX_PORTS];
+	unsigned n_ports;
+	struct appcfg_route routes[APPCFG_MAX_ROUTES];
+	unsigned n_routes;
+	char control_socket[APPCFG_STR_LEN]; /* default /run/xlat64/control.sock; "" disables */
+	uint32_t mbufs_per_port;             /* default 8191 */
+	uint32_t idle_sleep_us;              /* worker sleeps this long after an empty poll round; 0 = busy poll */
+};
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Internet checksum (RFC 1071) and incremental updates (RFC 1624). */
+#ifndef XLAT_CHECKSUM_H
+#define XLAT_CHECKSUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One's complement sum of buf folded to 32 bits (not inverted); start with init. */
+uint32_t csum_partial(const void *buf, size_t len, uint32_t init);
+/* Fold to 16 bits and invert: the value that goes on the wire. */
+uint16_t csum_fold(uint32_t sum);
+/* Pseudo-header sums (RFC 768 / RFC 8200 8.1), not inverted. Addresses in network order. */
+uint32_t csum_pseudo4(uint32_t src_be, uint32_t dst_be, uint8_t proto, uint32_t len);
+uint32_t csum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t nexthdr, uint32_t len);
+/*
+ * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), where old_sum/new_sum are the
+ * unfolded sums of the old and new covered fields. Keeps a wrong checksum
+ * wrong by the same amount, which Jool's vectors check.
+ */
+uint16_t csum_replace(uint16_t check_be, uint32_t old_sum, uint32_t new_sum);
+/* Header checksum of an IPv4 header of ihl*4 bytes (the checksum field is taken as zero). */
+uint16_t csum_ipv4_header(const void *hdr, unsigned ihl_bytes);
+
+#endif

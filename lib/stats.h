@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counters. Names follow Jool's `jool stats display` where the same thing is
+ * counted (jool-reference.md); ours start with XLAT_ (dataplane events Jool has
+ * no name for).
+ */
+#ifndef XLAT_STATS_H
+#define XLAT_STATS_H
+
+#include <stdint.h>
+
+#define XLAT_STATS(X)                                                          \
+	X(JSTAT_RECEIVED6, "IPv6 packets the translator took")                 \
+	X(JSTAT_RECEIVED4, "IPv4 packets the translator took")                 \
+	X(JSTAT_SUCCESS, "packets translated and handed to output")            \
+	X(JSTAT_XLATOR_DISABLED, "dropped: translator disabled")               \
+	X(JSTAT_POOL6_UNSET, "dropped: pool6 needed but unset")                \
+	X(JSTAT_SKB_TRUNCATED, "dropped: packet shorter than its headers")     \
+	X(JSTAT_HDR6, "dropped: malformed IPv6 header")                       \
+	X(JSTAT_HDR4, "dropped: malformed IPv4 header")                       \
+	X(JSTAT_UNKNOWN_L4_PROTO, "dropped: unknown inner L4 protocol")        \
+	X(JSTAT_UNKNOWN_ICMP6_TYPE, "dropped: untranslatable ICMPv6 type")     \
+	X(JSTAT_UNKNOWN_ICMP4_TYPE, "dropped: untranslatable ICMPv4 type")     \
+	X(JSTAT_DOUBLE_ICMP6_ERROR, "dropped: ICMPv6 error inside ICMPv6 error") \
+	X(JSTAT_DOUBLE_ICMP4_ERROR, "dropped: ICMPv4 error inside ICMPv4 error") \
+	X(JSTAT_UNKNOWN_PROTO_INNER, "dropped: unknown protocol in ICMP error payload") \
+	X(JSTAT_HAIRPIN_LOOP, "dropped: hairpin would loop")                   \
+	X(JSTAT_POOL6_MISMATCH, "dropped: IPv6 destination not in pool6/EAMT") \
+	X(JSTAT_UNTRANSLATABLE_DST6, "dropped: IPv6 destination untranslatable") \
+	X(JSTAT_UNTRANSLATABLE_DST4, "dropped: IPv4 destination untranslatable") \
+	X(JSTAT64_SRC, "dropped: IPv6 source untranslatable")                  \
+	X(JSTAT64_DST, "dropped: IPv6 destination untranslatable")             \
+	X(JSTAT64_6791_ENOENT, "ICMPv6 error source untranslatable, no rfc6791v4 address") \
+	X(JSTAT64_ICMP_CSUM, "dropped: ICMPv6 error with bad checksum")        \
+	X(JSTAT64_UNTRANSLATABLE_PARAM_PROB_PTR, "dropped: untranslatable parameter problem pointer") \
+	X(JSTAT64_TTL, "dropped: hop limit exceeded (ICMPv6 time exceeded sent)") \
+	X(JSTAT64_FRAGMENTED_ICMP, "dropped: fragmented ICMPv6")               \
+	X(JSTAT64_2XFRAG, "dropped: two fragment headers")                     \
+	X(JSTAT64_FRAG_THEN_EXT, "dropped: extension header after fragment header") \
+	X(JSTAT64_SEGMENTS_LEFT, "dropped: routing header with segments left") \
+	X(JSTAT46_SRC, "dropped: IPv4 source untranslatable")                  \
+	X(JSTAT46_DST, "dropped: IPv4 destination untranslatable")             \
+	X(JSTAT46_6791_ENOENT, "ICMPv4 error source untranslatable, no rfc6791v6 address") \
+	X(JSTAT46_ICMP_CSUM, "dropped: ICMPv4 error with bad checksum")        \
+	X(JSTAT46_UNTRANSLATABLE_PARAM_PROBLEM_PTR, "dropped: untranslatable parameter problem pointer") \
+	X(JSTAT46_TTL, "dropped: TTL exceeded (ICMPv4 time exceeded sent)")    \
+	X(JSTAT46_FRAGMENTED_ICMP, "dropped: fragmented ICMPv4 error")         \
+	X(JSTAT46_SRC_ROUTE, "dropped: unexpired IPv4 source route")           \
+	X(JSTAT46_FRAGMENTED_ZERO_CSUM, "dropped: fragmented UDP with zero checksum") \
+	X(JSTAT46_BAD_MTU, "dropped: unusable MTU in ICMP error")              \
+	X(JSTAT_FAILED_ROUTES, "dropped: no route for translated packet")      \
+	X(JSTAT_PKT_TOO_BIG, "dropped: too big for egress MTU (ICMP error sent)") \
+	X(JSTAT_ICMP6ERR_SUCCESS, "ICMPv6 errors originated")                  \
+	X(JSTAT_ICMP6ERR_FAILURE, "ICMPv6 errors not originated (rate limit, no route/address)") \
+	X(JSTAT_ICMP4ERR_SUCCESS, "ICMPv4 errors originated")                  \
+	X(JSTAT_ICMP4ERR_FAILURE, "ICMPv4 errors not originated (rate limit, no route/address)") \
+	X(XLAT_UDP_ZERO_CSUM, "dropped: IPv4 UDP zero checksum, amend-udp-checksum-zero off") \
+	X(XLAT_ICMP_TOO_SHORT, "dropped: ICMP error payload too short to translate") \
+	X(XLAT_DENYLIST4, "dropped: IPv4 address in denylist4 or reserved")    \
+	X(XLAT_FRAG6_OUT, "IPv6 fragments emitted by the translator")          \
+	X(XLAT_HAIRPIN, "packets hairpinned through EAMT")                     \
+	/* dataplane events */                                                 \
+	X(XLAT_RX, "frames received")                                         \
+	X(XLAT_TX, "frames transmitted")                                      \
+	X(XLAT_TX_DROP, "dropped: transmit queue full")                       \
+	X(XLAT_RX_BAD_L2, "dropped: runt or unsupported L2 frame")            \
+	X(XLAT_RX_MULTISEG, "dropped: multi-segment frame")                   \
+	X(XLAT_NOT_OURS, "dropped: not addressed to a translated prefix")     \
+	X(XLAT_TO_HOST, "frames for the box itself (ARP, ND, own addresses)") \
+	X(XLAT_HOST_QUEUE_FULL, "dropped: slow-path queue full")              \
+	X(XLAT_NO_NEIGHBOR, "dropped: next hop not resolved yet")             \
+	X(XLAT_NO_MBUF, "dropped: mbuf pool empty")
+
+enum xlat_stat {
+#define XLAT_STAT_ENUM(name, desc) name,
+	XLAT_STATS(XLAT_STAT_ENUM)
+#undef XLAT_STAT_ENUM
+	XSTAT_MAX
+};
+
+const char *xlat_stat_name(enum xlat_stat s);
+const char *xlat_stat_desc(enum xlat_stat s);
+
+#endif

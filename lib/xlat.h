@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The translation core's public interface: configuration snapshot, per-call
+ * context and the single entry point xlat_process().
+ *
+ * lib/ does no I/O. It works on one contiguous IP datagram (no L2 header) in a
+ * buffer with headroom, rewrites it in place (headers grow into the headroom
+ * or shrink), asks the caller's route callback where the result goes, and
+ * returns a verdict. The dataplane maps that onto mbufs; the unit tests map it
+ * onto plain arrays.
+ */
+#ifndef XLAT_H
+#define XLAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eamt.h"
+#include "stats.h"
+
+enum xlat_mode { XLAT_MODE_SIIT = 0, XLAT_MODE_NAT64 = 1 };
+
+enum eam_hairpin_mode { EAM_HAIRPIN_OFF = 0, EAM_HAIRPIN_SIMPLE = 1, EAM_HAIRPIN_INTRINSIC = 2 };
+
+#define XLAT_MAX_PLATEAUS 16
+#define XLAT_MAX_DENYLIST4 64
+
+/* Global options, named after Jool's (jool-reference.md), defaults in xlat_globals_init(). */
+struct xlat_globals {
+	bool manually_enabled;
+	bool pool6_set;
+	struct prefix6 pool6;
+	uint16_t lowest_ipv6_mtu;
+	bool zeroize_traffic_class;
+	bool override_tos;
+	uint8_t tos;
+	uint16_t mtu_plateaus[XLAT_MAX_PLATEAUS]; /* descending */
+	uint8_t n_plateaus;
+	bool amend_udp_checksum_zero;
+	enum eam_hairpin_mode eam_hairpin_mode;
+	bool randomize_rfc6791;
+	bool rfc6791v6_set;
+	struct prefix6 rfc6791v6;
+	bool rfc6791v4_set;
+	struct prefix4 rfc6791v4;
+	/* Ours: ICMP errors the box itself originates, per worker, per second. */
+	uint32_t icmp_errors_per_sec;
+};
+
+/* Immutable translator configuration; workers read it through RCU. */
+struct xlat_config {
+	enum xlat_mode mode;
+	struct xlat_globals g;
+	struct eamt eamt;
+	struct prefix4 denylist4[XLAT_MAX_DENYLIST4];
+	unsigned n_denylist4;
+};
+
+void xlat_globals_init(struct xlat_globals *g);
+void xlat_config_init(struct xlat_config *cfg, enum xlat_mode mode);
+
+/* Where a datagram goes: filled by the caller's route callback. */
+struct xlat_route {
+	uint16_t mtu;     /* egress link MTU */
+	uint32_t nexthop; /* opaque to lib: the dataplane's next-hop index */
+	uint8_t self[16]; /* the egress port's own address of that family (v4: first 4 bytes) */
+	bool self_set;
+};
+
+/* Returns 0 and fills *out, or -1 when there is no route. dst is 4 or 16 bytes, network order. */
+typedef int (*xlat_route_fn)(void *opaque, int family, const uint8_t *dst, struct xlat_route *out);
+
+/* Leaky-bucket state for ICMP errors the box originates (per worker). */
+struct xlat_ratelimit {
+	uint64_t tokens_at; /* time (ns) the bucket was last refilled */
+	uint32_t tokens;
+};
+
+struct xlat_ctx {
+	const struct xlat_config *cfg;
+	uint64_t *counters; /* XSTAT_MAX entries, owned by one lcore */
+	xlat_route_fn route;
+	void *route_opaque;
+	uint64_t now_ns; /* caller's clock, for rate limiting */
+	uint32_t rand_state; /* xorshift32, non-zero */
+	struct xlat_ratelimit icmp_rl;
+	/* Addresses of the port the packet arrived on; sources of ICMP errors sent back there. */
+	uint8_t in_self6[16];
+	bool in_self6_set;
+	uint32_t in_self4; /* network order */
+	bool in_self4_set;
+};
+
+/* A datagram in a buffer: data points at the IP header; headroom bytes before it may be used. */
+struct xlat_pkt {
+	uint8_t *data;
+	uint32_t len;
+	uint32_t headroom;
+	uint32_t tailroom;
+	int family; /* 4 or 6; updated on translation */
+	/* Set by xlat_process on XV_FORWARD / XV_REPLY */
+	struct xlat_route route;
+	/* > 0 when the (IPv6) result must be cut into fragments of at most this many bytes each (xlat_frag6_*). */
+	uint32_t frag_size;
+};
+
+enum xlat_verdict {
+	XV_FORWARD = 0, /* translated; send to pkt->route */
+	XV_REPLY,       /* pkt now holds an ICMP error for the sender; send to pkt->route */
+	XV_DROP,        /* counted; free it */
+};
+
+/* Translate one datagram that the classifier decided is ours. */
+enum xlat_verdict xlat_process(struct xlat_ctx *ctx, struct xlat_pkt *pkt);
+
+/* Is this destination one the translator takes ("thievery")? Used by the classifier. */
+bool xlat_wants6(const struct xlat_config *cfg, const uint8_t dst6[16]);
+bool xlat_wants4(const struct xlat_config *cfg, uint32_t dst4_be);
+
+/*
+ * IPv6 fragmentation of a translated packet that carries a Fragment header
+ * (RFC 7915 4.1: DF clear and too big for the next hop / lowest-ipv6-mtu).
+ * Call xlat_frag6_count() then xlat_frag6_write() for i in [0, count).
+ * Each piece is written to out (capacity >= frag_size) and its length returned.
+ */
+unsigned xlat_frag6_count(const struct xlat_pkt *pkt);
+uint32_t xlat_frag6_write(const struct xlat_pkt *pkt, unsigned i, uint8_t *out);
+
+/* Headroom the core may need in front of a datagram (ICMP error growth). */
+#define XLAT_HEADROOM_NEEDED 96
+
+#endif
