@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The demo, from a fresh Debian 12 as root:  sudo scripts/demo.sh
+# Installs what is missing, reserves hugepages, builds, starts the lab (scripts/lab.sh), runs
+# xlat64d on config/lab-siit.json in namespace x64-box, and shows an IPv6-only host and an
+# IPv4-only host talking through it. Everything it started is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+CONFIG=${XLAT64_CONFIG:-$ROOT/config/lab-siit.json}
+RUNDIR=/run/xlat64
+PIDFILE=$RUNDIR/lab-xlat64d.pid
+LOGFILE=$RUNDIR/lab-xlat64d.log
+PY=/usr/bin/python3
+XLAT64D=$ROOT/build/dataplane/xlat64d
+XLAT64CTL=$ROOT/build/control/xlat64ctl
+
+H4=198.51.100.2
+H4_FROM_V6=64:ff9b::198.51.100.2
+H6_FROM_V4=192.0.2.2
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+show() { printf '\033[2m$ %s\033[0m\n' "$*"; }
+# hN CMD...: run (and show) a command on a host, bounded in time
+h6() { show "[x64-h6] $*"; timeout 60 ip netns exec x64-h6 "$@"; }
+h4() { show "[x64-h4] $*"; timeout 60 ip netns exec x64-h4 "$@"; }
+
+[[ $(id -u) -eq 0 ]] || { echo "demo: run as root: sudo $0" >&2; exit 1; }
+
+DAEMON_PID=
+HTTP_PID=
+WWW=
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [[ -n "$HTTP_PID" ]]; then kill "$HTTP_PID" 2>/dev/null || true; fi
+	if [[ -n "$DAEMON_PID" ]] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+		kill -TERM "$DAEMON_PID" 2>/dev/null || true
+		timeout 15 tail --pid="$DAEMON_PID" -f /dev/null || kill -9 "$DAEMON_PID" 2>/dev/null || true
+	fi
+	rm -f "$PIDFILE"
+	[[ -z "$WWW" ]] || rm -rf "$WWW"
+	scripts/lab.sh down >/dev/null 2>&1 || true
+	if ((rc != 0)); then
+		echo "demo: FAILED (exit $rc); daemon log: $LOGFILE" >&2
+		[[ -f "$LOGFILE" ]] && tail -n 20 "$LOGFILE" >&2
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+step "dependencies"
+scripts/deps.sh
+
+step "hugepages"
+mkdir -p "$RUNDIR"
+if ! scripts/hugepages.sh 512 ||
+	(($(awk '/^HugePages_Free/ { f = $2 } END { print f + 0 }' /proc/meminfo) < 150)); then
+	echo "demo: not enough hugepages, running the daemon with --no-huge"
+	$PY tests/e2e/ctl.py mkconfig "$CONFIG" "$RUNDIR/lab-siit.nohuge.json" nohuge=1
+	CONFIG=$RUNDIR/lab-siit.nohuge.json
+fi
+
+step "build"
+[[ -f build/build.ninja ]] || meson setup build
+ninja -C build
+
+step "lab: x64-h6 (IPv6 only) <-> x64-box (xlat64d) <-> x64-h4 (IPv4 only)"
+scripts/lab.sh up
+scripts/lab.sh status
+
+step "start xlat64d in x64-box ($CONFIG)"
+SOCK=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["control"]["socket"])' "$CONFIG")
+mkdir -p "$(dirname "$SOCK")"
+rm -f "$SOCK"
+ip netns exec x64-box "$XLAT64D" --config "$CONFIG" >"$LOGFILE" 2>&1 &
+DAEMON_PID=$!
+echo "$DAEMON_PID" >"$PIDFILE"
+echo "xlat64d pid $DAEMON_PID, log $LOGFILE, control socket $SOCK"
+ready=0
+for _ in $(seq 1 300); do
+	kill -0 "$DAEMON_PID" 2>/dev/null || { echo "demo: xlat64d exited during start-up" >&2; exit 1; }
+	if [[ -S "$SOCK" ]] && timeout 5 "$XLAT64CTL" --socket "$SOCK" version >/dev/null 2>&1; then
+		ready=1
+		break
+	fi
+	sleep 0.1
+done
+((ready)) || { echo "demo: xlat64d did not answer on $SOCK within 30 s" >&2; exit 1; }
+show "xlat64ctl --socket $SOCK version"
+timeout 5 "$XLAT64CTL" --socket "$SOCK" version
+
+step "IPv6 host -> IPv4 host: ping 64:ff9b::198.51.100.2 (pool6 64:ff9b::/96)"
+h6 ping -n -c 3 "$H4_FROM_V6"
+
+step "IPv6 host: tracepath through the translator"
+out=$(h6 tracepath -n -m 6 "$H4_FROM_V6" 2>&1) || true
+echo "$out"
+grep -q reached <<<"$out" || { echo "demo: tracepath did not reach $H4_FROM_V6" >&2; exit 1; }
+
+step "IPv6 host: HTTP download from a server on the IPv4 host"
+WWW=$(mktemp -d /tmp/xlat64-demo.XXXXXX)
+echo "Hello from the IPv4-only host $H4, served over IPv4, fetched over IPv6." >"$WWW/hello.txt"
+head -c $((1 << 20)) /dev/urandom >"$WWW/blob1m"
+ip netns exec x64-h4 timeout 300 $PY -m http.server --bind "$H4" --directory "$WWW" 8000 >/dev/null 2>&1 &
+HTTP_PID=$!
+for _ in $(seq 1 50); do
+	ip netns exec x64-h4 timeout 1 bash -c "exec 3<>/dev/tcp/$H4/8000" 2>/dev/null && break
+	sleep 0.1
+done
+h6 curl -sS -g --max-time 30 "http://[$H4_FROM_V6]:8000/hello.txt"
+h6 curl -sS -g --max-time 30 -o "$WWW/got1m" -w '%{size_download} bytes in %{time_total} s\n' \
+	"http://[$H4_FROM_V6]:8000/blob1m"
+cmp "$WWW/blob1m" "$WWW/got1m" && echo "1 MiB file arrived intact"
+
+step "IPv4 host -> IPv6 host: ping 192.0.2.2 (EAMT 2001:db8:6::2/128 <-> 192.0.2.2/32)"
+h4 ping -n -c 3 "$H6_FROM_V4"
+
+step "translator counters"
+show "xlat64ctl --socket $SOCK stats"
+timeout 5 "$XLAT64CTL" --socket "$SOCK" stats
+
+step "stop xlat64d"
+kill -TERM "$DAEMON_PID"
+set +e
+timeout 15 tail --pid="$DAEMON_PID" -f /dev/null
+wait "$DAEMON_PID"
+rc=$?
+set -e
+DAEMON_PID=
+echo "xlat64d exited with status $rc"
+((rc == 0)) || exit 1
+
+step "lab down"
+scripts/lab.sh down
+echo
+echo "demo: OK"

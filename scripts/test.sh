@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Every test, from a fresh Debian 12 as root:  sudo scripts/test.sh
+# Suites: deps, hugepages, gcc build (-Dwerror=true), clang build (-Dwerror=true, build-clang/),
+# unit tests (meson test), packet tests (tests/packet/run.sh), conformance (tests/conformance/run.sh,
+# informational until it is required), e2e (tests/e2e/run.sh).
+# Prints a per-suite summary and "N passed, M failed" (required suites); exits 1 if any required suite failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+[[ $(id -u) -eq 0 ]] || { echo "test: run as root: sudo $0" >&2; exit 1; }
+
+LOGDIR=$(mktemp -d /tmp/xlat64-test.XXXXXX)
+SUITES=()
+declare -A S_RESULT S_PASS S_FAIL S_TIME S_REQ
+TOTAL_PASS=0
+TOTAL_FAIL=0
+ANY_REQ_FAILED=0
+
+# suite NAME required|informational CMD...: run, stream output, record counts and time
+suite() {
+	local name=$1 req=$2
+	shift 2
+	local logf=$LOGDIR/$name.log t0 rc p f
+	printf '\n\033[1m==== %s\033[0m\n' "$name"
+	t0=$(date +%s)
+	"$@" 2>&1 | tee "$logf"
+	rc=${PIPESTATUS[0]}
+	S_TIME[$name]=$(($(date +%s) - t0))
+	# a suite that prints "N passed, M failed" is counted test by test, others as one test
+	if read -r p f < <(sed -n 's/^\([0-9]\+\) passed, \([0-9]\+\) failed$/\1 \2/p' "$logf" | tail -n1) &&
+		[[ -n "$p" ]]; then
+		:
+	elif [[ $name == unit ]] && grep -q '^Ok:' "$logf"; then
+		p=$(awk '/^Ok:/ { print $2 }' "$logf" | tail -n1)
+		f=$(awk '/^(Fail|Unexpected Pass|Timeout):/ { s += $NF } END { print s + 0 }' "$logf")
+	elif ((rc == 0)); then
+		p=1 f=0
+	else
+		p=0 f=1
+	fi
+	((rc == 0 || f > 0)) || f=1 # failed without saying which test
+	S_PASS[$name]=$p
+	S_FAIL[$name]=$f
+	S_REQ[$name]=$req
+	if ((rc == 0)); then S_RESULT[$name]=ok; else S_RESULT[$name]=FAILED; fi
+	SUITES+=("$name")
+	if [[ $req == required ]]; then
+		TOTAL_PASS=$((TOTAL_PASS + p))
+		TOTAL_FAIL=$((TOTAL_FAIL + f))
+		((rc == 0)) || ANY_REQ_FAILED=1
+	fi
+	return "$rc"
+}
+
+skip() { # NAME REASON
+	SUITES+=("$1")
+	S_RESULT[$1]="skipped ($2)"
+	S_PASS[$1]=0 S_FAIL[$1]=0 S_TIME[$1]=0 S_REQ[$1]=-
+}
+
+build_gcc() {
+	if [[ -f build/build.ninja ]]; then
+		meson configure build -Dwerror=true
+	else
+		meson setup build -Dwerror=true
+	fi && ninja -C build
+}
+
+build_clang() {
+	if [[ ! -f build-clang/build.ninja ]]; then
+		CC=clang meson setup build-clang -Dwerror=true || return 1
+	fi
+	meson configure build-clang -Dwerror=true && ninja -C build-clang
+}
+
+suite deps required scripts/deps.sh
+# without hugepages the e2e suite falls back to --no-huge, so this one only informs
+suite hugepages informational scripts/hugepages.sh 512
+if suite build-gcc required build_gcc; then
+	suite build-clang required build_clang
+	suite unit required meson test -C build --print-errorlogs
+	if [[ -x tests/packet/run.sh ]]; then
+		suite packet required tests/packet/run.sh
+	else
+		skip packet "tests/packet/run.sh absent"
+	fi
+	if [[ -x tests/conformance/run.sh && -d ../shared/peer-vectors/jool-graybox ]]; then
+		suite conformance informational tests/conformance/run.sh
+	else
+		skip conformance "no tests/conformance/run.sh or ../shared/peer-vectors/jool-graybox"
+	fi
+	XLAT64_BUILD=$ROOT/build suite e2e required tests/e2e/run.sh
+else
+	for s in build-clang unit packet conformance e2e; do skip "$s" "gcc build failed"; done
+fi
+
+printf '\n\033[1m==== summary\033[0m\n'
+printf '%-12s %-14s %7s %7s %7s\n' suite result passed failed seconds
+for s in "${SUITES[@]}"; do
+	r=${S_RESULT[$s]}
+	[[ ${S_REQ[$s]} != informational ]] || r="$r (info)"
+	printf '%-12s %-14s %7s %7s %7s\n' "$s" "$r" "${S_PASS[$s]}" "${S_FAIL[$s]}" "${S_TIME[$s]}"
+done
+echo "logs: $LOGDIR"
+echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+((ANY_REQ_FAILED == 0))

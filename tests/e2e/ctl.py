@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Helpers for the e2e suite.
+
+ctl.py request SOCKET COMMAND        send {"command": COMMAND} on the control socket, print the reply
+ctl.py counters FILE                 print "NAME VALUE" lines from a stats reply / --stats-out file
+ctl.py get FILE NAME [NAME...]       print the sum of the named counters in FILE (0 when absent)
+ctl.py mkconfig IN OUT KEY=VALUE...  write a copy of config IN with changes:
+       socket=PATH   control socket path
+       mtu.PORT=N    MTU of port PORT ("v6"/"v4")
+       noneigh=1     drop static neighbours from every port
+       nohuge=1      add --no-huge to the EAL arguments
+"""
+import json
+import socket
+import sys
+
+
+def request(path, command):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(3)
+    s.connect(path)
+    s.sendall((json.dumps({"command": command}) + "\n").encode())
+    buf = b""
+    while not buf.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    s.close()
+    reply = json.loads(buf)
+    print(json.dumps(reply))
+    return 0 if reply.get("ok") else 1
+
+
+def load_counters(path):
+    with open(path) as f:
+        d = json.load(f)
+    if isinstance(d, dict) and isinstance(d.get("counters"), dict):
+        d = d["counters"]
+    if isinstance(d, dict) and isinstance(d.get("stats"), dict):
+        d = d["stats"]
+    if isinstance(d, list):  # [{"name": .., "value": ..}]
+        d = {e.get("name"): e.get("value", 0) for e in d}
+    return {k: int(v) for k, v in d.items() if isinstance(v, (int, float))}
+
+
+def mkconfig(src, dst, changes):
+    with open(src) as f:
+        cfg = json.load(f)
+    for ch in changes:
+        key, _, val = ch.partition("=")
+        if key == "socket":
+            cfg.setdefault("control", {})["socket"] = val
+        elif key.startswith("mtu."):
+            for p in cfg["ports"]:
+                if p["name"] == key[4:]:
+                    p["mtu"] = int(val)
+        elif key == "noneigh":
+            for p in cfg["ports"]:
+                p.pop("neighbors", None)
+        elif key == "nohuge":
+            if "--no-huge" not in cfg["eal"]:
+                cfg["eal"].append("--no-huge")
+        else:
+            raise SystemExit(f"mkconfig: unknown change {ch}")
+    with open(dst, "w") as f:
+        json.dump(cfg, f, indent=2)
+        f.write("\n")
+
+
+def main():
+    a = sys.argv[1:]
+    if len(a) == 3 and a[0] == "request":
+        sys.exit(request(a[1], a[2]))
+    if len(a) == 2 and a[0] == "counters":
+        for k, v in sorted(load_counters(a[1]).items()):
+            print(k, v)
+        return
+    if len(a) >= 3 and a[0] == "get":
+        c = load_counters(a[1])
+        print(sum(c.get(n, 0) for n in a[2:]))
+        return
+    if len(a) >= 3 and a[0] == "mkconfig":
+        mkconfig(a[1], a[2], a[3:])
+        return
+    print(__doc__, file=sys.stderr)
+    sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared helpers for the e2e suite (sourced by tests/e2e/run.sh).
+# Everything that can hang runs under timeout(1); everything started in the
+# background is remembered by pid and stopped by pid in e2e_cleanup.
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$E2E_DIR/../.." && pwd)
+BUILD=${XLAT64_BUILD:-$ROOT/build}
+XLAT64D=$BUILD/dataplane/xlat64d
+XLAT64CTL=$BUILD/control/xlat64ctl
+PY=/usr/bin/python3 # the Debian python, where python3-scapy lives
+CTL="$PY $E2E_DIR/ctl.py"
+
+NS_BOX=x64-box
+NS_H6=x64-h6
+NS_H4=x64-h4
+MAC_P6=02:00:00:00:00:06
+MAC_P4=02:00:00:00:00:04
+H6=2001:db8:6::2
+H4=198.51.100.2
+H4_FROM_V6=64:ff9b::198.51.100.2 # the IPv4 host as the IPv6 host sees it (pool6)
+H6_FROM_V4=192.0.2.2             # the IPv6 host as the IPv4 host sees it (EAMT)
+
+WORK=${WORK:-}
+BG_PIDS=()
+DAEMON_PID=
+DAEMON_N=0
+DAEMON_SOCK=
+DAEMON_LOG=
+DAEMON_STATS_OUT=
+NPASS=0
+NFAIL=0
+FAILED=()
+
+log() { echo "  $*"; }
+
+e2e_init() {
+	WORK=$(mktemp -d /tmp/xlat64-e2e.XXXXXX)
+	trap e2e_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+e2e_cleanup() {
+	local rc=$?
+	trap - EXIT
+	daemon_stop quiet || true
+	local p
+	for p in "${BG_PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${BG_PIDS[@]}"; do
+		timeout 5 tail --pid="$p" -f /dev/null 2>/dev/null || kill -9 "$p" 2>/dev/null || true
+	done
+	"$ROOT/scripts/lab.sh" down >/dev/null 2>&1 || true
+	if [[ -n "$WORK" && -d "$WORK" ]]; then
+		if ((NFAIL > 0)) || [[ -n "${E2E_KEEP:-}" ]]; then
+			echo "e2e: logs kept in $WORK"
+		else
+			rm -rf "$WORK"
+		fi
+	fi
+	exit "$rc"
+}
+
+# nsx NS CMD...: run in a namespace with a time limit (default 30 s; T=secs to change)
+nsx() {
+	local ns=$1
+	shift
+	timeout "${T:-30}" ip netns exec "$ns" "$@"
+}
+
+# bg NS LOG CMD...: start a long-running helper in a namespace, remember its pid
+bg() {
+	local ns=$1 logf=$2
+	shift 2
+	ip netns exec "$ns" timeout 600 "$@" >"$logf" 2>&1 &
+	BG_PIDS+=($!)
+	LAST_BG=$!
+}
+
+bg_stop() { # pid
+	kill "$1" 2>/dev/null || true
+	timeout 5 tail --pid="$1" -f /dev/null 2>/dev/null || kill -9 "$1" 2>/dev/null || true
+}
+
+# wait_tcp NS ADDR PORT: wait until something listens there (max 10 s)
+wait_tcp() {
+	local i
+	for i in $(seq 1 100); do
+		if ip netns exec "$1" timeout 1 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "nothing listens on $2 port $3 in $1" >&2
+	return 1
+}
+
+# wait_udp NS PORT: wait until a UDP socket is bound to PORT (max 10 s)
+wait_udp() {
+	local i
+	for i in $(seq 1 100); do
+		ip netns exec "$1" ss -Hlun "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "nothing bound to UDP port $2 in $1" >&2
+	return 1
+}
+
+# ---------------------------------------------------------------- daemon
+
+hugepages_free_mb() {
+	awk '/^HugePages_Free/ { f = $2 } /^Hugepagesize/ { s = $2 } END { print int(f * s / 1024) }' /proc/meminfo
+}
+
+# make_config OUT CHANGE...: a copy of config/lab-siit.json with our socket (and --no-huge
+# when hugepages are short), plus the changes ctl.py mkconfig understands.
+make_config() {
+	local out=$1
+	shift
+	local extra=()
+	(($(hugepages_free_mb) >= 300)) || extra+=(nohuge=1)
+	$CTL mkconfig "$ROOT/config/lab-siit.json" "$out" "socket=$WORK/ctl.sock" "${extra[@]}" "$@"
+}
+
+ctl_version() {
+	if [[ -x "$XLAT64CTL" ]]; then
+		timeout 5 "$XLAT64CTL" --socket "$DAEMON_SOCK" version
+	else
+		timeout 5 $CTL request "$DAEMON_SOCK" version
+	fi
+}
+
+# daemon_start CONFIG: run xlat64d in the box namespace, wait until its control socket answers
+daemon_start() {
+	local cfg=$1
+	daemon_stop quiet || true
+	DAEMON_N=$((DAEMON_N + 1))
+	DAEMON_SOCK=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["control"]["socket"])' "$cfg")
+	DAEMON_LOG=$WORK/xlat64d.$DAEMON_N.log
+	DAEMON_STATS_OUT=$WORK/xlat64d.$DAEMON_N.stats.json
+	rm -f "$DAEMON_SOCK"
+	mkdir -p "$(dirname "$DAEMON_SOCK")"
+	ip netns exec "$NS_BOX" "$XLAT64D" --config "$cfg" --stats-out "$DAEMON_STATS_OUT" >"$DAEMON_LOG" 2>&1 &
+	DAEMON_PID=$!
+	local i
+	for i in $(seq 1 300); do
+		if ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+			wait "$DAEMON_PID"
+			echo "xlat64d exited early (status $?); log:" >&2
+			tail -n 30 "$DAEMON_LOG" >&2
+			DAEMON_PID=
+			return 1
+		fi
+		if [[ -S "$DAEMON_SOCK" ]] && ctl_version >/dev/null 2>&1; then
+			echo "xlat64d #$DAEMON_N up (pid $DAEMON_PID, $cfg) after $((i / 10)).$((i % 10)) s"
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "xlat64d did not answer on $DAEMON_SOCK within 30 s; log:" >&2
+	tail -n 30 "$DAEMON_LOG" >&2
+	return 1
+}
+
+# daemon_stop [quiet]: SIGTERM, wait up to 15 s; returns the daemon's exit status
+# (DAEMON_RC) -- non-zero also when it had to be killed.
+daemon_stop() {
+	DAEMON_RC=0
+	[[ -n "$DAEMON_PID" ]] || return 0
+	local pid=$DAEMON_PID
+	DAEMON_PID=
+	kill -TERM "$pid" 2>/dev/null || true
+	local i
+	for i in $(seq 1 150); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		[[ "${1:-}" == quiet ]] || echo "xlat64d (pid $pid) ignored SIGTERM for 15 s; killing" >&2
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null
+		DAEMON_RC=137
+		return 1
+	fi
+	wait "$pid"
+	DAEMON_RC=$?
+	return $DAEMON_RC
+}
+
+# snap FILE: the daemon's counters now (xlat64ctl --json stats, or the socket directly)
+snap() {
+	if [[ -x "$XLAT64CTL" ]] && timeout 5 "$XLAT64CTL" --socket "$DAEMON_SOCK" --json stats >"$1" 2>/dev/null &&
+		$CTL get "$1" JSTAT_RECEIVED6 >/dev/null 2>&1; then
+		return 0
+	fi
+	timeout 5 $CTL request "$DAEMON_SOCK" stats >"$1"
+}
+
+# cnt FILE NAME...: sum of the named counters in a snapshot
+cnt() { $CTL get "$@"; }
+
+# expect_gt FILE NAME... : the counters' sum must be > 0 (or > $MIN)
+expect_gt() {
+	local f=$1
+	shift
+	local v
+	v=$(cnt "$f" "$@") || return 1
+	if ((v > ${MIN:-0})); then
+		log "$* = $v"
+		return 0
+	fi
+	echo "counter $* = $v, expected > ${MIN:-0}" >&2
+	return 1
+}
+
+# ---------------------------------------------------------------- test runner
+
+# t NAME FUNC [ARGS...]: run one test, output to its own log, print PASS/FAIL NAME
+t() {
+	local name=$1
+	shift
+	local logf=$WORK/test.$name.log t0 t1 rc
+	t0=$(date +%s.%N)
+	"$@" >"$logf" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	local secs
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	if ((rc == 0)); then
+		NPASS=$((NPASS + 1))
+		echo "PASS $name"
+		grep '^  ' "$logf" | head -n 8
+		echo "     (${secs} s)"
+	else
+		NFAIL=$((NFAIL + 1))
+		FAILED+=("$name")
+		echo "FAIL $name"
+		tail -n 25 "$logf" | sed 's/^/     | /'
+		echo "     (${secs} s, log $logf)"
+	fi
+	return 0
+}
