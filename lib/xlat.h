@@ -90,6 +90,7 @@ struct xlat_ctx {
 	bool in_self6_set;
 	uint32_t in_self4; /* network order */
 	bool in_self4_set;
+	uint16_t in_mtu; /* MTU of the port the packet arrived on (RFC 7915 PTB arithmetic) */
 };
 
 /* A datagram in a buffer: data points at the IP header; headroom bytes before it may be used. */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Address translation policy: EAMT first (RFC 7757 3.3), then pool6 (RFC 6052), denylist4 for pool6 only. */
+#include <arpa/inet.h>
+
+#include "rfc6052.h"
+#include "xlat_internal.h"
+
+uint32_t xrand(struct xlat_ctx *ctx)
+{
+	uint32_t x = ctx->rand_state ? ctx->rand_state : 0x9e3779b9u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	ctx->rand_state = x;
+	return x;
+}
+
+bool denied4(const struct xlat_config *cfg, uint32_t a4)
+{
+	/* Never translated through pool6 (Jool's list): this-network, loopback, link-local, multicast/class E. */
+	uint32_t h = ntohl(a4);
+
+	if ((h >> 24) == 0 || (h >> 24) == 127 || (h >> 16) == 0xa9fe || (h >> 28) >= 0xe)
+		return true;
+	for (unsigned i = 0; i < cfg->n_denylist4; i++)
+		if (prefix4_contains(&cfg->denylist4[i], a4))
+			return true;
+	return false;
+}
+
+static int pool6_to4(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
+{
+	if (!cfg->g.pool6_set || rfc6052_6to4(&cfg->g.pool6, a6, a4) != 0)
+		return -1;
+	return denied4(cfg, *a4) ? -1 : 0;
+}
+
+int map_dst64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
+{
+	if (eamt_6to4(&cfg->eamt, a6, a4) == 0)
+		return 0;
+	return pool6_to4(cfg, a6, a4);
+}
+
+int map_src64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
+{
+	return map_dst64(cfg, a6, a4);
+}
+
+int map_addr46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16])
+{
+	if (eamt_4to6(&cfg->eamt, a4, a6) == 0)
+		return 0;
+	if (!cfg->g.pool6_set || denied4(cfg, a4))
+		return -1;
+	rfc6052_4to6(&cfg->g.pool6, a4, a6);
+	return 0;
+}

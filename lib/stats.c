@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "stats.h"
+
+static const char *const names[XSTAT_MAX] = {
+#define XLAT_STAT_NAME(name, desc) #name,
+	XLAT_STATS(XLAT_STAT_NAME)
+#undef XLAT_STAT_NAME
+};
+
+static const char *const descs[XSTAT_MAX] = {
+#define XLAT_STAT_DESC(name, desc) desc,
+	XLAT_STATS(XLAT_STAT_DESC)
+#undef XLAT_STAT_DESC
+};
+
+const char *xlat_stat_name(enum xlat_stat s)
+{
+	return (unsigned)s < XSTAT_MAX ? names[s] : "?";
+}
+
+const char *xlat_stat_desc(enum xlat_stat s)
+{
+	return (unsigned)s < XSTAT_MAX ? descs[s] : "?";
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* IPv4 -> IPv6: RFC 7915 section 4. */
+#include "checksum.h"
+#include "xlat_internal.h"
+
+void write_ipv6(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim, const uint8_t src[16],
+		const uint8_t dst[16])
+{
+	/* RFC 7915 4.1: flow label 0. */
+	h[0] = (uint8_t)(0x60 | (tclass >> 4));
+	h[1] = (uint8_t)(tclass << 4);
+	h[2] = 0;
+	h[3] = 0;
+	wr16(h + 4, paylen);
+	h[6] = nexthdr;
+	h[7] = hlim;
+	memcpy(h + 8, src, 16);
+	memcpy(h + 24, dst, 16);
+}
+
+static void write_frag6(uint8_t *f, uint8_t nexthdr, uint16_t off, bool mf, uint32_t id)
+{
+	f[0] = nexthdr;
+	f[1] = 0;
+	wr16(f + 2, (uint16_t)(off << 3 | (mf ? 1 : 0)));
+	wr32(f + 4, id);
+}
+
+/* RFC 7915 4.1: traffic class is the TOS, unless zeroize-traffic-class. */
+static uint8_t tclass_of(const struct xlat_config *cfg, const uint8_t *ip4)
+{
+	return cfg->g.zeroize_traffic_class ? 0 : ip4[1];
+}
+
+static uint32_t addr_sum4(uint32_t src, uint32_t dst)
+{
+	uint8_t b[8];
+
+	st32(b, src);
+	st32(b + 4, dst);
+	return csum_partial(b, 8, 0);
+}
+
+static uint32_t addr_sum6(const uint8_t *src, const uint8_t *dst)
+{
+	return csum_partial(dst, 16, csum_partial(src, 16, 0));
+}
+
+/* RFC 1624 updates of the L4 checksum for the new pseudo-header (see l4_update64). */
+static void l4_update46(const struct l3info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen, uint32_t src4,
+			uint32_t dst4, const uint8_t *src6, const uint8_t *dst6, const struct icmp_map *im)
+{
+	if (li->frag_off != 0)
+		return;
+	if (li->proto == IPPROTO_TCP_ && l4len >= 18) {
+		wr16(l4 + 16, csum_replace(rd16(l4 + 16), addr_sum4(src4, dst4), addr_sum6(src6, dst6)));
+	} else if (li->proto == IPPROTO_UDP_ && l4len >= 8) {
+		uint16_t c = rd16(l4 + 6);
+		if (c == 0)
+			return; /* handled by the caller (amend-udp-checksum-zero) or left as quoted */
+		c = csum_replace(c, addr_sum4(src4, dst4), addr_sum6(src6, dst6));
+		wr16(l4 + 6, c ? c : 0xffff);
+	} else if (li->proto == IPPROTO_ICMP_ && im && l4len >= 4) {
+		/* ICMPv6 adds the pseudo-header (RFC 4443 2.3) and a new type/code. */
+		uint32_t old = rd16(l4);
+		l4[0] = im->type;
+		l4[1] = im->code;
+		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, ulen) + rd16(l4)));
+	}
+}
+
+/* RFC 6791: the source of an ICMPv4 error whose source has no IPv6 form. */
+static int rfc6791_src6(struct xlat_ctx *ctx, const struct xlat_route *rt, uint8_t src6[16])
+{
+	const struct xlat_globals *g = &ctx->cfg->g;
+
+	if (g->rfc6791v6_set) {
+		memcpy(src6, g->rfc6791v6.addr, 16);
+		if (g->randomize_rfc6791) {
+			for (unsigned bit = g->rfc6791v6.len; bit < 128; bit++)
+				if (xrand(ctx) & 1)
+					src6[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+		}
+		return 0;
+	}
+	count(ctx, JSTAT46_6791_ENOENT);
+	if (rt->self_set) {
+		memcpy(src6, rt->self, 16);
+		return 0;
+	}
+	return -1;
+}
+
+static void move_data(struct xlat_pkt *pkt, uint8_t *h, uint32_t len)
+{
+	pkt->headroom = (uint32_t)((int64_t)pkt->headroom + (h - pkt->data));
+	pkt->data = h;
+	pkt->len = len;
+	pkt->family = 6;
+}
+
+enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
+{
+	const struct xlat_config *cfg = ctx->cfg;
+	uint8_t *p = pkt->data;
+	struct l3info li;
+	int r = parse4(p, pkt->len, false, &li);
+
+	if (r != XSTAT_MAX) {
+		count(ctx, (enum xlat_stat)r);
+		return XV_DROP;
+	}
+	pkt->len = li.pktlen;
+	if (li.src_route) { /* RFC 7915 4.1 */
+		count(ctx, JSTAT46_SRC_ROUTE);
+		return icmp4_error_reply(ctx, pkt, 3, 5, 0);
+	}
+	uint8_t *l4 = p + li.l3len;
+	uint32_t l4len = pkt->len - li.l3len;
+	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
+	bool icmp_err = false;
+	struct icmp_map im;
+
+	if (li.proto == IPPROTO_ICMP_) {
+		if (li.frag) { /* the ICMPv6 pseudo-header needs the full length */
+			count(ctx, JSTAT46_FRAGMENTED_ICMP);
+			return XV_DROP;
+		}
+		if (l4len < 8) {
+			count(ctx, JSTAT_SKB_TRUNCATED);
+			return XV_DROP;
+		}
+		icmp_err = icmp4_is_error(l4[0]);
+		r = icmp46_map(l4[0], l4[1], l4 + 4, &im);
+		if (r != XSTAT_MAX) {
+			count(ctx, (enum xlat_stat)r);
+			return XV_DROP;
+		}
+	}
+
+	uint8_t src6[16], dst6[16];
+	if (map_addr46(cfg, dst4, dst6) != 0) {
+		count(ctx, denied4(cfg, dst4) ? XLAT_DENYLIST4 : JSTAT46_DST);
+		return XV_DROP;
+	}
+	if (p[8] <= 1) { /* RFC 7915 4.1: TTL decremented; expired -> ICMPv4 Time Exceeded */
+		count(ctx, JSTAT46_TTL);
+		return icmp_err ? XV_DROP : icmp4_error_reply(ctx, pkt, 11, 0, 0);
+	}
+	/* RFC 7915 4.5: a zero UDP checksum cannot cross into IPv6 unless computed; never for fragments. */
+	if (li.proto == IPPROTO_UDP_ && li.frag_off == 0 && l4len >= 8 && rd16(l4 + 6) == 0) {
+		if (li.frag) {
+			count(ctx, JSTAT46_FRAGMENTED_ZERO_CSUM);
+			return icmp4_error_reply(ctx, pkt, 3, 13, 0);
+		}
+		if (!cfg->g.amend_udp_checksum_zero) {
+			count(ctx, XLAT_UDP_ZERO_CSUM);
+			return icmp4_error_reply(ctx, pkt, 3, 13, 0);
+		}
+	}
+	if (ctx->route(ctx->route_opaque, 6, dst6, &pkt->route) != 0) {
+		count(ctx, JSTAT_FAILED_ROUTES);
+		return XV_DROP;
+	}
+	if (map_addr46(cfg, src4, src6) != 0) {
+		if (!icmp_err || rfc6791_src6(ctx, &pkt->route, src6) != 0) {
+			count(ctx, denied4(cfg, src4) ? XLAT_DENYLIST4 : JSTAT46_SRC);
+			return XV_DROP;
+		}
+	}
+	if (icmp_err)
+		return xlat46_icmp_error(ctx, pkt, &li, src6, dst6);
+
+	/* RFC 7915 4.1: a Fragment header only for IPv4 fragments, or when we must fragment (DF clear). */
+	bool fraghdr = li.frag;
+	uint32_t outlen = 40 + (fraghdr ? 8 : 0) + l4len;
+	uint32_t limit = pkt->route.mtu;
+	pkt->frag_size = 0;
+	if (li.df) {
+		if (outlen > limit) {
+			uint32_t mtu = limit > 20 ? limit - 20 : 0;
+			count(ctx, JSTAT_PKT_TOO_BIG);
+			return icmp4_error_reply(ctx, pkt, 3, 4, mtu);
+		}
+	} else {
+		if (cfg->g.lowest_ipv6_mtu < limit)
+			limit = cfg->g.lowest_ipv6_mtu;
+		if (outlen > limit) {
+			if (!fraghdr) {
+				fraghdr = true;
+				outlen += 8;
+			}
+			pkt->frag_size = limit;
+		}
+	}
+
+	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1), proto = li.proto;
+	uint32_t id = li.frag_id;
+	if (proto == IPPROTO_ICMP_)
+		proto = IPPROTO_ICMPV6_;
+
+	if (li.proto == IPPROTO_UDP_ && li.frag_off == 0 && l4len >= 8 && rd16(l4 + 6) == 0) {
+		/* amend-udp-checksum-zero (checked above): compute it over the whole datagram */
+		uint32_t sum = csum_pseudo6(src6, dst6, IPPROTO_UDP_, l4len);
+		uint16_t c = csum_fold(csum_partial(l4, l4len, sum));
+		wr16(l4 + 6, c ? c : 0xffff);
+	} else {
+		l4_update46(&li, l4, l4len, l4len, src4, dst4, src6, dst6, li.proto == IPPROTO_ICMP_ ? &im : NULL);
+	}
+
+	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);
+	if (h < p && (uint32_t)(p - h) > pkt->headroom) {
+		count(ctx, XLAT_NO_MBUF);
+		return XV_DROP;
+	}
+	write_ipv6(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : proto, hl, src6, dst6);
+	if (fraghdr)
+		write_frag6(h + 40, proto, li.frag_off, li.mf, id);
+	move_data(pkt, h, outlen);
+	return XV_FORWARD;
+}
+
+/* RFC 4884: ICMPv4 Destination Unreachable, Time Exceeded and Parameter Problem carry a length in 32-bit words. */
+static bool icmp4_has_len(uint8_t type)
+{
+	return type == 3 || type == 11 || type == 12;
+}
+
+/* RFC 7915 4.3: an ICMPv4 error's outer and inner headers, both translated; truncated to 1280. */
+enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
+				    const uint8_t src6[16], const uint8_t dst6[16])
+{
+	const struct xlat_config *cfg = ctx->cfg;
+	uint8_t *p = pkt->data;
+	uint8_t *icmp = p + li->l3len;
+	uint32_t icmplen = pkt->len - li->l3len;
+
+	if (csum_fold(csum_partial(icmp, icmplen, 0)) != 0) {
+		count(ctx, JSTAT46_ICMP_CSUM);
+		return XV_DROP;
+	}
+	struct icmp_map im;
+	int r = icmp46_map(icmp[0], icmp[1], icmp + 4, &im);
+	if (r != XSTAT_MAX) {
+		count(ctx, (enum xlat_stat)r);
+		return XV_DROP;
+	}
+	uint8_t *in = icmp + 8;
+	uint32_t inlen = icmplen - 8;
+	if (icmp4_has_len(icmp[0]) && icmp[5] != 0 && icmp[5] * 4u < inlen)
+		inlen = icmp[5] * 4u; /* RFC 4884: extensions are not carried over (yet) */
+	struct l3info ili;
+	r = parse4(in, inlen, true, &ili);
+	if (r != XSTAT_MAX) {
+		count(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : (enum xlat_stat)r);
+		return XV_DROP;
+	}
+	uint8_t *il4 = in + ili.l3len;
+	uint32_t il4len = inlen - ili.l3len;
+	if (ili.proto == IPPROTO_ICMP_ && ili.frag_off == 0 && il4len >= 1 && icmp4_is_error(il4[0])) {
+		count(ctx, JSTAT_DOUBLE_ICMP4_ERROR);
+		return XV_DROP;
+	}
+	uint32_t isrc4 = ld32(in + 12), idst4 = ld32(in + 16);
+	uint8_t isrc6[16], idst6[16];
+	if (map_addr46(cfg, isrc4, isrc6) != 0 || map_addr46(cfg, idst4, idst6) != 0) {
+		count(ctx, JSTAT_UNTRANSLATABLE_DST4);
+		return XV_DROP;
+	}
+
+	uint32_t rest;
+	switch (im.rest) {
+	case REST_MTU:
+		rest = mtu46(&cfg->g, rd16(icmp + 6), rd16(in + 2), pkt->route.mtu, ctx->in_mtu);
+		break;
+	case REST_PTR:
+		rest = im.ptr;
+		break;
+	default:
+		rest = 0;
+		break;
+	}
+	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1);
+	uint8_t itc = tclass_of(cfg, in), ihl = in[8];
+	uint8_t iproto = ili.proto == IPPROTO_ICMP_ ? IPPROTO_ICMPV6_ : ili.proto;
+	uint32_t iulen = ili.pktlen - ili.l3len; /* the original packet's upper-layer length */
+	bool ifrag = ili.frag;
+	struct icmp_map iim;
+	bool inner_icmp = ili.proto == IPPROTO_ICMP_ && il4len >= 4 &&
+			  icmp46_map(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XSTAT_MAX;
+	l4_update46(&ili, il4, il4len, iulen, isrc4, idst4, isrc6, idst6, inner_icmp ? &iim : NULL);
+
+	uint8_t *ih = il4 - 40 - (ifrag ? 8 : 0);
+	uint8_t *nicmp = ih - 8;
+	uint8_t *h = nicmp - 40;
+	if ((uint32_t)(p - h) > pkt->headroom) {
+		count(ctx, XLAT_NO_MBUF);
+		return XV_DROP;
+	}
+	write_ipv6(ih, itc, (uint16_t)(iulen + (ifrag ? 8 : 0)), ifrag ? IPPROTO_FRAGMENT_ : iproto, ihl, isrc6, idst6);
+	if (ifrag)
+		write_frag6(ih + 40, iproto, ili.frag_off, ili.mf, ili.frag_id);
+	uint32_t len = (uint32_t)(il4 - h) + il4len;
+	if (len > 1280) /* RFC 4443 2.4 (c); also when lowest-ipv6-mtu is larger */
+		len = 1280;
+	write_ipv6(h, tc, (uint16_t)(len - 40), IPPROTO_ICMPV6_, hl, src6, dst6);
+	nicmp[0] = im.type;
+	nicmp[1] = im.code;
+	wr16(nicmp + 2, 0);
+	wr32(nicmp + 4, rest);
+	uint32_t sum = csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, len - 40);
+	wr16(nicmp + 2, csum_fold(csum_partial(nicmp, len - 40, sum)));
+	move_data(pkt, h, len);
+	return XV_FORWARD;
+}

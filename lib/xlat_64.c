@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* IPv6 -> IPv4: RFC 7915 section 5. */
+#include "checksum.h"
+#include "rfc6052.h"
+#include "xlat_internal.h"
+
+void write_ipv4(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t proto,
+		uint32_t src, uint32_t dst)
+{
+	h[0] = 0x45;
+	h[1] = tos;
+	wr16(h + 2, totlen);
+	wr16(h + 4, id);
+	wr16(h + 6, frag);
+	h[8] = ttl;
+	h[9] = proto;
+	wr16(h + 10, 0);
+	st32(h + 12, src);
+	st32(h + 16, dst);
+	wr16(h + 10, csum_ipv4_header(h, 20));
+}
+
+static uint8_t tclass6(const uint8_t *p)
+{
+	return (uint8_t)((p[0] << 4) | (p[1] >> 4));
+}
+
+/* RFC 7915 5.1: TOS is the traffic class, unless the operator overrides it. */
+static uint8_t tos_of(const struct xlat_config *cfg, const uint8_t *ip6)
+{
+	return cfg->g.override_tos ? cfg->g.tos : tclass6(ip6);
+}
+
+/*
+ * RFC 7915 5.1: Identification/flags. With a Fragment Header: low 16 bits of its
+ * id, MF and offset copied, DF clear. Without: DF set when the IPv4 packet is
+ * larger than 1260 bytes (so that PMTUD works), with id 0 (RFC 6864 atomic
+ * datagram); smaller ones get DF clear and a random id.
+ */
+static void id_flags(struct xlat_ctx *ctx, const struct l3info *li, uint32_t totlen, uint16_t *id, uint16_t *frag)
+{
+	if (li->frag) {
+		*id = (uint16_t)li->frag_id;
+		*frag = (uint16_t)(li->frag_off | (li->mf ? IPV4_MF : 0));
+	} else if (totlen > 1260) {
+		*id = 0;
+		*frag = IPV4_DF;
+	} else {
+		*id = (uint16_t)xrand(ctx);
+		*frag = 0;
+	}
+}
+
+static uint32_t addr_sum6(const uint8_t *src, const uint8_t *dst)
+{
+	return csum_partial(dst, 16, csum_partial(src, 16, 0));
+}
+
+static uint32_t addr_sum4(uint32_t src, uint32_t dst)
+{
+	uint8_t b[8];
+
+	st32(b, src);
+	st32(b + 4, dst);
+	return csum_partial(b, 8, 0);
+}
+
+/*
+ * Update the L4 checksum of a TCP/UDP/ICMP header for the new addresses (RFC
+ * 1624, so a wrong checksum stays wrong the same way). l4len is what the
+ * buffer holds; ulen is the upper-layer length the pseudo-header carries.
+ */
+static void l4_update64(const struct l3info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen, const uint8_t *src6,
+			const uint8_t *dst6, uint32_t src4, uint32_t dst4, const struct icmp_map *im)
+{
+	if (li->frag_off != 0)
+		return; /* no L4 header in a non-first fragment */
+	if (li->proto == IPPROTO_TCP_ && l4len >= 18) {
+		wr16(l4 + 16, csum_replace(rd16(l4 + 16), addr_sum6(src6, dst6), addr_sum4(src4, dst4)));
+	} else if (li->proto == IPPROTO_UDP_ && l4len >= 8) {
+		uint16_t c = rd16(l4 + 6);
+		if (c == 0)
+			return; /* invalid in IPv6; in IPv4 it reads as "no checksum" */
+		c = csum_replace(c, addr_sum6(src6, dst6), addr_sum4(src4, dst4));
+		wr16(l4 + 6, c ? c : 0xffff);
+	} else if (li->proto == IPPROTO_ICMPV6_ && im && l4len >= 4) {
+		/* ICMPv4 has no pseudo-header: take it out, and swap the type/code word. */
+		uint32_t old = csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, ulen) + rd16(l4);
+		l4[0] = im->type;
+		l4[1] = im->code;
+		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, rd16(l4)));
+	}
+}
+
+/* RFC 6791: the source of an ICMPv6 error whose source has no IPv4 form. */
+static int rfc6791_src4(struct xlat_ctx *ctx, const struct xlat_route *rt, uint32_t *src4)
+{
+	const struct xlat_globals *g = &ctx->cfg->g;
+
+	if (g->rfc6791v4_set) {
+		uint32_t host = g->rfc6791v4.len >= 32 ? 0 : (g->randomize_rfc6791 ? xrand(ctx) : 0);
+		uint32_t mask = g->rfc6791v4.len ? ~0u << (32 - g->rfc6791v4.len) : 0;
+		*src4 = g->rfc6791v4.addr | __builtin_bswap32(host & ~mask);
+		return 0;
+	}
+	count(ctx, JSTAT64_6791_ENOENT);
+	if (rt && rt->self_set) {
+		memcpy(src4, rt->self, 4);
+		return 0;
+	}
+	return -1;
+}
+
+enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairpin)
+{
+	const struct xlat_config *cfg = ctx->cfg;
+	uint8_t *p = pkt->data;
+	struct l3info li;
+	int r = parse6(p, pkt->len, false, &li);
+
+	if (r != XSTAT_MAX) {
+		count(ctx, (enum xlat_stat)r);
+		return XV_DROP;
+	}
+	pkt->len = li.pktlen; /* drop L2 padding */
+	/* RFC 7915 5.1: a Routing header with Segments Left != 0 -> Parameter Problem pointing at it. */
+	if (li.seg_left_ptr) {
+		count(ctx, JSTAT64_SEGMENTS_LEFT);
+		return icmp6_error_reply(ctx, pkt, 4, 0, li.seg_left_ptr);
+	}
+	/* Extension headers after a Fragment header cannot be skipped in later fragments (as Jool: 1/1). */
+	if (li.ext_after_frag) {
+		count(ctx, JSTAT64_FRAG_THEN_EXT);
+		return icmp6_error_reply(ctx, pkt, 1, 1, 0);
+	}
+
+	uint8_t *l4 = p + li.l3len;
+	uint32_t l4len = pkt->len - li.l3len;
+	bool icmp_err = false;
+	struct icmp_map im;
+
+	if (li.proto == IPPROTO_ICMPV6_) {
+		/* The ICMPv6 checksum covers a pseudo-header with the full length: not fixable per fragment. */
+		if (li.frag) {
+			count(ctx, JSTAT64_FRAGMENTED_ICMP);
+			return XV_DROP;
+		}
+		if (l4len < 8) {
+			count(ctx, JSTAT_SKB_TRUNCATED);
+			return XV_DROP;
+		}
+		icmp_err = icmp6_is_error(l4[0]);
+		r = icmp64_map(l4[0], l4[1], l4 + 4, &im);
+		if (r != XSTAT_MAX) {
+			count(ctx, (enum xlat_stat)r);
+			return XV_DROP;
+		}
+	}
+
+	uint32_t src4, dst4;
+	if (map_dst64(cfg, p + 24, &dst4) != 0) {
+		count(ctx, JSTAT64_DST);
+		return XV_DROP;
+	}
+	/* RFC 7915 5.1: hop limit decremented; expired -> ICMPv6 Time Exceeded from the translator. */
+	if (p[7] <= 1) {
+		count(ctx, JSTAT64_TTL);
+		return icmp6_error_reply(ctx, pkt, 3, 0, 0);
+	}
+
+	/* RFC 7757 4.2 (intrinsic hairpinning): an EAMT IPv4 destination goes straight back to IPv6. */
+	*hairpin = cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && eamt_has4(&cfg->eamt, dst4);
+	if (*hairpin) {
+		pkt->route.mtu = 0xffff;
+		pkt->route.self_set = false;
+	} else if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&dst4, &pkt->route) != 0) {
+		count(ctx, JSTAT_FAILED_ROUTES);
+		return XV_DROP;
+	}
+
+	if (map_src64(cfg, p + 8, &src4) != 0) {
+		if (!icmp_err || rfc6791_src4(ctx, *hairpin ? NULL : &pkt->route, &src4) != 0) {
+			count(ctx, JSTAT64_SRC);
+			return XV_DROP;
+		}
+	}
+
+	if (icmp_err)
+		return xlat64_icmp_error(ctx, pkt, &li, src4, dst4);
+
+	uint32_t totlen = 20 + l4len;
+	/* RFC 7915 5.1 / RFC 8200 5: IPv6 is not fragmented on the way, so too big means PTB (MTU + 20). */
+	if (totlen > pkt->route.mtu) {
+		uint32_t mtu = pkt->route.mtu + 20u;
+		count(ctx, JSTAT_PKT_TOO_BIG);
+		return icmp6_error_reply(ctx, pkt, 2, 0, mtu < 1280 ? 1280 : mtu);
+	}
+
+	uint8_t src6[16], dst6[16];
+	memcpy(src6, p + 8, 16);
+	memcpy(dst6, p + 24, 16);
+	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
+	uint16_t id, frag;
+	id_flags(ctx, &li, totlen, &id, &frag);
+
+	l4_update64(&li, l4, l4len, li.pktlen - li.l3len, src6, dst6, src4, dst4,
+		    li.proto == IPPROTO_ICMPV6_ ? &im : NULL);
+
+	uint8_t *h = l4 - 20;
+	write_ipv4(h, tos, (uint16_t)totlen, id, frag, ttl, li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto,
+		   src4, dst4);
+	pkt->headroom += (uint32_t)(h - p);
+	pkt->data = h;
+	pkt->len = totlen;
+	pkt->family = 4;
+	return XV_FORWARD;
+}
+
+/* RFC 4884: ICMPv6 Destination Unreachable and Time Exceeded carry a length in 8-byte units. */
+static bool icmp6_has_len(uint8_t type)
+{
+	return type == 1 || type == 3;
+}
+
+/* RFC 7915 5.3: an ICMPv6 error's outer and inner headers, both translated; the quote truncated to 576. */
+enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
+				    uint32_t src4, uint32_t dst4)
+{
+	const struct xlat_config *cfg = ctx->cfg;
+	uint8_t *p = pkt->data;
+	uint8_t *icmp = p + li->l3len;
+	uint32_t icmplen = pkt->len - li->l3len;
+
+	if (csum_fold(csum_partial(icmp, icmplen, csum_pseudo6(p + 8, p + 24, IPPROTO_ICMPV6_, icmplen))) != 0) {
+		count(ctx, JSTAT64_ICMP_CSUM);
+		return XV_DROP;
+	}
+	struct icmp_map im;
+	int r = icmp64_map(icmp[0], icmp[1], icmp + 4, &im);
+	if (r != XSTAT_MAX) {
+		count(ctx, (enum xlat_stat)r);
+		return XV_DROP;
+	}
+
+	uint8_t *in = icmp + 8;
+	uint32_t inlen = icmplen - 8;
+	/* RFC 4884: quote only the original datagram; extensions are not carried over (yet). */
+	if (icmp6_has_len(icmp[0]) && icmp[4] != 0 && icmp[4] * 8u < inlen)
+		inlen = icmp[4] * 8u;
+	struct l3info ili;
+	r = parse6(in, inlen, true, &ili);
+	if (r != XSTAT_MAX) {
+		count(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : (enum xlat_stat)r);
+		return XV_DROP;
+	}
+	if (ili.proto == IPPROTO_ICMPV6_ && ili.frag_off == 0 && inlen > ili.l3len && icmp6_is_error(in[ili.l3len])) {
+		count(ctx, JSTAT_DOUBLE_ICMP6_ERROR);
+		return XV_DROP;
+	}
+	uint32_t isrc4, idst4;
+	if (map_src64(cfg, in + 8, &isrc4) != 0 || map_dst64(cfg, in + 24, &idst4) != 0) {
+		count(ctx, JSTAT_UNTRANSLATABLE_DST6);
+		return XV_DROP;
+	}
+
+	/* Everything read from the old headers before the new ones overwrite them. */
+	uint8_t isrc6[16], idst6[16];
+	memcpy(isrc6, in + 8, 16);
+	memcpy(idst6, in + 24, 16);
+	uint8_t itos = tos_of(cfg, in), ittl = in[7];
+	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
+	uint32_t rest;
+	switch (im.rest) {
+	case REST_MTU:
+		rest = mtu64(rd32(icmp + 4), pkt->route.mtu, ctx->in_mtu);
+		break;
+	case REST_PTR:
+		rest = im.ptr << 24;
+		break;
+	default:
+		rest = 0;
+		break;
+	}
+	uint8_t *il4 = in + ili.l3len;
+	uint32_t il4len = inlen - ili.l3len;
+	uint32_t itotlen = 20 + (ili.pktlen - ili.l3len); /* what the original packet's header said */
+	uint16_t iid, ifrag;
+	id_flags(ctx, &ili, itotlen, &iid, &ifrag);
+	struct icmp_map iim;
+	bool inner_icmp = ili.proto == IPPROTO_ICMPV6_ && il4len >= 4 &&
+			  icmp64_map(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XSTAT_MAX;
+	l4_update64(&ili, il4, il4len, ili.pktlen - ili.l3len, isrc6, idst6, isrc4, idst4, inner_icmp ? &iim : NULL);
+
+	uint8_t *ih = il4 - 20;
+	write_ipv4(ih, itos, (uint16_t)itotlen, iid, ifrag, ittl,
+		   ili.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : ili.proto, isrc4, idst4);
+	uint8_t *nicmp = ih - 8;
+	uint8_t *h = nicmp - 20;
+	uint32_t len = 28 + 20 + il4len;
+	if (len > 576) /* RFC 1812 4.3.2.3 */
+		len = 576;
+	nicmp[0] = im.type;
+	nicmp[1] = im.code;
+	wr16(nicmp + 2, 0);
+	wr32(nicmp + 4, rest);
+	wr16(nicmp + 2, csum_fold(csum_partial(nicmp, len - 20, 0)));
+	write_ipv4(h, tos, (uint16_t)len, (uint16_t)xrand(ctx), 0, ttl, IPPROTO_ICMP_, src4, dst4);
+	pkt->headroom += (uint32_t)(h - p);
+	pkt->data = h;
+	pkt->len = len;
+	pkt->family = 4;
+	return XV_FORWARD;
+}

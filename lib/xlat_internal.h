@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Shared between the lib/ translation files; not part of the public API. */
+#ifndef XLAT_INTERNAL_H
+#define XLAT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "xlat.h"
+
+#define IPPROTO_HOPOPTS_ 0
+#define IPPROTO_ICMP_ 1
+#define IPPROTO_TCP_ 6
+#define IPPROTO_UDP_ 17
+#define IPPROTO_ROUTING_ 43
+#define IPPROTO_FRAGMENT_ 44
+#define IPPROTO_ICMPV6_ 58
+#define IPPROTO_DSTOPTS_ 60
+
+#define IPV4_DF 0x4000
+#define IPV4_MF 0x2000
+#define IPV4_OFFMASK 0x1fff
+
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static inline void wr16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static inline void wr32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
+static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; } /* network order kept */
+static inline void st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+
+static inline void count(struct xlat_ctx *ctx, enum xlat_stat s) { ctx->counters[s]++; }
+
+/* What the parsers learn about an IP header (outer packet or the one inside an ICMP error). */
+struct l3info {
+	uint32_t l3len;    /* IP header incl. extension headers / options */
+	uint32_t pktlen;   /* length the header claims (may exceed the buffer for inner packets) */
+	uint8_t proto;     /* upper-layer protocol */
+	bool frag;         /* IPv6 fragment header present / IPv4 fragment (MF or offset) */
+	bool mf;
+	uint16_t frag_off; /* in 8-byte units */
+	uint32_t frag_id;  /* IPv6 fragment id, or IPv4 id */
+	uint32_t frag_hdr_pos; /* IPv6: offset of the fragment header, 0 if none */
+	bool df;           /* IPv4 only */
+	bool src_route;    /* IPv4: unexpired LSRR/SSRR option */
+	uint32_t seg_left_ptr; /* IPv6: offset of a non-zero Segments Left field, 0 if none */
+	bool ext_after_frag;
+	bool two_frags;
+};
+
+/* Parse an IP header (chain). inner: the packet may be truncated (ICMP error payload). Returns XSTAT_MAX when
+ * fine, else the counter that names the drop. */
+int parse6(const uint8_t *p, uint32_t len, bool inner, struct l3info *li);
+int parse4(const uint8_t *p, uint32_t len, bool inner, struct l3info *li);
+
+/* Address mapping (addr_xlat.c). Return 0 or -1. */
+int map_dst64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4);
+int map_src64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4);
+int map_addr46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16]);
+bool denied4(const struct xlat_config *cfg, uint32_t a4);
+uint32_t xrand(struct xlat_ctx *ctx);
+
+/* ICMP type/code mapping (xlat_icmp.c), RFC 7915 4.2 and 5.2. */
+enum icmp_rest { REST_COPY, REST_MTU, REST_PTR, REST_ZERO };
+struct icmp_map {
+	uint8_t type, code;
+	enum icmp_rest rest; /* what to do with bytes 4-7 of the ICMP header */
+	uint32_t ptr;        /* REST_PTR: the translated pointer */
+};
+/* Return XSTAT_MAX when translatable, else the counter naming why not. */
+int icmp46_map(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m);
+int icmp64_map(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m);
+/* RFC 7915 4.2: PTB MTU for a Fragmentation Needed; 5.2: the other way. */
+uint32_t mtu46(const struct xlat_globals *g, uint16_t mtu4_field, uint32_t inner_totlen, uint32_t out6_mtu,
+	       uint32_t in4_mtu);
+uint32_t mtu64(uint32_t mtu6_field, uint32_t out4_mtu, uint32_t in6_mtu);
+bool icmp4_is_error(uint8_t type);
+bool icmp6_is_error(uint8_t type);
+
+/* Translate ICMP error payloads in place (xlat_64.c / xlat_46.c). */
+enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
+				    uint32_t src4, uint32_t dst4);
+enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
+				    const uint8_t src6[16], const uint8_t dst6[16]);
+
+enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairpin);
+enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt);
+
+/* Box-originated ICMP errors, built in place over the offending packet (icmp_err.c). */
+enum xlat_verdict icmp4_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
+				    uint32_t rest);
+enum xlat_verdict icmp6_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
+				    uint32_t rest);
+
+/* The IPv4 header writer shared by 6->4 paths. */
+void write_ipv4(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t proto,
+		uint32_t src, uint32_t dst);
+void write_ipv6(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim, const uint8_t src[16],
+		const uint8_t dst[16]);
+
+#endif
