@@ -69,7 +69,16 @@
 	X(XLAT_TO_HOST, "frames for the box itself (ARP, ND, own addresses)") \
 	X(XLAT_HOST_QUEUE_FULL, "dropped: slow-path queue full")              \
 	X(XLAT_NO_NEIGHBOR, "dropped: next hop not resolved yet")             \
-	X(XLAT_NO_MBUF, "dropped: mbuf pool empty")
+	X(XLAT_NO_MBUF, "dropped: mbuf pool empty or no headroom")              \
+	X(XLAT_ARP_REPLIED, "ARP requests answered")                            \
+	X(XLAT_ND_REPLIED, "neighbour solicitations answered")                  \
+	X(XLAT_PING_REPLIED, "echo requests to the box answered")               \
+	X(XLAT_HOST_DROPPED, "frames for the box that nothing handles (no exception path yet)") \
+	X(XLAT_NEIGH_LEARNED, "neighbour entries learnt or refreshed")           \
+	X(XLAT_NEIGH_FULL, "neighbours not learnt: table full")                 \
+	X(XLAT_RESOLVE_SENT, "ARP requests / neighbour solicitations sent")     \
+	X(XLAT_RESOLVE_HELD, "packets held while their next hop resolves")      \
+	X(XLAT_RESOLVE_FAILED, "dropped: next hop did not answer")
 
 enum xlat_stat {
 #define XLAT_STAT_ENUM(name, desc) name,

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Dataplane state shared by main, workers and the slow path. */
+#ifndef XLAT_DP_H
+#define XLAT_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_errno.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_ring.h>
+#include <rte_rcu_qsbr.h>
+
+#include "appcfg.h"
+#include "xlat.h"
+
+#define DP_BURST 32
+#define DP_MAX_WORKERS RTE_MAX_LCORE
+
+struct dp_port {
+	uint16_t port_id;
+	uint16_t mtu;
+	struct rte_ether_addr mac;
+	bool has4, has6;
+	uint32_t self4;      /* first IPv4 address, network order */
+	uint8_t self6[16];   /* first global IPv6 address */
+	uint8_t ll6[16];     /* link-local, derived from the MAC (RFC 4291 2.5.1) */
+};
+
+/* Per-packet metadata in an mbuf dynfield: what the slow path must do with it. */
+enum dp_meta_reason { META_HOST = 0, META_RESOLVE = 1 };
+struct dp_meta {
+	uint8_t reason;
+	uint8_t family;
+	uint16_t port;       /* egress port for META_RESOLVE, ingress port for META_HOST */
+	uint8_t addr[16];    /* the next hop to resolve */
+};
+
+struct dp_worker {
+	uint64_t counters[XSTAT_MAX];
+	unsigned index;     /* queue index on every port */
+	unsigned lcore;
+	struct xlat_ctx ctx[APPCFG_MAX_PORTS]; /* per ingress port: ICMP error sources, MTU */
+	struct rte_eth_dev_tx_buffer *txb[APPCFG_MAX_PORTS];
+} __rte_cache_aligned;
+
+struct dp {
+	struct appcfg cfg;
+	struct dp_port ports[APPCFG_MAX_PORTS];
+	unsigned n_ports;
+	struct rte_mempool *pool;
+	/* The translator configuration in force, published for RCU readers (workers). */
+	struct xlat_config *xcfg;
+	struct rte_rcu_qsbr *rcu;
+	struct dp_worker *workers;
+	unsigned n_workers;
+	struct rte_ring *to_slow;  /* workers -> slow path (MP/SC) */
+	struct rte_ring *to_tx;    /* slow path -> worker 0 transmit (SP/SC) */
+	int meta_off;              /* dynfield offset of struct dp_meta */
+	uint64_t slow_counters[XSTAT_MAX];
+	volatile bool quit;
+};
+
+extern struct dp g_dp;
+
+static inline struct dp_meta *dp_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, g_dp.meta_off, struct dp_meta *);
+}
+
+/* fib.c */
+int fib_init(struct dp *dp, char *err, size_t errlen);
+int fib_route(void *opaque, int family, const uint8_t *dst, struct xlat_route *out);
+/* The address to resolve for a next hop: the gateway, or the destination itself on connected routes. */
+void fib_neighbor_addr(uint32_t nexthop, int family, const uint8_t *dst, uint8_t out[16], uint16_t *port);
+
+/* neigh.c: single writer (slow path), lock-free readers (workers). */
+int neigh_init(struct dp *dp, char *err, size_t errlen);
+bool neigh_lookup(uint16_t port, int family, const uint8_t *addr, struct rte_ether_addr *mac);
+int neigh_learn(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac);
+unsigned neigh_count(void);
+
+/* slowpath.c: ARP, ND, ping to the box, next-hop resolution; runs in the control thread. */
+void slowpath_poll(struct dp *dp);
+void slowpath_timer(struct dp *dp, uint64_t now_ns);
+
+/* worker.c */
+int worker_main(void *arg);
+void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst,
+		 uint16_t ethertype);
+
+/* port.c */
+int ports_init(struct dp *dp, char *err, size_t errlen);
+void ports_close(struct dp *dp);
+bool dp_is_own4(const struct dp *dp, uint32_t a4);
+bool dp_is_own6(const struct dp *dp, const uint8_t a6[16]);
+
+/* stats.c */
+void stats_sum(const struct dp *dp, uint64_t out[XSTAT_MAX]);
+uint64_t now_ns(void);
+
+#endif

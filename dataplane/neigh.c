@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Neighbour table (ARP and ND results): rte_hash with lock-free readers
+ * (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF) and one writer, the slow path.
+ * Entries are never deleted, only refreshed, so readers never see a freed
+ * slot; the MAC is one 64-bit word, so a reader never sees half of it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_jhash.h>
+
+#include "dp.h"
+
+#define NEIGH_MAX 4096
+#define NEIGH_VALID (1ull << 63)
+
+struct neigh_key {
+	uint16_t port;
+	uint8_t family;
+	uint8_t pad;
+	uint8_t addr[16];
+};
+
+static struct rte_hash *table;
+static uint64_t macs[NEIGH_MAX];
+static unsigned n_entries;
+
+static void make_key(struct neigh_key *k, uint16_t port, int family, const uint8_t *addr)
+{
+	memset(k, 0, sizeof(*k));
+	k->port = port;
+	k->family = (uint8_t)family;
+	memcpy(k->addr, addr, family == 4 ? 4 : 16);
+}
+
+int neigh_init(struct dp *dp, char *err, size_t errlen)
+{
+	struct rte_hash_parameters hp = {
+		.name = "neigh",
+		.entries = NEIGH_MAX,
+		.key_len = sizeof(struct neigh_key),
+		.hash_func = rte_jhash,
+		.socket_id = SOCKET_ID_ANY,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	};
+
+	table = rte_hash_create(&hp);
+	if (!table) {
+		snprintf(err, errlen, "cannot create the neighbour table: %s", rte_strerror(rte_errno));
+		return -1;
+	}
+	for (unsigned p = 0; p < dp->cfg.n_ports; p++) {
+		const struct appcfg_port *pc = &dp->cfg.ports[p];
+		for (unsigned i = 0; i < pc->n_neigh; i++) {
+			struct rte_ether_addr mac;
+			memcpy(mac.addr_bytes, pc->neigh[i].mac, 6);
+			if (neigh_learn((uint16_t)p, pc->neigh[i].family, pc->neigh[i].addr, &mac) != 0) {
+				snprintf(err, errlen, "ports[%u].neighbors[%u]: table full", p, i);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+bool neigh_lookup(uint16_t port, int family, const uint8_t *addr, struct rte_ether_addr *mac)
+{
+	struct neigh_key k;
+
+	make_key(&k, port, family, addr);
+	int32_t pos = rte_hash_lookup(table, &k);
+	if (pos < 0)
+		return false;
+	uint64_t v = __atomic_load_n(&macs[pos], __ATOMIC_ACQUIRE);
+	if (!(v & NEIGH_VALID))
+		return false;
+	for (int i = 0; i < 6; i++)
+		mac->addr_bytes[i] = (uint8_t)(v >> (8 * (5 - i)));
+	return true;
+}
+
+int neigh_learn(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac)
+{
+	struct neigh_key k;
+	uint64_t v = NEIGH_VALID;
+
+	make_key(&k, port, family, addr);
+	int32_t pos = rte_hash_add_key(table, &k);
+	if (pos < 0)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		v |= (uint64_t)mac->addr_bytes[i] << (8 * (5 - i));
+	if (!(__atomic_load_n(&macs[pos], __ATOMIC_RELAXED) & NEIGH_VALID))
+		n_entries++;
+	__atomic_store_n(&macs[pos], v, __ATOMIC_RELEASE);
+	return 0;
+}
+
+unsigned neigh_count(void)
+{
+	return n_entries;
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Ports: virtual devices created after EAL init (so their queue count can follow the worker count), queues, MACs. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_ethdev.h>
+
+#include "dp.h"
+
+#define RX_DESC 1024
+#define TX_DESC 1024
+
+static bool is_vdev(const char *dev)
+{
+	return strncmp(dev, "net_", 4) == 0;
+}
+
+/* "net_af_packet0,iface=p6" -> name "net_af_packet0", args "iface=p6" (+ qpairs for af_packet). */
+static int create_vdev(const char *dev, unsigned queues, char *name, size_t namelen, char *err, size_t errlen)
+{
+	char args[APPCFG_STR_LEN + 32];
+	const char *comma = strchr(dev, ',');
+	size_t n = comma ? (size_t)(comma - dev) : strlen(dev);
+
+	if (n >= namelen) {
+		snprintf(err, errlen, "device name too long: %s", dev);
+		return -1;
+	}
+	memcpy(name, dev, n);
+	name[n] = '\0';
+	snprintf(args, sizeof(args), "%s", comma ? comma + 1 : "");
+	/* af_packet fans a socket out per queue pair: one per worker. */
+	if (strncmp(name, "net_af_packet", 13) == 0 && !strstr(args, "qpairs="))
+		snprintf(args + strlen(args), sizeof(args) - strlen(args), "%sqpairs=%u", args[0] ? "," : "", queues);
+	int rc = rte_vdev_init(name, args);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot create device %s (%s): %s", name, args, rte_strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+static void link_local(const struct rte_ether_addr *mac, uint8_t ll[16])
+{
+	/* RFC 4291 2.5.1 / appendix A: modified EUI-64 interface identifier. */
+	memset(ll, 0, 16);
+	ll[0] = 0xfe;
+	ll[1] = 0x80;
+	ll[8] = mac->addr_bytes[0] ^ 0x02;
+	ll[9] = mac->addr_bytes[1];
+	ll[10] = mac->addr_bytes[2];
+	ll[11] = 0xff;
+	ll[12] = 0xfe;
+	ll[13] = mac->addr_bytes[3];
+	ll[14] = mac->addr_bytes[4];
+	ll[15] = mac->addr_bytes[5];
+}
+
+static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
+{
+	const struct appcfg_port *pc = &dp->cfg.ports[idx];
+	struct dp_port *port = &dp->ports[idx];
+	char name[128];
+	uint16_t pid;
+	unsigned nq = dp->n_workers;
+	int rc;
+
+	if (is_vdev(pc->device)) {
+		if (create_vdev(pc->device, nq, name, sizeof(name), err, errlen))
+			return -1;
+	} else {
+		snprintf(name, sizeof(name), "%s", pc->device);
+	}
+	if (rte_eth_dev_get_port_by_name(name, &pid) != 0) {
+		snprintf(err, errlen, "ports[%u] (%s): no such DPDK port '%s' (bound to a DPDK driver? allowed with -a?)",
+			 idx, pc->name, name);
+		return -1;
+	}
+	port->port_id = pid;
+	port->mtu = pc->mtu;
+
+	struct rte_eth_conf conf;
+	memset(&conf, 0, sizeof(conf));
+	rc = rte_eth_dev_configure(pid, (uint16_t)nq, (uint16_t)nq, &conf);
+	if (rc != 0) {
+		snprintf(err, errlen, "ports[%u] (%s): cannot configure %u queue pairs: %s", idx, pc->name, nq,
+			 rte_strerror(-rc));
+		return -1;
+	}
+	uint16_t nrx = RX_DESC, ntx = TX_DESC;
+	rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrx, &ntx);
+	int socket = rte_eth_dev_socket_id(pid);
+	for (unsigned q = 0; q < nq; q++) {
+		rc = rte_eth_rx_queue_setup(pid, (uint16_t)q, nrx, (unsigned)socket, NULL, dp->pool);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(pid, (uint16_t)q, ntx, (unsigned)socket, NULL);
+		if (rc != 0) {
+			snprintf(err, errlen, "ports[%u] (%s): queue %u setup: %s", idx, pc->name, q, rte_strerror(-rc));
+			return -1;
+		}
+	}
+	/* Physical NICs need the MTU programmed; virtual ones follow their kernel/pcap side. */
+	if (!is_vdev(pc->device) && (rc = rte_eth_dev_set_mtu(pid, pc->mtu)) != 0)
+		fprintf(stderr, "xlat64d: ports[%u] (%s): cannot set MTU %u: %s (continuing)\n", idx, pc->name,
+			pc->mtu, rte_strerror(-rc));
+	if (pc->mac_set) {
+		struct rte_ether_addr mac;
+		memcpy(mac.addr_bytes, pc->mac, 6);
+		/* Some virtual devices (pcap) cannot change it; we still speak with the configured one. */
+		if ((rc = rte_eth_dev_default_mac_addr_set(pid, &mac)) != 0 && rc != -ENOTSUP)
+			fprintf(stderr, "xlat64d: ports[%u] (%s): cannot set MAC: %s (continuing)\n", idx, pc->name,
+				rte_strerror(-rc));
+	}
+	rc = rte_eth_dev_start(pid);
+	if (rc != 0) {
+		snprintf(err, errlen, "ports[%u] (%s): cannot start: %s", idx, pc->name, rte_strerror(-rc));
+		return -1;
+	}
+	/* We filter by destination MAC ourselves; multicast (ND) must reach us. */
+	rte_eth_promiscuous_enable(pid);
+	rte_eth_macaddr_get(pid, &port->mac);
+	if (pc->mac_set) /* some virtual devices ignore a MAC change: the configured one is what we answer with */
+		memcpy(port->mac.addr_bytes, pc->mac, 6);
+	link_local(&port->mac, port->ll6);
+	for (unsigned a = 0; a < pc->n_addrs; a++) {
+		const struct appcfg_addr *ad = &pc->addrs[a];
+		if (ad->family == 4 && !port->has4) {
+			memcpy(&port->self4, ad->addr, 4);
+			port->has4 = true;
+		} else if (ad->family == 6 && !port->has6 && !(ad->addr[0] == 0xfe && (ad->addr[1] & 0xc0) == 0x80)) {
+			memcpy(port->self6, ad->addr, 16);
+			port->has6 = true;
+		}
+	}
+	return 0;
+}
+
+int ports_init(struct dp *dp, char *err, size_t errlen)
+{
+	dp->n_ports = dp->cfg.n_ports;
+	for (unsigned i = 0; i < dp->n_ports; i++)
+		if (port_setup(dp, i, err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+void ports_close(struct dp *dp)
+{
+	for (unsigned i = 0; i < dp->n_ports; i++) {
+		rte_eth_dev_stop(dp->ports[i].port_id);
+		rte_eth_dev_close(dp->ports[i].port_id);
+	}
+}
+
+bool dp_is_own4(const struct dp *dp, uint32_t a4)
+{
+	if (a4 == 0xffffffffu)
+		return true;
+	for (unsigned p = 0; p < dp->cfg.n_ports; p++) {
+		const struct appcfg_port *pc = &dp->cfg.ports[p];
+		for (unsigned i = 0; i < pc->n_addrs; i++) {
+			if (pc->addrs[i].family != 4)
+				continue;
+			uint32_t own, mask = pc->addrs[i].plen ? rte_cpu_to_be_32(~0u << (32 - pc->addrs[i].plen)) : 0;
+			memcpy(&own, pc->addrs[i].addr, 4);
+			/* our address, or its subnet's broadcast */
+			if (a4 == own || (pc->addrs[i].plen < 31 && a4 == (own | ~mask)))
+				return true;
+		}
+	}
+	return false;
+}
+
+bool dp_is_own6(const struct dp *dp, const uint8_t a6[16])
+{
+	for (unsigned p = 0; p < dp->n_ports; p++) {
+		if (memcmp(a6, dp->ports[p].ll6, 16) == 0)
+			return true;
+		const struct appcfg_port *pc = &dp->cfg.ports[p];
+		for (unsigned i = 0; i < pc->n_addrs; i++)
+			if (pc->addrs[i].family == 6 && memcmp(pc->addrs[i].addr, a6, 16) == 0)
+				return true;
+	}
+	return false;
+}

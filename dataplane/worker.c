@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The fast path: rx burst -> classify -> translate in place -> route ->
+ * neighbour -> tx buffer. No locks, syscalls, allocation or printing here
+ * (except mbufs for the rare IPv6 fragmentation case).
+ */
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_prefetch.h>
+
+#include "dp.h"
+
+#define ETH_HLEN 14
+
+static inline void cnt(struct dp_worker *w, enum xlat_stat s)
+{
+	w->counters[s]++;
+}
+
+void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst,
+		 uint16_t ethertype)
+{
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, ETH_HLEN);
+
+	if (unlikely(!eh)) {
+		cnt(w, XLAT_NO_MBUF);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rte_ether_addr_copy(dst, &eh->dst_addr);
+	rte_ether_addr_copy(&g_dp.ports[port].mac, &eh->src_addr);
+	eh->ether_type = rte_cpu_to_be_16(ethertype);
+	m->port = port;
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	w->counters[XLAT_TX] += rte_eth_tx_buffer(g_dp.ports[port].port_id, (uint16_t)w->index, w->txb[port], m);
+}
+
+static void to_slowpath(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason, uint16_t port, int family,
+			const uint8_t *addr)
+{
+	struct dp_meta *meta = dp_meta(m);
+
+	meta->reason = reason;
+	meta->port = port;
+	meta->family = (uint8_t)family;
+	if (addr)
+		memcpy(meta->addr, addr, 16);
+	if (rte_ring_enqueue(g_dp.to_slow, m) != 0) {
+		cnt(w, XLAT_HOST_QUEUE_FULL);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	cnt(w, reason == META_HOST ? XLAT_TO_HOST : XLAT_RESOLVE_HELD);
+}
+
+/* m holds one IP datagram (no L2) that must leave through route nexthop. */
+static void output(struct dp_worker *w, struct rte_mbuf *m, int family, uint32_t nexthop)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint8_t addr[16];
+	uint16_t port;
+	struct rte_ether_addr mac;
+
+	fib_neighbor_addr(nexthop, family, family == 4 ? ip + 16 : ip + 24, addr, &port);
+	if (unlikely(!neigh_lookup(port, family, addr, &mac))) {
+		to_slowpath(w, m, META_RESOLVE, port, family, addr);
+		return;
+	}
+	dp_send_eth(w, m, port, &mac, family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+}
+
+/* RFC 7915 4.1: cut a translated IPv6 packet into fragments of at most xp->frag_size bytes. */
+static void output_fragments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp)
+{
+	unsigned n = xlat_frag6_count(xp);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *f = rte_pktmbuf_alloc(g_dp.pool);
+		if (unlikely(!f)) {
+			cnt(w, XLAT_NO_MBUF);
+			break;
+		}
+		rte_pktmbuf_reset_headroom(f);
+		if (rte_pktmbuf_tailroom(f) < xp->frag_size) {
+			rte_pktmbuf_free(f);
+			cnt(w, XLAT_NO_MBUF);
+			break;
+		}
+		uint32_t len = xlat_frag6_write(xp, i, rte_pktmbuf_mtod(f, uint8_t *));
+		f->data_len = (uint16_t)len;
+		f->pkt_len = len;
+		cnt(w, XLAT_FRAG6_OUT);
+		output(w, f, 6, xp->route.nexthop);
+	}
+	rte_pktmbuf_free(m);
+}
+
+static void translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family, uint64_t now)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ETH_HLEN);
+	struct xlat_pkt xp = {
+		.data = ip,
+		.len = m->data_len - ETH_HLEN,
+		/* the old L2 header's bytes are reused; the new one needs ETH_HLEN in front */
+		.headroom = rte_pktmbuf_headroom(m),
+		.tailroom = rte_pktmbuf_tailroom(m),
+		.family = family,
+	};
+	struct xlat_ctx *ctx = &w->ctx[pidx];
+
+	ctx->now_ns = now;
+	if (xlat_process(ctx, &xp) == XV_DROP) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
+	m->data_len = (uint16_t)xp.len;
+	m->pkt_len = xp.len;
+	if (unlikely(xp.frag_size)) {
+		output_fragments(w, m, &xp);
+		return;
+	}
+	output(w, m, xp.family, xp.route.nexthop);
+}
+
+/* Classify: translate what is ours, hand the box's own traffic to the slow path, drop the rest (counted). */
+static void handle(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const struct xlat_config *cfg, uint64_t now)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t flen = m->data_len;
+
+	if (unlikely(m->nb_segs != 1)) {
+		cnt(w, XLAT_RX_MULTISEG);
+		goto drop;
+	}
+	if (unlikely(flen < ETH_HLEN)) {
+		cnt(w, XLAT_RX_BAD_L2);
+		goto drop;
+	}
+	/* Unicast frames for other stations (promiscuous ports, shared segments) are not ours. */
+	if (!(f[0] & 1) && !rte_is_same_ether_addr((const struct rte_ether_addr *)f, &g_dp.ports[pidx].mac)) {
+		cnt(w, XLAT_NOT_OURS);
+		goto drop;
+	}
+	uint16_t et = (uint16_t)(f[12] << 8 | f[13]);
+	if (et == RTE_ETHER_TYPE_IPV6) {
+		if (unlikely(flen < ETH_HLEN + 40)) {
+			cnt(w, JSTAT_SKB_TRUNCATED);
+			goto drop;
+		}
+		const uint8_t *ip = f + ETH_HLEN, *dst = ip + 24;
+		if (dst[0] == 0xff || dp_is_own6(&g_dp, dst) ||
+		    (ip[6] == 58 && flen > ETH_HLEN + 40 && ip[40] >= 133 && ip[40] <= 137)) {
+			to_slowpath(w, m, META_HOST, (uint16_t)pidx, 6, NULL);
+			return;
+		}
+		if (likely(xlat_wants6(cfg, dst))) {
+			translate(w, m, pidx, 6, now);
+			return;
+		}
+		cnt(w, XLAT_NOT_OURS);
+		goto drop;
+	}
+	if (et == RTE_ETHER_TYPE_IPV4) {
+		if (unlikely(flen < ETH_HLEN + 20)) {
+			cnt(w, JSTAT_SKB_TRUNCATED);
+			goto drop;
+		}
+		uint32_t dst;
+		memcpy(&dst, f + ETH_HLEN + 16, 4);
+		if (dp_is_own4(&g_dp, dst) || (f[ETH_HLEN + 16] & 0xf0) == 0xe0) {
+			to_slowpath(w, m, META_HOST, (uint16_t)pidx, 4, NULL);
+			return;
+		}
+		if (likely(xlat_wants4(cfg, dst))) {
+			translate(w, m, pidx, 4, now);
+			return;
+		}
+		cnt(w, XLAT_NOT_OURS);
+		goto drop;
+	}
+	/* ARP and anything else non-IP belongs to the host side. */
+	to_slowpath(w, m, META_HOST, (uint16_t)pidx, 0, NULL);
+	return;
+drop:
+	rte_pktmbuf_free(m);
+}
+
+static void tx_drop_cb(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
+{
+	uint64_t *drops = userdata;
+
+	*drops += unsent;
+	rte_pktmbuf_free_bulk(pkts, unsent);
+}
+
+static struct dp_worker *self_worker(void)
+{
+	unsigned lcore = rte_lcore_id();
+
+	for (unsigned i = 0; i < g_dp.n_workers; i++)
+		if (g_dp.workers[i].lcore == lcore)
+			return &g_dp.workers[i];
+	return NULL;
+}
+
+int worker_main(void *arg)
+{
+	struct dp_worker *w = self_worker();
+	struct rte_mbuf *pkts[DP_BURST];
+	const uint64_t hz = rte_get_tsc_hz();
+	const uint64_t t0 = rte_get_tsc_cycles();
+	const uint32_t idle_us = g_dp.cfg.idle_sleep_us;
+
+	(void)arg;
+	if (!w)
+		return -1;
+	for (unsigned p = 0; p < g_dp.n_ports; p++)
+		rte_eth_tx_buffer_set_err_callback(w->txb[p], tx_drop_cb, &w->counters[XLAT_TX_DROP]);
+	rte_rcu_qsbr_thread_register(g_dp.rcu, w->index);
+	rte_rcu_qsbr_thread_online(g_dp.rcu, w->index);
+
+	while (!__atomic_load_n(&g_dp.quit, __ATOMIC_RELAXED)) {
+		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
+		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
+		uint64_t cyc = rte_get_tsc_cycles() - t0;
+		uint64_t now = (cyc / hz) * 1000000000ull + (cyc % hz) * 1000000000ull / hz;
+		unsigned got = 0;
+
+		for (unsigned p = 0; p < g_dp.n_ports; p++) {
+			uint16_t n = rte_eth_rx_burst(g_dp.ports[p].port_id, (uint16_t)w->index, pkts, DP_BURST);
+			if (!n)
+				continue;
+			got += n;
+			w->counters[XLAT_RX] += n;
+			w->ctx[p].cfg = cfg;
+			for (uint16_t i = 0; i < n; i++) {
+				if (i + 1 < n)
+					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+				handle(w, pkts[i], p, cfg, now);
+			}
+		}
+		if (w->index == 0) {
+			/* frames the slow path built (ARP/ND replies, held packets) leave through worker 0's queues */
+			uint16_t n = (uint16_t)rte_ring_dequeue_burst(g_dp.to_tx, (void **)pkts, DP_BURST, NULL);
+			for (uint16_t i = 0; i < n; i++) {
+				uint16_t port = pkts[i]->port;
+				w->counters[XLAT_TX] += rte_eth_tx_buffer(g_dp.ports[port].port_id, 0, w->txb[port], pkts[i]);
+			}
+			got += n;
+		}
+		for (unsigned p = 0; p < g_dp.n_ports; p++)
+			w->counters[XLAT_TX] +=
+				rte_eth_tx_buffer_flush(g_dp.ports[p].port_id, (uint16_t)w->index, w->txb[p]);
+		rte_rcu_qsbr_quiescent(g_dp.rcu, w->index);
+		if (!got && idle_us)
+			rte_delay_us_sleep(idle_us);
+	}
+	rte_rcu_qsbr_thread_offline(g_dp.rcu, w->index);
+	rte_rcu_qsbr_thread_unregister(g_dp.rcu, w->index);
+	return 0;
+}
