@@ -1,0 +1,1385 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * JSON configuration loader. The format is described in doc/configuration.md.
+ *
+ * Keys are matched case-insensitively, as Jool's file parser does, so a Jool
+ * file ("IPv6 Prefix", "Global") loads unchanged; a "comment" key is allowed
+ * in every object. Unknown keys are errors (with a suggestion when one is
+ * close), and so are keys given twice. Nothing is applied piecemeal: the
+ * result is either a complete struct appcfg or an error.
+ */
+#include "config_load.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "eamt.h"
+#include "rfc6052.h"
+#include "xlat.h"
+
+#define PATH_LEN 192
+#define SHOW_LEN 96
+#define PFX_LEN (INET6_ADDRSTRLEN + 8) /* "addr/len" */
+
+/* Loader state: where errors go and what is being filled. */
+struct ld {
+	const char *origin;
+	char *err;
+	size_t errlen;
+	struct appcfg *cfg;
+};
+
+/* ------------------------------------------------------------------ errors */
+
+static int fail(struct ld *ld, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(struct ld *ld, const char *path, const char *fmt, ...)
+{
+	size_t off = 0;
+	int n;
+	va_list ap;
+
+	if (!ld->err || ld->errlen == 0)
+		return -1;
+	ld->err[0] = '\0';
+	if (ld->origin && *ld->origin) {
+		n = snprintf(ld->err, ld->errlen, "%s: ", ld->origin);
+		off = n > 0 ? (size_t)n : 0;
+	}
+	if (path && *path && off < ld->errlen) {
+		n = snprintf(ld->err + off, ld->errlen - off, "%s: ", path);
+		off += n > 0 ? (size_t)n : 0;
+	}
+	if (off < ld->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(ld->err + off, ld->errlen - off, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* A user string made safe to quote in a message: printable, bounded. */
+static const char *show(const char *s, char buf[SHOW_LEN])
+{
+	size_t i, n = 0;
+
+	for (i = 0; s[i] && n < SHOW_LEN - 4; i++)
+		buf[n++] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	if (s[i]) {
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static const char *jtype(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a real number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
+	}
+	return "something else";
+}
+
+/* Append src to the path in out, truncating (a path that long is a curiosity, not an error). */
+static void path_append(char out[PATH_LEN], size_t *len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n > PATH_LEN - 1 - *len)
+		n = PATH_LEN - 1 - *len;
+	memcpy(out + *len, src, n);
+	*len += n;
+	out[*len] = '\0';
+}
+
+/* out = parent.key (or key at the top level). out must not alias parent. */
+static void path_key(char out[PATH_LEN], const char *parent, const char *key)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (parent && *parent) {
+		path_append(out, &len, parent);
+		path_append(out, &len, ".");
+	}
+	path_append(out, &len, key);
+}
+
+/* out = parent[i] */
+static void path_idx(char out[PATH_LEN], const char *parent, size_t i)
+{
+	char idx[32];
+	size_t len = 0;
+	int n = snprintf(idx, sizeof(idx), "[%zu]", i);
+
+	out[0] = '\0';
+	path_append(out, &len, parent);
+	if (n > 0 && (size_t)n < sizeof(idx))
+		path_append(out, &len, idx);
+}
+
+/* ------------------------------------------------------------- key tables */
+
+/* Levenshtein distance, case-insensitive, for "did you mean". Short strings only. */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned row[64], prev, tmp;
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			unsigned best = prev + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+struct field {
+	const char *name;
+	json_t *val; /* filled by take_fields(); NULL when absent */
+};
+
+/*
+ * Sort obj's members into fields[] by name. Unknown keys, keys given twice
+ * (in any letter case) and non-object values are errors.
+ */
+static int take_fields(struct ld *ld, json_t *obj, const char *path, struct field *fields, size_t n)
+{
+	const char *key;
+	json_t *val;
+	char b1[SHOW_LEN];
+
+	if (!json_is_object(obj))
+		return fail(ld, path, "expected an object, got %s", jtype(obj));
+	for (size_t i = 0; i < n; i++)
+		fields[i].val = NULL;
+	json_object_foreach(obj, key, val) {
+		size_t i;
+
+		if (strcasecmp(key, "comment") == 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (strcasecmp(key, fields[i].name) == 0)
+				break;
+		if (i == n) {
+			const char *best = NULL;
+			unsigned bestd = 3;
+			char hint[SHOW_LEN + 32] = "";
+
+			for (size_t j = 0; j < n; j++) {
+				unsigned d = edit_distance(key, fields[j].name);
+
+				/* "idle-sleep" for "idle-sleep-us": a truncated name */
+				if (strlen(key) >= 4 && strncasecmp(fields[j].name, key, strlen(key)) == 0)
+					d = 1;
+				if (d < bestd) {
+					bestd = d;
+					best = fields[j].name;
+				}
+			}
+			if (best && bestd < strlen(key))
+				snprintf(hint, sizeof(hint), " (did you mean '%s'?)", best);
+			if (!path || !*path)
+				return fail(ld, NULL, "unknown key '%s' at top level%s", show(key, b1), hint);
+			return fail(ld, path, "unknown key '%s'%s", show(key, b1), hint);
+		}
+		if (fields[i].val)
+			return fail(ld, path, "key '%s' given twice", fields[i].name);
+		fields[i].val = val;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ scalar types */
+
+static int get_bool(struct ld *ld, const char *path, const json_t *j, bool *out)
+{
+	if (!json_is_boolean(j))
+		return fail(ld, path, "expected true or false, got %s", jtype(j));
+	*out = json_is_true(j);
+	return 0;
+}
+
+static int get_uint(struct ld *ld, const char *path, const json_t *j, uint64_t min, uint64_t max, uint64_t *out)
+{
+	json_int_t v;
+
+	if (!json_is_integer(j))
+		return fail(ld, path, "expected an integer, got %s", jtype(j));
+	v = json_integer_value(j);
+	if (v < 0 || (uint64_t)v < min || (uint64_t)v > max)
+		return fail(ld, path, "%lld is out of range (%llu..%llu)", (long long)v, (unsigned long long)min,
+			    (unsigned long long)max);
+	*out = (uint64_t)v;
+	return 0;
+}
+
+static int get_string(struct ld *ld, const char *path, const json_t *j, const char **out)
+{
+	if (!json_is_string(j))
+		return fail(ld, path, "expected a string, got %s", jtype(j));
+	*out = json_string_value(j);
+	if (strlen(*out) != json_string_length(j))
+		return fail(ld, path, "the string contains a NUL character");
+	return 0;
+}
+
+static int get_array(struct ld *ld, const char *path, const json_t *j, size_t max, const char *what)
+{
+	if (!json_is_array(j))
+		return fail(ld, path, "expected an array, got %s", jtype(j));
+	if (json_array_size(j) > max)
+		return fail(ld, path, "%zu %s, at most %zu supported", json_array_size(j), what, max);
+	return 0;
+}
+
+static int copy_string(struct ld *ld, const char *path, const char *s, char *dst, size_t cap)
+{
+	size_t n = strlen(s);
+
+	if (n >= cap)
+		return fail(ld, path, "longer than %zu characters", cap - 1);
+	memcpy(dst, s, n + 1);
+	return 0;
+}
+
+/* ---------------------------------------------------- addresses, prefixes */
+
+static bool looks_v6(const char *s)
+{
+	return strchr(s, ':') != NULL;
+}
+
+static void format_prefix(int family, const void *addr, unsigned len, char out[PFX_LEN])
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, a, sizeof(a));
+	snprintf(out, PFX_LEN, "%s/%u", a, len & 0xff);
+}
+
+static void mask6(uint8_t a[16], unsigned len)
+{
+	for (unsigned bit = len; bit < 128; bit++)
+		a[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+}
+
+static uint32_t mask4_be(unsigned len)
+{
+	return len ? htonl(~0u << (32 - len)) : 0;
+}
+
+/* "2001:db8::/32"; a missing length means /128. Host bits are refused. */
+static int get_prefix6(struct ld *ld, const char *path, const json_t *j, struct prefix6 *p)
+{
+	const char *s = "";
+	char b1[SHOW_LEN], fix[PFX_LEN];
+
+	if (get_string(ld, path, j, &s))
+		return -1;
+	if (prefix6_parse(s, p) != 0)
+		return fail(ld, path, "'%s' is not an IPv6 prefix", show(s, b1));
+	if (prefix6_has_host_bits(p)) {
+		struct prefix6 m = *p;
+		mask6(m.addr, m.len);
+		format_prefix(6, m.addr, m.len, fix);
+		return fail(ld, path, "'%s' has bits set after the prefix length (did you mean %s?)", show(s, b1), fix);
+	}
+	return 0;
+}
+
+/* "192.0.2.0/24"; a missing length means /32. Host bits are refused. */
+static int get_prefix4(struct ld *ld, const char *path, const json_t *j, struct prefix4 *p)
+{
+	const char *s = "";
+	char b1[SHOW_LEN], fix[PFX_LEN];
+
+	if (get_string(ld, path, j, &s))
+		return -1;
+	if (prefix4_parse(s, p) != 0)
+		return fail(ld, path, "'%s' is not an IPv4 prefix", show(s, b1));
+	if (prefix4_has_host_bits(p)) {
+		uint32_t m = p->addr & mask4_be(p->len);
+		format_prefix(4, &m, p->len, fix);
+		return fail(ld, path, "'%s' has bits set after the prefix length (did you mean %s?)", show(s, b1), fix);
+	}
+	return 0;
+}
+
+/* A plain address of either family (no length). */
+static int get_addr(struct ld *ld, const char *path, const json_t *j, int *family, uint8_t addr[16])
+{
+	const char *s = "";
+	char b1[SHOW_LEN];
+
+	if (get_string(ld, path, j, &s))
+		return -1;
+	memset(addr, 0, 16);
+	if (looks_v6(s)) {
+		if (inet_pton(AF_INET6, s, addr) != 1)
+			return fail(ld, path, "'%s' is not an IPv6 address", show(s, b1));
+		*family = 6;
+	} else {
+		if (inet_pton(AF_INET, s, addr) != 1)
+			return fail(ld, path, "'%s' is not an IPv4 address", show(s, b1));
+		*family = 4;
+	}
+	return 0;
+}
+
+/* Addresses a port or a neighbour can not have. NULL when fine. */
+static const char *bad_unicast(int family, const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	if (family == 6) {
+		if (memcmp(a, zero, 16) == 0)
+			return "the unspecified address";
+		if (memcmp(a, zero, 15) == 0 && a[15] == 1)
+			return "the loopback address";
+		if (a[0] == 0xff)
+			return "a multicast address";
+		return NULL;
+	}
+	if (a[0] == 0)
+		return "in 0.0.0.0/8 (\"this network\")";
+	if (a[0] == 127)
+		return "a loopback address";
+	if (a[0] >= 224 && a[0] < 240)
+		return "a multicast address";
+	if (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255)
+		return "the broadcast address";
+	if (a[0] >= 240)
+		return "in the reserved 240.0.0.0/4";
+	return NULL;
+}
+
+/* An interface address with its prefix length: "2001:db8:6::1/64", "198.51.100.1/24". */
+static int get_ifaddr(struct ld *ld, const char *path, const json_t *j, struct appcfg_addr *out)
+{
+	const char *s, *slash;
+	char b1[SHOW_LEN], a[INET6_ADDRSTRLEN + 1], *end;
+	size_t n;
+	unsigned long len;
+	const char *why;
+	int v6;
+
+	if (get_string(ld, path, j, &s))
+		return -1;
+	v6 = looks_v6(s);
+	slash = strchr(s, '/');
+	if (!slash)
+		return fail(ld, path, "'%s' needs a prefix length (e.g. '%s/%s')", show(s, b1), s, v6 ? "64" : "24");
+	n = (size_t)(slash - s);
+	if (n == 0 || n >= sizeof(a))
+		return fail(ld, path, "'%s' is not an %s prefix", show(s, b1), v6 ? "IPv6" : "IPv4");
+	memcpy(a, s, n);
+	a[n] = '\0';
+	memset(out->addr, 0, sizeof(out->addr));
+	errno = 0;
+	len = (slash[1] >= '0' && slash[1] <= '9') ? strtoul(slash + 1, &end, 10) : 1000;
+	if (len == 1000 || errno || *end || len > (v6 ? 128u : 32u) ||
+	    inet_pton(v6 ? AF_INET6 : AF_INET, a, out->addr) != 1)
+		return fail(ld, path, "'%s' is not an %s prefix", show(s, b1), v6 ? "IPv6" : "IPv4");
+	if (len == 0)
+		return fail(ld, path, "'%s': an interface address needs a prefix length above 0", show(s, b1));
+	out->family = v6 ? 6 : 4;
+	out->plen = (uint8_t)len;
+	why = bad_unicast(out->family, out->addr);
+	if (why)
+		return fail(ld, path, "'%s' is %s, not usable as a port address", show(s, b1), why);
+	return 0;
+}
+
+/* "02:00:00:00:00:06"; unicast only. */
+static int get_mac(struct ld *ld, const char *path, const json_t *j, uint8_t mac[6])
+{
+	const char *s = "";
+	char b1[SHOW_LEN];
+	unsigned v[6];
+	int used = -1;
+
+	if (get_string(ld, path, j, &s))
+		return -1;
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &used) != 6 ||
+	    used != 17)
+		return fail(ld, path, "'%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", show(s, b1));
+	for (int i = 0; i < 17; i++)
+		if ((i % 3 == 2) != (s[i] == ':') || (i % 3 != 2 && !isxdigit((unsigned char)s[i])))
+			return fail(ld, path, "'%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", show(s, b1));
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	if (mac[0] & 1)
+		return fail(ld, path, "'%s' is a multicast MAC address", s);
+	if ((mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0)
+		return fail(ld, path, "'%s' is the all-zero MAC address", s);
+	return 0;
+}
+
+/* ------------------------------------------------------------------- mode */
+
+static int parse_mode(struct ld *ld, const json_t *j, enum xlat_mode *mode)
+{
+	const char *s = "";
+	char b1[SHOW_LEN];
+
+	*mode = XLAT_MODE_SIIT;
+	if (!j)
+		return 0;
+	if (get_string(ld, "mode", j, &s))
+		return -1;
+	if (strcasecmp(s, "siit") == 0)
+		return 0;
+	if (strcasecmp(s, "nat64") == 0)
+		return fail(ld, NULL, "mode nat64 is not implemented yet");
+	return fail(ld, "mode", "'%s' is not one of \"siit\", \"nat64\"", show(s, b1));
+}
+
+/* ---------------------------------------------------------------- globals */
+
+enum gtype { GT_BOOL, GT_UINT, GT_TIMEOUT, GT_PREFIX6, GT_PREFIX4, GT_POOL6, GT_PLATEAUS, GT_HAIRPIN };
+
+/* Where a global goes; GF_NONE: validated, not used yet (NAT64, logging). */
+enum gfield {
+	GF_NONE,
+	GF_ENABLED,
+	GF_POOL6,
+	GF_LOWEST_MTU,
+	GF_ZEROIZE_TC,
+	GF_OVERRIDE_TOS,
+	GF_TOS,
+	GF_PLATEAUS,
+	GF_AMEND_UDP,
+	GF_HAIRPIN,
+	GF_RANDOMIZE,
+	GF_6791V6,
+	GF_6791V4,
+	GF_ICMP_RATE,
+};
+
+struct gopt {
+	const char *name;
+	enum gtype type;
+	enum gfield field;
+	uint64_t min, max; /* integers; timeouts in ms */
+};
+
+#define U32MAX 4294967295ull
+
+/* Jool 4.1's global options (jool-reference.md), plus ours at the end. */
+static const struct gopt gopts[] = {
+	{ "manually-enabled", GT_BOOL, GF_ENABLED, 0, 0 },
+	{ "pool6", GT_POOL6, GF_POOL6, 0, 0 },
+	{ "lowest-ipv6-mtu", GT_UINT, GF_LOWEST_MTU, 1280, 65535 },
+	{ "logging-debug", GT_BOOL, GF_NONE, 0, 0 },
+	{ "zeroize-traffic-class", GT_BOOL, GF_ZEROIZE_TC, 0, 0 },
+	{ "override-tos", GT_BOOL, GF_OVERRIDE_TOS, 0, 0 },
+	{ "tos", GT_UINT, GF_TOS, 0, 255 },
+	{ "mtu-plateaus", GT_PLATEAUS, GF_PLATEAUS, 68, 65535 },
+	/* SIIT */
+	{ "amend-udp-checksum-zero", GT_BOOL, GF_AMEND_UDP, 0, 0 },
+	{ "eam-hairpin-mode", GT_HAIRPIN, GF_HAIRPIN, 0, 0 },
+	{ "randomize-rfc6791-addresses", GT_BOOL, GF_RANDOMIZE, 0, 0 },
+	{ "rfc6791v6-prefix", GT_PREFIX6, GF_6791V6, 0, 0 },
+	{ "rfc6791v4-prefix", GT_PREFIX4, GF_6791V4, 0, 0 },
+	/* NAT64: filtering */
+	{ "address-dependent-filtering", GT_BOOL, GF_NONE, 0, 0 },
+	{ "drop-externally-initiated-tcp", GT_BOOL, GF_NONE, 0, 0 },
+	{ "drop-icmpv6-info", GT_BOOL, GF_NONE, 0, 0 },
+	{ "source-icmpv6-errors-better", GT_BOOL, GF_NONE, 0, 0 },
+	{ "f-args", GT_UINT, GF_NONE, 0, 15 },
+	{ "handle-rst-during-fin-rcv", GT_BOOL, GF_NONE, 0, 0 },
+	/* NAT64: timeouts (RFC 6146 3.5 minimums, as Jool enforces them) */
+	{ "tcp-est-timeout", GT_TIMEOUT, GF_NONE, 2 * 3600 * 1000ull, U32MAX },
+	{ "tcp-trans-timeout", GT_TIMEOUT, GF_NONE, 4 * 60 * 1000ull, U32MAX },
+	{ "udp-timeout", GT_TIMEOUT, GF_NONE, 2 * 60 * 1000ull, U32MAX },
+	{ "icmp-timeout", GT_TIMEOUT, GF_NONE, 0, U32MAX },
+	/* NAT64: logging, simultaneous open */
+	{ "logging-bib", GT_BOOL, GF_NONE, 0, 0 },
+	{ "logging-session", GT_BOOL, GF_NONE, 0, 0 },
+	{ "maximum-simultaneous-opens", GT_UINT, GF_NONE, 0, U32MAX },
+	/* NAT64: session synchronisation (joold) */
+	{ "ss-enabled", GT_BOOL, GF_NONE, 0, 0 },
+	{ "ss-flush-asap", GT_BOOL, GF_NONE, 0, 0 },
+	{ "ss-flush-deadline", GT_UINT, GF_NONE, 0, U32MAX },
+	{ "ss-capacity", GT_UINT, GF_NONE, 0, U32MAX },
+	{ "ss-max-payload", GT_UINT, GF_NONE, 0, U32MAX },
+	{ "ss-max-sessions-per-packet", GT_UINT, GF_NONE, 0, U32MAX },
+	/* ours */
+	{ "icmp-errors-per-sec", GT_UINT, GF_ICMP_RATE, 0, 1000000 },
+};
+
+#define N_GOPTS (sizeof(gopts) / sizeof(gopts[0]))
+
+static void format_ms(uint64_t ms, char *out, size_t cap)
+{
+	uint64_t s = ms / 1000;
+
+	if (ms % 1000)
+		snprintf(out, cap, "%llu:%02llu:%02llu.%03llu", (unsigned long long)(s / 3600),
+			 (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60),
+			 (unsigned long long)(ms % 1000));
+	else
+		snprintf(out, cap, "%llu:%02llu:%02llu", (unsigned long long)(s / 3600),
+			 (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));
+}
+
+/* Jool's time format: [HH:[MM:]]SS[.mmm]. 0 with *ms, or -1. */
+static int parse_timeout(const char *s, uint64_t *ms)
+{
+	uint64_t part[3], frac = 0;
+	unsigned n = 0;
+	const char *p = s;
+
+	for (;;) {
+		uint64_t v = 0;
+		unsigned digits = 0;
+
+		while (*p >= '0' && *p <= '9') {
+			if (++digits > 9)
+				return -1;
+			v = v * 10 + (uint64_t)(*p++ - '0');
+		}
+		if (digits == 0 || n == 3)
+			return -1;
+		part[n++] = v;
+		if (*p == ':') {
+			p++;
+			continue;
+		}
+		if (*p == '.') {
+			unsigned fd = 0;
+
+			p++;
+			while (*p >= '0' && *p <= '9') {
+				if (++fd > 3)
+					return -1;
+				frac = frac * 10 + (uint64_t)(*p++ - '0');
+			}
+			if (fd == 0)
+				return -1;
+			for (; fd < 3; fd++)
+				frac *= 10;
+		}
+		if (*p != '\0')
+			return -1;
+		break;
+	}
+	/* Minutes and seconds below a larger unit must be < 60. */
+	if (n >= 2 && part[n - 1] >= 60)
+		return -1;
+	if (n == 3 && part[1] >= 60)
+		return -1;
+	{
+		uint64_t h = n == 3 ? part[0] : 0;
+		uint64_t m = n == 3 ? part[1] : (n == 2 ? part[0] : 0);
+		uint64_t sec = part[n - 1];
+		*ms = ((h * 60 + m) * 60 + sec) * 1000 + frac;
+	}
+	return 0;
+}
+
+static int cmp_desc_u16(const void *a, const void *b)
+{
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+
+	return (x < y) - (x > y);
+}
+
+static int parse_plateaus(struct ld *ld, const char *path, const json_t *j, struct xlat_globals *g)
+{
+	uint16_t vals[XLAT_MAX_PLATEAUS * 4];
+	size_t n = json_array_size(j), k = 0;
+	char p[PATH_LEN];
+
+	if (!json_is_array(j))
+		return fail(ld, path, "expected an array of integers, got %s", jtype(j));
+	if (n == 0)
+		return fail(ld, path, "the list can not be empty");
+	if (n > sizeof(vals) / sizeof(vals[0]))
+		return fail(ld, path, "%zu entries, at most %d supported", n, XLAT_MAX_PLATEAUS);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+		path_idx(p, path, i);
+		if (get_uint(ld, p, json_array_get(j, i), 68, 65535, &v))
+			return -1;
+		vals[i] = (uint16_t)v;
+	}
+	qsort(vals, n, sizeof(vals[0]), cmp_desc_u16);
+	for (size_t i = 0; i < n; i++) {
+		if (k && vals[k - 1] == vals[i])
+			continue;
+		vals[k++] = vals[i];
+	}
+	if (k > XLAT_MAX_PLATEAUS)
+		return fail(ld, path, "%zu distinct plateaus, at most %d supported", k, XLAT_MAX_PLATEAUS);
+	memcpy(g->mtu_plateaus, vals, k * sizeof(vals[0]));
+	g->n_plateaus = (uint8_t)k;
+	return 0;
+}
+
+/* pool6: an RFC 6052 prefix, or null / "null" for none. */
+static int parse_pool6(struct ld *ld, const char *path, const json_t *j, struct xlat_globals *g)
+{
+	struct prefix6 p;
+	char b1[SHOW_LEN];
+
+	if (json_is_null(j) || (json_is_string(j) && strcmp(json_string_value(j), "null") == 0)) {
+		g->pool6_set = false;
+		memset(&g->pool6, 0, sizeof(g->pool6));
+		return 0;
+	}
+	if (!json_is_string(j))
+		return fail(ld, path, "expected a string (an IPv6 prefix) or null, got %s", jtype(j));
+	if (prefix6_parse(json_string_value(j), &p) != 0)
+		return fail(ld, path, "'%s' is not an IPv6 prefix", show(json_string_value(j), b1));
+	if (!rfc6052_valid_len(p.len))
+		return fail(ld, path, "prefix length %u is not one of 32, 40, 48, 56, 64, 96 (RFC 6052 2.2)", p.len);
+	if (get_prefix6(ld, path, j, &p))
+		return -1;
+	if (!rfc6052_prefix_ok(&p))
+		return fail(ld, path, "'%s': bits 64 to 71 (the u-octet) must be zero (RFC 6052 2.2)",
+			    show(json_string_value(j), b1));
+	g->pool6 = p;
+	g->pool6_set = true;
+	return 0;
+}
+
+static int parse_global_opt(struct ld *ld, const struct gopt *o, const char *path, const json_t *j,
+			    struct xlat_globals *g)
+{
+	bool b = false;
+	uint64_t u = 0;
+	const char *s = "";
+	char b1[SHOW_LEN], t1[32], t2[32];
+
+	switch (o->type) {
+	case GT_BOOL:
+		if (get_bool(ld, path, j, &b))
+			return -1;
+		break;
+	case GT_UINT:
+		if (get_uint(ld, path, j, o->min, o->max, &u))
+			return -1;
+		break;
+	case GT_TIMEOUT:
+		if (!json_is_string(j))
+			return fail(ld, path, "expected a time string like \"2:00:00\" ([HH:[MM:]]SS[.mmm]), got %s",
+				    jtype(j));
+		s = json_string_value(j);
+		if (parse_timeout(s, &u) != 0)
+			return fail(ld, path, "'%s' is not a time; the format is [HH:[MM:]]SS[.mmm], e.g. \"2:00:00\"",
+				    show(s, b1));
+		format_ms(u, t1, sizeof(t1));
+		if (u < o->min) {
+			format_ms(o->min, t2, sizeof(t2));
+			return fail(ld, path, "%s is below the minimum %s", t1, t2);
+		}
+		if (u > o->max) {
+			format_ms(o->max, t2, sizeof(t2));
+			return fail(ld, path, "%s is above the maximum %s", t1, t2);
+		}
+		break;
+	case GT_POOL6:
+		return parse_pool6(ld, path, j, g);
+	case GT_PLATEAUS:
+		return parse_plateaus(ld, path, j, g);
+	case GT_HAIRPIN:
+		if (!json_is_string(j))
+			return fail(ld, path, "expected \"off\", \"simple\" or \"intrinsic\", got %s", jtype(j));
+		s = json_string_value(j);
+		if (strcasecmp(s, "off") == 0)
+			g->eam_hairpin_mode = EAM_HAIRPIN_OFF;
+		else if (strcasecmp(s, "simple") == 0)
+			g->eam_hairpin_mode = EAM_HAIRPIN_SIMPLE;
+		else if (strcasecmp(s, "intrinsic") == 0)
+			g->eam_hairpin_mode = EAM_HAIRPIN_INTRINSIC;
+		else
+			return fail(ld, path, "'%s' is not one of \"off\", \"simple\", \"intrinsic\"", show(s, b1));
+		return 0;
+	case GT_PREFIX6:
+		if (json_is_null(j) || (json_is_string(j) && strcmp(json_string_value(j), "null") == 0)) {
+			g->rfc6791v6_set = false;
+			return 0;
+		}
+		if (!json_is_string(j))
+			return fail(ld, path, "expected a string (an IPv6 prefix) or null, got %s", jtype(j));
+		if (get_prefix6(ld, path, j, &g->rfc6791v6))
+			return -1;
+		g->rfc6791v6_set = true;
+		return 0;
+	case GT_PREFIX4:
+		if (json_is_null(j) || (json_is_string(j) && strcmp(json_string_value(j), "null") == 0)) {
+			g->rfc6791v4_set = false;
+			return 0;
+		}
+		if (!json_is_string(j))
+			return fail(ld, path, "expected a string (an IPv4 prefix) or null, got %s", jtype(j));
+		if (get_prefix4(ld, path, j, &g->rfc6791v4))
+			return -1;
+		g->rfc6791v4_set = true;
+		return 0;
+	}
+
+	switch (o->field) {
+	case GF_ENABLED:
+		g->manually_enabled = b;
+		break;
+	case GF_LOWEST_MTU:
+		g->lowest_ipv6_mtu = (uint16_t)u;
+		break;
+	case GF_ZEROIZE_TC:
+		g->zeroize_traffic_class = b;
+		break;
+	case GF_OVERRIDE_TOS:
+		g->override_tos = b;
+		break;
+	case GF_TOS:
+		g->tos = (uint8_t)u;
+		break;
+	case GF_AMEND_UDP:
+		g->amend_udp_checksum_zero = b;
+		break;
+	case GF_RANDOMIZE:
+		g->randomize_rfc6791 = b;
+		break;
+	case GF_ICMP_RATE:
+		g->icmp_errors_per_sec = (uint32_t)u;
+		break;
+	default: /* handled above, or not used yet */
+		break;
+	}
+	return 0;
+}
+
+static int parse_global(struct ld *ld, json_t *j)
+{
+	struct field f[N_GOPTS];
+	char p[PATH_LEN];
+
+	for (size_t i = 0; i < N_GOPTS; i++)
+		f[i].name = gopts[i].name;
+	if (take_fields(ld, j, "global", f, N_GOPTS))
+		return -1;
+	for (size_t i = 0; i < N_GOPTS; i++) {
+		if (!f[i].val)
+			continue;
+		path_key(p, "global", gopts[i].name);
+		if (parse_global_opt(ld, &gopts[i], p, f[i].val, &ld->cfg->xlat.g))
+			return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------- eamt, denylist4 */
+
+static int parse_eamt(struct ld *ld, json_t *j)
+{
+	char p[PATH_LEN], pk[PATH_LEN];
+
+	if (get_array(ld, "eamt", j, EAMT_MAX, "entries"))
+		return -1;
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		struct field f[] = { { "ipv6 prefix", NULL }, { "ipv4 prefix", NULL } };
+		struct prefix6 p6;
+		struct prefix4 p4;
+		const char *why = "rejected";
+
+		path_idx(p, "eamt", i);
+		if (take_fields(ld, json_array_get(j, i), p, f, 2))
+			return -1;
+		if (!f[0].val)
+			return fail(ld, p, "missing \"ipv6 prefix\"");
+		if (!f[1].val)
+			return fail(ld, p, "missing \"ipv4 prefix\"");
+		path_key(pk, p, "ipv6 prefix");
+		if (get_prefix6(ld, pk, f[0].val, &p6))
+			return -1;
+		path_key(pk, p, "ipv4 prefix");
+		if (get_prefix4(ld, pk, f[1].val, &p4))
+			return -1;
+		if (eamt_add(&ld->cfg->xlat.eamt, &p6, &p4, &why) != 0)
+			return fail(ld, p, "%s", why);
+	}
+	return 0;
+}
+
+static int parse_denylist4(struct ld *ld, const char *name, json_t *j)
+{
+	struct xlat_config *x = &ld->cfg->xlat;
+	char p[PATH_LEN], b1[SHOW_LEN];
+
+	if (get_array(ld, name, j, XLAT_MAX_DENYLIST4, "entries"))
+		return -1;
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		struct prefix4 d;
+
+		path_idx(p, name, i);
+		if (get_prefix4(ld, p, json_array_get(j, i), &d))
+			return -1;
+		for (unsigned k = 0; k < x->n_denylist4; k++)
+			if (x->denylist4[k].addr == d.addr && x->denylist4[k].len == d.len)
+				return fail(ld, p, "'%s' is listed twice", show(json_string_value(json_array_get(j, i)), b1));
+		x->denylist4[x->n_denylist4++] = d;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------- eal */
+
+static int parse_eal(struct ld *ld, json_t *j)
+{
+	struct appcfg *c = ld->cfg;
+	char p[PATH_LEN];
+
+	if (get_array(ld, "eal", j, APPCFG_MAX_EAL_ARGS, "arguments"))
+		return -1;
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		const char *s = "";
+
+		path_idx(p, "eal", i);
+		if (get_string(ld, p, json_array_get(j, i), &s))
+			return -1;
+		if (!*s)
+			return fail(ld, p, "an EAL argument can not be empty");
+		c->eal_args[c->n_eal_args] = strdup(s);
+		if (!c->eal_args[c->n_eal_args])
+			return fail(ld, p, "out of memory");
+		c->n_eal_args++;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ ports */
+
+static bool valid_port_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
+			return false;
+	return true;
+}
+
+/* The port (index) that already has this address, or -1. Ports up to and including nports are searched. */
+static int addr_owner(const struct appcfg *c, unsigned nports, int family, const uint8_t *a)
+{
+	for (unsigned i = 0; i <= nports && i < APPCFG_MAX_PORTS; i++)
+		for (unsigned k = 0; k < c->ports[i].n_addrs; k++)
+			if (c->ports[i].addrs[k].family == family && memcmp(c->ports[i].addrs[k].addr, a, 16) == 0)
+				return (int)i;
+	return -1;
+}
+
+static int parse_neighbor(struct ld *ld, const char *path, json_t *j, struct appcfg_port *pt)
+{
+	struct field f[] = { { "address", NULL }, { "mac", NULL } };
+	struct appcfg_neigh *n = &pt->neigh[pt->n_neigh];
+	char p[PATH_LEN], a[INET6_ADDRSTRLEN];
+	const char *why;
+
+	if (take_fields(ld, j, path, f, 2))
+		return -1;
+	if (!f[0].val)
+		return fail(ld, path, "missing \"address\"");
+	if (!f[1].val)
+		return fail(ld, path, "missing \"mac\"");
+	path_key(p, path, "address");
+	if (get_addr(ld, p, f[0].val, &n->family, n->addr))
+		return -1;
+	why = bad_unicast(n->family, n->addr);
+	inet_ntop(n->family == 6 ? AF_INET6 : AF_INET, n->addr, a, sizeof(a));
+	if (why)
+		return fail(ld, p, "%s is %s, not usable as a neighbour", a, why);
+	for (unsigned k = 0; k < pt->n_neigh; k++)
+		if (pt->neigh[k].family == n->family && memcmp(pt->neigh[k].addr, n->addr, 16) == 0)
+			return fail(ld, p, "%s is listed twice", a);
+	path_key(p, path, "mac");
+	if (get_mac(ld, p, f[1].val, n->mac))
+		return -1;
+	pt->n_neigh++;
+	return 0;
+}
+
+enum { PF_NAME, PF_DEVICE, PF_MTU, PF_MAC, PF_ADDRESSES, PF_NEIGHBORS, PF_N };
+
+static int parse_port(struct ld *ld, const char *path, json_t *j)
+{
+	struct appcfg *c = ld->cfg;
+	struct appcfg_port *pt = &c->ports[c->n_ports];
+	struct field f[PF_N] = { { "name", NULL },    { "device", NULL },    { "mtu", NULL },
+				 { "mac", NULL },     { "addresses", NULL }, { "neighbors", NULL } };
+	char p[PATH_LEN], pi[PATH_LEN], b1[SHOW_LEN];
+	const char *s = "";
+	uint64_t u;
+	bool has6 = false;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->mtu = APPCFG_DEFAULT_MTU;
+	if (take_fields(ld, j, path, f, PF_N))
+		return -1;
+
+	if (!f[PF_NAME].val)
+		return fail(ld, path, "missing \"name\"");
+	path_key(p, path, "name");
+	if (get_string(ld, p, f[PF_NAME].val, &s))
+		return -1;
+	if (!valid_port_name(s))
+		return fail(ld, p, "'%s' is not a valid port name (letters, digits, '_', '-', '.')", show(s, b1));
+	if (copy_string(ld, p, s, pt->name, sizeof(pt->name)))
+		return -1;
+	for (unsigned i = 0; i < c->n_ports; i++)
+		if (strcmp(c->ports[i].name, pt->name) == 0)
+			return fail(ld, p, "'%s' is already the name of ports[%u]", pt->name, i);
+
+	if (!f[PF_DEVICE].val)
+		return fail(ld, path, "missing \"device\"");
+	path_key(p, path, "device");
+	if (get_string(ld, p, f[PF_DEVICE].val, &s))
+		return -1;
+	if (!*s)
+		return fail(ld, p, "the device can not be empty");
+	if (copy_string(ld, p, s, pt->device, sizeof(pt->device)))
+		return -1;
+	for (unsigned i = 0; i < c->n_ports; i++) {
+		const char *o = c->ports[i].device;
+		size_t n1 = strcspn(o, ","), n2 = strcspn(pt->device, ",");
+
+		if (strcmp(o, pt->device) == 0)
+			return fail(ld, p, "'%s' is already the device of port '%s'", show(s, b1), c->ports[i].name);
+		/* Virtual devices are named by what precedes the first comma; EAL wants each name once. */
+		if (strncmp(pt->device, "net_", 4) == 0 && n1 == n2 && strncmp(o, pt->device, n1) == 0)
+			return fail(ld, p, "virtual device '%.*s' is already used by port '%s' (number them: net_pcap0, "
+					   "net_pcap1, ...)",
+				    (int)(n2 > 64 ? 64 : n2), pt->device, c->ports[i].name);
+	}
+
+	if (f[PF_MAC].val) {
+		path_key(p, path, "mac");
+		if (get_mac(ld, p, f[PF_MAC].val, pt->mac))
+			return -1;
+		pt->mac_set = true;
+	}
+
+	if (f[PF_ADDRESSES].val) {
+		json_t *a = f[PF_ADDRESSES].val;
+
+		path_key(p, path, "addresses");
+		if (get_array(ld, p, a, APPCFG_MAX_ADDRS, "addresses"))
+			return -1;
+		for (size_t i = 0; i < json_array_size(a); i++) {
+			struct appcfg_addr *ad = &pt->addrs[pt->n_addrs];
+			char txt[INET6_ADDRSTRLEN];
+			int owner;
+
+			path_idx(pi, p, i);
+			if (get_ifaddr(ld, pi, json_array_get(a, i), ad))
+				return -1;
+			owner = addr_owner(c, c->n_ports, ad->family, ad->addr);
+			inet_ntop(ad->family == 6 ? AF_INET6 : AF_INET, ad->addr, txt, sizeof(txt));
+			if (owner >= 0)
+				return fail(ld, pi, "%s is already an address of port '%s'", txt, c->ports[owner].name);
+			if (ad->family == 6)
+				has6 = true;
+			pt->n_addrs++;
+		}
+	}
+
+	if (f[PF_MTU].val) {
+		path_key(p, path, "mtu");
+		if (get_uint(ld, p, f[PF_MTU].val, 68, 9000, &u))
+			return -1;
+		pt->mtu = (uint16_t)u;
+	}
+	if (has6 && pt->mtu < 1280) {
+		path_key(p, path, "mtu");
+		return fail(ld, p, "%u is below 1280, the IPv6 minimum (RFC 8200 5), and the port has IPv6 addresses",
+			    pt->mtu);
+	}
+
+	if (f[PF_NEIGHBORS].val) {
+		json_t *a = f[PF_NEIGHBORS].val;
+
+		path_key(p, path, "neighbors");
+		if (get_array(ld, p, a, APPCFG_MAX_NEIGH, "neighbours"))
+			return -1;
+		for (size_t i = 0; i < json_array_size(a); i++) {
+			path_idx(pi, p, i);
+			if (parse_neighbor(ld, pi, json_array_get(a, i), pt))
+				return -1;
+		}
+	}
+	c->n_ports++;
+	return 0;
+}
+
+static int parse_ports(struct ld *ld, json_t *j)
+{
+	char p[PATH_LEN];
+
+	if (get_array(ld, "ports", j, APPCFG_MAX_PORTS, "ports"))
+		return -1;
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		path_idx(p, "ports", i);
+		if (parse_port(ld, p, json_array_get(j, i)))
+			return -1;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------------- routes */
+
+static int parse_route(struct ld *ld, const char *path, json_t *j)
+{
+	struct appcfg *c = ld->cfg;
+	struct appcfg_route *r = &c->routes[c->n_routes];
+	struct field f[] = { { "prefix", NULL }, { "via", NULL }, { "port", NULL } };
+	char p[PATH_LEN], b1[SHOW_LEN], txt[PFX_LEN];
+	const char *s = "";
+	unsigned i;
+
+	memset(r, 0, sizeof(*r));
+	if (take_fields(ld, j, path, f, 3))
+		return -1;
+	if (!f[0].val)
+		return fail(ld, path, "missing \"prefix\"");
+	if (!f[2].val)
+		return fail(ld, path, "missing \"port\"");
+
+	path_key(p, path, "prefix");
+	if (get_string(ld, p, f[0].val, &s))
+		return -1;
+	if (looks_v6(s)) {
+		struct prefix6 p6;
+		if (get_prefix6(ld, p, f[0].val, &p6))
+			return -1;
+		r->family = 6;
+		memcpy(r->prefix, p6.addr, 16);
+		r->plen = p6.len;
+	} else {
+		struct prefix4 p4;
+		if (get_prefix4(ld, p, f[0].val, &p4))
+			return -1;
+		r->family = 4;
+		memcpy(r->prefix, &p4.addr, 4);
+		r->plen = p4.len;
+	}
+	for (i = 0; i < c->n_routes; i++)
+		if (c->routes[i].family == r->family && c->routes[i].plen == r->plen &&
+		    memcmp(c->routes[i].prefix, r->prefix, 16) == 0) {
+			format_prefix(r->family, r->prefix, r->plen, txt);
+			return fail(ld, p, "%s is already the prefix of routes[%u]", txt, i);
+		}
+
+	if (f[1].val) {
+		int fam;
+		const char *why;
+
+		path_key(p, path, "via");
+		if (get_addr(ld, p, f[1].val, &fam, r->via))
+			return -1;
+		if (fam != r->family)
+			return fail(ld, p, "'%s' is IPv%d but the prefix is IPv%d", show(json_string_value(f[1].val), b1),
+				    fam, r->family);
+		why = bad_unicast(fam, r->via);
+		if (why)
+			return fail(ld, p, "'%s' is %s, not usable as a next hop", show(json_string_value(f[1].val), b1),
+				    why);
+		r->via_set = true;
+	}
+
+	path_key(p, path, "port");
+	if (get_string(ld, p, f[2].val, &s))
+		return -1;
+	for (i = 0; i < c->n_ports; i++)
+		if (strcmp(c->ports[i].name, s) == 0)
+			break;
+	if (i == c->n_ports)
+		return fail(ld, p, "no port named '%s'", show(s, b1));
+	r->port = i;
+	c->n_routes++;
+	return 0;
+}
+
+static int parse_routes(struct ld *ld, json_t *j)
+{
+	char p[PATH_LEN];
+
+	if (get_array(ld, "routes", j, APPCFG_MAX_ROUTES, "routes"))
+		return -1;
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		path_idx(p, "routes", i);
+		if (parse_route(ld, p, json_array_get(j, i)))
+			return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------- control, dataplane */
+
+static int parse_control(struct ld *ld, json_t *j)
+{
+	struct field f[] = { { "socket", NULL } };
+	const char *s = "";
+	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
+
+	if (take_fields(ld, j, "control", f, 1))
+		return -1;
+	if (!f[0].val)
+		return 0;
+	if (json_is_null(f[0].val)) {
+		ld->cfg->control_socket[0] = '\0';
+		return 0;
+	}
+	if (get_string(ld, "control.socket", f[0].val, &s))
+		return -1;
+	if (strlen(s) > max)
+		return fail(ld, "control.socket", "a UNIX socket path can have at most %zu characters", max);
+	return copy_string(ld, "control.socket", s, ld->cfg->control_socket, sizeof(ld->cfg->control_socket));
+}
+
+static int parse_dataplane(struct ld *ld, json_t *j)
+{
+	struct field f[] = { { "mbufs-per-port", NULL }, { "idle-sleep-us", NULL } };
+	uint64_t u;
+
+	if (take_fields(ld, j, "dataplane", f, 2))
+		return -1;
+	if (f[0].val) {
+		if (get_uint(ld, "dataplane.mbufs-per-port", f[0].val, 1023, 16777215, &u))
+			return -1;
+		ld->cfg->mbufs_per_port = (uint32_t)u;
+	}
+	if (f[1].val) {
+		if (get_uint(ld, "dataplane.idle-sleep-us", f[1].val, 0, 1000000, &u))
+			return -1;
+		ld->cfg->idle_sleep_us = (uint32_t)u;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- top level */
+
+enum {
+	TF_MODE,
+	TF_INSTANCE,
+	TF_FRAMEWORK,
+	TF_GLOBAL,
+	TF_EAMT,
+	TF_DENYLIST4,
+	TF_BLACKLIST4,
+	TF_POOL4,
+	TF_BIB,
+	TF_EAL,
+	TF_PORTS,
+	TF_ROUTES,
+	TF_CONTROL,
+	TF_DATAPLANE,
+	TF_N
+};
+
+static int parse_top(struct ld *ld, json_t *root)
+{
+	struct field f[TF_N] = {
+		[TF_MODE] = { "mode", NULL },		[TF_INSTANCE] = { "instance", NULL },
+		[TF_FRAMEWORK] = { "framework", NULL }, [TF_GLOBAL] = { "global", NULL },
+		[TF_EAMT] = { "eamt", NULL },		[TF_DENYLIST4] = { "denylist4", NULL },
+		[TF_BLACKLIST4] = { "blacklist4", NULL }, [TF_POOL4] = { "pool4", NULL },
+		[TF_BIB] = { "bib", NULL },		[TF_EAL] = { "eal", NULL },
+		[TF_PORTS] = { "ports", NULL },		[TF_ROUTES] = { "routes", NULL },
+		[TF_CONTROL] = { "control", NULL },	[TF_DATAPLANE] = { "dataplane", NULL },
+	};
+	struct appcfg *c = ld->cfg;
+	enum xlat_mode mode;
+	const char *s = "";
+	char b1[SHOW_LEN];
+
+	if (!json_is_object(root))
+		return fail(ld, NULL, "the top level must be a JSON object, got %s", jtype(root));
+	if (take_fields(ld, root, NULL, f, TF_N))
+		return -1;
+	if (parse_mode(ld, f[TF_MODE].val, &mode))
+		return -1;
+	xlat_config_init(&c->xlat, mode);
+
+	if (f[TF_INSTANCE].val) {
+		if (get_string(ld, "instance", f[TF_INSTANCE].val, &s))
+			return -1;
+		/* Jool: INAME_MAX_SIZE 16, including the NUL. */
+		if (!*s || strlen(s) > 15)
+			return fail(ld, "instance", "'%s' must be 1 to 15 characters", show(s, b1));
+	}
+	if (f[TF_FRAMEWORK].val) {
+		if (get_string(ld, "framework", f[TF_FRAMEWORK].val, &s))
+			return -1;
+		if (strcasecmp(s, "netfilter") != 0 && strcasecmp(s, "iptables") != 0)
+			return fail(ld, "framework", "'%s' is not one of \"netfilter\", \"iptables\"", show(s, b1));
+	}
+	if (f[TF_POOL4].val)
+		return fail(ld, "pool4", "nat64 mode is not implemented yet (pool4 is a NAT64 setting)");
+	if (f[TF_BIB].val)
+		return fail(ld, "bib", "nat64 mode is not implemented yet (bib is a NAT64 setting)");
+	if (f[TF_DENYLIST4].val && f[TF_BLACKLIST4].val)
+		return fail(ld, NULL, "both \"denylist4\" and \"blacklist4\" are given; blacklist4 is the old name "
+				      "of denylist4, keep one");
+
+	if (f[TF_GLOBAL].val && parse_global(ld, f[TF_GLOBAL].val))
+		return -1;
+	if (f[TF_EAMT].val && parse_eamt(ld, f[TF_EAMT].val))
+		return -1;
+	if (f[TF_DENYLIST4].val && parse_denylist4(ld, "denylist4", f[TF_DENYLIST4].val))
+		return -1;
+	if (f[TF_BLACKLIST4].val && parse_denylist4(ld, "blacklist4", f[TF_BLACKLIST4].val))
+		return -1;
+	if (f[TF_EAL].val && parse_eal(ld, f[TF_EAL].val))
+		return -1;
+	if (f[TF_PORTS].val && parse_ports(ld, f[TF_PORTS].val))
+		return -1;
+	if (f[TF_ROUTES].val && parse_routes(ld, f[TF_ROUTES].val))
+		return -1;
+	if (f[TF_CONTROL].val && parse_control(ld, f[TF_CONTROL].val))
+		return -1;
+	if (f[TF_DATAPLANE].val && parse_dataplane(ld, f[TF_DATAPLANE].val))
+		return -1;
+	return 0;
+}
+
+static void appcfg_defaults(struct appcfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	xlat_config_init(&c->xlat, XLAT_MODE_SIIT);
+	snprintf(c->control_socket, sizeof(c->control_socket), "%s", APPCFG_DEFAULT_SOCKET);
+	c->mbufs_per_port = APPCFG_DEFAULT_MBUFS;
+	c->idle_sleep_us = 0;
+}
+
+void appcfg_free(struct appcfg *cfg)
+{
+	if (!cfg)
+		return;
+	for (unsigned i = 0; i < cfg->n_eal_args && i < APPCFG_MAX_EAL_ARGS; i++) {
+		free(cfg->eal_args[i]);
+		cfg->eal_args[i] = NULL;
+	}
+	cfg->n_eal_args = 0;
+}
+
+int appcfg_load_string(const char *json, size_t len, const char *origin, struct appcfg *out, char *err,
+		       size_t errlen)
+{
+	struct ld ld = { origin, err, errlen, out };
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	appcfg_defaults(out);
+	if (!json)
+		return fail(&ld, NULL, "no configuration text");
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		if (jerr.line > 0)
+			return fail(&ld, NULL, "line %d, column %d: invalid JSON: %s", jerr.line, jerr.column,
+				    jerr.text);
+		return fail(&ld, NULL, "invalid JSON: %s", jerr.text);
+	}
+	rc = parse_top(&ld, root);
+	json_decref(root);
+	if (rc) {
+		appcfg_free(out);
+		appcfg_defaults(out);
+	}
+	return rc;
+}
+
+int appcfg_load_file(const char *path, struct appcfg *out, char *err, size_t errlen)
+{
+	struct ld ld = { path, err, errlen, out };
+	FILE *f;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	appcfg_defaults(out);
+	f = fopen(path, "r");
+	if (!f)
+		return fail(&ld, NULL, "cannot open: %s", strerror(errno));
+	for (;;) {
+		size_t n;
+
+		if (len == cap) {
+			char *nb;
+
+			if (cap >= APPCFG_MAX_FILE_SIZE) {
+				free(buf);
+				fclose(f);
+				return fail(&ld, NULL, "larger than %u bytes", APPCFG_MAX_FILE_SIZE);
+			}
+			cap = cap ? cap * 2 : 16384;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return fail(&ld, NULL, "out of memory");
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0) {
+			if (ferror(f)) {
+				int e = errno;
+				free(buf);
+				fclose(f);
+				return fail(&ld, NULL, "read error: %s", strerror(e));
+			}
+			break;
+		}
+	}
+	fclose(f);
+	rc = appcfg_load_string(buf ? buf : "", len, path, out, err, errlen);
+	free(buf);
+	return rc;
+}
