@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control socket server: a plain pthread (not an EAL lcore) serving a UNIX
+ * stream socket. Protocol:
+ *
+ *   request:  one JSON object per line, {"command": "NAME", ...arguments}
+ *             optional "id" (any JSON value) is echoed in the reply
+ *   reply:    one JSON object per line,
+ *             {"ok": true, ...handler's members}  or
+ *             {"ok": false, "error": {"code": "CODE", "message": "..."}}
+ *
+ * Error codes: invalid_json, invalid_request (not an object, "command" not a
+ * string), missing_command, unknown_command, request_too_large (then the
+ * connection is closed), command_failed (the handler said no),
+ * reply_too_large, too_many_clients, internal.
+ *
+ * Handlers run on the server thread, one at a time; a slow handler delays
+ * every client, so they must be quick. The server never blocks on a client:
+ * writes are non-blocking with a bounded per-client output buffer; a client
+ * that does not read its replies stops being read, and is dropped if its
+ * buffer would overflow.
+ */
+#ifndef XLAT_CTL_SERVER_H
+#define XLAT_CTL_SERVER_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Largest request line accepted, in bytes (without the newline). */
+#define CTL_MAX_REQUEST (64 * 1024)
+/* Most bytes of replies queued for one client before it is dropped. */
+#define CTL_MAX_OUTPUT (8 * 1024 * 1024)
+/* Clients served at once; more are told too_many_clients and closed. */
+#define CTL_MAX_CLIENTS 64
+
+/*
+ * Returns a new reference to a JSON object whose members are added to the
+ * reply (after "ok": true), or NULL with a message in err (the reply is then
+ * a command_failed error). request is the whole request object (borrowed).
+ */
+typedef json_t *(*ctl_handler_fn)(void *opaque, const json_t *request, char *err, size_t errlen);
+
+struct ctl_command {
+	const char *name;  /* must outlive the server */
+	ctl_handler_fn fn;
+	void *opaque;
+	const char *help;  /* one line; may be NULL */
+};
+
+struct ctl_server;
+
+/*
+ * Create the socket at path (parent directories made, mode 0660; a stale
+ * socket file is replaced, but not one another process is listening on) and
+ * start serving cmds (copied; the strings must outlive the server). "help" is
+ * built in. 0, or -1 with a message in err.
+ */
+int ctl_server_start(struct ctl_server **out, const char *path, const struct ctl_command *cmds, unsigned n, char *err,
+		     size_t errlen);
+
+/* Stop the thread, close every client, remove the socket file. NULL is fine. */
+void ctl_server_stop(struct ctl_server *s);
+
+#endif
