@@ -1,0 +1,532 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* control/ctl_server.c: protocol, errors, limits, stale sockets, slow clients. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl_server.h"
+
+static char dir[64];
+static char sock_path[100];
+
+static json_t *h_echo(void *opaque, const json_t *req, char *err, size_t errlen)
+{
+	json_t *arg = json_object_get(req, "arg");
+
+	(void)opaque;
+	if (arg && !json_is_integer(arg)) {
+		snprintf(err, errlen, "\"arg\" must be an integer");
+		return NULL;
+	}
+	return json_pack("{s:I, s:s, s:b}", "arg", arg ? json_integer_value(arg) : (json_int_t)-1, "ok", "spoofed",
+			 "handled", 1);
+}
+
+static json_t *h_fail(void *opaque, const json_t *req, char *err, size_t errlen)
+{
+	(void)opaque;
+	(void)req;
+	snprintf(err, errlen, "nothing to see here");
+	return NULL;
+}
+
+static json_t *h_count(void *opaque, const json_t *req, char *err, size_t errlen)
+{
+	int *n = opaque;
+
+	(void)req;
+	(void)err;
+	(void)errlen;
+	return json_pack("{s:i}", "n", ++*n);
+}
+
+/* A reply of about 1 MiB, to exercise partial writes. */
+static json_t *h_big(void *opaque, const json_t *req, char *err, size_t errlen)
+{
+	char *s = malloc(1 << 20);
+	json_t *r;
+
+	(void)opaque;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	memset(s, 'x', (1 << 20) - 1);
+	s[(1 << 20) - 1] = '\0';
+	r = json_pack("{s:s}", "blob", s);
+	free(s);
+	return r;
+}
+
+static int counter;
+
+static const struct ctl_command cmds[] = {
+	{ "echo", h_echo, NULL, "echo the arg" },
+	{ "fail", h_fail, NULL, "always fails" },
+	{ "count", h_count, &counter, "counts" },
+	{ "big", h_big, NULL, "big reply" },
+};
+
+static int setup(void **state)
+{
+	struct ctl_server *s;
+	char err[256];
+
+	snprintf(dir, sizeof(dir), "/tmp/test_ctl_XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(sock_path, sizeof(sock_path), "%s/sub/dir/ctl.sock", dir);
+	if (ctl_server_start(&s, sock_path, cmds, 4, err, sizeof(err)) != 0) {
+		fprintf(stderr, "start: %s\n", err);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char p[160];
+
+	ctl_server_stop(*state);
+	snprintf(p, sizeof(p), "%s/sub/dir", dir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/sub", dir);
+	rmdir(p);
+	rmdir(dir);
+	return 0;
+}
+
+static int conn(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+static void send_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t n = send(fd, s, len, MSG_NOSIGNAL);
+		assert_true(n > 0);
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Read one line (without the newline) into a malloc'd string; NULL on EOF/timeout. */
+static char *read_line(int fd, int timeout_ms)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		char ch;
+		ssize_t n;
+
+		if (poll(&p, 1, timeout_ms) <= 0) {
+			free(buf);
+			return NULL;
+		}
+		n = recv(fd, &ch, 1, 0);
+		if (n <= 0) {
+			free(buf);
+			return NULL;
+		}
+		if (ch == '\n') {
+			buf[len] = '\0';
+			return buf;
+		}
+		if (len + 2 > cap)
+			buf = realloc(buf, cap *= 2);
+		buf[len++] = ch;
+	}
+}
+
+static json_t *request(int fd, const char *line)
+{
+	char *r;
+	json_t *j;
+
+	send_all(fd, line, strlen(line));
+	r = read_line(fd, 5000);
+	assert_non_null(r);
+	j = json_loads(r, 0, NULL);
+	if (!j)
+		fail_msg("reply is not JSON: %s", r);
+	free(r);
+	return j;
+}
+
+static void assert_error(json_t *j, const char *code)
+{
+	json_t *e = json_object_get(j, "error");
+
+	assert_true(json_is_false(json_object_get(j, "ok")));
+	assert_non_null(e);
+	if (strcmp(json_string_value(json_object_get(e, "code")), code) != 0)
+		fail_msg("expected %s, got %s", code, json_string_value(json_object_get(e, "code")));
+	assert_true(json_is_string(json_object_get(e, "message")));
+}
+
+static void test_socket_file(void **state)
+{
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(stat(sock_path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0660);
+}
+
+static void test_help(void **state)
+{
+	int fd = conn();
+	json_t *j = request(fd, "{\"command\": \"help\"}\n"), *list;
+
+	(void)state;
+	assert_true(json_is_true(json_object_get(j, "ok")));
+	list = json_object_get(j, "commands");
+	assert_int_equal(json_array_size(list), 5);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "name")), "help");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "name")), "echo");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "help")), "echo the arg");
+	json_decref(j);
+	close(fd);
+}
+
+static void test_reply_and_id(void **state)
+{
+	int fd = conn();
+	json_t *j = request(fd, "{\"command\": \"echo\", \"arg\": 42, \"id\": [\"x\", 1]}\n");
+
+	(void)state;
+	/* "ok" is the server's, not the handler's */
+	assert_true(json_is_true(json_object_get(j, "ok")));
+	assert_int_equal(json_integer_value(json_object_get(j, "arg")), 42);
+	assert_true(json_is_true(json_object_get(j, "handled")));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "id"), 0)), "x");
+	json_decref(j);
+	close(fd);
+}
+
+static void test_errors(void **state)
+{
+	int fd = conn();
+	json_t *j;
+
+	(void)state;
+	j = request(fd, "{\"command\": \n");
+	assert_error(j, "invalid_json");
+	json_decref(j);
+	j = request(fd, "[1,2]\n");
+	assert_error(j, "invalid_request");
+	json_decref(j);
+	j = request(fd, "{\"cmd\": \"help\", \"id\": 7}\n");
+	assert_error(j, "missing_command");
+	assert_int_equal(json_integer_value(json_object_get(j, "id")), 7);
+	json_decref(j);
+	j = request(fd, "{\"command\": 5}\n");
+	assert_error(j, "invalid_request");
+	json_decref(j);
+	j = request(fd, "{\"command\": \"nope\"}\n");
+	assert_error(j, "unknown_command");
+	json_decref(j);
+	j = request(fd, "{\"command\": \"fail\"}\n");
+	assert_error(j, "command_failed");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "message")),
+			    "nothing to see here");
+	json_decref(j);
+	j = request(fd, "{\"command\": \"echo\", \"arg\": \"x\"}\n");
+	assert_error(j, "command_failed");
+	json_decref(j);
+	/* still usable after all that, blank lines and CRLF ignored */
+	j = request(fd, "\n\r\n  \n{\"command\": \"echo\"}\r\n");
+	assert_true(json_is_true(json_object_get(j, "ok")));
+	json_decref(j);
+	close(fd);
+}
+
+static void test_pipelined_and_no_newline(void **state)
+{
+	int fd = conn();
+	char *r;
+
+	(void)state;
+	counter = 0;
+	send_all(fd, "{\"command\":\"count\"}\n{\"command\":\"count\"}\n{\"command\":\"count\"}", 59);
+	shutdown(fd, SHUT_WR);
+	for (int i = 1; i <= 3; i++) {
+		char expect[64];
+
+		r = read_line(fd, 5000);
+		assert_non_null(r);
+		snprintf(expect, sizeof(expect), "{\"ok\":true,\"n\":%d}", i);
+		assert_string_equal(r, expect);
+		free(r);
+	}
+	assert_null(read_line(fd, 5000)); /* closed after the last reply */
+	close(fd);
+}
+
+static void test_too_large(void **state)
+{
+	int fd = conn();
+	size_t len = CTL_MAX_REQUEST + 100;
+	char *big = malloc(len);
+	char *r;
+	json_t *j;
+
+	(void)state;
+	memset(big, ' ', len);
+	big[0] = '{';
+	/* no newline: the server gives up once it has more than the limit */
+	send(fd, big, len, MSG_NOSIGNAL);
+	r = read_line(fd, 5000);
+	assert_non_null(r);
+	j = json_loads(r, 0, NULL);
+	assert_error(j, "request_too_large");
+	json_decref(j);
+	free(r);
+	assert_null(read_line(fd, 5000));
+	close(fd);
+	free(big);
+
+	/* exactly at the limit is fine */
+	fd = conn();
+	len = CTL_MAX_REQUEST;
+	big = malloc(len + 1);
+	memset(big, ' ', len);
+	memcpy(big, "{\"command\":\"echo\"}", 18);
+	big[len] = '\n';
+	send_all(fd, big, len + 1);
+	r = read_line(fd, 5000);
+	assert_non_null(r);
+	assert_non_null(strstr(r, "\"ok\":true"));
+	free(r);
+	free(big);
+	close(fd);
+}
+
+static void test_big_reply(void **state)
+{
+	int fd = conn();
+	char *r;
+
+	(void)state;
+	send_all(fd, "{\"command\":\"big\"}\n{\"command\":\"echo\"}\n", 37);
+	usleep(100000); /* let the server hit a full socket buffer */
+	r = read_line(fd, 5000);
+	assert_non_null(r);
+	assert_true(strlen(r) > (1 << 20));
+	free(r);
+	r = read_line(fd, 5000);
+	assert_non_null(r);
+	assert_non_null(strstr(r, "\"handled\":true"));
+	free(r);
+	close(fd);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A client that floods requests and never reads does not hold up another. */
+static void test_slow_client(void **state)
+{
+	int slow = conn(), fast;
+	int small = 4096;
+	char *chunk = malloc(64 * 1024);
+	size_t n = 0;
+	json_t *j;
+	double t0;
+
+	(void)state;
+	setsockopt(slow, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	while (n + 20 <= 64 * 1024) {
+		memcpy(chunk + n, "{\"command\":\"big\"}\n", 18);
+		n += 18;
+	}
+	/* Queue as much as the kernel takes without blocking. */
+	for (int i = 0; i < 64; i++)
+		if (send(slow, chunk, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+			break;
+	usleep(200000);
+	fast = conn();
+	t0 = now_s();
+	j = request(fast, "{\"command\":\"echo\",\"arg\":1}\n");
+	assert_true(json_is_true(json_object_get(j, "ok")));
+	assert_true(now_s() - t0 < 2.0);
+	json_decref(j);
+	close(fast);
+	close(slow);
+	free(chunk);
+}
+
+static void test_too_many_clients(void **state)
+{
+	int fds[CTL_MAX_CLIENTS];
+	int extra;
+	json_t *j;
+	char *r;
+
+	(void)state;
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++) {
+		fds[i] = conn();
+		/* a round trip makes sure the server has accepted it */
+		j = request(fds[i], "{\"command\":\"echo\"}\n");
+		json_decref(j);
+	}
+	extra = conn();
+	r = read_line(extra, 5000);
+	assert_non_null(r);
+	j = json_loads(r, 0, NULL);
+	assert_error(j, "too_many_clients");
+	json_decref(j);
+	free(r);
+	close(extra);
+	close(fds[0]);
+	usleep(100000);
+	extra = conn();
+	j = request(extra, "{\"command\":\"echo\"}\n");
+	assert_true(json_is_true(json_object_get(j, "ok")));
+	json_decref(j);
+	close(extra);
+	for (int i = 1; i < CTL_MAX_CLIENTS; i++)
+		close(fds[i]);
+}
+
+static void test_second_server_refused(void **state)
+{
+	struct ctl_server *s2;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ctl_server_start(&s2, sock_path, NULL, 0, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "another process is already listening"));
+	assert_null(s2);
+}
+
+/* Standalone tests (no fixture). */
+
+static void test_stale_socket(void **state)
+{
+	char d[] = "/tmp/test_ctl_stale_XXXXXX", p[96], err[256];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ctl_server *s;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	snprintf(p, sizeof(p), "%s/ctl.sock", d);
+	/* a socket file nobody listens on */
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", p);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
+	assert_int_equal(ctl_server_start(&s, p, NULL, 0, err, sizeof(err)), 0);
+	ctl_server_stop(s);
+	assert_int_equal(access(p, F_OK), -1); /* removed on stop */
+
+	/* a regular file is not replaced */
+	fd = creat(p, 0600);
+	close(fd);
+	assert_int_equal(ctl_server_start(&s, p, NULL, 0, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not a socket"));
+	unlink(p);
+	rmdir(d);
+}
+
+static void test_bad_args(void **state)
+{
+	struct ctl_server *s;
+	char err[256];
+	char longpath[200];
+	struct ctl_command dup[] = { { "a", h_fail, NULL, NULL }, { "a", h_fail, NULL, NULL } };
+	struct ctl_command help[] = { { "help", h_fail, NULL, NULL } };
+
+	(void)state;
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[0] = '/';
+	longpath[sizeof(longpath) - 1] = '\0';
+	assert_int_equal(ctl_server_start(&s, longpath, NULL, 0, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "longer than"));
+	assert_int_equal(ctl_server_start(&s, "", NULL, 0, err, sizeof(err)), -1);
+	assert_int_equal(ctl_server_start(&s, "/tmp/x.sock", dup, 2, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "registered twice"));
+	assert_int_equal(ctl_server_start(&s, "/tmp/x.sock", help, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "built in"));
+	ctl_server_stop(NULL);
+}
+
+/* Stopping with clients connected (and one mid-request) closes them. */
+static void test_stop_with_clients(void **state)
+{
+	char d[] = "/tmp/test_ctl_stop_XXXXXX", err[256];
+	struct ctl_server *s;
+	int a, b;
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	snprintf(sock_path, sizeof(sock_path), "%s/ctl.sock", d);
+	assert_int_equal(ctl_server_start(&s, sock_path, cmds, 4, err, sizeof(err)), 0);
+	a = conn();
+	b = conn();
+	send_all(b, "{\"comm", 6);
+	usleep(50000);
+	ctl_server_stop(s);
+	assert_null(read_line(a, 2000));
+	assert_null(read_line(b, 2000));
+	close(a);
+	close(b);
+	rmdir(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest with_server[] = {
+		cmocka_unit_test(test_socket_file),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_reply_and_id),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_pipelined_and_no_newline),
+		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_big_reply),
+		cmocka_unit_test(test_slow_client),
+		cmocka_unit_test(test_too_many_clients),
+		cmocka_unit_test(test_second_server_refused),
+	};
+	const struct CMUnitTest standalone[] = {
+		cmocka_unit_test(test_stale_socket),
+		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_stop_with_clients),
+	};
+	int rc;
+
+	rc = cmocka_run_group_tests_name("ctl_server", with_server, setup, teardown);
+	rc += cmocka_run_group_tests_name("ctl_server_standalone", standalone, NULL, NULL);
+	return rc;
+}
