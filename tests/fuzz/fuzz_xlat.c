@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libFuzzer target: arbitrary bytes as an IPv6 or IPv4 datagram through
+ * xlat_process, with a realistic SIIT configuration (pool6, EAMT, rfc6791,
+ * denylist). The first input byte picks the direction and a few options.
+ * The output must stay inside the buffer and be a well-formed length.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rfc6052.h"
+#include "xlat.h"
+
+static struct xlat_config cfg;
+static uint64_t counters[XSTAT_MAX];
+
+static int route(void *opaque, int family, const uint8_t *dst, struct xlat_route *out)
+{
+	(void)opaque;
+	if (family == 4 && dst[0] == 10)
+		return -1; /* some destinations have no route */
+	out->mtu = (dst[family == 4 ? 3 : 15] & 1) ? 1280 : 1500;
+	out->nexthop = 0;
+	out->self_set = true;
+	memset(out->self, 0x42, 16);
+	return 0;
+}
+
+static void setup(void)
+{
+	struct prefix6 p6;
+	struct prefix4 p4;
+	const char *why;
+
+	xlat_config_init(&cfg, XLAT_MODE_SIIT);
+	prefix6_parse("64:ff9b::/96", &cfg.g.pool6);
+	cfg.g.pool6_set = true;
+	prefix6_parse("2001:db8:6::/120", &p6);
+	prefix4_parse("192.0.2.0/24", &p4);
+	eamt_add(&cfg.eamt, &p6, &p4, &why);
+	prefix4_parse("203.0.113.8/32", &cfg.g.rfc6791v4);
+	cfg.g.rfc6791v4_set = true;
+	prefix4_parse("198.51.100.128/25", &cfg.denylist4[0]);
+	cfg.n_denylist4 = 1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t buf[4096];
+	static int ready;
+	const uint32_t headroom = 128;
+
+	if (!ready) {
+		setup();
+		ready = 1;
+	}
+	if (size < 1 || size > sizeof(buf) - headroom - 64)
+		return 0;
+	uint8_t flags = data[0];
+	cfg.g.amend_udp_checksum_zero = flags & 2;
+	cfg.g.lowest_ipv6_mtu = (flags & 4) ? 1500 : 1280;
+	cfg.g.eam_hairpin_mode = (flags & 8) ? EAM_HAIRPIN_OFF : EAM_HAIRPIN_INTRINSIC;
+
+	memset(buf, 0xee, sizeof(buf));
+	memcpy(buf + headroom, data + 1, size - 1);
+	struct xlat_ctx ctx = {
+		.cfg = &cfg, .counters = counters, .route = route, .rand_state = 1, .now_ns = 1000000000ull,
+		.in_self4 = 0x0100a8c0, .in_self4_set = true, .in_self6_set = true, .in_mtu = 1500,
+	};
+	ctx.icmp_rl.tokens = 100;
+	struct xlat_pkt pkt = {
+		.data = buf + headroom, .len = (uint32_t)(size - 1), .headroom = headroom,
+		.tailroom = (uint32_t)(sizeof(buf) - headroom - (size - 1)), .family = (flags & 1) ? 4 : 6,
+	};
+	enum xlat_verdict v = xlat_process(&ctx, &pkt);
+	if (v != XV_DROP) {
+		if (pkt.data < buf || pkt.data + pkt.len > buf + sizeof(buf))
+			abort();
+		if (pkt.frag_size) {
+			static uint8_t piece[4096];
+			unsigned n = xlat_frag6_count(&pkt);
+			for (unsigned i = 0; i < n; i++)
+				if (xlat_frag6_write(&pkt, i, piece) > pkt.frag_size)
+					abort();
+		}
+	}
+	return 0;
+}
