@@ -7,6 +7,7 @@
  * Exit status: 0 ok, 1 the daemon answered with an error, 2 usage or
  * connection problems.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config_load.h"
 #include "stats.h"
 
 #ifndef XLAT64_VERSION
@@ -50,6 +52,7 @@ static void usage(FILE *f)
 		"  version         the daemon's version\n"
 		"  help            the commands the daemon knows\n"
 		"  raw JSON        send JSON as a request and print the reply\n"
+		"  check FILE      validate a configuration file (no daemon needed)\n"
 		"\n"
 		"Options:\n"
 		"  -s, --socket PATH   control socket (default $XLAT64_SOCKET or %s)\n"
@@ -59,7 +62,8 @@ static void usage(FILE *f)
 		"  -h, --help          this text\n"
 		"  -V, --version       xlat64ctl's own version\n"
 		"\n"
-		"Exit status: 0 ok, 1 the daemon answered with an error, 2 usage or connection error.\n",
+		"Exit status: 0 ok, 1 the daemon answered with an error (check: the file is invalid),\n"
+		"2 usage or connection error.\n",
 		prog, DEFAULT_SOCKET);
 }
 
@@ -323,6 +327,59 @@ static int run(const struct opts *o, json_t *req, const char *cmd)
 	return rc;
 }
 
+/* Offline: load the file as xlat64d would, report the first problem or a summary. */
+static int check_config(const struct opts *o, const char *path)
+{
+	struct appcfg *c = malloc(sizeof(*c));
+	char err[1024];
+	unsigned n6 = 0, n4 = 0;
+
+	if (!c) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_USAGE;
+	}
+	if (appcfg_load_file(path, c, err, sizeof(err)) != 0) {
+		if (o->json) {
+			json_t *j = json_pack("{s:b, s:{s:s, s:s}}", "ok", 0, "error", "code", "invalid_config", "message", err);
+			print_json_line(j);
+			json_decref(j);
+		}
+		fprintf(stderr, "%s\n", err);
+		appcfg_free(c);
+		free(c);
+		return EXIT_ERROR_REPLY;
+	}
+	for (unsigned i = 0; i < c->n_routes; i++)
+		if (c->routes[i].family == 6)
+			n6++;
+		else
+			n4++;
+	if (o->json) {
+		json_t *j = json_pack("{s:b, s:s, s:i, s:i, s:i, s:i}", "ok", 1, "mode",
+				      c->xlat.mode == XLAT_MODE_SIIT ? "siit" : "nat64", "ports", (int)c->n_ports, "routes",
+				      (int)c->n_routes, "eamt", (int)c->xlat.eamt.n, "denylist4", (int)c->xlat.n_denylist4);
+		print_json_line(j);
+		json_decref(j);
+	} else {
+		char p6[64] = "unset";
+
+		if (c->xlat.g.pool6_set) {
+			char a[INET6_ADDRSTRLEN];
+			inet_ntop(AF_INET6, c->xlat.g.pool6.addr, a, sizeof(a));
+			snprintf(p6, sizeof(p6), "%s/%u", a, c->xlat.g.pool6.len);
+		}
+		printf("%s: ok: mode %s, %u port(s), %u IPv6 + %u IPv4 route(s), pool6 %s, %u EAMT entr%s, "
+		       "%u denylist4 prefix(es)\n",
+		       path, c->xlat.mode == XLAT_MODE_SIIT ? "siit" : "nat64", c->n_ports, n6, n4, p6, c->xlat.eamt.n,
+		       c->xlat.eamt.n == 1 ? "y" : "ies", c->xlat.n_denylist4);
+		if (c->n_ports == 0)
+			printf("%s: note: no ports; xlat64d needs at least one\n", path);
+	}
+	appcfg_free(c);
+	free(c);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -397,6 +454,10 @@ int main(int argc, char **argv)
 			json_decref(req);
 			return die_usage("%s", "raw: the request must be a JSON object");
 		}
+	} else if (strcmp(cmd, "check") == 0) {
+		if (optind + 1 != argc)
+			return die_usage("%s", "check takes exactly one argument, a configuration file");
+		return check_config(&o, argv[optind]);
 	} else {
 		return die_usage("unknown command '%s'", cmd);
 	}
