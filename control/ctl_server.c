@@ -657,7 +657,7 @@ int ctl_server_start(struct ctl_server **out, const char *path, const struct ctl
 		unlink(path);
 		goto fail;
 	}
-	pthread_setname_np(s->thread, "xlat-ctl");
+	pthread_setname_np(s->thread, "xlat-ctl-sock");
 	*out = s;
 	return 0;
 
