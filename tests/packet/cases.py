@@ -627,6 +627,15 @@ case("icmp64_error_in_error_dropped",
      out4=[], out6=[],
      counters={"JSTAT_DOUBLE_ICMP6_ERROR": 1, "JSTAT_SUCCESS": 0})
 
+_e = raw(err6(ICMPv6DestUnreach(code=4)))
+_e = _e[:42] + bytes([_e[42] ^ 0x01]) + _e[43:]  # flip a bit of the ICMPv6 checksum
+case("icmp64_error_bad_checksum_dropped",
+     "RFC 7915 5.3 + RFC 4443 2.4: an ICMPv6 error is rebuilt (inner packet translated, checksum "
+     "recomputed), so one with a wrong checksum must be dropped, not laundered into a valid one",
+     in6=[IPv6(_e)],
+     out4=[], out6=[],
+     counters={"JSTAT64_ICMP_CSUM": 1, "JSTAT_SUCCESS": 0})
+
 case("icmp64_rfc6791_source",
      "RFC 6791 + RFC 7915 5.2: ICMPv6 error from an untranslatable IPv6 source -> IPv4 source "
      "taken from rfc6791v4-prefix (203.0.113.8/32)",
@@ -762,6 +771,15 @@ case("icmp46_unknown_type_dropped",
           IP(src=S4, dst=C4, ttl=64) / ICMP(type=17) / Raw(pat(4))],
      out6=[], out4=[],
      counters={"JSTAT_UNKNOWN_ICMP4_TYPE": 2, "JSTAT_SUCCESS": 0})
+
+_e = raw(err4(ICMP(type=3, code=3)))
+_e = _e[:22] + bytes([_e[22] ^ 0x01]) + _e[23:]  # flip a bit of the ICMPv4 checksum
+case("icmp46_error_bad_checksum_dropped",
+     "RFC 7915 4.3 + RFC 792: an ICMPv4 error is rebuilt (inner packet translated, checksum "
+     "recomputed with the pseudo-header), so one with a wrong checksum must be dropped",
+     in4=[IP(_e)],
+     out6=[], out4=[],
+     counters={"JSTAT46_ICMP_CSUM": 1, "JSTAT_SUCCESS": 0})
 
 case("icmp46_error_in_error_dropped",
      "RFC 7915 4.3: an ICMPv4 error whose inner packet is an ICMPv4 error is dropped",

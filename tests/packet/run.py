@@ -27,6 +27,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
 from scapy.all import (Ether, checksum, conf, in6_chksum, raw, rdpcap,  # noqa: E402
                        wrpcap)
