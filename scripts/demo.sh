@@ -13,8 +13,9 @@ RUNDIR=/run/xlat64
 PIDFILE=$RUNDIR/lab-xlat64d.pid
 LOGFILE=$RUNDIR/lab-xlat64d.log
 PY=/usr/bin/python3
-XLAT64D=$ROOT/build/dataplane/xlat64d
-XLAT64CTL=$ROOT/build/control/xlat64ctl
+BUILD=${XLAT64_BUILD:-build}
+XLAT64D=$BUILD/dataplane/xlat64d
+XLAT64CTL=$BUILD/control/xlat64ctl
 
 H4=198.51.100.2
 H4_FROM_V6=64:ff9b::198.51.100.2
@@ -64,8 +65,8 @@ if ! scripts/hugepages.sh 512 ||
 fi
 
 step "build"
-[[ -f build/build.ninja ]] || meson setup build
-ninja -C build
+[[ -f "$BUILD/build.ninja" ]] || meson setup "$BUILD"
+ninja -C "$BUILD"
 
 step "lab: x64-h6 (IPv6 only) <-> x64-box (xlat64d) <-> x64-h4 (IPv4 only)"
 scripts/lab.sh up

@@ -134,8 +134,8 @@ lab_status() {
 	for ns in "${ALL_NS[@]}"; do
 		if ns_exists "$ns"; then
 			echo "== $ns"
-			ip -n "$ns" -br link show | grep -v '^lo ' || true
-			ip -n "$ns" -br addr show | grep -v '^lo ' || true
+			ip -n "$ns" -br link show | grep -v '^lo ' | sed 's/^/  link: /' || true
+			ip -n "$ns" -br addr show | grep -v '^lo ' | awk 'NF > 2' | sed 's/^/  addr: /' || true
 			ip -n "$ns" route show 2>/dev/null | sed 's/^/  v4 route: /'
 			ip -n "$ns" -6 route show 2>/dev/null | grep -v '^fe80' | sed 's/^/  v6 route: /' || true
 		else

@@ -11,6 +11,8 @@ ROOT=$PWD
 
 [[ $(id -u) -eq 0 ]] || { echo "test: run as root: sudo $0" >&2; exit 1; }
 
+BUILD=${XLAT64_BUILD:-build}             # gcc build (the one the e2e suite runs)
+BUILD_CLANG=${XLAT64_BUILD_CLANG:-build-clang}
 LOGDIR=$(mktemp -d /tmp/xlat64-test.XXXXXX)
 SUITES=()
 declare -A S_RESULT S_PASS S_FAIL S_TIME S_REQ
@@ -29,7 +31,7 @@ suite() {
 	rc=${PIPESTATUS[0]}
 	S_TIME[$name]=$(($(date +%s) - t0))
 	# a suite that prints "N passed, M failed" is counted test by test, others as one test
-	if read -r p f < <(sed -n 's/^\([0-9]\+\) passed, \([0-9]\+\) failed$/\1 \2/p' "$logf" | tail -n1) &&
+	if read -r p f < <(sed -n 's/^\([0-9]\+\) passed, \([0-9]\+\) failed.*/\1 \2/p' "$logf" | tail -n1) &&
 		[[ -n "$p" ]]; then
 		:
 	elif [[ $name == unit ]] && grep -q '^Ok:' "$logf"; then
@@ -61,26 +63,29 @@ skip() { # NAME REASON
 }
 
 build_gcc() {
-	if [[ -f build/build.ninja ]]; then
-		meson configure build -Dwerror=true
+	if [[ -f "$BUILD/build.ninja" ]]; then
+		meson configure "$BUILD" -Dwerror=true
 	else
-		meson setup build -Dwerror=true
-	fi && ninja -C build
+		meson setup "$BUILD" -Dwerror=true
+	fi && ninja -C "$BUILD"
 }
 
 build_clang() {
-	if [[ ! -f build-clang/build.ninja ]]; then
-		CC=clang meson setup build-clang -Dwerror=true || return 1
+	if [[ ! -f "$BUILD_CLANG/build.ninja" ]]; then
+		CC=clang meson setup "$BUILD_CLANG" -Dwerror=true || return 1
 	fi
-	meson configure build-clang -Dwerror=true && ninja -C build-clang
+	meson configure "$BUILD_CLANG" -Dwerror=true && ninja -C "$BUILD_CLANG"
 }
 
 suite deps required scripts/deps.sh
 # without hugepages the e2e suite falls back to --no-huge, so this one only informs
 suite hugepages informational scripts/hugepages.sh 512
 if suite build-gcc required build_gcc; then
+	# every suite below runs the daemon of this build
+	XLAT64_BUILD=$(realpath "$BUILD")
+	export XLAT64_BUILD XLAT64D=$XLAT64_BUILD/dataplane/xlat64d
 	suite build-clang required build_clang
-	suite unit required meson test -C build --print-errorlogs
+	suite unit required meson test -C "$BUILD" --print-errorlogs
 	if [[ -x tests/packet/run.sh ]]; then
 		suite packet required tests/packet/run.sh
 	else
@@ -91,7 +96,7 @@ if suite build-gcc required build_gcc; then
 	else
 		skip conformance "no tests/conformance/run.sh or ../shared/peer-vectors/jool-graybox"
 	fi
-	XLAT64_BUILD=$ROOT/build suite e2e required tests/e2e/run.sh
+	suite e2e required tests/e2e/run.sh
 else
 	for s in build-clang unit packet conformance e2e; do skip "$s" "gcc build failed"; done
 fi

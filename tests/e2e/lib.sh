@@ -32,7 +32,7 @@ NPASS=0
 NFAIL=0
 FAILED=()
 
-log() { echo "  $*"; }
+log() { echo "  - $*"; } # lines the summary shows under PASS
 
 e2e_init() {
 	WORK=$(mktemp -d /tmp/xlat64-e2e.XXXXXX)
@@ -83,13 +83,12 @@ bg_stop() { # pid
 	timeout 5 tail --pid="$1" -f /dev/null 2>/dev/null || kill -9 "$1" 2>/dev/null || true
 }
 
-# wait_tcp NS ADDR PORT: wait until something listens there (max 10 s)
+# wait_tcp NS ADDR PORT: wait until something listens there (max 10 s). Looks at the socket
+# table instead of connecting: a connection would use up a one-shot server (iperf3 -s -1).
 wait_tcp() {
 	local i
 	for i in $(seq 1 100); do
-		if ip netns exec "$1" timeout 1 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null; then
-			return 0
-		fi
+		ip netns exec "$1" ss -Hltn "sport = :$3" 2>/dev/null | grep -q . && return 0
 		sleep 0.1
 	done
 	echo "nothing listens on $2 port $3 in $1" >&2
@@ -230,7 +229,7 @@ t() {
 	if ((rc == 0)); then
 		NPASS=$((NPASS + 1))
 		echo "PASS $name"
-		grep '^  ' "$logf" | head -n 8
+		grep '^  - ' "$logf" | head -n 8
 		echo "     (${secs} s)"
 	else
 		NFAIL=$((NFAIL + 1))

@@ -85,8 +85,8 @@ test_tcp_4to6_eamt() {
 	log "POST 1 MiB to $H6_FROM_V4 intact"
 }
 
-test_udp_6to4() { T=60 nsx "$NS_H6" $PY "$E2E_DIR/udpecho.py" client "$H4_FROM_V6" 5001 20 | sed 's/^/  /'; }
-test_udp_4to6() { T=60 nsx "$NS_H4" $PY "$E2E_DIR/udpecho.py" client "$H6_FROM_V4" 5002 20 | sed 's/^/  /'; }
+test_udp_6to4() { T=60 nsx "$NS_H6" $PY "$E2E_DIR/udpecho.py" client "$H4_FROM_V6" 5001 20 | sed 's/^/  - /'; }
+test_udp_4to6() { T=60 nsx "$NS_H4" $PY "$E2E_DIR/udpecho.py" client "$H6_FROM_V4" 5002 20 | sed 's/^/  - /'; }
 
 test_iperf3_tcp_6to4() {
 	bg "$NS_H4" "$WORK/iperf3-s.tcp.log" iperf3 -s -1 -B "$H4" -p 5201
@@ -177,8 +177,8 @@ test_daemon_clean_exit() {
 test_neighbor_resolution() {
 	# config without static neighbours: the box must find the hosts by ARP and ND itself
 	ping_ok "$NS_H6" "$H4_FROM_V6" && ping_ok "$NS_H4" "$H6_FROM_V4"
-	ip -n "$NS_H6" -6 neigh show | sed 's/^/  h6 neigh: /'
-	ip -n "$NS_H4" neigh show | sed 's/^/  h4 neigh: /'
+	ip -n "$NS_H6" -6 neigh show | sed 's/^/  - h6 neigh: /'
+	ip -n "$NS_H4" neigh show | sed 's/^/  - h4 neigh: /'
 }
 
 # The v4 port's MTU is 1400 while the hosts' links are 1500: a 1500-byte IPv6 packet becomes a
