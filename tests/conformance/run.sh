@@ -1,0 +1,11 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Conformance replay of Jool's graybox vectors (../shared/peer-vectors/jool-graybox, or $PEER_VECTORS)
+# against build/dataplane/xlat64d (or $XLAT64D). Builds nothing. See doc/conformance.md.
+# Without an --expect-pass argument, tests/conformance/expected-pass.txt is the regression guard.
+here=$(cd "$(dirname "$0")" && pwd)
+case " $* " in
+*" --expect-pass"*) ;;
+*) [ -f "$here/expected-pass.txt" ] && set -- --expect-pass "$here/expected-pass.txt" "$@" ;;
+esac
+exec /usr/bin/python3 "$here/run.py" "$@"
