@@ -207,7 +207,13 @@ static int setup(struct dp *dp, char *err, size_t errlen)
 	rte_rcu_qsbr_init(dp->rcu, dp->n_workers);
 
 	unsigned nb = dp->cfg.mbufs_per_port * dp->cfg.n_ports + dp->n_workers * 1024;
-	dp->pool = rte_pktmbuf_pool_create("mbufs", nb, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	/* One segment per frame: the data room follows the largest port MTU (jumbo frames stay linear). */
+	unsigned room = RTE_MBUF_DEFAULT_DATAROOM;
+	for (unsigned p = 0; p < dp->cfg.n_ports; p++)
+		if (dp->cfg.ports[p].mtu + 18u + 64u > room)
+			room = dp->cfg.ports[p].mtu + 18u + 64u;
+	dp->pool = rte_pktmbuf_pool_create("mbufs", nb, 256, 0, (uint16_t)(RTE_PKTMBUF_HEADROOM + room),
+					   (int)rte_socket_id());
 	if (!dp->pool) {
 		snprintf(err, errlen, "cannot create a pool of %u mbufs: %s (hugepages? -m?)", nb,
 			 rte_strerror(rte_errno));

@@ -16,6 +16,8 @@ uint32_t xrand(struct xlat_ctx *ctx)
 	return x;
 }
 
+static bool denylisted4(const struct xlat_config *cfg, uint32_t a4);
+
 bool denied4(const struct xlat_config *cfg, uint32_t a4)
 {
 	/* Never translated through pool6 (Jool's list): this-network, loopback, link-local, multicast/class E. */
@@ -23,10 +25,7 @@ bool denied4(const struct xlat_config *cfg, uint32_t a4)
 
 	if ((h >> 24) == 0 || (h >> 24) == 127 || (h >> 16) == 0xa9fe || (h >> 28) >= 0xe)
 		return true;
-	for (unsigned i = 0; i < cfg->n_denylist4; i++)
-		if (prefix4_contains(&cfg->denylist4[i], a4))
-			return true;
-	return false;
+	return denylisted4(cfg, a4);
 }
 
 static int pool6_to4(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
@@ -56,4 +55,34 @@ int map_addr46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16])
 		return -1;
 	rfc6052_4to6(&cfg->g.pool6, a4, a6);
 	return 0;
+}
+
+/* RFC 7915 4.1 does not exclude odd router addresses from ICMPv4 error sources (Jool's "ha" vectors). */
+static bool denylisted4(const struct xlat_config *cfg, uint32_t a4)
+{
+	for (unsigned i = 0; i < cfg->n_denylist4; i++)
+		if (prefix4_contains(&cfg->denylist4[i], a4))
+			return true;
+	return false;
+}
+
+int map_errsrc46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16])
+{
+	if (eamt_4to6(&cfg->eamt, a4, a6) == 0)
+		return 0;
+	if (!cfg->g.pool6_set || denylisted4(cfg, a4))
+		return -1;
+	rfc6052_4to6(&cfg->g.pool6, a4, a6);
+	return 0;
+}
+
+int map_hairpin46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16], bool use_pool6)
+{
+	if (use_pool6 && cfg->g.pool6_set) {
+		rfc6052_4to6(&cfg->g.pool6, a4, a6);
+		return 0;
+	}
+	if (!use_pool6 && eamt_4to6(&cfg->eamt, a4, a6) == 0)
+		return 0;
+	return map_addr46(cfg, a4, a6);
 }

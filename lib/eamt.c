@@ -130,9 +130,9 @@ int eamt_add(struct eamt *t, const struct prefix6 *p6, const struct prefix4 *p4,
 		*why = "the EAM table is full";
 		return -1;
 	}
-	/* RFC 7757 3.2: both prefixes carry the same number of suffix bits. */
-	if (128 - p6->len != 32 - p4->len) {
-		*why = "the IPv4 and IPv6 prefixes have different suffix lengths (RFC 7757 3.2)";
+	/* RFC 7757 3.2: the IPv4 suffix must fit in the bits after the IPv6 prefix. */
+	if (32 - p4->len > 128 - p6->len) {
+		*why = "the IPv6 prefix leaves fewer suffix bits than the IPv4 prefix needs (RFC 7757 3.2)";
 		return -1;
 	}
 	if (prefix6_has_host_bits(p6) || prefix4_has_host_bits(p4)) {
@@ -183,9 +183,9 @@ int eamt_6to4(const struct eamt *t, const uint8_t a6[16], uint32_t *a4_be)
 		const struct eamt_entry *e = &t->by6[i];
 		if (!prefix6_contains(&e->p6, a6))
 			continue;
-		/* RFC 7757 3.2: the suffix is the IPv6 bits after the prefix, copied after the IPv4 prefix. */
+		/* RFC 7757 3.2: the IPv4 suffix is the bits right after the IPv6 prefix; any further bits are ignored. */
 		uint32_t suffix = 0;
-		unsigned nbits = 128 - e->p6.len;
+		unsigned nbits = 32 - e->p4.len;
 		for (unsigned b = 0; b < nbits; b++) {
 			unsigned bit = e->p6.len + b;
 			suffix = (suffix << 1) | ((a6[bit / 8] >> (7 - bit % 8)) & 1);

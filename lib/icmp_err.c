@@ -17,6 +17,9 @@ static bool ratelimit_ok(struct xlat_ctx *ctx)
 	uint32_t rate = ctx->cfg->g.icmp_errors_per_sec;
 	uint64_t elapsed = ctx->now_ns - ctx->icmp_rl.tokens_at;
 
+	if (elapsed > 1000000000ull) /* a full bucket after a second; also keeps elapsed * rate in range */
+		elapsed = 1000000000ull;
+
 	if (rate == 0)
 		return false;
 	if (elapsed >= 1000000000ull / rate) {

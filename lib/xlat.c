@@ -31,11 +31,11 @@ enum xlat_verdict xlat_process(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 		v = xlat64(ctx, pkt, &hairpin);
 		if (v == XV_FORWARD && hairpin) {
 			count(ctx, XLAT_HAIRPIN);
-			v = xlat46(ctx, pkt);
+			v = xlat46(ctx, pkt, true);
 		}
 	} else {
 		count(ctx, JSTAT_RECEIVED4);
-		v = xlat46(ctx, pkt);
+		v = xlat46(ctx, pkt, false);
 	}
 	if (v == XV_FORWARD)
 		count(ctx, JSTAT_SUCCESS);

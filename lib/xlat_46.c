@@ -99,7 +99,7 @@ static void move_data(struct xlat_pkt *pkt, uint8_t *h, uint32_t len)
 	pkt->family = 6;
 }
 
-enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
+enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpin)
 {
 	const struct xlat_config *cfg = ctx->cfg;
 	uint8_t *p = pkt->data;
@@ -122,7 +122,7 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 	struct icmp_map im;
 
 	if (li.proto == IPPROTO_ICMP_) {
-		if (li.frag) { /* the ICMPv6 pseudo-header needs the full length */
+		if (li.frag) { /* the ICMPv6 pseudo-header needs the full length of the message */
 			count(ctx, JSTAT46_FRAGMENTED_ICMP);
 			return XV_DROP;
 		}
@@ -139,11 +139,12 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 	}
 
 	uint8_t src6[16], dst6[16];
-	if (map_addr46(cfg, dst4, dst6) != 0) {
+	if ((hairpin ? map_hairpin46(cfg, dst4, dst6, false) : map_addr46(cfg, dst4, dst6)) != 0) {
 		count(ctx, denied4(cfg, dst4) ? XLAT_DENYLIST4 : JSTAT46_DST);
 		return XV_DROP;
 	}
-	if (p[8] <= 1) { /* RFC 7915 4.1: TTL decremented; expired -> ICMPv4 Time Exceeded */
+	/* RFC 7915 4.1: TTL decremented (once: a hairpinned packet lost it on the way in); expired -> Time Exceeded */
+	if (!hairpin && p[8] <= 1) {
 		count(ctx, JSTAT46_TTL);
 		return icmp_err ? XV_DROP : icmp4_error_reply(ctx, pkt, 11, 0, 0);
 	}
@@ -162,14 +163,16 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 		count(ctx, JSTAT_FAILED_ROUTES);
 		return XV_DROP;
 	}
-	if (map_addr46(cfg, src4, src6) != 0) {
+	int srcmap = hairpin ? map_hairpin46(cfg, src4, src6, true)
+			     : icmp_err ? map_errsrc46(cfg, src4, src6) : map_addr46(cfg, src4, src6);
+	if (srcmap != 0) {
 		if (!icmp_err || rfc6791_src6(ctx, &pkt->route, src6) != 0) {
 			count(ctx, denied4(cfg, src4) ? XLAT_DENYLIST4 : JSTAT46_SRC);
 			return XV_DROP;
 		}
 	}
 	if (icmp_err)
-		return xlat46_icmp_error(ctx, pkt, &li, src6, dst6);
+		return xlat46_icmp_error(ctx, pkt, &li, src6, dst6, hairpin);
 
 	/* RFC 7915 4.1: a Fragment header only for IPv4 fragments, or when we must fragment (DF clear). */
 	bool fraghdr = li.frag;
@@ -194,7 +197,7 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 		}
 	}
 
-	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1), proto = li.proto;
+	uint8_t tc = tclass_of(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1), proto = li.proto;
 	uint32_t id = li.frag_id;
 	if (proto == IPPROTO_ICMP_)
 		proto = IPPROTO_ICMPV6_;
@@ -228,7 +231,7 @@ static bool icmp4_has_len(uint8_t type)
 
 /* RFC 7915 4.3: an ICMPv4 error's outer and inner headers, both translated; truncated to 1280. */
 enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
-				    const uint8_t src6[16], const uint8_t dst6[16])
+				    const uint8_t src6[16], const uint8_t dst6[16], bool hairpin)
 {
 	const struct xlat_config *cfg = ctx->cfg;
 	uint8_t *p = pkt->data;
@@ -247,8 +250,13 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	}
 	uint8_t *in = icmp + 8;
 	uint32_t inlen = icmplen - 8;
-	if (icmp4_has_len(icmp[0]) && icmp[5] != 0 && icmp[5] * 4u < inlen)
-		inlen = icmp[5] * 4u; /* RFC 4884: extensions are not carried over (yet) */
+	/* RFC 4884: with a length field, the quote ends there and an extension structure follows. */
+	uint32_t ext_len = 0;
+	if (icmp4_has_len(icmp[0]) && icmp[5] != 0 && icmp[5] * 4u < inlen) {
+		ext_len = inlen - icmp[5] * 4u;
+		inlen = icmp[5] * 4u;
+	}
+	const uint8_t *buf_end = p + pkt->len + pkt->tailroom;
 	struct l3info ili;
 	r = parse4(in, inlen, true, &ili);
 	if (r != XSTAT_MAX) {
@@ -263,7 +271,8 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	}
 	uint32_t isrc4 = ld32(in + 12), idst4 = ld32(in + 16);
 	uint8_t isrc6[16], idst6[16];
-	if (map_addr46(cfg, isrc4, isrc6) != 0 || map_addr46(cfg, idst4, idst6) != 0) {
+	if (hairpin ? (map_hairpin46(cfg, isrc4, isrc6, false) != 0 || map_hairpin46(cfg, idst4, idst6, true) != 0)
+		    : (map_addr46(cfg, isrc4, isrc6) != 0 || map_addr46(cfg, idst4, idst6) != 0)) {
 		count(ctx, JSTAT_UNTRANSLATABLE_DST4);
 		return XV_DROP;
 	}
@@ -280,7 +289,7 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		rest = 0;
 		break;
 	}
-	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1);
+	uint8_t tc = tclass_of(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1);
 	uint8_t itc = tclass_of(cfg, in), ihl = in[8];
 	uint8_t iproto = ili.proto == IPPROTO_ICMP_ ? IPPROTO_ICMPV6_ : ili.proto;
 	uint32_t iulen = ili.pktlen - ili.l3len; /* the original packet's upper-layer length */
@@ -300,14 +309,17 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	write_ipv6(ih, itc, (uint16_t)(iulen + (ifrag ? 8 : 0)), ifrag ? IPPROTO_FRAGMENT_ : iproto, ihl, isrc6, idst6);
 	if (ifrag)
 		write_frag6(ih + 40, iproto, ili.frag_off, ili.mf, ili.frag_id);
-	uint32_t len = (uint32_t)(il4 - h) + il4len;
-	if (len > 1280) /* RFC 4443 2.4 (c); also when lowest-ipv6-mtu is larger */
-		len = 1280;
-	write_ipv6(h, tc, (uint16_t)(len - 40), IPPROTO_ICMPV6_, hl, src6, dst6);
 	nicmp[0] = im.type;
 	nicmp[1] = im.code;
 	wr16(nicmp + 2, 0);
 	wr32(nicmp + 4, rest);
+	uint32_t quote = (uint32_t)(il4 - ih) + il4len;
+	uint32_t len = 48 + quote;
+	if (ext_len && (im.type == 1 || im.type == 3)) /* ICMPv6 length field: byte 4, 64-bit words */
+		len = 40 + icmp_ext_relayout(nicmp, quote, ext_len, 8, 1280 - 40, buf_end, &nicmp[4]);
+	if (len > 1280) /* RFC 4443 2.4 (c); also when lowest-ipv6-mtu is larger */
+		len = 1280;
+	write_ipv6(h, tc, (uint16_t)(len - 40), IPPROTO_ICMPV6_, hl, src6, dst6);
 	uint32_t sum = csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, len - 40);
 	wr16(nicmp + 2, csum_fold(csum_partial(nicmp, len - 40, sum)));
 	move_data(pkt, h, len);

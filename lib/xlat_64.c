@@ -123,15 +123,15 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 		return XV_DROP;
 	}
 	pkt->len = li.pktlen; /* drop L2 padding */
-	/* RFC 7915 5.1: a Routing header with Segments Left != 0 -> Parameter Problem pointing at it. */
-	if (li.seg_left_ptr) {
-		count(ctx, JSTAT64_SEGMENTS_LEFT);
-		return icmp6_error_reply(ctx, pkt, 4, 0, li.seg_left_ptr);
-	}
 	/* Extension headers after a Fragment header cannot be skipped in later fragments (as Jool: 1/1). */
 	if (li.ext_after_frag) {
 		count(ctx, JSTAT64_FRAG_THEN_EXT);
 		return icmp6_error_reply(ctx, pkt, 1, 1, 0);
+	}
+	/* RFC 7915 5.1: a Routing header with Segments Left != 0 -> Parameter Problem pointing at it. */
+	if (li.seg_left_ptr) {
+		count(ctx, JSTAT64_SEGMENTS_LEFT);
+		return icmp6_error_reply(ctx, pkt, 4, 0, li.seg_left_ptr);
 	}
 
 	uint8_t *l4 = p + li.l3len;
@@ -141,7 +141,7 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 
 	if (li.proto == IPPROTO_ICMPV6_) {
 		/* The ICMPv6 checksum covers a pseudo-header with the full length: not fixable per fragment. */
-		if (li.frag) {
+		if (li.mf || li.frag_off) {
 			count(ctx, JSTAT64_FRAGMENTED_ICMP);
 			return XV_DROP;
 		}
@@ -244,9 +244,13 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 
 	uint8_t *in = icmp + 8;
 	uint32_t inlen = icmplen - 8;
-	/* RFC 4884: quote only the original datagram; extensions are not carried over (yet). */
-	if (icmp6_has_len(icmp[0]) && icmp[4] != 0 && icmp[4] * 8u < inlen)
+	/* RFC 4884: with a length field, the quote ends there and an extension structure follows. */
+	uint32_t ext_len = 0;
+	if (icmp6_has_len(icmp[0]) && icmp[4] != 0 && icmp[4] * 8u < inlen) {
+		ext_len = inlen - icmp[4] * 8u;
 		inlen = icmp[4] * 8u;
+	}
+	const uint8_t *buf_end = p + pkt->len + pkt->tailroom;
 	struct l3info ili;
 	r = parse6(in, inlen, true, &ili);
 	if (r != XSTAT_MAX) {
@@ -296,15 +300,19 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		   ili.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : ili.proto, isrc4, idst4);
 	uint8_t *nicmp = ih - 8;
 	uint8_t *h = nicmp - 20;
-	uint32_t len = 28 + 20 + il4len;
-	if (len > 576) /* RFC 1812 4.3.2.3 */
-		len = 576;
 	nicmp[0] = im.type;
 	nicmp[1] = im.code;
 	wr16(nicmp + 2, 0);
 	wr32(nicmp + 4, rest);
+	uint32_t len = 20 + 8 + 20 + il4len;
+	if (ext_len && (im.type == 3 || im.type == 11)) /* ICMPv4 length field: byte 5, 32-bit words */
+		len = 20 + icmp_ext_relayout(nicmp, 20 + il4len, ext_len, 4, 576 - 20, buf_end, &nicmp[5]);
+	if (len > 576) /* RFC 1812 4.3.2.3 */
+		len = 576;
 	wr16(nicmp + 2, csum_fold(csum_partial(nicmp, len - 20, 0)));
-	write_ipv4(h, tos, (uint16_t)len, (uint16_t)xrand(ctx), 0, ttl, IPPROTO_ICMP_, src4, dst4);
+	uint16_t id, frag;
+	id_flags(ctx, li, len, &id, &frag);
+	write_ipv4(h, tos, (uint16_t)len, id, frag, ttl, IPPROTO_ICMP_, src4, dst4);
 	pkt->headroom += (uint32_t)(h - p);
 	pkt->data = h;
 	pkt->len = len;

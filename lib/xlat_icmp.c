@@ -173,3 +173,36 @@ uint32_t mtu64(uint32_t mtu6_field, uint32_t out4_mtu, uint32_t in6_mtu)
 	m = min32(m, out4_mtu);
 	return min32(m, in6_mtu > 20 ? in6_mtu - 20 : 0);
 }
+
+uint32_t icmp_ext_relayout(uint8_t *icmp, uint32_t quote, uint32_t ext_len, unsigned unit, uint32_t max_icmp,
+			   const uint8_t *buf_end, uint8_t *lenfield)
+{
+	/*
+	 * RFC 4884 4/5: the original-datagram field is padded with zeros to a
+	 * multiple of the length unit and to at least 128 bytes; the extension
+	 * structure follows it. A translated quote changes size, so the
+	 * extension moves. Our quote is cut (never padded) to a unit boundary.
+	 */
+	uint32_t newq;
+
+	if (quote < 128)
+		newq = 128;
+	else
+		newq = quote - quote % unit;
+	/* Too big for the error size limit: the quote gives way, the extension stays (Jool's priority). */
+	if (8 + newq + ext_len > max_icmp && max_icmp >= 8 + ext_len + 128) {
+		newq = max_icmp - 8 - ext_len;
+		newq -= newq % unit;
+	}
+	uint8_t *src = icmp + 8 + quote, *dst = icmp + 8 + newq;
+	if (ext_len == 0 || 8 + newq + ext_len > max_icmp || newq < 128 || dst + ext_len > buf_end) {
+		/* No room: send the quote without the extension (length field zero means "none"). */
+		*lenfield = 0;
+		return 8 + quote;
+	}
+	memmove(dst, src, ext_len);
+	if (newq > quote)
+		memset(src, 0, newq - quote);
+	*lenfield = (uint8_t)(newq / unit);
+	return 8 + newq + ext_len;
+}

@@ -58,6 +58,14 @@ int map_dst64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
 int map_src64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4);
 int map_addr46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16]);
 bool denied4(const struct xlat_config *cfg, uint32_t a4);
+/* The source of an ICMPv4 error: EAMT, else pool6 without the reserved-range check. */
+int map_errsrc46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16]);
+/*
+ * RFC 7757 appendix B (intrinsic hairpinning), second pass: the addresses that
+ * were pool6 on the way in (outer source, inner destination) go back out through
+ * pool6, the others through EAMT.
+ */
+int map_hairpin46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16], bool use_pool6);
 uint32_t xrand(struct xlat_ctx *ctx);
 
 /* ICMP type/code mapping (xlat_icmp.c), RFC 7915 4.2 and 5.2. */
@@ -74,6 +82,14 @@ int icmp64_map(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_ma
 uint32_t mtu46(const struct xlat_globals *g, uint16_t mtu4_field, uint32_t inner_totlen, uint32_t out6_mtu,
 	       uint32_t in4_mtu);
 uint32_t mtu64(uint32_t mtu6_field, uint32_t out4_mtu, uint32_t in6_mtu);
+/*
+ * RFC 4884: lay an ICMP extension structure out again after a translated quote.
+ * icmp: the new ICMP header; the quote (quote bytes) starts at icmp + 8 and the
+ * extension (ext_len bytes) right after it. unit: 4 (ICMPv4) or 8 (ICMPv6).
+ * Returns the new ICMP message length and sets *lenfield (0: extension dropped).
+ */
+uint32_t icmp_ext_relayout(uint8_t *icmp, uint32_t quote, uint32_t ext_len, unsigned unit, uint32_t max_icmp,
+			   const uint8_t *buf_end, uint8_t *lenfield);
 bool icmp4_is_error(uint8_t type);
 bool icmp6_is_error(uint8_t type);
 
@@ -81,10 +97,11 @@ bool icmp6_is_error(uint8_t type);
 enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
 				    uint32_t src4, uint32_t dst4);
 enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
-				    const uint8_t src6[16], const uint8_t dst6[16]);
+				    const uint8_t src6[16], const uint8_t dst6[16], bool hairpin);
 
 enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairpin);
-enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt);
+/* hairpin: second pass of an EAM hairpin (no TTL decrement, RFC 7757 B address choice). */
+enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpin);
 
 /* Box-originated ICMP errors, built in place over the offending packet (icmp_err.c). */
 enum xlat_verdict icmp4_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
