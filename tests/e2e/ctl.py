@@ -9,7 +9,7 @@ ctl.py mkconfig IN OUT KEY=VALUE...  write a copy of config IN with changes:
        socket=PATH   control socket path
        mtu.PORT=N    MTU of port PORT ("v6"/"v4")
        noneigh=1     drop static neighbours from every port
-       nohuge=1      add --no-huge to the EAL arguments
+       nohuge=1      run without hugepages (--no-huge --no-shconf instead of --in-memory)
 """
 import json
 import socket
@@ -60,8 +60,13 @@ def mkconfig(src, dst, changes):
             for p in cfg["ports"]:
                 p.pop("neighbors", None)
         elif key == "nohuge":
-            if "--no-huge" not in cfg["eal"]:
-                cfg["eal"].append("--no-huge")
+            # DPDK 22.11: --no-huge implies --legacy-mem, which --in-memory refuses;
+            # --no-shconf keeps instances from sharing /var/run/dpdk/rte instead.
+            eal = [a for a in cfg["eal"] if a != "--in-memory"]
+            for a in ("--no-huge", "--no-shconf"):
+                if a not in eal:
+                    eal.append(a)
+            cfg["eal"] = eal
         else:
             raise SystemExit(f"mkconfig: unknown change {ch}")
     with open(dst, "w") as f:

@@ -118,7 +118,9 @@ make_config() {
 	local out=$1
 	shift
 	local extra=()
-	(($(hugepages_free_mb) >= 300)) || extra+=(nohuge=1)
+	if [[ -n "${E2E_NOHUGE:-}" ]] || (($(hugepages_free_mb) < 300)); then
+		extra+=(nohuge=1)
+	fi
 	$CTL mkconfig "$ROOT/config/lab-siit.json" "$out" "socket=$WORK/ctl.sock" "${extra[@]}" "$@"
 }
 

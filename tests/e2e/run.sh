@@ -5,6 +5,7 @@
 #   tests/e2e/run.sh                 all tests
 #   E2E_ONLY='pmtu|ping' tests/e2e/run.sh    only tests whose name matches the regex
 #   E2E_KEEP=1 ...                   keep the work directory (logs, captures, configs)
+#   E2E_NOHUGE=1                     run the daemon with --no-huge (automatic when hugepages are short)
 #   XLAT64_BUILD=DIR                 build directory (default build/)
 # Prints "PASS name" / "FAIL name" per test and "N passed, M failed" last; exit 1 on any failure.
 set -uo pipefail
