@@ -31,20 +31,15 @@ bool denied4(const struct xlat_config *cfg, uint32_t a4)
 static int pool6_to4(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
 {
 	if (!cfg->g.pool6_set || rfc6052_6to4(&cfg->g.pool6, a6, a4) != 0)
-		return -1;
-	return denied4(cfg, *a4) ? -1 : 0;
+		return MAP_NONE;
+	return denied4(cfg, *a4) ? MAP_DENIED : MAP_POOL6;
 }
 
-int map_dst64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
+int map64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
 {
 	if (eamt_6to4(&cfg->eamt, a6, a4) == 0)
-		return 0;
+		return MAP_EAMT;
 	return pool6_to4(cfg, a6, a4);
-}
-
-int map_src64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
-{
-	return map_dst64(cfg, a6, a4);
 }
 
 int map_addr46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16])

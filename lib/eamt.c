@@ -99,16 +99,6 @@ void eamt_init(struct eamt *t)
 	t->n = 0;
 }
 
-static bool overlaps4(const struct prefix4 *a, const struct prefix4 *b)
-{
-	return prefix4_contains(a, b->addr) || prefix4_contains(b, a->addr);
-}
-
-static bool overlaps6(const struct prefix6 *a, const struct prefix6 *b)
-{
-	return prefix6_contains(a, b->addr) || prefix6_contains(b, a->addr);
-}
-
 /* Insert keeping the array sorted by the given prefix length, longest first. */
 static void insert_sorted(struct eamt_entry *arr, unsigned n, const struct eamt_entry *e, bool by6)
 {
@@ -139,14 +129,17 @@ int eamt_add(struct eamt *t, const struct prefix6 *p6, const struct prefix4 *p4,
 		*why = "a prefix has bits set after its length";
 		return -1;
 	}
-	/* Jool refuses overlapping entries; so do we, so that lookups are unambiguous both ways. */
+	/*
+	 * RFC 7757 3.2 resolves nested prefixes by longest match, so those are
+	 * fine; the same prefix twice on one side would make one direction ambiguous.
+	 */
 	for (unsigned i = 0; i < t->n; i++) {
-		if (overlaps4(&t->by4[i].p4, p4)) {
-			*why = "the IPv4 prefix overlaps an existing EAMT entry";
+		if (t->by4[i].p4.len == p4->len && t->by4[i].p4.addr == p4->addr) {
+			*why = "the IPv4 prefix is already in the EAMT";
 			return -1;
 		}
-		if (overlaps6(&t->by6[i].p6, p6)) {
-			*why = "the IPv6 prefix overlaps an existing EAMT entry";
+		if (t->by6[i].p6.len == p6->len && memcmp(t->by6[i].p6.addr, p6->addr, 16) == 0) {
+			*why = "the IPv6 prefix is already in the EAMT";
 			return -1;
 		}
 	}

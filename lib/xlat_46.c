@@ -117,6 +117,11 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	}
 	uint8_t *l4 = p + li.l3len;
 	uint32_t l4len = pkt->len - li.l3len;
+	/* A first fragment or whole packet must hold its whole TCP/UDP/ICMP header (as Jool). */
+	if (li.frag_off == 0 && l4len < l4_min_len(li.proto)) {
+		count(ctx, JSTAT_SKB_TRUNCATED);
+		return XV_DROP;
+	}
 	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
 	bool icmp_err = false;
 	struct icmp_map im;

@@ -136,6 +136,11 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 
 	uint8_t *l4 = p + li.l3len;
 	uint32_t l4len = pkt->len - li.l3len;
+	/* A first fragment or whole packet must hold its whole TCP/UDP/ICMP header (as Jool). */
+	if (li.frag_off == 0 && l4len < l4_min_len(li.proto)) {
+		count(ctx, JSTAT_SKB_TRUNCATED);
+		return XV_DROP;
+	}
 	bool icmp_err = false;
 	struct icmp_map im;
 
@@ -158,8 +163,9 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	}
 
 	uint32_t src4, dst4;
-	if (map_dst64(cfg, p + 24, &dst4) != 0) {
-		count(ctx, JSTAT64_DST);
+	int dstmap = map64(cfg, p + 24, &dst4);
+	if (dstmap < 0) {
+		count(ctx, dstmap == MAP_DENIED ? XLAT_DENYLIST4 : JSTAT64_DST);
 		return XV_DROP;
 	}
 	/* RFC 7915 5.1: hop limit decremented; expired -> ICMPv6 Time Exceeded from the translator. */
@@ -168,8 +174,11 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 		return icmp6_error_reply(ctx, pkt, 3, 0, 0);
 	}
 
-	/* RFC 7757 4.2 (intrinsic hairpinning): an EAMT IPv4 destination goes straight back to IPv6. */
-	*hairpin = cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && eamt_has4(&cfg->eamt, dst4);
+	/*
+	 * RFC 7757 4.2 / appendix B (intrinsic hairpinning): a pool6 destination whose
+	 * IPv4 address is an EAMT one belongs to another IPv6 node: straight back to IPv6.
+	 */
+	*hairpin = cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && dstmap == MAP_POOL6 && eamt_has4(&cfg->eamt, dst4);
 	if (*hairpin) {
 		pkt->route.mtu = 0xffff;
 		pkt->route.self_set = false;
@@ -178,7 +187,7 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 		return XV_DROP;
 	}
 
-	if (map_src64(cfg, p + 8, &src4) != 0) {
+	if (map64(cfg, p + 8, &src4) < 0) {
 		if (!icmp_err || rfc6791_src4(ctx, *hairpin ? NULL : &pkt->route, &src4) != 0) {
 			count(ctx, JSTAT64_SRC);
 			return XV_DROP;
@@ -262,7 +271,7 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		return XV_DROP;
 	}
 	uint32_t isrc4, idst4;
-	if (map_src64(cfg, in + 8, &isrc4) != 0 || map_dst64(cfg, in + 24, &idst4) != 0) {
+	if (map64(cfg, in + 8, &isrc4) < 0 || map64(cfg, in + 24, &idst4) < 0) {
 		count(ctx, JSTAT_UNTRANSLATABLE_DST6);
 		return XV_DROP;
 	}

@@ -29,6 +29,12 @@ static inline void wr32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1
 static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; } /* network order kept */
 static inline void st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
+/* Bytes an upper-layer header needs before it can be translated (0: unknown protocol, copied as is). */
+static inline uint32_t l4_min_len(uint8_t proto)
+{
+	return proto == 6 ? 20 : (proto == 17 || proto == 1 || proto == 58) ? 8 : 0;
+}
+
 static inline void count(struct xlat_ctx *ctx, enum xlat_stat s) { ctx->counters[s]++; }
 
 /* What the parsers learn about an IP header (outer packet or the one inside an ICMP error). */
@@ -54,8 +60,9 @@ int parse6(const uint8_t *p, uint32_t len, bool inner, struct l3info *li);
 int parse4(const uint8_t *p, uint32_t len, bool inner, struct l3info *li);
 
 /* Address mapping (addr_xlat.c). Return 0 or -1. */
-int map_dst64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4);
-int map_src64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4);
+/* IPv6 -> IPv4: EAMT, else pool6; says which, or why not. */
+enum map_result { MAP_NONE = -2, MAP_DENIED = -1, MAP_EAMT = 0, MAP_POOL6 = 1 };
+int map64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4);
 int map_addr46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16]);
 bool denied4(const struct xlat_config *cfg, uint32_t a4);
 /* The source of an ICMPv4 error: EAMT, else pool6 without the reserved-range check. */
