@@ -412,11 +412,12 @@ static const struct bad bad_cases[] = {
 	  "{" PORTS2 ", \"routes\": [{\"prefix\": \"203.0.113.0/24\", \"port\": \"v4\"}, "
 	  "{\"prefix\": \"203.0.113.0/24\", \"via\": \"198.51.100.9\", \"port\": \"v4\"}]}",
 	  "routes[1].prefix: 203.0.113.0/24 is already the prefix of routes[0]", NULL },
-	{ "eamt overlap",
+	/* RFC 7757 3.2: nested prefixes are resolved by longest match; the same prefix twice is ambiguous. */
+	{ "eamt duplicate v4 prefix",
 	  "{\"eamt\": [{\"ipv6 prefix\": \"2001:db8::/120\", \"ipv4 prefix\": \"192.0.2.0/24\"}, "
-	  "{\"ipv6 prefix\": \"2001:db8:1::/121\", \"ipv4 prefix\": \"192.0.2.128/25\"}]}",
-	  "eamt[1]: ", "overlap" },
-	{ "eamt suffix mismatch", "{\"eamt\": [{\"ipv6 prefix\": \"2001:db8::/120\", \"ipv4 prefix\": \"192.0.2.0/25\"}]}",
+	  "{\"ipv6 prefix\": \"2001:db8:1::/120\", \"ipv4 prefix\": \"192.0.2.0/24\"}]}",
+	  "eamt[1]: ", "already in the EAMT" },
+	{ "eamt suffix too short", "{\"eamt\": [{\"ipv6 prefix\": \"2001:db8::/121\", \"ipv4 prefix\": \"192.0.2.0/24\"}]}",
 	  "eamt[0]: ", "suffix" },
 	{ "eamt missing v4", "{\"eamt\": [{\"ipv6 prefix\": \"2001:db8::/120\"}]}", "eamt[0]: missing \"ipv4 prefix\"",
 	  NULL },
