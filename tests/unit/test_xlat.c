@@ -15,8 +15,8 @@
  *   and 2001:db8:2::/120 = 10.0.0.0/24, rfc6791v4-prefix 203.0.113.8; the
  *   translator's own addresses 2001:db8:1c0:2:1:: and 198.51.100.1.
  *
- * Tests marked "SUSPECTED LIB BUG" assert the RFC behaviour and fail against
- * the current lib/; the comment says what lib does instead.
+ * Comments marked "Regression" name what the first lib/ (cfe2a5b) did wrong
+ * there; fixed in eb37269/ac4d21e.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -2542,10 +2542,9 @@ static void t_hairpin_addresses(void **state)
 	assert_int_equal(fr.calls4, 0);
 	assert_int_equal(ctr[XLAT_HAIRPIN], 1);
 	/*
-	 * SUSPECTED LIB BUG (xlat.c/xlat_46.c, map_addr46 on the hairpin pass):
-	 * lib translates the source 1.0.0.8 back through the EAMT, giving
-	 * 2001:db8:3::8; RFC 7757 hairpinning and Jool's gae1.pkt give the pool6
-	 * form 2001:db8:101:0:8::, so that the receiver's reply hairpins back.
+	 * Regression: lib translated the source 1.0.0.8 back through the EAMT,
+	 * giving 2001:db8:3::8; RFC 7757 hairpinning and Jool's gae1.pkt give the
+	 * pool6 form 2001:db8:101:0:8::, so that the receiver's reply hairpins back.
 	 */
 	assert_addr6(OUT + 8, "2001:db8:101:0:8::");
 	assert_l4_ok(6, OUT + 8, OUT + 24, 17, OUT + 40, 12);
@@ -2553,9 +2552,8 @@ static void t_hairpin_addresses(void **state)
 
 /*
  * One pass through the translator, one hop: hop limit 64 -> 63 (Jool gae1.pkt).
- * SUSPECTED LIB BUG (xlat.c: xlat_process runs xlat64 then xlat46, each
- * decrementing): lib gives 62, and a packet arriving with hop limit 2 is
- * answered with an ICMPv4 Time Exceeded from the IPv4 pass instead.
+ * Regression: xlat_process ran xlat64 then xlat46, each decrementing: 62, and
+ * a packet arriving with hop limit 2 got an ICMPv4 Time Exceeded instead.
  */
 static void t_hairpin_hop_limit(void **state)
 {
@@ -2591,10 +2589,8 @@ static void t_hairpin_off(void **state)
  * pool6. A destination inside an EAM's IPv6 prefix is translated by that EAM
  * and goes to IPv4 (RFC 7757 3.3; Jool hairpins only when the destination was
  * translated with RFC 6052).
- * SUSPECTED LIB BUG (xlat_64.c, xlat64: `*hairpin = ... eamt_has4(dst4)`):
- * lib hairpins every packet whose IPv4 destination is in the EAMT, so this
- * one is turned back into IPv6 towards 2001:db8:2::7 instead of reaching
- * 10.0.0.7.
+ * Regression: xlat64 hairpinned every packet whose IPv4 destination is in the
+ * EAMT, turning this one back into IPv6 towards 2001:db8:2::7.
  */
 static void t_hairpin_not_for_eam_destination(void **state)
 {
@@ -2613,8 +2609,8 @@ static void t_hairpin_not_for_eam_destination(void **state)
  * as 2001:db8:101:0:1:: -> 2001:db8:2::a). Expected (6791v66e.pkt): outer
  * 2001:db8:1cb:71:8:: (pool6 form of rfc6791v4 203.0.113.8) -> 2001:db8:3::1,
  * hop limit 63; inner 2001:db8:3::1 -> 2001:db8:10a:0:a::.
- * SUSPECTED LIB BUG (same as t_hairpin_addresses, inner side): lib gives
- * the inner destination 2001:db8:2::a (EAMT) and hop limit 62.
+ * Regression: lib gave the inner destination 2001:db8:2::a (EAMT) and hop
+ * limit 62.
  */
 static void t_hairpin_icmp_error(void **state)
 {
@@ -2811,10 +2807,10 @@ static void t46_cut_headers(void **state)
 /*
  * Consistent lengths, the first L4 header (UDP 8, TCP 20, ICMP 8 bytes; the
  * inner IPv6/IPv4 header of an ICMP error) cut short: not translatable.
- * SUSPECTED LIB BUG (xlat_64.c xlat64, xlat_46.c xlat46): a UDP datagram
- * shorter than 8 bytes or a TCP segment shorter than 20 (first fragment or
- * unfragmented) is translated as it is (lib only skips the checksum update)
- * instead of being dropped as truncated (Jool: JSTAT_SKB_TRUNCATED).
+ * Regression: a UDP datagram shorter than 8 bytes or a TCP segment shorter
+ * than 20 (first fragment or unfragmented) was translated as it was (only the
+ * checksum update skipped) instead of dropped as truncated (Jool:
+ * JSTAT_SKB_TRUNCATED).
  */
 static void t64_cut_l4_header(void **state)
 {
