@@ -3,6 +3,19 @@
 
 #include "xlat.h"
 
+static void nat64_globals_init(struct nat64_globals *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->udp_timeout_ms = 5 * 60 * 1000;
+	/* RFC 6146 4 / RFC 5382 REQ-5: at least 2 h 4 min (Jool ships 2 h) */
+	n->tcp_est_timeout_ms = (2 * 3600 + 4 * 60) * 1000;
+	n->tcp_trans_timeout_ms = 4 * 60 * 1000;
+	n->icmp_timeout_ms = 60 * 1000;
+	n->f_args = 11;
+	n->max_simultaneous_opens = 10;
+	n->max_sessions = 65536; /* per worker; size with global.max-sessions-per-worker and -m */
+}
+
 void xlat_globals_init(struct xlat_globals *g)
 {
 	/* Jool 4.1 defaults (jool-reference.md). */
@@ -16,7 +29,9 @@ void xlat_globals_init(struct xlat_globals *g)
 	g->eam_hairpin_mode = EAM_HAIRPIN_INTRINSIC;
 	g->randomize_rfc6791 = true;
 	g->icmp_errors_per_sec = 1000;
+	nat64_globals_init(&g->nat);
 }
+
 
 void xlat_config_init(struct xlat_config *cfg, enum xlat_mode mode)
 {

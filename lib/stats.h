@@ -59,6 +59,22 @@
 	X(XLAT_DENYLIST4, "dropped: IPv4 address in denylist4 or reserved")    \
 	X(XLAT_FRAG6_OUT, "IPv6 fragments emitted by the translator")          \
 	X(XLAT_HAIRPIN, "packets hairpinned through EAMT")                     \
+	X(JSTAT_BIB6_NOT_FOUND, "dropped: no BIB entry for the IPv6 packet")    \
+	X(JSTAT_BIB4_NOT_FOUND, "dropped: no BIB entry for the IPv4 packet (ICMP port unreachable sent)") \
+	X(JSTAT_SESSION_NOT_FOUND, "dropped: ICMP error about a packet with no session") \
+	X(JSTAT_ADF, "dropped: address-dependent filtering")                   \
+	X(JSTAT_V4_SYN, "dropped: IPv4-initiated TCP SYN with no BIB entry or not allowed") \
+	X(JSTAT_SYN6_EXPECTED, "dropped: TCP from IPv6 without session, not a SYN") \
+	X(JSTAT_SYN4_EXPECTED, "dropped: TCP from IPv4 without session, not a SYN") \
+	X(JSTAT_ICMP6_FILTER, "dropped: ICMPv6 informational filtered (drop-icmpv6-info)") \
+	X(XLAT_POOL4_EXHAUSTED, "refused: no free pool4 port for a new BIB entry") \
+	X(XLAT_NAT64_TABLE_FULL, "refused: worker session/BIB table full")     \
+	X(XLAT_NAT64_BIB_CREATED, "BIB entries created")                        \
+	X(XLAT_NAT64_SESSION_CREATED, "sessions created")                       \
+	X(XLAT_NAT64_EXPIRED, "sessions expired")                               \
+	X(XLAT_NAT64_FRAGMENT, "dropped: NAT64 non-first fragment (no reassembly yet)") \
+	X(XLAT_HANDOFF_OUT, "packets handed to the worker that owns their flow") \
+	X(XLAT_HANDOFF_FULL, "dropped: handoff ring full")                      \
 	/* dataplane events */                                                 \
 	X(XLAT_RX, "frames received")                                         \
 	X(XLAT_TX, "frames transmitted")                                      \
@@ -73,12 +89,20 @@
 	X(XLAT_ARP_REPLIED, "ARP requests answered")                            \
 	X(XLAT_ND_REPLIED, "neighbour solicitations answered")                  \
 	X(XLAT_PING_REPLIED, "echo requests to the box answered")               \
-	X(XLAT_HOST_DROPPED, "frames for the box that nothing handles (no exception path yet)") \
+	X(XLAT_HOST_DROPPED, "frames for the box that nothing handles (exception path off)") \
 	X(XLAT_NEIGH_LEARNED, "neighbour entries learnt or refreshed")           \
 	X(XLAT_NEIGH_FULL, "neighbours not learnt: table full")                 \
 	X(XLAT_RESOLVE_SENT, "ARP requests / neighbour solicitations sent")     \
 	X(XLAT_RESOLVE_HELD, "packets held while their next hop resolves")      \
-	X(XLAT_RESOLVE_FAILED, "dropped: next hop did not answer")
+	X(XLAT_RESOLVE_FAILED, "dropped: next hop did not answer")              \
+	/* exception path (TAP per port towards the host kernel) */            \
+	X(XLAT_EXC_TO_HOST, "frames handed to the host kernel through a TAP")   \
+	X(XLAT_EXC_FROM_HOST, "frames the host kernel sent out of a port")      \
+	X(XLAT_EXC_RATE_LIMITED, "dropped: over the exception-path rate (dataplane.exception-pps)") \
+	X(XLAT_EXC_TAP_DROP, "dropped: the host's TAP interface did not take the frame") \
+	X(XLAT_NEIGH_STATIC_KEPT, "learnt neighbour ignored: a static entry overrides it") \
+	X(XLAT_MBUF_IN_USE, "gauge: mbufs of the packet pool in use")           \
+	X(XLAT_EXC_MBUF_IN_USE, "gauge: mbufs of the exception-path pool in use")
 
 enum xlat_stat {
 #define XLAT_STAT_ENUM(name, desc) name,

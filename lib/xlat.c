@@ -5,12 +5,16 @@
 
 bool xlat_wants6(const struct xlat_config *cfg, const uint8_t dst6[16])
 {
-	return (cfg->g.pool6_set && prefix6_contains(&cfg->g.pool6, dst6)) || eamt_has6(&cfg->eamt, dst6);
+	if (cfg->g.pool6_set && prefix6_contains(&cfg->g.pool6, dst6))
+		return true;
+	return cfg->mode == XLAT_MODE_SIIT && eamt_has6(&cfg->eamt, dst6);
 }
 
 bool xlat_wants4(const struct xlat_config *cfg, uint32_t dst4_be)
 {
 	/* SIIT: every IPv4 address has an IPv6 form through EAMT or pool6, bar the denied ones. */
+	if (cfg->mode == XLAT_MODE_NAT64)
+		return nat64_pool4_has(cfg, dst4_be); /* RFC 6146: only what is addressed to pool4 */
 	if (eamt_has4(&cfg->eamt, dst4_be))
 		return true;
 	return cfg->mode == XLAT_MODE_SIIT && cfg->g.pool6_set && !denied4(cfg, dst4_be);

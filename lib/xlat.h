@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "eamt.h"
+#include "nat64.h"
 #include "stats.h"
 
 enum xlat_mode { XLAT_MODE_SIIT = 0, XLAT_MODE_NAT64 = 1 };
@@ -46,6 +47,7 @@ struct xlat_globals {
 	struct prefix4 rfc6791v4;
 	/* Ours: ICMP errors the box itself originates, per worker, per second. */
 	uint32_t icmp_errors_per_sec;
+	struct nat64_globals nat;
 };
 
 /* Immutable translator configuration; workers read it through RCU. */
@@ -55,6 +57,11 @@ struct xlat_config {
 	struct eamt eamt;
 	struct prefix4 denylist4[XLAT_MAX_DENYLIST4];
 	unsigned n_denylist4;
+	/* NAT64 (RFC 6146); its options are in g.nat */
+	struct pool4_entry pool4[POOL4_MAX];
+	unsigned n_pool4;
+	struct bib_static bib[BIB_STATIC_MAX];
+	unsigned n_bib;
 };
 
 void xlat_globals_init(struct xlat_globals *g);
@@ -91,6 +98,7 @@ struct xlat_ctx {
 	uint32_t in_self4; /* network order */
 	bool in_self4_set;
 	uint16_t in_mtu; /* MTU of the port the packet arrived on (RFC 7915 PTB arithmetic) */
+	struct nat64_table *nat; /* NAT64: this worker's BIB and sessions */
 };
 
 /* A datagram in a buffer: data points at the IP header; headroom bytes before it may be used. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* IPv4 -> IPv6: RFC 7915 section 4. */
 #include "checksum.h"
+#include "rfc6052.h"
 #include "xlat_internal.h"
 
 void write_ipv6(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim, const uint8_t src[16],
@@ -91,6 +92,49 @@ static int rfc6791_src6(struct xlat_ctx *ctx, const struct xlat_route *rt, uint8
 	return -1;
 }
 
+/* Ports of a quoted (possibly truncated) packet: only the first 4 (6 for an ICMP id) bytes are needed. */
+static bool inner_ports(uint8_t proto, const uint8_t *l4, uint32_t l4len, uint16_t *sport, uint16_t *dport)
+{
+	if ((proto == IPPROTO_TCP_ || proto == IPPROTO_UDP_) && l4len >= 4) {
+		*sport = rd16(l4);
+		*dport = rd16(l4 + 2);
+		return true;
+	}
+	if (proto == IPPROTO_ICMP_ && l4len >= 6) {
+		*sport = *dport = rd16(l4 + 4);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * NAT64, IPv4 -> IPv6: the IPv6 destination (and port) from the session table.
+ * For an ICMP error, from the session of the packet it quotes (no state change).
+ */
+static int nat64_dst46(struct xlat_ctx *ctx, const struct l3info *li, const uint8_t *l4, uint32_t l4len,
+		       bool icmp_err, uint32_t src4, uint32_t dst4, uint8_t dst6[16], uint16_t *nport)
+{
+	uint16_t sport, dport;
+	uint8_t flags;
+
+	if (li->frag_off != 0)
+		return XLAT_NAT64_FRAGMENT; /* no ports in a later fragment: needs reassembly first */
+	if (icmp_err) {
+		struct l3info ili;
+		const uint8_t *in = l4 + 8;
+		if (parse4(in, l4len - 8, true, &ili) != XSTAT_MAX ||
+		    !inner_ports(ili.proto, in + ili.l3len, l4len - 8 - ili.l3len, &sport, &dport))
+			return XLAT_ICMP_TOO_SHORT;
+		uint16_t p6;
+		if (nat64_find_in(ctx, ili.proto, ld32(in + 12), sport, ld32(in + 16), dport, dst6, &p6) != 0)
+			return JSTAT_SESSION_NOT_FOUND;
+		return XSTAT_MAX;
+	}
+	if (!l4_ports(li->proto, l4, l4len, &sport, &dport, &flags))
+		return JSTAT_UNKNOWN_L4_PROTO;
+	return nat64_in(ctx, li->proto, src4, sport, dst4, dport, flags, dst6, nport);
+}
+
 static void move_data(struct xlat_pkt *pkt, uint8_t *h, uint32_t len)
 {
 	pkt->headroom = (uint32_t)((int64_t)pkt->headroom + (h - pkt->data));
@@ -144,7 +188,21 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	}
 
 	uint8_t src6[16], dst6[16];
-	if ((hairpin ? map_hairpin46(cfg, dst4, dst6, false) : map_addr46(cfg, dst4, dst6)) != 0) {
+	uint16_t nport = 0;
+	if (cfg->mode == XLAT_MODE_NAT64) {
+		if (p[8] <= 1) {
+			count(ctx, JSTAT46_TTL);
+			return icmp_err ? XV_DROP : icmp4_error_reply(ctx, pkt, 11, 0, 0);
+		}
+		r = nat64_dst46(ctx, &li, l4, l4len, icmp_err, src4, dst4, dst6, &nport);
+		if (r != XSTAT_MAX) {
+			count(ctx, (enum xlat_stat)r);
+			/* RFC 6146 3.5.1/3.5.3: nothing maps there -> ICMPv4 port unreachable (Jool's "bibless") */
+			if (!icmp_err && (r == JSTAT_BIB4_NOT_FOUND || r == JSTAT_V4_SYN))
+				return icmp4_error_reply(ctx, pkt, 3, 3, 0);
+			return XV_DROP;
+		}
+	} else if ((hairpin ? map_hairpin46(cfg, dst4, dst6, false) : map_addr46(cfg, dst4, dst6)) != 0) {
 		count(ctx, denied4(cfg, dst4) ? XLAT_DENYLIST4 : JSTAT46_DST);
 		return XV_DROP;
 	}
@@ -159,7 +217,7 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 			count(ctx, JSTAT46_FRAGMENTED_ZERO_CSUM);
 			return icmp4_error_reply(ctx, pkt, 3, 13, 0);
 		}
-		if (!cfg->g.amend_udp_checksum_zero) {
+		if (!cfg->g.amend_udp_checksum_zero && cfg->mode != XLAT_MODE_NAT64) { /* stateful: always computed */
 			count(ctx, XLAT_UDP_ZERO_CSUM);
 			return icmp4_error_reply(ctx, pkt, 3, 13, 0);
 		}
@@ -168,8 +226,10 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 		count(ctx, JSTAT_FAILED_ROUTES);
 		return XV_DROP;
 	}
-	int srcmap = hairpin ? map_hairpin46(cfg, src4, src6, true)
-			     : icmp_err ? map_errsrc46(cfg, src4, src6) : map_addr46(cfg, src4, src6);
+	int srcmap = cfg->mode == XLAT_MODE_NAT64 ? (rfc6052_4to6(&cfg->g.pool6, src4, src6), 0)
+		     : hairpin			  ? map_hairpin46(cfg, src4, src6, true)
+		     : icmp_err			  ? map_errsrc46(cfg, src4, src6)
+						  : map_addr46(cfg, src4, src6);
 	if (srcmap != 0) {
 		if (!icmp_err || rfc6791_src6(ctx, &pkt->route, src6) != 0) {
 			count(ctx, denied4(cfg, src4) ? XLAT_DENYLIST4 : JSTAT46_SRC);
@@ -215,6 +275,8 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	} else {
 		l4_update46(&li, l4, l4len, l4len, src4, dst4, src6, dst6, li.proto == IPPROTO_ICMP_ ? &im : NULL);
 	}
+	if (cfg->mode == XLAT_MODE_NAT64) /* the IPv6 host's own port (or query id) back */
+		l4_set_port(li.proto, l4, l4len, li.proto == IPPROTO_ICMP_ ? 4 : 2, nport);
 
 	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);
 	if (h < p && (uint32_t)(p - h) > pkt->headroom) {
@@ -276,7 +338,18 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	}
 	uint32_t isrc4 = ld32(in + 12), idst4 = ld32(in + 16);
 	uint8_t isrc6[16], idst6[16];
-	if (hairpin ? (map_hairpin46(cfg, isrc4, isrc6, false) != 0 || map_hairpin46(cfg, idst4, idst6, true) != 0)
+	uint16_t iport6 = 0;
+	bool nat = cfg->mode == XLAT_MODE_NAT64;
+	if (nat) {
+		/* RFC 6146 3.5.3? / Jool: the quoted packet is one we sent: its source is a BIB entry. */
+		uint16_t isport, idport;
+		if (!inner_ports(ili.proto, il4, il4len, &isport, &idport) ||
+		    nat64_find_in(ctx, ili.proto, isrc4, isport, idst4, idport, isrc6, &iport6) != 0) {
+			count(ctx, JSTAT_SESSION_NOT_FOUND);
+			return XV_DROP;
+		}
+		rfc6052_4to6(&cfg->g.pool6, idst4, idst6);
+	} else if (hairpin ? (map_hairpin46(cfg, isrc4, isrc6, false) != 0 || map_hairpin46(cfg, idst4, idst6, true) != 0)
 		    : (map_addr46(cfg, isrc4, isrc6) != 0 || map_addr46(cfg, idst4, idst6) != 0)) {
 		count(ctx, JSTAT_UNTRANSLATABLE_DST4);
 		return XV_DROP;
@@ -303,6 +376,8 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	bool inner_icmp = ili.proto == IPPROTO_ICMP_ && il4len >= 4 &&
 			  icmp46_map(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XSTAT_MAX;
 	l4_update46(&ili, il4, il4len, iulen, isrc4, idst4, isrc6, idst6, inner_icmp ? &iim : NULL);
+	if (nat)
+		l4_set_port(ili.proto, il4, il4len, ili.proto == IPPROTO_ICMP_ ? 4 : 0, iport6);
 
 	uint8_t *ih = il4 - 40 - (ifrag ? 8 : 0);
 	uint8_t *nicmp = ih - 8;

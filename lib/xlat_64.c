@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* IPv6 -> IPv4: RFC 7915 section 5. */
 #include "checksum.h"
+#include "nat64.h"
 #include "rfc6052.h"
 #include "xlat_internal.h"
 
@@ -92,6 +93,23 @@ static void l4_update64(const struct l3info *li, uint8_t *l4, uint32_t l4len, ui
 	}
 }
 
+void l4_set_port(uint8_t proto, uint8_t *l4, uint32_t l4len, unsigned off, uint16_t v)
+{
+	uint16_t old = rd16(l4 + off);
+	unsigned coff = proto == IPPROTO_TCP_ ? 16 : proto == IPPROTO_UDP_ ? 6 : 2;
+
+	if (old == v)
+		return;
+	wr16(l4 + off, v);
+	if (l4len < coff + 2u)
+		return;
+	uint16_t c = rd16(l4 + coff);
+	if (proto == IPPROTO_UDP_ && c == 0)
+		return;
+	c = csum_replace(c, old, v);
+	wr16(l4 + coff, (proto == IPPROTO_UDP_ && c == 0) ? 0xffff : c);
+}
+
 /* RFC 6791: the source of an ICMPv6 error whose source has no IPv4 form. */
 static int rfc6791_src4(struct xlat_ctx *ctx, const struct xlat_route *rt, uint32_t *src4)
 {
@@ -163,10 +181,23 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	}
 
 	uint32_t src4, dst4;
-	int dstmap = map64(cfg, p + 24, &dst4);
-	if (dstmap < 0) {
-		count(ctx, dstmap == MAP_DENIED ? XLAT_DENYLIST4 : JSTAT64_DST);
-		return XV_DROP;
+	int dstmap = MAP_POOL6;
+	if (cfg->mode == XLAT_MODE_NAT64) {
+		/* RFC 6146 3.5: NAT64 destinations are pool6 addresses only. */
+		if (!cfg->g.pool6_set || rfc6052_6to4(&cfg->g.pool6, p + 24, &dst4) != 0) {
+			count(ctx, JSTAT_POOL6_MISMATCH);
+			return XV_DROP;
+		}
+		if (li.frag_off != 0) { /* no ports in a later fragment; NAT64 needs reassembly first */
+			count(ctx, XLAT_NAT64_FRAGMENT);
+			return XV_DROP;
+		}
+	} else {
+		dstmap = map64(cfg, p + 24, &dst4);
+		if (dstmap < 0) {
+			count(ctx, dstmap == MAP_DENIED ? XLAT_DENYLIST4 : JSTAT64_DST);
+			return XV_DROP;
+		}
 	}
 	/* RFC 7915 5.1: hop limit decremented; expired -> ICMPv6 Time Exceeded from the translator. */
 	if (p[7] <= 1) {
@@ -178,7 +209,8 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	 * RFC 7757 4.2 / appendix B (intrinsic hairpinning): a pool6 destination whose
 	 * IPv4 address is an EAMT one belongs to another IPv6 node: straight back to IPv6.
 	 */
-	*hairpin = cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && dstmap == MAP_POOL6 && eamt_has4(&cfg->eamt, dst4);
+	*hairpin = cfg->mode == XLAT_MODE_SIIT && cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && dstmap == MAP_POOL6 &&
+		   eamt_has4(&cfg->eamt, dst4);
 	if (*hairpin) {
 		pkt->route.mtu = 0xffff;
 		pkt->route.self_set = false;
@@ -187,7 +219,9 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 		return XV_DROP;
 	}
 
-	if (map64(cfg, p + 8, &src4) < 0) {
+	if (cfg->mode == XLAT_MODE_NAT64) {
+		src4 = 0; /* from the session, below (or from the inner packet's, for errors) */
+	} else if (map64(cfg, p + 8, &src4) < 0) {
 		if (!icmp_err || rfc6791_src4(ctx, *hairpin ? NULL : &pkt->route, &src4) != 0) {
 			count(ctx, JSTAT64_SRC);
 			return XV_DROP;
@@ -211,6 +245,30 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
 	uint16_t id, frag;
 	id_flags(ctx, &li, totlen, &id, &frag);
+
+	if (cfg->mode == XLAT_MODE_NAT64) {
+		/* RFC 6146 3.5.1-3.5.3: BIB and session, then the source port (or query id) they give. */
+		uint8_t proto = li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto;
+		uint16_t sport, dport, nport;
+		uint8_t flags;
+		if (!l4_ports(proto, l4, l4len, &sport, &dport, &flags)) {
+			count(ctx, JSTAT_UNKNOWN_L4_PROTO);
+			return XV_DROP;
+		}
+		if (proto == IPPROTO_ICMP_ && cfg->g.nat.drop_icmpv6_info) {
+			count(ctx, JSTAT_ICMP6_FILTER);
+			return XV_DROP;
+		}
+		r = nat64_out(ctx, proto, src6, sport, dst4, dport, flags, &src4, &nport);
+		if (r != XSTAT_MAX) {
+			count(ctx, (enum xlat_stat)r);
+			/* RFC 6146 3.5.1.1: no port left -> ICMPv6 Destination Unreachable, address unreachable */
+			if (r == XLAT_POOL4_EXHAUSTED || r == XLAT_NAT64_TABLE_FULL)
+				return icmp6_error_reply(ctx, pkt, 1, 3, 0);
+			return XV_DROP;
+		}
+		l4_set_port(proto, l4, l4len, proto == IPPROTO_ICMP_ ? 4 : 0, nport);
+	}
 
 	l4_update64(&li, l4, l4len, li.pktlen - li.l3len, src6, dst6, src4, dst4,
 		    li.proto == IPPROTO_ICMPV6_ ? &im : NULL);
@@ -271,7 +329,26 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		return XV_DROP;
 	}
 	uint32_t isrc4, idst4;
-	if (map64(cfg, in + 8, &isrc4) < 0 || map64(cfg, in + 24, &idst4) < 0) {
+	uint16_t iport4 = 0;
+	bool nat = cfg->mode == XLAT_MODE_NAT64;
+	if (nat) {
+		/* The quoted packet is one we sent to the IPv6 host: its destination is a BIB entry. */
+		uint8_t ip = ili.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : ili.proto;
+		const uint8_t *q = in + ili.l3len;
+		uint32_t qlen = inlen - ili.l3len;
+		uint16_t isport, idport;
+		if ((ip == IPPROTO_ICMP_ ? qlen < 6 : qlen < 4) || rfc6052_6to4(&cfg->g.pool6, in + 8, &isrc4) != 0) {
+			count(ctx, XLAT_ICMP_TOO_SHORT);
+			return XV_DROP;
+		}
+		isport = ip == IPPROTO_ICMP_ ? rd16(q + 4) : rd16(q);
+		idport = ip == IPPROTO_ICMP_ ? rd16(q + 4) : rd16(q + 2);
+		if (nat64_find_out(ctx, ip, in + 24, idport, isrc4, isport, &idst4, &iport4) != 0) {
+			count(ctx, JSTAT_SESSION_NOT_FOUND);
+			return XV_DROP;
+		}
+		src4 = idst4; /* RFC 6146: the error comes from the NAT64's own (pool4) address */
+	} else if (map64(cfg, in + 8, &isrc4) < 0 || map64(cfg, in + 24, &idst4) < 0) {
 		count(ctx, JSTAT_UNTRANSLATABLE_DST6);
 		return XV_DROP;
 	}
@@ -303,6 +380,9 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	bool inner_icmp = ili.proto == IPPROTO_ICMPV6_ && il4len >= 4 &&
 			  icmp64_map(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XSTAT_MAX;
 	l4_update64(&ili, il4, il4len, ili.pktlen - ili.l3len, isrc6, idst6, isrc4, idst4, inner_icmp ? &iim : NULL);
+	if (nat)
+		l4_set_port(ili.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : ili.proto, il4, il4len,
+			    ili.proto == IPPROTO_ICMPV6_ ? 4 : 2, iport4);
 
 	uint8_t *ih = il4 - 20;
 	write_ipv4(ih, itos, (uint16_t)itotlen, iid, ifrag, ittl,

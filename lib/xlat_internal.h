@@ -100,6 +100,43 @@ uint32_t icmp_ext_relayout(uint8_t *icmp, uint32_t quote, uint32_t ext_len, unsi
 bool icmp4_is_error(uint8_t type);
 bool icmp6_is_error(uint8_t type);
 
+/* NAT64 (nat64.c). Ports and ids in host order, addresses in network order; XSTAT_MAX or a counter. */
+int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
+	      uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4);
+int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4, uint16_t dport,
+	     uint8_t flags, uint8_t dst6[16], uint16_t *dport6);
+/* Lookups for ICMP error payloads (no state change); 0 or -1. */
+int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
+		  uint16_t rport, uint8_t a6[16], uint16_t *p6);
+int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
+		   uint16_t rport, uint32_t *local4, uint16_t *lport);
+
+/*
+ * The transport identifiers NAT64 maps: TCP/UDP ports, or the ICMP echo
+ * identifier (as both "ports"). proto is the IPv4 number (ICMPv6 given as 1).
+ * False when the header has none.
+ */
+static inline bool l4_ports(uint8_t proto, const uint8_t *l4, uint32_t l4len, uint16_t *sport, uint16_t *dport,
+			    uint8_t *flags)
+{
+	*flags = 0;
+	if ((proto == IPPROTO_TCP_ && l4len >= 20) || (proto == IPPROTO_UDP_ && l4len >= 8)) {
+		*sport = rd16(l4);
+		*dport = rd16(l4 + 2);
+		if (proto == IPPROTO_TCP_)
+			*flags = l4[13];
+		return true;
+	}
+	if (proto == IPPROTO_ICMP_ && l4len >= 8 && (l4[0] == 0 || l4[0] == 8 || l4[0] == 128 || l4[0] == 129)) {
+		*sport = *dport = rd16(l4 + 4);
+		return true;
+	}
+	return false;
+}
+
+/* NAT64: rewrite the port or id at byte off of an L4 header and fix its checksum (RFC 1624). */
+void l4_set_port(uint8_t proto, uint8_t *l4, uint32_t l4len, unsigned off, uint16_t v);
+
 /* Translate ICMP error payloads in place (xlat_64.c / xlat_46.c). */
 enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
 				    uint32_t src4, uint32_t dst4);

@@ -1,0 +1,748 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Stateful NAT64 (RFC 6146): per-worker BIB and session tables, pool4 allocation, TCP state, expiry. */
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+
+#include "nat64.h"
+#include "xlat_internal.h"
+
+enum { LIST_UDP, LIST_ICMP, LIST_TCP_EST, LIST_TCP_TRANS, N_LISTS };
+#define NIL UINT32_MAX
+
+struct bib6_key {
+	uint8_t proto, pad;
+	uint16_t port6;
+	uint8_t addr6[16];
+};
+struct bib4_key {
+	uint8_t proto, pad;
+	uint16_t port4;
+	uint32_t addr4;
+};
+struct s6_key {
+	uint8_t proto, pad;
+	uint16_t port6;
+	uint16_t rport, pad2;
+	uint8_t addr6[16];
+	uint32_t remote4;
+};
+struct s4_key {
+	uint8_t proto, pad;
+	uint16_t lport;
+	uint16_t rport, pad2;
+	uint32_t local4;
+	uint32_t remote4;
+};
+
+struct bib {
+	uint8_t addr6[16];
+	uint16_t port6, port4;
+	uint32_t addr4;
+	uint8_t proto;
+	uint32_t sessions;
+};
+
+struct session {
+	uint32_t bib;
+	uint32_t remote4;
+	uint16_t rport;
+	uint8_t state; /* enum tcp_state for TCP */
+	uint8_t list;
+	uint32_t prev, next;
+	uint64_t expires_ms;
+};
+
+struct fifo {
+	uint32_t head, tail;
+};
+
+struct nat64_table {
+	struct rte_hash *bib6, *bib4, *s6, *s4;
+	struct bib *bibs;      /* indexed by bib6 position */
+	struct session *sess;  /* indexed by s6 position */
+	uint8_t *sess_used;
+	struct fifo lists[N_LISTS];
+	uint32_t n_sess, n_bib, max;
+	unsigned worker, n_workers;
+	uint32_t rand;
+};
+
+static struct rte_hash *mkhash(const char *name, const char *suffix, uint32_t entries, uint32_t key_len, int socket)
+{
+	char n[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters p = {
+		.name = n, .entries = entries, .key_len = key_len, .hash_func = rte_jhash, .socket_id = socket,
+	};
+
+	snprintf(n, sizeof(n), "%s%s", name, suffix);
+	return rte_hash_create(&p);
+}
+
+struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned worker, unsigned n_workers,
+				       int socket)
+{
+	struct nat64_table *t = rte_zmalloc_socket("nat64", sizeof(*t), 64, socket);
+
+	if (!t)
+		return NULL;
+	if (max < 8)
+		max = 8;
+	t->max = max;
+	t->worker = worker;
+	t->n_workers = n_workers ? n_workers : 1;
+	t->rand = 0x9e3779b9u ^ (worker * 0x85ebca6bu);
+	t->bib6 = mkhash(name, "b6", max, sizeof(struct bib6_key), socket);
+	t->bib4 = mkhash(name, "b4", max, sizeof(struct bib4_key), socket);
+	t->s6 = mkhash(name, "s6", max, sizeof(struct s6_key), socket);
+	t->s4 = mkhash(name, "s4", max, sizeof(struct s4_key), socket);
+	/* rte_hash positions run up to its rounded-up capacity: size the arrays by what it reports. */
+	uint32_t cap = max * 2 + 64;
+	t->bibs = rte_zmalloc_socket("nat64_bibs", sizeof(struct bib) * cap, 64, socket);
+	t->sess = rte_zmalloc_socket("nat64_sess", sizeof(struct session) * cap, 64, socket);
+	t->sess_used = rte_zmalloc_socket("nat64_used", cap, 64, socket);
+	if (!t->bib6 || !t->bib4 || !t->s6 || !t->s4 || !t->bibs || !t->sess || !t->sess_used) {
+		nat64_table_free(t);
+		return NULL;
+	}
+	for (unsigned i = 0; i < N_LISTS; i++)
+		t->lists[i].head = t->lists[i].tail = NIL;
+	return t;
+}
+
+void nat64_table_free(struct nat64_table *t)
+{
+	if (!t)
+		return;
+	rte_hash_free(t->bib6);
+	rte_hash_free(t->bib4);
+	rte_hash_free(t->s6);
+	rte_hash_free(t->s4);
+	rte_free(t->bibs);
+	rte_free(t->sess);
+	rte_free(t->sess_used);
+	rte_free(t);
+}
+
+uint32_t nat64_table_sessions(const struct nat64_table *t)
+{
+	return t->n_sess;
+}
+
+uint32_t nat64_table_bibs(const struct nat64_table *t)
+{
+	return t->n_bib;
+}
+
+/* ---- ownership ---- */
+
+unsigned nat64_owner6(const uint8_t src6[16], unsigned n)
+{
+	if (n <= 1)
+		return 0;
+	return rte_jhash(src6, 16, 0x6146) % n;
+}
+
+static const struct bib_static *static_by4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t p4)
+{
+	for (unsigned i = 0; i < cfg->n_bib; i++) {
+		const struct bib_static *b = &cfg->bib[i];
+		if (b->proto == proto && b->addr4 == a4 && b->port4 == p4)
+			return b;
+	}
+	return NULL;
+}
+
+static const struct bib_static *static_by6(const struct xlat_config *cfg, uint8_t proto, const uint8_t *a6,
+					   uint16_t p6)
+{
+	for (unsigned i = 0; i < cfg->n_bib; i++) {
+		const struct bib_static *b = &cfg->bib[i];
+		if (b->proto == proto && b->port6 == p6 && memcmp(b->addr6, a6, 16) == 0)
+			return b;
+	}
+	return NULL;
+}
+
+unsigned nat64_owner4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t p4, unsigned n)
+{
+	if (n <= 1)
+		return 0;
+	/* A static entry's sessions live with its IPv6 side's owner. */
+	const struct bib_static *b = static_by4(cfg, proto, a4, p4);
+	if (b)
+		return nat64_owner6(b->addr6, n);
+	return (p4 / 2u) % n;
+}
+
+bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t port)
+{
+	return static_by4(cfg, proto, a4, port) != NULL;
+}
+
+bool nat64_pool4_port(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t port)
+{
+	for (unsigned i = 0; i < cfg->n_pool4; i++) {
+		const struct pool4_entry *e = &cfg->pool4[i];
+		struct prefix4 p = { e->addr, e->plen };
+		if (e->proto == proto && port >= e->port_min && port <= e->port_max && prefix4_contains(&p, a4))
+			return true;
+	}
+	return static_by4(cfg, proto, a4, port) != NULL;
+}
+
+bool nat64_pool4_has(const struct xlat_config *cfg, uint32_t a4)
+{
+	for (unsigned i = 0; i < cfg->n_pool4; i++) {
+		struct prefix4 p = { cfg->pool4[i].addr, cfg->pool4[i].plen };
+		if (prefix4_contains(&p, a4))
+			return true;
+	}
+	return false;
+}
+
+/* ---- expiry lists ---- */
+
+static void list_unlink(struct nat64_table *t, uint32_t i)
+{
+	struct session *s = &t->sess[i];
+	struct fifo *f = &t->lists[s->list];
+
+	if (s->prev != NIL)
+		t->sess[s->prev].next = s->next;
+	else
+		f->head = s->next;
+	if (s->next != NIL)
+		t->sess[s->next].prev = s->prev;
+	else
+		f->tail = s->prev;
+	s->prev = s->next = NIL;
+}
+
+/* Every session of a list shares one timeout, so appending keeps the list sorted by expiry (O(1)). */
+static void list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires)
+{
+	struct session *s = &t->sess[i];
+	struct fifo *f = &t->lists[list];
+
+	s->list = list;
+	s->expires_ms = expires;
+	s->next = NIL;
+	s->prev = f->tail;
+	if (f->tail != NIL)
+		t->sess[f->tail].next = i;
+	else
+		f->head = i;
+	f->tail = i;
+}
+
+static uint8_t list_of(uint8_t proto, uint8_t state)
+{
+	if (proto == IPPROTO_UDP_)
+		return LIST_UDP;
+	if (proto == IPPROTO_ICMP_)
+		return LIST_ICMP;
+	return (state == TCP_ESTABLISHED || state == TCP_V4_FIN_RCV || state == TCP_V6_FIN_RCV) ? LIST_TCP_EST
+											     : LIST_TCP_TRANS;
+}
+
+static uint64_t timeout_of(const struct nat64_globals *g, uint8_t list)
+{
+	switch (list) {
+	case LIST_UDP:
+		return g->udp_timeout_ms;
+	case LIST_ICMP:
+		return g->icmp_timeout_ms;
+	case LIST_TCP_EST:
+		return g->tcp_est_timeout_ms;
+	default:
+		return g->tcp_trans_timeout_ms;
+	}
+}
+
+static void refresh(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, uint8_t proto, uint64_t now)
+{
+	uint8_t list = list_of(proto, t->sess[i].state);
+
+	list_unlink(t, i);
+	list_append(t, i, list, now + timeout_of(g, list));
+}
+
+/* ---- TCP (RFC 6146 3.5.2.2) ---- */
+
+enum tcp_state nat64_tcp_next(enum tcp_state s, bool v6, uint8_t f, bool handle_rst_fin)
+{
+	switch (s) {
+	case TCP_CLOSED:
+		return (f & TCPF_SYN) ? (v6 ? TCP_V6_INIT : TCP_V4_INIT) : TCP_CLOSED;
+	case TCP_V6_INIT:
+		return (!v6 && (f & TCPF_SYN)) ? TCP_ESTABLISHED : s;
+	case TCP_V4_INIT:
+		return (v6 && (f & TCPF_SYN)) ? TCP_ESTABLISHED : s;
+	case TCP_ESTABLISHED:
+		if (f & TCPF_RST)
+			return TCP_TRANS;
+		if (f & TCPF_FIN)
+			return v6 ? TCP_V6_FIN_RCV : TCP_V4_FIN_RCV;
+		return s;
+	case TCP_V4_FIN_RCV:
+		if (v6 && (f & TCPF_FIN))
+			return TCP_V4_FIN_V6_FIN_RCV;
+		return (handle_rst_fin && (f & TCPF_RST)) ? TCP_TRANS : s;
+	case TCP_V6_FIN_RCV:
+		if (!v6 && (f & TCPF_FIN))
+			return TCP_V4_FIN_V6_FIN_RCV;
+		return (handle_rst_fin && (f & TCPF_RST)) ? TCP_TRANS : s;
+	case TCP_V4_FIN_V6_FIN_RCV:
+		return s; /* nothing revives it; it runs out on the transitory timer */
+	case TCP_TRANS:
+		return (f & TCPF_RST) ? s : TCP_ESTABLISHED;
+	}
+	return s;
+}
+
+/* Apply a segment to a session: new state, and its timer (RFC 6146 3.5.2.2: FIN-FIN is not refreshed). */
+static void tcp_update(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, bool v6, uint8_t flags,
+		       uint64_t now)
+{
+	struct session *s = &t->sess[i];
+	uint8_t old = s->state;
+
+	s->state = (uint8_t)nat64_tcp_next((enum tcp_state)old, v6, flags, g->handle_rst_during_fin_rcv);
+	if (s->state == TCP_V4_FIN_V6_FIN_RCV && old == TCP_V4_FIN_V6_FIN_RCV)
+		return;
+	if (s->state == TCP_TRANS && old == TCP_TRANS)
+		return; /* RST in TRANS: let it run out */
+	refresh(t, g, i, IPPROTO_TCP_, now);
+}
+
+/* ---- BIB and sessions ---- */
+
+static int32_t bib_find6(const struct nat64_table *t, uint8_t proto, const uint8_t *a6, uint16_t p6)
+{
+	struct bib6_key k = { .proto = proto, .port6 = p6 };
+
+	memcpy(k.addr6, a6, 16);
+	return rte_hash_lookup(t->bib6, &k);
+}
+
+static int32_t bib_find4(const struct nat64_table *t, uint8_t proto, uint32_t a4, uint16_t p4)
+{
+	struct bib4_key k = { .proto = proto, .port4 = p4, .addr4 = a4 };
+	void *data;
+
+	if (rte_hash_lookup_data(t->bib4, &k, &data) < 0)
+		return -1;
+	return (int32_t)(uintptr_t)data;
+}
+
+static int32_t bib_add(struct nat64_table *t, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t a4,
+		       uint16_t p4)
+{
+	struct bib6_key k6 = { .proto = proto, .port6 = p6 };
+	struct bib4_key k4 = { .proto = proto, .port4 = p4, .addr4 = a4 };
+
+	if (t->n_bib >= t->max)
+		return -1;
+	memcpy(k6.addr6, a6, 16);
+	int32_t pos = rte_hash_add_key(t->bib6, &k6);
+	if (pos < 0)
+		return -1;
+	if (rte_hash_add_key_data(t->bib4, &k4, (void *)(uintptr_t)pos) != 0) {
+		rte_hash_del_key(t->bib6, &k6);
+		return -1;
+	}
+	struct bib *b = &t->bibs[pos];
+	memcpy(b->addr6, a6, 16);
+	b->port6 = p6;
+	b->addr4 = a4;
+	b->port4 = p4;
+	b->proto = proto;
+	b->sessions = 0;
+	t->n_bib++;
+	return pos;
+}
+
+static void bib_del(struct nat64_table *t, uint32_t i)
+{
+	struct bib *b = &t->bibs[i];
+	struct bib6_key k6 = { .proto = b->proto, .port6 = b->port6 };
+	struct bib4_key k4 = { .proto = b->proto, .port4 = b->port4, .addr4 = b->addr4 };
+
+	memcpy(k6.addr6, b->addr6, 16);
+	rte_hash_del_key(t->bib4, &k4);
+	rte_hash_del_key(t->bib6, &k6);
+	t->n_bib--;
+}
+
+static void s_keys(const struct bib *b, uint32_t remote4, uint16_t rport, struct s6_key *k6, struct s4_key *k4)
+{
+	memset(k6, 0, sizeof(*k6));
+	memset(k4, 0, sizeof(*k4));
+	k6->proto = k4->proto = b->proto;
+	k6->port6 = b->port6;
+	memcpy(k6->addr6, b->addr6, 16);
+	k6->rport = k4->rport = rport;
+	k6->remote4 = k4->remote4 = remote4;
+	k4->lport = b->port4;
+	k4->local4 = b->addr4;
+}
+
+static int32_t sess_find4(const struct nat64_table *t, uint8_t proto, uint32_t local4, uint16_t lport,
+			  uint32_t remote4, uint16_t rport)
+{
+	struct s4_key k = { .proto = proto, .lport = lport, .rport = rport, .local4 = local4, .remote4 = remote4 };
+	void *data;
+
+	if (rte_hash_lookup_data(t->s4, &k, &data) < 0)
+		return -1;
+	return (int32_t)(uintptr_t)data;
+}
+
+static int32_t sess_find6(const struct nat64_table *t, uint8_t proto, const uint8_t *a6, uint16_t p6,
+			  uint32_t remote4, uint16_t rport)
+{
+	struct s6_key k = { .proto = proto, .port6 = p6, .rport = rport, .remote4 = remote4 };
+
+	memcpy(k.addr6, a6, 16);
+	return rte_hash_lookup(t->s6, &k);
+}
+
+static int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t rport, uint64_t now,
+			const struct nat64_globals *g)
+{
+	struct s6_key k6;
+	struct s4_key k4;
+	struct bib *b = &t->bibs[bib];
+
+	if (t->n_sess >= t->max)
+		return -1;
+	s_keys(b, remote4, rport, &k6, &k4);
+	int32_t pos = rte_hash_add_key(t->s6, &k6);
+	if (pos < 0)
+		return -1;
+	if (rte_hash_add_key_data(t->s4, &k4, (void *)(uintptr_t)pos) != 0) {
+		rte_hash_del_key(t->s6, &k6);
+		return -1;
+	}
+	struct session *s = &t->sess[pos];
+	s->bib = bib;
+	s->remote4 = remote4;
+	s->rport = rport;
+	s->state = TCP_CLOSED;
+	s->prev = s->next = NIL;
+	t->sess_used[pos] = 1;
+	uint8_t list = list_of(b->proto, s->state);
+	list_append(t, (uint32_t)pos, list, now + timeout_of(g, list));
+	b->sessions++;
+	t->n_sess++;
+	return pos;
+}
+
+static void sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
+{
+	struct session *s = &t->sess[i];
+	struct bib *b = &t->bibs[s->bib];
+	struct s6_key k6;
+	struct s4_key k4;
+
+	list_unlink(t, i);
+	s_keys(b, s->remote4, s->rport, &k6, &k4);
+	rte_hash_del_key(t->s4, &k4);
+	rte_hash_del_key(t->s6, &k6);
+	t->sess_used[i] = 0;
+	t->n_sess--;
+	/* RFC 6146 3.5: a dynamic BIB entry lives as long as it has sessions; static ones stay. */
+	if (--b->sessions == 0 && !static_by6(cfg, b->proto, b->addr6, b->port6))
+		bib_del(t, s->bib);
+}
+
+unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now, unsigned budget)
+{
+	unsigned n = 0;
+
+	for (unsigned l = 0; l < N_LISTS && n < budget; l++) {
+		while (n < budget && t->lists[l].head != NIL && t->sess[t->lists[l].head].expires_ms <= now) {
+			uint32_t i = t->lists[l].head;
+			struct session *s = &t->sess[i];
+			/* Jool: an established TCP session that runs out gets the transitory timer before it goes. */
+			if (l == LIST_TCP_EST) {
+				s->state = TCP_TRANS;
+				list_unlink(t, i);
+				list_append(t, i, LIST_TCP_TRANS, now + cfg->g.nat.tcp_trans_timeout_ms);
+			} else {
+				sess_del(t, cfg, i);
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
+uint32_t nat64_session_next(const struct nat64_table *t, uint32_t pos, struct nat64_session_info *out)
+{
+	uint32_t cap = t->max * 2 + 64;
+
+	for (uint32_t i = pos; i < cap; i++) {
+		if (!t->sess_used[i])
+			continue;
+		const struct session *s = &t->sess[i];
+		const struct bib *b = &t->bibs[s->bib];
+		out->proto = b->proto;
+		out->state = s->state;
+		memcpy(out->addr6, b->addr6, 16);
+		out->port6 = b->port6;
+		out->local4 = b->addr4;
+		out->lport = b->port4;
+		out->remote4 = s->remote4;
+		out->rport = s->rport;
+		out->expires_ms = s->expires_ms;
+		return i + 1;
+	}
+	return 0;
+}
+
+/* ---- pool4 allocation ---- */
+
+/* RFC 6056 algorithm 3 flavour: a keyed hash of what f-args selects picks where the search starts. */
+static uint32_t fargs_hash(const struct nat64_globals *g, const uint8_t *src6, uint16_t sport, uint32_t dst4,
+			   uint16_t dport)
+{
+	uint32_t h = 0x6056;
+
+	if (g->f_args & 8)
+		h = rte_jhash(src6, 16, h);
+	if (g->f_args & 4)
+		h = rte_jhash_1word(sport, h);
+	if (g->f_args & 2)
+		h = rte_jhash_1word(dst4, h);
+	if (g->f_args & 1)
+		h = rte_jhash_1word(dport, h);
+	return h;
+}
+
+/* Try one address of one pool4 entry; ports owned by this worker, same parity as sport. */
+static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const struct pool4_entry *e, uint32_t a4,
+		    uint16_t sport, uint32_t start, uint16_t *p4)
+{
+	uint32_t n = t->n_workers, w = t->worker;
+	uint32_t parity = sport & 1;
+	uint32_t first_pair = (e->port_min + 1u) / 2u, last_pair = e->port_max / 2u;
+
+	if (e->proto == IPPROTO_ICMP_)
+		parity = 2; /* identifiers have no parity to keep */
+	if (last_pair < first_pair)
+		return -1;
+	/* Owned pairs: first_pair <= q <= last_pair with q % n == w. */
+	uint32_t q0 = first_pair + ((w + n - first_pair % n) % n);
+	if (q0 > last_pair)
+		return -1;
+	uint32_t owned = (last_pair - q0) / n + 1;
+	uint32_t tries = e->max_iterations ? e->max_iterations : (owned < 4096 ? owned * (parity == 2 ? 2 : 1) : 4096);
+	uint32_t k = start % owned;
+	for (uint32_t i = 0; i < tries; i++) {
+		uint32_t q = q0 + ((k + i) % owned) * n;
+		uint32_t port = q * 2 + (parity == 2 ? (i / owned) & 1 : parity);
+		if (port < e->port_min || port > e->port_max || port == 0)
+			continue;
+		if (bib_find4(t, e->proto, a4, (uint16_t)port) < 0 && !static_by4(cfg, e->proto, a4, (uint16_t)port)) {
+			*p4 = (uint16_t)port;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * RFC 6888 REQ-2 (paired pooling): an IPv6 source always starts at the same
+ * pool4 address (a hash of it), and only moves on when that one is full.
+ */
+static int alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
+		  uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4)
+{
+	uint32_t total = 0;
+
+	for (unsigned i = 0; i < cfg->n_pool4; i++)
+		if (cfg->pool4[i].proto == proto)
+			total += 1u << (32 - cfg->pool4[i].plen);
+	if (total == 0)
+		return -1;
+	uint32_t pick = rte_jhash(src6, 16, 0x2e0) % total;
+	uint32_t start = fargs_hash(&cfg->g.nat, src6, sport, dst4, dport);
+	for (uint32_t tried = 0; tried < total && tried < 256; tried++) {
+		uint32_t idx = (pick + tried) % total;
+		for (unsigned i = 0; i < cfg->n_pool4; i++) {
+			const struct pool4_entry *e = &cfg->pool4[i];
+			if (e->proto != proto)
+				continue;
+			uint32_t size = 1u << (32 - e->plen);
+			if (idx >= size) {
+				idx -= size;
+				continue;
+			}
+			uint32_t addr = e->addr | __builtin_bswap32(idx);
+			if (try_addr(t, cfg, e, addr, sport, start, p4) == 0) {
+				*a4 = addr;
+				return 0;
+			}
+			break;
+		}
+	}
+	return -1;
+}
+
+/* ---- the translation paths' entry points ---- */
+
+int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
+	      uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
+{
+	struct nat64_table *t = ctx->nat;
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct nat64_globals *g = &cfg->g.nat;
+	uint64_t now = ctx->now_ns / 1000000u;
+	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : dport;
+
+	int32_t si = sess_find6(t, proto, src6, sport, dst4, rport);
+	if (si >= 0) {
+		struct bib *b = &t->bibs[t->sess[si].bib];
+		if (proto == IPPROTO_TCP_)
+			tcp_update(t, g, (uint32_t)si, true, flags, now);
+		else
+			refresh(t, g, (uint32_t)si, proto, now);
+		*src4 = b->addr4;
+		*sport4 = b->port4;
+		return XSTAT_MAX;
+	}
+	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
+	if (proto == IPPROTO_TCP_ && !(flags & TCPF_SYN))
+		return JSTAT_SYN6_EXPECTED;
+	int32_t bi = bib_find6(t, proto, src6, sport);
+	if (bi < 0) {
+		const struct bib_static *sb = static_by6(cfg, proto, src6, sport);
+		uint32_t a4;
+		uint16_t p4;
+		if (sb) {
+			a4 = sb->addr4;
+			p4 = sb->port4;
+		} else if (alloc4(t, cfg, proto, src6, sport, dst4, dport, &a4, &p4) != 0) {
+			return XLAT_POOL4_EXHAUSTED;
+		}
+		bi = bib_add(t, proto, src6, sport, a4, p4);
+		if (bi < 0)
+			return XLAT_NAT64_TABLE_FULL;
+		count(ctx, XLAT_NAT64_BIB_CREATED);
+	}
+	si = sess_add(t, (uint32_t)bi, dst4, rport, now, g);
+	if (si < 0) {
+		if (t->bibs[bi].sessions == 0 && !static_by6(cfg, proto, src6, sport))
+			bib_del(t, (uint32_t)bi);
+		return XLAT_NAT64_TABLE_FULL;
+	}
+	count(ctx, XLAT_NAT64_SESSION_CREATED);
+	if (proto == IPPROTO_TCP_)
+		tcp_update(t, g, (uint32_t)si, true, flags, now);
+	*src4 = t->bibs[bi].addr4;
+	*sport4 = t->bibs[bi].port4;
+	return XSTAT_MAX;
+}
+
+/* ADF (RFC 4787): does any session of this BIB talk to that remote address? */
+static bool adf_allows(const struct nat64_table *t, int32_t bib, uint32_t remote4)
+{
+	for (unsigned l = 0; l < N_LISTS; l++)
+		for (uint32_t i = t->lists[l].head; i != NIL; i = t->sess[i].next)
+			if ((int32_t)t->sess[i].bib == bib && t->sess[i].remote4 == remote4)
+				return true;
+	return false;
+}
+
+int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4, uint16_t dport,
+	     uint8_t flags, uint8_t dst6[16], uint16_t *dport6)
+{
+	struct nat64_table *t = ctx->nat;
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct nat64_globals *g = &cfg->g.nat;
+	uint64_t now = ctx->now_ns / 1000000u;
+	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : sport;
+
+	int32_t si = sess_find4(t, proto, dst4, dport, src4, rport);
+	if (si >= 0) {
+		struct bib *b = &t->bibs[t->sess[si].bib];
+		if (proto == IPPROTO_TCP_)
+			tcp_update(t, g, (uint32_t)si, false, flags, now);
+		else
+			refresh(t, g, (uint32_t)si, proto, now);
+		memcpy(dst6, b->addr6, 16);
+		*dport6 = b->port6;
+		return XSTAT_MAX;
+	}
+	int32_t bi = bib_find4(t, proto, dst4, dport);
+	if (bi < 0) {
+		const struct bib_static *sb = static_by4(cfg, proto, dst4, dport);
+		if (!sb)
+			return proto == IPPROTO_TCP_ && (flags & TCPF_SYN) ? JSTAT_V4_SYN : JSTAT_BIB4_NOT_FOUND;
+		bi = bib_add(t, proto, sb->addr6, sb->port6, sb->addr4, sb->port4);
+		if (bi < 0)
+			return XLAT_NAT64_TABLE_FULL;
+	} else if (g->address_dependent_filtering && !adf_allows(t, bi, src4)) {
+		return JSTAT_ADF;
+	}
+	if (proto == IPPROTO_TCP_) {
+		if (g->drop_externally_initiated_tcp)
+			return JSTAT_V4_SYN;
+		if (!(flags & TCPF_SYN))
+			return JSTAT_SYN4_EXPECTED;
+	}
+	si = sess_add(t, (uint32_t)bi, src4, rport, now, g);
+	if (si < 0)
+		return XLAT_NAT64_TABLE_FULL;
+	count(ctx, XLAT_NAT64_SESSION_CREATED);
+	if (proto == IPPROTO_TCP_)
+		tcp_update(t, g, (uint32_t)si, false, flags, now);
+	memcpy(dst6, t->bibs[bi].addr6, 16);
+	*dport6 = t->bibs[bi].port6;
+	return XSTAT_MAX;
+}
+
+int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
+		  uint16_t rport, uint8_t a6[16], uint16_t *p6)
+{
+	struct nat64_table *t = ctx->nat;
+	int32_t si = sess_find4(t, proto, local4, lport, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
+	int32_t bi = si >= 0 ? (int32_t)t->sess[si].bib : bib_find4(t, proto, local4, lport);
+
+	if (bi < 0) {
+		const struct bib_static *sb = static_by4(ctx->cfg, proto, local4, lport);
+		if (!sb)
+			return -1;
+		memcpy(a6, sb->addr6, 16);
+		*p6 = sb->port6;
+		return 0;
+	}
+	memcpy(a6, t->bibs[bi].addr6, 16);
+	*p6 = t->bibs[bi].port6;
+	return 0;
+}
+
+int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
+		   uint16_t rport, uint32_t *local4, uint16_t *lport)
+{
+	struct nat64_table *t = ctx->nat;
+	int32_t si = sess_find6(t, proto, a6, p6, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
+	int32_t bi = si >= 0 ? (int32_t)t->sess[si].bib : bib_find6(t, proto, a6, p6);
+
+	if (bi < 0) {
+		const struct bib_static *sb = static_by6(ctx->cfg, proto, a6, p6);
+		if (!sb)
+			return -1;
+		*local4 = sb->addr4;
+		*lport = sb->port4;
+		return 0;
+	}
+	*local4 = t->bibs[bi].addr4;
+	*lport = t->bibs[bi].port4;
+	return 0;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Stateful NAT64 (RFC 6146): pool4, BIB and sessions.
+ *
+ * Every worker owns one struct nat64_table: rte_hash lookups for both sides
+ * of the BIB and of the sessions, preallocated entries, per-timeout FIFO expiry
+ * lists. Only its worker touches it (no locks, no concurrency flags); other
+ * threads ask the worker. Which worker owns a flow is a pure function of the
+ * packet (nat64_owner6 / nat64_owner4), so both directions of every session,
+ * and every flow of one IPv6 source (endpoint-independent mapping, paired
+ * pooling), meet on the same worker: IPv6 by a hash of the source address,
+ * IPv4 by the pool4 port, because each worker allocates only ports p with
+ * (p / 2) % n_workers == its index (pairs keep RFC 4787 port parity).
+ */
+#ifndef XLAT_NAT64_H
+#define XLAT_NAT64_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define POOL4_MAX 64
+#define BIB_STATIC_MAX 1024
+
+struct pool4_entry {
+	uint8_t proto; /* 6, 17 or 1 (ICMP: the range is of query identifiers) */
+	uint32_t addr; /* network order */
+	uint8_t plen;
+	uint16_t port_min, port_max;
+	uint32_t mark;
+	uint32_t max_iterations; /* 0: automatic */
+};
+
+struct bib_static {
+	uint8_t proto;
+	uint8_t addr6[16];
+	uint16_t port6;
+	uint32_t addr4; /* network order */
+	uint16_t port4;
+};
+
+/* Jool's NAT64 options (jool-reference.md), in milliseconds where timed. */
+struct nat64_globals {
+	bool address_dependent_filtering;
+	bool drop_externally_initiated_tcp;
+	bool drop_icmpv6_info;
+	bool handle_rst_during_fin_rcv;
+	uint32_t udp_timeout_ms;
+	uint32_t tcp_est_timeout_ms;
+	uint32_t tcp_trans_timeout_ms;
+	uint32_t icmp_timeout_ms;
+	uint32_t f_args;
+	uint32_t max_simultaneous_opens;
+	/* Ours: the bound of each worker's tables. */
+	uint32_t max_sessions;
+};
+
+enum tcp_state {
+	TCP_CLOSED = 0,
+	TCP_V6_INIT,
+	TCP_V4_INIT,
+	TCP_ESTABLISHED,
+	TCP_V4_FIN_RCV,
+	TCP_V6_FIN_RCV,
+	TCP_V4_FIN_V6_FIN_RCV,
+	TCP_TRANS,
+};
+
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+
+/* RFC 6146 3.5.2: the next state for a segment seen in a direction, and whether it is allowed at all. */
+enum tcp_state nat64_tcp_next(enum tcp_state s, bool from_v6, uint8_t flags, bool handle_rst_fin);
+
+struct xlat_config;
+struct nat64_table;
+
+/* One table per worker; max entries bound both BIB and sessions. NULL on failure (rte_errno). */
+struct nat64_table *nat64_table_create(const char *name, uint32_t max_sessions, unsigned worker, unsigned n_workers,
+				       int socket);
+void nat64_table_free(struct nat64_table *t);
+uint32_t nat64_table_sessions(const struct nat64_table *t);
+uint32_t nat64_table_bibs(const struct nat64_table *t);
+
+/* Who owns a flow: by IPv6 source (6->4), by pool4 address and port (4->6). */
+unsigned nat64_owner6(const uint8_t src6[16], unsigned n_workers);
+unsigned nat64_owner4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port4,
+		      unsigned n_workers);
+bool nat64_pool4_has(const struct xlat_config *cfg, uint32_t addr4);
+/* Is (proto, address, port) one that NAT64 translates (a pool4 range or a static BIB entry)? */
+bool nat64_pool4_port(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port);
+bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port);
+
+/* Remove sessions whose time has come (at most budget of them); BIBs go with their last session. */
+unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now_ms, unsigned budget);
+
+/* A session as the control plane sees it (dumped by the owning worker). */
+struct nat64_session_info {
+	uint8_t proto, state;
+	uint8_t addr6[16];
+	uint16_t port6;
+	uint32_t local4;
+	uint16_t lport;
+	uint32_t remote4;
+	uint16_t rport;
+	uint64_t expires_ms;
+};
+/* Iterate: returns the next position to pass back, 0 when done. */
+uint32_t nat64_session_next(const struct nat64_table *t, uint32_t pos, struct nat64_session_info *out);
+
+#endif
