@@ -790,75 +790,100 @@ static int parse_global_opt(struct ld *ld, const struct gopt *o, const char *pat
 	return 0;
 }
 
-static int parse_global(struct ld *ld, json_t *j)
+/* A "global" object (the file's section, or part of it) into g; path names it in messages. */
+static int parse_global_into(struct ld *ld, json_t *j, const char *path, struct xlat_globals *g)
 {
 	struct field f[N_GOPTS];
 	char p[PATH_LEN];
 
 	for (size_t i = 0; i < N_GOPTS; i++)
 		f[i].name = gopts[i].name;
-	if (take_fields(ld, j, "global", f, N_GOPTS))
+	if (take_fields(ld, j, path, f, N_GOPTS))
 		return -1;
 	for (size_t i = 0; i < N_GOPTS; i++) {
 		if (!f[i].val)
 			continue;
-		path_key(p, "global", gopts[i].name);
-		if (parse_global_opt(ld, &gopts[i], p, f[i].val, &ld->cfg->xlat.g))
+		path_key(p, path, gopts[i].name);
+		if (parse_global_opt(ld, &gopts[i], p, f[i].val, g))
 			return -1;
 	}
 	return 0;
 }
 
+static int parse_global(struct ld *ld, json_t *j)
+{
+	return parse_global_into(ld, j, "global", &ld->cfg->xlat.g);
+}
+
 /* ------------------------------------------------------- eamt, denylist4 */
+
+/* One {"ipv6 prefix": .., "ipv4 prefix": ..} object, added to t. */
+static int parse_eamt_entry(struct ld *ld, const char *p, json_t *j, struct eamt *t)
+{
+	struct field f[] = { { "ipv6 prefix", NULL }, { "ipv4 prefix", NULL } };
+	struct prefix6 p6;
+	struct prefix4 p4;
+	const char *why = "rejected";
+	char pk[PATH_LEN];
+
+	if (take_fields(ld, j, p, f, 2))
+		return -1;
+	if (!f[0].val)
+		return fail(ld, p, "missing \"ipv6 prefix\"");
+	if (!f[1].val)
+		return fail(ld, p, "missing \"ipv4 prefix\"");
+	path_key(pk, p, "ipv6 prefix");
+	if (get_prefix6(ld, pk, f[0].val, &p6))
+		return -1;
+	path_key(pk, p, "ipv4 prefix");
+	if (get_prefix4(ld, pk, f[1].val, &p4))
+		return -1;
+	if (eamt_add(t, &p6, &p4, &why) != 0)
+		return fail(ld, p, "%s", why);
+	return 0;
+}
+
+/* One denylist4 prefix, appended to x (duplicates and a full list refused). */
+static int parse_denylist4_entry(struct ld *ld, const char *p, const json_t *j, struct xlat_config *x)
+{
+	struct prefix4 d;
+	char b1[SHOW_LEN];
+
+	if (get_prefix4(ld, p, j, &d))
+		return -1;
+	for (unsigned k = 0; k < x->n_denylist4; k++)
+		if (x->denylist4[k].addr == d.addr && x->denylist4[k].len == d.len)
+			return fail(ld, p, "'%s' is listed twice", show(json_string_value(j), b1));
+	if (x->n_denylist4 >= XLAT_MAX_DENYLIST4)
+		return fail(ld, p, "denylist4 is full (%d prefixes); remove one first", XLAT_MAX_DENYLIST4);
+	x->denylist4[x->n_denylist4++] = d;
+	return 0;
+}
 
 static int parse_eamt(struct ld *ld, json_t *j)
 {
-	char p[PATH_LEN], pk[PATH_LEN];
+	char p[PATH_LEN];
 
 	if (get_array(ld, "eamt", j, EAMT_MAX, "entries"))
 		return -1;
 	for (size_t i = 0; i < json_array_size(j); i++) {
-		struct field f[] = { { "ipv6 prefix", NULL }, { "ipv4 prefix", NULL } };
-		struct prefix6 p6;
-		struct prefix4 p4;
-		const char *why = "rejected";
-
 		path_idx(p, "eamt", i);
-		if (take_fields(ld, json_array_get(j, i), p, f, 2))
+		if (parse_eamt_entry(ld, p, json_array_get(j, i), &ld->cfg->xlat.eamt))
 			return -1;
-		if (!f[0].val)
-			return fail(ld, p, "missing \"ipv6 prefix\"");
-		if (!f[1].val)
-			return fail(ld, p, "missing \"ipv4 prefix\"");
-		path_key(pk, p, "ipv6 prefix");
-		if (get_prefix6(ld, pk, f[0].val, &p6))
-			return -1;
-		path_key(pk, p, "ipv4 prefix");
-		if (get_prefix4(ld, pk, f[1].val, &p4))
-			return -1;
-		if (eamt_add(&ld->cfg->xlat.eamt, &p6, &p4, &why) != 0)
-			return fail(ld, p, "%s", why);
 	}
 	return 0;
 }
 
 static int parse_denylist4(struct ld *ld, const char *name, json_t *j)
 {
-	struct xlat_config *x = &ld->cfg->xlat;
-	char p[PATH_LEN], b1[SHOW_LEN];
+	char p[PATH_LEN];
 
 	if (get_array(ld, name, j, XLAT_MAX_DENYLIST4, "entries"))
 		return -1;
 	for (size_t i = 0; i < json_array_size(j); i++) {
-		struct prefix4 d;
-
 		path_idx(p, name, i);
-		if (get_prefix4(ld, p, json_array_get(j, i), &d))
+		if (parse_denylist4_entry(ld, p, json_array_get(j, i), &ld->cfg->xlat))
 			return -1;
-		for (unsigned k = 0; k < x->n_denylist4; k++)
-			if (x->denylist4[k].addr == d.addr && x->denylist4[k].len == d.len)
-				return fail(ld, p, "'%s' is listed twice", show(json_string_value(json_array_get(j, i)), b1));
-		x->denylist4[x->n_denylist4++] = d;
 	}
 	return 0;
 }
@@ -1382,4 +1407,248 @@ int appcfg_load_file(const char *path, struct appcfg *out, char *err, size_t err
 	rc = appcfg_load_string(buf ? buf : "", len, path, out, err, errlen);
 	free(buf);
 	return rc;
+}
+
+/* ------------------------------------------ pieces for the control API */
+
+unsigned appcfg_global_count(void)
+{
+	return N_GOPTS;
+}
+
+const char *appcfg_global_name(unsigned i)
+{
+	return i < N_GOPTS ? gopts[i].name : NULL;
+}
+
+bool appcfg_global_stored(unsigned i)
+{
+	return i < N_GOPTS && gopts[i].field != GF_NONE;
+}
+
+int appcfg_global_find(const char *name)
+{
+	for (unsigned i = 0; i < N_GOPTS; i++)
+		if (strcasecmp(gopts[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int appcfg_globals_parse(const json_t *obj, const char *path, struct xlat_globals *g, char *err, size_t errlen)
+{
+	struct ld ld = { NULL, err, errlen, NULL };
+
+	if (err && errlen)
+		err[0] = '\0';
+	return parse_global_into(&ld, (json_t *)(uintptr_t)obj, path ? path : "global", g);
+}
+
+int appcfg_eamt_parse_entry(const json_t *entry, const char *path, struct eamt *t, char *err, size_t errlen)
+{
+	struct ld ld = { NULL, err, errlen, NULL };
+
+	if (err && errlen)
+		err[0] = '\0';
+	return parse_eamt_entry(&ld, path ? path : "eamt", (json_t *)(uintptr_t)entry, t);
+}
+
+int appcfg_denylist4_parse_entry(const json_t *prefix, const char *path, struct xlat_config *x, char *err,
+				 size_t errlen)
+{
+	struct ld ld = { NULL, err, errlen, NULL };
+
+	if (err && errlen)
+		err[0] = '\0';
+	return parse_denylist4_entry(&ld, path ? path : "denylist4", prefix, x);
+}
+
+int appcfg_prefix6_parse(const json_t *j, const char *path, struct prefix6 *p, char *err, size_t errlen)
+{
+	struct ld ld = { NULL, err, errlen, NULL };
+
+	if (err && errlen)
+		err[0] = '\0';
+	return get_prefix6(&ld, path, j, p);
+}
+
+int appcfg_prefix4_parse(const json_t *j, const char *path, struct prefix4 *p, char *err, size_t errlen)
+{
+	struct ld ld = { NULL, err, errlen, NULL };
+
+	if (err && errlen)
+		err[0] = '\0';
+	return get_prefix4(&ld, path, j, p);
+}
+
+json_t *appcfg_prefix6_json(const struct prefix6 *p)
+{
+	char s[PFX_LEN];
+
+	format_prefix(6, p->addr, p->len, s);
+	return json_string(s);
+}
+
+json_t *appcfg_prefix4_json(const struct prefix4 *p)
+{
+	char s[PFX_LEN];
+
+	format_prefix(4, &p->addr, p->len, s);
+	return json_string(s);
+}
+
+static json_t *addr_json(int family, const uint8_t *a)
+{
+	char s[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(family == 6 ? AF_INET6 : AF_INET, a, s, sizeof(s));
+	return json_string(s);
+}
+
+static json_t *mac_json(const uint8_t m[6])
+{
+	char s[18];
+
+	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return json_string(s);
+}
+
+json_t *appcfg_global_json(unsigned i, const struct xlat_globals *g)
+{
+	static const char *const hairpin[] = { "off", "simple", "intrinsic" };
+
+	if (i >= N_GOPTS)
+		return NULL;
+	switch (gopts[i].field) {
+	case GF_ENABLED:
+		return json_boolean(g->manually_enabled);
+	case GF_POOL6:
+		return g->pool6_set ? appcfg_prefix6_json(&g->pool6) : json_null();
+	case GF_LOWEST_MTU:
+		return json_integer(g->lowest_ipv6_mtu);
+	case GF_ZEROIZE_TC:
+		return json_boolean(g->zeroize_traffic_class);
+	case GF_OVERRIDE_TOS:
+		return json_boolean(g->override_tos);
+	case GF_TOS:
+		return json_integer(g->tos);
+	case GF_PLATEAUS: {
+		json_t *a = json_array();
+
+		for (unsigned k = 0; a && k < g->n_plateaus && k < XLAT_MAX_PLATEAUS; k++)
+			json_array_append_new(a, json_integer(g->mtu_plateaus[k]));
+		return a;
+	}
+	case GF_AMEND_UDP:
+		return json_boolean(g->amend_udp_checksum_zero);
+	case GF_HAIRPIN:
+		return json_string(g->eam_hairpin_mode <= EAM_HAIRPIN_INTRINSIC ? hairpin[g->eam_hairpin_mode] : "?");
+	case GF_RANDOMIZE:
+		return json_boolean(g->randomize_rfc6791);
+	case GF_6791V6:
+		return g->rfc6791v6_set ? appcfg_prefix6_json(&g->rfc6791v6) : json_null();
+	case GF_6791V4:
+		return g->rfc6791v4_set ? appcfg_prefix4_json(&g->rfc6791v4) : json_null();
+	case GF_ICMP_RATE:
+		return json_integer(g->icmp_errors_per_sec);
+	case GF_NONE:
+		break;
+	}
+	return NULL;
+}
+
+json_t *appcfg_globals_json(const struct xlat_globals *g)
+{
+	json_t *o = json_object();
+
+	for (unsigned i = 0; o && i < N_GOPTS; i++) {
+		json_t *v = appcfg_global_json(i, g);
+
+		if (v)
+			json_object_set_new(o, gopts[i].name, v);
+	}
+	return o;
+}
+
+json_t *appcfg_eamt_json(const struct eamt *t)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; a && i < t->n && i < EAMT_MAX; i++)
+		json_array_append_new(a, json_pack("{s:o, s:o}", "ipv6 prefix", appcfg_prefix6_json(&t->by6[i].p6),
+						   "ipv4 prefix", appcfg_prefix4_json(&t->by6[i].p4)));
+	return a;
+}
+
+json_t *appcfg_denylist4_json(const struct xlat_config *x)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; a && i < x->n_denylist4 && i < XLAT_MAX_DENYLIST4; i++)
+		json_array_append_new(a, appcfg_prefix4_json(&x->denylist4[i]));
+	return a;
+}
+
+static json_t *port_json(const struct appcfg_port *pt)
+{
+	json_t *o = json_object(), *a = json_array(), *n = json_array();
+
+	json_object_set_new(o, "name", json_string(pt->name));
+	json_object_set_new(o, "device", json_string(pt->device));
+	json_object_set_new(o, "mtu", json_integer(pt->mtu));
+	if (pt->mac_set)
+		json_object_set_new(o, "mac", mac_json(pt->mac));
+	for (unsigned i = 0; i < pt->n_addrs && i < APPCFG_MAX_ADDRS; i++) {
+		char s[PFX_LEN];
+
+		format_prefix(pt->addrs[i].family, pt->addrs[i].addr, pt->addrs[i].plen, s);
+		json_array_append_new(a, json_string(s));
+	}
+	json_object_set_new(o, "addresses", a);
+	for (unsigned i = 0; i < pt->n_neigh && i < APPCFG_MAX_NEIGH; i++)
+		json_array_append_new(n, json_pack("{s:o, s:o}", "address",
+						   addr_json(pt->neigh[i].family, pt->neigh[i].addr), "mac",
+						   mac_json(pt->neigh[i].mac)));
+	json_object_set_new(o, "neighbors", n);
+	return o;
+}
+
+json_t *appcfg_to_json(const struct appcfg *c)
+{
+	json_t *o = json_object(), *eal = json_array(), *ports = json_array(), *routes = json_array();
+
+	if (!o || !eal || !ports || !routes) {
+		json_decref(o);
+		json_decref(eal);
+		json_decref(ports);
+		json_decref(routes);
+		return NULL;
+	}
+	json_object_set_new(o, "mode", json_string(c->xlat.mode == XLAT_MODE_NAT64 ? "nat64" : "siit"));
+	for (unsigned i = 0; i < c->n_eal_args && i < APPCFG_MAX_EAL_ARGS; i++)
+		json_array_append_new(eal, json_string(c->eal_args[i]));
+	json_object_set_new(o, "eal", eal);
+	for (unsigned i = 0; i < c->n_ports && i < APPCFG_MAX_PORTS; i++)
+		json_array_append_new(ports, port_json(&c->ports[i]));
+	json_object_set_new(o, "ports", ports);
+	for (unsigned i = 0; i < c->n_routes && i < APPCFG_MAX_ROUTES; i++) {
+		const struct appcfg_route *r = &c->routes[i];
+		json_t *ro = json_object();
+		char s[PFX_LEN];
+
+		format_prefix(r->family, r->prefix, r->plen, s);
+		json_object_set_new(ro, "prefix", json_string(s));
+		if (r->via_set)
+			json_object_set_new(ro, "via", addr_json(r->family, r->via));
+		json_object_set_new(ro, "port", json_string(r->port < c->n_ports ? c->ports[r->port].name : "?"));
+		json_array_append_new(routes, ro);
+	}
+	json_object_set_new(o, "routes", routes);
+	json_object_set_new(o, "control", json_pack("{s:o}", "socket",
+						    c->control_socket[0] ? json_string(c->control_socket) : json_null()));
+	json_object_set_new(o, "dataplane", json_pack("{s:I, s:I}", "mbufs-per-port", (json_int_t)c->mbufs_per_port,
+						      "idle-sleep-us", (json_int_t)c->idle_sleep_us));
+	json_object_set_new(o, "global", appcfg_globals_json(&c->xlat.g));
+	json_object_set_new(o, "eamt", appcfg_eamt_json(&c->xlat.eamt));
+	json_object_set_new(o, "denylist4", appcfg_denylist4_json(&c->xlat));
+	return o;
 }

@@ -11,6 +11,8 @@
 #ifndef XLAT_CONFIG_LOAD_H
 #define XLAT_CONFIG_LOAD_H
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "appcfg.h"
@@ -32,5 +34,38 @@ int appcfg_load_string(const char *json, size_t len, const char *origin, struct 
 		       size_t errlen);
 /* Frees what the loader allocated (eal_args). Idempotent. */
 void appcfg_free(struct appcfg *cfg);
+
+/*
+ * Pieces for the control API (control/api_*.c), so that a live change is
+ * checked by exactly the rules a file is. Messages look like the file's,
+ * with path in place of the field path ("global.tos: 300 is out of range").
+ */
+/* Global options (Jool's names) in the file's order; index < appcfg_global_count(). */
+unsigned appcfg_global_count(void);
+const char *appcfg_global_name(unsigned i);
+/* false: accepted for Jool compatibility and validated, but not stored (no effect yet). */
+bool appcfg_global_stored(unsigned i);
+/* Index of the option (case-insensitive), or -1. */
+int appcfg_global_find(const char *name);
+/* A "global" object (all or some options, as in the file) applied onto g. 0, or -1 with err. */
+int appcfg_globals_parse(const json_t *obj, const char *path, struct xlat_globals *g, char *err, size_t errlen);
+/* One EAMT entry object {"ipv6 prefix", "ipv4 prefix"} added to t; one denylist4 prefix appended to x. */
+int appcfg_eamt_parse_entry(const json_t *entry, const char *path, struct eamt *t, char *err, size_t errlen);
+int appcfg_denylist4_parse_entry(const json_t *prefix, const char *path, struct xlat_config *x, char *err,
+				 size_t errlen);
+/* A prefix string as the file takes it (host bits refused). */
+int appcfg_prefix6_parse(const json_t *j, const char *path, struct prefix6 *p, char *err, size_t errlen);
+int appcfg_prefix4_parse(const json_t *j, const char *path, struct prefix4 *p, char *err, size_t errlen);
+
+/* JSON in the file's format (new references; NULL on allocation failure). */
+json_t *appcfg_prefix6_json(const struct prefix6 *p);
+json_t *appcfg_prefix4_json(const struct prefix4 *p);
+/* One option's value; NULL for options that are not stored. */
+json_t *appcfg_global_json(unsigned i, const struct xlat_globals *g);
+json_t *appcfg_globals_json(const struct xlat_globals *g);
+json_t *appcfg_eamt_json(const struct eamt *t);
+json_t *appcfg_denylist4_json(const struct xlat_config *x);
+/* A whole configuration file that loads back into the same struct appcfg. */
+json_t *appcfg_to_json(const struct appcfg *c);
 
 #endif
