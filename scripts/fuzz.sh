@@ -7,7 +7,10 @@ secs=${1:-30}
 out=${FUZZ_DIR:-build-fuzz}
 mkdir -p "$out"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -Ilib)
-clang "${flags[@]}" tests/fuzz/fuzz_xlat.c lib/*.c -o "$out/fuzz_xlat"
+# lib/nat64.c keeps its tables in rte_hash: DPDK's headers and libraries (the SIIT target never calls them)
+read -r -a dpdk_cflags <<<"$(pkg-config --cflags libdpdk)"
+read -r -a dpdk_libs <<<"$(pkg-config --libs libdpdk)"
+clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_xlat.c lib/*.c "${dpdk_libs[@]}" -o "$out/fuzz_xlat"
 mkdir -p "$out/corpus_xlat"
 cp -n tests/fuzz/corpus_xlat/* "$out/corpus_xlat/" 2>/dev/null || true
 echo "fuzz: fuzz_xlat for ${secs}s"
