@@ -1,0 +1,629 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""xlat64 benchmark driver (run through scripts/bench.sh, as root).
+
+DPDK part, one thing at a time, each pinned to CPU 1 (the script and the
+control threads live on CPU 0):
+  (a) dpdk-testpmd io forwarding, net_pcap (infinite_rx) -> net_null (no-rx=1):
+      the I/O ceiling of these ports;
+  (b) xlat64d SIIT on the same ports, 6->4 and 4->6, 64-byte-class UDP;
+  (c) NAT64, established flows and (d) NAT64 session setup: hooks, skipped
+      until the daemon has a NAT64 mode;
+  each for 1, 1k, 100k and 1M flows (pcaps from genpcap.py, cached).
+  xlat64d's rate is the XLAT_TX counter read twice over the control socket;
+  testpmd's is the Tx-pps of the null port from --stats-period.
+Lab part (scripts/lab.sh namespaces, under flock /tmp/xlat64-lab.lock):
+  small-UDP packets per second both ways and TCP throughput (iperf3) through
+  xlat64d (af_packet on veth) and through TAYGA configured for the same
+  translation, translator pinned to CPU 1, generators and sinks to CPU 0.
+
+Writes WORK/results-*.json and .md, and the plot (--plot).
+"""
+import argparse
+import datetime
+import fcntl
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PY = "/usr/bin/python3"
+LOCK = "/tmp/xlat64-lab.lock"
+CPU_FWD = "1"   # the forwarding core
+CPU_AUX = "0"   # everything else
+MBUF_KB = 2.4   # one mbuf of 2176 bytes of buffer, header and mempool overhead, rounded up
+
+MAC_P6, MAC_P4 = "02:00:00:00:00:06", "02:00:00:00:00:04"
+MAC_H6, MAC_H4 = "02:00:00:00:01:06", "02:00:00:00:01:04"
+NS_BOX, NS_H6, NS_H4 = "x64-box", "x64-h6", "x64-h4"
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def human(n):
+    return {1: "1", 1000: "1k", 100000: "100k", 1000000: "1M"}.get(n, str(n))
+
+
+def tsc_hz():
+    """The TSC rate the cycle figures are in: the kernel's calibration, else cpu MHz."""
+    try:
+        out = subprocess.run(["dmesg"], capture_output=True, text=True, timeout=5).stdout
+        m = re.findall(r"tsc: Detected ([0-9.]+) MHz", out)
+        if m:
+            return float(m[-1]) * 1e6
+    except (OSError, subprocess.SubprocessError):
+        pass
+    with open("/proc/cpuinfo") as f:
+        m = re.search(r"cpu MHz\s*:\s*([0-9.]+)", f.read())
+    return float(m.group(1)) * 1e6 if m else 0.0
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        m = re.search(r"model name\s*:\s*(.*)", f.read())
+    return m.group(1).strip() if m else "unknown"
+
+
+def thread_ticks(pid):
+    """{tid: utime + stime} of every thread of pid (clock ticks)."""
+    out = {}
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                out[tid] = int(fields[11]) + int(fields[12])
+            except (OSError, IndexError, ValueError):
+                pass
+    except OSError:
+        pass
+    return out
+
+
+def busiest_share(t0, ticks0, t1, ticks1):
+    """CPU share the busiest thread (the polling core) got between two thread_ticks() samples:
+    below ~0.97 something else ran on the forwarding core and the figure is low."""
+    hz = os.sysconf("SC_CLK_TCK")
+    best = max((ticks1[t] - ticks0.get(t, 0) for t in ticks1), default=0)
+    return best / hz / (t1 - t0) if t1 > t0 else None
+
+
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.build = os.path.abspath(a.build)
+        self.xlat64d = os.path.join(self.build, "dataplane", "xlat64d")
+        self.work = a.work
+        os.makedirs(os.path.join(self.work, "pcap"), exist_ok=True)
+        os.makedirs(os.path.join(self.work, "run"), exist_ok=True)
+        self.hz = tsc_hz()
+        self.results = {
+            "date": datetime.datetime.now().isoformat(timespec="seconds"),
+            "host": {"cpu": cpu_model(), "nproc": os.cpu_count(), "tsc_hz": self.hz,
+                     "kernel": os.uname().release},
+            "params": {"duration_s": a.duration, "warmup_s": a.warmup, "flows": a.flows, "repeat": a.repeat},
+            "loadavg_start": open("/proc/loadavg").read().split()[:3],
+            "dpdk": [], "lab": [], "skipped": [],
+        }
+        self.seq = 0
+        self.cur_pid = None
+
+    # ------------------------------------------------------------------ traffic
+    def pcap(self, profile, direction, flows):
+        path = os.path.join(self.work, "pcap", "%s-%s-%d.pcap" % (profile, direction, flows))
+        gen = os.path.join(HERE, "genpcap.py")
+        # regenerate when the generator changed since
+        if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(gen):
+            log("  generating %s (%d flows, %s)" % (os.path.basename(path), flows, direction))
+            tmp = path + ".tmp"
+            subprocess.run([PY, gen, "--profile", profile, "--dir", direction, "--flows", str(flows),
+                            "--out", tmp], check=True)
+            os.rename(tmp, path)
+        return path
+
+    # ------------------------------------------------------------------ (a) testpmd
+    def testpmd(self, pcap, flows):
+        nb = flows + 16384
+        mem = int(nb * MBUF_KB / 1024) + 256
+        self.seq += 1
+        logf = os.path.join(self.work, "run", "testpmd-%d.log" % self.seq)
+        cmd = ["dpdk-testpmd", "-l", CPU_AUX + "," + CPU_FWD, "--no-huge", "-m", str(mem), "--no-pci",
+               "--no-shconf", "--file-prefix", "xbench-tp%d" % os.getpid(), "--log-level", "lib.eal:error",
+               "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "--vdev", "net_null0,no-rx=1",
+               "--", "--forward-mode=io", "--nb-cores=1", "--rxq=1", "--txq=1", "--burst=32",
+               "--total-num-mbufs=%d" % nb, "--stats-period=1", "--no-lsc-interrupt"]
+        with open(logf, "w") as out:
+            p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            # testpmd prints one block per second once forwarding runs
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and p.poll() is None:
+                if self._tx_pps(logf):
+                    break
+                time.sleep(0.2)
+            time.sleep(self.a.warmup)
+            c0 = (time.monotonic(), thread_ticks(p.pid))
+            time.sleep(self.a.duration)
+            share = busiest_share(c0[0], c0[1], time.monotonic(), thread_ticks(p.pid))
+            time.sleep(0.5)
+            self._stop(p, 30)
+        samples = self._tx_pps(logf)
+        # drop the first (partial) periods: warm-up
+        skip = max(1, int(round(self.a.warmup)))
+        use = samples[skip:skip + max(1, int(round(self.a.duration)))] or samples[-1:]
+        if not use:
+            raise RuntimeError("testpmd produced no statistics, see %s" % logf)
+        return statistics.mean(use), share, logf
+
+    @staticmethod
+    def _tx_pps(logf):
+        """Tx-pps of port 1 (net_null) from each --stats-period block."""
+        with open(logf, errors="replace") as f:
+            text = f.read()
+        out = []
+        for block in text.split("NIC statistics for port ")[1:]:
+            if not block.startswith("1 "):
+                continue
+            m = re.search(r"Tx-pps:\s+(\d+)", block)
+            if m:
+                out.append(int(m.group(1)))
+        return out
+
+    @staticmethod
+    def _stop(p, timeout):
+        if p.poll() is None:
+            p.send_signal(signal.SIGINT)
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+    # ------------------------------------------------------------------ (b) xlat64d
+    def siit_config(self, direction, pcap, flows, eamt, sock):
+        nb = flows + 8192
+        mem = int((2 * nb + 1024) * MBUF_KB / 1024) + 256
+        pcapdev = "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap
+        nulldev = "net_null0,no-rx=1"
+        if eamt == "1":
+            table = [{"ipv6 prefix": "2001:db8:100::/118", "ipv4 prefix": "198.18.0.0/22"}]
+        else:  # the largest table (EAMT_MAX), one /128 <-> /32 pair per server
+            table = [{"ipv6 prefix": "2001:db8:100::%x/128" % s,
+                      "ipv4 prefix": "198.18.%d.%d/32" % (s >> 8, s & 255)} for s in range(1024)]
+        return {
+            "mode": "siit",
+            "eal": ["-l", CPU_FWD, "--no-huge", "-m", str(mem), "--no-shconf", "--no-pci",
+                    "--file-prefix", "xbench%d" % os.getpid(), "--log-level", "lib.eal:error"],
+            "ports": [
+                {"name": "v6", "device": pcapdev if direction == "64" else nulldev, "mtu": 1500,
+                 "mac": MAC_P6, "addresses": ["2001:db8:6::1/64"],
+                 "neighbors": [{"address": "2001:db8:6::2", "mac": MAC_H6}]},
+                {"name": "v4", "device": nulldev if direction == "64" else pcapdev, "mtu": 1500,
+                 "mac": MAC_P4, "addresses": ["198.51.100.1/24"],
+                 "neighbors": [{"address": "198.51.100.2", "mac": MAC_H4}]},
+            ],
+            "routes": [{"prefix": "198.19.0.0/16", "via": "198.51.100.2", "port": "v4"},
+                       {"prefix": "2001:db8:100::/64", "via": "2001:db8:6::2", "port": "v6"}],
+            "control": {"socket": sock},
+            "dataplane": {"mbufs-per-port": nb, "idle-sleep-us": 0},
+            "global": {"pool6": "2001:db8:64::/96"},
+            "eamt": table,
+        }
+
+    @staticmethod
+    def ctl(sock, command="stats", timeout=5):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        s.connect(sock)
+        s.sendall((json.dumps({"command": command}) + "\n").encode())
+        buf = b""
+        while not buf.endswith(b"\n"):
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            buf += chunk
+        s.close()
+        return json.loads(buf)
+
+    def sample(self, sock):
+        t0 = time.monotonic()
+        c = self.ctl(sock)["counters"]
+        t1 = time.monotonic()
+        return (t0 + t1) / 2, c
+
+    def run_daemon(self, cfg, name, ns=None, measure=None):
+        """Start xlat64d with cfg, wait for its socket, call measure(sock), stop it."""
+        self.seq += 1
+        run = os.path.join(self.work, "run")
+        cfgf = os.path.join(run, "%s-%d.json" % (name, self.seq))
+        logf = os.path.join(run, "%s-%d.log" % (name, self.seq))
+        sock = cfg["control"]["socket"]
+        with open(cfgf, "w") as f:
+            json.dump(cfg, f, indent=1)
+        if os.path.exists(sock):
+            os.unlink(sock)
+        cmd = ([] if ns is None else ["ip", "netns", "exec", ns]) + [self.xlat64d, "--config", cfgf]
+        with open(logf, "w") as out:
+            p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            try:
+                deadline = time.monotonic() + 180
+                while True:
+                    if p.poll() is not None:
+                        raise RuntimeError("xlat64d exited (%d), see %s" % (p.returncode, logf))
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("xlat64d did not come up, see %s" % logf)
+                    try:
+                        self.ctl(sock, "version", 1)
+                        break
+                    except (OSError, ValueError):
+                        time.sleep(0.2)
+                self.cur_pid = p.pid
+                return measure(sock), logf
+            finally:
+                self._stop(p, 30)
+
+    def xlat_rate(self, sock):
+        time.sleep(self.a.warmup)
+        t0, c0 = self.sample(sock)
+        k0 = thread_ticks(self.cur_pid)
+        time.sleep(self.a.duration)
+        t1, c1 = self.sample(sock)
+        share = busiest_share(t0, k0, t1, thread_ticks(self.cur_pid))
+        d = {k: c1.get(k, 0) - c0.get(k, 0) for k in c1}
+        dt = t1 - t0
+        prof = self.profile() if self.a.perf else None
+        return {"profile": prof, "cpu_share": share, "pps": d.get("XLAT_TX", 0) / dt, "success_pps": d.get("JSTAT_SUCCESS", 0) / dt,
+                "rx_pps": d.get("XLAT_RX", 0) / dt, "tx_drop": d.get("XLAT_TX_DROP", 0),
+                "other": {k: v for k, v in d.items() if v and k not in (
+                    "XLAT_TX", "XLAT_RX", "JSTAT_SUCCESS", "JSTAT_RECEIVED6", "JSTAT_RECEIVED4")}}
+
+    def profile(self):
+        """perf record the forwarding core for a while; the top functions, folded (perfsym.py)."""
+        self.seq += 1
+        data = os.path.join(self.work, "run", "perf-%d.data" % self.seq)
+        subprocess.run(["perf", "record", "-q", "-C", CPU_FWD, "-o", data, "--", "sleep", "2"],
+                       capture_output=True, timeout=60)
+        rep = subprocess.run(["perf", "report", "-i", data, "--no-children", "--stdio", "--sort", "dso,sym"],
+                             capture_output=True, text=True, timeout=120).stdout
+        top = subprocess.run([PY, os.path.join(HERE, "perfsym.py"), self.xlat64d, "25"], input=rep,
+                             capture_output=True, text=True, timeout=60).stdout
+        with open(data + ".top", "w") as f:
+            f.write(top)
+        return top
+
+    def siit(self, direction, pcap, flows, eamt):
+        sock = os.path.join(self.work, "run", "ctl-%d.sock" % os.getpid())
+        cfg = self.siit_config(direction, pcap, flows, eamt, sock)
+        r, logf = self.run_daemon(cfg, "siit", measure=self.xlat_rate)
+        r["log"] = logf
+        return r
+
+    # ------------------------------------------------------------------ (c), (d) NAT64
+    # Each returns None (skipped) or [(direction "64"/"46", pps, testpmd pps), ...].
+    def nat64_established(self, flows):
+        # Hook (c): a NAT64 config (pool4 instead of EAMT, pool6 as in siit_config), a
+        # priming pass of the 6->4 pcap so that every flow has its session, then the
+        # measurement of siit() both ways (the 4->6 pcap must use the IPv4 side's
+        # allocated ports: read them from the session table, or use static BIB entries).
+        return None
+
+    def nat64_new_sessions(self, flows):
+        # Hook (d): 6->4 flows the daemon has not seen (a pcap of at least rate x
+        # duration distinct flows, or a session timeout shorter than one replay of the
+        # pcap); sessions per second from the session-creation counter, and memory per
+        # session from the mempool/hash sizes.
+        return None
+
+    # ------------------------------------------------------------------ DPDK part
+    def dpdk(self):
+        a = self.a
+        log("== DPDK ports: net_pcap (infinite_rx) -> net_null (no-rx=1), one core (CPU %s)" % CPU_FWD)
+        log("%-22s %-4s %6s %8s %6s %8s %8s %7s %7s" % ("run", "dir", "flows", "Mpps", "share", "Mpps/cpu",
+                                                       "cyc/pkt", "ratio", "r(cpu)"))
+        skipped = set()
+        for flows in a.flows:
+            for direction in ("64", "46"):
+                pcap = self.pcap("dpdk", direction, flows)
+                # best of --repeat: on a shared machine other work only ever lowers a figure
+                tp = max((self.testpmd(pcap, flows) for _ in range(a.repeat)), key=lambda x: x[0])
+                ceil = (tp[0], tp[1])
+                self._row("testpmd io", direction, flows, tp[0], None, {"cpu_share": tp[1], "log": tp[2]})
+                for eamt in a.eamt:
+                    r = max((self.siit(direction, pcap, flows, eamt) for _ in range(a.repeat)),
+                            key=lambda x: x["pps"])
+                    name = "xlat64d siit" + ("" if eamt == "1" else " eamt1024")
+                    self._row(name, direction, flows, r["pps"], ceil, r)
+            for name, fn in (("xlat64d nat64 est", self.nat64_established),
+                             ("xlat64d nat64 new", self.nat64_new_sessions)):
+                r = fn(flows)
+                if r is None:
+                    skipped.add(name)
+                    continue
+                for direction, pps, ceil in r:
+                    self._row(name, direction, flows, pps, ceil, {})
+        for what in sorted(skipped):
+            log("%s: skipped: nat64 mode not implemented" % what)
+            self.results["skipped"].append(what + ": nat64 mode not implemented")
+
+    def _row(self, name, direction, flows, pps, ceil, extra):
+        """ceil: (testpmd pps, its core share) or None. Besides the wall-clock rate, every figure is
+        also given per second of CPU time of the polling thread (core share): on a shared machine
+        that is the fairer comparison, and cycles per packet come from it."""
+        share = extra.get("cpu_share") or 1.0
+        share = min(share, 1.0)
+        row = {"run": name, "dir": "6->4" if direction == "64" else "4->6", "flows": flows,
+               "mpps": pps / 1e6, "cpu_share": share,
+               "mpps_per_core": pps / share / 1e6,
+               "cycles_per_pkt": self.hz * share / pps if pps else None,
+               "ratio": pps / ceil[0] if ceil else None,
+               "ratio_cpu": (pps / share) / (ceil[0] / min(ceil[1] or 1.0, 1.0)) if ceil else None}
+        row.update({k: v for k, v in extra.items() if k not in ("pps", "cpu_share")})
+        self.results["dpdk"].append(row)
+        log("%-22s %-4s %6s %8.2f %6.2f %8.2f %8.0f %7s %7s%s" % (
+            name, row["dir"], human(flows), row["mpps"], share, row["mpps_per_core"], row["cycles_per_pkt"] or 0,
+            "%.3f" % row["ratio"] if ceil else "-", "%.3f" % row["ratio_cpu"] if ceil else "-",
+            ("  other counters: %s" % extra["other"]) if extra.get("other") else ""))
+        if extra.get("profile"):
+            log("    perf, CPU %s:\n" % CPU_FWD + "".join("    " + ln + "\n" for ln in extra["profile"].splitlines()[:12]))
+
+    # ------------------------------------------------------------------ lab part
+    def lab(self):
+        lockf = open(LOCK, "a")
+        log("== lab (af_packet on veth), waiting for %s" % LOCK)
+        fcntl.flock(lockf, fcntl.LOCK_EX)
+        try:
+            self._lab_locked()
+        finally:
+            subprocess.run([os.path.join(ROOT, "scripts", "lab.sh"), "down"], capture_output=True)
+            fcntl.flock(lockf, fcntl.LOCK_UN)
+            lockf.close()
+
+    def _replayer(self):
+        exe = os.path.join(self.work, "pcapreplay")
+        src = os.path.join(HERE, "pcapreplay.c")
+        if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
+            subprocess.run(["gcc", "-O2", "-Wall", "-o", exe, src], check=True)
+        return exe
+
+    @staticmethod
+    def _rx_packets(ns, dev):
+        out = subprocess.run(["ip", "netns", "exec", ns, "cat", "/sys/class/net/%s/statistics/rx_packets" % dev],
+                             capture_output=True, text=True, check=True).stdout
+        return int(out)
+
+    def _lab_udp(self, direction, exe, pid):
+        pcap = self.pcap("lab", direction, 256)
+        src_ns, dst_ns = (NS_H6, NS_H4) if direction == "64" else (NS_H4, NS_H6)
+        r0 = self._rx_packets(dst_ns, "eth0")
+        k0 = (time.monotonic(), thread_ticks(pid))
+        out = subprocess.run(["ip", "netns", "exec", src_ns, "taskset", "-c", CPU_AUX, exe, "eth0", pcap,
+                              str(self.a.lab_duration)], capture_output=True, text=True,
+                             timeout=self.a.lab_duration + 30)
+        share = busiest_share(k0[0], k0[1], time.monotonic(), thread_ticks(pid))
+        time.sleep(0.3)
+        r1 = self._rx_packets(dst_ns, "eth0")
+        m = re.search(r"sent (\d+) packets in ([0-9.]+) seconds", out.stdout)
+        if not m:
+            raise RuntimeError("pcapreplay: %s %s" % (out.stdout, out.stderr))
+        sent, secs = int(m.group(1)), float(m.group(2))
+        return {"offered_pps": sent / secs, "pps": (r1 - r0) / secs, "loss": 1 - (r1 - r0) / sent if sent else None,
+                "translator_cpu": share}
+
+    def _lab_tcp(self, direction):
+        if direction == "64":
+            srv_ns, cli_ns, target, bind = NS_H4, NS_H6, "2001:db8:64::198.51.100.2", "198.51.100.2"
+        else:
+            srv_ns, cli_ns, target, bind = NS_H6, NS_H4, "192.0.2.2", "2001:db8:6::2"
+        srv = subprocess.Popen(["ip", "netns", "exec", srv_ns, "taskset", "-c", CPU_AUX, "timeout", "60",
+                                "iperf3", "-s", "-1", "-B", bind, "-p", "5299"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                ss = subprocess.run(["ip", "netns", "exec", srv_ns, "ss", "-Hltn", "sport = :5299"],
+                                    capture_output=True, text=True).stdout
+                if ss.strip():
+                    break
+                time.sleep(0.1)
+            out = subprocess.run(["ip", "netns", "exec", cli_ns, "taskset", "-c", CPU_AUX, "iperf3", "-c", target,
+                                  "-p", "5299", "-t", str(self.a.lab_duration), "-J"],
+                                 capture_output=True, text=True, timeout=self.a.lab_duration + 30)
+            j = json.loads(out.stdout)
+            if "error" in j:
+                raise RuntimeError("iperf3: %s" % j["error"])
+            return {"gbps": j["end"]["sum_received"]["bits_per_second"] / 1e9}
+        finally:
+            self._stop(srv, 5)
+
+    def _lab_measure(self, translator, exe, pid):
+        res = {"translator": translator}
+        for d in ("64", "46"):
+            try:
+                res["udp" + d] = self._lab_udp(d, exe, pid)
+            except (RuntimeError, subprocess.SubprocessError, OSError) as e:
+                res["udp" + d] = {"error": str(e)}
+            try:
+                res["tcp" + d] = self._lab_tcp(d)
+            except (RuntimeError, subprocess.SubprocessError, OSError, ValueError, KeyError) as e:
+                res["tcp" + d] = {"error": str(e)}
+        self.results["lab"].append(res)
+        fmt = lambda r, k, s: ("%.3f" % (r[k] / s)) if k in r else r.get("error", "?")[:40]  # noqa: E731
+        log("%-8s udp 6->4 %s Mpps (offered %s, translator CPU %s), udp 4->6 %s Mpps (offered %s, CPU %s), "
+            "tcp 6->4 %s Gbit/s, tcp 4->6 %s Gbit/s" % (
+                translator, fmt(res["udp64"], "pps", 1e6), fmt(res["udp64"], "offered_pps", 1e6),
+                fmt(res["udp64"], "translator_cpu", 0.01), fmt(res["udp46"], "pps", 1e6),
+                fmt(res["udp46"], "offered_pps", 1e6), fmt(res["udp46"], "translator_cpu", 0.01),
+                fmt(res["tcp64"], "gbps", 1), fmt(res["tcp46"], "gbps", 1)))
+        return res
+
+    def _lab_config(self, sock):
+        return {
+            "mode": "siit",
+            "eal": ["-l", CPU_FWD, "--no-huge", "-m", "512", "--no-shconf", "--no-pci",
+                    "--file-prefix", "xbenchlab%d" % os.getpid(), "--log-level", "lib.eal:error"],
+            "ports": [
+                {"name": "v6", "device": "net_af_packet0,iface=p6,framecnt=4096", "mtu": 1500, "addresses": ["2001:db8:6::1/64"],
+                 "neighbors": [{"address": "2001:db8:6::2", "mac": MAC_H6},
+                               {"address": "2001:db8:6::3", "mac": MAC_H6}]},
+                {"name": "v4", "device": "net_af_packet1,iface=p4,framecnt=4096", "mtu": 1500, "addresses": ["198.51.100.1/24"],
+                 "neighbors": [{"address": "198.51.100.2", "mac": MAC_H4},
+                               {"address": "198.51.100.3", "mac": MAC_H4}]},
+            ],
+            "routes": [],
+            "control": {"socket": sock},
+            "dataplane": {"idle-sleep-us": 0},
+            "global": {"pool6": "2001:db8:64::/96", "lowest-ipv6-mtu": 1280},
+            "eamt": [{"ipv6 prefix": "2001:db8:6::2/128", "ipv4 prefix": "192.0.2.2/32"},
+                     {"ipv6 prefix": "2001:db8:6::3/128", "ipv4 prefix": "192.0.2.3/32"}],
+        }
+
+    def _tayga_setup(self, conf, datadir):
+        def box(*cmd):
+            subprocess.run(["ip", "netns", "exec", NS_BOX] + list(cmd), check=True, capture_output=True)
+        with open(conf, "w") as f:
+            f.write("tun-device nat64\nipv4-addr 192.0.2.1\n"
+                    "prefix 2001:db8:64::/96\ndata-dir %s\n"
+                    "map 192.0.2.2 2001:db8:6::2\nmap 192.0.2.3 2001:db8:6::3\n" % datadir)
+        # The kernel routes for TAYGA: addresses on p6/p4, forwarding, the tun device.
+        box("sysctl", "-qw", "net.ipv6.conf.p6.disable_ipv6=0", "net.ipv4.conf.p4.arp_ignore=0",
+            "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
+        box("ip", "addr", "add", "2001:db8:6::1/64", "dev", "p6", "nodad")
+        box("ip", "addr", "add", "198.51.100.1/24", "dev", "p4")
+        box("ip", "-6", "neigh", "replace", "2001:db8:6::3", "lladdr", MAC_H6, "dev", "p6", "nud", "permanent")
+        box("ip", "neigh", "replace", "198.51.100.3", "lladdr", MAC_H4, "dev", "p4", "nud", "permanent")
+        box("tayga", "-c", conf, "--mktun")
+        box("ip", "link", "set", "nat64", "up")
+        box("ip", "route", "add", "192.0.2.0/24", "dev", "nat64")
+        box("ip", "-6", "route", "add", "2001:db8:64::/96", "dev", "nat64")
+
+    def _lab_locked(self):
+        lab = os.path.join(ROOT, "scripts", "lab.sh")
+        exe = self._replayer()
+        log("translator: CPU %s; generators, iperf3 and sinks: CPU %s; %d s per figure" % (
+            CPU_FWD, CPU_AUX, self.a.lab_duration))
+        subprocess.run([lab, "up"], check=True, capture_output=True)
+        sock = os.path.join(self.work, "run", "lab-%d.sock" % os.getpid())
+        try:
+            self.run_daemon(self._lab_config(sock), "lab-xlat64d", ns=NS_BOX,
+                            measure=lambda s: self._lab_measure("xlat64d", exe, self.cur_pid))
+        except RuntimeError as e:
+            log("xlat64d lab run failed: %s" % e)
+            self.results["lab"].append({"translator": "xlat64d", "error": str(e)})
+        if subprocess.run(["which", "tayga"], capture_output=True).returncode != 0:
+            log("tayga: skipped: not installed (apt-get install tayga)")
+            self.results["skipped"].append("lab tayga: not installed")
+            return
+        subprocess.run([lab, "up"], check=True, capture_output=True)  # fresh namespaces for the kernel's turn
+        datadir = os.path.join(self.work, "run", "tayga")
+        os.makedirs(datadir, exist_ok=True)
+        conf = os.path.join(self.work, "run", "tayga.conf")
+        self._tayga_setup(conf, datadir)
+        p = subprocess.Popen(["ip", "netns", "exec", NS_BOX, "taskset", "-c", CPU_FWD, "tayga", "-d", "-c", conf],
+                             stdout=open(os.path.join(self.work, "run", "tayga.log"), "w"),
+                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            time.sleep(1)
+            if p.poll() is not None:
+                raise RuntimeError("tayga exited (%d)" % p.returncode)
+            self._lab_measure("tayga", exe, p.pid)
+        except RuntimeError as e:
+            log("tayga lab run failed: %s" % e)
+            self.results["lab"].append({"translator": "tayga", "error": str(e)})
+        finally:
+            self._stop(p, 10)
+
+    # ------------------------------------------------------------------ output
+    def write(self):
+        stamp = self.results["date"].replace(":", "")
+        jf = os.path.join(self.work, "results-%s.json" % stamp)
+        with open(jf, "w") as f:
+            json.dump(self.results, f, indent=1)
+        md = self.markdown()
+        mf = os.path.join(self.work, "results-%s.md" % stamp)
+        with open(mf, "w") as f:
+            f.write(md)
+        log("\n" + md)
+        log("results: %s\n         %s" % (jf, mf))
+        if self.a.plot:
+            try:
+                subprocess.run([PY, os.path.join(HERE, "plot.py"), jf, self.a.plot], check=True)
+                log("plot: %s" % self.a.plot)
+            except (subprocess.CalledProcessError, OSError) as e:
+                log("plot: failed (%s)" % e)
+
+    def markdown(self):
+        r = self.results
+        h = r["host"]
+        lines = ["Run %s on %s, %s CPUs, TSC %.3f GHz, kernel %s; %s s per figure after %s s warm-up." % (
+            r["date"], h["cpu"], h["nproc"], h["tsc_hz"] / 1e9, h["kernel"], r["params"]["duration_s"],
+            r["params"]["warmup_s"]), ""]
+        if r["dpdk"]:
+            lines += ["| run | direction | flows | Mpps | core share | Mpps per CPU-second | cycles/packet | "
+                      "ratio to testpmd | ratio (CPU time) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+            for x in r["dpdk"]:
+                lines.append("| %s | %s | %s | %.2f | %.2f | %.2f | %.0f | %s | %s |" % (
+                    x["run"], x["dir"], human(x["flows"]), x["mpps"], x["cpu_share"], x["mpps_per_core"],
+                    x["cycles_per_pkt"] or 0, "%.3f" % x["ratio"] if x["ratio"] is not None else "-",
+                    "%.3f" % x["ratio_cpu"] if x["ratio_cpu"] is not None else "-"))
+            lines.append("")
+        if r["lab"]:
+            lines += ["| translator | UDP 6->4 Mpps (offered, translator CPU) | UDP 4->6 Mpps (offered, CPU) | "
+                      "TCP 6->4 Gbit/s | "
+                      "TCP 4->6 Gbit/s |", "|---|---:|---:|---:|---:|"]
+            for x in r["lab"]:
+                def cell(k, unit, off=False):
+                    v = x.get(k, {})
+                    if "error" in v or not v:
+                        return "error" if v else "-"
+                    if unit == "pps":
+                        return "%.3f (%.3f, %.0f%%)" % (v["pps"] / 1e6, v["offered_pps"] / 1e6,
+                                                        100 * (v.get("translator_cpu") or 0))
+                    return "%.2f" % v["gbps"]
+                lines.append("| %s | %s | %s | %s | %s |" % (x["translator"], cell("udp64", "pps"),
+                                                             cell("udp46", "pps"), cell("tcp64", "g"),
+                                                             cell("tcp46", "g")))
+            lines.append("")
+        for s in r["skipped"]:
+            lines.append("skipped: " + s)
+        return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.environ.get("XLAT64_BUILD", os.path.join(ROOT, "build")))
+    ap.add_argument("--work", default=os.environ.get("XLAT64_BENCH_DIR", "/var/tmp/xlat64-bench"),
+                    help="pcap cache, logs and results (default %(default)s)")
+    ap.add_argument("--flows", default="1,1000,100000,1000000",
+                    type=lambda s: [int(float(x)) for x in s.split(",")])
+    ap.add_argument("--eamt", default="1,1024", type=lambda s: s.split(","),
+                    help="EAMT sizes to run SIIT with: 1 (one /118 entry) and/or 1024 (/128 entries)")
+    ap.add_argument("--duration", type=float, default=3.0, help="seconds measured per DPDK figure")
+    ap.add_argument("--warmup", type=float, default=1.0)
+    ap.add_argument("--repeat", type=int, default=1, help="best of N runs per DPDK figure")
+    ap.add_argument("--lab-duration", type=int, default=4, help="seconds per lab figure")
+    ap.add_argument("--perf", action="store_true", help="also perf-record each xlat64d run (after its figure)")
+    ap.add_argument("--no-dpdk", action="store_true")
+    ap.add_argument("--no-lab", action="store_true")
+    ap.add_argument("--plot", default=os.path.join(ROOT, "doc", "perf-siit.png"))
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("bench: run as root")
+    b = Bench(a)
+    t0 = time.monotonic()
+    if not a.no_dpdk:
+        b.dpdk()
+    if not a.no_lab:
+        b.lab()
+    b.write()
+    log("bench: %.0f s" % (time.monotonic() - t0))
+
+
+if __name__ == "__main__":
+    main()
