@@ -81,6 +81,20 @@ int neigh_init(struct dp *dp, char *err, size_t errlen);
 bool neigh_lookup(uint16_t port, int family, const uint8_t *addr, struct rte_ether_addr *mac);
 int neigh_learn(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac);
 unsigned neigh_count(void);
+void neigh_foreach(void (*fn)(void *arg, uint16_t port, int family, const uint8_t *addr,
+			      const struct rte_ether_addr *mac),
+		   void *arg);
+
+/*
+ * ctl_bridge.c: the control API's view of the dataplane (control/api.h). Control-plane threads
+ * (control socket, control thread) serialise on ctl_bridge_lock(); workers never take it.
+ */
+struct api_bridge;
+const struct api_bridge *ctl_bridge_init(struct dp *dp, const char *config_path);
+void ctl_bridge_lock(void);
+void ctl_bridge_unlock(void);
+void ctl_bridge_tick(uint64_t now_ns);   /* port rate samples, about once a second */
+int ctl_bridge_reload(char *msg, size_t msglen); /* SIGHUP: "config reload" of the --config file */
 
 /* slowpath.c: ARP, ND, ping to the box, next-hop resolution; runs in the control thread. */
 void slowpath_poll(struct dp *dp);

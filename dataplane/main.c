@@ -19,6 +19,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "config_load.h"
+#include "api.h"
 #include "ctl_server.h"
 #include "dp.h"
 
@@ -83,6 +84,15 @@ static int parse_args(int argc, char **argv)
 	return 0;
 }
 
+/* SIGHUP: reload the --config file (control thread, same path as "config reload"). */
+static volatile sig_atomic_t hup;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	hup = 1;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -99,27 +109,6 @@ static json_t *counters_json(bool all)
 		if (all || sum[s])
 			json_object_set_new(o, xlat_stat_name(s), json_integer((json_int_t)sum[s]));
 	return o;
-}
-
-static json_t *cmd_stats(void *opaque, const json_t *req, char *err, size_t errlen)
-{
-	(void)opaque;
-	(void)err;
-	(void)errlen;
-	json_t *all = json_object_get(req, "all");
-	json_t *r = json_object();
-	json_object_set_new(r, "counters", counters_json(all == NULL || json_is_true(all)));
-	return r;
-}
-
-static json_t *cmd_version(void *opaque, const json_t *req, char *err, size_t errlen)
-{
-	(void)opaque;
-	(void)req;
-	(void)err;
-	(void)errlen;
-	return json_pack("{s:s, s:s}", "version", XLAT64_VERSION, "mode",
-			 g_dp.cfg.xlat.mode == XLAT_MODE_SIIT ? "siit" : "nat64");
 }
 
 static void write_stats(const char *path)
@@ -140,10 +129,20 @@ static uint32_t control_main(void *arg)
 
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
 		uint64_t now = now_ns();
+		if (hup) {
+			char msg[1100];
+			hup = 0;
+			int r = ctl_bridge_reload(msg, sizeof(msg));
+			fprintf(stderr, "xlat64d: SIGHUP: %s%s\n", r ? "reload refused: " : "", msg);
+		}
+		ctl_bridge_lock(); /* the slow path reads dp->xcfg; configuration changes hold this lock */
 		slowpath_poll(dp);
 		if (now - last_timer > 10000000ull) {
 			last_timer = now;
 			slowpath_timer(dp, now);
+			ctl_bridge_unlock();
+			ctl_bridge_tick(now);
+			ctl_bridge_lock();
 			if (opts.idle_exit_ms >= 0) {
 				uint64_t rx = 0;
 				for (unsigned w = 0; w < dp->n_workers; w++)
@@ -157,6 +156,7 @@ static uint32_t control_main(void *arg)
 				}
 			}
 		}
+		ctl_bridge_unlock();
 		if (rte_ring_empty(dp->to_slow))
 			usleep(200);
 	}
@@ -280,18 +280,17 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, on_hup);
 	if (setup(dp, err, sizeof(err)) != 0) {
 		fprintf(stderr, "xlat64d: %s\n", err);
 		goto out;
 	}
 
-	static const struct ctl_command cmds[] = {
-		{ "stats", cmd_stats, NULL, "counters: {\"command\":\"stats\", \"all\": true|false}" },
-		{ "version", cmd_version, NULL, "daemon version and mode" },
-	};
+	struct ctl_command cmds[32];
+	unsigned n_cmds = api_commands(ctl_bridge_init(dp, opts.config), cmds, 32);
 	struct ctl_server *ctl = NULL;
 	if (dp->cfg.control_socket[0] &&
-	    ctl_server_start(&ctl, dp->cfg.control_socket, cmds, sizeof(cmds) / sizeof(cmds[0]), err,
+	    ctl_server_start(&ctl, dp->cfg.control_socket, cmds, n_cmds, err,
 			     sizeof(err)) != 0) {
 		fprintf(stderr, "xlat64d: control socket: %s\n", err);
 		goto out_ports;

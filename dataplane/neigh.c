@@ -102,3 +102,26 @@ unsigned neigh_count(void)
 {
 	return n_entries;
 }
+
+/* Every valid entry, for the control API; the caller serialises with the writer (the control-plane lock). */
+void neigh_foreach(void (*fn)(void *arg, uint16_t port, int family, const uint8_t *addr,
+			      const struct rte_ether_addr *mac),
+		   void *arg)
+{
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+	int32_t pos;
+
+	while ((pos = rte_hash_iterate(table, &key, &data, &next)) >= 0) {
+		const struct neigh_key *k = key;
+		uint64_t v = __atomic_load_n(&macs[pos], __ATOMIC_ACQUIRE);
+		struct rte_ether_addr mac;
+
+		if (!(v & NEIGH_VALID))
+			continue;
+		for (int i = 0; i < 6; i++)
+			mac.addr_bytes[i] = (uint8_t)(v >> (8 * (5 - i)));
+		fn(arg, k->port, k->family, k->addr, &mac);
+	}
+}
