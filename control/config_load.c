@@ -1204,11 +1204,19 @@ static int parse_control(struct ld *ld, json_t *j)
 
 static int parse_dataplane(struct ld *ld, json_t *j)
 {
-	struct field f[] = { { "mbufs-per-port", NULL }, { "idle-sleep-us", NULL } };
+	struct field f[] = { { "mbufs-per-port", NULL }, { "idle-sleep-us", NULL }, { "exception-path", NULL },
+			     { "exception-pps", NULL } };
 	uint64_t u;
 
-	if (take_fields(ld, j, "dataplane", f, 2))
+	if (take_fields(ld, j, "dataplane", f, 4))
 		return -1;
+	if (f[2].val && get_bool(ld, "dataplane.exception-path", f[2].val, &ld->cfg->exception_path))
+		return -1;
+	if (f[3].val) {
+		if (get_uint(ld, "dataplane.exception-pps", f[3].val, 0, 100000000, &u))
+			return -1;
+		ld->cfg->exception_pps = (uint32_t)u;
+	}
 	if (f[0].val) {
 		if (get_uint(ld, "dataplane.mbufs-per-port", f[0].val, 1023, 16777215, &u))
 			return -1;
@@ -1315,6 +1323,8 @@ static void appcfg_defaults(struct appcfg *c)
 	snprintf(c->control_socket, sizeof(c->control_socket), "%s", APPCFG_DEFAULT_SOCKET);
 	c->mbufs_per_port = APPCFG_DEFAULT_MBUFS;
 	c->idle_sleep_us = 0;
+	c->exception_path = true;
+	c->exception_pps = APPCFG_DEFAULT_EXCEPTION_PPS;
 }
 
 void appcfg_free(struct appcfg *cfg)
@@ -1645,8 +1655,10 @@ json_t *appcfg_to_json(const struct appcfg *c)
 	json_object_set_new(o, "routes", routes);
 	json_object_set_new(o, "control", json_pack("{s:o}", "socket",
 						    c->control_socket[0] ? json_string(c->control_socket) : json_null()));
-	json_object_set_new(o, "dataplane", json_pack("{s:I, s:I}", "mbufs-per-port", (json_int_t)c->mbufs_per_port,
-						      "idle-sleep-us", (json_int_t)c->idle_sleep_us));
+	json_object_set_new(o, "dataplane", json_pack("{s:I, s:I, s:b, s:I}", "mbufs-per-port",
+						      (json_int_t)c->mbufs_per_port, "idle-sleep-us",
+						      (json_int_t)c->idle_sleep_us, "exception-path", c->exception_path,
+						      "exception-pps", (json_int_t)c->exception_pps));
 	json_object_set_new(o, "global", appcfg_globals_json(&c->xlat.g));
 	json_object_set_new(o, "eamt", appcfg_eamt_json(&c->xlat.eamt));
 	json_object_set_new(o, "denylist4", appcfg_denylist4_json(&c->xlat));

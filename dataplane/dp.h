@@ -70,6 +70,23 @@ static inline struct dp_meta *dp_meta(struct rte_mbuf *m)
 	return RTE_MBUF_DYNFIELD(m, g_dp.meta_off, struct dp_meta *);
 }
 
+/* service.c: our rte_log type "xlat64" (RTE_LOG(INFO, XLAT64, ...); EAL --log-level xlat64:debug) and
+ * readiness for the service manager (sd_notify protocol over $NOTIFY_SOCKET, no libsystemd). */
+extern int xlat_logtype;
+#define RTE_LOGTYPE_XLAT64 xlat_logtype
+void service_log_init(void); /* after rte_eal_init */
+void service_notify(const char *state);
+
+/* exception.c: a TAP per port towards the host kernel, owned by the control thread (never by workers). */
+int exception_init(struct dp *dp, char *err, size_t errlen);
+void exception_close(struct dp *dp);
+bool exception_has_tap(uint16_t port);                                 /* the host answers for the port */
+void exception_to_host(struct dp *dp, struct rte_mbuf *m, uint16_t port); /* consumes m */
+unsigned exception_poll(struct dp *dp);                                /* host -> ports, via to_tx */
+void exception_timer(struct dp *dp);
+/* Workers: may this frame for the host be queued? Per-worker token buckets (ARP/ND, the rest). */
+bool exception_admit(unsigned worker, const struct rte_mbuf *m);
+
 /* fib.c */
 int fib_init(struct dp *dp, char *err, size_t errlen);
 int fib_route(void *opaque, int family, const uint8_t *dst, struct xlat_route *out);
@@ -79,6 +96,7 @@ void fib_neighbor_addr(uint32_t nexthop, int family, const uint8_t *dst, uint8_t
 /* neigh.c: single writer (slow path), lock-free readers (workers). */
 int neigh_init(struct dp *dp, char *err, size_t errlen);
 bool neigh_lookup(uint16_t port, int family, const uint8_t *addr, struct rte_ether_addr *mac);
+/* 0: learnt; 1: kept a static entry (configured neighbours override learning); -1: table full */
 int neigh_learn(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac);
 unsigned neigh_count(void);
 void neigh_foreach(void (*fn)(void *arg, uint16_t port, int family, const uint8_t *addr,

@@ -277,12 +277,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xlat64d: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
+	service_log_init();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, on_hup);
 	if (setup(dp, err, sizeof(err)) != 0) {
-		fprintf(stderr, "xlat64d: %s\n", err);
+		RTE_LOG(ERR, XLAT64, "%s\n", err);
 		goto out;
 	}
 
@@ -300,13 +301,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xlat64d: cannot start the control thread\n");
 		goto out_ctl;
 	}
-	printf("xlat64d: ready: mode %s, %u worker(s), %u port(s)\n",
-	       dp->cfg.xlat.mode == XLAT_MODE_SIIT ? "siit" : "nat64", dp->n_workers, dp->n_ports);
-	fflush(stdout);
+	/* ports (and their TAPs) are up, the socket listens: tell the service manager (Type=notify) */
+	RTE_LOG(NOTICE, XLAT64, "ready: mode %s, %u worker(s), %u port(s)\n",
+		dp->cfg.xlat.mode == XLAT_MODE_SIIT ? "siit" : "nat64", dp->n_workers, dp->n_ports);
+	service_notify("READY=1");
 
 	rte_eal_mp_remote_launch(worker_main, NULL, CALL_MAIN);
 	rte_eal_mp_wait_lcore();
 	__atomic_store_n(&dp->quit, true, __ATOMIC_RELAXED);
+	service_notify("STOPPING=1");
 	pthread_join(ctl_tid, NULL);
 	rc = 0;
 out_ctl:

@@ -15,6 +15,7 @@
 
 #define NEIGH_MAX 4096
 #define NEIGH_VALID (1ull << 63)
+#define NEIGH_STATIC (1ull << 62) /* configured: learning never overwrites it */
 
 struct neigh_key {
 	uint16_t port;
@@ -26,6 +27,8 @@ struct neigh_key {
 static struct rte_hash *table;
 static uint64_t macs[NEIGH_MAX];
 static unsigned n_entries;
+
+static int neigh_set(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac, bool stat);
 
 static void make_key(struct neigh_key *k, uint16_t port, int family, const uint8_t *addr)
 {
@@ -56,7 +59,7 @@ int neigh_init(struct dp *dp, char *err, size_t errlen)
 		for (unsigned i = 0; i < pc->n_neigh; i++) {
 			struct rte_ether_addr mac;
 			memcpy(mac.addr_bytes, pc->neigh[i].mac, 6);
-			if (neigh_learn((uint16_t)p, pc->neigh[i].family, pc->neigh[i].addr, &mac) != 0) {
+			if (neigh_set((uint16_t)p, pc->neigh[i].family, pc->neigh[i].addr, &mac, true) < 0) {
 				snprintf(err, errlen, "ports[%u].neighbors[%u]: table full", p, i);
 				return -1;
 			}
@@ -81,10 +84,10 @@ bool neigh_lookup(uint16_t port, int family, const uint8_t *addr, struct rte_eth
 	return true;
 }
 
-int neigh_learn(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac)
+static int neigh_set(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac, bool stat)
 {
 	struct neigh_key k;
-	uint64_t v = NEIGH_VALID;
+	uint64_t v = NEIGH_VALID | (stat ? NEIGH_STATIC : 0);
 
 	make_key(&k, port, family, addr);
 	int32_t pos = rte_hash_add_key(table, &k);
@@ -92,10 +95,18 @@ int neigh_learn(uint16_t port, int family, const uint8_t *addr, const struct rte
 		return -1;
 	for (int i = 0; i < 6; i++)
 		v |= (uint64_t)mac->addr_bytes[i] << (8 * (5 - i));
-	if (!(__atomic_load_n(&macs[pos], __ATOMIC_RELAXED) & NEIGH_VALID))
+	uint64_t old = __atomic_load_n(&macs[pos], __ATOMIC_RELAXED);
+	if (!stat && (old & NEIGH_STATIC))
+		return 1;
+	if (!(old & NEIGH_VALID))
 		n_entries++;
 	__atomic_store_n(&macs[pos], v, __ATOMIC_RELEASE);
 	return 0;
+}
+
+int neigh_learn(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac)
+{
+	return neigh_set(port, family, addr, mac, false);
 }
 
 unsigned neigh_count(void)

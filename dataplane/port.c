@@ -103,14 +103,14 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	}
 	/* Physical NICs need the MTU programmed; virtual ones follow their kernel/pcap side. */
 	if (!is_vdev(pc->device) && (rc = rte_eth_dev_set_mtu(pid, pc->mtu)) != 0)
-		fprintf(stderr, "xlat64d: ports[%u] (%s): cannot set MTU %u: %s (continuing)\n", idx, pc->name,
+		RTE_LOG(WARNING, XLAT64, "ports[%u] (%s): cannot set MTU %u: %s (continuing)\n", idx, pc->name,
 			pc->mtu, rte_strerror(-rc));
 	if (pc->mac_set) {
 		struct rte_ether_addr mac;
 		memcpy(mac.addr_bytes, pc->mac, 6);
 		/* Some virtual devices (pcap) cannot change it; we still speak with the configured one. */
 		if ((rc = rte_eth_dev_default_mac_addr_set(pid, &mac)) != 0 && rc != -ENOTSUP)
-			fprintf(stderr, "xlat64d: ports[%u] (%s): cannot set MAC: %s (continuing)\n", idx, pc->name,
+			RTE_LOG(WARNING, XLAT64, "ports[%u] (%s): cannot set MAC: %s (continuing)\n", idx, pc->name,
 				rte_strerror(-rc));
 	}
 	rc = rte_eth_dev_start(pid);
@@ -134,6 +134,8 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 			port->has6 = true;
 		}
 	}
+	RTE_LOG(INFO, XLAT64, "port %s: %s, DPDK port %u, MAC " RTE_ETHER_ADDR_PRT_FMT ", MTU %u, %u queue pair(s)\n",
+		pc->name, pc->device, pid, RTE_ETHER_ADDR_BYTES(&port->mac), port->mtu, nq);
 	return 0;
 }
 
@@ -143,11 +145,13 @@ int ports_init(struct dp *dp, char *err, size_t errlen)
 	for (unsigned i = 0; i < dp->n_ports; i++)
 		if (port_setup(dp, i, err, errlen) != 0)
 			return -1;
-	return 0;
+	/* the host's side of every port (TAP), once the ports' MACs are known */
+	return exception_init(dp, err, errlen);
 }
 
 void ports_close(struct dp *dp)
 {
+	exception_close(dp);
 	for (unsigned i = 0; i < dp->n_ports; i++) {
 		rte_eth_dev_stop(dp->ports[i].port_id);
 		rte_eth_dev_close(dp->ports[i].port_id);

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The slow path, in the control thread: frames for the box itself (ARP, ND,
- * echo requests to its addresses) and packets waiting for a next hop to be
- * resolved. It is the only writer of the neighbour table. Frames it sends go
- * to worker 0 through a ring, so that only workers touch port queues.
- * Anything else for the host is dropped and counted until the exception path
- * (TAP) exists.
+ * The slow path, in the control thread: frames for the box itself and
+ * packets waiting for a next hop to be resolved. It is the only writer of the
+ * neighbour table and learns from the ARP/ND frames it sees, the kernel's
+ * resolution traffic included, so that dataplane and host agree on next hops
+ * (configured neighbours override). Frames it sends go to worker 0 through a
+ * ring, so that only workers touch port queues.
+ *
+ * With the exception path (exception.c) a port's own addresses belong to the
+ * host kernel: ARP/ND/ping for them and all other traffic for the box go to
+ * the port's TAP. The dataplane still answers ARP for EAMT IPv4 addresses
+ * (proxy) and ND for pool6/EAMT IPv6 addresses, which the kernel does not own.
+ * Ports without a TAP (exception path off, replay devices) keep answering
+ * ARP/ND/ping for the box here and drop anything else for it.
  */
 #include <string.h>
 
@@ -113,16 +120,24 @@ static void send_arp(struct dp *dp, uint16_t port, uint16_t op, uint32_t sip, co
 	send_frame(dp, m, port);
 }
 
-/* The box answers ARP for its own addresses and for the IPv4 side of EAMT entries (proxy ARP). */
-static bool answers4(struct dp *dp, uint16_t port, uint32_t a)
+/* What the slow path did with a frame for the box. */
+enum verdict {
+	V_PASS,     /* the host's: to the port's TAP, or dropped where there is none */
+	V_ANSWERED, /* answered here with a new frame; free it */
+	V_CONSUMED, /* reused for the answer */
+};
+
+/* The dataplane answers ARP for the IPv4 side of EAMT entries (proxy ARP), and for its own addresses only
+ * where no host kernel sits behind the port. */
+static bool answers4(struct dp *dp, bool host, uint32_t a)
 {
-	(void)port;
-	return dp_is_own4(dp, a) || eamt_has4(&dp->xcfg->eamt, a);
+	return eamt_has4(&dp->xcfg->eamt, a) || (!host && dp_is_own4(dp, a));
 }
 
-static bool answers6(struct dp *dp, const uint8_t *a)
+/* ND likewise: pool6/EAMT IPv6 addresses always (the kernel does not own them), our own without a host. */
+static bool answers6(struct dp *dp, bool host, const uint8_t *a)
 {
-	return dp_is_own6(dp, a) || xlat_wants6(dp->xcfg, a);
+	return xlat_wants6(dp->xcfg, a) || (!host && dp_is_own6(dp, a));
 }
 
 /* A held (already translated) datagram leaves once its next hop's MAC is known. */
@@ -159,33 +174,42 @@ static void release_pending(struct dp *dp, uint16_t port, int family, const uint
 
 static void learn(struct dp *dp, uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac)
 {
-	if (neigh_learn(port, family, addr, mac) != 0) {
+	int rc = neigh_learn(port, family, addr, mac);
+	if (rc < 0) {
 		cnt(dp, XLAT_NEIGH_FULL);
+		return;
+	}
+	if (rc > 0) { /* a configured neighbour: learning never overrides it */
+		cnt(dp, XLAT_NEIGH_STATIC_KEPT);
 		return;
 	}
 	cnt(dp, XLAT_NEIGH_LEARNED);
 	release_pending(dp, port, family, addr, mac);
 }
 
-static void handle_arp(struct dp *dp, struct rte_mbuf *m, uint16_t port)
+static enum verdict handle_arp(struct dp *dp, struct rte_mbuf *m, uint16_t port, bool host)
 {
 	if (m->data_len < 14 + sizeof(struct rte_arp_hdr))
-		return;
+		return V_PASS;
 	const struct rte_arp_hdr *a = rte_pktmbuf_mtod_offset(m, const struct rte_arp_hdr *, 14);
 	if (a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
 	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 || a->arp_plen != 4)
-		return;
+		return V_PASS;
 	uint32_t sip = a->arp_data.arp_sip, tip = a->arp_data.arp_tip;
-	struct rte_ether_addr sha = a->arp_data.arp_sha;
-	bool for_us = answers4(dp, port, tip);
+	struct rte_ether_addr sha = a->arp_data.arp_sha, known;
+	bool answer = answers4(dp, host, tip);
 
-	/* RFC 826: merge the sender when we know it or when the request is for us. */
-	if (sip != 0 && (for_us || a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY)))
+	/* RFC 826: merge the sender when we know it; add it when the frame is for the box (its own or a
+	 * proxied address, whoever answers) or is a reply (to us or to the host's kernel). */
+	if (sip != 0 && (answer || dp_is_own4(dp, tip) || a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY) ||
+			 neigh_lookup(port, 4, (const uint8_t *)&sip, &known)))
 		learn(dp, port, 4, (const uint8_t *)&sip, &sha);
-	if (a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) && for_us) {
+	if (a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) && answer) {
 		send_arp(dp, port, RTE_ARP_OP_REPLY, tip, &sha, sip, &sha);
 		cnt(dp, XLAT_ARP_REPLIED);
+		return V_ANSWERED;
 	}
+	return V_PASS;
 }
 
 static uint16_t icmp6_csum(const uint8_t *ip6, const uint8_t *icmp, uint32_t len)
@@ -236,8 +260,8 @@ static const uint8_t *nd_option(const uint8_t *opt, uint32_t len, uint8_t type)
 	return NULL;
 }
 
-/* Reply to an echo request addressed to the box, in place: swap addresses, flip the type. */
-static void echo_reply(struct dp *dp, struct rte_mbuf *m, uint16_t port, int family)
+/* Reply to an echo request addressed to the box, in place: swap addresses, flip the type. False: malformed. */
+static bool echo_reply(struct dp *dp, struct rte_mbuf *m, uint16_t port, int family)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	uint8_t *ip = f + 14;
@@ -247,10 +271,10 @@ static void echo_reply(struct dp *dp, struct rte_mbuf *m, uint16_t port, int fam
 	if (family == 4) {
 		uint32_t ihl = (ip[0] & 0xf) * 4u, tot = (uint32_t)(ip[2] << 8 | ip[3]), a;
 		if (ihl < 20 || tot > len || tot < ihl + 8 || (ip[6] & 0x3f) || ip[7])
-			return;
+			return false;
 		uint8_t *icmp = ip + ihl;
 		if (csum_fold(csum_partial(icmp, tot - ihl, 0)) != 0)
-			return;
+			return false;
 		memcpy(&a, ip + 12, 4);
 		memcpy(ip + 12, ip + 16, 4);
 		memcpy(ip + 16, &a, 4);
@@ -269,10 +293,10 @@ static void echo_reply(struct dp *dp, struct rte_mbuf *m, uint16_t port, int fam
 		uint32_t plen = (uint32_t)(ip[4] << 8 | ip[5]);
 		uint8_t a[16];
 		if (40 + plen > len || plen < 8)
-			return;
+			return false;
 		uint8_t *icmp = ip + 40;
 		if (icmp6_csum(ip, icmp, plen) != 0)
-			return;
+			return false;
 		memcpy(a, ip + 8, 16);
 		memcpy(ip + 8, ip + 24, 16);
 		memcpy(ip + 24, a, 16);
@@ -291,23 +315,23 @@ static void echo_reply(struct dp *dp, struct rte_mbuf *m, uint16_t port, int fam
 	eh->dst_addr = tmp;
 	cnt(dp, XLAT_PING_REPLIED);
 	send_frame(dp, m, port);
+	return true;
 }
 
-/* Returns true when m was consumed. */
-static bool handle_ip6(struct dp *dp, struct rte_mbuf *m, uint16_t port)
+static enum verdict handle_ip6(struct dp *dp, struct rte_mbuf *m, uint16_t port, bool host)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *ip = f + 14;
 	uint32_t len = m->data_len - 14;
 
 	if (len < 48 || ip[6] != 58)
-		return false;
+		return V_PASS;
 	uint32_t plen = (uint32_t)(ip[4] << 8 | ip[5]);
 	if (40 + plen > len)
-		return false;
+		return V_PASS;
 	const uint8_t *icmp = ip + 40;
 	if (icmp6_csum(ip, icmp, plen) != 0)
-		return false;
+		return V_PASS;
 	if (icmp[0] == 135 && ip[7] == 255 && plen >= 24) { /* neighbour solicitation (RFC 4861 7.1.1 checks) */
 		const uint8_t *target = icmp + 8;
 		static const uint8_t unspec[16];
@@ -315,62 +339,63 @@ static bool handle_ip6(struct dp *dp, struct rte_mbuf *m, uint16_t port)
 		bool dad = memcmp(ip + 8, unspec, 16) == 0;
 		if (slla && !dad)
 			learn(dp, port, 6, ip + 8, (const struct rte_ether_addr *)slla);
-		if (!answers6(dp, target))
-			return false;
+		if (!answers6(dp, host, target))
+			return V_PASS;
 		static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
 		const struct rte_ether_addr mc = { { 0x33, 0x33, 0, 0, 0, 1 } };
 		const struct rte_ether_addr *eth_dst = dad ? &mc : (const struct rte_ether_addr *)(f + 6);
 		/* RFC 4861 7.2.4: solicited (unless DAD), override, from the target address */
 		send_nd(dp, port, 136, target, dad ? all_nodes : ip + 8, eth_dst, target, dad ? 0x20000000 : 0x60000000);
 		cnt(dp, XLAT_ND_REPLIED);
-		return false;
+		return V_ANSWERED;
 	}
-	if (icmp[0] == 136 && ip[7] == 255 && plen >= 24) { /* neighbour advertisement */
+	if (icmp[0] == 136 && ip[7] == 255 && plen >= 24) { /* neighbour advertisement (to us or to the host) */
 		const uint8_t *tlla = nd_option(icmp + 24, plen - 24, 2);
 		learn(dp, port, 6, icmp + 8, tlla ? (const struct rte_ether_addr *)tlla : (const struct rte_ether_addr *)(f + 6));
-		return false;
+		return V_PASS;
 	}
-	if (icmp[0] == 128 && dp_is_own6(dp, ip + 24)) {
-		echo_reply(dp, m, port, 6);
-		return true;
-	}
-	return false;
+	if (!host && icmp[0] == 128 && dp_is_own6(dp, ip + 24))
+		return echo_reply(dp, m, port, 6) ? V_CONSUMED : V_PASS;
+	return V_PASS;
 }
 
-static bool handle_ip4(struct dp *dp, struct rte_mbuf *m, uint16_t port)
+static enum verdict handle_ip4(struct dp *dp, struct rte_mbuf *m, uint16_t port, bool host)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, 14);
 	uint32_t len = m->data_len - 14, dst;
 
-	if (len < 28 || (ip[0] >> 4) != 4 || ip[9] != 1)
-		return false;
+	if (host || len < 28 || (ip[0] >> 4) != 4 || ip[9] != 1)
+		return V_PASS;
 	uint32_t ihl = (ip[0] & 0xf) * 4u;
 	memcpy(&dst, ip + 16, 4);
-	if (ihl + 8 <= len && ip[ihl] == 8 && dp_is_own4(dp, dst) && dst != 0xffffffffu) {
-		echo_reply(dp, m, port, 4);
-		return true;
-	}
-	return false;
+	if (ihl + 8 <= len && ip[ihl] == 8 && dp_is_own4(dp, dst) && dst != 0xffffffffu)
+		return echo_reply(dp, m, port, 4) ? V_CONSUMED : V_PASS;
+	return V_PASS;
 }
 
 static void handle_host(struct dp *dp, struct rte_mbuf *m, uint16_t port)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint16_t et = (uint16_t)(f[12] << 8 | f[13]);
-	bool consumed = false;
+	bool host = exception_has_tap(port);
+	enum verdict v = V_PASS;
 
 	if (et == RTE_ETHER_TYPE_ARP)
-		handle_arp(dp, m, port);
+		v = handle_arp(dp, m, port, host);
 	else if (et == RTE_ETHER_TYPE_IPV6)
-		consumed = handle_ip6(dp, m, port);
+		v = handle_ip6(dp, m, port, host);
 	else if (et == RTE_ETHER_TYPE_IPV4)
-		consumed = handle_ip4(dp, m, port);
-	if (!consumed) {
-		/* ARP/ND were answered above; everything else waits for the exception path (TAP). */
-		if (et != RTE_ETHER_TYPE_ARP)
-			cnt(dp, XLAT_HOST_DROPPED);
-		rte_pktmbuf_free(m);
+		v = handle_ip4(dp, m, port, host);
+	if (v == V_CONSUMED)
+		return;
+	if (v == V_PASS && host) {
+		exception_to_host(dp, m, port);
+		return;
 	}
+	/* No host behind this port: ARP was handled above; anything else has nowhere to go. */
+	if (v == V_PASS && et != RTE_ETHER_TYPE_ARP)
+		cnt(dp, XLAT_HOST_DROPPED);
+	rte_pktmbuf_free(m);
 }
 
 static void solicit(struct dp *dp, struct pending *pe)
@@ -445,6 +470,8 @@ void slowpath_poll(struct dp *dp)
 	unsigned n = rte_ring_dequeue_burst(dp->to_slow, (void **)pkts, DP_BURST, NULL);
 	uint64_t now = now_ns();
 
+	exception_poll(dp);
+
 	for (unsigned i = 0; i < n; i++) {
 		const struct dp_meta *meta = dp_meta(pkts[i]);
 		if (meta->reason == META_RESOLVE)
@@ -456,6 +483,7 @@ void slowpath_poll(struct dp *dp)
 
 void slowpath_timer(struct dp *dp, uint64_t now)
 {
+	exception_timer(dp);
 	for (unsigned i = 0; i < PENDING_MAX; i++) {
 		struct pending *pe = &pend[i];
 		if (!pe->used || now < pe->next_ns)

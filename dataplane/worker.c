@@ -49,6 +49,12 @@ static void to_slowpath(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason,
 	meta->family = (uint8_t)family;
 	if (addr)
 		memcpy(meta->addr, addr, 16);
+	/* frames for the host pass a per-worker rate limit (dataplane.exception-pps) before the shared queue */
+	if (reason == META_HOST && unlikely(!exception_admit(w->index, m))) {
+		cnt(w, XLAT_EXC_RATE_LIMITED);
+		rte_pktmbuf_free(m);
+		return;
+	}
 	if (rte_ring_enqueue(g_dp.to_slow, m) != 0) {
 		cnt(w, XLAT_HOST_QUEUE_FULL);
 		rte_pktmbuf_free(m);

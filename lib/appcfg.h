@@ -63,6 +63,8 @@ struct appcfg {
 	char control_socket[APPCFG_STR_LEN]; /* default /run/xlat64/control.sock; "" disables */
 	uint32_t mbufs_per_port;             /* default 8191 */
 	uint32_t idle_sleep_us;              /* worker sleeps this long after an empty poll round; 0 = busy poll */
+	bool exception_path;                 /* a TAP per port towards the host kernel; default true */
+	uint32_t exception_pps;              /* frames per second each worker may hand to the host; 0 = no limit */
 };
 
 #endif
