@@ -17,4 +17,13 @@ echo "fuzz: fuzz_xlat for ${secs}s"
 "$out/fuzz_xlat" -max_total_time="$secs" -max_len=2000 -print_final_stats=1 "$out/corpus_xlat" 2>&1 |
 	grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true
 test "${PIPESTATUS[0]}" -eq 0
+
+# NAT64: one worker's real tables kept across inputs (sessions, state, fragments, expiry)
+clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_nat64.c lib/*.c "${dpdk_libs[@]}" -o "$out/fuzz_nat64"
+mkdir -p "$out/corpus_nat64"
+cp -n tests/fuzz/corpus_nat64/* "$out/corpus_nat64/" 2>/dev/null || true
+echo "fuzz: fuzz_nat64 for ${secs}s"
+"$out/fuzz_nat64" -max_total_time="$secs" -max_len=2000 -print_final_stats=1 "$out/corpus_nat64" 2>&1 |
+	grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true
+test "${PIPESTATUS[0]}" -eq 0
 echo "fuzz: no crash"

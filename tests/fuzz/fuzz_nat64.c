@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libFuzzer target: arbitrary bytes through xlat_process in NAT64 mode, with
+ * one worker's real BIB/session tables (rte_hash) kept across inputs, so that
+ * sequences of packets reach sessions, state changes, fragments and expiry.
+ * First byte: direction and flags; the clock moves forward with every input.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+
+#include "nat64.h"
+#include "xlat.h"
+
+static struct xlat_config cfg;
+static uint64_t counters[XSTAT_MAX];
+static struct nat64_table *table;
+static uint64_t clock_ns = 1000000000ull;
+
+static int route(void *opaque, int family, const uint8_t *dst, struct xlat_route *out)
+{
+	(void)opaque;
+	out->mtu = (dst[family == 4 ? 3 : 15] & 1) ? 1280 : 1500;
+	out->nexthop = 0;
+	out->self_set = true;
+	memset(out->self, 0x42, 16);
+	return 0;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char *eal[] = { "fuzz", "-l", "0", "--no-huge", "-m", "128", "--no-shconf", "--no-pci",
+			"--log-level", "*:error", NULL };
+	struct prefix4 p;
+	(void)argc;
+	(void)argv;
+	if (rte_eal_init(10, eal) < 0)
+		abort();
+	xlat_config_init(&cfg, XLAT_MODE_NAT64);
+	prefix6_parse("64:ff9b::/96", &cfg.g.pool6);
+	cfg.g.pool6_set = true;
+	static const uint8_t protos[] = { 6, 17, 1 };
+	prefix4_parse("192.0.2.0/30", &p);
+	for (unsigned i = 0; i < 3; i++) {
+		/* a small range, so that exhaustion is reachable */
+		cfg.pool4[cfg.n_pool4++] = (struct pool4_entry){ .proto = protos[i], .addr = p.addr, .plen = 30,
+								 .port_min = 1000, .port_max = 1063 };
+	}
+	struct bib_static b = { .proto = 17, .port6 = 53, .port4 = 1000, .addr4 = p.addr };
+	struct prefix6 a6;
+	prefix6_parse("2001:db8::5", &a6);
+	memcpy(b.addr6, a6.addr, 16);
+	cfg.bib[cfg.n_bib++] = b;
+	cfg.g.nat.udp_timeout_ms = 120000;
+	table = nat64_table_create("fz", 2048, 0, 1, -1);
+	if (!table)
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t buf[4096];
+	const uint32_t headroom = 128;
+
+	if (size < 1 || size > sizeof(buf) - headroom - 64)
+		return 0;
+	uint8_t flags = data[0];
+	cfg.g.nat.address_dependent_filtering = flags & 2;
+	cfg.g.nat.drop_externally_initiated_tcp = flags & 4;
+	clock_ns += (flags & 8) ? 200000000000ull : 1000000ull; /* sometimes jump past the timeouts */
+
+	memset(buf, 0xee, sizeof(buf));
+	memcpy(buf + headroom, data + 1, size - 1);
+	struct xlat_ctx ctx = {
+		.cfg = &cfg, .counters = counters, .route = route, .rand_state = 1, .now_ns = clock_ns,
+		.in_self4 = 0x0100a8c0, .in_self4_set = true, .in_self6_set = true, .in_mtu = 1500, .nat = table,
+	};
+	ctx.icmp_rl.tokens = 100;
+	struct xlat_pkt pkt = {
+		.data = buf + headroom, .len = (uint32_t)(size - 1), .headroom = headroom,
+		.tailroom = (uint32_t)(sizeof(buf) - headroom - (size - 1)), .family = (flags & 1) ? 4 : 6,
+	};
+	if (xlat_process(&ctx, &pkt) != XV_DROP && (pkt.data < buf || pkt.data + pkt.len > buf + sizeof(buf)))
+		abort();
+	nat64_expire(table, &cfg, clock_ns / 1000000u, 64);
+	return 0;
+}
