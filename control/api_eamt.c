@@ -46,8 +46,9 @@ static int remove_edit(struct xlat_config *cfg, void *arg, char *err, size_t err
 
 		if ((a->has6 && !same6(&e->p6, &a->p6)) || (a->has4 && !same4(&e->p4, &a->p4)))
 			continue;
+		/* a copy: eamt_remove() shifts the arrays that e points into */
 		a->removed = *e;
-		if (eamt_remove(t, &e->p6, &e->p4) != 0)
+		if (eamt_remove(t, &a->removed.p6, &a->removed.p4) != 0)
 			break;
 		return 0;
 	}
