@@ -3,7 +3,7 @@
 # Every test, from a fresh Debian 12 as root:  sudo scripts/test.sh
 # Suites: deps, hugepages, gcc build (-Dwerror=true), clang build (-Dwerror=true, build-clang/),
 # unit tests (meson test), packet tests (tests/packet/run.sh), conformance (tests/conformance/run.sh,
-# informational until it is required), e2e (tests/e2e/run.sh).
+# informational until it is required), e2e (tests/e2e/run.sh), control API (tests/control/run.sh).
 # Prints a per-suite summary and "N passed, M failed" (required suites); exits 1 if any required suite failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -97,8 +97,9 @@ if suite build-gcc required build_gcc; then
 		skip conformance "no tests/conformance/run.sh or ../shared/peer-vectors/jool-graybox"
 	fi
 	suite e2e required tests/e2e/run.sh
+	suite control required tests/control/run.sh
 else
-	for s in build-clang unit packet conformance e2e; do skip "$s" "gcc build failed"; done
+	for s in build-clang unit packet conformance e2e control; do skip "$s" "gcc build failed"; done
 fi
 
 printf '\n\033[1m==== summary\033[0m\n'

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Live EAMT changes while traffic flows, on the lab (scripts/lab.sh). Run by tests/control/run.sh
+# under flock /tmp/xlat64-lab.lock (the lab's namespaces are shared by every suite).
+#
+#   h6 (2001:db8:6::2 and ::3) --- xlat64d --- h4 (198.51.100.2)
+#   EAMT 2001:db8:6::2 <-> 192.0.2.2   (flow A: h4 pings 192.0.2.2; the entry is removed and re-added)
+#   EAMT 2001:db8:6::3 <-> 192.0.2.3   (flow B: h6 pings 64:ff9b::198.51.100.2 from ::3, pool6;
+#                                        flow C: h4 pings 192.0.2.3) -- both must not notice
+# Env: XLAT64D, XLAT64CTL, WORK (a directory for logs). Exit 0 when every check passed.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+LAB=$ROOT/scripts/lab.sh
+PY=/usr/bin/python3
+NS_BOX=x64-box
+NS_H6=x64-h6
+NS_H4=x64-h4
+L=$WORK/lab
+mkdir -p "$L"
+SOCK=$L/ctl.sock
+DPID=
+BG=()
+
+cleanup() {
+	local p
+	for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done
+	if [[ -n $DPID ]]; then
+		kill -TERM "$DPID" 2>/dev/null
+		timeout 15 tail --pid="$DPID" -f /dev/null 2>/dev/null || kill -9 "$DPID" 2>/dev/null
+	fi
+	"$LAB" down >/dev/null 2>&1
+}
+trap cleanup EXIT
+
+die() {
+	echo "lab test: $*"
+	[[ -f $L/xlat64d.log ]] && tail -n 20 "$L/xlat64d.log" | sed 's/^/  xlat64d: /'
+	exit 1
+}
+
+ctl() { timeout 10 "$XLAT64CTL" --socket "$SOCK" "$@"; }
+
+# received NS ARGS...: how many of a short ping's requests were answered
+received() {
+	local ns=$1
+	shift
+	timeout 20 ip netns exec "$ns" ping -n -c 4 -i 0.2 -W 1 "$@" 2>&1 | sed -n 's/.* \([0-9]\+\) received.*/\1/p'
+}
+
+flow_a() { received "$NS_H4" 192.0.2.2; }
+flow_b() { received "$NS_H6" -I 2001:db8:6::3 64:ff9b::198.51.100.2; }
+flow_c() { received "$NS_H4" 192.0.2.3; }
+
+expect_flows() { # A B C: "up" or "down" each
+	local want got f i
+	for i in 1 2 3; do
+		f=$(echo "a b c" | cut -d' ' -f$i)
+		want=${!i}
+		got=$(flow_$f)
+		got=${got:-0}
+		if [[ $want == up && $got -lt 3 ]] || [[ $want == down && $got -ne 0 ]]; then
+			echo "flow $f: $got/4 answered, expected $want"
+			return 1
+		fi
+	done
+}
+
+"$LAB" up >"$L/lab.log" 2>&1 || die "lab up failed: $(tail -n 3 "$L/lab.log")"
+ip -n "$NS_H6" addr add 2001:db8:6::3/64 dev eth0 nodad || die "cannot add 2001:db8:6::3 to h6"
+
+# lab-siit.json with our socket, a second EAMT entry, and --no-huge when hugepages are short
+free_mb=$(awk '/^HugePages_Free/ { f = $2 } /^Hugepagesize/ { s = $2 } END { print int(f * s / 1024) }' /proc/meminfo)
+$PY - "$ROOT/config/lab-siit.json" "$L/lab.json" "$SOCK" "$free_mb" <<'EOF' || die "cannot write the configuration"
+import json, sys
+src, dst, sock, free_mb = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+c = json.load(open(src))
+c["control"] = {"socket": sock}
+c["eamt"].append({"ipv6 prefix": "2001:db8:6::3/128", "ipv4 prefix": "192.0.2.3/32"})
+if free_mb < 300:
+    c["eal"] = [a for a in c["eal"] if a != "--in-memory"] + ["--no-huge", "--no-shconf"]
+json.dump(c, open(dst, "w"), indent=2)
+EOF
+
+ip netns exec "$NS_BOX" "$XLAT64D" --config "$L/lab.json" >"$L/xlat64d.log" 2>&1 &
+DPID=$!
+for i in $(seq 1 300); do
+	kill -0 "$DPID" 2>/dev/null || die "xlat64d exited"
+	ctl version >/dev/null 2>&1 && break
+	sleep 0.1
+done
+ctl version >/dev/null 2>&1 || die "xlat64d does not answer"
+
+# 1. all three flows work
+expect_flows up up up || die "baseline"
+echo "  - baseline: flows A (EAMT ::2), B (pool6 from ::3), C (EAMT ::3) answered"
+
+# 2. long-running B and C across every change below
+ip netns exec "$NS_H6" ping -n -i 0.05 -c 500 -W 1 -I 2001:db8:6::3 64:ff9b::198.51.100.2 >"$L/bg_b.log" 2>&1 &
+BG+=($!)
+ip netns exec "$NS_H4" ping -n -i 0.05 -c 500 -W 1 192.0.2.3 >"$L/bg_c.log" 2>&1 &
+BG+=($!)
+sleep 1
+
+# 3. remove A's entry: A stops, B and C do not
+ctl eamt remove 2001:db8:6::2 >/dev/null || die "eamt remove failed"
+expect_flows down up up || die "after removing 2001:db8:6::2 <-> 192.0.2.2"
+echo "  - entry 2001:db8:6::2 <-> 192.0.2.2 removed: A stopped, B and C kept flowing"
+
+# 4. re-add: A works again
+ctl eamt add 2001:db8:6::2 192.0.2.2 >/dev/null || die "eamt add failed"
+expect_flows up up up || die "after re-adding the entry"
+echo "  - entry re-added: A answered again"
+
+# 5. churn: 200 changes (EAMT, denylist4, globals, a whole reload) while B and C run
+for i in $(seq 1 40); do
+	ctl eamt remove 192.0.2.2 >/dev/null && ctl eamt add 2001:db8:6::2 192.0.2.2 >/dev/null &&
+		ctl denylist4 add 10.$i.0.0/16 >/dev/null && ctl global set tos $((i % 4)) >/dev/null &&
+		ctl config reload >/dev/null || die "change $i failed"
+done
+echo "  - 200 live changes (eamt remove/add, denylist4, global, config reload)"
+expect_flows up up up || die "after the churn"
+
+# 6. B and C lost (almost) nothing in all that time
+for p in "${BG[@]}"; do wait "$p"; done
+BG=()
+for f in b c; do
+	tx=$(sed -n 's/^\([0-9]\+\) packets transmitted.*/\1/p' "$L/bg_$f.log")
+	rx=$(sed -n 's/.* \([0-9]\+\) received.*/\1/p' "$L/bg_$f.log")
+	echo "  - flow $(echo "$f" | tr bc BC) in the background: ${rx:-0}/${tx:-0} answered"
+	[[ -n $tx && -n $rx ]] || die "flow $f: no ping summary"
+	((tx - rx <= tx / 50)) || die "flow $f lost $((tx - rx)) of $tx during the changes"
+done
+
+# 7. still alive, stops cleanly
+ctl version >/dev/null || die "xlat64d no longer answers"
+kill -TERM "$DPID"
+timeout 15 tail --pid="$DPID" -f /dev/null
+wait "$DPID"
+rc=$?
+DPID=
+((rc == 0)) || die "xlat64d exited with $rc"
+echo "  - xlat64d stopped cleanly"
