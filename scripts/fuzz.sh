@@ -26,4 +26,18 @@ echo "fuzz: fuzz_nat64 for ${secs}s"
 "$out/fuzz_nat64" -max_total_time="$secs" -max_len=2000 -print_final_stats=1 "$out/corpus_nat64" 2>&1 |
 	grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true
 test "${PIPESTATUS[0]}" -eq 0
+
+# control: the API's request handling (a memory bridge) and the configuration loader's dump round trip
+for t in fuzz_ctl_request fuzz_config; do
+	clang "${flags[@]}" "${dpdk_cflags[@]}" -Icontrol -DXLAT64_VERSION='"fuzz"' "tests/fuzz/$t.c" control/config_load.c \
+		control/api_*.c lib/*.c "${dpdk_libs[@]}" -ljansson -o "$out/$t"
+	c=corpus_${t#fuzz_}
+	c=${c/corpus_ctl_request/corpus_ctl}
+	mkdir -p "$out/$c"
+	cp -n "tests/fuzz/$c"/* "$out/$c/" 2>/dev/null || true
+	echo "fuzz: $t for ${secs}s"
+	"$out/$t" -max_total_time="$secs" -max_len=8192 -dict=tests/fuzz/ctl.dict -print_final_stats=1 "$out/$c" 2>&1 |
+		grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true
+	test "${PIPESTATUS[0]}" -eq 0
+done
 echo "fuzz: no crash"
