@@ -468,8 +468,10 @@ static int parse_mode(struct ld *ld, const json_t *j, enum xlat_mode *mode)
 		return -1;
 	if (strcasecmp(s, "siit") == 0)
 		return 0;
-	if (strcasecmp(s, "nat64") == 0)
-		return fail(ld, NULL, "mode nat64 is not implemented yet");
+	if (strcasecmp(s, "nat64") == 0) {
+		*mode = XLAT_MODE_NAT64;
+		return 0;
+	}
 	return fail(ld, "mode", "'%s' is not one of \"siit\", \"nat64\"", show(s, b1));
 }
 
@@ -493,6 +495,18 @@ enum gfield {
 	GF_6791V6,
 	GF_6791V4,
 	GF_ICMP_RATE,
+	/* NAT64 */
+	GF_ADF,
+	GF_DROP_EXT_TCP,
+	GF_DROP_ICMP6_INFO,
+	GF_F_ARGS,
+	GF_HANDLE_RST,
+	GF_TCP_EST,
+	GF_TCP_TRANS,
+	GF_UDP_TIMEOUT,
+	GF_ICMP_TIMEOUT,
+	GF_MAX_SO,
+	GF_MAX_SESSIONS,
 };
 
 struct gopt {
@@ -521,21 +535,21 @@ static const struct gopt gopts[] = {
 	{ "rfc6791v6-prefix", GT_PREFIX6, GF_6791V6, 0, 0 },
 	{ "rfc6791v4-prefix", GT_PREFIX4, GF_6791V4, 0, 0 },
 	/* NAT64: filtering */
-	{ "address-dependent-filtering", GT_BOOL, GF_NONE, 0, 0 },
-	{ "drop-externally-initiated-tcp", GT_BOOL, GF_NONE, 0, 0 },
-	{ "drop-icmpv6-info", GT_BOOL, GF_NONE, 0, 0 },
+	{ "address-dependent-filtering", GT_BOOL, GF_ADF, 0, 0 },
+	{ "drop-externally-initiated-tcp", GT_BOOL, GF_DROP_EXT_TCP, 0, 0 },
+	{ "drop-icmpv6-info", GT_BOOL, GF_DROP_ICMP6_INFO, 0, 0 },
 	{ "source-icmpv6-errors-better", GT_BOOL, GF_NONE, 0, 0 },
-	{ "f-args", GT_UINT, GF_NONE, 0, 15 },
-	{ "handle-rst-during-fin-rcv", GT_BOOL, GF_NONE, 0, 0 },
+	{ "f-args", GT_UINT, GF_F_ARGS, 0, 15 },
+	{ "handle-rst-during-fin-rcv", GT_BOOL, GF_HANDLE_RST, 0, 0 },
 	/* NAT64: timeouts (RFC 6146 3.5 minimums, as Jool enforces them) */
-	{ "tcp-est-timeout", GT_TIMEOUT, GF_NONE, 2 * 3600 * 1000ull, U32MAX },
-	{ "tcp-trans-timeout", GT_TIMEOUT, GF_NONE, 4 * 60 * 1000ull, U32MAX },
-	{ "udp-timeout", GT_TIMEOUT, GF_NONE, 2 * 60 * 1000ull, U32MAX },
-	{ "icmp-timeout", GT_TIMEOUT, GF_NONE, 0, U32MAX },
+	{ "tcp-est-timeout", GT_TIMEOUT, GF_TCP_EST, 2 * 3600 * 1000ull, U32MAX },
+	{ "tcp-trans-timeout", GT_TIMEOUT, GF_TCP_TRANS, 4 * 60 * 1000ull, U32MAX },
+	{ "udp-timeout", GT_TIMEOUT, GF_UDP_TIMEOUT, 2 * 60 * 1000ull, U32MAX },
+	{ "icmp-timeout", GT_TIMEOUT, GF_ICMP_TIMEOUT, 0, U32MAX },
 	/* NAT64: logging, simultaneous open */
 	{ "logging-bib", GT_BOOL, GF_NONE, 0, 0 },
 	{ "logging-session", GT_BOOL, GF_NONE, 0, 0 },
-	{ "maximum-simultaneous-opens", GT_UINT, GF_NONE, 0, U32MAX },
+	{ "maximum-simultaneous-opens", GT_UINT, GF_MAX_SO, 0, U32MAX },
 	/* NAT64: session synchronisation (joold) */
 	{ "ss-enabled", GT_BOOL, GF_NONE, 0, 0 },
 	{ "ss-flush-asap", GT_BOOL, GF_NONE, 0, 0 },
@@ -545,6 +559,7 @@ static const struct gopt gopts[] = {
 	{ "ss-max-sessions-per-packet", GT_UINT, GF_NONE, 0, U32MAX },
 	/* ours */
 	{ "icmp-errors-per-sec", GT_UINT, GF_ICMP_RATE, 0, 1000000 },
+	{ "max-sessions-per-worker", GT_UINT, GF_MAX_SESSIONS, 1024, 1u << 26 },
 };
 
 #define N_GOPTS (sizeof(gopts) / sizeof(gopts[0]))
@@ -784,6 +799,39 @@ static int parse_global_opt(struct ld *ld, const struct gopt *o, const char *pat
 	case GF_ICMP_RATE:
 		g->icmp_errors_per_sec = (uint32_t)u;
 		break;
+	case GF_ADF:
+		g->nat.address_dependent_filtering = b;
+		break;
+	case GF_DROP_EXT_TCP:
+		g->nat.drop_externally_initiated_tcp = b;
+		break;
+	case GF_DROP_ICMP6_INFO:
+		g->nat.drop_icmpv6_info = b;
+		break;
+	case GF_F_ARGS:
+		g->nat.f_args = (uint32_t)u;
+		break;
+	case GF_HANDLE_RST:
+		g->nat.handle_rst_during_fin_rcv = b;
+		break;
+	case GF_TCP_EST:
+		g->nat.tcp_est_timeout_ms = (uint32_t)u;
+		break;
+	case GF_TCP_TRANS:
+		g->nat.tcp_trans_timeout_ms = (uint32_t)u;
+		break;
+	case GF_UDP_TIMEOUT:
+		g->nat.udp_timeout_ms = (uint32_t)u;
+		break;
+	case GF_ICMP_TIMEOUT:
+		g->nat.icmp_timeout_ms = (uint32_t)u;
+		break;
+	case GF_MAX_SO:
+		g->nat.max_simultaneous_opens = (uint32_t)u;
+		break;
+	case GF_MAX_SESSIONS:
+		g->nat.max_sessions = (uint32_t)u;
+		break;
 	default: /* handled above, or not used yet */
 		break;
 	}
@@ -816,6 +864,209 @@ static int parse_global(struct ld *ld, json_t *j)
 }
 
 /* ------------------------------------------------------- eamt, denylist4 */
+
+/* ------------------------------------------------------------ pool4, bib */
+
+static int parse_proto(struct ld *ld, const char *path, const json_t *j, uint8_t *proto)
+{
+	char b1[SHOW_LEN];
+
+	if (!json_is_string(j))
+		return fail(ld, path, "expected \"TCP\", \"UDP\" or \"ICMP\", got %s", jtype(j));
+	const char *s = json_string_value(j);
+	if (strcasecmp(s, "tcp") == 0)
+		*proto = 6;
+	else if (strcasecmp(s, "udp") == 0)
+		*proto = 17;
+	else if (strcasecmp(s, "icmp") == 0)
+		*proto = 1;
+	else
+		return fail(ld, path, "'%s' is not one of \"TCP\", \"UDP\", \"ICMP\"", show(s, b1));
+	return 0;
+}
+
+/* "A-B" or "P" */
+static int parse_port_range(struct ld *ld, const char *path, const json_t *j, uint16_t *lo, uint16_t *hi)
+{
+	char b1[SHOW_LEN];
+	unsigned long a, b;
+	char *end;
+
+	if (!json_is_string(j))
+		return fail(ld, path, "expected a port range string like \"61001-65535\", got %s", jtype(j));
+	const char *s = json_string_value(j);
+	a = strtoul(s, &end, 10);
+	if (end == s || a > 65535)
+		return fail(ld, path, "'%s' is not a port range (\"A-B\", 0..65535)", show(s, b1));
+	b = a;
+	if (*end == '-') {
+		const char *t = end + 1;
+		b = strtoul(t, &end, 10);
+		if (end == t || b > 65535)
+			return fail(ld, path, "'%s' is not a port range (\"A-B\", 0..65535)", show(s, b1));
+	}
+	if (*end != '\0' || b < a)
+		return fail(ld, path, "'%s' is not a port range (\"A-B\" with A <= B)", show(s, b1));
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+/* Jool's pool4 entries: {"mark", "protocol", "prefix", "port range", "max-iterations"}. */
+static int parse_pool4(struct ld *ld, json_t *j)
+{
+	char p[PATH_LEN], q[PATH_LEN];
+	struct xlat_config *x = &ld->cfg->xlat;
+
+	if (!json_is_array(j))
+		return fail(ld, "pool4", "expected an array, got %s", jtype(j));
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		json_t *e = json_array_get(j, i);
+		struct pool4_entry pe = { .port_min = 61001, .port_max = 65535 };
+		struct prefix4 pfx;
+		path_idx(p, "pool4", i);
+		struct field f[] = { { "mark", NULL }, { "protocol", NULL }, { "prefix", NULL },
+				     { "port range", NULL }, { "max-iterations", NULL } };
+		if (take_fields(ld, e, p, f, sizeof(f) / sizeof(f[0])))
+			return -1;
+		if (x->n_pool4 >= POOL4_MAX)
+			return fail(ld, p, "too many pool4 entries (at most %d)", POOL4_MAX);
+		if (!f[1].val || !f[2].val)
+			return fail(ld, p, "missing \"%s\"", f[1].val ? "prefix" : "protocol");
+		path_key(q, p, "protocol");
+		if (parse_proto(ld, q, f[1].val, &pe.proto))
+			return -1;
+		path_key(q, p, "prefix");
+		if (get_prefix4(ld, q, f[2].val, &pfx))
+			return -1;
+		if (pfx.len < 16)
+			return fail(ld, q, "a pool4 prefix must be /16 or longer");
+		pe.addr = pfx.addr;
+		pe.plen = pfx.len;
+		if (f[3].val) {
+			path_key(q, p, "port range");
+			if (parse_port_range(ld, q, f[3].val, &pe.port_min, &pe.port_max))
+				return -1;
+		}
+		if (f[0].val) {
+			uint64_t m;
+			path_key(q, p, "mark");
+			if (get_uint(ld, q, f[0].val, 0, U32MAX, &m))
+				return -1;
+			pe.mark = (uint32_t)m;
+		}
+		if (f[4].val && !(json_is_string(f[4].val) && strcasecmp(json_string_value(f[4].val), "auto") == 0)) {
+			uint64_t m;
+			path_key(q, p, "max-iterations");
+			if (get_uint(ld, q, f[4].val, 1, U32MAX, &m))
+				return -1;
+			pe.max_iterations = (uint32_t)m;
+		}
+		x->pool4[x->n_pool4++] = pe;
+	}
+	return 0;
+}
+
+/* "2001:db8::5#2000" / "192.0.2.2#2000" */
+static int parse_taddr(struct ld *ld, const char *path, const json_t *j, int family, uint8_t *addr, uint16_t *port)
+{
+	char b1[SHOW_LEN], a[64];
+	char *end;
+
+	if (!json_is_string(j))
+		return fail(ld, path, "expected \"ADDRESS#PORT\", got %s", jtype(j));
+	const char *s = json_string_value(j), *hash = strrchr(s, '#');
+	if (!hash || (size_t)(hash - s) >= sizeof(a))
+		return fail(ld, path, "'%s' is not ADDRESS#PORT", show(s, b1));
+	memcpy(a, s, (size_t)(hash - s));
+	a[hash - s] = '\0';
+	unsigned long v = strtoul(hash + 1, &end, 10);
+	if (inet_pton(family == 4 ? AF_INET : AF_INET6, a, addr) != 1 || end == hash + 1 || *end || v > 65535)
+		return fail(ld, path, "'%s' is not an IPv%d ADDRESS#PORT", show(s, b1), family);
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* Jool's static BIB entries: {"protocol", "ipv6 address": "A#P", "ipv4 address": "A#P"}; the IPv4 side in pool4. */
+static int parse_bib(struct ld *ld, json_t *j)
+{
+	char p[PATH_LEN], q[PATH_LEN];
+	struct xlat_config *x = &ld->cfg->xlat;
+
+	if (!json_is_array(j))
+		return fail(ld, "bib", "expected an array, got %s", jtype(j));
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		struct bib_static b;
+		memset(&b, 0, sizeof(b));
+		path_idx(p, "bib", i);
+		struct field f[] = { { "protocol", NULL }, { "ipv6 address", NULL }, { "ipv4 address", NULL } };
+		if (take_fields(ld, json_array_get(j, i), p, f, 3))
+			return -1;
+		if (!f[0].val || !f[1].val || !f[2].val)
+			return fail(ld, p, "missing \"%s\"", !f[0].val ? "protocol" : !f[1].val ? "ipv6 address" : "ipv4 address");
+		if (x->n_bib >= BIB_STATIC_MAX)
+			return fail(ld, p, "too many static BIB entries (at most %d)", BIB_STATIC_MAX);
+		path_key(q, p, "protocol");
+		if (parse_proto(ld, q, f[0].val, &b.proto))
+			return -1;
+		path_key(q, p, "ipv6 address");
+		if (parse_taddr(ld, q, f[1].val, 6, b.addr6, &b.port6))
+			return -1;
+		path_key(q, p, "ipv4 address");
+		if (parse_taddr(ld, q, f[2].val, 4, (uint8_t *)&b.addr4, &b.port4))
+			return -1;
+		bool in_pool = false;
+		for (unsigned k = 0; k < x->n_pool4; k++) {
+			struct prefix4 pf = { x->pool4[k].addr, x->pool4[k].plen };
+			if (x->pool4[k].proto == b.proto && prefix4_contains(&pf, b.addr4))
+				in_pool = true;
+		}
+		if (!in_pool)
+			return fail(ld, q, "the IPv4 address is not in pool4 for this protocol (Jool's rule too)");
+		for (unsigned k = 0; k < x->n_bib; k++) {
+			const struct bib_static *o = &x->bib[k];
+			if (o->proto == b.proto && ((o->addr4 == b.addr4 && o->port4 == b.port4) ||
+						    (o->port6 == b.port6 && memcmp(o->addr6, b.addr6, 16) == 0)))
+				return fail(ld, p, "clashes with bib[%u]", k);
+		}
+		x->bib[x->n_bib++] = b;
+	}
+	return 0;
+}
+
+/*
+ * NAT64 needs pool6 (RFC 6146 uses it for every IPv4 address). An empty pool4
+ * means, as in Jool, the box's own IPv4 addresses with ports 61001-65535.
+ */
+static int nat64_finish(struct ld *ld)
+{
+	struct appcfg *c = ld->cfg;
+	struct xlat_config *x = &c->xlat;
+	static const uint8_t protos[] = { 6, 17, 1 };
+
+	if (!x->g.pool6_set)
+		return fail(ld, "global.pool6", "nat64 mode needs pool6 (e.g. \"64:ff9b::/96\")");
+	if (x->n_pool4)
+		return 0;
+	for (unsigned p = 0; p < c->n_ports; p++) {
+		for (unsigned a = 0; a < c->ports[p].n_addrs; a++) {
+			if (c->ports[p].addrs[a].family != 4)
+				continue;
+			for (unsigned k = 0; k < 3; k++) {
+				if (x->n_pool4 >= POOL4_MAX)
+					return 0;
+				struct pool4_entry *e = &x->pool4[x->n_pool4++];
+				memset(e, 0, sizeof(*e));
+				e->proto = protos[k];
+				memcpy(&e->addr, c->ports[p].addrs[a].addr, 4);
+				e->plen = 32;
+				e->port_min = 61001;
+				e->port_max = 65535;
+			}
+		}
+	}
+	return 0;
+}
 
 /* One {"ipv6 prefix": .., "ipv4 prefix": ..} object, added to t. */
 static int parse_eamt_entry(struct ld *ld, const char *p, json_t *j, struct eamt *t)
@@ -1287,10 +1538,12 @@ static int parse_top(struct ld *ld, json_t *root)
 		if (strcasecmp(s, "netfilter") != 0 && strcasecmp(s, "iptables") != 0)
 			return fail(ld, "framework", "'%s' is not one of \"netfilter\", \"iptables\"", show(s, b1));
 	}
-	if (f[TF_POOL4].val)
-		return fail(ld, "pool4", "nat64 mode is not implemented yet (pool4 is a NAT64 setting)");
-	if (f[TF_BIB].val)
-		return fail(ld, "bib", "nat64 mode is not implemented yet (bib is a NAT64 setting)");
+	if (mode == XLAT_MODE_SIIT && f[TF_POOL4].val)
+		return fail(ld, "pool4", "pool4 is a NAT64 setting; this file's mode is siit");
+	if (mode == XLAT_MODE_SIIT && f[TF_BIB].val)
+		return fail(ld, "bib", "bib is a NAT64 setting; this file's mode is siit");
+	if (mode == XLAT_MODE_NAT64 && f[TF_EAMT].val && !(json_is_array(f[TF_EAMT].val) && json_array_size(f[TF_EAMT].val) == 0))
+		return fail(ld, "eamt", "eamt is a SIIT setting; this file's mode is nat64");
 	if (f[TF_DENYLIST4].val && f[TF_BLACKLIST4].val)
 		return fail(ld, NULL, "both \"denylist4\" and \"blacklist4\" are given; blacklist4 is the old name "
 				      "of denylist4, keep one");
@@ -1298,6 +1551,10 @@ static int parse_top(struct ld *ld, json_t *root)
 	if (f[TF_GLOBAL].val && parse_global(ld, f[TF_GLOBAL].val))
 		return -1;
 	if (f[TF_EAMT].val && parse_eamt(ld, f[TF_EAMT].val))
+		return -1;
+	if (f[TF_POOL4].val && parse_pool4(ld, f[TF_POOL4].val))
+		return -1;
+	if (f[TF_BIB].val && parse_bib(ld, f[TF_BIB].val))
 		return -1;
 	if (f[TF_DENYLIST4].val && parse_denylist4(ld, "denylist4", f[TF_DENYLIST4].val))
 		return -1;
@@ -1313,6 +1570,8 @@ static int parse_top(struct ld *ld, json_t *root)
 		return -1;
 	if (f[TF_DATAPLANE].val && parse_dataplane(ld, f[TF_DATAPLANE].val))
 		return -1;
+	if (mode == XLAT_MODE_NAT64)
+		return nat64_finish(ld);
 	return 0;
 }
 
@@ -1560,6 +1819,32 @@ json_t *appcfg_global_json(unsigned i, const struct xlat_globals *g)
 		return g->rfc6791v4_set ? appcfg_prefix4_json(&g->rfc6791v4) : json_null();
 	case GF_ICMP_RATE:
 		return json_integer(g->icmp_errors_per_sec);
+	case GF_ADF:
+		return json_boolean(g->nat.address_dependent_filtering);
+	case GF_DROP_EXT_TCP:
+		return json_boolean(g->nat.drop_externally_initiated_tcp);
+	case GF_DROP_ICMP6_INFO:
+		return json_boolean(g->nat.drop_icmpv6_info);
+	case GF_F_ARGS:
+		return json_integer(g->nat.f_args);
+	case GF_HANDLE_RST:
+		return json_boolean(g->nat.handle_rst_during_fin_rcv);
+	case GF_TCP_EST:
+	case GF_TCP_TRANS:
+	case GF_UDP_TIMEOUT:
+	case GF_ICMP_TIMEOUT: {
+		char t[32];
+		uint32_t ms = gopts[i].field == GF_TCP_EST     ? g->nat.tcp_est_timeout_ms
+			      : gopts[i].field == GF_TCP_TRANS ? g->nat.tcp_trans_timeout_ms
+			      : gopts[i].field == GF_UDP_TIMEOUT ? g->nat.udp_timeout_ms
+								 : g->nat.icmp_timeout_ms;
+		format_ms(ms, t, sizeof(t));
+		return json_string(t);
+	}
+	case GF_MAX_SO:
+		return json_integer(g->nat.max_simultaneous_opens);
+	case GF_MAX_SESSIONS:
+		return json_integer(g->nat.max_sessions);
 	case GF_NONE:
 		break;
 	}

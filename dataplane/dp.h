@@ -44,6 +44,9 @@ struct dp_worker {
 	unsigned lcore;
 	struct xlat_ctx ctx[APPCFG_MAX_PORTS]; /* per ingress port: ICMP error sources, MTU */
 	struct rte_eth_dev_tx_buffer *txb[APPCFG_MAX_PORTS];
+	/* NAT64: this worker's BIB/sessions, and the ring other workers hand its flows to (MP/SC). */
+	struct nat64_table *nat;
+	struct rte_ring *handoff;
 } __rte_cache_aligned;
 
 struct dp {

@@ -255,6 +255,22 @@ static int setup(struct dp *dp, char *err, size_t errlen)
 			}
 			rte_eth_tx_buffer_init(w->txb[p], DP_BURST);
 		}
+		if (dp->cfg.xlat.mode == XLAT_MODE_NAT64) {
+			char name[32];
+			snprintf(name, sizeof(name), "nat%u", i);
+			w->nat = nat64_table_create(name, dp->cfg.xlat.g.nat.max_sessions, i, dp->n_workers,
+						    (int)rte_lcore_to_socket_id(lcore));
+			snprintf(name, sizeof(name), "handoff%u", i);
+			w->handoff = rte_ring_create(name, 4096, (int)rte_lcore_to_socket_id(lcore), RING_F_SC_DEQ);
+			if (!w->nat || !w->handoff) {
+				snprintf(err, errlen, "worker %u: cannot create NAT64 tables for %u sessions: %s "
+						      "(hugepages? -m? global.max-sessions-per-worker?)",
+					 i, dp->cfg.xlat.g.nat.max_sessions, rte_strerror(rte_errno));
+				return -1;
+			}
+			for (unsigned p = 0; p < dp->n_ports; p++)
+				w->ctx[p].nat = w->nat;
+		}
 		i++;
 	}
 	return 0;

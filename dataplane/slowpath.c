@@ -131,7 +131,8 @@ enum verdict {
  * where no host kernel sits behind the port. */
 static bool answers4(struct dp *dp, bool host, uint32_t a)
 {
-	return eamt_has4(&dp->xcfg->eamt, a) || (!host && dp_is_own4(dp, a));
+	return eamt_has4(&dp->xcfg->eamt, a) || (dp->xcfg->mode == XLAT_MODE_NAT64 && nat64_pool4_has(dp->xcfg, a)) ||
+	       (!host && dp_is_own4(dp, a));
 }
 
 /* ND likewise: pool6/EAMT IPv6 addresses always (the kernel does not own them), our own without a host. */

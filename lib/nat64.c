@@ -38,6 +38,21 @@ struct s4_key {
 	uint32_t remote4;
 };
 
+#define FRAG_MAX 4096
+#define FRAG_TIMEOUT_MS 2000 /* RFC 6146 3.5 / RFC 2460: at least 2 s for fragments */
+
+struct frag_key {
+	uint8_t family, proto, pad[2];
+	uint32_t id;
+	uint8_t src[16], dst[16];
+};
+
+struct frag_val {
+	uint32_t a4;
+	uint8_t a6[16];
+	uint64_t expires_ms;
+};
+
 struct bib {
 	uint8_t addr6[16];
 	uint16_t port6, port4;
@@ -69,6 +84,11 @@ struct nat64_table {
 	uint32_t n_sess, n_bib, max;
 	unsigned worker, n_workers;
 	uint32_t rand;
+	/* Fragment tracking ("virtual reassembly"): what a datagram's first fragment mapped to, for the rest. */
+	struct rte_hash *frag;
+	struct frag_val *fvals;
+	int32_t *frag_fifo; /* insertion order, for eviction */
+	uint32_t frag_head, frag_n;
 };
 
 static struct rte_hash *mkhash(const char *name, const char *suffix, uint32_t entries, uint32_t key_len, int socket)
@@ -104,7 +124,11 @@ struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned 
 	t->bibs = rte_zmalloc_socket("nat64_bibs", sizeof(struct bib) * cap, 64, socket);
 	t->sess = rte_zmalloc_socket("nat64_sess", sizeof(struct session) * cap, 64, socket);
 	t->sess_used = rte_zmalloc_socket("nat64_used", cap, 64, socket);
-	if (!t->bib6 || !t->bib4 || !t->s6 || !t->s4 || !t->bibs || !t->sess || !t->sess_used) {
+	t->frag = mkhash(name, "fr", FRAG_MAX, sizeof(struct frag_key), socket);
+	t->fvals = rte_zmalloc_socket("nat64_frag", sizeof(struct frag_val) * (FRAG_MAX * 2 + 64), 64, socket);
+	t->frag_fifo = rte_zmalloc_socket("nat64_ffifo", sizeof(int32_t) * FRAG_MAX, 64, socket);
+	if (!t->bib6 || !t->bib4 || !t->s6 || !t->s4 || !t->bibs || !t->sess || !t->sess_used || !t->frag ||
+	    !t->fvals || !t->frag_fifo) {
 		nat64_table_free(t);
 		return NULL;
 	}
@@ -124,6 +148,9 @@ void nat64_table_free(struct nat64_table *t)
 	rte_free(t->bibs);
 	rte_free(t->sess);
 	rte_free(t->sess_used);
+	rte_hash_free(t->frag);
+	rte_free(t->fvals);
+	rte_free(t->frag_fifo);
 	rte_free(t);
 }
 
@@ -744,5 +771,66 @@ int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint1
 	}
 	*local4 = t->bibs[bi].addr4;
 	*lport = t->bibs[bi].port4;
+	return 0;
+}
+
+/* ---- fragments ---- */
+
+static void frag_key(struct frag_key *k, int family, uint8_t proto, uint32_t id, const uint8_t *src,
+		     const uint8_t *dst)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = (uint8_t)family;
+	k->proto = proto;
+	k->id = id;
+	memcpy(k->src, src, family == 6 ? 16 : 4);
+	memcpy(k->dst, dst, family == 6 ? 16 : 4);
+}
+
+void nat64_frag_put(struct xlat_ctx *ctx, int family, uint8_t proto, uint32_t id, const uint8_t *src,
+		    const uint8_t *dst, uint32_t a4, const uint8_t *a6)
+{
+	struct nat64_table *t = ctx->nat;
+	struct frag_key k;
+
+	frag_key(&k, family, proto, id, src, dst);
+	if (t->frag_n >= FRAG_MAX) { /* full: the oldest datagram's entry goes */
+		struct frag_key old;
+		const void *kp;
+		void *dp;
+		int32_t pos = t->frag_fifo[t->frag_head];
+		if (rte_hash_get_key_with_position(t->frag, pos, (void **)&kp) == 0) {
+			memcpy(&old, kp, sizeof(old));
+			rte_hash_del_key(t->frag, &old);
+		}
+		(void)dp;
+		t->frag_head = (t->frag_head + 1) % FRAG_MAX;
+		t->frag_n--;
+	}
+	int32_t pos = rte_hash_add_key(t->frag, &k);
+	if (pos < 0)
+		return;
+	struct frag_val *v = &t->fvals[pos];
+	v->a4 = a4;
+	if (a6)
+		memcpy(v->a6, a6, 16);
+	v->expires_ms = ctx->now_ns / 1000000u + FRAG_TIMEOUT_MS;
+	t->frag_fifo[(t->frag_head + t->frag_n) % FRAG_MAX] = pos;
+	t->frag_n++;
+}
+
+int nat64_frag_get(struct xlat_ctx *ctx, int family, uint8_t proto, uint32_t id, const uint8_t *src,
+		   const uint8_t *dst, uint32_t *a4, uint8_t *a6)
+{
+	struct nat64_table *t = ctx->nat;
+	struct frag_key k;
+
+	frag_key(&k, family, proto, id, src, dst);
+	int32_t pos = rte_hash_lookup(t->frag, &k);
+	if (pos < 0 || t->fvals[pos].expires_ms < ctx->now_ns / 1000000u)
+		return -1;
+	*a4 = t->fvals[pos].a4;
+	if (a6)
+		memcpy(a6, t->fvals[pos].a6, 16);
 	return 0;
 }

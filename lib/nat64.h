@@ -94,6 +94,17 @@ bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4,
 /* Remove sessions whose time has come (at most budget of them); BIBs go with their last session. */
 unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now_ms, unsigned budget);
 
+struct xlat_ctx;
+/*
+ * Fragment tracking (see xlat_internal.h); exported so that the dataplane can
+ * remember which worker a fragmented IPv4 datagram's first fragment went to
+ * (family 44 is its private tag: a4 holds the worker index).
+ */
+void nat64_frag_put(struct xlat_ctx *ctx, int family, uint8_t proto, uint32_t id, const uint8_t *src,
+		    const uint8_t *dst, uint32_t a4, const uint8_t *a6);
+int nat64_frag_get(struct xlat_ctx *ctx, int family, uint8_t proto, uint32_t id, const uint8_t *src,
+		   const uint8_t *dst, uint32_t *a4, uint8_t *a6);
+
 /* A session as the control plane sees it (dumped by the owning worker). */
 struct nat64_session_info {
 	uint8_t proto, state;

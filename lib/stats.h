@@ -72,7 +72,7 @@
 	X(XLAT_NAT64_BIB_CREATED, "BIB entries created")                        \
 	X(XLAT_NAT64_SESSION_CREATED, "sessions created")                       \
 	X(XLAT_NAT64_EXPIRED, "sessions expired")                               \
-	X(XLAT_NAT64_FRAGMENT, "dropped: NAT64 non-first fragment (no reassembly yet)") \
+	X(XLAT_NAT64_FRAGMENT, "dropped: NAT64 later fragment whose first fragment was not seen (or expired)") \
 	X(XLAT_HANDOFF_OUT, "packets handed to the worker that owns their flow") \
 	X(XLAT_HANDOFF_FULL, "dropped: handoff ring full")                      \
 	/* dataplane events */                                                 \

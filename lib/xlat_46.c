@@ -117,8 +117,14 @@ static int nat64_dst46(struct xlat_ctx *ctx, const struct l3info *li, const uint
 	uint16_t sport, dport;
 	uint8_t flags;
 
-	if (li->frag_off != 0)
-		return XLAT_NAT64_FRAGMENT; /* no ports in a later fragment: needs reassembly first */
+	if (li->frag_off != 0) { /* no ports in a later fragment: what did its first fragment map to? */
+		uint32_t unused;
+		uint8_t s4[4], d4[4];
+		memcpy(s4, &src4, 4);
+		memcpy(d4, &dst4, 4);
+		return nat64_frag_get(ctx, 4, li->proto, li->frag_id, s4, d4, &unused, dst6) == 0 ? XSTAT_MAX
+													 : XLAT_NAT64_FRAGMENT;
+	}
 	if (icmp_err) {
 		struct l3info ili;
 		const uint8_t *in = l4 + 8;
@@ -132,7 +138,14 @@ static int nat64_dst46(struct xlat_ctx *ctx, const struct l3info *li, const uint
 	}
 	if (!l4_ports(li->proto, l4, l4len, &sport, &dport, &flags))
 		return JSTAT_UNKNOWN_L4_PROTO;
-	return nat64_in(ctx, li->proto, src4, sport, dst4, dport, flags, dst6, nport);
+	int r = nat64_in(ctx, li->proto, src4, sport, dst4, dport, flags, dst6, nport);
+	if (r == XSTAT_MAX && li->mf) {
+		uint8_t s4[4], d4[4];
+		memcpy(s4, &src4, 4);
+		memcpy(d4, &dst4, 4);
+		nat64_frag_put(ctx, 4, li->proto, li->frag_id, s4, d4, 0, dst6);
+	}
+	return r;
 }
 
 static void move_data(struct xlat_pkt *pkt, uint8_t *h, uint32_t len)
@@ -275,7 +288,7 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	} else {
 		l4_update46(&li, l4, l4len, l4len, src4, dst4, src6, dst6, li.proto == IPPROTO_ICMP_ ? &im : NULL);
 	}
-	if (cfg->mode == XLAT_MODE_NAT64) /* the IPv6 host's own port (or query id) back */
+	if (cfg->mode == XLAT_MODE_NAT64 && li.frag_off == 0) /* the IPv6 host's own port (or query id) back */
 		l4_set_port(li.proto, l4, l4len, li.proto == IPPROTO_ICMP_ ? 4 : 2, nport);
 
 	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);

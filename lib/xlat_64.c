@@ -188,10 +188,7 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 			count(ctx, JSTAT_POOL6_MISMATCH);
 			return XV_DROP;
 		}
-		if (li.frag_off != 0) { /* no ports in a later fragment; NAT64 needs reassembly first */
-			count(ctx, XLAT_NAT64_FRAGMENT);
-			return XV_DROP;
-		}
+
 	} else {
 		dstmap = map64(cfg, p + 24, &dst4);
 		if (dstmap < 0) {
@@ -246,7 +243,14 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	uint16_t id, frag;
 	id_flags(ctx, &li, totlen, &id, &frag);
 
-	if (cfg->mode == XLAT_MODE_NAT64) {
+	if (cfg->mode == XLAT_MODE_NAT64 && li.frag_off != 0) {
+		/* a later fragment: no ports; its datagram's first fragment told us the IPv4 source */
+		uint8_t proto = li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto;
+		if (nat64_frag_get(ctx, 6, proto, li.frag_id, src6, dst6, &src4, NULL) != 0) {
+			count(ctx, XLAT_NAT64_FRAGMENT);
+			return XV_DROP;
+		}
+	} else if (cfg->mode == XLAT_MODE_NAT64) {
 		/* RFC 6146 3.5.1-3.5.3: BIB and session, then the source port (or query id) they give. */
 		uint8_t proto = li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto;
 		uint16_t sport, dport, nport;
@@ -268,6 +272,8 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 			return XV_DROP;
 		}
 		l4_set_port(proto, l4, l4len, proto == IPPROTO_ICMP_ ? 4 : 0, nport);
+		if (li.mf)
+			nat64_frag_put(ctx, 6, proto, li.frag_id, src6, dst6, src4, NULL);
 	}
 
 	l4_update64(&li, l4, l4len, li.pktlen - li.l3len, src6, dst6, src4, dst4,

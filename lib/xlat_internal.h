@@ -105,6 +105,14 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	      uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4);
 int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4, uint16_t dport,
 	     uint8_t flags, uint8_t dst6[16], uint16_t *dport6);
+/*
+ * NAT64 fragment tracking: a datagram's first fragment records what it was
+ * mapped to (6->4: the IPv4 source; 4->6: the IPv6 destination), keyed by the
+ * original (family, proto, id, src, dst); the later fragments, which carry no
+ * ports, look it up. A later fragment that arrives first is dropped (counted).
+ * nat64_frag_put / nat64_frag_get are declared in nat64.h.
+ */
+
 /* Lookups for ICMP error payloads (no state change); 0 or -1. */
 int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
 		  uint16_t rport, uint8_t a6[16], uint16_t *p6);

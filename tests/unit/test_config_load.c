@@ -289,9 +289,33 @@ static const struct bad bad_cases[] = {
 	{ "suggestion", "{\"globl\": {}}", "unknown key 'globl' at top level (did you mean 'global'?)", NULL },
 	{ "key twice (case)", "{\"global\": {}, \"Global\": {}}", "key 'global' given twice", NULL },
 	{ "bad mode", "{\"mode\": \"nat46\"}", "mode: 'nat46' is not one of \"siit\", \"nat64\"", NULL },
-	{ "nat64 mode", "{\"mode\": \"nat64\"}", "mode nat64 is not implemented yet", NULL },
-	{ "pool4", "{\"pool4\": []}", "pool4: nat64 mode is not implemented yet", NULL },
-	{ "bib", "{\"bib\": []}", "bib: nat64 mode is not implemented yet", NULL },
+	{ "nat64 without pool6", "{\"mode\": \"nat64\"}", "global.pool6: nat64 mode needs pool6", NULL },
+	{ "pool4 in siit", "{\"pool4\": []}", "pool4: pool4 is a NAT64 setting", NULL },
+	{ "bib in siit", "{\"bib\": []}", "bib: bib is a NAT64 setting", NULL },
+	{ "eamt in nat64",
+	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"eamt\": [{\"ipv6 prefix\": "
+	  "\"2001:db8::/128\", \"ipv4 prefix\": \"192.0.2.1/32\"}]}",
+	  "eamt: eamt is a SIIT setting", NULL },
+	{ "pool4 protocol",
+	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"pool4\": [{\"protocol\": \"SCTP\", "
+	  "\"prefix\": \"192.0.2.1/32\"}]}",
+	  "pool4[0].protocol: 'SCTP' is not one of", NULL },
+	{ "pool4 port range",
+	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"pool4\": [{\"protocol\": \"TCP\", "
+	  "\"prefix\": \"192.0.2.1/32\", \"port range\": \"3000-1\"}]}",
+	  "pool4[0].port range: '3000-1' is not a port range", NULL },
+	{ "bib outside pool4",
+	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"pool4\": [{\"protocol\": \"UDP\", "
+	  "\"prefix\": \"192.0.2.1/32\"}], \"bib\": [{\"protocol\": \"UDP\", \"ipv6 address\": \"2001:db8::5#53\", "
+	  "\"ipv4 address\": \"192.0.2.9#53\"}]}",
+	  "bib[0].ipv4 address: the IPv4 address is not in pool4", NULL },
+	{ "bib bad address",
+	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"bib\": [{\"protocol\": \"UDP\", "
+	  "\"ipv6 address\": \"2001:db8::5\", \"ipv4 address\": \"192.0.2.9#53\"}]}",
+	  "bib[0].ipv6 address: '2001:db8::5' is not ADDRESS#PORT", NULL },
+	{ "udp timeout minimum",
+	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\", \"udp-timeout\": \"0:01:00\"}}",
+	  "global.udp-timeout: ", "below the minimum" },
 	{ "framework", "{\"framework\": \"nftables\"}", "framework: 'nftables' is not one of", NULL },
 	{ "instance", "{\"instance\": \"a-very-long-instance-name\"}", "instance: ", "1 to 15 characters" },
 	{ "global not object", "{\"global\": []}", "global: expected an object, got an array", NULL },
