@@ -125,7 +125,7 @@ static void write_stats(const char *path)
 static uint32_t control_main(void *arg)
 {
 	struct dp *dp = arg;
-	uint64_t last_rx = 0, last_change = now_ns(), last_timer = 0;
+	uint64_t last_rx = 0, last_change = now_ns(), last_timer = 0, started = last_change;
 
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
 		uint64_t now = now_ns();
@@ -151,7 +151,10 @@ static uint32_t control_main(void *arg)
 				if (rx != last_rx || busy) {
 					last_rx = rx;
 					last_change = now;
-				} else if (now - last_change > (uint64_t)opts.idle_exit_ms * 1000000ull) {
+				} else if (now - last_change > (uint64_t)opts.idle_exit_ms * 1000000ull &&
+					   (rx > 0 || now - started > 5000000000ull)) {
+					/* idle: but a loaded machine may be slow to start polling, so wait
+					 * for the first frame (or 5 s) before idleness counts */
 					__atomic_store_n(&dp->quit, true, __ATOMIC_RELAXED);
 				}
 			}
