@@ -1883,6 +1883,52 @@ json_t *appcfg_denylist4_json(const struct xlat_config *x)
 	return a;
 }
 
+static const char *proto_name(uint8_t proto)
+{
+	return proto == 6 ? "TCP" : proto == 17 ? "UDP" : "ICMP";
+}
+
+json_t *appcfg_pool4_json(const struct xlat_config *x)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; a && i < x->n_pool4 && i < POOL4_MAX; i++) {
+		const struct pool4_entry *e = &x->pool4[i];
+		struct prefix4 p = { e->addr, e->plen };
+		char range[16];
+
+		snprintf(range, sizeof(range), "%u-%u", e->port_min, e->port_max);
+		json_array_append_new(a, json_pack("{s:I, s:s, s:o, s:s, s:o}", "mark", (json_int_t)e->mark, "protocol",
+						   proto_name(e->proto), "prefix", appcfg_prefix4_json(&p), "port range",
+						   range, "max-iterations",
+						   e->max_iterations ? json_integer(e->max_iterations) : json_string("auto")));
+	}
+	return a;
+}
+
+static json_t *taddr_json(int family, const void *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN] = "?", s[INET6_ADDRSTRLEN + 8];
+
+	inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, a, sizeof(a));
+	snprintf(s, sizeof(s), "%s#%u", a, port);
+	return json_string(s);
+}
+
+json_t *appcfg_bib_json(const struct xlat_config *x)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; a && i < x->n_bib && i < BIB_STATIC_MAX; i++) {
+		const struct bib_static *b = &x->bib[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o}", "protocol", proto_name(b->proto), "ipv6 address",
+						   taddr_json(6, b->addr6, b->port6), "ipv4 address",
+						   taddr_json(4, &b->addr4, b->port4)));
+	}
+	return a;
+}
+
 static json_t *port_json(const struct appcfg_port *pt)
 {
 	json_t *o = json_object(), *a = json_array(), *n = json_array();
@@ -1947,5 +1993,9 @@ json_t *appcfg_to_json(const struct appcfg *c)
 	json_object_set_new(o, "global", appcfg_globals_json(&c->xlat.g));
 	json_object_set_new(o, "eamt", appcfg_eamt_json(&c->xlat.eamt));
 	json_object_set_new(o, "denylist4", appcfg_denylist4_json(&c->xlat));
+	if (c->xlat.mode == XLAT_MODE_NAT64) { /* the loader takes them in nat64 mode only */
+		json_object_set_new(o, "pool4", appcfg_pool4_json(&c->xlat));
+		json_object_set_new(o, "bib", appcfg_bib_json(&c->xlat));
+	}
 	return o;
 }

@@ -66,6 +66,8 @@ json_t *appcfg_global_json(unsigned i, const struct xlat_globals *g);
 json_t *appcfg_globals_json(const struct xlat_globals *g);
 json_t *appcfg_eamt_json(const struct eamt *t);
 json_t *appcfg_denylist4_json(const struct xlat_config *x);
+json_t *appcfg_pool4_json(const struct xlat_config *x);
+json_t *appcfg_bib_json(const struct xlat_config *x);
 /* A whole configuration file that loads back into the same struct appcfg. */
 json_t *appcfg_to_json(const struct appcfg *c);
 

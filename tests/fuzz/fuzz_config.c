@@ -76,6 +76,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < c1.xlat.n_denylist4; i++)
 		if (!same4(&c1.xlat.denylist4[i], &c2.xlat.denylist4[i]))
 			differ(txt);
+	if (c1.xlat.n_pool4 != c2.xlat.n_pool4 || c1.xlat.n_bib != c2.xlat.n_bib)
+		differ(txt);
+	for (unsigned i = 0; i < c1.xlat.n_pool4; i++) {
+		const struct pool4_entry *a = &c1.xlat.pool4[i], *b = &c2.xlat.pool4[i];
+
+		if (a->proto != b->proto || a->addr != b->addr || a->plen != b->plen || a->port_min != b->port_min ||
+		    a->port_max != b->port_max || a->mark != b->mark || a->max_iterations != b->max_iterations)
+			differ(txt);
+	}
+	for (unsigned i = 0; i < c1.xlat.n_bib; i++) {
+		const struct bib_static *a = &c1.xlat.bib[i], *b = &c2.xlat.bib[i];
+
+		if (a->proto != b->proto || memcmp(a->addr6, b->addr6, 16) != 0 || a->port6 != b->port6 ||
+		    a->addr4 != b->addr4 || a->port4 != b->port4)
+			differ(txt);
+	}
 	free(txt);
 	json_decref(d1);
 	json_decref(d2);
