@@ -19,8 +19,13 @@
 #include "api.h"
 #include "config_load.h"
 
-/* Sections of the file that a reload applies live (the translator configuration, struct xlat_config). */
-static const char *const live_sections[] = { "global", "eamt", "denylist4", "pool4", "bib", NULL };
+/*
+ * Sections of the file that a reload applies live (the translator configuration, struct xlat_config).
+ * NAT64: "pool4" and "bib" join them once the workers drop the sessions and BIB entries that depend on a
+ * removed pool4 entry or static BIB entry (as Jool does); until then changing them needs a restart.
+ */
+static const char *const live_sections[] = { "global", "eamt", "denylist4", NULL };
+#define LIVE_SECTIONS_TEXT "global, eamt and denylist4"
 
 static bool is_live(const char *section)
 {
@@ -123,7 +128,7 @@ int api_config_reload(const struct api_bridge *br, const char *path, const char 
 			api_fail(err, errlen,
 				 "%s: section \"%s\" differs from the running configuration and requires a restart; "
 				 "nothing was changed (only %s reload live)",
-				 text ? "config" : path, key, "global, eamt, denylist4, pool4 and bib");
+				 text ? "config" : path, key, LIVE_SECTIONS_TEXT);
 			goto out_free;
 		}
 	}
