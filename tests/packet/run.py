@@ -33,24 +33,39 @@ from scapy.all import (Ether, checksum, conf, in6_chksum, raw, rdpcap,  # noqa: 
                        wrpcap)
 
 import cases as C  # noqa: E402
+import nat64_cases as N64  # noqa: E402
+
+ALL_CASES = C.CASES + N64.CASES
 
 conf.verb = 0
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 DAEMON_TIMEOUT = 20
 
 
-def base_config(work, lcore, idx):
+def pcap_dev(n, work, port, workers):
+    """net_pcap with one queue per worker: input in queue 0, queue q > 0 reads an empty file;
+    queue q writes outP.pcap (q = 0) or outP_q.pcap."""
+    rx = ["rx_pcap=%s/in%s.pcap" % (work, port)] + ["rx_pcap=%s/empty.pcap" % work] * (workers - 1)
+    tx = ["tx_pcap=%s/out%s%s.pcap" % (work, port, "_%d" % q if q else "") for q in range(workers)]
+    return "net_pcap%d,%s" % (n, ",".join(rx + tx))
+
+
+def base_config(work, lcore, idx, workers=1):
+    # Two workers: lcores 0 and 1 on two CPUs (or one, when there is only one).
+    ncpu = os.cpu_count() or 1
+    lc = ["-l", str(lcore)] if workers == 1 else \
+        ["--lcores", ",".join("%d@%d" % (i, (lcore + i) % ncpu) for i in range(workers))]
     return {
         "mode": "siit",
-        "eal": ["-l", str(lcore), "--no-huge", "-m", "256", "--no-shconf", "--no-pci",
-                "--file-prefix", "pkt%d_%d" % (os.getpid(), idx), "--log-level", "lib.eal:error"],
+        "eal": lc + ["--no-huge", "-m", "256", "--no-shconf", "--no-pci",
+                     "--file-prefix", "pkt%d_%d" % (os.getpid(), idx), "--log-level", "lib.eal:error"],
         "ports": [
             {"name": "v6", "mtu": 1500, "mac": C.MAC6,
-             "device": "net_pcap0,rx_pcap=%s/in6.pcap,tx_pcap=%s/out6.pcap" % (work, work),
+             "device": pcap_dev(0, work, "6", workers),
              "addresses": [C.BOX6 + "/64"],
              "neighbors": [{"address": C.GW6, "mac": C.H6MAC}]},
             {"name": "v4", "mtu": 1500, "mac": C.MAC4,
-             "device": "net_pcap1,rx_pcap=%s/in4.pcap,tx_pcap=%s/out4.pcap" % (work, work),
+             "device": pcap_dev(1, work, "4", workers),
              "addresses": [C.BOX4 + "/24"],
              "neighbors": [{"address": C.GW4, "mac": C.H4MAC}]},
         ],
@@ -69,7 +84,7 @@ def base_config(work, lcore, idx):
 
 
 def make_config(case, work, lcore, idx):
-    cfg = base_config(work, lcore, idx)
+    cfg = base_config(work, lcore, idx, case.get("workers", 1))
     for k, v in case["config"].items():
         if k == "global":
             for gk, gv in v.items():
@@ -216,10 +231,32 @@ def summary(b):
         return b[:32].hex()
 
 
-def check_port(name, expected, actual, case_vary):
+def check_port_unordered(name, expected, actual, case_vary):
+    """Several queues wrote the port's output: each expected frame must match a distinct
+    captured frame, in any order."""
+    left = list(actual)
+    for i, (eb, ev) in enumerate(expected):
+        whys = []
+        for j, ab in enumerate(left):
+            why = compare(eb, ab, dict(case_vary, **ev))
+            if not why:
+                del left[j]
+                break
+            whys.append(why)
+        else:
+            return ["%s[%d]: no captured frame matches %s (%d left; closest: %s)"
+                    % (name, i, summary(eb), len(left), whys[0] if whys else "none")]
+    if left:
+        return ["%s: unexpected frame %s" % (name, summary(left[0]))]
+    return []
+
+
+def check_port(name, expected, actual, case_vary, unordered=False):
     """expected: list of (bytes, vary) or None; actual: list of frames."""
     if expected is None:
         return []
+    if unordered:
+        return check_port_unordered(name, expected, actual, case_vary)
     errs = []
     for i in range(max(len(expected), len(actual))):
         if i >= len(actual):
@@ -284,6 +321,9 @@ def run_case(case, daemon, root, lcore, idx, verbose):
     os.makedirs(work, exist_ok=True)
     write_pcap(os.path.join(work, "in6.pcap"), [in_frame(p, "v6") for p in case["in6"]])
     write_pcap(os.path.join(work, "in4.pcap"), [in_frame(p, "v4") for p in case["in4"]])
+    workers = case.get("workers", 1)
+    if workers > 1:
+        write_pcap(os.path.join(work, "empty.pcap"), [])
     cfg = make_config(case, work, lcore, idx)
     with open(os.path.join(work, "cfg.json"), "w") as f:
         json.dump(cfg, f, indent=1)
@@ -305,8 +345,11 @@ def run_case(case, daemon, root, lcore, idx, verbose):
     out4 = read_frames(os.path.join(work, "out4.pcap"))
     if out6 is None or out4 is None:
         return False, "no output pcap written", dt
-    errs += check_port("out6", exp_list(case["out6"], "v6"), out6, case["vary"])
-    errs += check_port("out4", exp_list(case["out4"], "v4"), out4, case["vary"])
+    for q in range(1, workers):
+        out6 += read_frames(os.path.join(work, "out6_%d.pcap" % q)) or []
+        out4 += read_frames(os.path.join(work, "out4_%d.pcap" % q)) or []
+    errs += check_port("out6", exp_list(case["out6"], "v6"), out6, case["vary"], workers > 1)
+    errs += check_port("out4", exp_list(case["out4"], "v4"), out4, case["vary"], workers > 1)
     try:
         with open(stats) as f:
             counters = json.load(f)["counters"]
@@ -317,15 +360,19 @@ def run_case(case, daemon, root, lcore, idx, verbose):
         nz = {k: v for k, v in sorted(counters.items()) if v}
         errs.append("nonzero counters: %s" % nz)
         for nm, fr in (("out6", out6), ("out4", out4)):
-            for i, b in enumerate(fr):
+            for i, b in enumerate(fr[:20]):
                 errs.append("  %s[%d] %s" % (nm, i, summary(b)))
+            if len(fr) > 20:
+                errs.append("  %s: %d more" % (nm, len(fr) - 20))
     return (not errs), "; ".join(errs), dt
 
 
 def batchable(c):
     """Cases that can share one daemon run with others of the same configuration: input on one
     port only (so each output port sees one ordered stream), no slow-path (L2) input, every
-    port checked."""
+    port checked. Never NAT64 (state would leak from case to case) or several workers."""
+    if c["config"].get("mode") == "nat64" or c.get("workers", 1) != 1:
+        return False
     if c["in6"] and c["in4"]:
         return False
     if c["out6"] is None or c["out4"] is None:
@@ -380,7 +427,7 @@ def main():
     ap.add_argument("--list", action="store_true", help="list cases and the rule each checks")
     args = ap.parse_args()
 
-    sel = [c for c in C.CASES if not args.k or any(k in c["name"] for k in args.k)]
+    sel = [c for c in ALL_CASES if not args.k or any(k in c["name"] for k in args.k)]
     if args.list:
         for c in sel:
             print("%-45s %s" % (c["name"], c["rfc"]))
@@ -433,16 +480,23 @@ def main():
             while pending and pending[0]["name"] in results:
                 c = pending.pop(0)
                 ok, why = results[c["name"]]
+                if c.get("xfail"):  # a known bug: reported, not counted as a failure
+                    print(("XPASS %s: marked as a known bug (%s) but passes: remove the mark"
+                           % (c["name"], c["xfail"])) if ok else
+                          ("XFAIL %s: %s [known bug: %s]" % (c["name"], why, c["xfail"])), flush=True)
+                    continue
                 print(("PASS %s" % c["name"]) if ok else ("FAIL %s: %s" % (c["name"], why)), flush=True)
-    npass = sum(1 for r in results.values() if r[0])
-    nfail = len(results) - npass
+    xf = [c["name"] for c in sel if c.get("xfail")]
+    nxfail = sum(1 for n in xf if not results[n][0])
+    npass = sum(1 for n, r in results.items() if r[0])
+    nfail = len(results) - npass - nxfail
     keep = args.keep or nfail
     print("time: %.1fs wall; %d daemon runs for %d cases, %.2fs each on average, %d in parallel%s"
           % (time.time() - t0, len(runs), len(sel), sum(runs) / max(1, len(runs)), jobs,
              "; work dir %s" % root if keep else ""))
     if not keep:
         shutil.rmtree(root, ignore_errors=True)
-    print("%d passed, %d failed" % (npass, nfail))
+    print("%d passed, %d failed%s" % (npass, nfail, ", %d known bugs (XFAIL)" % nxfail if nxfail else ""))
     return 1 if nfail else 0
 
 
