@@ -4,10 +4,13 @@
 #
 #   x64-h6 (IPv6 only)                x64-box (xlat64d)                 x64-h4 (IPv4 only)
 #   eth0 2001:db8:6::2/64  <--veth-->  p6 | xlat64d | p4  <--veth-->  eth0 198.51.100.2/24
-#   default via 2001:db8:6::1                                          192.0.2.0/24 via 198.51.100.1
+#   default via 2001:db8:6::1                 |                        192.0.2.0/24 via 198.51.100.1
+#   x64-h6b (IPv6 only)                       |
+#   eth0 2001:db8:7::2/64  <--veth-->  p6b ---+   (a second IPv6 host on its own port: the NAT64
+#   default via 2001:db8:7::1                      lab, config/lab-nat64.json; SIIT leaves p6b idle)
 #
-# p6 and p4 carry no kernel addresses (IPv6 disabled on them): DPDK's af_packet PMD owns
-# them and the daemon's config holds 2001:db8:6::1/64 and 198.51.100.1/24.
+# p6, p6b and p4 carry no kernel addresses (IPv6 disabled on them): DPDK's af_packet PMD owns
+# them and the daemon's config holds 2001:db8:6::1/64, 2001:db8:7::1/64 and 198.51.100.1/24.
 #
 # usage: scripts/lab.sh up|down|status
 # env:   LAB_MTU6 (h6<->box link MTU, default 1500), LAB_MTU4 (h4<->box link MTU, default 1500)
@@ -16,16 +19,21 @@ set -euo pipefail
 NS_BOX=x64-box
 NS_H6=x64-h6
 NS_H4=x64-h4
-ALL_NS=("$NS_H6" "$NS_H4" "$NS_BOX")
+NS_H6B=x64-h6b
+ALL_NS=("$NS_H6" "$NS_H6B" "$NS_H4" "$NS_BOX")
 
 # Fixed MACs so configurations and captures are reproducible.
 MAC_P6=02:00:00:00:00:06
 MAC_P4=02:00:00:00:00:04
 MAC_H6=02:00:00:00:01:06
 MAC_H4=02:00:00:00:01:04
+MAC_P6B=02:00:00:00:00:16
+MAC_H6B=02:00:00:00:01:16
 
 H6_ADDR=2001:db8:6::2/64
 BOX6=2001:db8:6::1
+H6B_ADDR=2001:db8:7::2/64
+BOX6B=2001:db8:7::1
 H4_ADDR=198.51.100.2/24
 BOX4=198.51.100.1
 EAM4_NET=192.0.2.0/24
@@ -84,6 +92,7 @@ lab_up() {
 
 	# Hosts: IPv6 host is IPv6-only, IPv4 host IPv4-only.
 	host_sysctls "$NS_H6"
+	host_sysctls "$NS_H6B"
 	host_sysctls "$NS_H4"
 	host_sysctls "$NS_BOX"
 	ip netns exec "$NS_BOX" sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0
@@ -92,10 +101,12 @@ lab_up() {
 		peer name eth0 netns "$NS_H6" address "$MAC_H6" mtu "$MTU6"
 	ip -n "$NS_BOX" link add p4 address "$MAC_P4" mtu "$MTU4" type veth \
 		peer name eth0 netns "$NS_H4" address "$MAC_H4" mtu "$MTU4"
+	ip -n "$NS_BOX" link add p6b address "$MAC_P6B" mtu "$MTU6" type veth \
+		peer name eth0 netns "$NS_H6B" address "$MAC_H6B" mtu "$MTU6"
 
 	# The box's kernel must stay silent on p6/p4: no link-local, no ND/MLD, no ARP.
 	local p
-	for p in p6 p4; do
+	for p in p6 p6b p4; do
 		ip netns exec "$NS_BOX" sysctl -qw "net.ipv6.conf.$p.disable_ipv6=1" "net.ipv4.conf.$p.arp_ignore=8"
 		no_offloads "$NS_BOX" "$p"
 		ip -n "$NS_BOX" link set "$p" up
@@ -107,6 +118,13 @@ lab_up() {
 	ip -n "$NS_H6" addr add "$H6_ADDR" dev eth0 nodad
 	ip -n "$NS_H6" link set eth0 up
 	ip -n "$NS_H6" -6 route add default via "$BOX6" dev eth0
+
+	# Second IPv6 host (NAT64 lab).
+	ip netns exec "$NS_H6B" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.eth0.accept_ra=0
+	no_offloads "$NS_H6B" eth0
+	ip -n "$NS_H6B" addr add "$H6B_ADDR" dev eth0 nodad
+	ip -n "$NS_H6B" link set eth0 up
+	ip -n "$NS_H6B" -6 route add default via "$BOX6B" dev eth0
 
 	# IPv4 host: no IPv6 at all.
 	ip netns exec "$NS_H4" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -120,7 +138,9 @@ lab_up() {
 	for i in $(seq 1 50); do
 		if ip -n "$NS_BOX" -o link show p6 | grep -q LOWER_UP &&
 			ip -n "$NS_BOX" -o link show p4 | grep -q LOWER_UP &&
-			! ip -n "$NS_H6" -6 -o addr show dev eth0 | grep -q tentative; then
+			ip -n "$NS_BOX" -o link show p6b | grep -q LOWER_UP &&
+			! ip -n "$NS_H6" -6 -o addr show dev eth0 | grep -q tentative &&
+			! ip -n "$NS_H6B" -6 -o addr show dev eth0 | grep -q tentative; then
 			echo "lab: up (MTU v6 link $MTU6, v4 link $MTU4)"
 			return 0
 		fi

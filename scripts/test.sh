@@ -97,9 +97,10 @@ if suite build-gcc required build_gcc; then
 		skip conformance "no tests/conformance/run.sh or ../shared/peer-vectors/jool-graybox"
 	fi
 	suite e2e required tests/e2e/run.sh
+	suite e2e-nat64 required tests/e2e/nat64.sh
 	suite control required tests/control/run.sh
 else
-	for s in build-clang unit packet conformance e2e control; do skip "$s" "gcc build failed"; done
+	for s in build-clang unit packet conformance e2e e2e-nat64 control; do skip "$s" "gcc build failed"; done
 fi
 
 printf '\n\033[1m==== summary\033[0m\n'
