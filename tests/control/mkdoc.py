@@ -137,6 +137,7 @@ def main():
         d.terminate()
         d.wait(20)
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree("/var/run/dpdk/xlat64doc", ignore_errors=True)  # the EAL's runtime directory
 
 
 if __name__ == "__main__":
