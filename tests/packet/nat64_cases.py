@@ -38,7 +38,7 @@ from scapy.all import (ARP, ICMP, IP, TCP, UDP, Ether, ICMPv6DestUnreach, ICMPv6
                        ICMPv6EchoRequest, ICMPv6TimeExceeded, IPv6, IPv6ExtHdrFragment, Raw, raw)
 
 from cases import (ANY, BOX4, BOX4_ERR_VARY, BOX6, BOX6_ERR_VARY, GW4, GW6, H4MAC, MAC4, POOL6,
-                   R4, S4, Out, one_of, pat, rfc6052)
+                   R4, S4, Out, frag6_pieces, one_of, pat, rfc6052)
 
 CASES = []
 
@@ -429,6 +429,67 @@ case("nat64_hairpin_no_route",
      out4=[], counters={"JSTAT_RECEIVED6": 1, "XLAT_HAIRPIN": 1},
      xfail="lib/xlat_64.c looks up an IPv4 route for the pool4 destination before the dataplane "
            "hairpins it: JSTAT_FAILED_ROUTES when no route covers pool4")
+
+# ========================================================== fragments ===
+# Later fragments carry no ports: the box remembers what each datagram's first fragment was
+# mapped to (6->4: the IPv4 source; 4->6: the IPv6 destination) and whose worker it was.
+FN = 600  # UDP payload: 608 bytes of UDP, cut at 304 and 504
+
+
+def frags4(src, dst, sport, dport, ident, order=(0, 1, 2), ttl=64):
+    """An IPv4 UDP datagram (checksum over the whole of it) in three fragments."""
+    pieces = frag6_pieces(IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(pat(FN)), UDP, (304, 504))
+    return [IP(src=src, dst=dst, ttl=ttl, id=ident, flags="MF" if i < 2 else 0, frag=pieces[i][0] // 8,
+               proto=17) / Raw(pieces[i][1]) for i in order]
+
+
+def frags6(src, dst, sport, dport, ident, hlim=64, order=(0, 1, 2)):
+    pieces = frag6_pieces(IPv6(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(pat(FN)), UDP, (304, 504))
+    return [IPv6(src=src, dst=dst, hlim=hlim) /
+            IPv6ExtHdrFragment(nh=17, offset=pieces[i][0] // 8, m=int(i < 2), id=ident) / Raw(pieces[i][1])
+            for i in order]
+
+
+def xfrags4(src, dst, sport, dport, ident):
+    """What the box sends for frags6(): RFC 7915 5.1.1 (ID = low 16 bits, DF=0, offsets and MF kept)."""
+    pieces = frag6_pieces(IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(pat(FN)), UDP, (304, 504))
+    return [IP(src=src, dst=dst, ttl=63, id=ident & 0xFFFF, flags="MF" if i < 2 else 0, frag=off // 8,
+               proto=17) / Raw(d) for i, (off, d) in enumerate(pieces)]
+
+
+case("nat64_frag46_udp",
+     "RFC 6146 3.5 + RFC 7915 4.1: an IPv4 reply in three fragments: the first is mapped through "
+     "the session (port 2000 -> 5000, checksum over the whole datagram updated), the later ones, "
+     "which carry no ports, follow it to the same IPv6 host (Fragment Headers, ID = IPv4 ID)",
+     in6=[u6(H1, 5000)], in4=frags4(S4, POOL, 53, 2000, 0xbeef),
+     out4=[x4(POOL, 2000, S4, 53)],
+     out6=frags6(S6, H1, 53, 5000, 0xbeef, hlim=63),
+     vary=ID, counters=ok(1, 3))
+
+case("nat64_frag46_later_first",
+     "Fragment tracking (design: track, do not reassemble): a later fragment that arrives before "
+     "its datagram's first fragment cannot be mapped and is dropped (counted); the first and the "
+     "later ones after it go through",
+     in6=[u6(H1, 5000)], in4=frags4(S4, POOL, 53, 2000, 0xbef0, order=(1, 0, 2)),
+     out4=[x4(POOL, 2000, S4, 53)],
+     out6=[p for i, p in enumerate(frags6(S6, H1, 53, 5000, 0xbef0, hlim=63)) if i != 1],
+     vary=ID, counters={"XLAT_NAT64_FRAGMENT": 1, "JSTAT_SUCCESS": 3})
+
+case("nat64_frag64_udp",
+     "RFC 6146 3.5 + RFC 7915 5.1.1: an IPv6 datagram in three fragments opens one session; all "
+     "three leave from 192.0.2.1 (port 2000 in the first, checksum over the whole datagram)",
+     in6=frags6(H1, S6, 5000, 53, 0x12345678),
+     out4=xfrags4(POOL, S4, 2000, 53, 0x12345678),
+     counters={"JSTAT_SUCCESS": 3, "XLAT_NAT64_SESSION_CREATED": 1})
+
+case("nat64_2w_frag46",
+     "Fragments with 2 workers: every fragment of a datagram for a worker-1 session is handed to "
+     "worker 1 (the later ones after their first), and translated there",
+     config=ncfg(pool=pool4("2000-2003")), workers=2,
+     in6=[u6(W1, 5000)], in4=frags4(S4, POOL, 53, 2002, 0xbeef),
+     out4=[x4(POOL, 2002, S4, 53)],
+     out6=frags6(S6, W1, 53, 5000, 0xbeef, hlim=63),
+     vary=ID, counters=ok(1, 3, XLAT_HANDOFF_OUT=4))
 
 # ============================================================ limits ===
 _flows = [u6("2001:db8:b::%x" % i, 5000) for i in range(1025)]
