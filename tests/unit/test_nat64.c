@@ -1241,6 +1241,43 @@ static void t_icmp_error_46_through_session(void **state)
 	assert_int_equal(rd16(iq + 42), 53);
 }
 
+/*
+ * An ICMPv4 error quoting a packet the box never sent (no session towards that
+ * remote, only the BIB entry) is not a reply to anything: dropped as
+ * SESSION_NOT_FOUND (RFC 6146 3.5: ICMP errors are translated through the
+ * session of the packet they quote), so that third parties cannot inject errors
+ * into a mapping (and ADF cannot be bypassed that way).
+ */
+static void t_icmp_error_46_needs_session(void **state)
+{
+	(void)state;
+	KNOWN_BUG("lib/nat64.c nat64_find_in() falls back to the BIB entry when the quoted packet has no session "
+		  "(issue 3: errors are translated against the session of their inner packet)");
+	uint32_t a4;
+	uint16_t p4;
+	struct pk k, in;
+
+	fwd64(17, A, 1000, S1, 53, 0, &a4, &p4);
+	mk4(&in, 17, a4, p4, be4(S2), 53, 0); /* never sent: A has no session with S2 */
+	uint8_t *p = k.mem + HEADROOM;
+	memset(k.mem, 0, sizeof(k.mem));
+	memcpy(p + 28, in.p.data, in.p.len);
+	p[20] = 3;
+	p[21] = 3;
+	p[0] = 0x45;
+	wr16(p + 2, (uint16_t)(28 + in.p.len));
+	p[8] = 64;
+	p[9] = 1;
+	uint32_t s = be4(S2);
+	memcpy(p + 12, &s, 4);
+	memcpy(p + 16, &a4, 4);
+	ip4_fix(p);
+	l4_fix(4, p + 12, p + 16, 1, p + 20, 8 + in.p.len);
+	pk_ready(&k, 4, 28 + in.p.len);
+	assert_int_equal(run(&k), XV_DROP);
+	assert_int_equal(ctr[JSTAT_SESSION_NOT_FOUND], 1);
+}
+
 static void t_icmp_error_64_through_session(void **state)
 {
 	(void)state;
@@ -1619,6 +1656,7 @@ int main(void)
 		T(t_filtering_address_dependent),
 		T(t_icmp_echo),
 		T(t_icmp_error_46_through_session),
+		T(t_icmp_error_46_needs_session),
 		T(t_icmp_error_64_through_session),
 		T(t_udp_no_bib),
 		T(t_udp_zero_checksum_46),
