@@ -352,6 +352,45 @@ drop:
 	rte_pktmbuf_free(m);
 }
 
+/* RFC 6146 3.5.2.2: IPv4 SYNs held 6 s with no IPv6 side: ICMP port unreachable, from the port's address. */
+static void stored_syns_expire(struct dp_worker *w, const struct xlat_config *cfg, uint64_t now)
+{
+	uint8_t buf[256];
+	uint32_t len;
+	unsigned pidx = 0;
+
+	for (unsigned p = 0; p < g_dp.n_ports; p++) {
+		if (g_dp.ports[p].has4) {
+			pidx = p;
+			break;
+		}
+	}
+	while ((len = nat64_so_expired(w->nat, now / 1000000u, buf)) != 0) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(g_dp.pool);
+		if (!m) {
+			cnt(w, XLAT_NO_MBUF);
+			return;
+		}
+		uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+		memcpy(d, buf, len);
+		struct xlat_pkt xp = {
+			.data = d, .len = len, .headroom = rte_pktmbuf_headroom(m),
+			.tailroom = rte_pktmbuf_tailroom(m) - len, .family = 4,
+		};
+		struct xlat_ctx *ctx = &w->ctx[pidx];
+		ctx->cfg = cfg;
+		ctx->now_ns = now;
+		if (nat64_so_reply(ctx, &xp) != XV_REPLY) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
+		m->data_len = (uint16_t)xp.len;
+		m->pkt_len = xp.len;
+		output(w, m, 4, xp.route.nexthop);
+	}
+}
+
 static void tx_drop_cb(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
 {
 	uint64_t *drops = userdata;
@@ -416,6 +455,7 @@ int worker_main(void *arg)
 			}
 			got += n;
 			w->counters[XLAT_NAT64_EXPIRED] += nat64_expire(w->nat, cfg, now / 1000000u, 64);
+			stored_syns_expire(w, cfg, now);
 		}
 		if (w->index == 0) {
 			/* frames the slow path built (ARP/ND replies, held packets) leave through worker 0's queues */

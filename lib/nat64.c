@@ -38,6 +38,19 @@ struct s4_key {
 	uint32_t remote4;
 };
 
+#define SO_MAX 64 /* per worker; maximum-simultaneous-opens caps it further */
+#define SO_BYTES 128
+#define SO_TIMEOUT_MS 6000
+
+struct stored_syn {
+	bool used;
+	uint16_t len;
+	uint32_t remote4, local4; /* the SYN's source and destination */
+	uint16_t rport, lport;
+	uint64_t expires_ms;
+	uint8_t pkt[SO_BYTES]; /* its first bytes, quoted by the ICMP error if nobody answers */
+};
+
 #define FRAG_MAX 4096
 #define FRAG_TIMEOUT_MS 2000 /* RFC 6146 3.5 / RFC 2460: at least 2 s for fragments */
 
@@ -87,8 +100,11 @@ struct nat64_table {
 	/* Fragment tracking ("virtual reassembly"): what a datagram's first fragment mapped to, for the rest. */
 	struct rte_hash *frag;
 	struct frag_val *fvals;
+	/* RFC 6146 3.5.2.2: IPv4-initiated SYNs held 6 s for a simultaneous open. */
+	struct stored_syn so[SO_MAX];
 	int32_t *frag_fifo; /* insertion order, for eviction */
 	uint32_t frag_head, frag_n;
+	struct stored_syn *so_last;
 };
 
 static struct rte_hash *mkhash(const char *name, const char *suffix, uint32_t entries, uint32_t key_len, int socket)
@@ -96,6 +112,8 @@ static struct rte_hash *mkhash(const char *name, const char *suffix, uint32_t en
 	char n[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters p = {
 		.name = n, .entries = entries, .key_len = key_len, .hash_func = rte_jhash, .socket_id = socket,
+		/* extendable buckets: the table holds all `entries` keys whatever their hashes collide on */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 
 	snprintf(n, sizeof(n), "%s%s", name, suffix);
@@ -623,6 +641,8 @@ static int alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t 
 
 /* ---- the translation paths' entry points ---- */
 
+static bool so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, uint32_t *local4, uint16_t *lport);
+
 int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
 	      uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
 {
@@ -654,6 +674,10 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 		if (sb) {
 			a4 = sb->addr4;
 			p4 = sb->port4;
+		} else if (proto == IPPROTO_TCP_ && (flags & TCPF_SYN) && so_claim(t, dst4, dport, &a4, &p4) &&
+			   bib_find4(t, proto, a4, p4) < 0) {
+			/* simultaneous open: the BIB takes the address and port the stored IPv4 SYN was sent to */
+			count(ctx, XLAT_SO_OPENED);
 		} else if (alloc4(t, cfg, proto, src6, sport, dst4, dport, &a4, &p4) != 0) {
 			return XLAT_POOL4_EXHAUSTED;
 		}
@@ -674,6 +698,81 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	*src4 = t->bibs[bi].addr4;
 	*sport4 = t->bibs[bi].port4;
 	return XSTAT_MAX;
+}
+
+/*
+ * RFC 6146 3.5.2.2: an IPv4 SYN with no BIB entry is kept (its first bytes) for
+ * 6 s; an IPv6 SYN of the same connection in that time completes a simultaneous
+ * open, else ICMP port unreachable goes back (nat64_so_expired). The caller
+ * copies the packet in with nat64_so_keep() when this returns JSTAT_TYPE1PKT.
+ */
+static int so_store(struct nat64_table *t, const struct nat64_globals *g, uint32_t remote4, uint16_t rport,
+		    uint32_t local4, uint16_t lport, uint64_t now)
+{
+	unsigned max = g->max_simultaneous_opens < SO_MAX ? g->max_simultaneous_opens : SO_MAX, used = 0;
+	struct stored_syn *free_slot = NULL;
+
+	for (unsigned i = 0; i < SO_MAX; i++) {
+		struct stored_syn *e = &t->so[i];
+		if (!e->used) {
+			if (!free_slot)
+				free_slot = e;
+			continue;
+		}
+		used++;
+		if (e->remote4 == remote4 && e->rport == rport && e->local4 == local4 && e->lport == lport)
+			return JSTAT_SO_EXISTS;
+	}
+	if (used >= max || !free_slot)
+		return JSTAT_SO_FULL;
+	memset(free_slot, 0, sizeof(*free_slot));
+	free_slot->used = true;
+	free_slot->remote4 = remote4;
+	free_slot->rport = rport;
+	free_slot->local4 = local4;
+	free_slot->lport = lport;
+	free_slot->expires_ms = now + SO_TIMEOUT_MS;
+	t->so_last = free_slot;
+	return JSTAT_TYPE1PKT;
+}
+
+void nat64_so_keep(struct xlat_ctx *ctx, const uint8_t *pkt, uint32_t len)
+{
+	struct stored_syn *e = ctx->nat->so_last;
+
+	if (!e)
+		return;
+	e->len = (uint16_t)(len < SO_BYTES ? len : SO_BYTES);
+	memcpy(e->pkt, pkt, e->len);
+	ctx->nat->so_last = NULL;
+}
+
+uint32_t nat64_so_expired(struct nat64_table *t, uint64_t now_ms, uint8_t *out)
+{
+	for (unsigned i = 0; i < SO_MAX; i++) {
+		struct stored_syn *e = &t->so[i];
+		if (e->used && e->expires_ms <= now_ms) {
+			e->used = false;
+			memcpy(out, e->pkt, e->len);
+			return e->len;
+		}
+	}
+	return 0;
+}
+
+/* An IPv6 SYN towards remote4:rport: was an IPv4 SYN from there waiting? Take it, and its pool4 port. */
+static bool so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, uint32_t *local4, uint16_t *lport)
+{
+	for (unsigned i = 0; i < SO_MAX; i++) {
+		struct stored_syn *e = &t->so[i];
+		if (e->used && e->remote4 == remote4 && e->rport == rport) {
+			e->used = false;
+			*local4 = e->local4;
+			*lport = e->lport;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* ADF (RFC 4787): does any session of this BIB talk to that remote address? */
@@ -709,8 +808,11 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 	int32_t bi = bib_find4(t, proto, dst4, dport);
 	if (bi < 0) {
 		const struct bib_static *sb = static_by4(cfg, proto, dst4, dport);
-		if (!sb)
-			return proto == IPPROTO_TCP_ && (flags & TCPF_SYN) ? JSTAT_V4_SYN : JSTAT_BIB4_NOT_FOUND;
+		if (!sb) {
+			if (proto != IPPROTO_TCP_ || !(flags & TCPF_SYN))
+				return JSTAT_BIB4_NOT_FOUND;
+			return g->drop_externally_initiated_tcp ? JSTAT_V4_SYN : so_store(t, g, src4, sport, dst4, dport, now);
+		}
 		bi = bib_add(t, proto, sb->addr6, sb->port6, sb->addr4, sb->port4);
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;

@@ -73,6 +73,8 @@ enum tcp_state {
 enum tcp_state nat64_tcp_next(enum tcp_state s, bool from_v6, uint8_t flags, bool handle_rst_fin);
 
 struct xlat_config;
+struct xlat_ctx;
+struct xlat_pkt;
 struct nat64_table;
 
 /* One table per worker; max entries bound both BIB and sessions. NULL on failure (rte_errno). */
@@ -94,7 +96,6 @@ bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4,
 /* Remove sessions whose time has come (at most budget of them); BIBs go with their last session. */
 unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now_ms, unsigned budget);
 
-struct xlat_ctx;
 /*
  * Fragment tracking (see xlat_internal.h); exported so that the dataplane can
  * remember which worker a fragmented IPv4 datagram's first fragment went to
@@ -104,6 +105,12 @@ void nat64_frag_put(struct xlat_ctx *ctx, int family, uint8_t proto, uint32_t id
 		    const uint8_t *dst, uint32_t a4, const uint8_t *a6);
 int nat64_frag_get(struct xlat_ctx *ctx, int family, uint8_t proto, uint32_t id, const uint8_t *src,
 		   const uint8_t *dst, uint32_t *a4, uint8_t *a6);
+
+/* Stored IPv4 SYNs: keep the packet just refused with JSTAT_TYPE1PKT; take one whose 6 s ran out (its length, 0: none). */
+void nat64_so_keep(struct xlat_ctx *ctx, const uint8_t *pkt, uint32_t len);
+uint32_t nat64_so_expired(struct nat64_table *t, uint64_t now_ms, uint8_t *out);
+/* The ICMPv4 port unreachable for an expired stored SYN (pkt holds its bytes, with headroom). */
+enum xlat_verdict nat64_so_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt);
 
 /* A session as the control plane sees it (dumped by the owning worker). */
 struct nat64_session_info {

@@ -64,6 +64,11 @@
 	X(JSTAT_SESSION_NOT_FOUND, "dropped: ICMP error about a packet with no session") \
 	X(JSTAT_ADF, "dropped: address-dependent filtering")                   \
 	X(JSTAT_V4_SYN, "dropped: IPv4-initiated TCP SYN with no BIB entry or not allowed") \
+	X(JSTAT_TYPE1PKT, "IPv4-initiated SYNs stored waiting for the IPv6 side (RFC 6146 3.5.2.2)") \
+	X(JSTAT_SO_EXISTS, "stored SYN already held for that connection")          \
+	X(JSTAT_SO_FULL, "dropped: stored SYNs at maximum-simultaneous-opens")      \
+	X(XLAT_SO_OPENED, "simultaneous opens completed from a stored SYN")         \
+	X(XLAT_SO_EXPIRED, "stored SYNs timed out (ICMP port unreachable sent)")    \
 	X(JSTAT_SYN6_EXPECTED, "dropped: TCP from IPv6 without session, not a SYN") \
 	X(JSTAT_SYN4_EXPECTED, "dropped: TCP from IPv4 without session, not a SYN") \
 	X(JSTAT_ICMP6_FILTER, "dropped: ICMPv6 informational filtered (drop-icmpv6-info)") \

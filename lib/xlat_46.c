@@ -211,7 +211,12 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 		if (r != XSTAT_MAX) {
 			count(ctx, (enum xlat_stat)r);
 			/* RFC 6146 3.5.1/3.5.3: nothing maps there -> ICMPv4 port unreachable (Jool's "bibless") */
-			if (!icmp_err && (r == JSTAT_BIB4_NOT_FOUND || r == JSTAT_V4_SYN))
+			if (r == JSTAT_TYPE1PKT) { /* held for a simultaneous open; it is answered later if at all */
+				nat64_so_keep(ctx, pkt->data, pkt->len);
+				return XV_DROP;
+			}
+			/* no BIB: port unreachable; drop-externally-initiated-tcp: a silent discard, as policy asks */
+			if (!icmp_err && r == JSTAT_BIB4_NOT_FOUND)
 				return icmp4_error_reply(ctx, pkt, 3, 3, 0);
 			return XV_DROP;
 		}
@@ -417,4 +422,11 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	wr16(nicmp + 2, csum_fold(csum_partial(nicmp, len - 40, sum)));
 	move_data(pkt, h, len);
 	return XV_FORWARD;
+}
+
+enum xlat_verdict nat64_so_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
+{
+	count(ctx, XLAT_SO_EXPIRED);
+	/* RFC 6146 3.5.2.2: ICMP Destination Unreachable, port unreachable */
+	return icmp4_error_reply(ctx, pkt, 3, 3, 0);
 }

@@ -208,7 +208,8 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	 */
 	*hairpin = cfg->mode == XLAT_MODE_SIIT && cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && dstmap == MAP_POOL6 &&
 		   eamt_has4(&cfg->eamt, dst4);
-	if (*hairpin) {
+	if (*hairpin || (cfg->mode == XLAT_MODE_NAT64 && nat64_pool4_has(cfg, dst4))) {
+		/* hairpinned (EAM here, pool4 by the dataplane): it never leaves as IPv4 */
 		pkt->route.mtu = 0xffff;
 		pkt->route.self_set = false;
 	} else if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&dst4, &pkt->route) != 0) {
