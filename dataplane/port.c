@@ -31,9 +31,13 @@ static int create_vdev(const char *dev, unsigned queues, char *name, size_t name
 	memcpy(name, dev, n);
 	name[n] = '\0';
 	snprintf(args, sizeof(args), "%s", comma ? comma + 1 : "");
-	/* af_packet fans a socket out per queue pair: one per worker. */
+	/* af_packet fans a socket out per queue pair, af_xdp binds one per NIC queue: one per worker
+	 * (af_xdp: the NIC needs that many channels from start_queue on, ethtool -L IFACE combined N). */
 	if (strncmp(name, "net_af_packet", 13) == 0 && !strstr(args, "qpairs="))
 		snprintf(args + strlen(args), sizeof(args) - strlen(args), "%sqpairs=%u", args[0] ? "," : "", queues);
+	if (strncmp(name, "net_af_xdp", 10) == 0 && !strstr(args, "queue_count="))
+		snprintf(args + strlen(args), sizeof(args) - strlen(args), "%squeue_count=%u", args[0] ? "," : "",
+			 queues);
 	int rc = rte_vdev_init(name, args);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot create device %s (%s): %s", name, args, rte_strerror(-rc));

@@ -11,6 +11,7 @@
 set -uo pipefail
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/test_exception.sh"
 
 [[ $(id -u) -eq 0 ]] || { echo "e2e: must run as root" >&2; exit 1; }
 [[ -x "$XLAT64D" ]] || { echo "e2e: $XLAT64D not built" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -272,6 +273,16 @@ if want 'pmtu'; then
 	run pmtu_v4_1400_upload test_pmtu_v4_1400_upload
 	phase v6mtu1280 mtu.v6=1280
 	run pmtu_v6_1280_download test_pmtu_v6_1280_download
+fi
+if want 'exception'; then
+	exc_phase exception
+	run exception_readiness test_exception_readiness
+	run exception_host_services test_exception_host_services
+	run exception_lifecycle test_exception_lifecycle
+	exc_phase exception_noneigh noneigh=1
+	run exception_shared_neighbours test_exception_shared_neighbours
+	exc_phase exception_ratelimit dataplane.exception-pps=200
+	run exception_rate_limit test_exception_rate_limit
 fi
 daemon_stop quiet || true
 
