@@ -125,16 +125,30 @@ def sbib(proto, a6, p6, p4, a4=POOL):
     return {"protocol": proto, "ipv6 address": "%s#%d" % (a6, p6), "ipv4 address": "%s#%d" % (a4, p4)}
 
 
+# IPv6 frames the box drops without a word (destination outside pool6: XLAT_NOT_OURS).
+FILLER = IPv6(src="2001:db8:a::ff", dst="2001:db8:ffff::1", hlim=64) / UDP(sport=9, dport=9) / Raw(b"x")
+
+
 def case(name, rfc, in6=(), in4=(), out6=(), out4=(), config=None, vary=None, counters=None,
-         workers=1, xfail=None):
+         workers=1, xfail=None, v4_first=False, idle_ms=None):
+    """v4_first: the IPv4 input is translated before the IPv6 input (32 filler frames first in
+    in6 fill the worker's first burst from the v6 port, so the v4 port's burst comes next; this
+    relies on bursts of 32). idle_ms: the daemon's --idle-exit (default 300), for cases that wait
+    for a timer."""
     assert name.startswith("nat64_"), name
     assert all(c["name"] != name for c in CASES), name
     assert len(in6) <= 32 or not in4, "%s: IPv4 input would race IPv6 input past 32 frames" % name
-    CASES.append(dict(name=name, rfc=rfc, config=config or ncfg(), in6=list(in6), in4=list(in4),
-                      out6=None if out6 is None else list(out6),
-                      out4=None if out4 is None else list(out4),
-                      vary=dict(vary or {}), counters=dict(counters or {}),
-                      workers=workers, xfail=xfail))
+    c = dict(name=name, rfc=rfc, config=config or ncfg(), in6=list(in6), in4=list(in4),
+             out6=None if out6 is None else list(out6),
+             out4=None if out4 is None else list(out4),
+             vary=dict(vary or {}), counters=dict(counters or {}),
+             workers=workers, xfail=xfail)
+    if v4_first:
+        c["in6"] = [FILLER] * 32 + c["in6"]
+        c["counters"]["XLAT_NOT_OURS"] = 32
+    if idle_ms:
+        c["idle_ms"] = idle_ms
+    CASES.append(c)
 
 
 N = 40  # payload bytes
@@ -275,7 +289,7 @@ case("nat64_tcp_v4_syn_no_bib",
      "RFC 6146 3.5.2.2 CLOSED, V4 SYN with no BIB entry: not translated (dropped, or held 6 s "
      "for a simultaneous open), no session",
      in4=[t4(S4, 80, 2000, "S")], out6=[], out4=None,
-     counters={"JSTAT_SUCCESS": 0, "XLAT_NAT64_SESSION_CREATED": 0})
+     counters={"JSTAT_SUCCESS": 0, "XLAT_NAT64_SESSION_CREATED": 0, "JSTAT_TYPE1PKT|JSTAT_V4_SYN": 1})
 
 case("nat64_udp_zero_checksum46",
      "RFC 6146 3.4 / RFC 7915 4.5: a stateful translator computes the UDP checksum of an "
@@ -312,6 +326,24 @@ case("nat64_static_tcp46",
      out6=[xt6(S6, 40000, H2, 80, "S")], out4=[],
      counters=ok(0, 1, XLAT_NAT64_SESSION_CREATED=1))
 
+case("nat64_so_expired",
+     "RFC 6146 3.5.2.2: an IPv4 SYN for no BIB entry is held 6 s (simultaneous open); nobody "
+     "answers from IPv6, so an ICMPv4 Port Unreachable quoting it goes back (Jool's so46 vector)",
+     in4=[t4(S4, 80, 2000, "S")], out6=[],
+     out4=[Out(IP(src=BOX4, dst=S4) / ICMP(type=3, code=3) / Raw(raw(t4(S4, 80, 2000, "S"))),
+               dict(BOX4_ERR_VARY, **{"IP.src": one_of(BOX4, POOL), "IPerror.ttl": one_of(64, 63)}))],
+     counters={"JSTAT_TYPE1PKT": 1, "XLAT_SO_EXPIRED": 1, "JSTAT_SUCCESS": 0},
+     idle_ms=8100)
+
+case("nat64_so_success",
+     "RFC 6146 3.5.2.2 simultaneous open (Jool's so-success vector): the IPv4 SYN to 192.0.2.1#2001 "
+     "is held; the IPv6 SYN to its source then takes 2001 (an even source port would otherwise get "
+     "2000), and nothing times out",
+     in4=[t4(S4, 80, 2001, "S")], in6=[t6(H1, 6000, "S")], v4_first=True, idle_ms=7000,
+     out4=[xt4(POOL, 2001, S4, 80, "S")], out6=[],
+     vary=ID, counters={"JSTAT_TYPE1PKT": 1, "XLAT_SO_OPENED": 1, "XLAT_SO_EXPIRED": 0,
+                        "XLAT_NAT64_SESSION_CREATED": 1})
+
 case("nat64_tcp_v4_syn_existing_bib",
      "RFC 6146 3.5.2.2 CLOSED, V4 SYN to a BIB entry that exists (endpoint-independent "
      "filtering): a session is created (V4 INIT) and the SYN reaches the IPv6 host's port",
@@ -332,8 +364,7 @@ case("nat64_drop_externally_initiated_tcp",
      "BIB entry, is silently discarded (nothing to IPv6, no ICMP back)",
      config=ncfg(bib=_sb, glob={"drop-externally-initiated-tcp": True}),
      in4=[t4(S4, 40000, 8080, "S")], out6=[], out4=[],
-     counters={"JSTAT_V4_SYN": 1, "JSTAT_SUCCESS": 0},
-     xfail="lib/xlat_46.c answers JSTAT_V4_SYN with ICMP 3/3 even when the policy says silently discard")
+     counters={"JSTAT_V4_SYN": 1, "JSTAT_SUCCESS": 0})
 
 case("nat64_hlim1_no_state",
      "RFC 7915 5.1 + RFC 6146 3.5: an IPv6 packet with hop limit 1 is answered with ICMPv6 "
@@ -426,9 +457,7 @@ case("nat64_hairpin_no_route",
      config=ncfg(bib=_sb),
      in6=[u6(H1, 5000, dst=POOL_6, dport=5353)],
      out6=[x6(POOL_6, 2000, H2, 53)],
-     out4=[], counters={"JSTAT_RECEIVED6": 1, "XLAT_HAIRPIN": 1},
-     xfail="lib/xlat_64.c looks up an IPv4 route for the pool4 destination before the dataplane "
-           "hairpins it: JSTAT_FAILED_ROUTES when no route covers pool4")
+     out4=[], counters={"JSTAT_RECEIVED6": 1, "XLAT_HAIRPIN": 1})
 
 # ========================================================== fragments ===
 # Later fragments carry no ports: the box remembers what each datagram's first fragment was
@@ -504,8 +533,7 @@ case("nat64_table_full",
           [Out(x4(POOL, 0, S4, 53), {"UDP.sport": lambda v: 61001 <= v <= 65535, "UDP.chksum": ANY})],
      out6=[Out(IPv6(src=BOX6, dst="2001:db8:b::400") / ICMPv6DestUnreach(code=3) / Raw(raw(_flows[1024])),
                dict(BOX6_ERR_VARY, **{"IPerror6.hlim": one_of(64, 63)}))],
-     vary=ID, counters={"XLAT_NAT64_TABLE_FULL": 1, "XLAT_NAT64_SESSION_CREATED": 1024},
-     xfail="lib/nat64.c sizes each rte_hash at exactly max entries; cuckoo buckets fill before max")
+     vary=ID, counters={"XLAT_NAT64_TABLE_FULL": 1, "XLAT_NAT64_SESSION_CREATED": 1024})
 
 # ======================================================== two workers ===
 # pool4 2000-2003: worker 0 owns 2000/2001, worker 1 owns 2002/2003.

@@ -329,7 +329,7 @@ def run_case(case, daemon, root, lcore, idx, verbose):
         json.dump(cfg, f, indent=1)
     stats = os.path.join(work, "stats.json")
     cmd = ["timeout", str(DAEMON_TIMEOUT), daemon, "--config", os.path.join(work, "cfg.json"),
-           "--idle-exit", "300", "--stats-out", stats]
+           "--idle-exit", str(case.get("idle_ms", 300)), "--stats-out", stats]
     t0 = time.time()
     pr = subprocess.run(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     dt = time.time() - t0
