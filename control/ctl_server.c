@@ -296,7 +296,7 @@ static void process_input(struct ctl_server *s, struct ctl_client *c)
 {
 	size_t start = 0;
 
-	while (!c->dead && !c->closing && pending_out(c) < CTL_OUT_PAUSE) {
+	while (c->in_len && !c->dead && !c->closing && pending_out(c) < CTL_OUT_PAUSE) {
 		char *nl = memchr(c->in + start, '\n', c->in_len - start);
 		size_t len;
 
@@ -317,7 +317,7 @@ static void process_input(struct ctl_server *s, struct ctl_client *c)
 	}
 	if (c->dead || c->closing)
 		return;
-	if (!memchr(c->in, '\n', c->in_len)) {
+	if (!c->in_len || !memchr(c->in, '\n', c->in_len)) { /* (c->in may still be NULL) */
 		if (c->in_len > CTL_MAX_REQUEST) {
 			send_error(c, NULL, "request_too_large", "a request can be at most %d bytes", CTL_MAX_REQUEST);
 			c->closing = true;
@@ -608,7 +608,8 @@ int ctl_server_start(struct ctl_server **out, const char *path, const struct ctl
 	for (unsigned i = 0; i < CTL_MAX_CLIENTS; i++)
 		s->clients[i].fd = -1;
 	s->cmds[0] = (struct ctl_command){ "help", cmd_help, s, "list the commands" };
-	memcpy(s->cmds + 1, cmds, n * sizeof(*cmds));
+	if (n) /* memcpy from NULL is undefined even for 0 bytes (found by UBSan) */
+		memcpy(s->cmds + 1, cmds, n * sizeof(*cmds));
 	s->n_cmds = n + 1;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 

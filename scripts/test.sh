@@ -13,6 +13,7 @@ ROOT=$PWD
 
 BUILD=${XLAT64_BUILD:-build}             # gcc build (the one the e2e suite runs)
 BUILD_CLANG=${XLAT64_BUILD_CLANG:-build-clang}
+BUILD_ASAN=${XLAT64_BUILD_ASAN:-build-asan}
 LOGDIR=$(mktemp -d /tmp/xlat64-test.XXXXXX)
 SUITES=()
 declare -A S_RESULT S_PASS S_FAIL S_TIME S_REQ
@@ -70,6 +71,16 @@ build_gcc() {
 	fi && ninja -C "$BUILD"
 }
 
+# clang with AddressSanitizer + UndefinedBehaviorSanitizer: the unit tests run under it
+build_asan() {
+	if [[ ! -f "$BUILD_ASAN/build.ninja" ]]; then
+		CC=clang meson setup "$BUILD_ASAN" -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
+			-Dbuildtype=debugoptimized || return 1
+	fi
+	ninja -C "$BUILD_ASAN" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C "$BUILD_ASAN" --suite unit --print-errorlogs
+}
+
 build_clang() {
 	if [[ ! -f "$BUILD_CLANG/build.ninja" ]]; then
 		CC=clang meson setup "$BUILD_CLANG" -Dwerror=true || return 1
@@ -99,8 +110,11 @@ if suite build-gcc required build_gcc; then
 	suite e2e required tests/e2e/run.sh
 	suite e2e-nat64 required tests/e2e/nat64.sh
 	suite control required tests/control/run.sh
+	suite sanitize required build_asan
+	# libFuzzer targets (packet path SIIT and NAT64, control requests, config loader), bounded
+	suite fuzz required env FUZZ_DIR="$(realpath "$BUILD")-fuzz" scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 else
-	for s in build-clang unit packet conformance e2e e2e-nat64 control; do skip "$s" "gcc build failed"; done
+	for s in build-clang unit packet conformance e2e e2e-nat64 control sanitize fuzz; do skip "$s" "gcc build failed"; done
 fi
 
 printf '\n\033[1m==== summary\033[0m\n'
