@@ -60,6 +60,15 @@ struct api_neigh {
  * -1 (message in err) to change nothing.
  */
 #define API_UNCHANGED 1
+
+/* Which NAT64 sessions "session list" wants (api_bridge.nat64_sessions). */
+struct api_session_filter {
+	uint8_t proto; /* 0: every protocol */
+	bool has6, has4;
+	uint8_t addr6[16]; /* the IPv6 host */
+	uint32_t addr4;    /* network order: the pool4 (local) or the remote IPv4 address */
+};
+#define API_SESSION_BATCH 256
 typedef int (*api_edit_fn)(struct xlat_config *cfg, void *arg, char *err, size_t errlen);
 
 /* Who counted: every thread summed, the control thread (slow path), or worker 0, 1, ... */
@@ -92,6 +101,15 @@ struct api_bridge {
 	json_t *(*port_xstats)(void *opaque, unsigned idx, char *err, size_t errlen);
 	/* Calls fn for every neighbour table entry. */
 	void (*neigh_walk)(void *opaque, void (*fn)(void *arg, const struct api_neigh *n), void *arg);
+	/*
+	 * NAT64: up to max (<= API_SESSION_BATCH) sessions of worker w matching f,
+	 * from table position pos on, copied into out by the worker itself
+	 * (request/response with a bounded wait); *next: where to go on, 0 at the
+	 * end; their expires_ms is the time left. Returns how many, or -1 with err.
+	 * NULL when the daemon has no NAT64.
+	 */
+	int (*nat64_sessions)(void *opaque, unsigned w, uint32_t pos, const struct api_session_filter *f,
+			      struct nat64_session_info *out, unsigned max, uint32_t *next, char *err, size_t errlen);
 	/* Members added to the "version" reply (DPDK version, workers, uptime); may be NULL. */
 	json_t *(*info)(void *opaque);
 };
@@ -125,6 +143,9 @@ json_t *api_cmd_stats(void *opaque, const json_t *req, char *err, size_t errlen)
 json_t *api_cmd_ports(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_neighbors(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_routes(void *opaque, const json_t *req, char *err, size_t errlen);
+json_t *api_cmd_pool4(void *opaque, const json_t *req, char *err, size_t errlen);
+json_t *api_cmd_bib(void *opaque, const json_t *req, char *err, size_t errlen);
+json_t *api_cmd_session(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_config(void *opaque, const json_t *req, char *err, size_t errlen);
 
 /* ---- helpers for handlers (api_common.c) */

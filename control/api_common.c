@@ -33,6 +33,14 @@ static const struct {
 	{ "denylist4", api_cmd_denylist4,
 	  "IPv4 prefixes never translated: {\"op\":\"list\"} | {\"op\":\"add\"|\"remove\",\"prefix\":P} | "
 	  "{\"op\":\"flush\"}" },
+	{ "pool4", api_cmd_pool4,
+	  "NAT64 pool4: {\"op\":\"list\"} | add {\"protocol\",\"prefix\",\"port range\",\"mark\",\"max-iterations\"} | "
+	  "remove {\"prefix\",\"protocol\",\"port range\"} | flush" },
+	{ "bib", api_cmd_bib,
+	  "NAT64 BIB: {\"op\":\"list\",\"protocol\",\"static-only\"} | add/remove {\"protocol\",\"ipv6 address\":\"A#P\","
+	  "\"ipv4 address\":\"A#P\"}" },
+	{ "session", api_cmd_session,
+	  "NAT64 sessions: {\"protocol\",\"ipv6\":ADDR,\"ipv4\":ADDR,\"offset\":N,\"limit\":N (100)}" },
 	{ "stats", api_cmd_stats, "counters: {\"all\":bool (zeros too), \"per-core\":bool}" },
 	{ "ports", api_cmd_ports, "ports: {\"name\":PORT, \"xstats\":bool}" },
 	{ "neighbors", api_cmd_neighbors, "neighbour table: {\"port\":PORT}" },

@@ -21,11 +21,11 @@
 
 /*
  * Sections of the file that a reload applies live (the translator configuration, struct xlat_config).
- * NAT64: "pool4" and "bib" join them once the workers drop the sessions and BIB entries that depend on a
- * removed pool4 entry or static BIB entry (as Jool does); until then changing them needs a restart.
+ * NAT64: "pool4" and "bib" too: after the publication every worker drops the sessions and BIB entries
+ * that depended on a removed pool4 entry or static BIB entry (nat64_purge), as Jool does.
  */
-static const char *const live_sections[] = { "global", "eamt", "denylist4", NULL };
-#define LIVE_SECTIONS_TEXT "global, eamt and denylist4"
+static const char *const live_sections[] = { "global", "eamt", "denylist4", "pool4", "bib", NULL };
+#define LIVE_SECTIONS_TEXT "global, eamt, denylist4, pool4 and bib"
 
 static bool is_live(const char *section)
 {

@@ -912,19 +912,13 @@ static int parse_port_range(struct ld *ld, const char *path, const json_t *j, ui
 	return 0;
 }
 
-/* Jool's pool4 entries: {"mark", "protocol", "prefix", "port range", "max-iterations"}. */
-static int parse_pool4(struct ld *ld, json_t *j)
+/* Jool's pool4 entries: {"mark", "protocol", "prefix", "port range", "max-iterations"}; one appended to x. */
+static int parse_pool4_entry(struct ld *ld, json_t *e, const char *p, struct xlat_config *x)
 {
-	char p[PATH_LEN], q[PATH_LEN];
-	struct xlat_config *x = &ld->cfg->xlat;
-
-	if (!json_is_array(j))
-		return fail(ld, "pool4", "expected an array, got %s", jtype(j));
-	for (size_t i = 0; i < json_array_size(j); i++) {
-		json_t *e = json_array_get(j, i);
+	char q[PATH_LEN];
+	{
 		struct pool4_entry pe = { .port_min = 61001, .port_max = 65535 };
 		struct prefix4 pfx;
-		path_idx(p, "pool4", i);
 		struct field f[] = { { "mark", NULL }, { "protocol", NULL }, { "prefix", NULL },
 				     { "port range", NULL }, { "max-iterations", NULL } };
 		if (take_fields(ld, e, p, f, sizeof(f) / sizeof(f[0])))
@@ -967,6 +961,20 @@ static int parse_pool4(struct ld *ld, json_t *j)
 	return 0;
 }
 
+static int parse_pool4(struct ld *ld, json_t *j)
+{
+	char p[PATH_LEN];
+
+	if (!json_is_array(j))
+		return fail(ld, "pool4", "expected an array, got %s", jtype(j));
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		path_idx(p, "pool4", i);
+		if (parse_pool4_entry(ld, json_array_get(j, i), p, &ld->cfg->xlat))
+			return -1;
+	}
+	return 0;
+}
+
 /* "2001:db8::5#2000" / "192.0.2.2#2000" */
 static int parse_taddr(struct ld *ld, const char *path, const json_t *j, int family, uint8_t *addr, uint16_t *port)
 {
@@ -988,19 +996,14 @@ static int parse_taddr(struct ld *ld, const char *path, const json_t *j, int fam
 }
 
 /* Jool's static BIB entries: {"protocol", "ipv6 address": "A#P", "ipv4 address": "A#P"}; the IPv4 side in pool4. */
-static int parse_bib(struct ld *ld, json_t *j)
+static int parse_bib_entry(struct ld *ld, json_t *e, const char *p, struct xlat_config *x)
 {
-	char p[PATH_LEN], q[PATH_LEN];
-	struct xlat_config *x = &ld->cfg->xlat;
-
-	if (!json_is_array(j))
-		return fail(ld, "bib", "expected an array, got %s", jtype(j));
-	for (size_t i = 0; i < json_array_size(j); i++) {
+	char q[PATH_LEN];
+	{
 		struct bib_static b;
 		memset(&b, 0, sizeof(b));
-		path_idx(p, "bib", i);
 		struct field f[] = { { "protocol", NULL }, { "ipv6 address", NULL }, { "ipv4 address", NULL } };
-		if (take_fields(ld, json_array_get(j, i), p, f, 3))
+		if (take_fields(ld, e, p, f, 3))
 			return -1;
 		if (!f[0].val || !f[1].val || !f[2].val)
 			return fail(ld, p, "missing \"%s\"", !f[0].val ? "protocol" : !f[1].val ? "ipv6 address" : "ipv4 address");
@@ -1030,6 +1033,20 @@ static int parse_bib(struct ld *ld, json_t *j)
 				return fail(ld, p, "clashes with bib[%u]", k);
 		}
 		x->bib[x->n_bib++] = b;
+	}
+	return 0;
+}
+
+static int parse_bib(struct ld *ld, json_t *j)
+{
+	char p[PATH_LEN];
+
+	if (!json_is_array(j))
+		return fail(ld, "bib", "expected an array, got %s", jtype(j));
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		path_idx(p, "bib", i);
+		if (parse_bib_entry(ld, json_array_get(j, i), p, &ld->cfg->xlat))
+			return -1;
 	}
 	return 0;
 }
@@ -1729,6 +1746,24 @@ int appcfg_denylist4_parse_entry(const json_t *prefix, const char *path, struct 
 	if (err && errlen)
 		err[0] = '\0';
 	return parse_denylist4_entry(&ld, path ? path : "denylist4", prefix, x);
+}
+
+int appcfg_pool4_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen)
+{
+	struct ld ld = { NULL, err, errlen, NULL };
+
+	if (err && errlen)
+		err[0] = '\0';
+	return parse_pool4_entry(&ld, (json_t *)(uintptr_t)entry, path ? path : "pool4", x);
+}
+
+int appcfg_bib_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen)
+{
+	struct ld ld = { NULL, err, errlen, NULL };
+
+	if (err && errlen)
+		err[0] = '\0';
+	return parse_bib_entry(&ld, (json_t *)(uintptr_t)entry, path ? path : "bib", x);
 }
 
 int appcfg_prefix6_parse(const json_t *j, const char *path, struct prefix6 *p, char *err, size_t errlen)

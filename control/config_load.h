@@ -54,6 +54,9 @@ int appcfg_globals_parse(const json_t *obj, const char *path, struct xlat_global
 int appcfg_eamt_parse_entry(const json_t *entry, const char *path, struct eamt *t, char *err, size_t errlen);
 int appcfg_denylist4_parse_entry(const json_t *prefix, const char *path, struct xlat_config *x, char *err,
 				 size_t errlen);
+/* One pool4 entry (Jool's fields) appended to x; one static BIB entry appended to x (its IPv4 side in x's pool4). */
+int appcfg_pool4_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen);
+int appcfg_bib_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen);
 /* A prefix string as the file takes it (host bits refused). */
 int appcfg_prefix6_parse(const json_t *j, const char *path, struct prefix6 *p, char *err, size_t errlen);
 int appcfg_prefix4_parse(const json_t *j, const char *path, struct prefix4 *p, char *err, size_t errlen);

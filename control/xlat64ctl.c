@@ -9,6 +9,7 @@
  * daemon answered with an error, 2 usage or connection problems.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -61,6 +63,10 @@ static void usage(FILE *f)
 		"  pool6 [get] | pool6 set PREFIX|none\n"
 		"  eamt [list] | eamt add IPV6-PREFIX IPV4-PREFIX | eamt remove PREFIX [PREFIX] | eamt flush\n"
 		"  denylist4 [list] | denylist4 add|remove PREFIX | denylist4 flush\n"
+		"  pool4 [list] | pool4 add PROTO PREFIX [PORT-RANGE] | pool4 remove PREFIX [PROTO] [PORT-RANGE]\n"
+		"        | pool4 flush              NAT64 pool4 (PROTO: tcp, udp, icmp; removing drops dependent state)\n"
+		"  bib [list] [PROTO] [static] | bib add PROTO IPV6#PORT IPV4#PORT | bib remove PROTO ADDR#PORT [ADDR#PORT]\n"
+		"  session [list] [PROTO] [ADDRESS] [offset N] [limit N]   NAT64 sessions (100 per page by default)\n"
 		"  ports [NAME] [--xstats]          link, counters, rates (and DPDK xstats)\n"
 		"  neighbors [PORT]                 the neighbour table (ARP/ND)\n"
 		"  routes [lookup ADDRESS]          the routing table, or the route to ADDRESS\n"
@@ -524,6 +530,89 @@ static void print_eamt(json_t *reply)
 	       (long long)json_integer_value(json_object_get(reply, "max")));
 }
 
+static void print_pool4(json_t *reply)
+{
+	static const char *const hdr[] = { "PROTOCOL", "PREFIX", "PORTS", "MARK", "MAX-ITERATIONS" };
+	json_t *e;
+	size_t i;
+	struct table t;
+	char m[32], it[32];
+
+	if ((e = json_object_get(reply, "added")) != NULL) {
+		printf("added %s %s ports %s\n", str(e, "protocol"), str(e, "prefix"), str(e, "port range"));
+		return;
+	}
+	if (json_is_integer(json_object_get(reply, "removed"))) {
+		printf("removed %lld pool4 entries and %lld static BIB entries\n",
+		       (long long)json_integer_value(json_object_get(reply, "removed")),
+		       (long long)json_integer_value(json_object_get(reply, "bib-removed")));
+		return;
+	}
+	tbl_init(&t, 5, hdr);
+	json_array_foreach(json_object_get(reply, "pool4"), i, e) {
+		const char *row[5] = { str(e, "protocol"), str(e, "prefix"), str(e, "port range"),
+				       cell(json_object_get(e, "mark"), m, sizeof(m)),
+				       cell(json_object_get(e, "max-iterations"), it, sizeof(it)) };
+		tbl_row(&t, row);
+	}
+	tbl_print(&t, json_array_size(json_object_get(reply, "pool4")) ? "" : "# ");
+	printf("%lld entries (at most %lld)\n", (long long)json_integer_value(json_object_get(reply, "count")),
+	       (long long)json_integer_value(json_object_get(reply, "max")));
+}
+
+static void print_bib(json_t *reply)
+{
+	static const char *const hdr[] = { "PROTOCOL", "IPV6 ADDRESS", "IPV4 ADDRESS", "KIND" };
+	json_t *e;
+	size_t i;
+	struct table t;
+
+	if ((e = json_object_get(reply, "added")) != NULL || (e = json_object_get(reply, "removed")) != NULL) {
+		printf("%s %s %s <-> %s\n", json_object_get(reply, "added") ? "added" : "removed", str(e, "protocol"),
+		       str(e, "ipv6 address"), str(e, "ipv4 address"));
+		return;
+	}
+	tbl_init(&t, 4, hdr);
+	json_array_foreach(json_object_get(reply, "bib"), i, e) {
+		const char *row[4] = { str(e, "protocol"), str(e, "ipv6 address"), str(e, "ipv4 address"),
+				       json_is_true(json_object_get(e, "static")) ? "static" : "dynamic" };
+		tbl_row(&t, row);
+	}
+	tbl_print(&t, json_array_size(json_object_get(reply, "bib")) ? "" : "# ");
+	printf("%lld entries, %lld static (at most %lld static)\n",
+	       (long long)json_integer_value(json_object_get(reply, "count")),
+	       (long long)json_integer_value(json_object_get(reply, "static")),
+	       (long long)json_integer_value(json_object_get(reply, "max-static")));
+}
+
+static void print_session(json_t *reply)
+{
+	static const char *const hdr[] = { "PROTOCOL", "IPV6 ADDRESS", "IPV4 ADDRESS", "REMOTE IPV4", "STATE",
+					   "EXPIRES", "WORKER" };
+	json_t *e;
+	size_t i;
+	struct table t;
+	char ex[32], w[16];
+	long long off = json_integer_value(json_object_get(reply, "offset")),
+		  cnt = json_integer_value(json_object_get(reply, "count"));
+
+	tbl_init(&t, 7, hdr);
+	json_array_foreach(json_object_get(reply, "sessions"), i, e) {
+		snprintf(ex, sizeof(ex), "%.1fs", (double)json_integer_value(json_object_get(e, "expires-in-ms")) / 1000);
+		snprintf(w, sizeof(w), "%lld", (long long)json_integer_value(json_object_get(e, "worker")));
+		const char *row[7] = { str(e, "protocol"), str(e, "ipv6 address"), str(e, "ipv4 address"),
+				       str(e, "remote ipv4"), str(e, "state"), ex, w };
+		tbl_row(&t, row);
+	}
+	tbl_print(&t, cnt ? "" : "# ");
+	if (cnt)
+		printf("sessions %lld-%lld of %lld%s\n", off + 1, off + cnt,
+		       (long long)json_integer_value(json_object_get(reply, "total")),
+		       json_is_true(json_object_get(reply, "more")) ? " (more: offset N)" : "");
+	else
+		printf("no sessions (of %lld)\n", (long long)json_integer_value(json_object_get(reply, "total")));
+}
+
 static void print_denylist4(json_t *reply)
 {
 	json_t *e;
@@ -763,6 +852,12 @@ static int run(const struct opts *o, json_t *req, const char *cmd, const char *d
 		print_eamt(reply);
 	} else if (strcmp(cmd, "denylist4") == 0) {
 		print_denylist4(reply);
+	} else if (strcmp(cmd, "pool4") == 0) {
+		print_pool4(reply);
+	} else if (strcmp(cmd, "bib") == 0) {
+		print_bib(reply);
+	} else if (strcmp(cmd, "session") == 0) {
+		print_session(reply);
 	} else if (strcmp(cmd, "ports") == 0) {
 		print_ports(reply);
 	} else if (strcmp(cmd, "neighbors") == 0) {
@@ -861,6 +956,87 @@ static json_t *build(const struct opts *o, const char *cmd, int argc, char **arg
 		}
 		die_usage("pool6: '%s' is not get or set", sub);
 		return NULL;
+	}
+	if (!strcmp(cmd, "pool4")) {
+		if (!sub || !strcmp(sub, "list") || !strcmp(sub, "flush")) {
+			NARGS(sub ? 1 : 0, "pool4 list/flush take no arguments");
+			return json_pack("{s:s, s:s}", "command", cmd, "op", sub ? sub : "list");
+		}
+		if (!strcmp(sub, "add")) {
+			if (argc != 3 && argc != 4) {
+				die_usage("%s", "pool4 add takes PROTO PREFIX [PORT-RANGE]");
+				return NULL;
+			}
+			req = json_pack("{s:s, s:s, s:s, s:s}", "command", cmd, "op", sub, "protocol", argv[1], "prefix",
+					argv[2]);
+			if (argc == 4)
+				json_object_set_new(req, "port range", json_string(argv[3]));
+			return req;
+		}
+		if (!strcmp(sub, "remove")) {
+			if (argc < 2 || argc > 4) {
+				die_usage("%s", "pool4 remove takes PREFIX [PROTO] [PORT-RANGE]");
+				return NULL;
+			}
+			req = json_pack("{s:s, s:s, s:s}", "command", cmd, "op", sub, "prefix", argv[1]);
+			for (int i = 2; i < argc; i++)
+				json_object_set_new(req, isdigit((unsigned char)argv[i][0]) ? "port range" : "protocol",
+						    json_string(argv[i]));
+			return req;
+		}
+		die_usage("pool4: '%s' is not one of list, add, remove, flush", sub);
+		return NULL;
+	}
+	if (!strcmp(cmd, "bib")) {
+		if (!sub || (strcmp(sub, "add") && strcmp(sub, "remove"))) {
+			req = json_pack("{s:s, s:s}", "command", cmd, "op", "list");
+			for (int i = sub && !strcmp(sub, "list") ? 1 : 0; i < argc; i++) {
+				if (!strcmp(argv[i], "static"))
+					json_object_set_new(req, "static-only", json_true());
+				else
+					json_object_set_new(req, "protocol", json_string(argv[i]));
+			}
+			return req;
+		}
+		if (!strcmp(sub, "add") || !strcmp(sub, "remove")) {
+			bool add = sub[0] == 'a';
+			if (add ? argc != 4 : (argc != 3 && argc != 4)) {
+				die_usage("%s", add ? "bib add takes PROTO IPV6#PORT IPV4#PORT"
+						    : "bib remove takes PROTO and IPV6#PORT, IPV4#PORT or both");
+				return NULL;
+			}
+			req = json_pack("{s:s, s:s, s:s}", "command", cmd, "op", sub, "protocol", argv[1]);
+			for (int i = 2; i < argc; i++)
+				json_object_set_new(req, is_v6(argv[i]) ? "ipv6 address" : "ipv4 address",
+						    json_string(argv[i]));
+			return req;
+		}
+	}
+	if (!strcmp(cmd, "session")) {
+		req = json_pack("{s:s, s:s}", "command", cmd, "op", "list");
+		for (int i = sub && !strcmp(sub, "list") ? 1 : 0; i < argc; i++) {
+			const char *a = argv[i];
+			if ((!strcmp(a, "offset") || !strcmp(a, "limit")) && i + 1 < argc) {
+				char *end;
+				long long v = strtoll(argv[i + 1], &end, 10);
+				if (*end || end == argv[i + 1] || v < 0) {
+					json_decref(req);
+					die_usage("session: offset and limit take a number, not '%s'", argv[i + 1]);
+					return NULL;
+				}
+				json_object_set_new(req, a, json_integer(v));
+				i++;
+			} else if (!strcasecmp(a, "tcp") || !strcasecmp(a, "udp") || !strcasecmp(a, "icmp")) {
+				json_object_set_new(req, "protocol", json_string(a));
+			} else if (strchr(a, ':') || strchr(a, '.')) {
+				json_object_set_new(req, is_v6(a) ? "ipv6" : "ipv4", json_string(a));
+			} else {
+				json_decref(req);
+				die_usage("session: '%s' is not a protocol, an address, offset N or limit N", a);
+				return NULL;
+			}
+		}
+		return req;
 	}
 	if (!strcmp(cmd, "eamt") || !strcmp(cmd, "denylist4")) {
 		bool eamt = cmd[0] == 'e';

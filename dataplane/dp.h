@@ -116,6 +116,8 @@ void ctl_bridge_lock(void);
 void ctl_bridge_unlock(void);
 void ctl_bridge_tick(uint64_t now_ns);   /* port rate samples, about once a second */
 int ctl_bridge_reload(char *msg, size_t msglen); /* SIGHUP: "config reload" of the --config file */
+/* Workers, once per poll round (NAT64): purge after a configuration change, answer session requests. */
+void ctl_bridge_worker_poll(struct dp_worker *w, uint64_t now_ms);
 
 /* slowpath.c: ARP, ND, ping to the box, next-hop resolution; runs in the control thread. */
 void slowpath_poll(struct dp *dp);

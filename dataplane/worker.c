@@ -456,6 +456,7 @@ int worker_main(void *arg)
 			got += n;
 			w->counters[XLAT_NAT64_EXPIRED] += nat64_expire(w->nat, cfg, now / 1000000u, 64);
 			stored_syns_expire(w, cfg, now);
+			ctl_bridge_worker_poll(w, now / 1000000u);
 		}
 		if (w->index == 0) {
 			/* frames the slow path built (ARP/ND replies, held packets) leave through worker 0's queues */

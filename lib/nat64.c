@@ -527,6 +527,54 @@ unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint
 	return n;
 }
 
+/* Does the configuration still hold what BIB entry b stands on? (nat64_purge) */
+static bool bib_still_valid(const struct nat64_table *t, const struct xlat_config *cfg, const struct bib *b)
+{
+	const struct bib_static *s = static_by4(cfg, b->proto, b->addr4, b->port4);
+
+	if (s) /* a static entry owns this IPv4 transport address: it must be this very mapping */
+		return s->port6 == b->port6 && memcmp(s->addr6, b->addr6, 16) == 0;
+	if (!nat64_pool4_port(cfg, b->proto, b->addr4, b->port4))
+		return false;
+	/* no longer static: a dynamic entry must be on a port this worker could have allocated */
+	return t->n_workers <= 1 || (b->port4 / 2u) % t->n_workers == t->worker;
+}
+
+unsigned nat64_purge(struct nat64_table *t, const struct xlat_config *cfg)
+{
+	uint32_t cap = t->max * 2 + 64;
+	unsigned n = 0;
+	bool again = true;
+
+	for (uint32_t i = 0; i < cap; i++) {
+		if (!t->sess_used[i] || bib_still_valid(t, cfg, &t->bibs[t->sess[i].bib]))
+			continue;
+		sess_del(t, cfg, i); /* may spare a static BIB entry: the pass below removes it */
+		n++;
+	}
+	/* BIB entries left without sessions: static ones no longer configured (or no longer valid) */
+	while (again) {
+		const void *key;
+		void *data;
+		uint32_t it = 0;
+		int32_t pos;
+
+		again = false;
+		while ((pos = rte_hash_iterate(t->bib6, &key, &data, &it)) >= 0) {
+			struct bib *b = &t->bibs[pos];
+			const struct bib_static *s = static_by6(cfg, b->proto, b->addr6, b->port6);
+
+			if (b->sessions == 0 && (!s || s->addr4 != b->addr4 || s->port4 != b->port4 ||
+						 !bib_still_valid(t, cfg, b))) {
+				bib_del(t, (uint32_t)pos);
+				again = true; /* deleting may move keys within the buckets: walk again */
+				break;
+			}
+		}
+	}
+	return n;
+}
+
 uint32_t nat64_session_next(const struct nat64_table *t, uint32_t pos, struct nat64_session_info *out)
 {
 	uint32_t cap = t->max * 2 + 64;

@@ -112,6 +112,14 @@ uint32_t nat64_so_expired(struct nat64_table *t, uint64_t now_ms, uint8_t *out);
 /* The ICMPv4 port unreachable for an expired stored SYN (pkt holds its bytes, with headroom). */
 enum xlat_verdict nat64_so_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt);
 
+/*
+ * After a configuration change: remove the sessions whose BIB entry's IPv4
+ * address and port are no longer in pool4 nor a static BIB entry (or now
+ * belong to another static entry), and static BIB entries no longer
+ * configured, as Jool does. Returns how many sessions went.
+ */
+unsigned nat64_purge(struct nat64_table *t, const struct xlat_config *cfg);
+
 /* A session as the control plane sees it (dumped by the owning worker). */
 struct nat64_session_info {
 	uint8_t proto, state;

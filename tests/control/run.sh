@@ -500,6 +500,107 @@ test_telemetry() {
 	echo "  - dpdk-telemetry.py -f $PREFIX: /xlat64/stats, /xlat64/stats_core,N, /xlat64/info"
 }
 
+test_nat64_siit_refused() {
+	err 1 'pool4 is a NAT64 command; this daemon runs in siit mode' pool4 || return 1
+	err 1 'bib is a NAT64 command' bib || return 1
+	err 1 'session is a NAT64 command' session
+}
+
+# ------------------------------------------------------------------ NAT64
+
+# A nat64-mode daemon whose IPv6 port replays a pcap that creates 8 sessions: UDP from 2001:db8:6::2
+# ports 1000-1004, a TCP SYN from port 4000, an ICMP echo (id 77), and UDP from 2001:db8:6::3#53 through
+# the static BIB entry 2001:db8:6::3#53 <-> 192.0.2.1#2053.
+nat64_start() {
+	$PY - "$WORK/nat64in.pcap" <<'EOF' || return 1
+import sys
+from scapy.all import Ether, IPv6, UDP, TCP, ICMPv6EchoRequest, wrpcap
+e = Ether(src="02:00:00:00:01:06", dst="02:00:00:00:00:06")
+d = "64:ff9b::203.0.113.5"
+p = [e / IPv6(src="2001:db8:6::2", dst=d) / UDP(sport=1000 + i, dport=53) / b"q" for i in range(5)]
+p.append(e / IPv6(src="2001:db8:6::2", dst=d) / TCP(sport=4000, dport=80, flags="S"))
+p.append(e / IPv6(src="2001:db8:6::2", dst=d) / ICMPv6EchoRequest(id=77, seq=1))
+p.append(e / IPv6(src="2001:db8:6::3", dst=d) / UDP(sport=53, dport=5353) / b"r")
+wrpcap(sys.argv[1], p)
+EOF
+	write_config "$WORK/nat64.json" 'c["mode"] = "nat64"; del c["eamt"]; del c["denylist4"]
+c["ports"][0]["device"] = "net_pcap0,rx_pcap=%s/nat64in.pcap,tx_pcap=%s/out6.pcap" % (work, work)
+c["pool4"] = [{"protocol": p, "prefix": "192.0.2.1/32", "port range": "2000-3000"} for p in ("TCP", "UDP", "ICMP")]
+c["bib"] = [{"protocol": "UDP", "ipv6 address": "2001:db8:6::3#53", "ipv4 address": "192.0.2.1#2053"}]'
+	CFG=$WORK/nat64.json
+	daemon_start || return 1
+	local i
+	for i in $(seq 1 50); do
+		ctl --json session >"$OUT" 2>&1 && has '"total": ?8' >/dev/null && return 0
+		sleep 0.1
+	done
+	echo "the pcap did not create 8 sessions:"
+	cat "$OUT"
+	return 1
+}
+
+test_nat64_session() {
+	ok session && has 'sessions 1-8 of 8' && has '^UDP +2001:db8:6::2#1000 +192\.0\.2\.1#[0-9]+ +203\.0\.113\.5#53 ' || return 1
+	cat "$OUT"
+	ok session tcp && has '^TCP +2001:db8:6::2#4000 .* V6_INIT ' && has 'sessions 1-1 of 1' || return 1
+	ok session icmp && has '^ICMP +2001:db8:6::2#77 ' || return 1
+	ok session udp 2001:db8:6::3 && has '^UDP +2001:db8:6::3#53 +192\.0\.2\.1#2053 +203\.0\.113\.5#5353' &&
+		has 'sessions 1-1 of 1' || return 1
+	ok session 203.0.113.5 limit 3 offset 2 && has 'sessions 3-5 of 8 \(more' || return 1
+	ok session 198.51.100.99 && has 'no sessions \(of 0\)' || return 1
+	ok --json session udp offset 5 && has '"count": ?1' && has '"more": ?false' || return 1
+	err 1 'protocol: .sctp. is not one of' raw '{"command": "session", "protocol": "sctp"}' || return 1
+	err 1 'ipv6: .1.2.3.4. is not an IPv6 address' raw '{"command": "session", "ipv6": "1.2.3.4"}' || return 1
+	err 1 '"limit\\?" must be an integer from 0 to 10000' raw '{"command": "session", "limit": 100000}' || return 1
+	err 1 'session list takes no argument' raw '{"command": "session", "port": 1}' || return 1
+	err 2 "session: 'bogus' is not a protocol" session bogus
+}
+
+test_nat64_bib() {
+	ok bib && has '^UDP +2001:db8:6::3#53 +192\.0\.2\.1#2053 +static' &&
+		has '^TCP +2001:db8:6::2#4000 +192\.0\.2\.1#[0-9]+ +dynamic' && has '^8 entries, 1 static' || return 1
+	cat "$OUT"
+	ok bib static && has '^1 entries, 1 static' || return 1
+	ok bib add udp 2001:db8:6::4#54 192.0.2.1#2054 && has 'added UDP 2001:db8:6::4#54 <-> 192.0.2.1#2054' || return 1
+	ok bib udp static && has '^UDP +2001:db8:6::4#54 +192\.0\.2\.1#2054 +static' || return 1
+	err 1 'bib add.ipv4 address: the IPv4 address is not in pool4 for this protocol' bib add udp 2001:db8:6::5#5 198.51.100.7#5 || return 1
+	err 1 'bib add: clashes with bib\[0\]' bib add udp 2001:db8:6::3#53 192.0.2.1#2999 || return 1
+	err 1 "bib add.ipv6 address: '2001:db8:6::5' is not ADDRESS#PORT" bib add udp 2001:db8:6::5 192.0.2.1#7 || return 1
+	err 1 'bib add needs \\?"protocol' raw '{"command": "bib", "op": "add", "ipv6 address": "2001:db8::1#1"}' || return 1
+	ok bib remove udp 192.0.2.1#2054 && has 'removed UDP 2001:db8:6::4#54 <-> 192.0.2.1#2054' || return 1
+	err 1 'no static UDP BIB entry matches' bib remove udp 192.0.2.1#2054
+}
+
+test_nat64_pool4() {
+	ok pool4 && has '^UDP +192\.0\.2\.1/32 +2000-3000 +0 +auto' && has '^3 entries \(at most 64\)' || return 1
+	cat "$OUT"
+	ok pool4 add tcp 192.0.2.9/32 7000-7100 && has 'added TCP 192.0.2.9/32 ports 7000-7100' || return 1
+	err 1 'pool4 already has this entry' pool4 add tcp 192.0.2.9/32 7000-7100 || return 1
+	err 1 "pool4 add.*is not a port range" pool4 add tcp 192.0.2.9/32 7000-1 || return 1
+	err 1 'a pool4 prefix must be /16 or longer' pool4 add udp 10.0.0.0/8 || return 1
+	err 1 'is not one of .*TCP' pool4 add sctp 192.0.2.9/32 || return 1
+	ok pool4 remove 192.0.2.9/32 && has 'removed 1 pool4 entries and 0 static BIB entries' || return 1
+	err 1 'no pool4 entry matches' pool4 remove 192.0.2.9/32 || return 1
+	# removing the UDP range takes the UDP sessions, their BIB entries and the static entry on it
+	ok pool4 remove 192.0.2.1/32 udp && has 'removed 1 pool4 entries and 1 static BIB entries' || return 1
+	ok --json session udp && has '"total": ?0' || return 1
+	ok session && has 'sessions 1-2 of 2' || return 1
+	ok bib && has '^2 entries, 0 static' || return 1
+	grep 'NAT64 sessions removed' "$WORK/xlat64d.log" | sed 's/^/  - /'
+	# config reload brings pool4 and bib back (live sections now)
+	ok config reload && has 'changed pool4, bib' || return 1
+	ok bib static && has '^UDP +2001:db8:6::3#53 +192\.0\.2\.1#2053 +static' || return 1
+	ok pool4 flush && has 'removed 3 pool4 entries and 1 static BIB entries' || return 1
+	ok --json session && has '"total": ?0' || return 1
+	ok config reload && has 'changed pool4, bib'
+}
+
+test_nat64_stop() {
+	alive
+	daemon_stop
+	grep -q 'xlat64d: stopped' "$WORK/xlat64d.log" || { tail "$WORK/xlat64d.log"; return 1; }
+}
+
 test_alive_at_end() {
 	alive
 	daemon_stop
@@ -555,7 +656,21 @@ if [[ "raw_abuse" =~ $ONLY ]]; then
 	done <"$WORK/abuse.out"
 	grep -q '^PASS raw_' "$WORK/abuse.out" || { NFAIL=$((NFAIL + 1)) FAILED+=(raw_abuse); echo "FAIL raw_abuse"; }
 fi
+t nat64_siit_refused test_nat64_siit_refused
 t alive_at_end test_alive_at_end
+if [[ "nat64_session nat64_bib nat64_pool4 nat64_stop" =~ $ONLY ]]; then
+	if nat64_start >"$WORK/t.log" 2>&1; then
+		t nat64_session test_nat64_session
+		t nat64_bib test_nat64_bib
+		t nat64_pool4 test_nat64_pool4
+		t nat64_stop test_nat64_stop
+	else
+		NFAIL=$((NFAIL + 1)) FAILED+=(nat64_start)
+		echo "FAIL nat64_start"
+		sed 's/^/     | /' "$WORK/t.log" | tail -n 40
+		daemon_stop
+	fi
+fi
 t lab_live_eamt test_lab_live_eamt
 
 echo
