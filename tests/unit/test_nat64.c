@@ -1646,6 +1646,43 @@ static void t_expire_static_bib_survives(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Fragment tracking                                                        */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The fragment table keeps the most recent datagrams: the newest entry is
+ * always found, even when a first fragment was seen twice (retransmission, ID
+ * reuse) and the table has since wrapped around its 4096 entries.
+ */
+static void t_frag_tracking_newest_kept(void **state)
+{
+	(void)state;
+	uint8_t s4[4], d4[4], a6[16];
+	uint32_t a4;
+	uint32_t s = be4(S1), d = be4(POOL);
+
+	memcpy(s4, &s, 4);
+	memcpy(d4, &d, 4);
+	now_ms(1000);
+	nat64_frag_put(&ctx, 4, 17, 7, s4, d4, 0, A);
+	nat64_frag_put(&ctx, 4, 17, 7, s4, d4, 0, A); /* the same first fragment again */
+	assert_int_equal(nat64_frag_get(&ctx, 4, 17, 7, s4, d4, &a4, a6), 0);
+	for (uint32_t id = 100; id < 100 + 4096 + 8; id++) {
+		nat64_frag_put(&ctx, 4, 17, id, s4, d4, 0, B);
+		if (nat64_frag_get(&ctx, 4, 17, id, s4, d4, &a4, a6) != 0)
+			fail_msg("fragment entry %u, just put, not found", id);
+		assert_memory_equal(a6, B, 16);
+	}
+	/* and the last 4000 are all still there */
+	for (uint32_t id = 100 + 4096 + 8 - 4000; id < 100 + 4096 + 8; id++)
+		if (nat64_frag_get(&ctx, 4, 17, id, s4, d4, &a4, a6) != 0)
+			fail_msg("fragment entry %u lost", id);
+	/* 2 s later they are gone */
+	now_ms(1000 + 2001);
+	assert_int_not_equal(nat64_frag_get(&ctx, 4, 17, 100 + 4096, s4, d4, &a4, a6), 0);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Limits                                                                   */
 /* ------------------------------------------------------------------------ */
 
@@ -1761,6 +1798,7 @@ int main(void)
 		T(t_expire_tcp_est_then_trans),
 		T(t_expire_icmp),
 		T(t_expire_static_bib_survives),
+		T(t_frag_tracking_newest_kept),
 		T(t_table_full),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
