@@ -528,6 +528,7 @@ c["ports"][0]["device"] = "net_pcap0,rx_pcap=%s/nat64in.pcap,tx_pcap=%s/out6.pca
 c["pool4"] = [{"protocol": p, "prefix": "192.0.2.1/32", "port range": "2000-3000"} for p in ("TCP", "UDP", "ICMP")]
 c["bib"] = [{"protocol": "UDP", "ipv6 address": "2001:db8:6::3#53", "ipv4 address": "192.0.2.1#2053"}]'
 	CFG=$WORK/nat64.json
+	daemon_stop # the siit one, still running when CTL_ONLY skipped alive_at_end
 	daemon_start || return 1
 	local i
 	for i in $(seq 1 50); do
