@@ -137,13 +137,13 @@ struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned 
 	t->bib4 = mkhash(name, "b4", max, sizeof(struct bib4_key), socket);
 	t->s6 = mkhash(name, "s6", max, sizeof(struct s6_key), socket);
 	t->s4 = mkhash(name, "s4", max, sizeof(struct s4_key), socket);
-	/* rte_hash positions run up to its rounded-up capacity: size the arrays by what it reports. */
-	uint32_t cap = max * 2 + 64;
+	/* Without multi-writer caches, rte_hash positions are key slot - 1: always below `entries`. */
+	uint32_t cap = max;
 	t->bibs = rte_zmalloc_socket("nat64_bibs", sizeof(struct bib) * cap, 64, socket);
 	t->sess = rte_zmalloc_socket("nat64_sess", sizeof(struct session) * cap, 64, socket);
 	t->sess_used = rte_zmalloc_socket("nat64_used", cap, 64, socket);
 	t->frag = mkhash(name, "fr", FRAG_MAX, sizeof(struct frag_key), socket);
-	t->fvals = rte_zmalloc_socket("nat64_frag", sizeof(struct frag_val) * (FRAG_MAX * 2 + 64), 64, socket);
+	t->fvals = rte_zmalloc_socket("nat64_frag", sizeof(struct frag_val) * FRAG_MAX, 64, socket);
 	t->frag_fifo = rte_zmalloc_socket("nat64_ffifo", sizeof(int32_t) * FRAG_MAX, 64, socket);
 	if (!t->bib6 || !t->bib4 || !t->s6 || !t->s4 || !t->bibs || !t->sess || !t->sess_used || !t->frag ||
 	    !t->fvals || !t->frag_fifo) {
@@ -396,6 +396,10 @@ static int32_t bib_add(struct nat64_table *t, uint8_t proto, const uint8_t *a6, 
 	int32_t pos = rte_hash_add_key(t->bib6, &k6);
 	if (pos < 0)
 		return -1;
+	if ((uint32_t)pos >= t->max) { /* never past the entry array, whatever rte_hash does */
+		rte_hash_del_key(t->bib6, &k6);
+		return -1;
+	}
 	if (rte_hash_add_key_data(t->bib4, &k4, (void *)(uintptr_t)pos) != 0) {
 		rte_hash_del_key(t->bib6, &k6);
 		return -1;
@@ -469,6 +473,10 @@ static int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, u
 	int32_t pos = rte_hash_add_key(t->s6, &k6);
 	if (pos < 0)
 		return -1;
+	if ((uint32_t)pos >= t->max) {
+		rte_hash_del_key(t->s6, &k6);
+		return -1;
+	}
 	if (rte_hash_add_key_data(t->s4, &k4, (void *)(uintptr_t)pos) != 0) {
 		rte_hash_del_key(t->s6, &k6);
 		return -1;
@@ -507,7 +515,7 @@ static void sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint3
 
 unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now, unsigned budget)
 {
-	unsigned n = 0;
+	unsigned n = 0, deleted = 0;
 
 	for (unsigned l = 0; l < N_LISTS && n < budget; l++) {
 		while (n < budget && t->lists[l].head != NIL && t->sess[t->lists[l].head].expires_ms <= now) {
@@ -520,11 +528,12 @@ unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint
 				list_append(t, i, LIST_TCP_TRANS, now + cfg->g.nat.tcp_trans_timeout_ms);
 			} else {
 				sess_del(t, cfg, i);
+				deleted++;
 			}
 			n++;
 		}
 	}
-	return n;
+	return deleted; /* sessions gone (an established one moving to TRANS is not one yet) */
 }
 
 /* Does the configuration still hold what BIB entry b stands on? (nat64_purge) */
@@ -542,7 +551,7 @@ static bool bib_still_valid(const struct nat64_table *t, const struct xlat_confi
 
 unsigned nat64_purge(struct nat64_table *t, const struct xlat_config *cfg)
 {
-	uint32_t cap = t->max * 2 + 64;
+	uint32_t cap = t->max;
 	unsigned n = 0;
 	bool again = true;
 
@@ -577,7 +586,7 @@ unsigned nat64_purge(struct nat64_table *t, const struct xlat_config *cfg)
 
 uint32_t nat64_session_next(const struct nat64_table *t, uint32_t pos, struct nat64_session_info *out)
 {
-	uint32_t cap = t->max * 2 + 64;
+	uint32_t cap = t->max;
 
 	for (uint32_t i = pos; i < cap; i++) {
 		if (!t->sess_used[i])
@@ -623,10 +632,24 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 {
 	uint32_t n = t->n_workers, w = t->worker;
 	uint32_t parity = sport & 1;
-	uint32_t first_pair = (e->port_min + 1u) / 2u, last_pair = e->port_max / 2u;
+	uint32_t lo = e->port_min, hi = e->port_max;
 
-	if (e->proto == IPPROTO_ICMP_)
+	if (e->proto == IPPROTO_ICMP_) {
 		parity = 2; /* identifiers have no parity to keep */
+	} else {
+		/* RFC 6146 3.5.1.1: keep the range (0-1023 or 1024-65535) when this entry has ports in it */
+		uint32_t clo = sport < 1024 ? 0 : 1024, chi = sport < 1024 ? 1023 : 65535;
+		if (lo < clo)
+			lo = clo;
+		if (hi > chi)
+			hi = chi;
+		if (lo > hi) {
+			lo = e->port_min;
+			hi = e->port_max;
+		}
+	}
+	/* a pair q holds ports 2q and 2q+1; the loop below skips the one outside [lo, hi] */
+	uint32_t first_pair = lo / 2u, last_pair = hi / 2u;
 	if (last_pair < first_pair)
 		return -1;
 	/* Owned pairs: first_pair <= q <= last_pair with q % n == w. */
@@ -639,7 +662,7 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 	for (uint32_t i = 0; i < tries; i++) {
 		uint32_t q = q0 + ((k + i) % owned) * n;
 		uint32_t port = q * 2 + (parity == 2 ? (i / owned) & 1 : parity);
-		if (port < e->port_min || port > e->port_max || port == 0)
+		if (port < lo || port > hi || port == 0)
 			continue;
 		if (bib_find4(t, e->proto, a4, (uint16_t)port) < 0 && !static_by4(cfg, e->proto, a4, (uint16_t)port)) {
 			*p4 = (uint16_t)port;
@@ -888,8 +911,9 @@ int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t
 		  uint16_t rport, uint8_t a6[16], uint16_t *p6)
 {
 	struct nat64_table *t = ctx->nat;
+	/* The quoted packet must belong to a session (a BIB entry alone would let any host send errors). */
 	int32_t si = sess_find4(t, proto, local4, lport, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
-	int32_t bi = si >= 0 ? (int32_t)t->sess[si].bib : bib_find4(t, proto, local4, lport);
+	int32_t bi = si >= 0 ? (int32_t)t->sess[si].bib : -1;
 
 	if (bi < 0) {
 		const struct bib_static *sb = static_by4(ctx->cfg, proto, local4, lport);
@@ -909,7 +933,7 @@ int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint1
 {
 	struct nat64_table *t = ctx->nat;
 	int32_t si = sess_find6(t, proto, a6, p6, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
-	int32_t bi = si >= 0 ? (int32_t)t->sess[si].bib : bib_find6(t, proto, a6, p6);
+	int32_t bi = si >= 0 ? (int32_t)t->sess[si].bib : -1;
 
 	if (bi < 0) {
 		const struct bib_static *sb = static_by6(ctx->cfg, proto, a6, p6);
@@ -960,6 +984,10 @@ void nat64_frag_put(struct xlat_ctx *ctx, int family, uint8_t proto, uint32_t id
 	int32_t pos = rte_hash_add_key(t->frag, &k);
 	if (pos < 0)
 		return;
+	if (pos >= FRAG_MAX) {
+		rte_hash_del_key(t->frag, &k);
+		return;
+	}
 	struct frag_val *v = &t->fvals[pos];
 	v->a4 = a4;
 	if (a6)
