@@ -117,7 +117,7 @@ static void write_stats(const char *path)
 
 	json_object_set_new(o, "counters", counters_json(true));
 	if (json_dump_file(o, path, JSON_INDENT(2) | JSON_SORT_KEYS) != 0)
-		fprintf(stderr, "xlat64d: cannot write %s: %s\n", path, strerror(errno));
+		RTE_LOG(ERR, XLAT64, "cannot write %s: %s\n", path, strerror(errno));
 	json_decref(o);
 }
 
@@ -133,7 +133,8 @@ static uint32_t control_main(void *arg)
 			char msg[1100];
 			hup = 0;
 			int r = ctl_bridge_reload(msg, sizeof(msg));
-			fprintf(stderr, "xlat64d: SIGHUP: %s%s\n", r ? "reload refused: " : "", msg);
+			rte_log(r ? RTE_LOG_WARNING : RTE_LOG_NOTICE, RTE_LOGTYPE_XLAT64, "XLAT64: SIGHUP: %s%s\n",
+				r ? "reload refused: " : "", msg);
 		}
 		ctl_bridge_lock(); /* the slow path reads dp->xcfg; configuration changes hold this lock */
 		slowpath_poll(dp);
@@ -312,12 +313,12 @@ int main(int argc, char **argv)
 	if (dp->cfg.control_socket[0] &&
 	    ctl_server_start(&ctl, dp->cfg.control_socket, cmds, n_cmds, err,
 			     sizeof(err)) != 0) {
-		fprintf(stderr, "xlat64d: control socket: %s\n", err);
+		RTE_LOG(ERR, XLAT64, "control socket: %s\n", err);
 		goto out_ports;
 	}
 	pthread_t ctl_tid;
 	if (rte_ctrl_thread_create(&ctl_tid, "xlat-ctl", NULL, (void *(*)(void *))(uintptr_t)control_main, dp) != 0) {
-		fprintf(stderr, "xlat64d: cannot start the control thread\n");
+		RTE_LOG(ERR, XLAT64, "cannot start the control thread\n");
 		goto out_ctl;
 	}
 	/* ports (and their TAPs) are up, the socket listens: tell the service manager (Type=notify) */

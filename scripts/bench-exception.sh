@@ -146,7 +146,7 @@ for pps in "$PPS" 0; do
 			line=$(measure "$f") || { echo "measurement failed" >&2; exit 1; }
 			R[$pps.$f.$r]=$line
 			# shellcheck disable=SC2086
-			printf '  exception-pps %-6s flood %-4s round %d: %s Mbit/s translated, loss %s%%, flood %s pps, to host %s pps, limited %s pps\n' \
+			printf '  exception-pps %-6s flood %-4s round %d: %s Mbit/s translated, loss %s%%, flood %s pps, to host %s pps, dropped (limit, full queue) %s pps\n' \
 				"$pps" "$f" "$r" $line
 		done
 	done
@@ -165,7 +165,7 @@ for a in sys.argv[7:]:
     p, f, r = k.split(".")
     runs.setdefault((int(p), f), []).append([float(x) for x in v.split()])
 med = {}
-print("\n| exception-pps | flood | translated Mbit/s | loss % | flood sent pps | to host pps | dropped by the limit pps |")
+print("\n| exception-pps | flood | translated Mbit/s | loss % | flood sent pps | to host pps | dropped before the host pps |")
 print("|---|---|---|---|---|---|---|")
 for p in (pps, 0):
     for f in ("none", "drop", "box"):
