@@ -3,28 +3,73 @@
 
 #include <string.h>
 
+/* a + b with the carry added back (one's complement addition of 64-bit words). */
+static inline uint64_t add_carry64(uint64_t a, uint64_t b)
+{
+	uint64_t s = a + b;
+
+	return s + (s < b);
+}
+
 uint32_t csum_partial(const void *buf, size_t len, uint32_t init)
 {
 	const uint8_t *p = buf;
-	uint64_t sum = init;
+	uint64_t sum = 0;
 
-	/* Sum 16-bit big-endian words; 64-bit accumulator, folded at the end. */
+	/*
+	 * RFC 1071 2 (B): the one's complement sum does not depend on byte order, so sum
+	 * machine words as they lie in memory (8 bytes at a time, carries added back)
+	 * and turn the folded 16-bit result into network order once, at the end.
+	 */
+	while (len >= 32) {
+		uint64_t v[4];
+		memcpy(v, p, 32);
+		sum = add_carry64(sum, v[0]);
+		sum = add_carry64(sum, v[1]);
+		sum = add_carry64(sum, v[2]);
+		sum = add_carry64(sum, v[3]);
+		p += 32;
+		len -= 32;
+	}
 	while (len >= 8) {
-		sum += ((uint32_t)p[0] << 8 | p[1]) + ((uint32_t)p[2] << 8 | p[3]) +
-		       ((uint32_t)p[4] << 8 | p[5]) + ((uint32_t)p[6] << 8 | p[7]);
+		uint64_t v;
+		memcpy(&v, p, 8);
+		sum = add_carry64(sum, v);
 		p += 8;
 		len -= 8;
 	}
-	while (len >= 2) {
-		sum += (uint32_t)p[0] << 8 | p[1];
+	if (len >= 4) {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		sum = add_carry64(sum, v);
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		sum = add_carry64(sum, v);
 		p += 2;
 		len -= 2;
 	}
-	if (len)
-		sum += (uint32_t)p[0] << 8;
-	while (sum >> 32)
-		sum = (sum & 0xffffffff) + (sum >> 32);
-	return (uint32_t)sum;
+	if (len) { /* RFC 1071 4.1: the odd byte is the high half of a zero-padded word */
+		uint8_t last[2] = { p[0], 0 };
+		uint16_t v;
+		memcpy(&v, last, 2);
+		sum = add_carry64(sum, v);
+	}
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	uint16_t s16 = (uint16_t)sum;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s16 = __builtin_bswap16(s16);
+#endif
+	/* init is a 32-bit partial sum: add it with its end-around carry */
+	uint64_t r = (uint64_t)init + s16;
+	return (uint32_t)((r & 0xffffffffu) + (r >> 32));
 }
 
 static uint16_t fold16(uint32_t sum)
