@@ -16,18 +16,39 @@ bool prefix4_contains(const struct prefix4 *p, uint32_t a_be)
 	return ((a_be ^ p->addr) & mask4(p->len)) == 0;
 }
 
+/* Big-endian 64-bit halves of an IPv6 address: prefixes become shifts and masks. */
+static inline uint64_t ld_be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline void st_be64(uint8_t *p, uint64_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, 8);
+}
+
+/* The top bits (0..64) of a 64-bit word. */
+static inline uint64_t mask64(unsigned bits)
+{
+	return bits ? ~0ull << (64 - bits) : 0;
+}
+
 bool prefix6_contains(const struct prefix6 *p, const uint8_t a[16])
 {
-	unsigned full = p->len / 8, rem = p->len % 8;
+	uint64_t a0 = ld_be64(a), p0 = ld_be64(p->addr);
 
-	if (memcmp(a, p->addr, full) != 0)
-		return false;
-	if (rem) {
-		uint8_t m = (uint8_t)(0xff << (8 - rem));
-		if ((a[full] ^ p->addr[full]) & m)
-			return false;
-	}
-	return true;
+	if (p->len <= 64)
+		return ((a0 ^ p0) & mask64(p->len)) == 0;
+	return a0 == p0 && ((ld_be64(a + 8) ^ ld_be64(p->addr + 8)) & mask64(p->len - 64u)) == 0;
 }
 
 bool prefix4_has_host_bits(const struct prefix4 *p)
@@ -99,13 +120,28 @@ void eamt_init(struct eamt *t)
 	t->n = 0;
 }
 
-/* Insert keeping the array sorted by the given prefix length, longest first. */
+/*
+ * The order of both views: prefix length, longest first (so the first match is the
+ * longest, RFC 7757 3.2), then address, so that each length's entries can be
+ * binary-searched (eamt_add keeps host bits out, so an entry is its masked address).
+ */
+static bool before(const struct eamt_entry *a, const struct eamt_entry *b, bool by6)
+{
+	if (by6) {
+		if (a->p6.len != b->p6.len)
+			return a->p6.len > b->p6.len;
+		return memcmp(a->p6.addr, b->p6.addr, 16) < 0;
+	}
+	if (a->p4.len != b->p4.len)
+		return a->p4.len > b->p4.len;
+	return ntohl(a->p4.addr) < ntohl(b->p4.addr);
+}
+
 static void insert_sorted(struct eamt_entry *arr, unsigned n, const struct eamt_entry *e, bool by6)
 {
 	unsigned i = n;
-	unsigned elen = by6 ? e->p6.len : e->p4.len;
 
-	while (i > 0 && (by6 ? arr[i - 1].p6.len : arr[i - 1].p4.len) < elen) {
+	while (i > 0 && before(e, &arr[i - 1], by6)) {
 		arr[i] = arr[i - 1];
 		i--;
 	}
@@ -170,56 +206,136 @@ int eamt_remove(struct eamt *t, const struct prefix6 *p6, const struct prefix4 *
 	return 0;
 }
 
-int eamt_6to4(const struct eamt *t, const uint8_t a6[16], uint32_t *a4_be)
+/* Up to this many entries a straight scan beats the binary searches. */
+#define EAMT_LINEAR 8
+
+/* The longest by6 entry that holds a6 (index), or -1. */
+static int find6(const struct eamt *t, const uint8_t a6[16])
 {
-	for (unsigned i = 0; i < t->n; i++) {
-		const struct eamt_entry *e = &t->by6[i];
-		if (!prefix6_contains(&e->p6, a6))
-			continue;
-		/* RFC 7757 3.2: the IPv4 suffix is the bits right after the IPv6 prefix; any further bits are ignored. */
-		uint32_t suffix = 0;
-		unsigned nbits = 32 - e->p4.len;
-		for (unsigned b = 0; b < nbits; b++) {
-			unsigned bit = e->p6.len + b;
-			suffix = (suffix << 1) | ((a6[bit / 8] >> (7 - bit % 8)) & 1);
+	unsigned n = t->n;
+
+	if (n <= EAMT_LINEAR) {
+		for (unsigned i = 0; i < n; i++)
+			if (prefix6_contains(&t->by6[i].p6, a6))
+				return (int)i;
+		return -1;
+	}
+	uint64_t a0 = ld_be64(a6), a1 = ld_be64(a6 + 8);
+	for (unsigned i = 0; i < n;) {
+		unsigned len = t->by6[i].p6.len, lo = i, hi = n;
+		/* [i, end): the entries of this length */
+		while (lo < hi) {
+			unsigned mid = lo + (hi - lo) / 2;
+			if (t->by6[mid].p6.len >= len)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
-		*a4_be = e->p4.addr | htonl(suffix);
-		return 0;
+		unsigned end = lo;
+		uint64_t k0 = a0 & mask64(len < 64 ? len : 64), k1 = a1 & mask64(len > 64 ? len - 64 : 0);
+		lo = i;
+		hi = end;
+		while (lo < hi) {
+			unsigned mid = lo + (hi - lo) / 2;
+			uint64_t e0 = ld_be64(t->by6[mid].p6.addr), e1 = ld_be64(t->by6[mid].p6.addr + 8);
+			if (e0 == k0 && e1 == k1)
+				return (int)mid;
+			if (e0 < k0 || (e0 == k0 && e1 < k1))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		i = end;
 	}
 	return -1;
+}
+
+/* The longest by4 entry that holds a4 (index), or -1. */
+static int find4(const struct eamt *t, uint32_t a4_be)
+{
+	unsigned n = t->n;
+
+	if (n <= EAMT_LINEAR) {
+		for (unsigned i = 0; i < n; i++)
+			if (prefix4_contains(&t->by4[i].p4, a4_be))
+				return (int)i;
+		return -1;
+	}
+	uint32_t a = ntohl(a4_be);
+	for (unsigned i = 0; i < n;) {
+		unsigned len = t->by4[i].p4.len, lo = i, hi = n;
+		while (lo < hi) {
+			unsigned mid = lo + (hi - lo) / 2;
+			if (t->by4[mid].p4.len >= len)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		unsigned end = lo;
+		uint32_t k = a & ntohl(mask4(len));
+		lo = i;
+		hi = end;
+		while (lo < hi) {
+			unsigned mid = lo + (hi - lo) / 2;
+			uint32_t e = ntohl(t->by4[mid].p4.addr);
+			if (e == k)
+				return (int)mid;
+			if (e < k)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		i = end;
+	}
+	return -1;
+}
+
+__extension__ typedef unsigned __int128 eamt_u128;
+
+int eamt_6to4(const struct eamt *t, const uint8_t a6[16], uint32_t *a4_be)
+{
+	int i = find6(t, a6);
+
+	if (i < 0)
+		return -1;
+	const struct eamt_entry *e = &t->by6[i];
+	/* RFC 7757 3.2: the IPv4 suffix is the bits right after the IPv6 prefix; any further bits are ignored. */
+	unsigned nbits = 32u - e->p4.len;
+	uint32_t suffix = 0;
+	if (nbits) {
+		eamt_u128 a = (eamt_u128)ld_be64(a6) << 64 | ld_be64(a6 + 8);
+		suffix = (uint32_t)((a << e->p6.len) >> (128 - nbits));
+	}
+	*a4_be = e->p4.addr | htonl(suffix);
+	return 0;
 }
 
 int eamt_4to6(const struct eamt *t, uint32_t a4_be, uint8_t a6[16])
 {
-	for (unsigned i = 0; i < t->n; i++) {
-		const struct eamt_entry *e = &t->by4[i];
-		if (!prefix4_contains(&e->p4, a4_be))
-			continue;
-		unsigned nbits = 32 - e->p4.len;
-		uint32_t suffix = nbits ? ntohl(a4_be) & (nbits == 32 ? ~0u : ((1u << nbits) - 1)) : 0;
-		memcpy(a6, e->p6.addr, 16);
-		for (unsigned b = 0; b < nbits; b++) {
-			unsigned bit = e->p6.len + b;
-			if ((suffix >> (nbits - 1 - b)) & 1)
-				a6[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
-		}
-		return 0;
+	int i = find4(t, a4_be);
+
+	if (i < 0)
+		return -1;
+	const struct eamt_entry *e = &t->by4[i];
+	unsigned nbits = 32u - e->p4.len;
+	uint64_t hi = ld_be64(e->p6.addr), lo = ld_be64(e->p6.addr + 8);
+	if (nbits) {
+		uint32_t suffix = ntohl(a4_be) & (nbits == 32 ? ~0u : ((1u << nbits) - 1));
+		eamt_u128 s = (eamt_u128)suffix << (128 - e->p6.len - nbits);
+		hi |= (uint64_t)(s >> 64);
+		lo |= (uint64_t)s;
 	}
-	return -1;
+	st_be64(a6, hi);
+	st_be64(a6 + 8, lo);
+	return 0;
 }
 
 bool eamt_has6(const struct eamt *t, const uint8_t a6[16])
 {
-	for (unsigned i = 0; i < t->n; i++)
-		if (prefix6_contains(&t->by6[i].p6, a6))
-			return true;
-	return false;
+	return find6(t, a6) >= 0;
 }
 
 bool eamt_has4(const struct eamt *t, uint32_t a4_be)
 {
-	for (unsigned i = 0; i < t->n; i++)
-		if (prefix4_contains(&t->by4[i].p4, a4_be))
-			return true;
-	return false;
+	return find4(t, a4_be) >= 0;
 }
