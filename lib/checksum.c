@@ -119,6 +119,26 @@ uint16_t csum_replace(uint16_t check, uint32_t old_sum, uint32_t new_sum)
 uint16_t csum_ipv4_header(const void *hdr, unsigned ihl_bytes)
 {
 	const uint8_t *h = hdr;
+
+	if (ihl_bytes == 20) { /* no options: five 32-bit words, the checksum field masked out */
+		uint32_t w[5];
+		memcpy(w, h, 20);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		w[2] &= 0x0000ffffu; /* bytes 10-11 are the high half of the third word in memory order */
+#else
+		w[2] &= 0xffff0000u;
+#endif
+		uint64_t s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+		s = (s & 0xffffffffu) + (s >> 32);
+		s = (s & 0xffff) + (s >> 16);
+		s = (s & 0xffff) + (s >> 16);
+		s = (s & 0xffff) + (s >> 16);
+		uint16_t s16 = (uint16_t)s;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		s16 = __builtin_bswap16(s16);
+#endif
+		return (uint16_t)~s16;
+	}
 	uint32_t sum = csum_partial(h, 10, 0);
 
 	sum = csum_partial(h + 12, ihl_bytes - 12, sum);
