@@ -29,6 +29,11 @@ void rfc6052_4to6(const struct prefix6 *p, uint32_t a4_be, uint8_t out[16])
 {
 	const uint8_t *a4 = (const uint8_t *)&a4_be;
 
+	if (p->len == 96) { /* the usual case: the prefix, then the address as the last 32 bits */
+		memcpy(out, p->addr, 12);
+		memcpy(out + 12, &a4_be, 4);
+		return;
+	}
 	memset(out, 0, 16);
 	memcpy(out, p->addr, p->len / 8);
 	for (unsigned i = 0; i < 4; i++)
@@ -39,6 +44,18 @@ int rfc6052_6to4(const struct prefix6 *p, const uint8_t a6[16], uint32_t *a4_be)
 {
 	uint8_t *a4 = (uint8_t *)a4_be;
 
+	if (p->len == 96) { /* the usual case, without a call to memcmp */
+		uint64_t x0, y0;
+		uint32_t x1, y1;
+		memcpy(&x0, a6, 8);
+		memcpy(&y0, p->addr, 8);
+		memcpy(&x1, a6 + 8, 4);
+		memcpy(&y1, p->addr + 8, 4);
+		if (((x0 ^ y0) | (x1 ^ y1)) != 0)
+			return -1;
+		memcpy(a4_be, a6 + 12, 4);
+		return 0;
+	}
 	if (memcmp(a6, p->addr, p->len / 8) != 0)
 		return -1;
 	for (unsigned i = 0; i < 4; i++)
