@@ -10,6 +10,7 @@
 
 #include <rte_hash.h>
 #include <rte_jhash.h>
+#include <rte_lcore.h>
 
 #include "dp.h"
 
@@ -68,12 +69,62 @@ int neigh_init(struct dp *dp, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Per-lcore cache of hash slots in front of rte_hash (a jhash and a bucket walk
+ * per packet, the largest cost after the translation itself): direct-mapped,
+ * keyed by the whole key. A key's slot never changes because entries are never
+ * deleted (see the top of this file: a deletion would have to empty these
+ * caches), and the MAC is still read from macs[] on every hit, so a refreshed
+ * or not yet resolved entry reads as it does without the cache.
+ */
+#define NCACHE_SIZE 64
+struct ncache_ent {
+	struct neigh_key key;
+	int32_t slot1; /* slot + 1; 0: empty */
+};
+static struct ncache_ent ncache[RTE_MAX_LCORE][NCACHE_SIZE] __rte_cache_aligned;
+
+static inline bool same_key(const struct neigh_key *a, const struct neigh_key *b)
+{
+	uint64_t a0, a1, b0, b1;
+	uint32_t a2, b2;
+
+	memcpy(&a0, a, 8);
+	memcpy(&a1, (const uint8_t *)a + 8, 8);
+	memcpy(&a2, (const uint8_t *)a + 16, 4);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, (const uint8_t *)b + 8, 8);
+	memcpy(&b2, (const uint8_t *)b + 16, 4);
+	return ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0;
+}
+
+static inline int32_t slot_of(const struct neigh_key *k)
+{
+	unsigned lcore = rte_lcore_id();
+
+	if (unlikely(lcore >= RTE_MAX_LCORE)) /* control threads */
+		return rte_hash_lookup(table, k);
+	uint32_t h;
+	memcpy(&h, k->addr + (k->family == 4 ? 0 : 12), 4);
+	h = (h ^ k->port) * 0x9e3779b1u;
+	struct ncache_ent *e = &ncache[lcore][h >> (32 - 6)];
+	RTE_BUILD_BUG_ON(NCACHE_SIZE != 1 << 6);
+	if (e->slot1 && same_key(&e->key, k))
+		return e->slot1 - 1;
+	int32_t pos = rte_hash_lookup(table, k);
+	if (pos >= 0) {
+		e->key = *k;
+		e->slot1 = pos + 1;
+	}
+	return pos;
+}
+
 bool neigh_lookup(uint16_t port, int family, const uint8_t *addr, struct rte_ether_addr *mac)
 {
 	struct neigh_key k;
 
 	make_key(&k, port, family, addr);
-	int32_t pos = rte_hash_lookup(table, &k);
+	int32_t pos = slot_of(&k);
 	if (pos < 0)
 		return false;
 	uint64_t v = __atomic_load_n(&macs[pos], __ATOMIC_ACQUIRE);
