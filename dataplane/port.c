@@ -181,14 +181,26 @@ bool dp_is_own4(const struct dp *dp, uint32_t a4)
 	return false;
 }
 
+/* 16-byte equality without a call to memcmp (per packet, per port address). */
+static inline bool same6(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 bool dp_is_own6(const struct dp *dp, const uint8_t a6[16])
 {
 	for (unsigned p = 0; p < dp->n_ports; p++) {
-		if (memcmp(a6, dp->ports[p].ll6, 16) == 0)
+		if (same6(a6, dp->ports[p].ll6))
 			return true;
 		const struct appcfg_port *pc = &dp->cfg.ports[p];
 		for (unsigned i = 0; i < pc->n_addrs; i++)
-			if (pc->addrs[i].family == 6 && memcmp(pc->addrs[i].addr, a6, 16) == 0)
+			if (pc->addrs[i].family == 6 && same6(pc->addrs[i].addr, a6))
 				return true;
 	}
 	return false;
