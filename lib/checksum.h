@@ -22,4 +22,39 @@ uint16_t csum_replace(uint16_t check_be, uint32_t old_sum, uint32_t new_sum);
 /* Header checksum of an IPv4 header of ihl*4 bytes (the checksum field is taken as zero). */
 uint16_t csum_ipv4_header(const void *hdr, unsigned ihl_bytes);
 
+/*
+ * The address parts of the pseudo-headers, for the per-packet RFC 1624 updates:
+ * the same value as csum_partial over the addresses, folded to 16 bits. Inline
+ * and branch-free: 32-bit halves summed in memory order, one byte swap.
+ */
+static inline uint32_t csum_fold_mem_(uint64_t s)
+{
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap16((uint16_t)s);
+#else
+	return (uint16_t)s;
+#endif
+}
+
+static inline uint32_t csum_addr6(const uint8_t src[16], const uint8_t dst[16])
+{
+	uint32_t w[8];
+	uint64_t s = 0;
+
+	__builtin_memcpy(w, src, 16);
+	__builtin_memcpy(w + 4, dst, 16);
+	for (unsigned i = 0; i < 8; i++)
+		s += w[i];
+	return csum_fold_mem_(s);
+}
+
+static inline uint32_t csum_addr4(uint32_t src_be, uint32_t dst_be)
+{
+	return csum_fold_mem_((uint64_t)src_be + dst_be);
+}
+
 #endif

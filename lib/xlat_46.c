@@ -35,16 +35,12 @@ static uint8_t tclass_of(const struct xlat_config *cfg, const uint8_t *ip4)
 
 static uint32_t addr_sum4(uint32_t src, uint32_t dst)
 {
-	uint8_t b[8];
-
-	st32(b, src);
-	st32(b + 4, dst);
-	return csum_partial(b, 8, 0);
+	return csum_addr4(src, dst);
 }
 
 static uint32_t addr_sum6(const uint8_t *src, const uint8_t *dst)
 {
-	return csum_partial(dst, 16, csum_partial(src, 16, 0));
+	return csum_addr6(src, dst);
 }
 
 /* RFC 1624 updates of the L4 checksum for the new pseudo-header (see l4_update64). */

@@ -54,16 +54,12 @@ static void id_flags(struct xlat_ctx *ctx, const struct l3info *li, uint32_t tot
 
 static uint32_t addr_sum6(const uint8_t *src, const uint8_t *dst)
 {
-	return csum_partial(dst, 16, csum_partial(src, 16, 0));
+	return csum_addr6(src, dst);
 }
 
 static uint32_t addr_sum4(uint32_t src, uint32_t dst)
 {
-	uint8_t b[8];
-
-	st32(b, src);
-	st32(b + 4, dst);
-	return csum_partial(b, 8, 0);
+	return csum_addr4(src, dst);
 }
 
 /*
