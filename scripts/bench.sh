@@ -9,7 +9,7 @@
 #   lab: small-UDP packets per second and TCP throughput through xlat64d and
 #       through TAYGA on the lab's veth pairs (under flock /tmp/xlat64-lab.lock).
 #
-# Bounded: about 6-8 minutes with the defaults on a 2-core VM (the first run also
+# Bounded: about 5 minutes with the defaults on a 2-core VM (the first run also
 # writes the pcaps, cached in /var/tmp/xlat64-bench). Not part of scripts/test.sh.
 # Options (scripts/bench/bench.py --help): --flows 1,1000 --duration 3 --no-lab --no-dpdk
 #   --eamt 1,1024 --plot doc/perf-siit.png --build DIR --work DIR
