@@ -214,13 +214,18 @@ static int find6(const struct eamt *t, const uint8_t a6[16])
 {
 	unsigned n = t->n;
 
-	if (n <= EAMT_LINEAR) {
-		for (unsigned i = 0; i < n; i++)
-			if (prefix6_contains(&t->by6[i].p6, a6))
+	uint64_t a0 = ld_be64(a6), a1 = ld_be64(a6 + 8);
+	if (n <= EAMT_LINEAR) { /* the prefix test inline, the address loaded once */
+		for (unsigned i = 0; i < n; i++) {
+			const struct prefix6 *p = &t->by6[i].p6;
+			uint64_t d0 = a0 ^ ld_be64(p->addr);
+			bool hit = p->len <= 64 ? (d0 & mask64(p->len)) == 0
+						: d0 == 0 && ((a1 ^ ld_be64(p->addr + 8)) & mask64(p->len - 64u)) == 0;
+			if (hit)
 				return (int)i;
+		}
 		return -1;
 	}
-	uint64_t a0 = ld_be64(a6), a1 = ld_be64(a6 + 8);
 	for (unsigned i = 0; i < n;) {
 		unsigned len = t->by6[i].p6.len, lo = i, hi = n;
 		/* [i, end): the entries of this length */
@@ -257,7 +262,7 @@ static int find4(const struct eamt *t, uint32_t a4_be)
 
 	if (n <= EAMT_LINEAR) {
 		for (unsigned i = 0; i < n; i++)
-			if (prefix4_contains(&t->by4[i].p4, a4_be))
+			if (((a4_be ^ t->by4[i].p4.addr) & mask4(t->by4[i].p4.len)) == 0)
 				return (int)i;
 		return -1;
 	}
