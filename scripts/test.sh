@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Every test, from a fresh Debian 12 as root:  sudo scripts/test.sh
 # Suites: deps, hugepages, gcc build (-Dwerror=true), clang build (-Dwerror=true, build-clang/),
-# unit tests (meson test), packet tests (tests/packet/run.sh), conformance (tests/conformance/run.sh,
-# informational until it is required), e2e (tests/e2e/run.sh), control API (tests/control/run.sh).
+# unit tests (meson test), packet tests (tests/packet/run.sh), conformance (tests/conformance/run.sh:
+# fails on a regression, a row of tests/conformance/expected-pass.txt that no longer passes), e2e
+# (tests/e2e/run.sh), control API (tests/control/run.sh).
 # Prints a per-suite summary and "N passed, M failed" (required suites); exits 1 if any required suite failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -103,7 +104,8 @@ if suite build-gcc required build_gcc; then
 		skip packet "tests/packet/run.sh absent"
 	fi
 	if [[ -x tests/conformance/run.sh && -d ../shared/peer-vectors/jool-graybox ]]; then
-		suite conformance informational tests/conformance/run.sh
+		# required: a graybox row that passed and now fails is a regression (doc/conformance.md)
+		suite conformance required tests/conformance/run.sh
 	else
 		skip conformance "no tests/conformance/run.sh or ../shared/peer-vectors/jool-graybox"
 	fi
