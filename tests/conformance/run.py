@@ -17,7 +17,13 @@ net_pcap ports until it goes idle, then read the tx pcap of the port that faces
     ignored offsets cover a checksum (10-11 and 38-39: outer/inner IPv4 header,
     22-23: ICMPv4) the actual checksum must be valid instead.
 
+Four rows (LIVE below) need what a pcap replay cannot give: inputs in order on
+both ports, a peer that reacts, a kernel behind the exception path. They run
+live instead (live.py: private network namespaces as in upstream's setup,
+xlat64d on af_packet ports, Linux peers); without root they are skipped.
+
   run.py [-k SEL]... [-j JOBS] [-v|-q] [--keep] [--list] [--expect-pass FILE] [--write-pass FILE] [--nat64]
+         [--no-live]
 
 Vectors: ${PEER_VECTORS:-<repo>/../shared/peer-vectors/jool-graybox}; when they
 are absent the suite prints "conformance: peer vectors not found, skipped" and
@@ -46,6 +52,8 @@ import sys
 import tempfile
 import threading
 import time
+
+import live
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -103,6 +111,15 @@ NAT64_SKIP = "nat64 mode not implemented yet"
 # Rows whose expected output comes late (README step 3: the stored-SYN timeout is 6 s;
 # upstream waits 8.1 s). The daemon must stay up that long after the last frame.
 IDLE_EXIT_LONG_MS = {"so46": 8100, "so66": 8100}
+
+# Rows that a pcap replay cannot serve: they run live (live.py: namespaces, veths, af_packet ports, a
+# Linux kernel on each peer and behind the exception path), with what they need from it.
+LIVE = {
+    "so-success": "the IPv4 SYN stored before the IPv6 SYN arrives: inputs in order, on both ports",
+    "bibless": "the host kernel behind the exception path answers UDP outside pool4 with ICMPv4 3/3",
+    "issue132-on": "n4, a Linux router with no route to 203.0.113.0/24, answers with ICMPv4 3/0",
+    "issue132-off": "n4, a Linux router with no route to 203.0.113.0/24, answers with ICMPv4 3/0",
+}
 
 
 # ------------------------------------------------------------------- pcap ---
@@ -458,8 +475,10 @@ def load_rows(vdir):
 def skip_reason(row, args):
     if row["suite"] == "nat64" and not args.nat64:
         return NAT64_SKIP
-    if row["subcase"].startswith("issue132"):
-        return "needs n4 to answer ICMPv4 3/0 for 203.0.113.6 (not emulated)"
+    if row["subcase"] in LIVE:
+        why = "--no-live" if args.no_live else live.available()
+        if why:
+            return "needs a live replay (%s): %s" % (LIVE[row["subcase"]], why)
     if "+" in row["send_from"]:
         if not args.nat64:
             return "two-sided input (n4+n6) not supported"
@@ -477,44 +496,61 @@ def run_row(row, rows_by_case, vdir, daemon, root, lcore, idx):
         cfg = build_config(row, work, lcore, idx)
     except Unsupported as e:
         return "SKIP", str(e), [], 0.0
-    inputs = {"v6": [], "v4": []}
+    # (port, datagram) in upstream's order: the primers' inputs, then the row's, each on the port
+    # that faces its sender
+    sends = []
     primers = NAT64_PRIMERS.get(row["subcase"], []) if row["suite"] == "nat64" else []
     for c in primers:
         pr = rows_by_case[c]
         for f in pr["input"].split("|"):
-            inputs[port_of(pr["send_from"])].append(open(os.path.join(vdir, f), "rb").read())
+            sends.append((port_of(pr["send_from"]), open(os.path.join(vdir, f), "rb").read()))
     senders = row["send_from"].split("+")
-    files = row["input"].split("|")
-    for i, f in enumerate(files):
-        ns = senders[min(i, len(senders) - 1)]
-        inputs[port_of(ns)].append(open(os.path.join(vdir, f), "rb").read())
-    for p in ("v6", "v4"):
-        write_pcap(os.path.join(work, "in%s.pcap" % p[1]), [eth_wrap(d, p) for d in inputs[p]])
-    with open(os.path.join(work, "cfg.json"), "w") as f:
-        json.dump(cfg, f, indent=1)
+    for i, f in enumerate(row["input"].split("|")):
+        sends.append((port_of(senders[min(i, len(senders) - 1)]), open(os.path.join(vdir, f), "rb").read()))
+    inputs = {p: [d for q, d in sends if q == p] for p in ("v6", "v4")}
     stats = os.path.join(work, "stats.json")
-    cmd = ["timeout", str(DAEMON_TIMEOUT), daemon, "--config", os.path.join(work, "cfg.json"),
-           "--idle-exit", str(IDLE_EXIT_LONG_MS.get(row["subcase"], IDLE_EXIT_MS)), "--stats-out", stats]
-    t0 = time.time()
-    for _ in range(2):  # one retry when the daemon hangs (a loaded box), never on a real error
-        for f in ("out6.pcap", "out4.pcap", "stats.json"):
-            if os.path.exists(os.path.join(work, f)):
-                os.unlink(os.path.join(work, f))
-        pr = subprocess.run(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        if pr.returncode != 124:
-            break
-    dt = time.time() - t0
-    with open(os.path.join(work, "daemon.log"), "wb") as f:
-        f.write(pr.stdout)
-    if pr.returncode != 0:
-        tail = " | ".join(pr.stdout.decode(errors="replace").strip().splitlines()[-3:])
-        what = "timed out after %ds" % DAEMON_TIMEOUT if pr.returncode == 124 else "exit %d" % pr.returncode
-        return "FAIL", "daemon %s: %s" % (what, tail), [], dt
+    if row["subcase"] in LIVE:
+        # one after the other, live.GAP_S apart (a pcap replay has no order across its two ports)
+        t0 = time.time()
+        base = NAT64 if row["suite"] == "nat64" else SIIT
+        macs = {"j6": MAC6, "j4": MAC4, "n6": N6MAC, "n4": N4MAC}
+        rc, why, caps = live.run(cfg, work, daemon, DAEMON_TIMEOUT, base, macs,
+                                 "xconf%d-%d" % (os.getpid() % 100000, row["case"]),
+                                 [(p, eth_wrap(d, p)) for p, d in sends])
+        dt = time.time() - t0
+        if rc is None:
+            return "FAIL", "live replay: " + why, [], dt
+        if rc != 0:
+            return "FAIL", "daemon exit %d (live replay; see daemon.log)" % rc, [], dt
+        outfiles = caps
+    else:
+        for p in ("v6", "v4"):
+            write_pcap(os.path.join(work, "in%s.pcap" % p[1]), [eth_wrap(d, p) for d in inputs[p]])
+        with open(os.path.join(work, "cfg.json"), "w") as f:
+            json.dump(cfg, f, indent=1)
+        cmd = ["timeout", str(DAEMON_TIMEOUT), daemon, "--config", os.path.join(work, "cfg.json"),
+               "--idle-exit", str(IDLE_EXIT_LONG_MS.get(row["subcase"], IDLE_EXIT_MS)), "--stats-out", stats]
+        t0 = time.time()
+        for _ in range(2):  # one retry when the daemon hangs (a loaded box), never on a real error
+            for f in ("out6.pcap", "out4.pcap", "stats.json"):
+                if os.path.exists(os.path.join(work, f)):
+                    os.unlink(os.path.join(work, f))
+            pr = subprocess.run(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            if pr.returncode != 124:
+                break
+        dt = time.time() - t0
+        with open(os.path.join(work, "daemon.log"), "wb") as f:
+            f.write(pr.stdout)
+        if pr.returncode != 0:
+            tail = " | ".join(pr.stdout.decode(errors="replace").strip().splitlines()[-3:])
+            what = "timed out after %ds" % DAEMON_TIMEOUT if pr.returncode == 124 else "exit %d" % pr.returncode
+            return "FAIL", "daemon %s: %s" % (what, tail), [], dt
+        outfiles = {p: os.path.join(work, "out%s.pcap" % p[1]) for p in ("v6", "v4")}
     out = {}
     for p in ("v6", "v4"):
-        fr = read_pcap(os.path.join(work, "out%s.pcap" % p[1]))
+        fr = read_pcap(outfiles[p])
         if fr is None:
-            return "FAIL", "no readable out%s.pcap" % p[1], [], dt
+            return "FAIL", "no readable %s" % os.path.basename(outfiles[p]), [], dt
         out[p] = datagrams(fr)
     expected = [(os.path.basename(f), open(os.path.join(vdir, f), "rb").read())
                 for f in row["expected_in_order"].split("|")]
@@ -611,6 +647,8 @@ def main():
     ap.add_argument("--table", action="store_true", help="print a Markdown pass table by group (for doc/conformance.md)")
     ap.add_argument("--write-pass", metavar="FILE", help="write the case numbers that passed to FILE")
     ap.add_argument("--nat64", action="store_true", help="run NAT64 rows too (needs mode nat64 in xlat64d)")
+    ap.add_argument("--no-live", action="store_true",
+                    help="skip the rows that need a live replay (namespaces, root): " + ", ".join(LIVE))
     args = ap.parse_args()
 
     vdir = os.environ.get("PEER_VECTORS") or os.path.join(REPO, "..", "shared", "peer-vectors", "jool-graybox")
