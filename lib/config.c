@@ -39,4 +39,5 @@ void xlat_config_init(struct xlat_config *cfg, enum xlat_mode mode)
 	cfg->mode = mode;
 	xlat_globals_init(&cfg->g);
 	eamt_init(&cfg->eamt);
+	cgn_config_init(&cfg->cgn);
 }

@@ -80,6 +80,17 @@
 	X(XLAT_NAT64_FRAGMENT, "dropped: NAT64 later fragment whose first fragment was not seen (or expired)") \
 	X(XLAT_HANDOFF_OUT, "packets handed to the worker that owns their flow") \
 	X(XLAT_HANDOFF_FULL, "dropped: handoff ring full")                      \
+	/* carrier-grade NAT64 (doc/cgn.md) */                                 \
+	X(XLAT_CGN_SESSION_LIMIT, "refused: subscriber at cgn.max-sessions")    \
+	X(XLAT_CGN_PORT_LIMIT, "refused: subscriber at cgn.max-ports for the protocol") \
+	X(XLAT_CGN_BLOCK_LIMIT, "refused: subscriber's port blocks full, at cgn.port-blocks.max-blocks (or its deterministic range full)") \
+	X(XLAT_CGN_DET_OUTSIDE, "refused: IPv6 source outside cgn.deterministic ipv6 prefix") \
+	X(XLAT_CGN_BLOCK_ALLOCATED, "port blocks allocated")                   \
+	X(XLAT_CGN_BLOCK_FREED, "port blocks freed (their last BIB entry went)") \
+	X(XLAT_NATLOG_EVENTS, "NAT events queued for the exporter")            \
+	X(XLAT_NATLOG_DROPPED, "NAT events dropped: event ring full")          \
+	X(XLAT_NATLOG_MSGS, "IPFIX messages and syslog lines sent (control thread)") \
+	X(XLAT_NATLOG_SEND_FAILED, "IPFIX messages or syslog lines the socket refused (control thread)") \
 	/* dataplane events */                                                 \
 	X(XLAT_RX, "frames received")                                         \
 	X(XLAT_TX, "frames transmitted")                                      \

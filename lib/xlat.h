@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cgn.h"
 #include "eamt.h"
 #include "nat64.h"
 #include "stats.h"
@@ -62,6 +63,8 @@ struct xlat_config {
 	unsigned n_pool4;
 	struct bib_static bib[BIB_STATIC_MAX];
 	unsigned n_bib;
+	/* Carrier-grade NAT64 (doc/cgn.md): subscriber limits, port blocks, deterministic NAT, event logging */
+	struct cgn_config cgn;
 };
 
 void xlat_globals_init(struct xlat_globals *g);

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Carrier-grade NAT64 duties (RFC 6888, RFC 7422, RFC 8158): per-subscriber
+ * limits, port block allocation (PBA), deterministic NAT and NAT event
+ * logging. Design and decisions: doc/cgn.md.
+ *
+ * A subscriber is the IPv6 source prefix of cfg->cgn.subscriber_plen bits.
+ * With "cgn" configured every flow of one subscriber is owned by one worker
+ * (nat64_owner6 hashes the subscriber prefix), so each worker keeps its
+ * subscribers' counts and blocks in its own struct cgn_table, with no shared
+ * state and no locks, exactly as it keeps its BIB and sessions.
+ */
+#ifndef XLAT_CGN_H
+#define XLAT_CGN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "eamt.h"
+#include "natlog.h"
+
+/* Per-protocol arrays: TCP, UDP, ICMP. */
+enum { CGN_TCP, CGN_UDP, CGN_ICMP, CGN_NPROTO };
+
+static inline int cgn_proto_idx(uint8_t proto)
+{
+	return proto == 6 ? CGN_TCP : proto == 17 ? CGN_UDP : proto == 1 ? CGN_ICMP : -1;
+}
+
+/* Which events are logged (cgn.logging.events). */
+#define CGN_LOG_BIB 0x1
+#define CGN_LOG_SESSION 0x2
+#define CGN_LOG_BLOCK 0x4
+#define CGN_LOG_QUOTA 0x8
+
+/* A UDP destination for the exporter (IPFIX collector, syslog server). */
+struct cgn_target {
+	bool set;
+	int family; /* 4 or 6 */
+	uint8_t addr[16];
+	uint16_t port;
+};
+
+/* RFC 7422 deterministic NAT: subscribers of prefix6 share prefix4's ports in fixed ranges. */
+struct cgn_det {
+	bool enabled;
+	struct prefix6 prefix6; /* the subscribers' aggregate: its /subscriber_plen sub-prefixes */
+	struct prefix4 prefix4;
+	uint16_t port_min, port_max;
+};
+
+struct cgn_config {
+	bool enabled;           /* a "cgn" section was configured (fixed at start: ownership depends on it) */
+	uint8_t subscriber_plen; /* default 56 */
+	uint32_t max_sessions;  /* per subscriber; 0: no limit */
+	uint32_t max_ports[CGN_NPROTO]; /* BIB entries (pool4 ports) per subscriber and protocol; 0: no limit */
+	uint16_t block_size;    /* PBA: ports per block; 0: PBA off */
+	uint16_t max_blocks;    /* PBA: blocks per subscriber and protocol */
+	struct cgn_det det;
+	/* logging */
+	uint8_t log_events;     /* CGN_LOG_* */
+	struct cgn_target ipfix, syslog;
+	uint32_t observation_domain;
+	uint32_t template_refresh_s;
+};
+
+#define CGN_DEFAULT_PLEN 56
+#define CGN_DEFAULT_MAX_BLOCKS 4
+#define CGN_DEFAULT_TEMPLATE_REFRESH_S 60
+/* Quota events are rate-limited per subscriber (a refused flow retries). */
+#define CGN_QUOTA_LOG_INTERVAL_MS 1000
+
+void cgn_config_init(struct cgn_config *c);
+
+/* The subscriber prefix of an IPv6 address: its first plen bits, the rest zero. */
+void cgn_subscriber(const uint8_t a6[16], uint8_t plen, uint8_t out[16]);
+/* The worker a subscriber's flows belong to (a hash of its prefix). */
+unsigned cgn_owner6(const uint8_t src6[16], uint8_t plen, unsigned n_workers);
+
+/* ---- RFC 7422 deterministic NAT: a pure function of the configuration ---- */
+
+/*
+ * Subscriber i (the bits of the address between prefix6's length and
+ * subscriber_plen) gets IPv4 address number i % A of prefix4 (A addresses)
+ * and the range number i / A of k = ceil(S / A) equal ranges of
+ * [port_min, port_max] (S subscribers), each of P = (port_max - port_min + 1) / k
+ * ports. Ranges spread subscribers over every address before doubling up.
+ */
+struct cgn_det_geometry {
+	uint32_t subscribers, addresses, per_address, ports;
+};
+/* NULL when the configuration can give every subscriber at least one port; else why not. */
+const char *cgn_det_geometry(const struct cgn_config *c, struct cgn_det_geometry *g);
+/* The range of the subscriber of src6: false when src6 is outside prefix6. */
+bool cgn_det_forward(const struct cgn_config *c, const uint8_t src6[16], uint32_t *addr4, uint16_t *first,
+		     uint16_t *last);
+/* Who had addr4 port (the subscriber prefix, in sub6): false when nobody can. */
+bool cgn_det_reverse(const struct cgn_config *c, uint32_t addr4, uint16_t port, uint8_t sub6[16]);
+
+/* ---- per-worker state ---- */
+
+struct xlat_config;
+struct cgn_table;
+struct rte_ring;
+
+/* For max BIB entries (subscribers and blocks are bounded by them). NULL on failure. */
+struct cgn_table *cgn_table_create(const char *name, uint32_t max, unsigned worker, unsigned n_workers, int socket);
+void cgn_table_free(struct cgn_table *c);
+/*
+ * Where events go: a ring of struct natlog_event (single producer: this
+ * worker), and the worker's counters (XLAT_NATLOG_*, XLAT_CGN_*). Either may be
+ * NULL (events are then dropped / not counted).
+ */
+void cgn_set_output(struct cgn_table *c, struct rte_ring *ring, uint64_t *counters);
+uint32_t cgn_table_subscribers(const struct cgn_table *c);
+uint32_t cgn_table_blocks(const struct cgn_table *c);
+
+/* The current time for events that have no packet (expiry, purge); set on every call that has one. */
+void cgn_clock(struct cgn_table *c, uint64_t now_ms);
+
+/* Emit one event (time stamped with the table's clock): a ring copy, or a counted drop. */
+void cgn_log(struct cgn_table *c, struct natlog_event *e);
+
+/*
+ * May the subscriber of addr6 have one more BIB entry / session of proto?
+ * XSTAT_MAX (enum xlat_stat) when yes, else the counter naming the refusal
+ * (a Quota Exceeded event is logged, at most once a second per subscriber).
+ */
+int cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16]);
+int cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16]);
+
+/* Accounting and events of BIB entries and sessions, created (up) or deleted. */
+void cgn_bib_event(struct cgn_table *c, const struct xlat_config *cfg, bool up, uint8_t proto, const uint8_t addr6[16],
+		   uint16_t port6, uint32_t addr4, uint16_t port4);
+void cgn_session_event(struct cgn_table *c, const struct xlat_config *cfg, bool up, uint8_t proto,
+		       const uint8_t addr6[16], uint16_t port6, uint32_t addr4, uint16_t port4, uint32_t remote4,
+		       uint16_t rport);
+
+/* Is this pool4 port free (no BIB entry, no static entry)? The NAT64 table answers. */
+typedef bool (*cgn_port_free_fn)(void *arg, uint8_t proto, uint32_t addr4, uint16_t port4);
+
+/*
+ * Allocation under PBA or deterministic NAT: a port for a new BIB entry of
+ * (proto, addr6, sport), searched from start (a hash). Returns 1 when neither
+ * is configured (the caller allocates as usual), 0 with *addr4 and *port4, or the
+ * counter naming why not (an enum xlat_stat value).
+ */
+int cgn_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16],
+	      uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *addr4,
+	      uint16_t *port4);
+
+/*
+ * The worker owning pool4 (proto, addr4, port4) under PBA (the block's) or
+ * deterministic NAT (its subscriber's). false: the usual rule applies.
+ */
+bool cgn_owner4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port4, unsigned n_workers,
+		unsigned *owner);
+/* May this worker hold a dynamic BIB entry on that port (purge after a configuration change)? -1: usual rule. */
+int cgn_port_valid(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port4, unsigned worker,
+		   unsigned n_workers);
+
+#endif
