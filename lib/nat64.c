@@ -6,37 +6,49 @@
 #include <rte_hash.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 
 #include "nat64.h"
 #include "xlat_internal.h"
 
-enum { LIST_UDP, LIST_ICMP, LIST_TCP_EST, LIST_TCP_TRANS, N_LISTS };
+/* Expiry lists; LIST_FREE marks an unused session slot. */
+enum { LIST_FREE, LIST_UDP, LIST_ICMP, LIST_TCP_EST, LIST_TCP_TRANS, N_LISTS };
 #define NIL UINT32_MAX
 
-struct bib6_key {
+/*
+ * Memory per session is the budget (<= 256 bytes at 1M, both lookups): keys
+ * live once, in the rte_hash key stores, and the arrays beside them hold only
+ * what no key has. rte_hash stores key + 8 bytes of data in 16-byte slots.
+ */
+struct bib6_key { /* 20 bytes: 32-byte slot */
 	uint8_t proto, pad;
 	uint16_t port6;
 	uint8_t addr6[16];
 };
-struct bib4_key {
+struct bib4_key { /* 8 bytes: 16-byte slot; data: the bib6 position */
 	uint8_t proto, pad;
 	uint16_t port4;
 	uint32_t addr4;
 };
-struct s6_key {
+struct s6_key { /* 28 bytes: 48-byte slot; data: the BIB's IPv4 side (s6_data), so 6->4 needs nothing else */
 	uint8_t proto, pad;
 	uint16_t port6;
 	uint16_t rport, pad2;
 	uint8_t addr6[16];
 	uint32_t remote4;
 };
-struct s4_key {
+struct s4_key { /* 16 bytes: 32-byte slot; data: the s6 position (the session index) */
 	uint8_t proto, pad;
 	uint16_t lport;
 	uint16_t rport, pad2;
 	uint32_t local4;
 	uint32_t remote4;
 };
+
+static inline void *s6_data(uint32_t addr4, uint16_t port4)
+{
+	return (void *)(uintptr_t)((uint64_t)port4 << 32 | addr4);
+}
 
 #define SO_MAX 64 /* per worker; maximum-simultaneous-opens caps it further */
 #define SO_BYTES 128
@@ -66,21 +78,21 @@ struct frag_val {
 	uint64_t expires_ms;
 };
 
+/* Indexed by bib6 position; IPv6 side and protocol are in the bib6 key. */
 struct bib {
-	uint8_t addr6[16];
-	uint16_t port6, port4;
 	uint32_t addr4;
-	uint8_t proto;
-	uint32_t sessions;
+	uint16_t port4;
+	uint16_t pad;
+	uint32_t head; /* its sessions (bprev/bnext): ADF and "last session gone" without a walk */
 };
 
+/* Indexed by s6 position; both 5-tuples are in the s6 key and the BIB. */
 struct session {
 	uint32_t bib;
-	uint32_t remote4;
-	uint16_t rport;
-	uint8_t state; /* enum tcp_state for TCP */
-	uint8_t list;
-	uint32_t prev, next;
+	uint32_t prev, next;   /* expiry list */
+	uint32_t bprev, bnext; /* the BIB's sessions */
+	uint8_t state;         /* enum tcp_state for TCP */
+	uint8_t list;          /* LIST_FREE when unused */
 	uint64_t expires_ms;
 };
 
@@ -90,9 +102,8 @@ struct fifo {
 
 struct nat64_table {
 	struct rte_hash *bib6, *bib4, *s6, *s4;
-	struct bib *bibs;      /* indexed by bib6 position */
-	struct session *sess;  /* indexed by s6 position */
-	uint8_t *sess_used;
+	struct bib *bibs;     /* indexed by bib6 position */
+	struct session *sess; /* indexed by s6 position */
 	struct fifo lists[N_LISTS];
 	uint32_t n_sess, n_bib, max;
 	unsigned worker, n_workers;
@@ -107,15 +118,31 @@ struct nat64_table {
 	struct stored_syn *so_last;
 };
 
-static struct rte_hash *mkhash(const char *name, const char *suffix, uint32_t entries, uint32_t key_len, int socket)
+/*
+ * rte_hash sizes its buckets to the next power of two of `entries` (8 keys a
+ * bucket) and its key store to `entries` exactly (positions stay below it,
+ * which the entry arrays rely on). Cuckoo hashing alone takes random keys up
+ * to ~98% of the bucket slots (measured: 1 000 000 keys into 1 048 576 slots,
+ * every time), so extendable buckets, at 9-10 bytes per entry per table, are
+ * only asked for where `entries` fills more than 96% of the slots (a power of
+ * two or just under). A random seed per table keeps sources from being chosen
+ * to collide; a key that still finds no slot is a refused flow
+ * (XLAT_NAT64_TABLE_FULL), as a full table's would be.
+ */
+static struct rte_hash *mkhash(const char *name, const char *suffix, uint32_t max, uint32_t key_len, int socket)
 {
 	char n[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters p = {
-		.name = n, .entries = entries, .key_len = key_len, .hash_func = rte_jhash, .socket_id = socket,
-		/* extendable buckets: the table holds all `entries` keys whatever their hashes collide on */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+		.name = n,
+		.entries = max,
+		.key_len = key_len,
+		.hash_func = rte_jhash,
+		.hash_func_init_val = (uint32_t)rte_rand(),
+		.socket_id = socket,
 	};
 
+	if ((uint64_t)max * 100 > (uint64_t)rte_align32pow2(max) * 96)
+		p.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
 	snprintf(n, sizeof(n), "%s%s", name, suffix);
 	return rte_hash_create(&p);
 }
@@ -141,17 +168,18 @@ struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned 
 	uint32_t cap = max;
 	t->bibs = rte_zmalloc_socket("nat64_bibs", sizeof(struct bib) * cap, 64, socket);
 	t->sess = rte_zmalloc_socket("nat64_sess", sizeof(struct session) * cap, 64, socket);
-	t->sess_used = rte_zmalloc_socket("nat64_used", cap, 64, socket);
 	t->frag = mkhash(name, "fr", FRAG_MAX, sizeof(struct frag_key), socket);
 	t->fvals = rte_zmalloc_socket("nat64_frag", sizeof(struct frag_val) * FRAG_MAX, 64, socket);
 	t->frag_fifo = rte_zmalloc_socket("nat64_ffifo", sizeof(int32_t) * FRAG_MAX, 64, socket);
-	if (!t->bib6 || !t->bib4 || !t->s6 || !t->s4 || !t->bibs || !t->sess || !t->sess_used || !t->frag ||
+	if (!t->bib6 || !t->bib4 || !t->s6 || !t->s4 || !t->bibs || !t->sess || !t->frag ||
 	    !t->fvals || !t->frag_fifo) {
 		nat64_table_free(t);
 		return NULL;
 	}
 	for (unsigned i = 0; i < N_LISTS; i++)
 		t->lists[i].head = t->lists[i].tail = NIL;
+	for (uint32_t i = 0; i < cap; i++)
+		t->bibs[i].head = NIL;
 	return t;
 }
 
@@ -165,7 +193,6 @@ void nat64_table_free(struct nat64_table *t)
 	rte_hash_free(t->s4);
 	rte_free(t->bibs);
 	rte_free(t->sess);
-	rte_free(t->sess_used);
 	rte_hash_free(t->frag);
 	rte_free(t->fvals);
 	rte_free(t->frag_fifo);
@@ -366,6 +393,22 @@ static void tcp_update(struct nat64_table *t, const struct nat64_globals *g, uin
 
 /* ---- BIB and sessions ---- */
 
+static const struct bib6_key *bib_key(const struct nat64_table *t, uint32_t bib)
+{
+	void *k = NULL;
+
+	rte_hash_get_key_with_position(t->bib6, (int32_t)bib, &k);
+	return k;
+}
+
+static const struct s6_key *sess_key(const struct nat64_table *t, uint32_t i)
+{
+	void *k = NULL;
+
+	rte_hash_get_key_with_position(t->s6, (int32_t)i, &k);
+	return k;
+}
+
 static int32_t bib_find6(const struct nat64_table *t, uint8_t proto, const uint8_t *a6, uint16_t p6)
 {
 	struct bib6_key k = { .proto = proto, .port6 = p6 };
@@ -405,12 +448,9 @@ static int32_t bib_add(struct nat64_table *t, uint8_t proto, const uint8_t *a6, 
 		return -1;
 	}
 	struct bib *b = &t->bibs[pos];
-	memcpy(b->addr6, a6, 16);
-	b->port6 = p6;
 	b->addr4 = a4;
 	b->port4 = p4;
-	b->proto = proto;
-	b->sessions = 0;
+	b->head = NIL;
 	t->n_bib++;
 	return pos;
 }
@@ -418,24 +458,21 @@ static int32_t bib_add(struct nat64_table *t, uint8_t proto, const uint8_t *a6, 
 static void bib_del(struct nat64_table *t, uint32_t i)
 {
 	struct bib *b = &t->bibs[i];
-	struct bib6_key k6 = { .proto = b->proto, .port6 = b->port6 };
-	struct bib4_key k4 = { .proto = b->proto, .port4 = b->port4, .addr4 = b->addr4 };
+	struct bib6_key k6 = *bib_key(t, i);
+	struct bib4_key k4 = { .proto = k6.proto, .port4 = b->port4, .addr4 = b->addr4 };
 
-	memcpy(k6.addr6, b->addr6, 16);
 	rte_hash_del_key(t->bib4, &k4);
 	rte_hash_del_key(t->bib6, &k6);
+	b->head = NIL;
 	t->n_bib--;
 }
 
-static void s_keys(const struct bib *b, uint32_t remote4, uint16_t rport, struct s6_key *k6, struct s4_key *k4)
+static void s4_key_of(const struct s6_key *k6, const struct bib *b, struct s4_key *k4)
 {
-	memset(k6, 0, sizeof(*k6));
 	memset(k4, 0, sizeof(*k4));
-	k6->proto = k4->proto = b->proto;
-	k6->port6 = b->port6;
-	memcpy(k6->addr6, b->addr6, 16);
-	k6->rport = k4->rport = rport;
-	k6->remote4 = k4->remote4 = remote4;
+	k4->proto = k6->proto;
+	k4->rport = k6->rport;
+	k4->remote4 = k6->remote4;
 	k4->lport = b->port4;
 	k4->local4 = b->addr4;
 }
@@ -451,29 +488,37 @@ static int32_t sess_find4(const struct nat64_table *t, uint8_t proto, uint32_t l
 	return (int32_t)(uintptr_t)data;
 }
 
+/* The session, and in *data the IPv4 side of its BIB entry (addr4 | port4 << 32). */
 static int32_t sess_find6(const struct nat64_table *t, uint8_t proto, const uint8_t *a6, uint16_t p6,
-			  uint32_t remote4, uint16_t rport)
+			  uint32_t remote4, uint16_t rport, uint64_t *data)
 {
 	struct s6_key k = { .proto = proto, .port6 = p6, .rport = rport, .remote4 = remote4 };
+	void *d;
 
 	memcpy(k.addr6, a6, 16);
-	return rte_hash_lookup(t->s6, &k);
+	int32_t pos = rte_hash_lookup_data(t->s6, &k, &d);
+	if (pos >= 0 && data)
+		*data = (uint64_t)(uintptr_t)d;
+	return pos;
 }
 
 static int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t rport, uint64_t now,
 			const struct nat64_globals *g)
 {
-	struct s6_key k6;
-	struct s4_key k4;
 	struct bib *b = &t->bibs[bib];
+	const struct bib6_key *bk = bib_key(t, bib);
+	struct s6_key k6 = { .proto = bk->proto, .port6 = bk->port6, .rport = rport, .remote4 = remote4 };
+	struct s4_key k4;
 
 	if (t->n_sess >= t->max)
 		return -1;
-	s_keys(b, remote4, rport, &k6, &k4);
-	int32_t pos = rte_hash_add_key(t->s6, &k6);
-	if (pos < 0)
+	memcpy(k6.addr6, bk->addr6, 16);
+	s4_key_of(&k6, b, &k4);
+	hash_sig_t sig = rte_hash_hash(t->s6, &k6);
+	if (rte_hash_add_key_with_hash_data(t->s6, &k6, sig, s6_data(b->addr4, b->port4)) != 0)
 		return -1;
-	if ((uint32_t)pos >= t->max) {
+	int32_t pos = rte_hash_lookup_with_hash(t->s6, &k6, sig); /* add_key_data does not say where */
+	if (pos < 0 || (uint32_t)pos >= t->max) {
 		rte_hash_del_key(t->s6, &k6);
 		return -1;
 	}
@@ -483,14 +528,15 @@ static int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, u
 	}
 	struct session *s = &t->sess[pos];
 	s->bib = bib;
-	s->remote4 = remote4;
-	s->rport = rport;
 	s->state = TCP_CLOSED;
 	s->prev = s->next = NIL;
-	t->sess_used[pos] = 1;
-	uint8_t list = list_of(b->proto, s->state);
+	s->bprev = NIL;
+	s->bnext = b->head;
+	if (b->head != NIL)
+		t->sess[b->head].bprev = (uint32_t)pos;
+	b->head = (uint32_t)pos;
+	uint8_t list = list_of(k6.proto, s->state);
 	list_append(t, (uint32_t)pos, list, now + timeout_of(g, list));
-	b->sessions++;
 	t->n_sess++;
 	return pos;
 }
@@ -499,17 +545,23 @@ static void sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint3
 {
 	struct session *s = &t->sess[i];
 	struct bib *b = &t->bibs[s->bib];
-	struct s6_key k6;
+	struct s6_key k6 = *sess_key(t, i);
 	struct s4_key k4;
 
 	list_unlink(t, i);
-	s_keys(b, s->remote4, s->rport, &k6, &k4);
+	s4_key_of(&k6, b, &k4);
 	rte_hash_del_key(t->s4, &k4);
 	rte_hash_del_key(t->s6, &k6);
-	t->sess_used[i] = 0;
+	if (s->bprev != NIL)
+		t->sess[s->bprev].bnext = s->bnext;
+	else
+		b->head = s->bnext;
+	if (s->bnext != NIL)
+		t->sess[s->bnext].bprev = s->bprev;
+	s->list = LIST_FREE;
 	t->n_sess--;
 	/* RFC 6146 3.5: a dynamic BIB entry lives as long as it has sessions; static ones stay. */
-	if (--b->sessions == 0 && !static_by6(cfg, b->proto, b->addr6, b->port6))
+	if (b->head == NIL && !static_by6(cfg, k6.proto, k6.addr6, k6.port6))
 		bib_del(t, s->bib);
 }
 
@@ -517,7 +569,7 @@ unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint
 {
 	unsigned n = 0, deleted = 0;
 
-	for (unsigned l = 0; l < N_LISTS && n < budget; l++) {
+	for (unsigned l = LIST_FREE + 1; l < N_LISTS && n < budget; l++) {
 		while (n < budget && t->lists[l].head != NIL && t->sess[t->lists[l].head].expires_ms <= now) {
 			uint32_t i = t->lists[l].head;
 			struct session *s = &t->sess[i];
@@ -536,14 +588,16 @@ unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint
 	return deleted; /* sessions gone (an established one moving to TRANS is not one yet) */
 }
 
-/* Does the configuration still hold what BIB entry b stands on? (nat64_purge) */
-static bool bib_still_valid(const struct nat64_table *t, const struct xlat_config *cfg, const struct bib *b)
+/* Does the configuration still hold what BIB entry i stands on? (nat64_purge) */
+static bool bib_still_valid(const struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
 {
-	const struct bib_static *s = static_by4(cfg, b->proto, b->addr4, b->port4);
+	const struct bib *b = &t->bibs[i];
+	const struct bib6_key *k = bib_key(t, i);
+	const struct bib_static *s = static_by4(cfg, k->proto, b->addr4, b->port4);
 
 	if (s) /* a static entry owns this IPv4 transport address: it must be this very mapping */
-		return s->port6 == b->port6 && memcmp(s->addr6, b->addr6, 16) == 0;
-	if (!nat64_pool4_port(cfg, b->proto, b->addr4, b->port4))
+		return s->port6 == k->port6 && memcmp(s->addr6, k->addr6, 16) == 0;
+	if (!nat64_pool4_port(cfg, k->proto, b->addr4, b->port4))
 		return false;
 	/* no longer static: a dynamic entry must be on a port this worker could have allocated */
 	return t->n_workers <= 1 || (b->port4 / 2u) % t->n_workers == t->worker;
@@ -556,7 +610,7 @@ unsigned nat64_purge(struct nat64_table *t, const struct xlat_config *cfg)
 	bool again = true;
 
 	for (uint32_t i = 0; i < cap; i++) {
-		if (!t->sess_used[i] || bib_still_valid(t, cfg, &t->bibs[t->sess[i].bib]))
+		if (t->sess[i].list == LIST_FREE || bib_still_valid(t, cfg, t->sess[i].bib))
 			continue;
 		sess_del(t, cfg, i); /* may spare a static BIB entry: the pass below removes it */
 		n++;
@@ -570,11 +624,12 @@ unsigned nat64_purge(struct nat64_table *t, const struct xlat_config *cfg)
 
 		again = false;
 		while ((pos = rte_hash_iterate(t->bib6, &key, &data, &it)) >= 0) {
+			const struct bib6_key *k = key;
 			struct bib *b = &t->bibs[pos];
-			const struct bib_static *s = static_by6(cfg, b->proto, b->addr6, b->port6);
+			const struct bib_static *s = static_by6(cfg, k->proto, k->addr6, k->port6);
 
-			if (b->sessions == 0 && (!s || s->addr4 != b->addr4 || s->port4 != b->port4 ||
-						 !bib_still_valid(t, cfg, b))) {
+			if (b->head == NIL && (!s || s->addr4 != b->addr4 || s->port4 != b->port4 ||
+					       !bib_still_valid(t, cfg, (uint32_t)pos))) {
 				bib_del(t, (uint32_t)pos);
 				again = true; /* deleting may move keys within the buckets: walk again */
 				break;
@@ -589,18 +644,19 @@ uint32_t nat64_session_next(const struct nat64_table *t, uint32_t pos, struct na
 	uint32_t cap = t->max;
 
 	for (uint32_t i = pos; i < cap; i++) {
-		if (!t->sess_used[i])
-			continue;
 		const struct session *s = &t->sess[i];
+		if (s->list == LIST_FREE)
+			continue;
+		const struct s6_key *k = sess_key(t, i);
 		const struct bib *b = &t->bibs[s->bib];
-		out->proto = b->proto;
+		out->proto = k->proto;
 		out->state = s->state;
-		memcpy(out->addr6, b->addr6, 16);
-		out->port6 = b->port6;
+		memcpy(out->addr6, k->addr6, 16);
+		out->port6 = k->port6;
 		out->local4 = b->addr4;
 		out->lport = b->port4;
-		out->remote4 = s->remote4;
-		out->rport = s->rport;
+		out->remote4 = k->remote4;
+		out->rport = k->rport;
 		out->expires_ms = s->expires_ms;
 		return i + 1;
 	}
@@ -723,15 +779,15 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	uint64_t now = ctx->now_ns / 1000000u;
 	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : dport;
 
-	int32_t si = sess_find6(t, proto, src6, sport, dst4, rport);
+	uint64_t v4side;
+	int32_t si = sess_find6(t, proto, src6, sport, dst4, rport, &v4side);
 	if (si >= 0) {
-		struct bib *b = &t->bibs[t->sess[si].bib];
 		if (proto == IPPROTO_TCP_)
 			tcp_update(t, g, (uint32_t)si, true, flags, now);
 		else
 			refresh(t, g, (uint32_t)si, proto, now);
-		*src4 = b->addr4;
-		*sport4 = b->port4;
+		*src4 = (uint32_t)v4side;
+		*sport4 = (uint16_t)(v4side >> 32);
 		return XSTAT_MAX;
 	}
 	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
@@ -759,7 +815,7 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	}
 	si = sess_add(t, (uint32_t)bi, dst4, rport, now, g);
 	if (si < 0) {
-		if (t->bibs[bi].sessions == 0 && !static_by6(cfg, proto, src6, sport))
+		if (t->bibs[bi].head == NIL && !static_by6(cfg, proto, src6, sport))
 			bib_del(t, (uint32_t)bi);
 		return XLAT_NAT64_TABLE_FULL;
 	}
@@ -846,14 +902,22 @@ static bool so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, ui
 	return false;
 }
 
-/* ADF (RFC 4787): does any session of this BIB talk to that remote address? */
+/* ADF (RFC 4787): does any session of this BIB talk to that remote address? (the BIB's own sessions only) */
 static bool adf_allows(const struct nat64_table *t, int32_t bib, uint32_t remote4)
 {
-	for (unsigned l = 0; l < N_LISTS; l++)
-		for (uint32_t i = t->lists[l].head; i != NIL; i = t->sess[i].next)
-			if ((int32_t)t->sess[i].bib == bib && t->sess[i].remote4 == remote4)
-				return true;
+	for (uint32_t i = t->bibs[bib].head; i != NIL; i = t->sess[i].bnext)
+		if (sess_key(t, i)->remote4 == remote4)
+			return true;
 	return false;
+}
+
+/* Where 4->6 traffic of BIB entry bi goes. */
+static void bib_v6side(const struct nat64_table *t, uint32_t bi, uint8_t a6[16], uint16_t *p6)
+{
+	const struct bib6_key *k = bib_key(t, bi);
+
+	memcpy(a6, k->addr6, 16);
+	*p6 = k->port6;
 }
 
 int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4, uint16_t dport,
@@ -867,13 +931,13 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 
 	int32_t si = sess_find4(t, proto, dst4, dport, src4, rport);
 	if (si >= 0) {
-		struct bib *b = &t->bibs[t->sess[si].bib];
+		const struct s6_key *k = sess_key(t, (uint32_t)si);
 		if (proto == IPPROTO_TCP_)
 			tcp_update(t, g, (uint32_t)si, false, flags, now);
 		else
 			refresh(t, g, (uint32_t)si, proto, now);
-		memcpy(dst6, b->addr6, 16);
-		*dport6 = b->port6;
+		memcpy(dst6, k->addr6, 16);
+		*dport6 = k->port6;
 		return XSTAT_MAX;
 	}
 	int32_t bi = bib_find4(t, proto, dst4, dport);
@@ -887,6 +951,7 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 		bi = bib_add(t, proto, sb->addr6, sb->port6, sb->addr4, sb->port4);
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;
+		count(ctx, XLAT_NAT64_BIB_CREATED); /* a static entry enters the table as a dynamic one does */
 	} else if (g->address_dependent_filtering && !adf_allows(t, bi, src4)) {
 		return JSTAT_ADF;
 	}
@@ -902,49 +967,50 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 	count(ctx, XLAT_NAT64_SESSION_CREATED);
 	if (proto == IPPROTO_TCP_)
 		tcp_update(t, g, (uint32_t)si, false, flags, now);
-	memcpy(dst6, t->bibs[bi].addr6, 16);
-	*dport6 = t->bibs[bi].port6;
+	bib_v6side(t, (uint32_t)bi, dst6, dport6);
 	return XSTAT_MAX;
 }
 
+/*
+ * ICMP errors (RFC 6146 3.5.3 via 3.4): the quoted packet must belong to a
+ * session (a BIB entry alone would let any host send errors), else to a
+ * static BIB entry.
+ */
 int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
 		  uint16_t rport, uint8_t a6[16], uint16_t *p6)
 {
-	struct nat64_table *t = ctx->nat;
-	/* The quoted packet must belong to a session (a BIB entry alone would let any host send errors). */
-	int32_t si = sess_find4(t, proto, local4, lport, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
-	int32_t bi = si >= 0 ? (int32_t)t->sess[si].bib : -1;
+	int32_t si = sess_find4(ctx->nat, proto, local4, lport, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
 
-	if (bi < 0) {
-		const struct bib_static *sb = static_by4(ctx->cfg, proto, local4, lport);
-		if (!sb)
-			return -1;
-		memcpy(a6, sb->addr6, 16);
-		*p6 = sb->port6;
+	if (si >= 0) {
+		const struct s6_key *k = sess_key(ctx->nat, (uint32_t)si);
+		memcpy(a6, k->addr6, 16);
+		*p6 = k->port6;
 		return 0;
 	}
-	memcpy(a6, t->bibs[bi].addr6, 16);
-	*p6 = t->bibs[bi].port6;
+	const struct bib_static *sb = static_by4(ctx->cfg, proto, local4, lport);
+	if (!sb)
+		return -1;
+	memcpy(a6, sb->addr6, 16);
+	*p6 = sb->port6;
 	return 0;
 }
 
 int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
 		   uint16_t rport, uint32_t *local4, uint16_t *lport)
 {
-	struct nat64_table *t = ctx->nat;
-	int32_t si = sess_find6(t, proto, a6, p6, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
-	int32_t bi = si >= 0 ? (int32_t)t->sess[si].bib : -1;
+	uint64_t v4side;
+	int32_t si = sess_find6(ctx->nat, proto, a6, p6, remote4, proto == IPPROTO_ICMP_ ? 0 : rport, &v4side);
 
-	if (bi < 0) {
-		const struct bib_static *sb = static_by6(ctx->cfg, proto, a6, p6);
-		if (!sb)
-			return -1;
-		*local4 = sb->addr4;
-		*lport = sb->port4;
+	if (si >= 0) {
+		*local4 = (uint32_t)v4side;
+		*lport = (uint16_t)(v4side >> 32);
 		return 0;
 	}
-	*local4 = t->bibs[bi].addr4;
-	*lport = t->bibs[bi].port4;
+	const struct bib_static *sb = static_by6(ctx->cfg, proto, a6, p6);
+	if (!sb)
+		return -1;
+	*local4 = sb->addr4;
+	*lport = sb->port4;
 	return 0;
 }
 
