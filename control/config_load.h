@@ -57,6 +57,13 @@ int appcfg_denylist4_parse_entry(const json_t *prefix, const char *path, struct 
 /* One pool4 entry (Jool's fields) appended to x; one static BIB entry appended to x (its IPv4 side in x's pool4). */
 int appcfg_pool4_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen);
 int appcfg_bib_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen);
+/*
+ * A "cgn" object (doc/cgn.md), all or some members, applied onto x->cgn and
+ * checked against x (pool4). structural false refuses the members that need a
+ * restart (subscriber prefix length, port blocks, deterministic NAT).
+ */
+int appcfg_cgn_parse(const json_t *obj, const char *path, struct xlat_config *x, bool structural, char *err,
+		     size_t errlen);
 /* A prefix string as the file takes it (host bits refused). */
 int appcfg_prefix6_parse(const json_t *j, const char *path, struct prefix6 *p, char *err, size_t errlen);
 int appcfg_prefix4_parse(const json_t *j, const char *path, struct prefix4 *p, char *err, size_t errlen);
@@ -71,6 +78,7 @@ json_t *appcfg_eamt_json(const struct eamt *t);
 json_t *appcfg_denylist4_json(const struct xlat_config *x);
 json_t *appcfg_pool4_json(const struct xlat_config *x);
 json_t *appcfg_bib_json(const struct xlat_config *x);
+json_t *appcfg_cgn_json(const struct xlat_config *x);
 /* A whole configuration file that loads back into the same struct appcfg. */
 json_t *appcfg_to_json(const struct appcfg *c);
 
