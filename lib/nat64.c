@@ -715,14 +715,24 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 	uint32_t owned = (last_pair - q0) / n + 1;
 	uint32_t tries = e->max_iterations ? e->max_iterations : (owned < 4096 ? owned * (parity == 2 ? 2 : 1) : 4096);
 	uint32_t k = start % owned;
-	for (uint32_t i = 0; i < tries; i++) {
-		uint32_t q = q0 + ((k + i) % owned) * n;
-		uint32_t port = q * 2 + (parity == 2 ? (i / owned) & 1 : parity);
-		if (port < lo || port > hi || port == 0)
-			continue;
-		if (bib_find4(t, e->proto, a4, (uint16_t)port) < 0 && !static_by4(cfg, e->proto, a4, (uint16_t)port)) {
-			*p4 = (uint16_t)port;
-			return 0;
+	/*
+	 * RFC 4787 REQ-4 / RFC 6146 3.5.1.1: parity is kept where it can be (a
+	 * RECOMMENDED); when this address has no port of that parity left, the
+	 * other parity is used rather than another address (RFC 6888 REQ-2,
+	 * paired pooling, weighs more).
+	 */
+	unsigned passes = parity == 2 ? 1 : 2;
+	for (unsigned pass = 0; pass < passes; pass++, parity ^= 1) {
+		for (uint32_t i = 0; i < tries; i++) {
+			uint32_t q = q0 + ((k + i) % owned) * n;
+			uint32_t port = q * 2 + (parity == 2 ? (i / owned) & 1 : parity);
+			if (port < lo || port > hi || port == 0)
+				continue;
+			if (bib_find4(t, e->proto, a4, (uint16_t)port) < 0 &&
+			    !static_by4(cfg, e->proto, a4, (uint16_t)port)) {
+				*p4 = (uint16_t)port;
+				return 0;
+			}
 		}
 	}
 	return -1;
