@@ -47,6 +47,10 @@ struct dp_worker {
 	/* NAT64: this worker's BIB/sessions, and the ring other workers hand its flows to (MP/SC). */
 	struct nat64_table *nat;
 	struct rte_ring *handoff;
+	/* CGN (doc/cgn.md): subscriber table, NAT event ring (SP/SC, drained by the control thread), clock origin */
+	struct cgn_table *cgn;
+	struct rte_ring *natlog;
+	uint64_t tsc0;
 } __rte_cache_aligned;
 
 struct dp {
@@ -122,6 +126,10 @@ void ctl_bridge_worker_poll(struct dp_worker *w, uint64_t now_ms);
 /* slowpath.c: ARP, ND, ping to the box, next-hop resolution; runs in the control thread. */
 void slowpath_poll(struct dp *dp);
 void slowpath_timer(struct dp *dp, uint64_t now_ns);
+
+/* natlog.c: CGN tables and event rings per worker (setup), and their drain into the exporter (control thread). */
+int natlog_worker_init(struct dp *dp, struct dp_worker *w, char *err, size_t errlen);
+void natlog_poll(struct dp *dp);
 
 /* worker.c */
 int worker_main(void *arg);

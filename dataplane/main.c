@@ -138,6 +138,7 @@ static uint32_t control_main(void *arg)
 		}
 		ctl_bridge_lock(); /* the slow path reads dp->xcfg; configuration changes hold this lock */
 		slowpath_poll(dp);
+		natlog_poll(dp);
 		if (now - last_timer > 10000000ull) {
 			last_timer = now;
 			slowpath_timer(dp, now);
@@ -274,6 +275,8 @@ static int setup(struct dp *dp, char *err, size_t errlen)
 			}
 			for (unsigned p = 0; p < dp->n_ports; p++)
 				w->ctx[p].nat = w->nat;
+			if (natlog_worker_init(dp, w, err, errlen))
+				return -1;
 		}
 		i++;
 	}

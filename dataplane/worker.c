@@ -129,8 +129,8 @@ static unsigned nat64_owner(struct xlat_ctx *ctx, const uint8_t *ip, uint32_t le
 
 	if (family == 6) {
 		if (ip[6] == 58 && len >= 40 + 8 + 40 && ip[40] < 128)
-			return nat64_owner6(ip + 48 + 24, n); /* the quoted packet went to this IPv6 host */
-		return nat64_owner6(ip + 8, n);
+			return nat64_owner6(cfg, ip + 48 + 24, n); /* the quoted packet went to this IPv6 host */
+		return nat64_owner6(cfg, ip + 8, n);
 	}
 	uint32_t ihl = (ip[0] & 0xfu) * 4u, dst4;
 	memcpy(&dst4, ip + 16, 4);
@@ -420,6 +420,7 @@ int worker_main(void *arg)
 	(void)arg;
 	if (!w)
 		return -1;
+	__atomic_store_n(&w->tsc0, t0, __ATOMIC_RELEASE); /* NAT events' clock origin (natlog.c) */
 	for (unsigned p = 0; p < g_dp.n_ports; p++)
 		rte_eth_tx_buffer_set_err_callback(w->txb[p], tx_drop_cb, &w->counters[XLAT_TX_DROP]);
 	rte_rcu_qsbr_thread_register(g_dp.rcu, w->index);

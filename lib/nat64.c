@@ -8,6 +8,7 @@
 #include <rte_malloc.h>
 #include <rte_random.h>
 
+#include "cgn.h"
 #include "nat64.h"
 #include "xlat_internal.h"
 
@@ -116,6 +117,7 @@ struct nat64_table {
 	int32_t *frag_fifo; /* insertion order, for eviction */
 	uint32_t frag_head, frag_n;
 	struct stored_syn *so_last;
+	struct cgn_table *cgn; /* carrier-grade NAT64 (lib/cgn.h), when configured at start; else NULL */
 };
 
 /*
@@ -199,6 +201,17 @@ void nat64_table_free(struct nat64_table *t)
 	rte_free(t);
 }
 
+void nat64_attach_cgn(struct nat64_table *t, struct cgn_table *c)
+{
+	t->cgn = c;
+}
+
+/* CGN accounting and events run only where a cgn table is attached and configured (doc/cgn.md). */
+static inline struct cgn_table *cgn_of(const struct nat64_table *t, const struct xlat_config *cfg)
+{
+	return __builtin_expect(t->cgn != NULL, 0) && cfg->cgn.enabled ? t->cgn : NULL;
+}
+
 uint32_t nat64_table_sessions(const struct nat64_table *t)
 {
 	return t->n_sess;
@@ -211,11 +224,16 @@ uint32_t nat64_table_bibs(const struct nat64_table *t)
 
 /* ---- ownership ---- */
 
-unsigned nat64_owner6(const uint8_t src6[16], unsigned n)
+unsigned nat64_owner6(const struct xlat_config *cfg, const uint8_t src6[16], unsigned n)
 {
 	if (n <= 1)
 		return 0;
-	return rte_jhash(src6, 16, 0x6146) % n;
+	/* CGN: every flow of a subscriber on one worker, which keeps its counts and blocks (doc/cgn.md) */
+	if (cfg->cgn.enabled)
+		return cgn_owner6(src6, cfg->cgn.subscriber_plen, n);
+	uint32_t key[4]; /* rte_jhash reads 32-bit words; a source address in a frame is 2-byte aligned */
+	memcpy(key, src6, 16);
+	return rte_jhash(key, 16, 0x6146) % n;
 }
 
 static const struct bib_static *static_by4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t p4)
@@ -246,7 +264,10 @@ unsigned nat64_owner4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4,
 	/* A static entry's sessions live with its IPv6 side's owner. */
 	const struct bib_static *b = static_by4(cfg, proto, a4, p4);
 	if (b)
-		return nat64_owner6(b->addr6, n);
+		return nat64_owner6(cfg, b->addr6, n);
+	unsigned o;
+	if (cfg->cgn.enabled && cgn_owner4(cfg, proto, a4, p4, n, &o))
+		return o;
 	return (p4 / 2u) % n;
 }
 
@@ -560,15 +581,35 @@ static void sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint3
 		t->sess[s->bnext].bprev = s->bprev;
 	s->list = LIST_FREE;
 	t->n_sess--;
+	struct cgn_table *c = cgn_of(t, cfg);
+	if (c)
+		cgn_session_event(c, cfg, false, k6.proto, k6.addr6, k6.port6, b->addr4, b->port4, k6.remote4, k6.rport);
 	/* RFC 6146 3.5: a dynamic BIB entry lives as long as it has sessions; static ones stay. */
-	if (b->head == NIL && !static_by6(cfg, k6.proto, k6.addr6, k6.port6))
+	if (b->head == NIL && !static_by6(cfg, k6.proto, k6.addr6, k6.port6)) {
+		if (c)
+			cgn_bib_event(c, cfg, false, k6.proto, k6.addr6, k6.port6, b->addr4, b->port4);
 		bib_del(t, s->bib);
+	}
+}
+
+/* A BIB entry goes other than with its last session (purge, a refused session). */
+static void bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
+{
+	struct cgn_table *c = cgn_of(t, cfg);
+
+	if (c) {
+		const struct bib6_key *k = bib_key(t, i);
+		cgn_bib_event(c, cfg, false, k->proto, k->addr6, k->port6, t->bibs[i].addr4, t->bibs[i].port4);
+	}
+	bib_del(t, i);
 }
 
 unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now, unsigned budget)
 {
 	unsigned n = 0, deleted = 0;
 
+	if (cgn_of(t, cfg))
+		cgn_clock(t->cgn, now);
 	for (unsigned l = LIST_FREE + 1; l < N_LISTS && n < budget; l++) {
 		while (n < budget && t->lists[l].head != NIL && t->sess[t->lists[l].head].expires_ms <= now) {
 			uint32_t i = t->lists[l].head;
@@ -600,6 +641,9 @@ static bool bib_still_valid(const struct nat64_table *t, const struct xlat_confi
 	if (!nat64_pool4_port(cfg, k->proto, b->addr4, b->port4))
 		return false;
 	/* no longer static: a dynamic entry must be on a port this worker could have allocated */
+	int v = cfg->cgn.enabled ? cgn_port_valid(cfg, k->proto, b->addr4, b->port4, t->worker, t->n_workers) : -1;
+	if (v >= 0)
+		return t->n_workers <= 1 || v;
 	return t->n_workers <= 1 || (b->port4 / 2u) % t->n_workers == t->worker;
 }
 
@@ -630,7 +674,7 @@ unsigned nat64_purge(struct nat64_table *t, const struct xlat_config *cfg)
 
 			if (b->head == NIL && (!s || s->addr4 != b->addr4 || s->port4 != b->port4 ||
 					       !bib_still_valid(t, cfg, (uint32_t)pos))) {
-				bib_del(t, (uint32_t)pos);
+				bib_gone(t, cfg, (uint32_t)pos);
 				again = true; /* deleting may move keys within the buckets: walk again */
 				break;
 			}
@@ -738,6 +782,14 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 	return -1;
 }
 
+/* lib/cgn.c's question while it searches a block or a deterministic range: is this port free? */
+static bool port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4)
+{
+	const struct nat64_table *t = arg;
+
+	return bib_find4(t, proto, a4, p4) < 0;
+}
+
 /*
  * RFC 6888 REQ-2 (paired pooling): an IPv6 source always starts at the same
  * pool4 address (a hash of it), and only moves on when that one is full.
@@ -803,6 +855,13 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
 	if (proto == IPPROTO_TCP_ && !(flags & TCPF_SYN))
 		return JSTAT_SYN6_EXPECTED;
+	struct cgn_table *c = cgn_of(t, cfg);
+	int r;
+	if (c) { /* RFC 6888 REQ-4: the subscriber's limits, before anything is taken */
+		cgn_clock(c, now);
+		if ((r = cgn_admit_session(c, cfg, proto, src6)) != XSTAT_MAX)
+			return r;
+	}
 	int32_t bi = bib_find6(t, proto, src6, sport);
 	if (bi < 0) {
 		const struct bib_static *sb = static_by6(cfg, proto, src6, sport);
@@ -815,6 +874,12 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 			   bib_find4(t, proto, a4, p4) < 0) {
 			/* simultaneous open: the BIB takes the address and port the stored IPv4 SYN was sent to */
 			count(ctx, XLAT_SO_OPENED);
+		} else if (c && (r = cgn_admit_bib(c, cfg, proto, src6)) != XSTAT_MAX) {
+			return r;
+		} else if (c && (r = cgn_alloc(c, cfg, proto, src6, sport, fargs_hash(g, src6, sport, dst4, dport),
+					       port_free, t, &a4, &p4)) != 1) {
+			if (r != 0) /* port blocks or deterministic NAT: their answer is final */
+				return r;
 		} else if (alloc4(t, cfg, proto, src6, sport, dst4, dport, &a4, &p4) != 0) {
 			return XLAT_POOL4_EXHAUSTED;
 		}
@@ -822,14 +887,18 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;
 		count(ctx, XLAT_NAT64_BIB_CREATED);
+		if (c)
+			cgn_bib_event(c, cfg, true, proto, src6, sport, a4, p4);
 	}
 	si = sess_add(t, (uint32_t)bi, dst4, rport, now, g);
 	if (si < 0) {
 		if (t->bibs[bi].head == NIL && !static_by6(cfg, proto, src6, sport))
-			bib_del(t, (uint32_t)bi);
+			bib_gone(t, cfg, (uint32_t)bi);
 		return XLAT_NAT64_TABLE_FULL;
 	}
 	count(ctx, XLAT_NAT64_SESSION_CREATED);
+	if (c)
+		cgn_session_event(c, cfg, true, proto, src6, sport, t->bibs[bi].addr4, t->bibs[bi].port4, dst4, rport);
 	if (proto == IPPROTO_TCP_)
 		tcp_update(t, g, (uint32_t)si, true, flags, now);
 	*src4 = t->bibs[bi].addr4;
@@ -962,6 +1031,8 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;
 		count(ctx, XLAT_NAT64_BIB_CREATED); /* a static entry enters the table as a dynamic one does */
+		if (cgn_of(t, cfg))
+			cgn_bib_event(t->cgn, cfg, true, proto, sb->addr6, sb->port6, sb->addr4, sb->port4);
 	} else if (g->address_dependent_filtering && !adf_allows(t, bi, src4)) {
 		return JSTAT_ADF;
 	}
@@ -971,10 +1042,20 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 		if (!(flags & TCPF_SYN))
 			return JSTAT_SYN4_EXPECTED;
 	}
+	struct cgn_table *c = cgn_of(t, cfg);
+	const struct bib6_key *bk = c ? bib_key(t, (uint32_t)bi) : NULL;
+	if (c) { /* sessions from the IPv4 side count against the subscriber too (RFC 6888 REQ-4) */
+		int r;
+		cgn_clock(c, now);
+		if ((r = cgn_admit_session(c, cfg, proto, bk->addr6)) != XSTAT_MAX)
+			return r;
+	}
 	si = sess_add(t, (uint32_t)bi, src4, rport, now, g);
 	if (si < 0)
 		return XLAT_NAT64_TABLE_FULL;
 	count(ctx, XLAT_NAT64_SESSION_CREATED);
+	if (c)
+		cgn_session_event(c, cfg, true, proto, bk->addr6, bk->port6, dst4, dport, src4, rport);
 	if (proto == IPPROTO_TCP_)
 		tcp_update(t, g, (uint32_t)si, false, flags, now);
 	bib_v6side(t, (uint32_t)bi, dst6, dport6);

@@ -81,11 +81,15 @@ struct nat64_table;
 struct nat64_table *nat64_table_create(const char *name, uint32_t max_sessions, unsigned worker, unsigned n_workers,
 				       int socket);
 void nat64_table_free(struct nat64_table *t);
+/* Carrier-grade NAT64 state (lib/cgn.h) for this table, when "cgn" is configured at start; the caller frees it. */
+struct cgn_table;
+void nat64_attach_cgn(struct nat64_table *t, struct cgn_table *c);
 uint32_t nat64_table_sessions(const struct nat64_table *t);
 uint32_t nat64_table_bibs(const struct nat64_table *t);
 
 /* Who owns a flow: by IPv6 source (6->4), by pool4 address and port (4->6). */
-unsigned nat64_owner6(const uint8_t src6[16], unsigned n_workers);
+/* With "cgn" configured, IPv6 by subscriber prefix and IPv4 by port block / deterministic range (lib/cgn.h). */
+unsigned nat64_owner6(const struct xlat_config *cfg, const uint8_t src6[16], unsigned n_workers);
 unsigned nat64_owner4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port4,
 		      unsigned n_workers);
 bool nat64_pool4_has(const struct xlat_config *cfg, uint32_t addr4);

@@ -9,15 +9,27 @@ Prints "PASS name" / "FAIL name: why" per test and, last, "N passed, M failed".
 """
 
 import argparse
+import ipaddress
+import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.environ.get("XLAT64_BUILD", os.path.join(HERE, "..", "..", "build"))
+DAEMON = os.environ.get("XLAT64D", os.path.join(BUILD, "dataplane", "xlat64d"))
 VERBOSE = False
+sys.path.insert(0, os.path.join(HERE, "..", "packet"))
+sys.dont_write_bytecode = True
+
+import run as P  # noqa: E402  (tests/packet/run.py: configs, pcaps)
+from cases import S4  # noqa: E402
+from scapy.all import IP, UDP, Ether, IPv6, Raw, wrpcap  # noqa: E402
 
 # tshark field names of the RFC 8158 elements (Wireshark 4.0 cflow dissector)
 FIELDS = ["cflow.nat_event", "cflow.protocol", "cflow.srcaddrv6", "cflow.srcport",
@@ -102,7 +114,212 @@ def t_ipfix_encoder_tshark():
     check(recs[5]["sequence"] == 5, "second message's sequence number %d, expected 5" % recs[5]["sequence"])
 
 
-TESTS = [t_ipfix_encoder_tshark]
+# ------------------------------------------------------------ the daemon ---
+class Collector:
+    """A UDP socket on 127.0.0.1 keeping every datagram (the IPFIX collector / syslog server)."""
+
+    def __init__(self):
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.bind(("127.0.0.1", 0))
+        self.s.settimeout(0.2)
+        self.port = self.s.getsockname()[1]
+        self.got = []
+        self.stop = False
+        self.t = threading.Thread(target=self.loop, daemon=True)
+        self.t.start()
+
+    def loop(self):
+        while not self.stop:
+            try:
+                self.got.append(self.s.recv(65535))
+            except socket.timeout:
+                continue
+
+    def close(self):
+        time.sleep(0.3)
+        self.stop = True
+        self.t.join()
+        self.s.close()
+
+    def pcap(self, path):
+        """What arrived, as frames on the loopback, for tshark."""
+        wrpcap(path, [Ether() / IP(src="127.0.0.1", dst="127.0.0.1") / UDP(sport=40000, dport=self.port) / Raw(d)
+                      for d in self.got], linktype=1)
+
+
+def run_daemon(work, cgn, in6, pool4=None, workers=1, extra=None):
+    """xlat64d in NAT64 mode on net_pcap ports with in6 as IPv6 input; returns (counters, out4 frames)."""
+    P.write_pcap(os.path.join(work, "in6.pcap"), [P.in_frame(p, "v6") for p in in6])
+    P.write_pcap(os.path.join(work, "in4.pcap"), [])
+    P.write_pcap(os.path.join(work, "empty.pcap"), [])
+    cfg = P.base_config(work, 0, os.getpid() % 1000, workers)
+    cfg["eal"][cfg["eal"].index("--file-prefix") + 1] = "cgn%d_%d" % (os.getpid(), int(time.time() * 1000) % 100000)
+    cfg["mode"] = "nat64"
+    cfg["pool4"] = pool4 or [{"protocol": pr, "prefix": "192.0.2.1/32", "port range": "2000-2999"}
+                             for pr in ("UDP", "TCP", "ICMP")]
+    cfg["cgn"] = cgn
+    cfg.update(extra or {})
+    with open(os.path.join(work, "cfg.json"), "w") as f:
+        json.dump(cfg, f, indent=1)
+    stats = os.path.join(work, "stats.json")
+    pr = subprocess.run(["timeout", "30", DAEMON, "--config", os.path.join(work, "cfg.json"), "--idle-exit", "500",
+                         "--stats-out", stats], cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log = pr.stdout.decode(errors="replace")
+    check(pr.returncode == 0, "daemon exit %d: %s" % (pr.returncode, " | ".join(log.strip().splitlines()[-3:])))
+    with open(stats) as f:
+        counters = json.load(f)["counters"]
+    out4 = P.read_frames(os.path.join(work, "out4.pcap")) or []
+    for q in range(1, workers):
+        out4 += P.read_frames(os.path.join(work, "out4_%d.pcap" % q)) or []
+    return counters, [Ether(b) for b in out4]
+
+
+def udp6(src, sport, dport=53):
+    return IPv6(src=src, dst=P.C.rfc6052(P.C.POOL6, S4), hlim=64) / UDP(sport=sport, dport=dport) / Raw(b"x" * 8)
+
+
+def expect_counters(got, exp):
+    errs = P.check_counters(exp, got)
+    check(not errs, "; ".join(errs))
+
+
+def t_limits_per_subscriber_and_ipfix():
+    """max-ports and max-sessions per /56: the subscriber over its limit is refused and counted, the other
+    is not; every BIB/session/quota event reaches the collector as IPFIX (decoded by tshark) and syslog."""
+    col, sysl = Collector(), Collector()
+    A1, A2, B = "2001:db8:a:100::1", "2001:db8:a:1ff::2", "2001:db8:a:200::1"
+    in6 = [udp6(A1, 1000), udp6(A2, 1001), udp6(A1, 1002),  # A's 3 ports
+           udp6(A1, 1003), udp6(A2, 1004),                 # refused: max-ports UDP 3
+           udp6(A1, 1000, 54), udp6(A1, 1000, 55),         # A's sessions 4 and 5 (same BIB)
+           udp6(A2, 1001, 56),                             # refused: max-sessions 5
+           udp6(B, 1000), udp6(B, 1001), udp6(B, 1002)]    # B: unaffected
+    cgn = {"subscriber-prefix-length": 56, "max-sessions": 5, "max-ports": {"UDP": 3},
+           "logging": {"events": ["bib", "session", "quota"], "ipfix": "127.0.0.1#%d" % col.port,
+                       "syslog": "127.0.0.1#%d" % sysl.port, "observation-domain": 99}}
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            counters, out4 = run_daemon(work, cgn, in6)
+        finally:
+            col.close()
+            sysl.close()
+        expect_counters(counters, {"XLAT_CGN_PORT_LIMIT": 2, "XLAT_CGN_SESSION_LIMIT": 1,
+                                   "XLAT_NAT64_BIB_CREATED": 6, "XLAT_NAT64_SESSION_CREATED": 8,
+                                   "XLAT_NATLOG_EVENTS": 6 + 8 + 1, "XLAT_NATLOG_DROPPED": 0,
+                                   "JSTAT_SUCCESS": 8})
+        check(len(out4) == 8, "expected 8 translated packets, got %d" % len(out4))
+        # B's three flows all went out, with B's three source ports
+        bports = sorted(p[UDP].sport for p in out4 if p[UDP].dport == 53)
+        check(len(bports) == 6, "six flows to port 53 (A 3, B 3): %s" % bports)
+        pcap = os.path.join(work, "ipfix.pcap")
+        col.pcap(pcap)
+        recs = tshark_records(pcap, col.port)
+    ev = [r["nat_event"] for r in recs]
+    check(ev.count(10) == 6 and ev.count(6) == 8 and ev.count(13) == 1,
+          "natEvents: %d BIB create, %d session create, %d quota (expected 6, 8, 1): %s"
+          % (ev.count(10), ev.count(6), ev.count(13), ev))
+    q = next(r for r in recs if r["nat_event"] == 13)
+    check(q["srcaddrv6"] == "2001:db8:a:100::" and q["max_entries_per_user"] == "3"
+          and q["nat_quota_exceeded_event"] == "3", "quota record: %s" % q)
+    bibs = [r for r in recs if r["nat_event"] == 10]
+    # the IPFIX BIB records are the translations that left: same pool4 ports
+    xl = sorted(int(r["post_naptsource_transport_port"]) for r in bibs)
+    check(xl == sorted({p[UDP].sport for p in out4}), "BIB records' ports %s vs packets %s"
+          % (xl, sorted({p[UDP].sport for p in out4})))
+    check(all(r["post_natsource_ipv4_address"] == "192.0.2.1" and r["protocol"] == "17" for r in bibs),
+          "BIB records: %s" % bibs)
+    check({r["srcaddrv6"] for r in bibs} == {A1, A2, B}, "BIB sources: %s" % {r["srcaddrv6"] for r in bibs})
+    s = [r for r in recs if r["nat_event"] == 6]
+    check(sorted(int(r["dstport"]) for r in s) == [53] * 6 + [54, 55] and all(r["dstaddr"] == S4 for r in s),
+          "session records: %s" % s)
+    check(all(r["od_id"] == "99" for r in recs), "observation domain")
+    now = time.time()
+    for r in recs:  # wall-clock event times (tshark prints them in UTC or local time: compare the year)
+        check(time.strftime("%Y", time.gmtime(now)) in r["observation_time_milliseconds"], "time %s" % r)
+    lines = [d.decode() for d in sysl.got]
+    check(len(lines) == 15, "expected 15 syslog lines, got %d" % len(lines))
+    check(any(line.startswith("<134>1 ") and "NAT64 BIB create proto=UDP src=[%s]:1000 nat=192.0.2.1:" % A1 in line
+              for line in lines), "syslog lines: %s" % lines[:3])
+    check(any("Quota Exceeded proto=UDP subscriber=2001:db8:a:100:: limit=3" in line for line in lines),
+          "no quota line: %s" % lines)
+
+
+def t_port_blocks():
+    """Port blocks: a subscriber's flows take ports from 16-port blocks of one address, a second block when
+    the first fills, at most max-blocks; each block is logged once (IPFIX portRangeStart/End), entries not."""
+    col = Collector()
+    A, B = "2001:db8:a:100::1", "2001:db8:a:200::1"
+    in6 = [udp6(A, 3000 + i) for i in range(20)] + [udp6(B, 4000)] + [udp6(A, 5000 + i) for i in range(15)]
+    cgn = {"port-blocks": {"block-size": 16, "max-blocks": 2}, "logging": {"ipfix": "127.0.0.1#%d" % col.port}}
+    pool4 = [{"protocol": "UDP", "prefix": "192.0.2.1/32", "port range": "2000-2999"}]
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            counters, out4 = run_daemon(work, cgn, in6, pool4)
+        finally:
+            col.close()
+        pcap = os.path.join(work, "ipfix.pcap")
+        col.pcap(pcap)
+        recs = tshark_records(pcap, col.port)
+    # A: 32 ports in 2 blocks, 3 refused; B: one block
+    expect_counters(counters, {"XLAT_CGN_BLOCK_ALLOCATED": 3, "XLAT_CGN_BLOCK_LIMIT": 3, "JSTAT_SUCCESS": 33,
+                               "XLAT_NATLOG_EVENTS": 3 + 1})
+    blocks = [r for r in recs if r["nat_event"] == 16]
+    check(len(blocks) == 3 and not [r for r in recs if r["nat_event"] in (6, 10)],
+          "expected 3 block records and no BIB/session records: %s" % recs)
+    ranges = {}
+    for r in blocks:
+        lo, hi = int(r["port_range_start"]), int(r["port_range_end"])
+        check(hi - lo == 15 and lo % 16 == 0 and 2000 <= lo and hi <= 2999, "block %s" % r)
+        ranges.setdefault(r["srcaddrv6"], []).append((lo, hi))
+    check(len(ranges.get("2001:db8:a:100::", [])) == 2 and len(ranges.get("2001:db8:a:200::", [])) == 1,
+          "blocks per subscriber: %s" % ranges)
+    for p in out4:
+        src = ipaddress.ip_address(p[IP].dst)  # noqa: F841  (the server; the subscriber is told by the port)
+        port = p[UDP].sport
+        owner = [s for s, rs in ranges.items() if any(lo <= port <= hi for lo, hi in rs)]
+        check(len(owner) == 1, "port %d is in no block (or several): %s" % (port, ranges))
+        check(p[IP].src == "192.0.2.1", "address %s" % p[IP].src)
+    q = [r for r in recs if r["nat_event"] == 13]
+    check(len(q) == 1 and q[0]["max_entries_per_user"] == "32", "quota records: %s" % q)
+
+
+def det_forward(p6, l6, plen, p4, l4, lo, hi, src):
+    """The RFC 7422 function of lib/cgn.c, written again: subscriber -> (address, first, last)."""
+    S, A = 1 << (plen - l6), 1 << (32 - l4)
+    k = (S + A - 1) // A
+    ports = (hi - lo + 1) // k
+    i = (int(ipaddress.IPv6Address(src)) >> (128 - plen)) & (S - 1)
+    a = int(ipaddress.IPv4Address(p4)) + i % A
+    first = lo + (i // A) * ports
+    return str(ipaddress.IPv4Address(a)), first, first + ports - 1
+
+
+def t_deterministic():
+    """Deterministic NAT: every translation lies in the range the function gives the subscriber, sources
+    outside the prefix are refused, nothing is logged but quotas."""
+    col = Collector()
+    subs = ["2001:db8:100:%x00::%x" % (i, i + 1) for i in (0, 1, 2, 3, 4, 0x41, 0xff)]
+    in6 = [udp6(s, 7000 + j) for s in subs for j in range(3)] + [udp6("2001:db8:9::1", 7000)]
+    cgn = {"deterministic": {"ipv6 prefix": "2001:db8:100::/48", "ipv4 prefix": "192.0.2.0/30",
+                             "port range": "1024-65535"}, "logging": {"ipfix": "127.0.0.1#%d" % col.port}}
+    pool4 = [{"protocol": pr, "prefix": "192.0.2.0/30", "port range": "1024-65535"} for pr in ("UDP", "TCP")]
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            counters, out4 = run_daemon(work, cgn, in6, pool4)
+        finally:
+            col.close()
+    expect_counters(counters, {"JSTAT_SUCCESS": 21, "XLAT_CGN_DET_OUTSIDE": 1, "XLAT_NATLOG_EVENTS": 0})
+    check(len(out4) == 21, "expected 21 packets, got %d" % len(out4))
+    seen = 0
+    for s in subs:
+        a, first, last = det_forward("2001:db8:100::", 48, 56, "192.0.2.0", 30, 1024, 65535, s)
+        mine = [p for p in out4 if p[UDP].sport >= first and p[UDP].sport <= last and p[IP].src == a]
+        check(len(mine) == 3, "subscriber %s: range %s %d-%d holds %d packets" % (s, a, first, last, len(mine)))
+        seen += len(mine)
+    check(seen == 21, "packets outside every range")
+    check(not col.got, "deterministic NAT logged %d messages" % len(col.got))
+
+
+TESTS = [t_ipfix_encoder_tshark, t_limits_per_subscriber_and_ipfix, t_port_blocks, t_deterministic]
 
 
 def main():
