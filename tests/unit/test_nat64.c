@@ -6,8 +6,8 @@
  * Two levels: the table API (nat64_out / nat64_in / nat64_expire, nat64_tcp_next,
  * nat64_owner4) where a property is about the tables alone, and xlat_process()
  * on packets built byte by byte here where it is about what goes on the wire.
- * Checksums of built and translated packets come from the naive reference
- * below, never from lib's.
+ * Checksums of built and translated packets come from the naive reference of
+ * pktbuild.c, never from lib's.
  *
  * Expectations come from RFC 6146 (3.5.1 UDP, 3.5.1.1 allocation, 3.5.2 TCP,
  * 3.5.3 ICMP query, 3.5.4 hairpinning, 3.6 ICMP errors), RFC 4787 (EIM, ADF,
@@ -39,6 +39,7 @@
 #include <rte_memory.h>
 
 #include "nat64.h"
+#include "pktbuild.h"
 #include "stats.h"
 #include "xlat.h"
 #include "xlat_internal.h"
@@ -49,119 +50,8 @@
 #define SEC (1000ull * MS)
 
 /* ------------------------------------------------------------------------ */
-/* Reference checksum (RFC 1071, byte at a time)                            */
+/* Addresses (the reference checksum and the IP headers: pktbuild.h)        */
 /* ------------------------------------------------------------------------ */
-
-static uint32_t ref_add(uint32_t acc, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		acc += (i & 1) ? p[i] : (uint32_t)p[i] << 8;
-	return acc;
-}
-
-static uint16_t ref_fold(uint32_t acc)
-{
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (uint16_t)acc;
-}
-
-static unsigned csum_off(uint8_t proto)
-{
-	return proto == 17 ? 6 : proto == 6 ? 16 : 2;
-}
-
-/* The L4 checksum field a datagram must carry (pseudo-header of RFC 8200 / RFC 768; none for ICMPv4). */
-static uint16_t l4_want(int fam, const uint8_t *src, const uint8_t *dst, uint8_t proto, const uint8_t *l4,
-			uint32_t len)
-{
-	static uint8_t tmp[65536];
-	uint8_t ph[40];
-	uint32_t acc = 0;
-	unsigned off = csum_off(proto);
-
-	memcpy(tmp, l4, len);
-	tmp[off] = tmp[off + 1] = 0;
-	if (fam == 6) {
-		memcpy(ph, src, 16);
-		memcpy(ph + 16, dst, 16);
-		wr32(ph + 32, len);
-		ph[36] = ph[37] = ph[38] = 0;
-		ph[39] = proto;
-		acc = ref_add(0, ph, 40);
-	} else if (proto != 1) {
-		memcpy(ph, src, 4);
-		memcpy(ph + 4, dst, 4);
-		ph[8] = 0;
-		ph[9] = proto;
-		wr16(ph + 10, (uint16_t)len);
-		acc = ref_add(0, ph, 12);
-	}
-	uint16_t c = (uint16_t)~ref_fold(ref_add(acc, tmp, len));
-	if (proto == 17 && c == 0)
-		c = 0xffff;
-	return c;
-}
-
-static void l4_fix(int fam, const uint8_t *src, const uint8_t *dst, uint8_t proto, uint8_t *l4, uint32_t len)
-{
-	wr16(l4 + csum_off(proto), l4_want(fam, src, dst, proto, l4, len));
-}
-
-static uint16_t oc_norm(uint16_t v)
-{
-	return v == 0xffff ? 0 : v;
-}
-
-static void ip4_fix(uint8_t *p)
-{
-	p[10] = p[11] = 0;
-	wr16(p + 10, (uint16_t)~ref_fold(ref_add(0, p, (p[0] & 0xfu) * 4u)));
-}
-
-/* ------------------------------------------------------------------------ */
-/* Addresses                                                                */
-/* ------------------------------------------------------------------------ */
-
-static const uint8_t *ip6(const char *s)
-{
-	static uint8_t ring[64][16];
-	static unsigned i;
-	uint8_t *a = ring[i++ % 64];
-
-	if (inet_pton(AF_INET6, s, a) != 1)
-		fail_msg("bad IPv6 address %s", s);
-	return a;
-}
-
-static uint32_t be4(const char *s)
-{
-	uint32_t a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		fail_msg("bad IPv4 address %s", s);
-	return a;
-}
-
-static const char *str4(uint32_t a)
-{
-	static char ring[8][INET_ADDRSTRLEN];
-	static unsigned i;
-	char *s = ring[i++ % 8];
-
-	inet_ntop(AF_INET, &a, s, INET_ADDRSTRLEN);
-	return s;
-}
-
-static const char *str6(const uint8_t *a)
-{
-	static char ring[8][INET6_ADDRSTRLEN];
-	static unsigned i;
-	char *s = ring[i++ % 8];
-
-	inet_ntop(AF_INET6, a, s, INET6_ADDRSTRLEN);
-	return s;
-}
 
 /* pool6 64:ff9b::/96 form of an IPv4 address */
 static const uint8_t *p6(const char *v4)
@@ -387,12 +277,6 @@ struct pk {
 	struct xlat_pkt p;
 };
 
-static void fill(uint8_t *p, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		p[i] = (uint8_t)i;
-}
-
 #define PAYLOAD 16
 
 /* L4 header + PAYLOAD bytes at l4; proto 6, 17 or an ICMP(v6) echo type via icmp_type. Returns its length. */
@@ -444,13 +328,8 @@ static void mk6(struct pk *k, uint8_t proto, const uint8_t *src6, uint16_t sport
 
 	memset(k->mem, 0, sizeof(k->mem));
 	uint32_t n = put_l4(p + 40, proto == 58 ? 1 : proto, 128, sport, dport, flags);
-	p[0] = 0x60;
-	wr16(p + 4, (uint16_t)n);
-	p[6] = proto;
-	p[7] = 64;
-	memcpy(p + 8, src6, 16);
-	memcpy(p + 24, dst6, 16);
-	l4_fix(6, p + 8, p + 24, proto, p + 40, n);
+	put_ip6(p, 0, 0, (uint16_t)n, proto, 64, src6, dst6);
+	l4_set(6, p + 8, p + 24, proto, p + 40, n);
 	pk_ready(k, 6, 40 + n);
 }
 
@@ -464,16 +343,9 @@ static void mk4(struct pk *k, uint8_t proto, uint32_t src4, uint16_t sport, uint
 	uint32_t n = put_l4(p + 20, proto, 0, sport, dport, flags);
 	if (proto == 1)
 		wr16(p + 24, dport);
-	p[0] = 0x45;
-	wr16(p + 2, (uint16_t)(20 + n));
-	wr16(p + 4, 0x4321);
-	wr16(p + 6, 0x4000);
-	p[8] = 64;
-	p[9] = proto;
-	memcpy(p + 12, &src4, 4);
-	memcpy(p + 16, &dst4, 4);
-	ip4_fix(p);
-	l4_fix(4, p + 12, p + 16, proto, p + 20, n);
+	put_ip4(p, 20, 0, (uint16_t)(20 + n), 0x4321, 0x4000, 64, proto, (const uint8_t *)&src4,
+		(const uint8_t *)&dst4);
+	l4_set(4, p + 12, p + 16, proto, p + 20, n);
 	pk_ready(k, 4, 20 + n);
 }
 
@@ -489,7 +361,7 @@ static const uint8_t *o4(const struct pk *k)
 
 	assert_int_equal(k->p.family, 4);
 	assert_int_equal(p[0] >> 4, 4);
-	if (ref_fold(ref_add(0, p, 20)) != 0xffff)
+	if (!ip4_hdr_ok(p))
 		fail_msg("bad IPv4 header checksum");
 	uint32_t n = k->p.len - 20;
 	uint16_t want = l4_want(4, p + 12, p + 16, p[9], p + 20, n), got = rd16(p + 20 + csum_off(p[9]));
@@ -1304,7 +1176,7 @@ static void t_icmp_error_46_through_session(void **state)
 	mk4(&in, 17, a4, p4, be4(S1), 53, 0);
 	uint8_t *q = in.p.data;
 	q[8] = 63;
-	ip4_fix(q);
+	ip4_fix_csum(q);
 	uint8_t *p = k.mem + HEADROOM;
 	memset(k.mem, 0, sizeof(k.mem));
 	memcpy(p + 28, q, in.p.len);
@@ -1317,8 +1189,8 @@ static void t_icmp_error_46_through_session(void **state)
 	uint32_t s = be4(S1);
 	memcpy(p + 12, &s, 4);
 	memcpy(p + 16, &a4, 4);
-	ip4_fix(p);
-	l4_fix(4, p + 12, p + 16, 1, p + 20, 8 + in.p.len);
+	ip4_fix_csum(p);
+	l4_set(4, p + 12, p + 16, 1, p + 20, 8 + in.p.len);
 	pk_ready(&k, 4, 28 + in.p.len);
 
 	assert_int_equal(run(&k), XV_FORWARD);
@@ -1362,8 +1234,8 @@ static void t_icmp_error_46_needs_session(void **state)
 	uint32_t s = be4(S2);
 	memcpy(p + 12, &s, 4);
 	memcpy(p + 16, &a4, 4);
-	ip4_fix(p);
-	l4_fix(4, p + 12, p + 16, 1, p + 20, 8 + in.p.len);
+	ip4_fix_csum(p);
+	l4_set(4, p + 12, p + 16, 1, p + 20, 8 + in.p.len);
 	pk_ready(&k, 4, 28 + in.p.len);
 	assert_int_equal(run(&k), XV_DROP);
 	assert_int_equal(ctr[JSTAT_SESSION_NOT_FOUND], 1);
@@ -1392,7 +1264,7 @@ static void t_icmp_error_64_through_session(void **state)
 	p[7] = 64;
 	memcpy(p + 8, A, 16);
 	memcpy(p + 24, p6(S2), 16);
-	l4_fix(6, p + 8, p + 24, 58, p + 40, 8 + in.p.len);
+	l4_set(6, p + 8, p + 24, 58, p + 40, 8 + in.p.len);
 	pk_ready(&k, 6, 48 + in.p.len);
 
 	assert_int_equal(run(&k), XV_FORWARD);
@@ -1436,7 +1308,7 @@ static void t_udp_zero_checksum_46(void **state)
 	mk4(&k, 17, be4(S1), 53, a4, p4, 0);
 	wr16(k.p.data + 26, 0);
 	k.p.data[6] = 0; /* DF off: a whole datagram, not a fragment */
-	ip4_fix(k.p.data);
+	ip4_fix_csum(k.p.data);
 	assert_int_equal(run(&k), XV_FORWARD);
 	const uint8_t *l4 = o6(&k);
 	assert_int_equal(rd16(l4 + 2), 1000);

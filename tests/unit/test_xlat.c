@@ -7,7 +7,7 @@
  * graybox vectors (../shared/peer-vectors/jool-graybox), named as such.
  *
  * Checksums of the packets built here and of the translated results are
- * computed with the naive reference at the top of this file, never with lib's.
+ * computed with the naive reference of pktbuild.c, never with lib's.
  *
  * The configuration mirrors Jool's graybox SIIT baseline:
  *   pool6 2001:db8:100::/40 (an RFC 6052 /40: 192.0.2.33 = 2001:db8:1c0:2:21::,
@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "eamt.h"
+#include "pktbuild.h"
 #include "stats.h"
 #include "xlat.h"
 
@@ -40,7 +41,7 @@
 #define HEADROOM 128
 
 /* ------------------------------------------------------------------------ */
-/* Byte helpers and the reference checksum (RFC 1071, byte at a time)       */
+/* Byte helpers (reference checksum, addresses, IP headers: pktbuild.h)    */
 /* ------------------------------------------------------------------------ */
 
 static uint16_t rd16(const uint8_t *p)
@@ -65,148 +66,6 @@ static void wr32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
-}
-
-static uint32_t ref_add(uint32_t acc, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		acc += (i & 1) ? p[i] : (uint32_t)p[i] << 8;
-	return acc;
-}
-
-static uint16_t ref_fold(uint32_t acc)
-{
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (uint16_t)acc;
-}
-
-static uint16_t oc_norm(uint16_t v)
-{
-	return v == 0xffff ? 0 : v;
-}
-
-static uint16_t oc_add(uint16_t a, uint16_t b)
-{
-	return ref_fold((uint32_t)a + b);
-}
-
-static uint32_t ref_ph4(const uint8_t *src, const uint8_t *dst, uint8_t proto, uint32_t len)
-{
-	uint8_t b[12];
-
-	memcpy(b, src, 4);
-	memcpy(b + 4, dst, 4);
-	b[8] = 0;
-	b[9] = proto;
-	wr16(b + 10, (uint16_t)len);
-	return ref_add(0, b, 12);
-}
-
-static uint32_t ref_ph6(const uint8_t *src, const uint8_t *dst, uint8_t nh, uint32_t len)
-{
-	uint8_t b[40];
-
-	memcpy(b, src, 16);
-	memcpy(b + 16, dst, 16);
-	wr32(b + 32, len);
-	b[36] = b[37] = b[38] = 0;
-	b[39] = nh;
-	return ref_add(0, b, 40);
-}
-
-static unsigned csum_off(uint8_t proto)
-{
-	switch (proto) {
-	case 17:
-		return 6;
-	case 6:
-		return 16;
-	default: /* ICMP, ICMPv6 */
-		return 2;
-	}
-}
-
-/*
- * What the L4 checksum field must hold: fam 6 uses the RFC 8200 pseudo-header,
- * fam 4 the RFC 768 one (none for ICMPv4, RFC 792). A UDP result of zero is
- * sent as all ones (RFC 768).
- */
-static uint16_t l4_want(int fam, const uint8_t *src, const uint8_t *dst, uint8_t proto, const uint8_t *l4,
-			uint32_t len)
-{
-	static uint8_t tmp[65536];
-	unsigned off = csum_off(proto);
-	uint32_t acc = 0;
-
-	memcpy(tmp, l4, len);
-	tmp[off] = tmp[off + 1] = 0;
-	if (fam == 6)
-		acc = ref_ph6(src, dst, proto, len);
-	else if (proto != 1)
-		acc = ref_ph4(src, dst, proto, len);
-	uint16_t c = (uint16_t)~ref_fold(ref_add(acc, tmp, len));
-	if (proto == 17 && c == 0)
-		c = 0xffff;
-	return c;
-}
-
-static void l4_set(int fam, const uint8_t *src, const uint8_t *dst, uint8_t proto, uint8_t *l4, uint32_t len)
-{
-	wr16(l4 + csum_off(proto), l4_want(fam, src, dst, proto, l4, len));
-}
-
-static void assert_l4_ok(int fam, const uint8_t *src, const uint8_t *dst, uint8_t proto, const uint8_t *l4,
-			 uint32_t len)
-{
-	uint16_t want = l4_want(fam, src, dst, proto, l4, len), got = rd16(l4 + csum_off(proto));
-
-	if (proto == 17 ? got != want : oc_norm(got) != oc_norm(want))
-		fail_msg("L4 checksum of protocol %u over %u bytes: got %04x, want %04x", proto, len, got, want);
-}
-
-static bool ip4_hdr_ok(const uint8_t *p)
-{
-	return ref_fold(ref_add(0, p, (p[0] & 0xfu) * 4u)) == 0xffff;
-}
-
-static void ip4_fix_csum(uint8_t *p)
-{
-	unsigned ihl = (p[0] & 0xfu) * 4u;
-
-	p[10] = p[11] = 0;
-	wr16(p + 10, (uint16_t)~ref_fold(ref_add(0, p, ihl)));
-}
-
-/* Addresses from text; pointers into a ring, valid for a while. */
-static const uint8_t *ip6(const char *s)
-{
-	static uint8_t ring[64][16];
-	static unsigned i;
-	uint8_t *a = ring[i++ % 64];
-
-	if (inet_pton(AF_INET6, s, a) != 1)
-		fail_msg("bad IPv6 address %s", s);
-	return a;
-}
-
-static const uint8_t *ip4(const char *s)
-{
-	static uint8_t ring[64][4];
-	static unsigned i;
-	uint8_t *a = ring[i++ % 64];
-
-	if (inet_pton(AF_INET, s, a) != 1)
-		fail_msg("bad IPv4 address %s", s);
-	return a;
-}
-
-static uint32_t be4(const char *s)
-{
-	uint32_t a;
-
-	memcpy(&a, ip4(s), 4);
-	return a;
 }
 
 static void assert_addr6(const uint8_t *got, const char *want)
@@ -239,42 +98,6 @@ static void assert_addr4(const uint8_t *got, const char *want)
 /* ------------------------------------------------------------------------ */
 /* Packet builders                                                          */
 /* ------------------------------------------------------------------------ */
-
-static void put_ip6(uint8_t *p, uint8_t tc, uint32_t flow, uint16_t plen, uint8_t nh, uint8_t hlim,
-		    const uint8_t *src, const uint8_t *dst)
-{
-	p[0] = (uint8_t)(0x60 | tc >> 4);
-	p[1] = (uint8_t)(tc << 4 | ((flow >> 16) & 0xf));
-	p[2] = (uint8_t)(flow >> 8);
-	p[3] = (uint8_t)flow;
-	wr16(p + 4, plen);
-	p[6] = nh;
-	p[7] = hlim;
-	memcpy(p + 8, src, 16);
-	memcpy(p + 24, dst, 16);
-}
-
-/* Options, if any, must already be at p + 20. */
-static void put_ip4(uint8_t *p, unsigned ihl, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl,
-		    uint8_t proto, const uint8_t *src, const uint8_t *dst)
-{
-	p[0] = (uint8_t)(0x40 | ihl / 4);
-	p[1] = tos;
-	wr16(p + 2, totlen);
-	wr16(p + 4, id);
-	wr16(p + 6, frag);
-	p[8] = ttl;
-	p[9] = proto;
-	memcpy(p + 12, src, 4);
-	memcpy(p + 16, dst, 4);
-	ip4_fix_csum(p);
-}
-
-static void fill(uint8_t *p, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		p[i] = (uint8_t)i;
-}
 
 static void put_udp(uint8_t *u, uint32_t n)
 {
