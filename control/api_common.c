@@ -45,6 +45,9 @@ static const struct {
 	{ "ports", api_cmd_ports, "ports: {\"name\":PORT, \"xstats\":bool}" },
 	{ "neighbors", api_cmd_neighbors, "neighbour table: {\"port\":PORT}" },
 	{ "routes", api_cmd_routes, "routing table: {\"lookup\":ADDRESS}" },
+	{ "cgn", api_cmd_cgn,
+	  "carrier-grade NAT64: {\"op\":\"get\"} | {\"op\":\"set\",\"cgn\":{limits, logging}} | "
+	  "{\"op\":\"who\",\"address\":IPV4,\"port\":P} (deterministic NAT)" },
 	{ "config", api_cmd_config,
 	  "running configuration: {\"op\":\"dump\"} | {\"op\":\"reload\"[,\"path\":FILE|\"config\":{...}]"
 	  "[,\"dry-run\":true]}" },

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "config_load.h"
 #include "stats.h"
 
@@ -70,6 +71,10 @@ static void usage(FILE *f)
 		"  ports [NAME] [--xstats]          link, counters, rates (and DPDK xstats)\n"
 		"  neighbors [PORT]                 the neighbour table (ARP/ND)\n"
 		"  routes [lookup ADDRESS]          the routing table, or the route to ADDRESS\n"
+		"  cgn [get] | cgn set JSON         carrier-grade NAT64 section; set changes limits/logging live,\n"
+		"                                   e.g. cgn set '{\"max-sessions\": 2000}' (doc/cgn.md)\n"
+		"  cgn who IPV4 PORT [FILE]         deterministic NAT: the subscriber that had IPV4 PORT (with FILE:\n"
+		"                                   from that configuration file, no daemon needed)\n"
 		"  config dump [FILE]               the running configuration, as a file that loads back\n"
 		"  config reload [FILE] [--dry-run] apply FILE (default: the daemon's --config) whole or not at all\n"
 		"  raw JSON                         send JSON as a request and print the reply\n"
@@ -803,6 +808,8 @@ static int write_dump(json_t *reply, const char *path)
 	return EXIT_OK;
 }
 
+static void print_who(const json_t *r);
+
 static int run(const struct opts *o, json_t *req, const char *cmd, const char *dump_path)
 {
 	json_t *reply = call(o, req);
@@ -864,6 +871,8 @@ static int run(const struct opts *o, json_t *req, const char *cmd, const char *d
 		print_neighbors(reply);
 	} else if (strcmp(cmd, "routes") == 0) {
 		print_routes(reply);
+	} else if (strcmp(cmd, "cgn") == 0 && op && strcmp(op, "who") == 0) {
+		print_who(reply);
 	} else if (strcmp(cmd, "config") == 0) {
 		if (op && strcmp(op, "reload") == 0)
 			print_reload(reply);
@@ -1110,6 +1119,28 @@ static json_t *build(const struct opts *o, const char *cmd, int argc, char **arg
 		}
 		return json_pack("{s:s, s:s}", "command", cmd, "lookup", argv[1]);
 	}
+	if (!strcmp(cmd, "cgn")) {
+		if (!sub || !strcmp(sub, "get")) {
+			NARGS(sub ? 1 : 0, "cgn get takes no arguments");
+			return json_pack("{s:s, s:s}", "command", cmd, "op", "get");
+		}
+		if (!strcmp(sub, "set")) {
+			NARGS(2, "cgn set takes one JSON object, e.g. '{\"max-sessions\": 2000}'");
+			return json_pack("{s:s, s:s, s:o}", "command", cmd, "op", "set", "cgn", value_arg(argv[1]));
+		}
+		if (!strcmp(sub, "who")) {
+			char *end;
+			long p = argc == 3 ? strtol(argv[2], &end, 10) : -1;
+			if (argc != 3 || *end || p < 0 || p > 65535) {
+				die_usage("%s", "cgn who takes an IPv4 address and a port (and, offline, a configuration file)");
+				return NULL;
+			}
+			return json_pack("{s:s, s:s, s:s, s:i}", "command", cmd, "op", "who", "address", argv[1], "port",
+					 (int)p);
+		}
+		die_usage("cgn: '%s' is not get, set or who", sub);
+		return NULL;
+	}
 	if (!strcmp(cmd, "config")) {
 		if (!sub || !strcmp(sub, "dump")) {
 			if (argc > 2) {
@@ -1138,6 +1169,54 @@ static json_t *build(const struct opts *o, const char *cmd, int argc, char **arg
 #undef NARGS
 	die_usage("unknown command '%s'", cmd);
 	return NULL;
+}
+
+/* "cgn who": one line, or the reply as JSON (with --json). */
+static void print_who(const json_t *r)
+{
+	const json_t *s = json_object_get(r, "subscriber");
+
+	if (json_is_string(s))
+		printf("%s port %lld: subscriber %s (its range on that address: %s)\n", str(r, "address"),
+		       (long long)json_integer_value(json_object_get(r, "port")), json_string_value(s),
+		       str(r, "port range"));
+	else
+		printf("%s port %lld: nobody (outside every subscriber's range)\n", str(r, "address"),
+		       (long long)json_integer_value(json_object_get(r, "port")));
+}
+
+/* Offline "cgn who ADDRESS PORT FILE": the configuration file answers (deterministic NAT, RFC 7422). */
+static int who_offline(const struct opts *o, const char *addr, const char *port, const char *path)
+{
+	struct appcfg *c = malloc(sizeof(*c));
+	char err[1024], *end;
+	long p = strtol(port, &end, 10);
+	int rc = EXIT_OK;
+
+	if (!c)
+		return EXIT_USAGE;
+	if (*end || p < 0 || p > 65535) {
+		free(c);
+		return die_usage("cgn who: '%s' is not a port", port);
+	}
+	if (appcfg_load_file(path, c, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		free(c);
+		return EXIT_ERROR_REPLY;
+	}
+	json_t *r = api_cgn_who(&c->xlat.cgn, addr, p, err, sizeof(err));
+	if (!r) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		rc = EXIT_ERROR_REPLY;
+	} else if (o->json) {
+		print_json_line(r);
+	} else {
+		print_who(r);
+	}
+	json_decref(r);
+	appcfg_free(c);
+	free(c);
+	return rc;
 }
 
 /* Offline: load the file as xlat64d would, report the first problem or a summary. */
@@ -1285,6 +1364,8 @@ int main(int argc, char **argv)
 			return die_usage("%s", "check takes exactly one argument, a configuration file");
 		return check_config(&o, argv[optind]);
 	}
+	if (strcmp(cmd, "cgn") == 0 && argc - optind == 4 && strcmp(argv[optind], "who") == 0)
+		return who_offline(&o, argv[optind + 1], argv[optind + 2], argv[optind + 3]);
 	req = build(&o, cmd, argc - optind, argv + optind, &dump_path, &rc);
 	if (!req)
 		return rc;

@@ -319,7 +319,76 @@ def t_deterministic():
     check(not col.got, "deterministic NAT logged %d messages" % len(col.got))
 
 
-TESTS = [t_ipfix_encoder_tshark, t_limits_per_subscriber_and_ipfix, t_port_blocks, t_deterministic]
+def ctl(sock, *args, ok=True):
+    exe = os.path.join(BUILD, "control", "xlat64ctl")
+    r = subprocess.run([exe, "--socket", sock, "--timeout", "5"] + list(args), capture_output=True, text=True,
+                       timeout=30)
+    check((r.returncode == 0) == ok, "xlat64ctl %s: exit %d: %s%s" % (" ".join(args), r.returncode, r.stdout,
+                                                                     r.stderr))
+    return r.stdout + r.stderr
+
+
+def t_api_cli():
+    """cgn get / set (limits live; structural members refused) / who, from the daemon and offline from the file."""
+    with tempfile.TemporaryDirectory() as work:
+        sock = os.path.join(work, "ctl.sock")
+        P.write_pcap(os.path.join(work, "in6.pcap"), [])
+        P.write_pcap(os.path.join(work, "in4.pcap"), [])
+        cfg = P.base_config(work, 0, os.getpid() % 1000)
+        cfg["eal"][cfg["eal"].index("--file-prefix") + 1] = "cgnapi%d" % os.getpid()
+        cfg.update({"mode": "nat64", "control": {"socket": sock},
+                    "pool4": [{"protocol": pr, "prefix": "192.0.2.0/30", "port range": "1024-65535"}
+                              for pr in ("UDP", "TCP")],
+                    "cgn": {"max-sessions": 100, "deterministic": {"ipv6 prefix": "2001:db8:100::/48",
+                                                                   "ipv4 prefix": "192.0.2.0/30"}}})
+        path = os.path.join(work, "cfg.json")
+        with open(path, "w") as f:
+            json.dump(cfg, f)
+        d = subprocess.Popen([DAEMON, "--config", path], cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            for _ in range(200):
+                if os.path.exists(sock):
+                    break
+                time.sleep(0.1)
+            check(os.path.exists(sock), "no control socket")
+            got = json.loads(ctl(sock, "--json", "cgn"))
+            check(got["enabled"] and got["cgn"]["max-sessions"] == 100 and got["cgn"]["logging"]["events"] == ["quota"],
+                  "cgn get: %s" % got)
+            got = json.loads(ctl(sock, "--json", "cgn", "set", '{"max-sessions": 7, "max-ports": {"TCP": 3}}'))
+            check(got["changed"] and got["cgn"]["max-sessions"] == 7 and got["cgn"]["max-ports"]["TCP"] == 3,
+                  "cgn set: %s" % got)
+            got = json.loads(ctl(sock, "--json", "cgn", "set", '{"max-sessions": 7}'))
+            check(not got["changed"], "the same value again changed something: %s" % got)
+            out = ctl(sock, "cgn", "set", '{"port-blocks": {"block-size": 64}}', ok=False)
+            check("restart" in out, "structural change: %s" % out)
+            out = ctl(sock, "cgn", "set", '{"max-sesions": 7}', ok=False)
+            check("did you mean 'max-sessions'" in out, "typo: %s" % out)
+            # who: the daemon and the file agree with the function, for a sample of the pool
+            for a4, port in (("192.0.2.1", 1024), ("192.0.2.3", 65000), ("192.0.2.2", 40000), ("192.0.2.0", 65535)):
+                live = json.loads(ctl(sock, "--json", "cgn", "who", a4, str(port)))
+                live.pop("ok", None)
+                off = json.loads(ctl("/nonexistent", "--json", "cgn", "who", a4, str(port), path))
+                check(live == off, "daemon %s vs file %s" % (live, off))
+                sub = live["subscriber"]
+                if port == 65535:  # 64 ranges of 1008 ports end at 65535 - 1024 % ... : the tail is nobody's
+                    check(sub is None or sub.endswith("/56"), "who %s %d: %s" % (a4, port, live))
+                    continue
+                check(sub and sub.endswith("/56"), "who %s %d: %s" % (a4, port, live))
+                ra, first, last = det_forward("2001:db8:100::", 48, 56, "192.0.2.0", 30, 1024, 65535,
+                                              sub.split("/")[0])
+                check(ra == a4 and first <= port <= last, "who %s %d -> %s, whose range is %s %d-%d"
+                      % (a4, port, sub, ra, first, last))
+            out = ctl("/nonexistent", "cgn", "who", "192.0.2.1", "1024", path)
+            check(out.startswith("192.0.2.1 port 1024: subscriber 2001:db8:100:100::/56 (its range on that address: "
+                             "1024-2031)"), "text: %s" % out)
+            out = ctl("/nonexistent", "cgn", "who", "192.0.2.9", "1024", path)
+            check("nobody" in out, "outside the pool: %s" % out)
+        finally:
+            d.terminate()
+            d.wait(timeout=20)
+
+
+TESTS = [t_ipfix_encoder_tshark, t_limits_per_subscriber_and_ipfix, t_port_blocks, t_deterministic, t_api_cli]
 
 
 def main():
