@@ -4,7 +4,7 @@
 # Suites: deps, hugepages, gcc build (-Dwerror=true), clang build (-Dwerror=true, build-clang/),
 # unit tests (meson test), packet tests (tests/packet/run.sh), conformance (tests/conformance/run.sh:
 # fails on a regression, a row of tests/conformance/expected-pass.txt that no longer passes), e2e
-# (tests/e2e/run.sh), control API (tests/control/run.sh).
+# (tests/e2e/run.sh), carrier-grade NAT64 (tests/cgn/run.sh), control API (tests/control/run.sh).
 # Prints a per-suite summary and "N passed, M failed" (required suites); exits 1 if any required suite failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -111,12 +111,13 @@ if suite build-gcc required build_gcc; then
 	fi
 	suite e2e required tests/e2e/run.sh
 	suite e2e-nat64 required tests/e2e/nat64.sh
+	suite cgn required tests/cgn/run.sh
 	suite control required tests/control/run.sh
 	suite sanitize required build_asan
 	# libFuzzer targets (packet path SIIT and NAT64, control requests, config loader), bounded
 	suite fuzz required env FUZZ_DIR="$(realpath "$BUILD")-fuzz" scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 else
-	for s in build-clang unit packet conformance e2e e2e-nat64 control sanitize fuzz; do skip "$s" "gcc build failed"; done
+	for s in build-clang unit packet conformance e2e e2e-nat64 cgn control sanitize fuzz; do skip "$s" "gcc build failed"; done
 fi
 
 printf '\n\033[1m==== summary\033[0m\n'
