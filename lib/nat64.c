@@ -79,23 +79,43 @@ struct frag_val {
 	uint64_t expires_ms;
 };
 
-/* Indexed by bib6 position; IPv6 side and protocol are in the bib6 key. */
+/*
+ * Indexed by bib6 position (32 bytes). The IPv6 side is kept here too, not
+ * read back from the hash's key store: rte_hash_get_key_with_position()
+ * verifies the position with a full lookup, a second hash lookup on every
+ * 4->6 packet.
+ */
 struct bib {
+	struct bib6_key k6;
 	uint32_t addr4;
 	uint16_t port4;
 	uint16_t pad;
 	uint32_t head; /* its sessions (bprev/bnext): ADF and "last session gone" without a walk */
 };
 
-/* Indexed by s6 position; both 5-tuples are in the s6 key and the BIB. */
+/* Indexed by s6 position (32 bytes); the rest of its 5-tuples is its BIB entry's. */
 struct session {
 	uint32_t bib;
 	uint32_t prev, next;   /* expiry list */
 	uint32_t bprev, bnext; /* the BIB's sessions */
-	uint8_t state;         /* enum tcp_state for TCP */
-	uint8_t list;          /* LIST_FREE when unused */
-	uint64_t expires_ms;
+	uint32_t remote4;
+	uint16_t rport;
+	uint8_t state; /* enum tcp_state for TCP */
+	uint8_t list;  /* LIST_FREE when unused */
+	uint32_t expires; /* ms, wrapping: see due() */
 };
+
+/*
+ * Session timers are 32-bit milliseconds compared with wrap-around, which
+ * holds for any timer shorter than 2^31 ms (24.8 days): longer timeouts are
+ * cut to that (timeout_of).
+ */
+#define TIMER_MAX_MS 0x7fffffffu
+
+static inline bool due(uint32_t expires, uint64_t now_ms)
+{
+	return (int32_t)(expires - (uint32_t)now_ms) <= 0;
+}
 
 struct fifo {
 	uint32_t head, tail;
@@ -118,6 +138,7 @@ struct nat64_table {
 	uint32_t frag_head, frag_n;
 	struct stored_syn *so_last;
 	struct cgn_table *cgn; /* carrier-grade NAT64 (lib/cgn.h), when configured at start; else NULL */
+	uint64_t now_ms;       /* the latest time seen, to give session timers back as absolute times */
 };
 
 /*
@@ -322,7 +343,7 @@ static void list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_
 	struct fifo *f = &t->lists[list];
 
 	s->list = list;
-	s->expires_ms = expires;
+	s->expires = (uint32_t)expires;
 	s->next = NIL;
 	s->prev = f->tail;
 	if (f->tail != NIL)
@@ -344,16 +365,22 @@ static uint8_t list_of(uint8_t proto, uint8_t state)
 
 static uint64_t timeout_of(const struct nat64_globals *g, uint8_t list)
 {
+	uint32_t ms;
+
 	switch (list) {
 	case LIST_UDP:
-		return g->udp_timeout_ms;
+		ms = g->udp_timeout_ms;
+		break;
 	case LIST_ICMP:
-		return g->icmp_timeout_ms;
+		ms = g->icmp_timeout_ms;
+		break;
 	case LIST_TCP_EST:
-		return g->tcp_est_timeout_ms;
+		ms = g->tcp_est_timeout_ms;
+		break;
 	default:
-		return g->tcp_trans_timeout_ms;
+		ms = g->tcp_trans_timeout_ms;
 	}
+	return ms < TIMER_MAX_MS ? ms : TIMER_MAX_MS;
 }
 
 static void refresh(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, uint8_t proto, uint64_t now)
@@ -416,18 +443,21 @@ static void tcp_update(struct nat64_table *t, const struct nat64_globals *g, uin
 
 static const struct bib6_key *bib_key(const struct nat64_table *t, uint32_t bib)
 {
-	void *k = NULL;
-
-	rte_hash_get_key_with_position(t->bib6, (int32_t)bib, &k);
-	return k;
+	return &t->bibs[bib].k6;
 }
 
-static const struct s6_key *sess_key(const struct nat64_table *t, uint32_t i)
+/* Session i's IPv6-side key, rebuilt from its BIB entry and remote end. */
+static void sess_key(const struct nat64_table *t, uint32_t i, struct s6_key *k)
 {
-	void *k = NULL;
+	const struct session *s = &t->sess[i];
+	const struct bib6_key *b = bib_key(t, s->bib);
 
-	rte_hash_get_key_with_position(t->s6, (int32_t)i, &k);
-	return k;
+	memset(k, 0, sizeof(*k));
+	k->proto = b->proto;
+	k->port6 = b->port6;
+	memcpy(k->addr6, b->addr6, 16);
+	k->rport = s->rport;
+	k->remote4 = s->remote4;
 }
 
 static int32_t bib_find6(const struct nat64_table *t, uint8_t proto, const uint8_t *a6, uint16_t p6)
@@ -469,6 +499,7 @@ static int32_t bib_add(struct nat64_table *t, uint8_t proto, const uint8_t *a6, 
 		return -1;
 	}
 	struct bib *b = &t->bibs[pos];
+	b->k6 = k6;
 	b->addr4 = a4;
 	b->port4 = p4;
 	b->head = NIL;
@@ -549,6 +580,8 @@ static int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, u
 	}
 	struct session *s = &t->sess[pos];
 	s->bib = bib;
+	s->remote4 = remote4;
+	s->rport = rport;
 	s->state = TCP_CLOSED;
 	s->prev = s->next = NIL;
 	s->bprev = NIL;
@@ -566,9 +599,10 @@ static void sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint3
 {
 	struct session *s = &t->sess[i];
 	struct bib *b = &t->bibs[s->bib];
-	struct s6_key k6 = *sess_key(t, i);
+	struct s6_key k6;
 	struct s4_key k4;
 
+	sess_key(t, i, &k6);
 	list_unlink(t, i);
 	s4_key_of(&k6, b, &k4);
 	rte_hash_del_key(t->s4, &k4);
@@ -608,17 +642,18 @@ unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint
 {
 	unsigned n = 0, deleted = 0;
 
+	t->now_ms = now;
 	if (cgn_of(t, cfg))
 		cgn_clock(t->cgn, now);
 	for (unsigned l = LIST_FREE + 1; l < N_LISTS && n < budget; l++) {
-		while (n < budget && t->lists[l].head != NIL && t->sess[t->lists[l].head].expires_ms <= now) {
+		while (n < budget && t->lists[l].head != NIL && due(t->sess[t->lists[l].head].expires, now)) {
 			uint32_t i = t->lists[l].head;
 			struct session *s = &t->sess[i];
 			/* Jool: an established TCP session that runs out gets the transitory timer before it goes. */
 			if (l == LIST_TCP_EST) {
 				s->state = TCP_TRANS;
 				list_unlink(t, i);
-				list_append(t, i, LIST_TCP_TRANS, now + cfg->g.nat.tcp_trans_timeout_ms);
+				list_append(t, i, LIST_TCP_TRANS, now + timeout_of(&cfg->g.nat, LIST_TCP_TRANS));
 			} else {
 				sess_del(t, cfg, i);
 				deleted++;
@@ -691,17 +726,17 @@ uint32_t nat64_session_next(const struct nat64_table *t, uint32_t pos, struct na
 		const struct session *s = &t->sess[i];
 		if (s->list == LIST_FREE)
 			continue;
-		const struct s6_key *k = sess_key(t, i);
 		const struct bib *b = &t->bibs[s->bib];
-		out->proto = k->proto;
+		out->proto = b->k6.proto;
 		out->state = s->state;
-		memcpy(out->addr6, k->addr6, 16);
-		out->port6 = k->port6;
+		memcpy(out->addr6, b->k6.addr6, 16);
+		out->port6 = b->k6.port6;
 		out->local4 = b->addr4;
 		out->lport = b->port4;
-		out->remote4 = k->remote4;
-		out->rport = k->rport;
-		out->expires_ms = s->expires_ms;
+		out->remote4 = s->remote4;
+		out->rport = s->rport;
+		/* the timer is 32-bit ms around the latest time the table saw */
+		out->expires_ms = t->now_ms + (int64_t)(int32_t)(s->expires - (uint32_t)t->now_ms);
 		return i + 1;
 	}
 	return 0;
@@ -985,7 +1020,7 @@ static bool so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, ui
 static bool adf_allows(const struct nat64_table *t, int32_t bib, uint32_t remote4)
 {
 	for (uint32_t i = t->bibs[bib].head; i != NIL; i = t->sess[i].bnext)
-		if (sess_key(t, i)->remote4 == remote4)
+		if (t->sess[i].remote4 == remote4)
 			return true;
 	return false;
 }
@@ -1010,7 +1045,7 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 
 	int32_t si = sess_find4(t, proto, dst4, dport, src4, rport);
 	if (si >= 0) {
-		const struct s6_key *k = sess_key(t, (uint32_t)si);
+		const struct bib6_key *k = bib_key(t, t->sess[si].bib);
 		if (proto == IPPROTO_TCP_)
 			tcp_update(t, g, (uint32_t)si, false, flags, now);
 		else
@@ -1073,7 +1108,7 @@ int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t
 	int32_t si = sess_find4(ctx->nat, proto, local4, lport, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
 
 	if (si >= 0) {
-		const struct s6_key *k = sess_key(ctx->nat, (uint32_t)si);
+		const struct bib6_key *k = bib_key(ctx->nat, ctx->nat->sess[si].bib);
 		memcpy(a6, k->addr6, 16);
 		*p6 = k->port6;
 		return 0;
