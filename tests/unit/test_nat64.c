@@ -997,6 +997,38 @@ static void t_pool4_worker_slices(void **state)
 	}
 }
 
+/*
+ * RFC 4787 REQ-4: parity is kept while the address has a port of that parity;
+ * then the other parity is used (RFC 6888 REQ-2, the same address, weighs more
+ * than parity), and only a full address refuses the flow.
+ */
+static void t_pool4_parity_fallback(void **state)
+{
+	(void)state;
+	uint32_t a4;
+	uint16_t p4;
+	uint8_t seen[4] = { 0 };
+
+	pool_clear();
+	pool_add(17, POOL, 32, 2000, 2003); /* two even ports, two odd */
+	for (unsigned i = 0; i < 4; i++) {
+		uint8_t src[16];
+		memcpy(src, A, 16);
+		src[15] = (uint8_t)i;
+		assert_int_equal(out6(17, src, (uint16_t)(5000 + 2 * i), S1, 53, 0, &a4, &p4), OK); /* even sources */
+		assert_int_equal(a4, be4(POOL));
+		assert_true(p4 >= 2000 && p4 <= 2003);
+		if (i < 2 && (p4 & 1))
+			fail_msg("even source %u got odd port %u while even ports were free", i, p4);
+		if (seen[p4 - 2000]++)
+			fail_msg("port %u allocated twice", p4);
+	}
+	uint8_t src[16];
+	memcpy(src, A, 16);
+	src[15] = 9;
+	assert_int_equal(out6(17, src, 5100, S1, 53, 0, &a4, &p4), XLAT_POOL4_EXHAUSTED);
+}
+
 /* Ranges whose ends are odd: every port of the range is usable (the pair split by the bound too). */
 static void t_pool4_odd_bounds(void **state)
 {
@@ -1648,6 +1680,7 @@ int main(void)
 		T(t_tcp_stored_syn_limits),
 		T(t_pool4_exhaustion),
 		T(t_pool4_parity),
+		T(t_pool4_parity_fallback),
 		T(t_pool4_paired_pooling),
 		T(t_pool4_worker_slices),
 		T(t_pool4_odd_bounds),
