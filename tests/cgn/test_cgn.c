@@ -35,6 +35,7 @@
 #include "natlog.h"
 #include "stats.h"
 #include "xlat.h"
+#include "xlat_internal.h"
 
 static void a6(const char *s, uint8_t out[16])
 {
@@ -189,15 +190,7 @@ static void t_det_geometry_errors(void **st)
 
 /* ------------------------------------------------------------------ IPFIX */
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)rd16(p) << 16 | rd16(p + 2);
-}
+/* rd16 / rd32 (big-endian reads): lib/xlat_internal.h */
 
 /* Events of every type, with distinct values. */
 static unsigned sample_events(struct natlog_event *ev)
@@ -595,6 +588,208 @@ static void t_ring_full_drops(void **st)
 	assert_int_equal(F.counters[XLAT_NATLOG_EVENTS] + F.counters[XLAT_NATLOG_DROPPED], 20);
 }
 
+/* ------------------------------------------------------ through lib/nat64.c */
+
+struct nx {
+	struct xlat_config cfg;
+	struct nat64_table *t[4];
+	struct cgn_table *c[4];
+	struct rte_ring *ring[4];
+	struct xlat_ctx ctx[4];
+	uint64_t counters[4][XSTAT_MAX];
+	unsigned n;
+};
+
+static struct nx *nx_new(unsigned n)
+{
+	static unsigned gen;
+	struct nx *x = calloc(1, sizeof(*x));
+	char name[32];
+
+	xlat_config_init(&x->cfg, XLAT_MODE_NAT64);
+	x->cfg.pool4[0] = (struct pool4_entry){ .proto = 17, .addr = a4("192.0.2.1"), .plen = 32, .port_min = 2000,
+						.port_max = 2063 };
+	x->cfg.n_pool4 = 1;
+	x->cfg.cgn.enabled = true;
+	x->cfg.cgn.ipfix.set = true;
+	x->n = n;
+	for (unsigned w = 0; w < n; w++) {
+		snprintf(name, sizeof(name), "nx%u_", gen);
+		x->t[w] = nat64_table_create(name, 1024, w, n, 0);
+		snprintf(name, sizeof(name), "nc%u_", gen);
+		x->c[w] = cgn_table_create(name, 1024, w, n, 0);
+		snprintf(name, sizeof(name), "nr%u", gen++);
+		x->ring[w] = rte_ring_create_elem(name, sizeof(struct natlog_event), 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		assert_non_null(x->t[w]);
+		assert_non_null(x->c[w]);
+		assert_non_null(x->ring[w]);
+		cgn_set_output(x->c[w], x->ring[w], x->counters[w]);
+		nat64_attach_cgn(x->t[w], x->c[w]);
+		x->ctx[w] = (struct xlat_ctx){ .cfg = &x->cfg, .counters = x->counters[w], .nat = x->t[w],
+					       .rand_state = 1 };
+	}
+	return x;
+}
+
+static void nx_free(struct nx *x)
+{
+	for (unsigned w = 0; w < x->n; w++) {
+		nat64_table_free(x->t[w]);
+		cgn_table_free(x->c[w]);
+		rte_ring_free(x->ring[w]);
+	}
+	free(x);
+}
+
+/* A UDP packet's way out, on the worker that owns its source (as the dataplane hands it over). */
+static int nx_out(struct nx *x, uint64_t now_ms, const char *src, uint16_t sport, uint16_t dport, uint32_t *a,
+		  uint16_t *p, unsigned *worker)
+{
+	uint8_t s6[16];
+	a6(src, s6);
+	unsigned w = nat64_owner6(&x->cfg, s6, x->n);
+	x->ctx[w].now_ns = now_ms * 1000000ull;
+	if (worker)
+		*worker = w;
+	return nat64_out(&x->ctx[w], 17, s6, sport, a4("198.51.100.2"), dport, 0, a, p);
+}
+
+static unsigned nx_events(struct nx *x, unsigned w, struct natlog_event *ev, unsigned max)
+{
+	return rte_ring_sc_dequeue_burst_elem(x->ring[w], ev, sizeof(*ev), max, NULL);
+}
+
+static void t_nat64_limits(void **st)
+{
+	struct nx *x = nx_new(1);
+	uint32_t a;
+	uint16_t p;
+
+	(void)st;
+	x->cfg.cgn.max_sessions = 2;
+	x->cfg.cgn.max_ports[CGN_UDP] = 1;
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 1000, 53, &a, &p, NULL), XSTAT_MAX);
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 1000, 54, &a, &p, NULL), XSTAT_MAX);
+	/* a third session, even of an existing BIB entry, is over max-sessions; a second port over max-ports */
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 1000, 55, &a, &p, NULL), XLAT_CGN_SESSION_LIMIT);
+	x->cfg.cgn.max_sessions = 3;
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:1aa::7", 1001, 53, &a, &p, NULL), XLAT_CGN_PORT_LIMIT);
+	/* established flows keep working; another subscriber is unaffected */
+	assert_int_equal(nx_out(x, 1001, "2001:db8:a:100::1", 1000, 53, &a, &p, NULL), XSTAT_MAX);
+	assert_int_equal(nx_out(x, 1001, "2001:db8:a:200::1", 1000, 53, &a, &p, NULL), XSTAT_MAX);
+	assert_int_equal(nat64_table_sessions(x->t[0]), 3);
+	/* the IPv4 side counts too: a new remote on A's BIB entry is A's 3rd session, a 4th is refused */
+	uint8_t d6[16];
+	uint16_t dp;
+	uint32_t a_a4;
+	uint16_t a_p4;
+	assert_int_equal(nx_out(x, 1002, "2001:db8:a:100::1", 1000, 53, &a_a4, &a_p4, NULL), XSTAT_MAX);
+	x->ctx[0].now_ns = 1002 * 1000000ull;
+	assert_int_equal(nat64_in(&x->ctx[0], 17, a4("203.0.113.9"), 7, a_a4, a_p4, 0, d6, &dp), XSTAT_MAX);
+	assert_int_equal(nat64_in(&x->ctx[0], 17, a4("203.0.113.10"), 7, a_a4, a_p4, 0, d6, &dp),
+			 XLAT_CGN_SESSION_LIMIT);
+	/* everything runs out: A starts afresh, and its subscriber entry went with its last session */
+	assert_int_equal(nat64_expire(x->t[0], &x->cfg, 1000 + 10 * 60 * 1000, 1000), 4);
+	assert_int_equal(cgn_table_subscribers(x->c[0]), 0);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(nx_out(x, 700000, "2001:db8:a:100::1", 1000, (uint16_t)(60 + i), &a, &p, NULL),
+				 XSTAT_MAX);
+	nx_free(x);
+}
+
+static void t_nat64_blocks_reused_after_expiry(void **st)
+{
+	struct nx *x = nx_new(1);
+	struct natlog_event ev[64];
+	uint32_t a;
+	uint16_t p[3];
+
+	(void)st;
+	x->cfg.cgn.block_size = 16;
+	x->cfg.cgn.max_blocks = 1;
+	x->cfg.cgn.log_events = CGN_LOG_BLOCK | CGN_LOG_BIB;
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", (uint16_t)(5000 + i), 53, &a, &p[i], NULL),
+				 XSTAT_MAX);
+	unsigned n = nx_events(x, 0, ev, 64);
+	assert_int_equal(n, 1 + 3); /* the block (once), then each BIB entry */
+	assert_int_equal(ev[0].type, NATLOG_BLOCK_ALLOC);
+	assert_int_equal(ev[0].port4, 2000); /* the pool4 range starts on a block boundary */
+	assert_int_equal(ev[0].port_last, 2015);
+	assert_int_equal(ev[0].time_ms, 1000);
+	for (unsigned i = 0; i < 3; i++)
+		assert_true(p[i] >= 2000 && p[i] <= 2015);
+	/* B gets the next block while A's is in use */
+	assert_int_equal(nx_out(x, 2000, "2001:db8:a:200::1", 5000, 53, &a, &p[0], NULL), XSTAT_MAX);
+	assert_true(p[0] >= 2016 && p[0] <= 2031);
+	nx_events(x, 0, ev, 64);
+	/* A's sessions run out (UDP 5 min): its BIB entries go, then its block, logged once */
+	assert_int_equal(nat64_expire(x->t[0], &x->cfg, 1000 + 5 * 60 * 1000 + 500, 1000), 3);
+	n = nx_events(x, 0, ev, 64);
+	assert_int_equal(n, 3 + 1);
+	unsigned freed = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (ev[i].type == NATLOG_BLOCK_FREE) {
+			freed++;
+			assert_int_equal(ev[i].port4, 2000);
+			assert_int_equal(ev[i].time_ms, 1000 + 5 * 60 * 1000 + 500);
+		}
+	assert_int_equal(freed, 1);
+	assert_int_equal(x->counters[0][XLAT_CGN_BLOCK_FREED], 1);
+	/* C now gets the freed block */
+	assert_int_equal(nx_out(x, 400000, "2001:db8:a:300::1", 5000, 53, &a, &p[0], NULL), XSTAT_MAX);
+	assert_true(p[0] >= 2000 && p[0] <= 2015);
+	n = nx_events(x, 0, ev, 64);
+	assert_int_equal(ev[0].type, NATLOG_BLOCK_ALLOC);
+	assert_int_equal(ev[0].port4, 2000);
+	uint8_t c6[16], e6[16];
+	a6("2001:db8:a:300::", e6);
+	memcpy(c6, ev[0].addr6, 16);
+	assert_memory_equal(c6, e6, 16);
+	/* B, at its one block, is refused once it is full */
+	for (unsigned i = 1; i < 16; i++)
+		assert_int_equal(nx_out(x, 400001, "2001:db8:a:200::1", (uint16_t)(5000 + i), 53, &a, &p[0], NULL),
+				 XSTAT_MAX);
+	assert_int_equal(nx_out(x, 400001, "2001:db8:a:200::1", 6000, 53, &a, &p[0], NULL), XLAT_CGN_BLOCK_LIMIT);
+	nx_free(x);
+}
+
+/* With several workers, each allocates only what nat64_owner4 sends back to it (port blocks, deterministic). */
+static void t_nat64_ownership(void **st)
+{
+	(void)st;
+	for (int det = 0; det < 2; det++) {
+		struct nx *x = nx_new(4);
+		x->cfg.pool4[0].port_min = 1024;
+		x->cfg.pool4[0].port_max = 65535;
+		if (det) {
+			x->cfg.pool4[0].addr = a4("192.0.2.0");
+			x->cfg.pool4[0].plen = 30;
+			det_cfg(&x->cfg.cgn, "2001:db8:a::", 48, 56, "192.0.2.0", 30, 1024, 65535);
+			x->cfg.cgn.ipfix.set = true;
+		} else {
+			x->cfg.cgn.block_size = 64;
+			x->cfg.cgn.max_blocks = 8;
+		}
+		unsigned seen[4] = { 0 };
+		for (unsigned s = 0; s < 64; s++) {
+			char src[64];
+			snprintf(src, sizeof(src), "2001:db8:a:%x00::%x", s, s + 1);
+			for (unsigned f = 0; f < 5; f++) {
+				uint32_t a;
+				uint16_t p;
+				unsigned w;
+				assert_int_equal(nx_out(x, 1000, src, (uint16_t)(4000 + f), 53, &a, &p, &w), XSTAT_MAX);
+				assert_int_equal(nat64_owner4(&x->cfg, 17, a, p, 4), w);
+				seen[w]++;
+			}
+		}
+		for (unsigned w = 0; w < 4; w++)
+			assert_true(seen[w] > 0); /* subscribers spread over the workers */
+		nx_free(x);
+	}
+}
+
 /* ------------------------------------------------------------ pcap dump */
 
 static uint16_t csum16(const uint8_t *p, size_t n, uint32_t acc)
@@ -678,6 +873,9 @@ int main(int argc, char **argv)
 		T(t_blocks),
 		T(t_block_ownership),
 		T(t_ring_full_drops),
+		T(t_nat64_limits),
+		T(t_nat64_blocks_reused_after_expiry),
+		T(t_nat64_ownership),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
