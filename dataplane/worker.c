@@ -13,6 +13,7 @@
 #include <rte_prefetch.h>
 
 #include "dp.h"
+#include "xlat_fast.h"
 
 #define ETH_HLEN 14
 
@@ -352,6 +353,119 @@ drop:
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * What one poll round remembers for the fast path: the translator's last
+ * address mappings and route (xlat_fast.h), the last next hop's MAC, and the
+ * last destinations found not to be the box's own. Reset whenever the worker
+ * loads the configuration (once per round), so it never outlives a snapshot,
+ * a neighbour update by more than one round, or an RCU grace period.
+ */
+struct fp_memo {
+	struct xlat_fmemo x;
+	bool nb_ok, nb_gw, own6_ok, own4_ok;
+	int nb_family;
+	uint32_t nb_nexthop;
+	uint8_t nb_dst[16];  /* the destination the neighbour was derived from (unless nb_gw: a gateway's) */
+	uint16_t nb_port;
+	struct rte_ether_addr nb_mac;
+	uint8_t own6[16];    /* not the box's own, not multicast */
+	uint32_t own4;
+};
+
+static inline void fp_memo_reset(struct fp_memo *fm)
+{
+	xlat_fmemo_reset(&fm->x);
+	fm->nb_ok = fm->own6_ok = fm->own4_ok = false;
+}
+
+static inline bool same16(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x[2], y[2];
+
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
+/*
+ * The common case (xlat_fast.h) of handle() + translate() + output(): a frame
+ * for our MAC, for an address that is not the box's, that xlat_fast64/46()
+ * translate. Returns false with nothing changed otherwise, and handle() takes
+ * the frame (classification, counters, every other case).
+ */
+static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, unsigned pidx, uint64_t now)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t flen = m->data_len;
+	struct xlat_ctx *ctx = &w->ctx[pidx];
+	struct xlat_pkt xp;
+	int family;
+
+	if (unlikely(m->nb_segs != 1 || flen < ETH_HLEN + 20) ||
+	    !rte_is_same_ether_addr((const struct rte_ether_addr *)f, &g_dp.ports[pidx].mac))
+		return false;
+	xp.data = f + ETH_HLEN;
+	xp.len = flen - ETH_HLEN;
+	xp.headroom = rte_pktmbuf_headroom(m);
+	xp.tailroom = rte_pktmbuf_tailroom(m);
+	ctx->now_ns = now;
+	if (f[12] == 0x86 && f[13] == 0xdd) {
+		const uint8_t *dst = xp.data + 24;
+		if (flen < ETH_HLEN + 40 || dst[0] == 0xff)
+			return false;
+		if (!fm->own6_ok || !same16(fm->own6, dst)) {
+			if (dp_is_own6(&g_dp, dst))
+				return false;
+			memcpy(fm->own6, dst, 16);
+			fm->own6_ok = true;
+		}
+		xp.family = 6;
+		if (xlat_fast64(ctx, &xp, &fm->x) != XV_FORWARD)
+			return false;
+	} else if (f[12] == 0x08 && f[13] == 0x00) {
+		uint32_t dst;
+		memcpy(&dst, xp.data + 16, 4);
+		if (!fm->own4_ok || fm->own4 != dst) {
+			if ((xp.data[16] & 0xf0) == 0xe0 || dp_is_own4(&g_dp, dst))
+				return false;
+			fm->own4 = dst;
+			fm->own4_ok = true;
+		}
+		xp.family = 4;
+		if (xlat_fast46(ctx, &xp, &fm->x) != XV_FORWARD)
+			return false;
+	} else {
+		return false;
+	}
+	m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
+	m->data_len = (uint16_t)xp.len;
+	m->pkt_len = xp.len;
+	/* output(), with the next hop's MAC remembered for the round */
+	family = xp.family;
+	const uint8_t *dst = xp.data + (family == 4 ? 16 : 24);
+	unsigned alen = family == 4 ? 4 : 16;
+	if (!fm->nb_ok || fm->nb_nexthop != xp.route.nexthop || fm->nb_family != family ||
+	    (!fm->nb_gw && memcmp(fm->nb_dst, dst, alen) != 0)) {
+		uint8_t addr[16];
+		uint16_t port;
+		fib_neighbor_addr(xp.route.nexthop, family, dst, addr, &port);
+		if (unlikely(!neigh_lookup(port, family, addr, &fm->nb_mac))) {
+			fm->nb_ok = false;
+			to_slowpath(w, m, META_RESOLVE, port, family, addr);
+			return true;
+		}
+		fm->nb_ok = true;
+		fm->nb_family = family;
+		fm->nb_nexthop = xp.route.nexthop;
+		fm->nb_port = port;
+		/* the neighbour is not the destination: a gateway, the same for every destination of the next hop */
+		fm->nb_gw = memcmp(addr, dst, alen) != 0;
+		memcpy(fm->nb_dst, dst, alen);
+	}
+	dp_send_eth(w, m, fm->nb_port, &fm->nb_mac, family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	return true;
+}
+
 /* RFC 6146 3.5.2.2: IPv4 SYNs held 6 s with no IPv6 side: ICMP port unreachable, from the port's address. */
 static void stored_syns_expire(struct dp_worker *w, const struct xlat_config *cfg, uint64_t now)
 {
@@ -426,9 +540,12 @@ int worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(g_dp.rcu, w->index);
 	rte_rcu_qsbr_thread_online(g_dp.rcu, w->index);
 
+	struct fp_memo fm;
 	while (!__atomic_load_n(&g_dp.quit, __ATOMIC_RELAXED)) {
 		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
 		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
+		bool try_fast = cfg->mode == XLAT_MODE_SIIT;
+		fp_memo_reset(&fm);
 		uint64_t cyc = rte_get_tsc_cycles() - t0;
 		uint64_t now = (cyc / hz) * 1000000000ull + (cyc % hz) * 1000000000ull / hz;
 		unsigned got = 0;
@@ -443,7 +560,8 @@ int worker_main(void *arg)
 			for (uint16_t i = 0; i < n; i++) {
 				if (i + 1 < n)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-				handle(w, pkts[i], p, cfg, now);
+				if (!try_fast || !fast(w, &fm, pkts[i], p, now))
+					handle(w, pkts[i], p, cfg, now);
 			}
 		}
 		if (w->nat) {

@@ -2,6 +2,7 @@
 /* IPv4 -> IPv6: RFC 7915 section 4. */
 #include "checksum.h"
 #include "rfc6052.h"
+#include "xlat_fast.h"
 #include "xlat_internal.h"
 
 void write_ipv6(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim, const uint8_t src[16],
@@ -33,16 +34,6 @@ static uint8_t tclass_of(const struct xlat_config *cfg, const uint8_t *ip4)
 	return cfg->g.zeroize_traffic_class ? 0 : ip4[1];
 }
 
-static uint32_t addr_sum4(uint32_t src, uint32_t dst)
-{
-	return csum_addr4(src, dst);
-}
-
-static uint32_t addr_sum6(const uint8_t *src, const uint8_t *dst)
-{
-	return csum_addr6(src, dst);
-}
-
 /* RFC 1624 updates of the L4 checksum for the new pseudo-header (see l4_update64). */
 static void l4_update46(const struct l3info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen, uint32_t src4,
 			uint32_t dst4, const uint8_t *src6, const uint8_t *dst6, const struct icmp_map *im)
@@ -50,12 +41,12 @@ static void l4_update46(const struct l3info *li, uint8_t *l4, uint32_t l4len, ui
 	if (li->frag_off != 0)
 		return;
 	if (li->proto == IPPROTO_TCP_ && l4len >= 18) {
-		wr16(l4 + 16, csum_replace(rd16(l4 + 16), addr_sum4(src4, dst4), addr_sum6(src6, dst6)));
+		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr4(src4, dst4), csum_addr6(src6, dst6)));
 	} else if (li->proto == IPPROTO_UDP_ && l4len >= 8) {
 		uint16_t c = rd16(l4 + 6);
 		if (c == 0)
 			return; /* handled by the caller (amend-udp-checksum-zero) or left as quoted */
-		c = csum_replace(c, addr_sum4(src4, dst4), addr_sum6(src6, dst6));
+		c = csum_replace(c, csum_addr4(src4, dst4), csum_addr6(src6, dst6));
 		wr16(l4 + 6, c ? c : 0xffff);
 	} else if (li->proto == IPPROTO_ICMP_ && im && l4len >= 4) {
 		/* ICMPv6 adds the pseudo-header (RFC 4443 2.3) and a new type/code. */
@@ -301,6 +292,89 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	if (fraghdr)
 		write_frag6(h + 40, proto, li.frag_off, li.mf, id);
 	move_data(pkt, h, outlen);
+	return XV_FORWARD;
+}
+
+/*
+ * xlat46() for the common case only (xlat_fast.h): every test below is one
+ * xlat46() makes, in the order that lets the packet fall back untouched.
+ */
+int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	const struct xlat_config *cfg = ctx->cfg;
+	uint8_t *p = pkt->data;
+
+	/* version 4, no options, not a fragment (DF may be set), TTL left, a valid header checksum */
+	if (cfg->mode != XLAT_MODE_SIIT || !cfg->g.manually_enabled || pkt->len < 20 || p[0] != 0x45 ||
+	    (rd16(p + 6) & (IPV4_MF | IPV4_OFFMASK)) != 0 || p[8] <= 1)
+		return XF_SLOW;
+	uint32_t totlen = rd16(p + 2);
+	if (totlen < 20 || totlen > pkt->len || csum_ipv4_header(p, 20) != rd16(p + 10))
+		return XF_SLOW;
+	uint32_t l4len = totlen - 20;
+	uint8_t proto = p[9];
+	uint8_t *l4 = p + 20;
+	struct icmp_map im;
+	if (proto == IPPROTO_UDP_) {
+		if (l4len < 8 || rd16(l4 + 6) == 0) /* a zero checksum: computed or refused, RFC 7915 4.5 */
+			return XF_SLOW;
+	} else if (proto == IPPROTO_TCP_) {
+		if (l4len < 20)
+			return XF_SLOW;
+	} else if (proto == IPPROTO_ICMP_) {
+		if (l4len < 8 || (l4[0] != 0 && l4[0] != 8) || icmp46_map(l4[0], l4[1], l4 + 4, &im) != XSTAT_MAX)
+			return XF_SLOW;
+	} else {
+		return XF_SLOW;
+	}
+	if (pkt->headroom < 20)
+		return XF_SLOW;
+
+	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
+	if (!m->d4_ok || m->d4_key != dst4) {
+		if (map_addr46(cfg, dst4, m->d4_val) != 0 || ctx->route(ctx->route_opaque, 6, m->d4_val, &m->d4_route) != 0) {
+			m->d4_ok = false;
+			return XF_SLOW;
+		}
+		m->d4_key = dst4;
+		m->d4_ok = true;
+	}
+	if (!m->s4_ok || m->s4_key != src4) {
+		if (map_addr46(cfg, src4, m->s4_val) != 0) {
+			m->s4_ok = false;
+			return XF_SLOW;
+		}
+		m->s4_key = src4;
+		m->s4_ok = true;
+	}
+	uint32_t outlen = 40 + l4len, limit = m->d4_route.mtu;
+	if (!(p[6] & 0x40) && cfg->g.lowest_ipv6_mtu < limit)
+		limit = cfg->g.lowest_ipv6_mtu;
+	if (outlen > limit)
+		return XF_SLOW; /* Packet Too Big, or IPv6 fragments */
+
+	/* committed: what xlat_process() + xlat46() do for it */
+	count(ctx, JSTAT_RECEIVED4);
+	pkt->frag_size = 0;
+	pkt->route = m->d4_route;
+	const uint8_t *src6 = m->s4_val, *dst6 = m->d4_val;
+	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1);
+	if (proto == IPPROTO_TCP_) {
+		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr4(src4, dst4), csum_addr6(src6, dst6)));
+	} else if (proto == IPPROTO_UDP_) {
+		uint16_t c = csum_replace(rd16(l4 + 6), csum_addr4(src4, dst4), csum_addr6(src6, dst6));
+		wr16(l4 + 6, c ? c : 0xffff);
+	} else {
+		uint32_t old = rd16(l4);
+		l4[0] = im.type;
+		l4[1] = im.code;
+		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, l4len) + rd16(l4)));
+		proto = IPPROTO_ICMPV6_;
+	}
+	uint8_t *h = l4 - 40;
+	write_ipv6(h, tc, (uint16_t)l4len, proto, hl, src6, dst6);
+	move_data(pkt, h, outlen);
+	count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
 }
 

@@ -3,6 +3,7 @@
 #include "checksum.h"
 #include "nat64.h"
 #include "rfc6052.h"
+#include "xlat_fast.h"
 #include "xlat_internal.h"
 
 void write_ipv4(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t proto,
@@ -52,16 +53,6 @@ static void id_flags(struct xlat_ctx *ctx, const struct l3info *li, uint32_t tot
 	}
 }
 
-static uint32_t addr_sum6(const uint8_t *src, const uint8_t *dst)
-{
-	return csum_addr6(src, dst);
-}
-
-static uint32_t addr_sum4(uint32_t src, uint32_t dst)
-{
-	return csum_addr4(src, dst);
-}
-
 /*
  * Update the L4 checksum of a TCP/UDP/ICMP header for the new addresses (RFC
  * 1624, so a wrong checksum stays wrong the same way). l4len is what the
@@ -73,12 +64,12 @@ static void l4_update64(const struct l3info *li, uint8_t *l4, uint32_t l4len, ui
 	if (li->frag_off != 0)
 		return; /* no L4 header in a non-first fragment */
 	if (li->proto == IPPROTO_TCP_ && l4len >= 18) {
-		wr16(l4 + 16, csum_replace(rd16(l4 + 16), addr_sum6(src6, dst6), addr_sum4(src4, dst4)));
+		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr6(src6, dst6), csum_addr4(src4, dst4)));
 	} else if (li->proto == IPPROTO_UDP_ && l4len >= 8) {
 		uint16_t c = rd16(l4 + 6);
 		if (c == 0)
 			return; /* invalid in IPv6; in IPv4 it reads as "no checksum" */
-		c = csum_replace(c, addr_sum6(src6, dst6), addr_sum4(src4, dst4));
+		c = csum_replace(c, csum_addr6(src6, dst6), csum_addr4(src4, dst4));
 		wr16(l4 + 6, c ? c : 0xffff);
 	} else if (li->proto == IPPROTO_ICMPV6_ && im && l4len >= 4) {
 		/* ICMPv4 has no pseudo-header: take it out, and swap the type/code word. */
@@ -283,6 +274,110 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	pkt->data = h;
 	pkt->len = totlen;
 	pkt->family = 4;
+	return XV_FORWARD;
+}
+
+static inline bool same16(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x[2], y[2];
+
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
+/*
+ * xlat64() for the common case only (xlat_fast.h): every test below is one
+ * xlat64() makes, in the order that lets the packet fall back untouched; the
+ * rewrite is xlat64()'s own (same helpers, same random draws).
+ */
+int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	const struct xlat_config *cfg = ctx->cfg;
+	uint8_t *p = pkt->data;
+
+	if (cfg->mode != XLAT_MODE_SIIT || !cfg->g.manually_enabled || pkt->len < 40 || (p[0] >> 4) != 6)
+		return XF_SLOW;
+	uint32_t l4len = rd16(p + 4);
+	uint8_t proto = p[6];
+	uint8_t *l4 = p + 40;
+	struct icmp_map im;
+	/* a whole datagram in the buffer (L2 padding allowed), its whole L4 header, hop limit left */
+	if (40 + l4len > pkt->len || p[7] <= 1)
+		return XF_SLOW;
+	if (proto == IPPROTO_UDP_) {
+		if (l4len < 8)
+			return XF_SLOW;
+	} else if (proto == IPPROTO_TCP_) {
+		if (l4len < 20)
+			return XF_SLOW;
+	} else if (proto == IPPROTO_ICMPV6_) {
+		if (l4len < 8 || (l4[0] != 128 && l4[0] != 129) || icmp64_map(l4[0], l4[1], l4 + 4, &im) != XSTAT_MAX)
+			return XF_SLOW;
+	} else {
+		return XF_SLOW;
+	}
+
+	/* destination: EAMT or pool6 (not denied), not intrinsically hairpinned, routed */
+	if (!m->d6_ok || !same16(m->d6_key, p + 24)) {
+		uint32_t d4;
+		int map = map64(cfg, p + 24, &d4);
+		if (map < 0)
+			return XF_SLOW;
+		if (cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && map == MAP_POOL6 && eamt_has4(&cfg->eamt, d4))
+			return XF_SLOW;
+		if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &m->d6_route) != 0) {
+			m->d6_ok = false;
+			return XF_SLOW;
+		}
+		memcpy(m->d6_key, p + 24, 16);
+		m->d6_val = d4;
+		m->d6_ok = true;
+	}
+	if (!m->s6_ok || !same16(m->s6_key, p + 8)) {
+		uint32_t s4;
+		if (map64(cfg, p + 8, &s4) < 0)
+			return XF_SLOW;
+		memcpy(m->s6_key, p + 8, 16);
+		m->s6_val = s4;
+		m->s6_ok = true;
+	}
+	uint32_t totlen = 20 + l4len, src4 = m->s6_val, dst4 = m->d6_val;
+	if (totlen > m->d6_route.mtu)
+		return XF_SLOW; /* Packet Too Big */
+
+	/* committed: what xlat_process() + xlat64() do for it */
+	count(ctx, JSTAT_RECEIVED6);
+	pkt->frag_size = 0;
+	pkt->route = m->d6_route;
+	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
+	uint16_t id = 0, frag = IPV4_DF;
+	if (totlen <= 1260) {
+		id = (uint16_t)xrand(ctx);
+		frag = 0;
+	}
+	if (proto == IPPROTO_TCP_) {
+		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr6(p + 8, p + 24), csum_addr4(src4, dst4)));
+	} else if (proto == IPPROTO_UDP_) {
+		uint16_t c = rd16(l4 + 6);
+		if (c != 0) {
+			c = csum_replace(c, csum_addr6(p + 8, p + 24), csum_addr4(src4, dst4));
+			wr16(l4 + 6, c ? c : 0xffff);
+		}
+	} else {
+		uint32_t old = csum_pseudo6(p + 8, p + 24, IPPROTO_ICMPV6_, l4len) + rd16(l4);
+		l4[0] = im.type;
+		l4[1] = im.code;
+		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, rd16(l4)));
+		proto = IPPROTO_ICMP_;
+	}
+	uint8_t *h = l4 - 20;
+	write_ipv4(h, tos, (uint16_t)totlen, id, frag, ttl, proto, src4, dst4);
+	pkt->headroom += 20;
+	pkt->data = h;
+	pkt->len = totlen;
+	pkt->family = 4;
+	count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
 }
 

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The translator's common case without the general machinery (doc/performance.md):
+ * SIIT, a whole datagram (IPv6 without extension headers, IPv4 without options,
+ * not fragmented), TCP, UDP with a checksum or ICMP echo, both addresses mapped
+ * (EAMT or pool6), TTL > 1, no hairpin, fits the egress MTU.
+ *
+ * xlat_fast64/46() either do exactly what xlat_process() would have done for
+ * such a packet (same bytes, same counters, same pkt fields) and return
+ * XV_FORWARD, or return XF_SLOW having changed nothing (packet, counters, the
+ * random state): the caller then runs xlat_process(), which counts and
+ * handles whatever it is. The memo keeps the last destination's mapping and
+ * route and the last source's mapping: valid for one configuration snapshot
+ * (the caller resets it whenever it loads ctx->cfg).
+ */
+#ifndef XLAT_FAST_H
+#define XLAT_FAST_H
+
+#include "xlat.h"
+
+#define XF_SLOW (-1)
+
+struct xlat_fmemo {
+	bool d6_ok, s6_ok, d4_ok, s4_ok;
+	/* 6->4: destination (and its route), source */
+	uint8_t d6_key[16], s6_key[16];
+	uint32_t d6_val, s6_val;
+	struct xlat_route d6_route;
+	/* 4->6 */
+	uint32_t d4_key, s4_key;
+	uint8_t d4_val[16], s4_val[16];
+	struct xlat_route d4_route;
+};
+
+static inline void xlat_fmemo_reset(struct xlat_fmemo *m)
+{
+	m->d6_ok = m->s6_ok = m->d4_ok = m->s4_ok = false;
+}
+
+int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m);
+int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m);
+
+#endif
