@@ -34,7 +34,7 @@ ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
 GAP_S = 0.3     # between two inputs: upstream sends one, waits, sends the next
 TAIL_S = 1.0    # after the last input, for the answers (a peer's ICMP error comes back within ms)
-READY_S = 30    # for xlat64d to start (READY=1: ports and exception-path TAPs up)
+READY_S = 45    # for xlat64d to start (READY=1: ports and exception-path TAPs up)
 
 
 # ------------------------------------------------------------------ agent ---
@@ -82,7 +82,7 @@ class Agent:
         self._expect("ready")
 
     def _expect(self, word):
-        r, _, _ = select.select([self.p.stdout], [], [], 10)
+        r, _, _ = select.select([self.p.stdout], [], [], 30)  # a loaded machine starts python slowly
         line = self.p.stdout.readline() if r else ""
         if line.strip() != word:
             raise RuntimeError("live agent: expected %r, got %r" % (word, line))
