@@ -147,10 +147,11 @@ class Collector:
                       for d in self.got], linktype=1)
 
 
-def run_daemon(work, cgn, in6, pool4=None, workers=1, extra=None):
-    """xlat64d in NAT64 mode on net_pcap ports with in6 as IPv6 input; returns (counters, out4 frames)."""
+def run_daemon(work, cgn, in6, pool4=None, workers=1, extra=None, in4=(), out6=None):
+    """xlat64d in NAT64 mode on net_pcap ports with in6 (in4) as input; returns (counters, out4 frames)
+    and fills the list out6 with the IPv6 output when given."""
     P.write_pcap(os.path.join(work, "in6.pcap"), [P.in_frame(p, "v6") for p in in6])
-    P.write_pcap(os.path.join(work, "in4.pcap"), [])
+    P.write_pcap(os.path.join(work, "in4.pcap"), [P.in_frame(p, "v4") for p in in4])
     P.write_pcap(os.path.join(work, "empty.pcap"), [])
     cfg = P.base_config(work, 0, os.getpid() % 1000, workers)
     cfg["eal"][cfg["eal"].index("--file-prefix") + 1] = "cgn%d_%d" % (os.getpid(), int(time.time() * 1000) % 100000)
@@ -171,6 +172,10 @@ def run_daemon(work, cgn, in6, pool4=None, workers=1, extra=None):
     out4 = P.read_frames(os.path.join(work, "out4.pcap")) or []
     for q in range(1, workers):
         out4 += P.read_frames(os.path.join(work, "out4_%d.pcap" % q)) or []
+    if out6 is not None:
+        for q in range(workers):
+            out6 += [Ether(b) for b in P.read_frames(os.path.join(work, "out6%s.pcap" % ("_%d" % q if q else "")))
+                     or []]
     return counters, [Ether(b) for b in out4]
 
 
@@ -282,6 +287,29 @@ def t_port_blocks():
     check(len(q) == 1 and q[0]["max_entries_per_user"] == "32", "quota records: %s" % q)
 
 
+def t_port_blocks_two_workers():
+    """Two workers: each subscriber's flows are handed to its owner, which takes blocks it owns; IPv4
+    packets to every port of the pool reach the worker of the port's block: exactly the ports in use are
+    translated back, the rest find no BIB entry."""
+    A, B = "2001:db8:a:100::1", "2001:db8:a:200::1"
+    in6 = [udp6(A, 3000 + i) for i in range(20)] + [udp6(B, 4000)]
+    in4 = [IP(src=S4, dst="192.0.2.1", ttl=64) / UDP(sport=53, dport=p) / Raw(b"y" * 8) for p in range(2000, 2064)]
+    cgn = {"port-blocks": {"block-size": 16, "max-blocks": 2}}
+    pool4 = [{"protocol": "UDP", "prefix": "192.0.2.1/32", "port range": "2000-2063"}]
+    out6 = []
+    with tempfile.TemporaryDirectory() as work:
+        counters, out4 = run_daemon(work, cgn, in6, pool4, workers=2, in4=in4, out6=out6)
+    used = sorted({p[UDP].sport for p in out4 if UDP in p and p[IP].src == "192.0.2.1"})
+    check(len(used) == 21, "21 flows out, %d distinct ports: %s" % (len(used), used))
+    back = sorted(p[UDP].dport for p in out6 if UDP in p)
+    check(len(back) == 21 and sorted(p[UDP].dport for p in out6 if UDP in p and p[IPv6].dst in (A, B)) == back,
+          "IPv4 replies translated back: %d (expected 21)" % len(back))
+    expect_counters(counters, {"XLAT_CGN_BLOCK_ALLOCATED": 3, "JSTAT_BIB4_NOT_FOUND": 64 - 21})
+    check(counters.get("XLAT_HANDOFF_OUT", 0) > 0, "no packet was handed to the other worker")
+    # every used port is in a block of its subscriber's owner: blocks of 16 starting at multiples of 16
+    check(len({p // 16 for p in used}) == 3, "ports in %d blocks: %s" % (len({p // 16 for p in used}), used))
+
+
 def det_forward(p6, l6, plen, p4, l4, lo, hi, src):
     """The RFC 7422 function of lib/cgn.c, written again: subscriber -> (address, first, last)."""
     S, A = 1 << (plen - l6), 1 << (32 - l4)
@@ -388,7 +416,8 @@ def t_api_cli():
             d.wait(timeout=20)
 
 
-TESTS = [t_ipfix_encoder_tshark, t_limits_per_subscriber_and_ipfix, t_port_blocks, t_deterministic, t_api_cli]
+TESTS = [t_ipfix_encoder_tshark, t_limits_per_subscriber_and_ipfix, t_port_blocks, t_port_blocks_two_workers,
+         t_deterministic, t_api_cli]
 
 
 def main():
