@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# Shared helpers for the e2e suite (sourced by tests/e2e/run.sh).
+# Shared helpers for the e2e suites (sourced by tests/e2e/run.sh and tests/e2e/nat64.sh).
 # Everything that can hang runs under timeout(1); everything started in the
 # background is remembered by pid and stopped by pid in e2e_cleanup.
 
@@ -112,17 +112,20 @@ hugepages_free_mb() {
 	awk '/^HugePages_Free/ { f = $2 } /^Hugepagesize/ { s = $2 } END { print int(f * s / 1024) }' /proc/meminfo
 }
 
-# make_config OUT CHANGE...: a copy of config/lab-siit.json with our socket (and --no-huge
-# when hugepages are short), plus the changes ctl.py mkconfig understands.
-make_config() {
-	local out=$1
-	shift
+# config_from BASE OUT CHANGE...: a copy of config/BASE with our socket (and --no-huge when
+# hugepages are short), plus the changes ctl.py mkconfig understands.
+config_from() {
+	local base=$1 out=$2
+	shift 2
 	local extra=()
 	if [[ -n "${E2E_NOHUGE:-}" ]] || (($(hugepages_free_mb) < 300)); then
 		extra+=(nohuge=1)
 	fi
-	$CTL mkconfig "$ROOT/config/lab-siit.json" "$out" "socket=$WORK/ctl.sock" "${extra[@]}" "$@"
+	$CTL mkconfig "$ROOT/config/$base" "$out" "socket=$WORK/ctl.sock" "${extra[@]}" "$@"
 }
+
+# make_config OUT CHANGE...: config/lab-siit.json, as config_from
+make_config() { config_from lab-siit.json "$@"; }
 
 ctl_version() {
 	if [[ -x "$XLAT64CTL" ]]; then
@@ -215,7 +218,46 @@ expect_gt() {
 	return 1
 }
 
+# daemon_clean_exit COUNTER: SIGTERM ends the daemon with status 0 and its --stats-out
+# file holds COUNTER > 0
+daemon_clean_exit() {
+	daemon_stop
+	local rc=$DAEMON_RC
+	log "xlat64d exit status $rc after SIGTERM"
+	((rc == 0)) || return 1
+	[[ -s "$DAEMON_STATS_OUT" ]] || { echo "no --stats-out file $DAEMON_STATS_OUT" >&2; return 1; }
+	MIN=0 expect_gt "$DAEMON_STATS_OUT" "$1"
+}
+
+# ping_ok NS ADDR: 5 echo requests, at least 4 answered
+ping_ok() {
+	local out rx
+	out=$(T=20 nsx "$1" ping -n -c 5 -i 0.2 -W 2 "$2" 2>&1)
+	echo "$out"
+	rx=$(sed -n 's/.* \([0-9]\+\) received.*/\1/p' <<<"$out")
+	log "ping $2 from $1: ${rx:-0}/5 answered"
+	((${rx:-0} >= 4))
+}
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
 # ---------------------------------------------------------------- test runner
+
+# want NAME: the test is selected by $E2E_ONLY (a regex; default: all)
+want() { [[ "$1" =~ ${E2E_ONLY:-.} ]]; }
+
+# run NAME FUNC [ARGS...]: a selected test that needs the daemon running
+run() {
+	want "$1" || return 0
+	if [[ -z "$DAEMON_PID" ]] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+		NFAIL=$((NFAIL + 1))
+		FAILED+=("$1")
+		echo "FAIL $1"
+		echo "     | xlat64d is not running"
+		return 0
+	fi
+	t "$@"
+}
 
 # t NAME FUNC [ARGS...]: run one test, output to its own log, print PASS/FAIL NAME
 t() {

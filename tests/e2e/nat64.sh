@@ -28,39 +28,6 @@ TCP_CONNS=${NAT64_TCP_CONNS:-2000}
 FLOWS="$PY $E2E_DIR/nat64flows.py"
 
 e2e_init
-ONLY=${E2E_ONLY:-.}
-want() { [[ "$1" =~ $ONLY ]]; }
-
-run() {
-	want "$1" || return 0
-	if [[ -z "$DAEMON_PID" ]] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
-		NFAIL=$((NFAIL + 1))
-		FAILED+=("$1")
-		echo "FAIL $1"
-		echo "     | xlat64d is not running"
-		return 0
-	fi
-	t "$@"
-}
-
-ping_ok() { # NS ADDR: 5 echo requests, at least 4 answered
-	local out rx
-	out=$(T=20 nsx "$1" ping -n -c 5 -i 0.2 -W 2 "$2" 2>&1)
-	echo "$out"
-	rx=$(sed -n 's/.* \([0-9]\+\) received.*/\1/p' <<<"$out")
-	log "ping $2 from $1: ${rx:-0}/5 answered"
-	((${rx:-0} >= 4))
-}
-
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-
-nat64_config() { # OUT: config/lab-nat64.json with our socket (and --no-huge when hugepages are short)
-	local extra=()
-	if [[ -n "${E2E_NOHUGE:-}" ]] || (($(hugepages_free_mb) < 300)); then
-		extra+=(nohuge=1)
-	fi
-	$CTL mkconfig "$ROOT/config/lab-nat64.json" "$1" "socket=$WORK/ctl.sock" "${extra[@]}"
-}
 
 # ---------------------------------------------------------------- tests
 
@@ -105,35 +72,27 @@ test_static_udp_from_v4() { udp_ok "$NS_H4" "$POOL4" 9001; }
 # RFC 6146 3.8: x64-h6b reaches x64-h6's static UDP entry through pool4 (64:ff9b::192.0.2.1#9001)
 test_hairpin_udp() { udp_ok "$NS_H6B" "$POOL4_FROM_V6" 9001; }
 
-# UDP_FLOWS concurrent flows (half from each IPv6 host, run at the same time), all answered
-test_udp_flows() {
-	local half=$((UDP_FLOWS / 2)) rc=0 a b
-	T=90 nsx "$NS_H6" $FLOWS udp-flows "$H4_FROM_V6" 7 "$half" 60 >"$WORK/udpflows.h6" 2>&1 &
+# both_hosts LIMIT KIND PORT N SECS NAME: nat64flows.py KIND towards x64-h4's PORT from both IPv6
+# hosts at the same time, N split between them; logs in $WORK/NAME.h6 and NAME.h6b
+both_hosts() {
+	local limit=$1 kind=$2 port=$3 n=$4 secs=$5 name=$6 half=$(($4 / 2)) rc=0 a b
+	T=$limit nsx "$NS_H6" $FLOWS "$kind" "$H4_FROM_V6" "$port" "$half" "$secs" >"$WORK/$name.h6" 2>&1 &
 	a=$!
-	T=90 nsx "$NS_H6B" $FLOWS udp-flows "$H4_FROM_V6" 7 "$((UDP_FLOWS - half))" 60 >"$WORK/udpflows.h6b" 2>&1 &
+	T=$limit nsx "$NS_H6B" $FLOWS "$kind" "$H4_FROM_V6" "$port" "$((n - half))" "$secs" >"$WORK/$name.h6b" 2>&1 &
 	b=$!
 	wait "$a" || rc=1
 	wait "$b" || rc=1
-	cat "$WORK/udpflows.h6" "$WORK/udpflows.h6b"
-	log "x64-h6:  $(tail -n1 "$WORK/udpflows.h6")"
-	log "x64-h6b: $(tail -n1 "$WORK/udpflows.h6b")"
+	cat "$WORK/$name.h6" "$WORK/$name.h6b"
+	log "x64-h6:  $(tail -n1 "$WORK/$name.h6")"
+	log "x64-h6b: $(tail -n1 "$WORK/$name.h6b")"
 	return $rc
 }
 
+# UDP_FLOWS concurrent flows (half from each IPv6 host, run at the same time), all answered
+test_udp_flows() { both_hosts 90 udp-flows 7 "$UDP_FLOWS" 60 udpflows; }
+
 # TCP_CONNS concurrent connections (half from each IPv6 host), every one connected and echoing
-test_tcp_conns() {
-	local half=$((TCP_CONNS / 2)) rc=0 a b
-	T=120 nsx "$NS_H6" $FLOWS tcp-conns "$H4_FROM_V6" 9000 "$half" 90 >"$WORK/tcp.h6" 2>&1 &
-	a=$!
-	T=120 nsx "$NS_H6B" $FLOWS tcp-conns "$H4_FROM_V6" 9000 "$((TCP_CONNS - half))" 90 >"$WORK/tcp.h6b" 2>&1 &
-	b=$!
-	wait "$a" || rc=1
-	wait "$b" || rc=1
-	cat "$WORK/tcp.h6" "$WORK/tcp.h6b"
-	log "x64-h6:  $(tail -n1 "$WORK/tcp.h6")"
-	log "x64-h6b: $(tail -n1 "$WORK/tcp.h6b")"
-	return $rc
-}
+test_tcp_conns() { both_hosts 120 tcp-conns 9000 "$TCP_CONNS" 90 tcp; }
 
 # The counters: sessions made for all of the above, both workers' handoff rings in use, no refusals
 test_counters() {
@@ -151,14 +110,7 @@ test_counters() {
 	return $ok
 }
 
-test_daemon_clean_exit() {
-	daemon_stop
-	local rc=$DAEMON_RC
-	log "xlat64d exit status $rc after SIGTERM"
-	((rc == 0)) || return 1
-	[[ -s "$DAEMON_STATS_OUT" ]] || { echo "no --stats-out file $DAEMON_STATS_OUT" >&2; return 1; }
-	expect_gt "$DAEMON_STATS_OUT" XLAT_NAT64_SESSION_CREATED
-}
+test_daemon_clean_exit() { daemon_clean_exit XLAT_NAT64_SESSION_CREATED; }
 
 # ---------------------------------------------------------------- main
 
@@ -179,7 +131,7 @@ ip netns exec "$NS_H4" sysctl -qw net.core.somaxconn=4096 net.ipv4.tcp_max_syn_b
 wait_tcp "$NS_H4" 0.0.0.0 8080 && wait_tcp "$NS_H4" 0.0.0.0 9000 && wait_udp "$NS_H4" 7 &&
 	wait_tcp "$NS_H6" :: 8081 && wait_udp "$NS_H6" 9001 || { echo "0 passed, 1 failed"; exit 1; }
 
-nat64_config "$WORK/nat64.json"
+config_from lab-nat64.json "$WORK/nat64.json"
 t daemon_start daemon_start "$WORK/nat64.json"
 run ping_h6 test_ping_h6
 run ping_h6b test_ping_h6b

@@ -17,33 +17,6 @@ set -uo pipefail
 [[ -x "$XLAT64D" ]] || { echo "e2e: $XLAT64D not built" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 e2e_init
-ONLY=${E2E_ONLY:-.}
-want() { [[ "$1" =~ $ONLY ]]; }
-
-# run NAME FUNC: a test that needs the daemon running
-run() {
-	want "$1" || return 0
-	if [[ -z "$DAEMON_PID" ]] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
-		NFAIL=$((NFAIL + 1))
-		FAILED+=("$1")
-		echo "FAIL $1"
-		echo "     | xlat64d is not running"
-		return 0
-	fi
-	t "$@"
-}
-
-# ping_ok NS ADDR: 5 echo requests, at least 4 answered
-ping_ok() {
-	local out rx
-	out=$(T=20 nsx "$1" ping -n -c 5 -i 0.2 -W 2 "$2" 2>&1)
-	echo "$out"
-	rx=$(sed -n 's/.* \([0-9]\+\) received.*/\1/p' <<<"$out")
-	log "ping $2 from $1: ${rx:-0}/5 answered"
-	((${rx:-0} >= 4))
-}
-
-sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # ---------------------------------------------------------------- tests
 
@@ -62,14 +35,19 @@ tracepath_ok() {
 test_tracepath6() { tracepath_ok "$NS_H6" "$H4_FROM_V6"; }
 test_tracepath4() { tracepath_ok "$NS_H4" "$H6_FROM_V4"; }
 
-test_http_get_5m_6to4() {
+# get_5m_6to4: x64-h6 downloads 5 MiB from x64-h4's HTTP server through the box, intact; CURL_W is
+# curl's "code size speed"
+get_5m_6to4() {
 	rm -f "$WORK/got5m"
-	local w
-	w=$(T=90 nsx "$NS_H6" curl -sS -g --max-time 80 -o "$WORK/got5m" \
+	CURL_W=$(T=90 nsx "$NS_H6" curl -sS -g --max-time 80 -o "$WORK/got5m" \
 		-w '%{http_code} %{size_download} %{speed_download}' "http://[$H4_FROM_V6]:8080/blob5m") || return 1
-	echo "curl: $w"
+	echo "curl: $CURL_W"
 	[[ "$(sha "$WORK/got5m")" == "$(sha "$WORK/www4/blob5m")" ]] || { echo "sha256 mismatch" >&2; return 1; }
-	log "5 MiB from [$H4_FROM_V6] intact, $(awk '{ printf "%.1f MB/s", $3 / 1e6 }' <<<"$w")"
+}
+
+test_http_get_5m_6to4() {
+	get_5m_6to4 || return 1
+	log "5 MiB from [$H4_FROM_V6] intact, $(awk '{ printf "%.1f MB/s", $3 / 1e6 }' <<<"$CURL_W")"
 }
 
 test_tcp_4to6_eamt() {
@@ -167,14 +145,7 @@ bad_traffic() {
 test_bad_traffic_v6() { bad_traffic v6; }
 test_bad_traffic_v4() { bad_traffic v4; }
 
-test_daemon_clean_exit() {
-	daemon_stop
-	local rc=$DAEMON_RC
-	log "xlat64d exit status $rc after SIGTERM"
-	((rc == 0)) || return 1
-	[[ -s "$DAEMON_STATS_OUT" ]] || { echo "no --stats-out file $DAEMON_STATS_OUT" >&2; return 1; }
-	MIN=0 expect_gt "$DAEMON_STATS_OUT" JSTAT_SUCCESS
-}
+test_daemon_clean_exit() { daemon_clean_exit JSTAT_SUCCESS; }
 
 test_neighbor_resolution() {
 	# config without static neighbours: the box must find the hosts by ARP and ND itself
@@ -205,12 +176,7 @@ test_pmtu_v4_1400_upload() {
 # fit, so the box must answer ICMPv4 Fragmentation Needed (MTU 1260).
 test_pmtu_v6_1280_download() {
 	ip -n "$NS_H4" route flush cache 2>/dev/null
-	rm -f "$WORK/got5m"
-	local w
-	w=$(T=90 nsx "$NS_H6" curl -sS -g --max-time 80 -o "$WORK/got5m" \
-		-w '%{http_code} %{size_download} %{speed_download}' "http://[$H4_FROM_V6]:8080/blob5m") || return 1
-	echo "curl: $w"
-	[[ "$(sha "$WORK/got5m")" == "$(sha "$WORK/www4/blob5m")" ]] || { echo "sha256 mismatch" >&2; return 1; }
+	get_5m_6to4 || return 1
 	log "5 MiB download h4 -> h6 intact"
 	log "h4: $(ip -n "$NS_H4" route get "$H6_FROM_V4" | grep -o 'mtu [0-9]*' || echo 'no PMTU cached')"
 	snap "$WORK/stats.pmtu6.json" || return 1
