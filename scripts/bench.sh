@@ -5,15 +5,16 @@
 #   (a) dpdk-testpmd io forwarding and (b) xlat64d SIIT on the same virtual ports
 #       (net_pcap infinite_rx -> net_null), 64-byte-class UDP, both directions,
 #       1, 1k, 100k and 1M flows, one core: Mpps, cycles per packet, ratio to (a);
-#   (c)/(d) NAT64 hooks (skipped until the daemon has a NAT64 mode);
+#   (c) NAT64 established flows (sessions created by a warm-up pass), both ways, and
+#   (d) NAT64 session setup (every packet a new BIB entry and session; 100k+ flows);
 #   lab: small-UDP packets per second and TCP throughput through xlat64d and
 #       through TAYGA on the lab's veth pairs (under flock /tmp/xlat64-lab.lock).
 #
 # Bounded: about 5 minutes with the defaults on a 2-core VM (the first run also
 # writes the pcaps, cached in /var/tmp/xlat64-bench). Not part of scripts/test.sh.
 # Options (scripts/bench/bench.py --help): --flows 1,1000 --duration 3 --no-lab --no-dpdk
-#   --eamt 1,1024 --plot doc/perf-siit.png --build DIR --work DIR
-# Profile (perf): scripts/bench/profile.sh.
+#   --eamt 1,1024 --no-siit --no-nat64 --baseline OTHER_XLAT64D --plot doc/perf-siit.png --build DIR
+# Instructions per packet (callgrind, deterministic): scripts/bench/cgcount.py XLAT64D --mode siit|nat64|nat64new.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -7,8 +7,8 @@ control threads live on CPU 0):
   (a) dpdk-testpmd io forwarding, net_pcap (infinite_rx) -> net_null (no-rx=1):
       the I/O ceiling of these ports;
   (b) xlat64d SIIT on the same ports, 6->4 and 4->6, 64-byte-class UDP;
-  (c) NAT64, established flows and (d) NAT64 session setup: hooks, skipped
-      until the daemon has a NAT64 mode;
+  (c) NAT64 established flows, 6->4 and 4->6 (nat64_established) and (d) NAT64
+      session setup, every packet a new BIB entry and session (nat64_new_sessions);
   each for 1, 1k, 100k and 1M flows (pcaps from genpcap.py, cached).
   xlat64d's rate is the XLAT_TX counter read twice over the control socket;
   testpmd's is the Tx-pps of the null port from --stats-period.
@@ -118,15 +118,20 @@ class Bench:
         self.cur_pid = None
 
     # ------------------------------------------------------------------ traffic
-    def pcap(self, profile, direction, flows):
+    def pcap(self, profile, direction, flows, portmap=None):
         path = os.path.join(self.work, "pcap", "%s-%s-%d.pcap" % (profile, direction, flows))
         gen = os.path.join(HERE, "genpcap.py")
-        # regenerate when the generator changed since
-        if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(gen):
+        # regenerate when the generator changed since (or always, for a port map read from a daemon)
+        if portmap or not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(gen):
             log("  generating %s (%d flows, %s)" % (os.path.basename(path), flows, direction))
             tmp = path + ".tmp"
+            extra = []
+            if portmap:
+                extra = ["--portmap", tmp + ".map"]
+                with open(tmp + ".map", "w") as f:
+                    json.dump(portmap, f)
             subprocess.run([PY, gen, "--profile", profile, "--dir", direction, "--flows", str(flows),
-                            "--out", tmp], check=True)
+                            "--out", tmp] + extra, check=True)
             os.rename(tmp, path)
         return path
 
@@ -220,10 +225,14 @@ class Bench:
 
     @staticmethod
     def ctl(sock, command="stats", timeout=5):
+        return Bench.ctl_req(sock, {"command": command}, timeout)
+
+    @staticmethod
+    def ctl_req(sock, req, timeout=5):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(timeout)
         s.connect(sock)
-        s.sendall((json.dumps({"command": command}) + "\n").encode())
+        s.sendall((json.dumps(req) + "\n").encode())
         buf = b""
         while not buf.endswith(b"\n"):
             chunk = s.recv(1 << 20)
@@ -239,7 +248,7 @@ class Bench:
         t1 = time.monotonic()
         return (t0 + t1) / 2, c
 
-    def run_daemon(self, cfg, name, ns=None, measure=None):
+    def run_daemon(self, cfg, name, ns=None, measure=None, exe=None):
         """Start xlat64d with cfg, wait for its socket, call measure(sock), stop it."""
         self.seq += 1
         run = os.path.join(self.work, "run")
@@ -250,7 +259,7 @@ class Bench:
             json.dump(cfg, f, indent=1)
         if os.path.exists(sock):
             os.unlink(sock)
-        cmd = ([] if ns is None else ["ip", "netns", "exec", ns]) + [self.xlat64d, "--config", cfgf]
+        cmd = ([] if ns is None else ["ip", "netns", "exec", ns]) + [exe or self.xlat64d, "--config", cfgf]
         with open(logf, "w") as out:
             p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
             try:
@@ -270,8 +279,8 @@ class Bench:
             finally:
                 self._stop(p, 30)
 
-    def xlat_rate(self, sock):
-        time.sleep(self.a.warmup)
+    def xlat_rate(self, sock, warmup=None):
+        time.sleep(self.a.warmup if warmup is None else warmup)
         t0, c0 = self.sample(sock)
         k0 = thread_ticks(self.cur_pid)
         time.sleep(self.a.duration)
@@ -299,28 +308,143 @@ class Bench:
             f.write(top)
         return top
 
-    def siit(self, direction, pcap, flows, eamt):
+    def siit(self, direction, pcap, flows, eamt, exe=None):
         sock = os.path.join(self.work, "run", "ctl-%d.sock" % os.getpid())
         cfg = self.siit_config(direction, pcap, flows, eamt, sock)
-        r, logf = self.run_daemon(cfg, "siit", measure=self.xlat_rate)
+        r, logf = self.run_daemon(cfg, "siit", measure=self.xlat_rate, exe=exe)
         r["log"] = logf
         return r
 
     # ------------------------------------------------------------------ (c), (d) NAT64
-    # Each returns None (skipped) or [(direction "64"/"46", pps, testpmd pps), ...].
+    def nat64_config(self, direction, pcap, flows, sock, new=False):
+        """One worker, stateful NAT64 (doc/nat64.md) on the ports of siit_config: IPv6 clients
+        2001:db8:7::/64 behind 2001:db8:6::2, IPv4 servers 198.18.0.0/15 behind 198.51.100.2, UDP pool4
+        203.0.113.1 (established: up to 1024 BIB entries) or 203.0.113.0/27 (new sessions: one BIB
+        entry per flow). The tables are sized not to fill."""
+        cfg = self.siit_config(direction, pcap, flows, "1", sock)
+        need = max(65536, int(flows * 1.25))
+        cap = 1 << (need - 1).bit_length()
+        del cfg["eamt"]
+        cfg["mode"] = "nat64"
+        mem = cfg["eal"].index("-m") + 1
+        cfg["eal"][mem] = str(int(cfg["eal"][mem]) + cap * 400 // (1 << 20) + 64)  # ~223 B/session + hashes
+        cfg["routes"] = [{"prefix": "198.18.0.0/15", "via": "198.51.100.2", "port": "v4"},
+                         {"prefix": "2001:db8:7::/64", "via": "2001:db8:6::2", "port": "v6"}]
+        cfg["global"]["max-sessions-per-worker"] = cap
+        cfg["pool4"] = [{"protocol": "UDP", "prefix": "203.0.113.0/27" if new else "203.0.113.1/32",
+                         "port range": "1024-65535"}]
+        return cfg
+
+    def nat64_bib(self, sock):
+        """{client index: [pool4 address, port]} from the daemon's BIB (genpcap's nat64 clients)."""
+        out = {}
+        for e in self.ctl_req(sock, {"command": "bib", "protocol": "UDP"}, 30).get("bib", []):
+            a6, p6 = e["ipv6 address"].rsplit("#", 1)
+            a4, p4 = e["ipv4 address"].rsplit("#", 1)
+            c = int(p6) - 20000
+            out[str(c)] = [a4, int(p4)]
+        return out
+
     def nat64_established(self, flows):
-        # Hook (c): a NAT64 config (pool4 instead of EAMT, pool6 as in siit_config), a
-        # priming pass of the 6->4 pcap so that every flow has its session, then the
-        # measurement of siit() both ways (the 4->6 pcap must use the IPv4 side's
-        # allocated ports: read them from the session table, or use static BIB entries).
-        return None
+        """(c): the flows' sessions exist before the measurement. 6->4: the warm-up lasts at least one
+        pass of the pcap (the first pass creates the sessions) and XLAT_NAT64_SESSION_CREATED must not move
+        in the measured window; then the BIB is read. 4->6: a pcap to those BIB entries (the allocation is
+        deterministic for the same packet order), and a daemon whose IPv6 port plays the 6->4 pcap once
+        (net_pcap without infinite_rx: it creates the sessions, then is silent) while its IPv4 port
+        replays the 4->6 pcap; JSTAT_BIB4_NOT_FOUND must not move in the measured window."""
+        out = []
+        sock = os.path.join(self.work, "run", "ctl-%d.sock" % os.getpid())
+        warm = self.a.warmup + flows / 250000.0
+        pcap64 = self.pcap("nat64", "64", flows)
+        portmap = None
+        for direction in ("64", "46"):
+            try:
+                if direction == "64":
+                    pcap = pcap64
+                    cfg = self.nat64_config("64", pcap, flows, sock)
+                else:
+                    if not portmap:
+                        raise RuntimeError("no BIB read from the 6->4 run")
+                    pcap = self.pcap("nat64", "46", flows, portmap=portmap)
+                    cfg = self.nat64_config("46", pcap, flows, sock)
+                    cfg["ports"][0]["device"] = "net_pcap1,rx_pcap=%s" % pcap64  # one pass: the sessions
+                tp = max((self.testpmd(pcap, flows) for _ in range(self.a.repeat)), key=lambda x: x[0])
+                self._row("testpmd io (nat64 pcap)", direction, flows, tp[0], None,
+                          {"cpu_share": tp[1], "log": tp[2]})
+                best = None
+                for _ in range(self.a.repeat):
+                    def measure(s):
+                        r = self.xlat_rate(s, warmup=warm)
+                        if direction == "64":
+                            r["portmap"] = self.nat64_bib(s)
+                        return r
+                    r, logf = self.run_daemon(cfg, "nat64", measure=measure)
+                    r["log"] = logf
+                    bad = r["other"].get("XLAT_NAT64_SESSION_CREATED", 0) + r["other"].get("JSTAT_BIB4_NOT_FOUND", 0)
+                    if bad:
+                        log("    nat64 %s: %d packets in the window were not of established flows" % (direction, bad))
+                    if best is None or r["pps"] > best["pps"]:
+                        best = r
+                if direction == "64":
+                    portmap = best.pop("portmap")
+                out.append((direction, best["pps"], (tp[0], tp[1]), best))
+            except (RuntimeError, OSError, ValueError, KeyError) as e:
+                self._failed("xlat64d nat64 est", direction, flows, e)
+        return out
+
+    def new_session_rate(self, sock, flows):
+        """Sessions per second while the first pass of an all-new-flows pcap runs: the session counter
+        sampled every ~20 ms, the rate between 10% and 90% of the flows (the start-up and the tail of
+        the pass, where other things happen, left out)."""
+        samples = []
+        k0 = (time.monotonic(), thread_ticks(self.cur_pid))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                t, c = self.sample(sock)
+            except (OSError, ValueError):
+                continue
+            n = c.get("XLAT_NAT64_SESSION_CREATED", 0)
+            samples.append((t, n, c))
+            if n >= flows or (len(samples) > 50 and samples[-50][1] == n):
+                break
+            time.sleep(0.02)
+        share = busiest_share(k0[0], k0[1], time.monotonic(), thread_ticks(self.cur_pid))
+        lo = [x for x in samples if x[1] >= 0.1 * flows]
+        hi = [x for x in samples if x[1] <= 0.9 * flows]
+        if not lo or not hi or hi[-1][0] <= lo[0][0]:
+            raise RuntimeError("the first pass was too short to sample (%d samples, %d sessions)" % (
+                len(samples), samples[-1][1] if samples else 0))
+        a, b = lo[0], hi[-1]
+        last = samples[-1][2]
+        return {"pps": (b[1] - a[1]) / (b[0] - a[0]), "cpu_share": share, "sessions": samples[-1][1],
+                "bib_created": last.get("XLAT_NAT64_BIB_CREATED", 0),
+                "other": {k: v for k, v in last.items() if v and k in (
+                    "XLAT_POOL4_EXHAUSTED", "XLAT_NAT64_TABLE_FULL", "XLAT_TX_DROP")}}
 
     def nat64_new_sessions(self, flows):
-        # Hook (d): 6->4 flows the daemon has not seen (a pcap of at least rate x
-        # duration distinct flows, or a session timeout shorter than one replay of the
-        # pcap); sessions per second from the session-creation counter, and memory per
-        # session from the mempool/hash sizes.
-        return None
+        """(d): a pcap of `flows` distinct 6->4 flows, each a new BIB entry and a new session (nat64new
+        profile); the rate is measured during its first pass (new_session_rate), so below ~100k flows
+        there is nothing to measure."""
+        if flows < 100000:
+            return []
+        pcap = self.pcap("nat64new", "64", flows)
+        out = []
+        try:
+            tp = max((self.testpmd(pcap, flows) for _ in range(self.a.repeat)), key=lambda x: x[0])
+            self._row("testpmd io (nat64new pcap)", "64", flows, tp[0], None, {"cpu_share": tp[1], "log": tp[2]})
+            sock = os.path.join(self.work, "run", "ctl-%d.sock" % os.getpid())
+            cfg = self.nat64_config("64", pcap, flows, sock, new=True)
+            best = None
+            for _ in range(self.a.repeat):
+                r, logf = self.run_daemon(cfg, "nat64new", measure=lambda s: self.new_session_rate(s, flows))
+                r["log"] = logf
+                if best is None or r["pps"] > best["pps"]:
+                    best = r
+            out.append(("64", best["pps"], (tp[0], tp[1]), best))
+        except RuntimeError as e:
+            self._failed("xlat64d nat64 new", "64", flows, e)
+        return out
 
     # ------------------------------------------------------------------ DPDK part
     def dpdk(self):
@@ -330,7 +454,7 @@ class Bench:
                                                        "cyc/pkt", "ratio", "r(cpu)"))
         skipped = set()
         for flows in a.flows:
-            for direction in ("64", "46"):
+            for direction in (() if a.no_siit else ("64", "46")):
                 pcap = self.pcap("dpdk", direction, flows)
                 # best of --repeat: on a shared machine other work only ever lowers a figure
                 try:
@@ -351,17 +475,21 @@ class Bench:
                         self._failed(name, direction, flows, e)
                         continue
                     self._row(name, direction, flows, r["pps"], ceil, r)
-            for name, fn in (("xlat64d nat64 est", self.nat64_established),
-                             ("xlat64d nat64 new", self.nat64_new_sessions)):
-                r = fn(flows)
-                if r is None:
-                    skipped.add(name)
-                    continue
-                for direction, pps, ceil in r:
-                    self._row(name, direction, flows, pps, ceil, {})
+                    if a.baseline and eamt == "1":
+                        # the same figure with another build (before/after, side by side in one run)
+                        try:
+                            r = max((self.siit(direction, pcap, flows, eamt, exe=a.baseline)
+                                     for _ in range(a.repeat)), key=lambda x: x["pps"])
+                            self._row(name + " (baseline)", direction, flows, r["pps"], ceil, r)
+                        except RuntimeError as e:
+                            self._failed(name + " (baseline)", direction, flows, e)
+            if not a.no_nat64:
+                for name, fn in (("xlat64d nat64 est", self.nat64_established),
+                                 ("xlat64d nat64 new", self.nat64_new_sessions)):
+                    for direction, pps, ceil, r in fn(flows):
+                        self._row(name, direction, flows, pps, ceil, r)
         for what in sorted(skipped):
-            log("%s: skipped: nat64 mode not implemented" % what)
-            self.results["skipped"].append(what + ": nat64 mode not implemented")
+            self.results["skipped"].append(what)
 
     def _failed(self, name, direction, flows, err):
         log("%-22s %-4s %6s failed: %s" % (name, "6->4" if direction == "64" else "4->6", human(flows), err))
@@ -624,9 +752,12 @@ def main():
     ap.add_argument("--warmup", type=float, default=1.0)
     ap.add_argument("--repeat", type=int, default=1, help="best of N runs per DPDK figure")
     ap.add_argument("--lab-duration", type=int, default=4, help="seconds per lab figure")
+    ap.add_argument("--baseline", help="also run the SIIT figures with this xlat64d binary (before/after)")
     ap.add_argument("--perf", action="store_true", help="also perf-record each xlat64d run (after its figure)")
     ap.add_argument("--no-dpdk", action="store_true")
     ap.add_argument("--no-lab", action="store_true")
+    ap.add_argument("--no-siit", action="store_true", help="DPDK part: leave out testpmd/SIIT on the SIIT pcaps")
+    ap.add_argument("--no-nat64", action="store_true", help="DPDK part: leave out the NAT64 figures")
     ap.add_argument("--plot", default=os.path.join(ROOT, "doc", "perf-siit.png"))
     a = ap.parse_args()
     if os.geteuid() != 0:

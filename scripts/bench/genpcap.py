@@ -15,16 +15,28 @@ Profiles (addresses match scripts/bench/bench.py's configurations):
         198.19.0.0/16 through pool6 2001:db8:64::/96. Flow i uses server i % 1024,
         client address 198.19.0.0 + (i // 1024) % 65536 and client port
         1024 + (i // 1024) % 64000: every i below 2**26 is a distinct 5-tuple.
+  nat64: NAT64 established flows (bench.py's nat64 configuration): IPv6 client c
+        = (i // 1024) % 1024 is 2001:db8:7::c port 20000 + c, server s = i % 1024
+        is 198.18.0.0 + s port 53, seen from IPv6 as pool6 2001:db8:64::/96.
+        6->4: client -> pool6(server); 4->6: server -> the client's BIB entry,
+        from --portmap (JSON {"c": ["203.0.113.1", port]}, read from the daemon
+        by bench.py). Distinct 5-tuples up to 2**20 flows; up to 1024 BIB
+        entries, one session per flow.
+  nat64new: NAT64 session setup, 6->4 only: every flow a new BIB entry and a new
+        session: client 2001:db8:7::(i % 65536) port 1024 + (i // 65536) % 64000 ->
+        server i % 1024 (as above) through pool6: up to 65536 sources with a few
+        flows each.
   lab:  the lab hosts (scripts/lab.sh): 2001:db8:6::2 (EAMT 192.0.2.2) sends to
         2001:db8:64::198.51.100.3 (pool6 2001:db8:64::/96: TAYGA refuses 64:ff9b::/96
         with documentation addresses), and 198.51.100.2 sends to 192.0.2.3 (EAMT
         2001:db8:6::3). The .3 addresses are sinks: static neighbours on the far
         host, which drops what it receives without an answer. Flows differ by ports.
 
-usage: genpcap.py --profile dpdk|lab --dir 64|46 --flows N --out FILE
+usage: genpcap.py --profile dpdk|nat64|nat64new|lab --dir 64|46 --flows N --out FILE
 """
 import argparse
 import ipaddress
+import json
 import struct
 import sys
 
@@ -57,8 +69,29 @@ def dpdk_flow(i):
     return v6, c4, v4c6, 53, cport
 
 
-def build(profile, direction, flows, out):
-    if profile == "dpdk":
+def nat64_flow(profile, i):
+    """(client IPv6, client port, server IPv4) of flow i of the nat64 profiles."""
+    server = i % 1024
+    s4 = bytes([198, 18, server >> 8, server & 0xFF])
+    if profile == "nat64":
+        c, cport = (i // 1024) % 1024, 20000 + (i // 1024) % 1024
+    else:
+        c, cport = i % 65536, 1024 + (i // 65536) % 64000
+    c6 = ipaddress.IPv6Address("2001:db8:7::").packed[:14] + struct.pack("!H", c)
+    return c6, cport, s4
+
+
+def build(profile, direction, flows, out, portmap=None):
+    if profile in ("nat64", "nat64new"):
+        if direction == "64":
+            tmpl = (Ether(dst=MAC_P6, src=MAC_H6) /
+                    IPv6(src="2001:db8:7::", dst="2001:db8:64::c612:0", hlim=64) /
+                    UDP(sport=20000, dport=53) / Raw(PAYLOAD))
+        else:
+            tmpl = (Ether(dst=MAC_P4, src=MAC_H4) /
+                    IP(src="198.18.0.0", dst="203.0.113.1", ttl=64, id=1) /
+                    UDP(sport=53, dport=20000) / Raw(PAYLOAD))
+    elif profile == "dpdk":
         if direction == "64":
             tmpl = (Ether(dst=MAC_P6, src=MAC_H6) /
                     IPv6(src="2001:db8:100::", dst="2001:db8:64::c613:0", hlim=64) /
@@ -97,8 +130,14 @@ def build(profile, direction, flows, out):
     w.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
     rec = struct.pack("<IIII", 0, 0, len(frame), len(frame))
     for i in range(flows):
-        if profile == "dpdk":
-            v6, c4, c6, sport6, cport = dpdk_flow(i)
+        if profile in ("nat64", "nat64new"):
+            c6, cport, s4 = nat64_flow(profile, i)
+            if direction == "64":
+                src, dst, sp, dp = c6, ipaddress.IPv6Address("2001:db8:64::").packed[:12] + s4, cport, 53
+            else:
+                a4, p4 = portmap[str(cport - 20000)]
+                src, dst, sp, dp = s4, ipaddress.IPv4Address(a4).packed, 53, p4
+        elif profile == "dpdk":
             if direction == "64":
                 src, dst, sp, dp = v6, c6, sport6, cport
             else:
@@ -134,14 +173,21 @@ def build(profile, direction, flows, out):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--profile", choices=["dpdk", "lab"], default="dpdk")
+    ap.add_argument("--profile", choices=["dpdk", "nat64", "nat64new", "lab"], default="dpdk")
     ap.add_argument("--dir", choices=["64", "46"], required=True)
     ap.add_argument("--flows", type=int, required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--portmap", help="nat64 4->6: the clients' BIB entries (JSON)")
     a = ap.parse_args()
+    if a.profile == "nat64new" and a.dir != "64" or a.profile == "nat64" and a.dir == "46" and not a.portmap:
+        sys.exit("genpcap: nat64new is 6->4 only; nat64 4->6 needs --portmap")
     if not 1 <= a.flows < 2 ** 26:
         sys.exit("genpcap: --flows must be in [1, 2^26)")
-    build(a.profile, a.dir, a.flows, a.out)
+    portmap = None
+    if a.portmap:
+        with open(a.portmap) as f:
+            portmap = json.load(f)
+    build(a.profile, a.dir, a.flows, a.out, portmap)
 
 
 if __name__ == "__main__":

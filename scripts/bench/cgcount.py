@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Instructions per packet of the worker loop, under callgrind (deterministic, unlike time on a shared VM).
+
+  scripts/bench/cgcount.py XLAT64D [--dir 64|46] [--flows N] [--mode siit|nat64|nat64new] [--seconds S] [--top N]
+
+Runs XLAT64D (build it with -Dmarch=x86-64-v3: valgrind has no AVX-512) under
+valgrind --tool=callgrind on the benchmark's ports (net_pcap infinite_rx ->
+net_null, the pcaps of scripts/bench.sh in /var/tmp/xlat64-bench/pcap), stops it
+after S seconds and prints the worker loop's inclusive instructions divided by
+XLAT_TX, and the top functions by self cost per packet. Run as root.
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import bench  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("xlat64d")
+    ap.add_argument("--dir", default="64", choices=("64", "46"))
+    ap.add_argument("--flows", type=int, default=1)
+    ap.add_argument("--mode", default="siit", choices=("siit", "nat64", "nat64new"))
+    ap.add_argument("--seconds", type=float, default=25)
+    ap.add_argument("--top", type=int, default=20)
+    ap.add_argument("--work", default="/var/tmp/xlat64-bench")
+    a = ap.parse_args()
+    ns = argparse.Namespace(build=os.path.dirname(os.path.dirname(os.path.abspath(a.xlat64d))), work=a.work,
+                            duration=1, warmup=1, flows=[a.flows], repeat=1, perf=False)
+    b = bench.Bench(ns)
+    d = tempfile.mkdtemp(prefix="xlat64-cg-")
+    sock = os.path.join(d, "ctl.sock")
+    if a.mode == "siit":
+        cfg = b.siit_config(a.dir, b.pcap("dpdk", a.dir, a.flows), a.flows, "1", sock)
+    elif a.mode == "nat64":
+        # 4->6: the pcap bench.py wrote with the BIB's ports, and the 6->4 pcap played once first
+        cfg = b.nat64_config(a.dir, b.pcap("nat64", a.dir, a.flows), a.flows, sock)
+        if a.dir == "46":
+            cfg["ports"][0]["device"] = "net_pcap1,rx_pcap=%s" % b.pcap("nat64", "64", a.flows)
+    else:  # every packet a new flow while the first pass lasts: use more flows than get through
+        cfg = b.nat64_config("64", b.pcap("nat64new", "64", a.flows), a.flows, sock, new=True)
+    cfg["eal"][cfg["eal"].index("--file-prefix") + 1] = "xcg%d" % os.getpid()
+    cfgf, stats, out = os.path.join(d, "cfg.json"), os.path.join(d, "stats.json"), os.path.join(d, "cg.out")
+    with open(cfgf, "w") as f:
+        json.dump(cfg, f)
+    # only the worker loop and what it calls (not start-up, not the control threads)
+    p = subprocess.Popen(["valgrind", "--tool=callgrind", "--toggle-collect=worker_main",
+                          "--callgrind-out-file=" + out, a.xlat64d, "--config",
+                          cfgf, "--stats-out", stats], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(a.seconds)
+    p.send_signal(signal.SIGINT)
+    p.wait(120)
+    with open(stats) as f:
+        st = json.load(f)
+    c = st.get("counters", st)
+    tx = c.get("XLAT_TX", 0)
+    ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", out], capture_output=True, text=True).stdout
+    m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\S*:?worker_main", ann, re.M)
+    incl = int(m.group(1).replace(",", "")) if m else 0
+    print("%s %s %d flows: XLAT_TX %d (sessions created %d), worker_main %d instructions, %.0f per packet" % (
+        a.mode, a.dir, a.flows, tx, c.get("XLAT_NAT64_SESSION_CREATED", 0), incl, incl / tx if tx else 0))
+    ann = subprocess.run(["callgrind_annotate", out], capture_output=True, text=True).stdout
+    self_ir = {}
+    for line in ann.splitlines():
+        if line.startswith("-- Auto-annotated source"):
+            break  # the per-function summary is over
+        m = re.match(r"^\s*([\d,]+) \([^)]*\)\s+(.*)$", line)
+        if not m or "PROGRAM TOTALS" in line or "events annotated" in line or re.search(r"\([\d,]+x\)", line):
+            continue
+        # "file:function [object]": the same function can appear once per source file it has code from
+        fn, _, obj = m.group(2).partition(" [")
+        fn = fn.split(":")[-1]
+        if fn.startswith("0x"):  # no symbol: say which library
+            fn += " (%s)" % os.path.basename(obj.rstrip("]"))
+        self_ir[fn] = self_ir.get(fn, 0) + int(m.group(1).replace(",", ""))
+    for fn, ir in sorted(self_ir.items(), key=lambda x: -x[1])[:a.top]:
+        if tx and ir / tx >= 1:
+            print("  %6.0f  %s" % (ir / tx, fn))
+
+
+if __name__ == "__main__":
+    main()
