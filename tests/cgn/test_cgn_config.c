@@ -2,7 +2,8 @@
 /*
  * The "cgn" configuration section (control/config_load.c, doc/configuration.md#cgn): values and
  * defaults, the dump loading back to the same thing, and each invalid section refused with a message
- * naming the field and the reason; appcfg_cgn_parse as the control API uses it.
+ * naming the field and the reason; appcfg_cgn_parse as the control API uses it. And the exporter
+ * (control/natlog_export.c) sending to a socket of ours: template refresh, sequence numbers, syslog.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,12 +13,17 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "appcfg.h"
 #include "config_load.h"
+#include "ipfix.h"
+#include "natlog_export.h"
 
 static char err[512];
 
@@ -169,12 +175,100 @@ static void t_live(void **st)
 	release(c);
 }
 
+static int udp_listener(uint16_t *port)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t l = sizeof(a);
+	struct timeval tv = { .tv_sec = 2 };
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &l), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void t_exporter(void **st)
+{
+	(void)st;
+	uint16_t port, sport;
+	int fd = udp_listener(&port), sfd = udp_listener(&sport);
+	struct cgn_config c;
+	uint64_t counters[XSTAT_MAX] = { 0 };
+	struct natlog_event ev[3] = { { .time_ms = 1700000000001ull, .type = NATLOG_BIB_CREATE, .proto = 17, .port6 = 5,
+				       .port4 = 2000 } };
+	uint8_t buf[2048];
+
+	cgn_config_init(&c);
+	c.enabled = true;
+	c.ipfix = (struct cgn_target){ .set = true, .family = 4, .port = port };
+	c.syslog = (struct cgn_target){ .set = true, .family = 4, .port = sport };
+	inet_pton(AF_INET, "127.0.0.1", c.ipfix.addr);
+	inet_pton(AF_INET, "127.0.0.1", c.syslog.addr);
+	c.observation_domain = 77;
+	c.template_refresh_s = 60;
+	inet_pton(AF_INET6, "2001:db8::1", ev[0].addr6);
+	ev[1] = ev[0];
+	ev[2] = ev[0];
+	struct natlog_exporter *x = natlog_exporter_new();
+	assert_non_null(x);
+	/* first message: templates; 30 s later none; 61 s after the first, templates again */
+	static const struct {
+		uint64_t now;
+		unsigned n;
+		bool tpl;
+		uint32_t seq;
+	} steps[] = { { 1000, 1, true, 0 }, { 1030, 2, false, 1 }, { 1061, 1, true, 3 } };
+	for (unsigned i = 0; i < 3; i++) {
+		natlog_export(x, &c, ev, steps[i].n, steps[i].now, counters);
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		assert_true(n > 16);
+		assert_int_equal(buf[0] << 8 | buf[1], 10);
+		assert_int_equal(be32(buf + 4), steps[i].now);
+		assert_int_equal(be32(buf + 8), steps[i].seq);
+		assert_int_equal(be32(buf + 12), 77);
+		assert_int_equal((buf[16] << 8 | buf[17]) == 2, steps[i].tpl);
+	}
+	/* a new collector gets the templates at once */
+	uint16_t port2;
+	int fd2 = udp_listener(&port2);
+	c.ipfix.port = port2;
+	natlog_export(x, &c, ev, 1, 1062, counters);
+	ssize_t n = recv(fd2, buf, sizeof(buf), 0);
+	assert_true(n > 20);
+	assert_int_equal(buf[16] << 8 | buf[17], 2);
+	/* syslog: one RFC 5424 line per event */
+	char line[600];
+	unsigned lines = 0;
+	while ((n = recv(sfd, line, sizeof(line) - 1, MSG_DONTWAIT)) > 0) {
+		line[n] = '\0';
+		assert_non_null(strstr(line, "<134>1 2023-11-14T22:13:20.001Z "));
+		assert_non_null(strstr(line, " xlat64d - NAT - NAT64 BIB create proto=UDP src=[2001:db8::1]:5 nat=0.0.0.0:2000"));
+		lines++;
+	}
+	assert_int_equal(lines, 5);
+	assert_int_equal(counters[XLAT_NATLOG_MSGS], 4 + 5);
+	assert_int_equal(counters[XLAT_NATLOG_SEND_FAILED], 0);
+	natlog_exporter_free(x);
+	close(fd);
+	close(fd2);
+	close(sfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_values),
 		cmocka_unit_test(t_bad),
 		cmocka_unit_test(t_live),
+		cmocka_unit_test(t_exporter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
