@@ -18,14 +18,25 @@ uint32_t xrand(struct xlat_ctx *ctx)
 
 static bool denylisted4(const struct xlat_config *cfg, uint32_t a4);
 
-bool denied4(const struct xlat_config *cfg, uint32_t a4)
+bool reserved4(uint32_t a4)
 {
 	/* Never translated through pool6 (Jool's list): this-network, loopback, link-local, multicast/class E. */
 	uint32_t h = ntohl(a4);
 
-	if ((h >> 24) == 0 || (h >> 24) == 127 || (h >> 16) == 0xa9fe || (h >> 28) >= 0xe)
-		return true;
-	return denylisted4(cfg, a4);
+	return (h >> 24) == 0 || (h >> 24) == 127 || (h >> 16) == 0xa9fe || (h >> 28) >= 0xe;
+}
+
+bool denied4(const struct xlat_config *cfg, uint32_t a4)
+{
+	return reserved4(a4) || denylisted4(cfg, a4);
+}
+
+bool unforwardable6(const uint8_t a[16])
+{
+	/* RFC 4291 2.5.2, 2.5.3, 2.5.6, 2.7: unspecified, loopback, link-local, multicast */
+	static const uint8_t zero[15];
+
+	return a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || (memcmp(a, zero, 15) == 0 && a[15] <= 1);
 }
 
 static int pool6_to4(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)

@@ -190,6 +190,10 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	uint8_t src6[16], dst6[16];
 	uint16_t nport = 0;
 	if (cfg->mode == XLAT_MODE_NAT64) {
+		if (reserved4(src4)) { /* a martian source (RFC 1812 5.3.7): no state, no reply */
+			count(ctx, XLAT_DENYLIST4);
+			return XV_DROP;
+		}
 		if (p[8] <= 1) {
 			count(ctx, JSTAT46_TTL);
 			return icmp_err ? XV_DROP : icmp4_error_reply(ctx, pkt, 11, 0, 0);

@@ -175,7 +175,16 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 			count(ctx, JSTAT_POOL6_MISMATCH);
 			return XV_DROP;
 		}
-
+		/* a pool6 source comes back here once translated (Jool: hairpinning loop); no state for
+		 * sources no router forwards */
+		if (prefix6_contains(&cfg->g.pool6, p + 8)) {
+			count(ctx, JSTAT_HAIRPIN_LOOP);
+			return XV_DROP;
+		}
+		if (unforwardable6(p + 8)) {
+			count(ctx, JSTAT64_SRC);
+			return XV_DROP;
+		}
 	} else {
 		dstmap = map64(cfg, p + 24, &dst4);
 		if (dstmap < 0) {

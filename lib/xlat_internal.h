@@ -65,6 +65,10 @@ enum map_result { MAP_NONE = -2, MAP_DENIED = -1, MAP_EAMT = 0, MAP_POOL6 = 1 };
 int map64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4);
 int map_addr46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16]);
 bool denied4(const struct xlat_config *cfg, uint32_t a4);
+/* Sources a router never forwards (NAT64 keeps no state for them): IPv4 reserved ranges, IPv6
+ * unspecified/loopback/link-local/multicast. */
+bool reserved4(uint32_t a4);
+bool unforwardable6(const uint8_t a[16]);
 /* The source of an ICMPv4 error: EAMT, else pool6 without the reserved-range check. */
 int map_errsrc46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16]);
 /*
