@@ -505,6 +505,27 @@ static void stored_syns_expire(struct dp_worker *w, const struct xlat_config *cf
 	}
 }
 
+/*
+ * NAT64: a burst's sessions looked up at once (lib's bulk lookup; their cache
+ * misses overlap), before its packets go through handle() one by one, each
+ * with nat64_hint(). Frames from the handoff ring carry their L2 header too.
+ */
+static void nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+{
+	const uint8_t *l3[DP_BURST];
+	uint32_t len[DP_BURST];
+
+	for (uint16_t i = 0; i < n; i++) {
+		const uint8_t *f = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+		uint32_t flen = pkts[i]->data_len;
+		uint16_t et = flen > ETH_HLEN ? (uint16_t)(f[12] << 8 | f[13]) : 0;
+
+		l3[i] = et == RTE_ETHER_TYPE_IPV6 || et == RTE_ETHER_TYPE_IPV4 ? f + ETH_HLEN : NULL;
+		len[i] = l3[i] ? flen - ETH_HLEN : 0;
+	}
+	nat64_lookup_burst(ctx, l3, len, n);
+}
+
 static void tx_drop_cb(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
 {
 	uint64_t *drops = userdata;
@@ -557,9 +578,13 @@ int worker_main(void *arg)
 			got += n;
 			w->counters[XLAT_RX] += n;
 			w->ctx[p].cfg = cfg;
+			if (w->nat)
+				nat64_burst(&w->ctx[p], pkts, n);
 			for (uint16_t i = 0; i < n; i++) {
 				if (i + 1 < n)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+				if (w->nat)
+					nat64_hint(&w->ctx[p], i);
 				if (!try_fast || !fast(w, &fm, pkts[i], p, now))
 					handle(w, pkts[i], p, cfg, now);
 			}
@@ -567,9 +592,14 @@ int worker_main(void *arg)
 		if (w->nat) {
 			/* flows other workers received for us, then our share of expiry */
 			uint16_t n = (uint16_t)rte_ring_dequeue_burst(w->handoff, (void **)pkts, DP_BURST, NULL);
+			if (n) {
+				w->ctx[0].cfg = cfg;
+				nat64_burst(&w->ctx[0], pkts, n); /* every port's ctx shares the table, and so the hints */
+			}
 			for (uint16_t i = 0; i < n; i++) {
 				const struct dp_meta *meta = dp_meta(pkts[i]);
 				w->ctx[meta->port].cfg = cfg;
+				nat64_hint(&w->ctx[meta->port], i);
 				translate(w, pkts[i], meta->port, meta->family, now);
 			}
 			got += n;

@@ -6,10 +6,12 @@
 #include <rte_hash.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_random.h>
 
 #include "cgn.h"
 #include "nat64.h"
+#include "rfc6052.h"
 #include "xlat_internal.h"
 
 /* Expiry lists; LIST_FREE marks an unused session slot. */
@@ -139,6 +141,10 @@ struct nat64_table {
 	struct stored_syn *so_last;
 	struct cgn_table *cgn; /* carrier-grade NAT64 (lib/cgn.h), when configured at start; else NULL */
 	uint64_t now_ms;       /* the latest time seen, to give session timers back as absolute times */
+	/* nat64_lookup_burst(): each packet's session (-1: none found), and the one nat64_hint() chose */
+	int32_t hint[NAT64_BURST_MAX];
+	unsigned hint_n;
+	int32_t hint_cur;
 };
 
 /*
@@ -203,6 +209,7 @@ struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned 
 		t->lists[i].head = t->lists[i].tail = NIL;
 	for (uint32_t i = 0; i < cap; i++)
 		t->bibs[i].head = NIL;
+	t->hint_cur = -1;
 	return t;
 }
 
@@ -867,6 +874,137 @@ static int alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t 
 
 static bool so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, uint32_t *local4, uint16_t *lport);
 
+/* ---- burst lookups: the sessions of a whole burst looked up at once, their memory fetched in parallel ---- */
+
+/* The 6->4 session key of an IPv6 packet NAT64 would look up (false: not a plain query/datagram). */
+static bool burst_key6(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len, struct s6_key *k)
+{
+	uint8_t proto = ip[6] == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : ip[6];
+	uint16_t sport, dport;
+	uint8_t flags;
+	uint32_t dst4;
+
+	if (len < 48 || (ip[0] >> 4) != 6 || !cfg->g.pool6_set ||
+	    !l4_ports(proto, ip + 40, len - 40, &sport, &dport, &flags) || rfc6052_6to4(&cfg->g.pool6, ip + 24, &dst4) != 0)
+		return false;
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	k->port6 = sport;
+	k->rport = proto == IPPROTO_ICMP_ ? 0 : dport;
+	memcpy(k->addr6, ip + 8, 16);
+	k->remote4 = dst4;
+	return true;
+}
+
+/* The 4->6 session key of an IPv4 packet (unfragmented, or a first fragment). */
+static bool burst_key4(const uint8_t *ip, uint32_t len, struct s4_key *k)
+{
+	uint32_t ihl = (ip[0] & 15u) * 4u;
+	uint16_t sport, dport;
+	uint8_t flags;
+
+	if ((ip[0] >> 4) != 4 || ihl < 20 || len < ihl + 8 || (rd16(ip + 6) & 0x1fff) != 0 ||
+	    !l4_ports(ip[9], ip + ihl, len - ihl, &sport, &dport, &flags))
+		return false;
+	memset(k, 0, sizeof(*k));
+	k->proto = ip[9];
+	k->lport = dport;
+	k->rport = ip[9] == IPPROTO_ICMP_ ? 0 : sport;
+	memcpy(&k->local4, ip + 16, 4);
+	memcpy(&k->remote4, ip + 12, 4);
+	return true;
+}
+
+void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const uint32_t len[], unsigned n)
+{
+	struct nat64_table *t = ctx->nat;
+	struct s6_key k6[NAT64_BURST_MAX];
+	struct s4_key k4[NAT64_BURST_MAX];
+	const void *p6[NAT64_BURST_MAX], *p4[NAT64_BURST_MAX];
+	uint8_t at6[NAT64_BURST_MAX], at4[NAT64_BURST_MAX];
+	int32_t pos6[NAT64_BURST_MAX];
+	void *data4[NAT64_BURST_MAX];
+	uint64_t hits4 = 0;
+	unsigned n6 = 0, n4 = 0;
+
+	if (n > NAT64_BURST_MAX)
+		n = NAT64_BURST_MAX;
+	t->hint_n = n;
+	t->hint_cur = -1;
+	for (unsigned i = 0; i < n; i++) {
+		t->hint[i] = -1;
+		if (!l3[i] || len[i] < 20)
+			continue;
+		if (burst_key6(ctx->cfg, l3[i], len[i], &k6[n6])) {
+			p6[n6] = &k6[n6];
+			at6[n6++] = (uint8_t)i;
+		} else if (burst_key4(l3[i], len[i], &k4[n4])) {
+			p4[n4] = &k4[n4];
+			at4[n4++] = (uint8_t)i;
+		}
+	}
+	/* rte_hash's bulk lookups prefetch buckets and keys for the whole burst */
+	if (n6 && rte_hash_lookup_bulk(t->s6, p6, n6, pos6) == 0)
+		for (unsigned j = 0; j < n6; j++)
+			if (pos6[j] >= 0 && (uint32_t)pos6[j] < t->max) {
+				t->hint[at6[j]] = pos6[j];
+				rte_prefetch0(&t->sess[pos6[j]]);
+			}
+	if (n4 && rte_hash_lookup_bulk_data(t->s4, p4, n4, &hits4, data4) >= 0)
+		for (unsigned j = 0; j < n4; j++)
+			if ((hits4 >> j) & 1) {
+				uint32_t si = (uint32_t)(uintptr_t)data4[j];
+				t->hint[at4[j]] = (int32_t)si;
+				rte_prefetch0(&t->sess[si]);
+			}
+	/* then, as the session lines arrive, the BIB entries and the expiry-list neighbours a refresh relinks */
+	for (unsigned i = 0; i < n; i++)
+		if (t->hint[i] >= 0) {
+			const struct session *s = &t->sess[t->hint[i]];
+			rte_prefetch0(&t->bibs[s->bib]);
+			if (s->prev != NIL)
+				rte_prefetch0(&t->sess[s->prev]);
+			if (s->next != NIL)
+				rte_prefetch0(&t->sess[s->next]);
+		}
+}
+
+void nat64_hint(struct xlat_ctx *ctx, unsigned i)
+{
+	struct nat64_table *t = ctx->nat;
+
+	t->hint_cur = i < t->hint_n ? t->hint[i] : -1;
+}
+
+/* A hint is used once, and only if its session is still this flow's (sessions may have gone since). */
+static inline int32_t take_hint(struct nat64_table *t)
+{
+	int32_t h = t->hint_cur;
+
+	t->hint_cur = -1;
+	return h;
+}
+
+static bool hint_is6(const struct nat64_table *t, int32_t si, uint8_t proto, const uint8_t *a6, uint16_t p6,
+		     uint32_t remote4, uint16_t rport)
+{
+	const struct session *s = &t->sess[si];
+	const struct bib *b = &t->bibs[s->bib];
+
+	return s->list != LIST_FREE && s->remote4 == remote4 && s->rport == rport && b->k6.proto == proto &&
+	       b->k6.port6 == p6 && memcmp(b->k6.addr6, a6, 16) == 0;
+}
+
+static bool hint_is4(const struct nat64_table *t, int32_t si, uint8_t proto, uint32_t local4, uint16_t lport,
+		     uint32_t remote4, uint16_t rport)
+{
+	const struct session *s = &t->sess[si];
+	const struct bib *b = &t->bibs[s->bib];
+
+	return s->list != LIST_FREE && s->remote4 == remote4 && s->rport == rport && b->addr4 == local4 &&
+	       b->port4 == lport && b->k6.proto == proto;
+}
+
 int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
 	      uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
 {
@@ -877,7 +1015,13 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : dport;
 
 	uint64_t v4side;
-	int32_t si = sess_find6(t, proto, src6, sport, dst4, rport, &v4side);
+	int32_t si = take_hint(t);
+	if (si >= 0 && hint_is6(t, si, proto, src6, sport, dst4, rport)) {
+		const struct bib *b = &t->bibs[t->sess[si].bib];
+		v4side = (uint64_t)(uintptr_t)s6_data(b->addr4, b->port4);
+	} else {
+		si = sess_find6(t, proto, src6, sport, dst4, rport, &v4side);
+	}
 	if (si >= 0) {
 		if (proto == IPPROTO_TCP_)
 			tcp_update(t, g, (uint32_t)si, true, flags, now);
@@ -1043,7 +1187,9 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 	uint64_t now = ctx->now_ns / 1000000u;
 	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : sport;
 
-	int32_t si = sess_find4(t, proto, dst4, dport, src4, rport);
+	int32_t si = take_hint(t);
+	if (si < 0 || !hint_is4(t, si, proto, dst4, dport, src4, rport))
+		si = sess_find4(t, proto, dst4, dport, src4, rport);
 	if (si >= 0) {
 		const struct bib6_key *k = bib_key(t, t->sess[si].bib);
 		if (proto == IPPROTO_TCP_)

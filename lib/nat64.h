@@ -97,6 +97,19 @@ bool nat64_pool4_has(const struct xlat_config *cfg, uint32_t addr4);
 bool nat64_pool4_port(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port);
 bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port);
 
+/*
+ * Burst lookups, for the fast path: the sessions of a burst's packets (l3[i]:
+ * packet i from its IP header, len[i] bytes; NULL to skip one) looked up
+ * together with rte_hash's bulk lookups, and their session and BIB entries
+ * prefetched, so that the cache misses of a burst overlap instead of coming
+ * one packet at a time. Before translating packet i, nat64_hint(ctx, i) hands
+ * its result to the next nat64 lookup, which checks it still belongs to that
+ * flow (else, or for a packet that had none, it looks up as usual).
+ */
+#define NAT64_BURST_MAX 64
+void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const uint32_t len[], unsigned n);
+void nat64_hint(struct xlat_ctx *ctx, unsigned i);
+
 /* Remove sessions whose time has come (at most budget of them); BIBs go with their last session. */
 unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now_ms, unsigned budget);
 

@@ -1589,6 +1589,87 @@ static void t_frag_tracking_newest_kept(void **state)
 /* Limits                                                                   */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * nat64_lookup_burst + nat64_hint (the worker's bulk lookups): a hint is the
+ * packet's session when it has one; a hint that is not this flow's (another
+ * packet's, or a session gone since) is ignored and the lookup done as usual,
+ * so results never depend on hints.
+ */
+static void udp6_hdr(uint8_t *p, const uint8_t *src6, uint16_t sport, const char *dst4, uint16_t dport)
+{
+	uint32_t d4 = be4(dst4);
+
+	memset(p, 0, 48);
+	p[0] = 0x60;
+	p[5] = 8;
+	p[6] = 17;
+	p[7] = 64;
+	memcpy(p + 8, src6, 16);
+	memcpy(p + 24, ip6("64:ff9b::"), 12);
+	memcpy(p + 36, &d4, 4);
+	p[40] = (uint8_t)(sport >> 8);
+	p[41] = (uint8_t)sport;
+	p[42] = (uint8_t)(dport >> 8);
+	p[43] = (uint8_t)dport;
+}
+
+static void t_lookup_burst_hints(void **state)
+{
+	(void)state;
+	uint8_t pa[48], pb[48], p4[28];
+	uint32_t a4, b4, x4;
+	uint16_t ap, bp, xp, p6;
+	uint8_t a6[16];
+
+	fwd64(17, A, 1000, S1, 53, 0, &a4, &ap);
+	fwd64(17, B, 2000, S1, 53, 0, &b4, &bp);
+	assert_int_equal(ctr[XLAT_NAT64_SESSION_CREATED], 2);
+	udp6_hdr(pa, A, 1000, S1, 53);
+	udp6_hdr(pb, B, 2000, S1, 53);
+	memset(p4, 0, sizeof(p4));
+	p4[0] = 0x45;
+	p4[9] = 17;
+	uint32_t s1 = be4(S1);
+	memcpy(p4 + 12, &s1, 4);
+	memcpy(p4 + 16, &b4, 4);
+	p4[21] = 53;
+	p4[22] = (uint8_t)(bp >> 8);
+	p4[23] = (uint8_t)bp;
+	const uint8_t *l3[4] = { pa, pb, NULL, p4 };
+	uint32_t len[4] = { 48, 48, 0, 28 };
+
+	nat64_lookup_burst(&ctx, l3, len, 4);
+	/* each packet with its own hint */
+	nat64_hint(&ctx, 0);
+	assert_int_equal(out6(17, A, 1000, S1, 53, 0, &x4, &xp), OK);
+	assert_true(x4 == a4 && xp == ap);
+	nat64_hint(&ctx, 3);
+	assert_int_equal(in4(17, S1, 53, b4, bp, 0, a6, &p6), OK);
+	assert_memory_equal(a6, B, 16);
+	assert_int_equal(p6, 2000);
+	/* someone else's hint, and none (a NULL frame): the lookup is still right */
+	nat64_hint(&ctx, 1);
+	assert_int_equal(out6(17, A, 1000, S1, 53, 0, &x4, &xp), OK);
+	assert_true(x4 == a4 && xp == ap);
+	nat64_hint(&ctx, 2);
+	assert_int_equal(out6(17, B, 2000, S1, 53, 0, &x4, &xp), OK);
+	assert_true(x4 == b4 && xp == bp);
+	nat64_hint(&ctx, 3); /* B's session for A's reply */
+	assert_int_equal(in4(17, S1, 53, a4, ap, 0, a6, &p6), OK);
+	assert_memory_equal(a6, A, 16);
+	assert_int_equal(ctr[XLAT_NAT64_SESSION_CREATED], 2);
+
+	/* a hint whose session expired since: B's flow gets a new session, not the dead one */
+	nat64_lookup_burst(&ctx, l3, len, 2);
+	nat64_expire(tab, &cfg, 1000 + G()->udp_timeout_ms + 1, 64);
+	assert_int_equal(nat64_table_sessions(tab), 0);
+	now_ms(1000 + G()->udp_timeout_ms + 2);
+	nat64_hint(&ctx, 1);
+	assert_int_equal(out6(17, B, 2000, S1, 53, 0, &x4, &xp), OK);
+	assert_int_equal(ctr[XLAT_NAT64_SESSION_CREATED], 3);
+	assert_int_equal(nat64_table_sessions(tab), 1);
+}
+
 /* A full table refuses new flows (counted, ICMPv6 1/3) and keeps the old ones working. */
 static void t_table_full(void **state)
 {
@@ -1704,6 +1785,7 @@ int main(void)
 		T(t_expire_static_bib_survives),
 		T(t_frag_tracking_newest_kept),
 		T(t_table_full),
+		T(t_lookup_burst_hints),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
