@@ -284,6 +284,7 @@ static int32_t sub_get(struct cgn_table *c, const struct xlat_config *cfg, const
 	memset(s, 0, sizeof(*s));
 	for (unsigned p = 0; p < CGN_NPROTO; p++)
 		s->blk_head[p] = NIL;
+	cnt(c, XLAT_CGN_SUBSCRIBERS);
 	return pos;
 }
 
@@ -301,7 +302,8 @@ static void sub_release(struct cgn_table *c, int32_t pos)
 	if (rte_hash_get_key_with_position(c->subs, pos, (void **)&key) == 0) {
 		uint8_t k[16];
 		memcpy(k, key, 16);
-		rte_hash_del_key(c->subs, k);
+		if (rte_hash_del_key(c->subs, k) >= 0 && c->counters)
+			c->counters[XLAT_CGN_SUBSCRIBERS]--;
 	}
 }
 
@@ -395,7 +397,8 @@ static void blk_free(struct cgn_table *c, const struct xlat_config *cfg, int32_t
 		s->nblk[pi]--;
 	blk_event(c, cfg, b, NATLOG_BLOCK_FREE);
 	cnt(c, XLAT_CGN_BLOCK_FREED);
-	rte_hash_del_key(c->blocks, &k);
+	if (rte_hash_del_key(c->blocks, &k) >= 0 && c->counters)
+		c->counters[XLAT_CGN_BLOCKS]--;
 }
 
 void cgn_bib_event(struct cgn_table *c, const struct xlat_config *cfg, bool up, uint8_t proto, const uint8_t addr6[16],
@@ -516,6 +519,7 @@ static int32_t blk_new(struct cgn_table *c, const struct xlat_config *cfg, int32
 			s->blk_head[pi] = (uint32_t)pos;
 			s->nblk[pi]++;
 			cnt(c, XLAT_CGN_BLOCK_ALLOCATED);
+			cnt(c, XLAT_CGN_BLOCKS);
 			blk_event(c, cfg, b, NATLOG_BLOCK_ALLOC);
 			return pos;
 		}

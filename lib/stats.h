@@ -87,6 +87,8 @@
 	X(XLAT_CGN_DET_OUTSIDE, "refused: IPv6 source outside cgn.deterministic ipv6 prefix") \
 	X(XLAT_CGN_BLOCK_ALLOCATED, "port blocks allocated")                   \
 	X(XLAT_CGN_BLOCK_FREED, "port blocks freed (their last BIB entry went)") \
+	X(XLAT_CGN_SUBSCRIBERS, "gauge: subscribers with sessions, BIB entries or blocks") \
+	X(XLAT_CGN_BLOCKS, "gauge: port blocks allocated")                     \
 	X(XLAT_NATLOG_EVENTS, "NAT events queued for the exporter")            \
 	X(XLAT_NATLOG_DROPPED, "NAT events dropped: event ring full")          \
 	X(XLAT_NATLOG_MSGS, "IPFIX messages and syslog lines sent (control thread)") \

@@ -170,7 +170,7 @@ def run_daemon(work, cgn, in6, pool4=None, workers=1, extra=None, in4=(), out6=N
     with open(os.path.join(work, "cfg.json"), "w") as f:
         json.dump(cfg, f, indent=1)
     stats = os.path.join(work, "stats.json")
-    pr = subprocess.run(["timeout", "30", DAEMON, "--config", os.path.join(work, "cfg.json"), "--idle-exit", "500",
+    pr = subprocess.run(["timeout", "90", DAEMON, "--config", os.path.join(work, "cfg.json"), "--idle-exit", "500",
                          "--stats-out", stats], cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     log = pr.stdout.decode(errors="replace")
     check(pr.returncode == 0, "daemon exit %d: %s" % (pr.returncode, " | ".join(log.strip().splitlines()[-3:])))
@@ -275,7 +275,7 @@ def t_port_blocks():
         recs = tshark_records(pcap, col.port)
     # A: 32 ports in 2 blocks, 3 refused; B: one block
     expect_counters(counters, {"XLAT_CGN_BLOCK_ALLOCATED": 3, "XLAT_CGN_BLOCK_LIMIT": 3, "JSTAT_SUCCESS": 33,
-                               "XLAT_NATLOG_EVENTS": 3 + 1})
+                               "XLAT_NATLOG_EVENTS": 3 + 1, "XLAT_CGN_BLOCKS": 3, "XLAT_CGN_SUBSCRIBERS": 2})
     blocks = [r for r in recs if r["nat_event"] == 16]
     check(len(blocks) == 3 and not [r for r in recs if r["nat_event"] in (6, 10)],
           "expected 3 block records and no BIB/session records: %s" % recs)

@@ -441,6 +441,7 @@ static void t_port_limit_per_subscriber(void **st)
 	del_bib("2001:db8:a:1ff::3", 1003, a4("192.0.2.1"), 1003);
 	del_bib("2001:db8:a:100::1", 1006, a4("192.0.2.1"), 1006);
 	assert_int_equal(cgn_table_subscribers(F.t), 1);
+	assert_int_equal(F.counters[XLAT_CGN_SUBSCRIBERS], 1); /* the gauge agrees */
 }
 
 static void t_session_limit_per_subscriber(void **st)
@@ -751,6 +752,9 @@ static void t_nat64_blocks_reused_after_expiry(void **st)
 		assert_int_equal(nx_out(x, 400001, "2001:db8:a:200::1", (uint16_t)(5000 + i), 53, &a, &p[0], NULL),
 				 XSTAT_MAX);
 	assert_int_equal(nx_out(x, 400001, "2001:db8:a:200::1", 6000, 53, &a, &p[0], NULL), XLAT_CGN_BLOCK_LIMIT);
+	/* gauges: B and C, one block each */
+	assert_int_equal(x->counters[0][XLAT_CGN_BLOCKS], 2);
+	assert_int_equal(x->counters[0][XLAT_CGN_SUBSCRIBERS], 2);
 	nx_free(x);
 }
 
