@@ -137,8 +137,9 @@ class Topology:
                    "net.ipv6.conf.default.router_solicitations=0")
             for port, peer, pmac, nmac in (("p6", self.n6, macs["j6"], macs["n6"]),
                                            ("p4", self.n4, macs["j4"], macs["n4"])):
-                sh("ip", "-n", self.j, "link", "add", port, "address", pmac, "type", "veth",
-                   "peer", "name", "eth0", "netns", peer, "address", nmac)
+                # room for the largest vectors (2153 bytes); xlat64d sets its own ports' MTU
+                sh("ip", "-n", self.j, "link", "add", port, "address", pmac, "mtu", "9000", "type", "veth",
+                   "peer", "name", "eth0", "netns", peer, "address", nmac, "mtu", "9000")
                 # the translator's kernel stays off the wire: DPDK owns p6/p4 (scripts/lab.sh does the same)
                 sh("ip", "netns", "exec", self.j, "sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % port,
                    "net.ipv4.conf.%s.arp_ignore=8" % port)

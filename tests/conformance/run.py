@@ -477,10 +477,10 @@ def load_rows(vdir):
 def skip_reason(row, args):
     if row["suite"] == "nat64" and not args.nat64:
         return NAT64_SKIP
-    if row["subcase"] in LIVE:
+    if row["subcase"] in LIVE or args.live_all:
         why = "--no-live" if args.no_live else live.available()
         if why:
-            return "%s (%s): %s" % (LIVE_SKIP, LIVE[row["subcase"]], why)
+            return "%s (%s): %s" % (LIVE_SKIP, LIVE.get(row["subcase"], "--live-all"), why)
     if "+" in row["send_from"]:
         if not args.nat64:
             return "two-sided input (n4+n6) not supported"
@@ -491,7 +491,7 @@ def port_of(ns):
     return "v6" if ns == "n6" else "v4"
 
 
-def run_row(row, rows_by_case, vdir, daemon, root, lcore, idx):
+def run_row(row, rows_by_case, vdir, daemon, root, lcore, idx, live_all=False):
     work = os.path.join(root, "%03d" % row["case"])
     os.makedirs(work, exist_ok=True)
     try:
@@ -511,14 +511,17 @@ def run_row(row, rows_by_case, vdir, daemon, root, lcore, idx):
         sends.append((port_of(senders[min(i, len(senders) - 1)]), open(os.path.join(vdir, f), "rb").read()))
     inputs = {p: [d for q, d in sends if q == p] for p in ("v6", "v4")}
     stats = os.path.join(work, "stats.json")
-    if row["subcase"] in LIVE:
+    if row["subcase"] in LIVE or live_all:
         # one after the other, live.GAP_S apart (a pcap replay has no order across its two ports)
         t0 = time.time()
         base = NAT64 if row["suite"] == "nat64" else SIIT
         macs = {"j6": MAC6, "j4": MAC4, "n6": N6MAC, "n4": N4MAC}
-        rc, why, caps = live.run(cfg, work, daemon, DAEMON_TIMEOUT, base, macs,
-                                 "xconf%d-%d" % (os.getpid() % 100000, row["case"]),
-                                 [(p, eth_wrap(d, p)) for p, d in sends])
+        for attempt in range(2):  # one retry when the daemon did not come up (a loaded box), never on a verdict
+            rc, why, caps = live.run(cfg, work, daemon, DAEMON_TIMEOUT + live.READY_S, base, macs,
+                                     "xconf%d-%d-%d" % (os.getpid() % 100000, row["case"], attempt),
+                                     [(p, eth_wrap(d, p)) for p, d in sends])
+            if rc is not None:
+                break
         dt = time.time() - t0
         if rc is None:
             return "FAIL", "live replay: " + why, [], dt
@@ -649,6 +652,8 @@ def main():
     ap.add_argument("--table", action="store_true", help="print a Markdown pass table by group (for doc/conformance.md)")
     ap.add_argument("--write-pass", metavar="FILE", help="write the case numbers that passed to FILE")
     ap.add_argument("--nat64", action="store_true", help="run NAT64 rows too (needs mode nat64 in xlat64d)")
+    ap.add_argument("--live-all", action="store_true",
+                    help="run every selected row live (a check of the live replay against the pcap one)")
     ap.add_argument("--no-live", action="store_true",
                     help="skip the rows that need a live replay (namespaces, root): " + ", ".join(LIVE))
     args = ap.parse_args()
@@ -691,7 +696,7 @@ def main():
         with lock:
             lc = free.pop()
         try:
-            return run_row(r, by_case, vdir, daemon, root, lc % ncpu, i)
+            return run_row(r, by_case, vdir, daemon, root, lc % ncpu, i, args.live_all)
         except Exception as e:  # noqa: BLE001
             return "FAIL", "runner error: %r" % e, [], 0.0
         finally:
