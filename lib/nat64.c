@@ -33,7 +33,7 @@ struct bib4_key { /* 8 bytes: 16-byte slot; data: the bib6 position */
 	uint16_t port4;
 	uint32_t addr4;
 };
-struct s6_key { /* 28 bytes: 48-byte slot; data: the BIB's IPv4 side (s6_data), so 6->4 needs nothing else */
+struct s6_key { /* 28 bytes: 48-byte slot; its position is the session index */
 	uint8_t proto, pad;
 	uint16_t port6;
 	uint16_t rport, pad2;
@@ -47,11 +47,6 @@ struct s4_key { /* 16 bytes: 32-byte slot; data: the s6 position (the session in
 	uint32_t local4;
 	uint32_t remote4;
 };
-
-static inline void *s6_data(uint32_t addr4, uint16_t port4)
-{
-	return (void *)(uintptr_t)((uint64_t)port4 << 32 | addr4);
-}
 
 #define SO_MAX 64 /* per worker; maximum-simultaneous-opens caps it further */
 #define SO_BYTES 128
@@ -547,18 +542,13 @@ static int32_t sess_find4(const struct nat64_table *t, uint8_t proto, uint32_t l
 	return (int32_t)(uintptr_t)data;
 }
 
-/* The session, and in *data the IPv4 side of its BIB entry (addr4 | port4 << 32). */
 static int32_t sess_find6(const struct nat64_table *t, uint8_t proto, const uint8_t *a6, uint16_t p6,
-			  uint32_t remote4, uint16_t rport, uint64_t *data)
+			  uint32_t remote4, uint16_t rport)
 {
 	struct s6_key k = { .proto = proto, .port6 = p6, .rport = rport, .remote4 = remote4 };
-	void *d;
 
 	memcpy(k.addr6, a6, 16);
-	int32_t pos = rte_hash_lookup_data(t->s6, &k, &d);
-	if (pos >= 0 && data)
-		*data = (uint64_t)(uintptr_t)d;
-	return pos;
+	return rte_hash_lookup(t->s6, &k);
 }
 
 static int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t rport, uint64_t now,
@@ -573,11 +563,10 @@ static int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, u
 		return -1;
 	memcpy(k6.addr6, bk->addr6, 16);
 	s4_key_of(&k6, b, &k4);
-	hash_sig_t sig = rte_hash_hash(t->s6, &k6);
-	if (rte_hash_add_key_with_hash_data(t->s6, &k6, sig, s6_data(b->addr4, b->port4)) != 0)
+	int32_t pos = rte_hash_add_key(t->s6, &k6);
+	if (pos < 0)
 		return -1;
-	int32_t pos = rte_hash_lookup_with_hash(t->s6, &k6, sig); /* add_key_data does not say where */
-	if (pos < 0 || (uint32_t)pos >= t->max) {
+	if ((uint32_t)pos >= t->max) {
 		rte_hash_del_key(t->s6, &k6);
 		return -1;
 	}
@@ -1014,21 +1003,17 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	uint64_t now = ctx->now_ns / 1000000u;
 	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : dport;
 
-	uint64_t v4side;
 	int32_t si = take_hint(t);
-	if (si >= 0 && hint_is6(t, si, proto, src6, sport, dst4, rport)) {
-		const struct bib *b = &t->bibs[t->sess[si].bib];
-		v4side = (uint64_t)(uintptr_t)s6_data(b->addr4, b->port4);
-	} else {
-		si = sess_find6(t, proto, src6, sport, dst4, rport, &v4side);
-	}
+	if (si < 0 || !hint_is6(t, si, proto, src6, sport, dst4, rport))
+		si = sess_find6(t, proto, src6, sport, dst4, rport);
 	if (si >= 0) {
+		const struct bib *b = &t->bibs[t->sess[si].bib];
 		if (proto == IPPROTO_TCP_)
 			tcp_update(t, g, (uint32_t)si, true, flags, now);
 		else
 			refresh(t, g, (uint32_t)si, proto, now);
-		*src4 = (uint32_t)v4side;
-		*sport4 = (uint16_t)(v4side >> 32);
+		*src4 = b->addr4;
+		*sport4 = b->port4;
 		return XSTAT_MAX;
 	}
 	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
@@ -1270,12 +1255,11 @@ int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t
 int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
 		   uint16_t rport, uint32_t *local4, uint16_t *lport)
 {
-	uint64_t v4side;
-	int32_t si = sess_find6(ctx->nat, proto, a6, p6, remote4, proto == IPPROTO_ICMP_ ? 0 : rport, &v4side);
+	int32_t si = sess_find6(ctx->nat, proto, a6, p6, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
 
 	if (si >= 0) {
-		*local4 = (uint32_t)v4side;
-		*lport = (uint16_t)(v4side >> 32);
+		*local4 = ctx->nat->bibs[ctx->nat->sess[si].bib].addr4;
+		*lport = ctx->nat->bibs[ctx->nat->sess[si].bib].port4;
 		return 0;
 	}
 	const struct bib_static *sb = static_by6(ctx->cfg, proto, a6, p6);
