@@ -10,13 +10,21 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 # lib/nat64.c keeps its tables in rte_hash: DPDK's headers and libraries (the SIIT target never calls them)
 read -r -a dpdk_cflags <<<"$(pkg-config --cflags libdpdk)"
 read -r -a dpdk_libs <<<"$(pkg-config --libs libdpdk)"
-clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_xlat.c lib/*.c "${dpdk_libs[@]}" -o "$out/fuzz_xlat"
-mkdir -p "$out/corpus_xlat"
-cp -n tests/fuzz/corpus_xlat/* "$out/corpus_xlat/" 2>/dev/null || true
-echo "fuzz: fuzz_xlat for ${secs}s"
-"$out/fuzz_xlat" -max_total_time="$secs" -max_len=2000 -print_final_stats=1 "$out/corpus_xlat" 2>&1 |
-	grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true
-test "${PIPESTATUS[0]}" -eq 0
+# the corpora start from every input frame of the packet tests (and the hostile suite's templates)
+if /usr/bin/python3 -c 'import scapy' 2>/dev/null; then
+	/usr/bin/python3 tests/fuzz/seed_corpus.py "$out"
+fi
+for t in fuzz_xlat fuzz_icmp_inner; do
+	# SIIT packet path; fuzz_icmp_inner: the packet quoted in an ICMP error, inside a valid outer error
+	clang "${flags[@]}" "${dpdk_cflags[@]}" "tests/fuzz/$t.c" lib/*.c "${dpdk_libs[@]}" -o "$out/$t"
+	c=corpus_${t#fuzz_}
+	mkdir -p "$out/$c"
+	cp -n "tests/fuzz/$c"/* "$out/$c/" 2>/dev/null || true
+	echo "fuzz: $t for ${secs}s"
+	"$out/$t" -max_total_time="$secs" -max_len=2000 -print_final_stats=1 "$out/$c" 2>&1 |
+		grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true
+	test "${PIPESTATUS[0]}" -eq 0
+done
 
 # NAT64: one worker's real tables kept across inputs (sessions, state, fragments, expiry)
 clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_nat64.c lib/*.c "${dpdk_libs[@]}" -o "$out/fuzz_nat64"
