@@ -28,7 +28,8 @@ int natlog_worker_init(struct dp *dp, struct dp_worker *w, char *err, size_t err
 	if (!dp->cfg.xlat.cgn.enabled || !w->nat)
 		return 0;
 	snprintf(name, sizeof(name), "cgn%u", w->index);
-	w->cgn = cgn_table_create(name, dp->cfg.xlat.g.nat.max_sessions, w->index, dp->n_workers, socket);
+	w->cgn = cgn_table_create(name, dp->cfg.xlat.g.nat.max_sessions, dp->cfg.xlat.cgn.block_size != 0, w->index,
+				  dp->n_workers, socket);
 	snprintf(name, sizeof(name), "natlog%u", w->index);
 	w->natlog = rte_ring_create_elem(name, sizeof(struct natlog_event), NATLOG_RING, socket,
 					 RING_F_SP_ENQ | RING_F_SC_DEQ);

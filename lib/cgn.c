@@ -48,7 +48,7 @@ struct cgn_table {
 	struct rte_hash *subs, *blocks;
 	struct cgn_sub *sub;   /* indexed by subs position */
 	struct cgn_block *blk; /* indexed by blocks position */
-	uint32_t max;
+	uint32_t max, max_blk;
 	unsigned worker, n_workers;
 	struct rte_ring *ring;
 	uint64_t *counters;
@@ -180,7 +180,8 @@ static struct rte_hash *mkhash(const char *name, const char *suffix, uint32_t en
 	return rte_hash_create(&p);
 }
 
-struct cgn_table *cgn_table_create(const char *name, uint32_t max, unsigned worker, unsigned n_workers, int socket)
+struct cgn_table *cgn_table_create(const char *name, uint32_t max, bool pba, unsigned worker, unsigned n_workers,
+				   int socket)
 {
 	struct cgn_table *c = rte_zmalloc_socket("cgn", sizeof(*c), 64, socket);
 
@@ -189,12 +190,13 @@ struct cgn_table *cgn_table_create(const char *name, uint32_t max, unsigned work
 	if (max < 8)
 		max = 8;
 	c->max = max;
+	c->max_blk = pba ? max : 8; /* without port blocks the table is never used */
 	c->worker = worker;
 	c->n_workers = n_workers ? n_workers : 1;
 	c->subs = mkhash(name, "cs", max, 16, socket);
-	c->blocks = mkhash(name, "cb", max, sizeof(struct blk_key), socket);
+	c->blocks = mkhash(name, "cb", c->max_blk, sizeof(struct blk_key), socket);
 	c->sub = rte_zmalloc_socket("cgn_sub", sizeof(struct cgn_sub) * max, 64, socket);
-	c->blk = rte_zmalloc_socket("cgn_blk", sizeof(struct cgn_block) * max, 64, socket);
+	c->blk = rte_zmalloc_socket("cgn_blk", sizeof(struct cgn_block) * c->max_blk, 64, socket);
 	if (!c->subs || !c->blocks || !c->sub || !c->blk) {
 		cgn_table_free(c);
 		return NULL;
@@ -500,7 +502,7 @@ static int32_t blk_new(struct cgn_table *c, const struct xlat_config *cfg, int32
 			int32_t pos = rte_hash_add_key(c->blocks, &k);
 			if (pos < 0)
 				return -1;
-			if ((uint32_t)pos >= c->max) {
+			if ((uint32_t)pos >= c->max_blk) {
 				rte_hash_del_key(c->blocks, &k);
 				return -1;
 			}

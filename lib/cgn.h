@@ -103,8 +103,12 @@ struct xlat_config;
 struct cgn_table;
 struct rte_ring;
 
-/* For max BIB entries (subscribers and blocks are bounded by them). NULL on failure. */
-struct cgn_table *cgn_table_create(const char *name, uint32_t max, unsigned worker, unsigned n_workers, int socket);
+/*
+ * For max BIB entries (subscribers and blocks are bounded by them); the block table only when pba
+ * (port blocks configured at start: it is fixed then). NULL on failure.
+ */
+struct cgn_table *cgn_table_create(const char *name, uint32_t max, bool pba, unsigned worker, unsigned n_workers,
+				   int socket);
 void cgn_table_free(struct cgn_table *c);
 /*
  * Where events go: a ring of struct natlog_event (single producer: this

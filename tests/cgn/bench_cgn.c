@@ -114,7 +114,7 @@ static struct setup *make(int mode, unsigned flows)
 			cfg->cgn.max_blocks = 64;
 		}
 		snprintf(name, sizeof(name), "c%u_", gen);
-		c = cgn_table_create(name, flows + 1024, 0, 1, 0);
+		c = cgn_table_create(name, flows + 1024, mode == M_PBA, 0, 1, 0);
 		snprintf(name, sizeof(name), "r%u", gen);
 		/* the dataplane's ring size: 8192 events between two drains */
 		ring = rte_ring_create_elem(name, sizeof(struct natlog_event), 8192, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);

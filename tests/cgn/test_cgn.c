@@ -342,7 +342,7 @@ static void fx_init(unsigned ring_size)
 	F.cfg.cgn.ipfix.set = true; /* events are produced only when something exports them */
 	snprintf(name, sizeof(name), "tc%u", gen++);
 	cgn_table_free(F.t);
-	F.t = cgn_table_create(name, 4096, 0, 1, 0);
+	F.t = cgn_table_create(name, 4096, true, 0, 1, 0);
 	assert_non_null(F.t);
 	if (F.ring)
 		rte_ring_free(F.ring);
@@ -618,7 +618,7 @@ static struct nx *nx_new(unsigned n)
 		snprintf(name, sizeof(name), "nx%u_", gen);
 		x->t[w] = nat64_table_create(name, 1024, w, n, 0);
 		snprintf(name, sizeof(name), "nc%u_", gen);
-		x->c[w] = cgn_table_create(name, 1024, w, n, 0);
+		x->c[w] = cgn_table_create(name, 1024, true, w, n, 0);
 		snprintf(name, sizeof(name), "nr%u", gen++);
 		x->ring[w] = rte_ring_create_elem(name, sizeof(struct natlog_event), 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		assert_non_null(x->t[w]);
