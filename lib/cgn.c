@@ -482,8 +482,15 @@ static int range_port(uint8_t proto, uint32_t a4, uint16_t first, uint16_t last,
 	return -1;
 }
 
-/* A new block for the subscriber on address a4, if this worker has a free one there. */
-static int32_t blk_new(struct cgn_table *c, const struct xlat_config *cfg, int32_t sp, uint8_t proto, uint32_t a4)
+/*
+ * A block search looks at this many candidate blocks at most (as pool4's automatic max-iterations): a
+ * nearly exhausted pool must not stall the worker on every refused flow.
+ */
+#define CGN_BLOCK_PROBES 4096
+
+/* A new block for the subscriber on address a4, if this worker has a free one there (*budget: probes left). */
+static int32_t blk_new(struct cgn_table *c, const struct xlat_config *cfg, int32_t sp, uint8_t proto, uint32_t a4,
+		       unsigned *budget)
 {
 	uint16_t bs = cfg->cgn.block_size;
 
@@ -496,6 +503,9 @@ static int32_t blk_new(struct cgn_table *c, const struct xlat_config *cfg, int32
 		for (uint32_t q = e->port_min / bs; q <= (uint32_t)e->port_max / bs; q++) {
 			if (q % c->n_workers != c->worker)
 				continue;
+			if (*budget == 0)
+				return -1;
+			(*budget)--;
 			struct blk_key k = { .proto = proto, .start = (uint16_t)(q * bs), .addr4 = a4 };
 			if (rte_hash_lookup(c->blocks, &k) >= 0)
 				continue;
@@ -568,7 +578,8 @@ static int pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t
 	uint8_t k[16];
 	cgn_subscriber(addr6, cfg->cgn.subscriber_plen, k);
 	uint32_t pick = total ? rte_jhash(k, 16, 0x2e0) % total : 0;
-	for (uint32_t tried = 0; tried <= total && tried < 257; tried++) {
+	unsigned budget = CGN_BLOCK_PROBES;
+	for (uint32_t tried = 0; tried <= total && tried < 257 && budget; tried++) {
 		uint32_t addr;
 		if (tried == 0) {
 			if (!has_home)
@@ -590,7 +601,7 @@ static int pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t
 				break;
 			}
 		}
-		int32_t b = blk_new(c, cfg, sp, proto, addr);
+		int32_t b = blk_new(c, cfg, sp, proto, addr, &budget);
 		if (b < 0)
 			continue;
 		struct cgn_block *nb = &c->blk[b];

@@ -758,6 +758,29 @@ static void t_nat64_blocks_reused_after_expiry(void **st)
 	nx_free(x);
 }
 
+/* Every block taken: the next subscriber is refused (pool4 exhausted), the others keep theirs. */
+static void t_nat64_blocks_exhausted(void **st)
+{
+	struct nx *x = nx_new(1);
+	uint32_t a;
+	uint16_t p;
+	char src[64];
+
+	(void)st;
+	x->cfg.cgn.block_size = 2;
+	x->cfg.cgn.max_blocks = 1;
+	for (unsigned s = 0; s < 32; s++) { /* 2000-2063: 32 blocks of 2 */
+		snprintf(src, sizeof(src), "2001:db8:a:%x00::1", s);
+		assert_int_equal(nx_out(x, 1000, src, 7000, 53, &a, &p, NULL), XSTAT_MAX);
+	}
+	assert_int_equal(nx_out(x, 1000, "2001:db8:b:100::1", 7000, 53, &a, &p, NULL), XLAT_POOL4_EXHAUSTED);
+	assert_int_equal(x->counters[0][XLAT_CGN_BLOCKS], 32);
+	assert_int_equal(cgn_table_subscribers(x->c[0]), 32); /* the refused one left nothing behind */
+	snprintf(src, sizeof(src), "2001:db8:a:%x00::1", 5);
+	assert_int_equal(nx_out(x, 1000, src, 7001, 53, &a, &p, NULL), XSTAT_MAX); /* its block's other port */
+	nx_free(x);
+}
+
 /* With several workers, each allocates only what nat64_owner4 sends back to it (port blocks, deterministic). */
 static void t_nat64_ownership(void **st)
 {
@@ -879,6 +902,7 @@ int main(int argc, char **argv)
 		T(t_ring_full_drops),
 		T(t_nat64_limits),
 		T(t_nat64_blocks_reused_after_expiry),
+		T(t_nat64_blocks_exhausted),
 		T(t_nat64_ownership),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
