@@ -462,17 +462,21 @@ void cgn_session_event(struct cgn_table *c, const struct xlat_config *cfg, bool 
 	}
 }
 
+/* Ports a search looks at, at most (pool4's automatic max-iterations is 4096 per parity). */
+#define CGN_PORT_PROBES 8192
+
 /* A free port in [first, last] from start, same parity as sport first (RFC 4787 4.2.2: parity is a SHOULD). */
 static int range_port(uint8_t proto, uint32_t a4, uint16_t first, uint16_t last, uint16_t sport, uint32_t start,
 		      cgn_port_free_fn port_free, void *arg, uint16_t *p4)
 {
-	uint32_t len = (uint32_t)last - first + 1;
+	uint32_t len = (uint32_t)last - first + 1, probes = CGN_PORT_PROBES;
 
 	for (int pass = proto == 1 ? 1 : 0; pass < 2; pass++) {
-		for (uint32_t i = 0; i < len; i++) {
+		for (uint32_t i = 0; i < len && probes; i++) {
 			uint32_t p = first + (start + i) % len;
 			if (pass == 0 && (p & 1) != (sport & 1u))
 				continue;
+			probes--;
 			if (p != 0 && port_free(arg, proto, a4, (uint16_t)p)) {
 				*p4 = (uint16_t)p;
 				return 0;
@@ -624,9 +628,12 @@ int cgn_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto,
 		uint16_t first, last;
 		if (!cgn_det_forward(&cfg->cgn, addr6, addr4, &first, &last))
 			return XLAT_CGN_DET_OUTSIDE;
-		if (range_port(proto, *addr4, first, last, sport, start, port_free, arg, port4) == 0)
-			return 0;
 		int32_t sp = sub_find(c, cfg, addr6);
+		int pi = cgn_proto_idx(proto);
+		/* a full range is refused without a search (its entries are counted) */
+		bool full = sp >= 0 && pi >= 0 && c->sub[sp].bibs[pi] >= (uint32_t)last - first + 1;
+		if (!full && range_port(proto, *addr4, first, last, sport, start, port_free, arg, port4) == 0)
+			return 0;
 		if (sp >= 0)
 			quota(c, cfg, sp, proto, (uint32_t)last - first + 1);
 		return XLAT_CGN_BLOCK_LIMIT;

@@ -781,6 +781,40 @@ static void t_nat64_blocks_exhausted(void **st)
 	nx_free(x);
 }
 
+/* Deterministic NAT: a subscriber's flows stay in its range; a full range refuses, with a quota event. */
+static void t_nat64_deterministic_full(void **st)
+{
+	struct nx *x = nx_new(1);
+	struct natlog_event ev[16];
+	uint32_t a, fa;
+	uint16_t p, first, last;
+	uint8_t s6[16];
+
+	(void)st;
+	x->cfg.pool4[0].addr = a4("192.0.2.0");
+	x->cfg.pool4[0].plen = 31;
+	/* 16 subscribers (/60 in /64s), 2 addresses, 2000-2063: 8 per address, 8 ports each */
+	det_cfg(&x->cfg.cgn, "2001:db8:a::", 60, 64, "192.0.2.0", 31, 2000, 2063);
+	x->cfg.cgn.ipfix.set = true;
+	x->cfg.cgn.log_events = CGN_LOG_QUOTA; /* the loader's default with deterministic NAT */
+	a6("2001:db8:a:5::1", s6);
+	assert_true(cgn_det_forward(&x->cfg.cgn, s6, &fa, &first, &last));
+	assert_int_equal(last - first + 1, 8);
+	for (unsigned i = 0; i < 8; i++) {
+		assert_int_equal(nx_out(x, 1000, "2001:db8:a:5::1", (uint16_t)(7000 + i), 53, &a, &p, NULL), XSTAT_MAX);
+		assert_int_equal(a, fa);
+		assert_true(p >= first && p <= last);
+	}
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:5::2", 7100, 53, &a, &p, NULL), XLAT_CGN_BLOCK_LIMIT);
+	assert_int_equal(nx_out(x, 1000, "2001:db8:b::1", 7100, 53, &a, &p, NULL), XLAT_CGN_DET_OUTSIDE);
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:6::1", 7100, 53, &a, &p, NULL), XSTAT_MAX); /* a neighbour */
+	unsigned n = nx_events(x, 0, ev, 16);
+	assert_int_equal(n, 1); /* the quota event only */
+	assert_int_equal(ev[0].type, NATLOG_QUOTA_EXCEEDED);
+	assert_int_equal(ev[0].limit, 8);
+	nx_free(x);
+}
+
 /* With several workers, each allocates only what nat64_owner4 sends back to it (port blocks, deterministic). */
 static void t_nat64_ownership(void **st)
 {
@@ -903,6 +937,7 @@ int main(int argc, char **argv)
 		T(t_nat64_limits),
 		T(t_nat64_blocks_reused_after_expiry),
 		T(t_nat64_blocks_exhausted),
+		T(t_nat64_deterministic_full),
 		T(t_nat64_ownership),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
