@@ -86,6 +86,26 @@ json_t *api_cmd_cgn(void *opaque, const json_t *req, char *err, size_t errlen)
 	if (!strcmp(op, "get")) {
 		res = json_pack("{s:b, s:o}", "enabled", x->cgn.enabled,
 				"cgn", x->cgn.enabled ? appcfg_cgn_json(x) : json_null());
+		if (x->cgn.enabled && br->counters && br->n_workers) {
+			/* what the workers hold now (their gauges), and the refusals so far */
+			uint64_t v[XSTAT_MAX];
+			json_t *per = json_array();
+			for (unsigned w = 0; w < br->n_workers(br->opaque); w++) {
+				br->counters(br->opaque, (int)w, v);
+				json_array_append_new(per, json_pack("{s:I, s:I}", "subscribers",
+								     (json_int_t)v[XLAT_CGN_SUBSCRIBERS], "blocks",
+								     (json_int_t)v[XLAT_CGN_BLOCKS]));
+			}
+			br->counters(br->opaque, API_COUNT_ALL, v);
+			json_object_set_new(res, "state",
+					    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "subscribers",
+						      (json_int_t)v[XLAT_CGN_SUBSCRIBERS], "blocks", (json_int_t)v[XLAT_CGN_BLOCKS],
+						      "refused", (json_int_t)(v[XLAT_CGN_SESSION_LIMIT] + v[XLAT_CGN_PORT_LIMIT] +
+									      v[XLAT_CGN_BLOCK_LIMIT] + v[XLAT_CGN_DET_OUTSIDE]),
+						      "events", (json_int_t)v[XLAT_NATLOG_EVENTS], "events-dropped",
+						      (json_int_t)v[XLAT_NATLOG_DROPPED], "messages-sent",
+						      (json_int_t)v[XLAT_NATLOG_MSGS], "workers", per));
+		}
 	} else if (!strcmp(op, "who")) {
 		const char *addr = NULL;
 		const json_t *p = json_object_get(req, "port");

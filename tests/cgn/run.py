@@ -369,7 +369,10 @@ def t_api_cli():
     """cgn get / set (limits live; structural members refused) / who, from the daemon and offline from the file."""
     with tempfile.TemporaryDirectory() as work:
         sock = os.path.join(work, "ctl.sock")
-        P.write_pcap(os.path.join(work, "in6.pcap"), [])
+        # two subscribers of the deterministic prefix, and one outside it
+        P.write_pcap(os.path.join(work, "in6.pcap"), [P.in_frame(p, "v6") for p in
+                                                      (udp6("2001:db8:100:100::1", 1), udp6("2001:db8:100:100::2", 2),
+                                                       udp6("2001:db8:100:200::1", 3), udp6("2001:db8:999::1", 4))])
         P.write_pcap(os.path.join(work, "in4.pcap"), [])
         cfg = P.base_config(work, 0, os.getpid() % 1000)
         cfg["eal"][cfg["eal"].index("--file-prefix") + 1] = "cgnapi%d" % os.getpid()
@@ -388,9 +391,17 @@ def t_api_cli():
                     break
                 time.sleep(0.1)
             check(os.path.exists(sock), "no control socket")
-            got = json.loads(ctl(sock, "--json", "cgn"))
+            for _ in range(100):  # the input is read once the daemon runs
+                got = json.loads(ctl(sock, "--json", "cgn"))
+                if got.get("state", {}).get("subscribers"):
+                    break
+                time.sleep(0.1)
             check(got["enabled"] and got["cgn"]["max-sessions"] == 100 and got["cgn"]["logging"]["events"] == ["quota"],
                   "cgn get: %s" % got)
+            st = got.get("state", {})
+            check(st.get("subscribers") == 2 and st.get("blocks") == 0 and st.get("refused") == 1
+                  and st.get("workers") == [{"subscribers": 2, "blocks": 0}] and st.get("events-dropped") == 0,
+                  "cgn get state: %s" % got)
             got = json.loads(ctl(sock, "--json", "cgn", "set", '{"max-sessions": 7, "max-ports": {"TCP": 3}}'))
             check(got["changed"] and got["cgn"]["max-sessions"] == 7 and got["cgn"]["max-ports"]["TCP"] == 3,
                   "cgn set: %s" % got)
