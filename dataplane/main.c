@@ -154,9 +154,9 @@ static uint32_t control_main(void *arg)
 					last_rx = rx;
 					last_change = now;
 				} else if (now - last_change > (uint64_t)opts.idle_exit_ms * 1000000ull &&
-					   (rx > 0 || now - started > 5000000000ull)) {
+					   (rx > 0 || now - started > 12000000000ull)) {
 					/* idle: but a loaded machine may be slow to start polling, so wait
-					 * for the first frame (or 5 s) before idleness counts */
+					 * for the first frame (or 12 s) before idleness counts */
 					__atomic_store_n(&dp->quit, true, __ATOMIC_RELAXED);
 				}
 			}
