@@ -399,7 +399,7 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 	uint32_t flen = m->data_len;
 	struct xlat_ctx *ctx = &w->ctx[pidx];
 	struct xlat_pkt xp;
-	int family;
+	int family, v;
 
 	if (unlikely(m->nb_segs != 1 || flen < ETH_HLEN + 20) ||
 	    !rte_is_same_ether_addr((const struct rte_ether_addr *)f, &g_dp.ports[pidx].mac))
@@ -420,9 +420,14 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 			fm->own6_ok = true;
 		}
 		xp.family = 6;
-		if (xlat_fast64(ctx, &xp, &fm->x) != XV_FORWARD)
+		/* NAT64 with several workers: only the flow's owner translates it (dispatch()) */
+		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
+		    nat64_owner6(ctx->cfg, xp.data + 8, g_dp.n_workers) != w->index)
 			return false;
-	} else if (f[12] == 0x08 && f[13] == 0x00) {
+		v = xlat_fast64(ctx, &xp, &fm->x);
+		if (v == XF_SLOW)
+			return false;
+	} else if (ctx->cfg->mode == XLAT_MODE_SIIT && f[12] == 0x08 && f[13] == 0x00) {
 		uint32_t dst;
 		memcpy(&dst, xp.data + 16, 4);
 		if (!fm->own4_ok || fm->own4 != dst) {
@@ -432,10 +437,15 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 			fm->own4_ok = true;
 		}
 		xp.family = 4;
-		if (xlat_fast46(ctx, &xp, &fm->x) != XV_FORWARD)
+		v = xlat_fast46(ctx, &xp, &fm->x);
+		if (v == XF_SLOW)
 			return false;
 	} else {
 		return false;
+	}
+	if (v == XV_DROP) { /* NAT64: a flow refused after the translator committed (counted) */
+		rte_pktmbuf_free(m);
+		return true;
 	}
 	m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
 	m->data_len = (uint16_t)xp.len;
@@ -582,7 +592,7 @@ int worker_main(void *arg)
 	while (!__atomic_load_n(&g_dp.quit, __ATOMIC_RELAXED)) {
 		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
 		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
-		bool try_fast = cfg->mode == XLAT_MODE_SIIT;
+		bool try_fast = cfg->mode == XLAT_MODE_SIIT || cfg->mode == XLAT_MODE_NAT64;
 		fp_memo_reset(&fm);
 		uint64_t cyc = rte_get_tsc_cycles() - t0;
 		uint64_t now = (cyc / hz) * 1000000000ull + (cyc % hz) * 1000000000ull / hz;

@@ -481,19 +481,10 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	write_ipv6(ih, itc, (uint16_t)(iulen + (ifrag ? 8 : 0)), ifrag ? IPPROTO_FRAGMENT_ : iproto, ihl, isrc6, idst6);
 	if (ifrag)
 		write_frag6(ih + 40, iproto, ili.frag_off, ili.mf, ili.frag_id);
-	nicmp[0] = im.type;
-	nicmp[1] = im.code;
-	wr16(nicmp + 2, 0);
-	wr32(nicmp + 4, rest);
 	uint32_t quote = (uint32_t)(il4 - ih) + il4len;
-	uint32_t len = 48 + quote;
-	if (ext_len && (im.type == 1 || im.type == 3)) /* ICMPv6 length field: byte 4, 64-bit words */
-		len = 40 + icmp_ext_relayout(nicmp, quote, ext_len, 8, 1280 - 40, buf_end, &nicmp[4]);
-	if (len > 1280) /* RFC 4443 2.4 (c); also when lowest-ipv6-mtu is larger */
-		len = 1280;
+	/* 1280 also when lowest-ipv6-mtu is larger */
+	uint32_t len = 40 + icmp_error_finish(nicmp, im.type, im.code, rest, quote, ext_len, buf_end, src6, dst6);
 	write_ipv6(h, tc, (uint16_t)(len - 40), IPPROTO_ICMPV6_, hl, src6, dst6);
-	uint32_t sum = csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, len - 40);
-	wr16(nicmp + 2, csum_fold(csum_partial(nicmp, len - 40, sum)));
 	move_data(pkt, h, len);
 	return XV_FORWARD;
 }

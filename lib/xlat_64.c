@@ -296,6 +296,90 @@ static inline bool same16(const uint8_t *a, const uint8_t *b)
 }
 
 /*
+ * xlat64()'s NAT64 branch for the common case: the tests that can send the
+ * packet back untouched come first; nat64_out() changes state, so from there on
+ * every outcome is xlat64()'s own (a refused flow is counted, and answered as
+ * xlat64() answers it).
+ */
+static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m, uint8_t proto, uint8_t *l4,
+		      uint32_t l4len, const struct icmp_map *im)
+{
+	const struct xlat_config *cfg = ctx->cfg;
+	uint8_t *p = pkt->data;
+	uint8_t nproto = proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : proto;
+	uint16_t sport, dport, nport;
+	uint8_t flags;
+
+	if (!cfg->g.pool6_set || (nproto == IPPROTO_ICMP_ && cfg->g.nat.drop_icmpv6_info) ||
+	    !l4_ports(nproto, l4, l4len, &sport, &dport, &flags))
+		return XF_SLOW;
+	/* a pool6 destination that is not pool4 (hairpinning), routed */
+	if (!m->d6_ok || !same16(m->d6_key, p + 24)) {
+		uint32_t d4;
+		if (rfc6052_6to4(&cfg->g.pool6, p + 24, &d4) != 0 || nat64_pool4_has(cfg, d4) ||
+		    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &m->d6_route) != 0) {
+			m->d6_ok = false;
+			return XF_SLOW;
+		}
+		memcpy(m->d6_key, p + 24, 16);
+		m->d6_val = d4;
+		m->d6_ok = true;
+	}
+	/* a source that may have state: not in pool6 (a hairpin loop), one routers forward */
+	if (!m->s6_ok || !same16(m->s6_key, p + 8)) {
+		if (prefix6_contains(&cfg->g.pool6, p + 8) || unforwardable6(p + 8))
+			return XF_SLOW;
+		memcpy(m->s6_key, p + 8, 16);
+		m->s6_ok = true;
+	}
+	uint32_t totlen = 20 + l4len, dst4 = m->d6_val, src4;
+	if (totlen > m->d6_route.mtu)
+		return XF_SLOW;
+
+	/* committed: what xlat_process() + xlat64() do for it */
+	count(ctx, JSTAT_RECEIVED6);
+	pkt->frag_size = 0;
+	pkt->len = 40 + l4len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
+	pkt->route = m->d6_route;
+	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
+	uint16_t id = 0, frag = IPV4_DF;
+	if (totlen <= 1260) {
+		id = (uint16_t)xrand(ctx);
+		frag = 0;
+	}
+	int r = nat64_out(ctx, nproto, p + 8, sport, dst4, dport, flags, &src4, &nport);
+	if (r != XSTAT_MAX) {
+		count(ctx, (enum xlat_stat)r);
+		if (r == XLAT_POOL4_EXHAUSTED || r == XLAT_NAT64_TABLE_FULL)
+			return icmp6_error_reply(ctx, pkt, 1, 3, 0);
+		return XV_DROP;
+	}
+	l4_set_port(nproto, l4, l4len, nproto == IPPROTO_ICMP_ ? 4 : 0, nport);
+	if (proto == IPPROTO_TCP_) {
+		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr6(p + 8, p + 24), csum_addr4(src4, dst4)));
+	} else if (proto == IPPROTO_UDP_) {
+		uint16_t c = rd16(l4 + 6);
+		if (c != 0) {
+			c = csum_replace(c, csum_addr6(p + 8, p + 24), csum_addr4(src4, dst4));
+			wr16(l4 + 6, c ? c : 0xffff);
+		}
+	} else {
+		uint32_t old = csum_pseudo6(p + 8, p + 24, IPPROTO_ICMPV6_, l4len) + rd16(l4);
+		l4[0] = im->type;
+		l4[1] = im->code;
+		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, rd16(l4)));
+	}
+	uint8_t *h = l4 - 20;
+	write_ipv4(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4);
+	pkt->headroom += 20;
+	pkt->data = h;
+	pkt->len = totlen;
+	pkt->family = 4;
+	count(ctx, JSTAT_SUCCESS);
+	return XV_FORWARD;
+}
+
+/*
  * xlat64() for the common case only (xlat_fast.h): every test below is one
  * xlat64() makes, in the order that lets the packet fall back untouched; the
  * rewrite is xlat64()'s own (same helpers, same random draws).
@@ -305,7 +389,7 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	const struct xlat_config *cfg = ctx->cfg;
 	uint8_t *p = pkt->data;
 
-	if (cfg->mode != XLAT_MODE_SIIT || !cfg->g.manually_enabled || pkt->len < 40 || (p[0] >> 4) != 6)
+	if (!cfg->g.manually_enabled || pkt->len < 40 || (p[0] >> 4) != 6)
 		return XF_SLOW;
 	uint32_t l4len = rd16(p + 4);
 	uint8_t proto = p[6];
@@ -326,6 +410,9 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	} else {
 		return XF_SLOW;
 	}
+
+	if (cfg->mode == XLAT_MODE_NAT64)
+		return fast64_nat(ctx, pkt, m, proto, l4, l4len, &im);
 
 	/* destination: EAMT or pool6 (not denied), not intrinsically hairpinned, routed */
 	if (!m->d6_ok || !same16(m->d6_key, p + 24)) {
@@ -496,16 +583,7 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		   ili.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : ili.proto, isrc4, idst4);
 	uint8_t *nicmp = ih - 8;
 	uint8_t *h = nicmp - 20;
-	nicmp[0] = im.type;
-	nicmp[1] = im.code;
-	wr16(nicmp + 2, 0);
-	wr32(nicmp + 4, rest);
-	uint32_t len = 20 + 8 + 20 + il4len;
-	if (ext_len && (im.type == 3 || im.type == 11)) /* ICMPv4 length field: byte 5, 32-bit words */
-		len = 20 + icmp_ext_relayout(nicmp, 20 + il4len, ext_len, 4, 576 - 20, buf_end, &nicmp[5]);
-	if (len > 576) /* RFC 1812 4.3.2.3 */
-		len = 576;
-	wr16(nicmp + 2, csum_fold(csum_partial(nicmp, len - 20, 0)));
+	uint32_t len = 20 + icmp_error_finish(nicmp, im.type, im.code, rest, 20 + il4len, ext_len, buf_end, NULL, NULL);
 	uint16_t id, frag;
 	id_flags(ctx, li, len, &id, &frag);
 	write_ipv4(h, tos, (uint16_t)len, id, frag, ttl, IPPROTO_ICMP_, src4, dst4);

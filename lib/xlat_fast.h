@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The translator's common case without the general machinery (doc/performance.md):
- * SIIT, a whole datagram (IPv6 without extension headers, IPv4 without options,
- * not fragmented), TCP, UDP with a checksum or ICMP echo, both addresses mapped
- * (EAMT or pool6), TTL > 1, no hairpin, fits the egress MTU.
+ * a whole datagram (IPv6 without extension headers, IPv4 without options, not
+ * fragmented), TCP, UDP with a checksum or ICMP echo, TTL > 1, no hairpin, fits
+ * the egress MTU; SIIT both ways with both addresses mapped (EAMT or pool6), and
+ * NAT64 6->4 to a pool6 destination.
  *
  * xlat_fast64/46() either do exactly what xlat_process() would have done for
- * such a packet (same bytes, same counters, same pkt fields) and return
- * XV_FORWARD, or return XF_SLOW having changed nothing (packet, counters, the
- * random state): the caller then runs xlat_process(), which counts and
- * handles whatever it is. The memo keeps the last destination's mapping and
+ * such a packet (same bytes, same counters, same pkt fields) and return its
+ * verdict, or return XF_SLOW having changed nothing (packet, counters, the
+ * random state, NAT64 state): the caller then runs xlat_process(), which counts
+ * and handles whatever it is. NAT64 commits once nat64_out() is called: a refused
+ * flow then comes back as xlat_process() would return it (XV_DROP counted, or
+ * XV_REPLY with an ICMPv6 error). The memo keeps the last destination's mapping and
  * route and the last source's mapping: valid for one configuration snapshot
  * (the caller resets it whenever it loads ctx->cfg).
  */

@@ -101,6 +101,15 @@ uint32_t mtu64(uint32_t mtu6_field, uint32_t out4_mtu, uint32_t in6_mtu);
  */
 uint32_t icmp_ext_relayout(uint8_t *icmp, uint32_t quote, uint32_t ext_len, unsigned unit, uint32_t max_icmp,
 			   const uint8_t *buf_end, uint8_t *lenfield);
+/*
+ * The tail of every translated ICMP error (RFC 7915 4.3, 5.3): the new header at icmp (type, code,
+ * bytes 4-7 = rest) before a quote of quote bytes and ext_len bytes of RFC 4884 extension, the
+ * extension laid out again where the new type has a length field, the message cut to the error size
+ * limit, and its checksum. src6/dst6: the ICMPv6 pseudo-header addresses, NULL for ICMPv4.
+ * Returns the ICMP message's length.
+ */
+uint32_t icmp_error_finish(uint8_t *icmp, uint8_t type, uint8_t code, uint32_t rest, uint32_t quote, uint32_t ext_len,
+			   const uint8_t *buf_end, const uint8_t *src6, const uint8_t *dst6);
 bool icmp4_is_error(uint8_t type);
 bool icmp6_is_error(uint8_t type);
 

@@ -138,6 +138,7 @@ def build(profile, direction, flows, out, portmap=None):
                 a4, p4 = portmap[str(cport - 20000)]
                 src, dst, sp, dp = s4, ipaddress.IPv4Address(a4).packed, 53, p4
         elif profile == "dpdk":
+            v6, c4, c6, sport6, cport = dpdk_flow(i)
             if direction == "64":
                 src, dst, sp, dp = v6, c6, sport6, cport
             else:

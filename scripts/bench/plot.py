@@ -44,7 +44,7 @@ def main():
         ax.set_xticklabels([LABELS.get(f, str(f)) for f in flows])
         ax.set_xlabel("flows")
         ax.set_ylabel("Mpps, one core")
-        ax.set_title("SIIT %s, 64-byte class (labels: ratio to testpmd)" % d, fontsize=9)
+        ax.set_title("%s, 64-byte class, one core (labels: ratio to testpmd)" % d, fontsize=9)
         ax.legend(fontsize=7)
         ax.grid(axis="y", alpha=0.3)
     if lab:
