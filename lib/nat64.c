@@ -140,6 +140,8 @@ struct nat64_table {
 	int32_t hint[NAT64_BURST_MAX];
 	unsigned hint_n;
 	int32_t hint_cur;
+	/* RFC 6056 algorithm 3's table: how far past its F() offset a tuple's next port search starts */
+	uint16_t alg3[1024];
 };
 
 /*
@@ -789,7 +791,13 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 		return -1;
 	uint32_t owned = (last_pair - q0) / n + 1;
 	uint32_t tries = e->max_iterations ? e->max_iterations : (owned < 4096 ? owned * (parity == 2 ? 2 : 1) : 4096);
-	uint32_t k = start % owned;
+	/*
+	 * RFC 6056 3.3.3: the search starts where the last one for this F() bucket ended, so
+	 * that the flows of one host to one server port (f-args 11 leaves the source port out)
+	 * do not all walk over the same taken ports and give up after max-iterations.
+	 */
+	uint16_t *next = &t->alg3[start % 1024u];
+	uint32_t k = (start + *next) % owned;
 	/*
 	 * RFC 4787 REQ-4 / RFC 6146 3.5.1.1: parity is kept where it can be (a
 	 * RECOMMENDED); when this address has no port of that parity left, the
@@ -805,6 +813,7 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 				continue;
 			if (bib_find4(t, e->proto, a4, (uint16_t)port) < 0 &&
 			    !static_by4(cfg, e->proto, a4, (uint16_t)port)) {
+				*next = (uint16_t)(*next + i + 1);
 				*p4 = (uint16_t)port;
 				return 0;
 			}

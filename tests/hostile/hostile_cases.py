@@ -417,6 +417,25 @@ scenario("pool4_full_nat64", "spoofed IPv6 sources exhaust pool4: new mappings r
                   counters={"XLAT_POOL4_EXHAUSTED": 799})
 
 
+def many_flows(n):
+    # one host, n UDP flows (source ports 10000...) to one server port: a busy resolver behind NAT64
+    t = bytearray(e6(IPv6(src=W0, dst=S6) / UDP(sport=10000, dport=53) / Raw(b"q" * 12)))
+    out = []
+    for i in range(n):
+        t[54:56] = (10000 + i).to_bytes(2, "big")  # the UDP checksum goes wrong: NAT64 keeps it wrong
+        out.append(bytes(t))
+    return out, []
+
+
+# f-args 11 (Jool's default) leaves the source port out of F(): every search of these flows starts at
+# the same pool4 port; without RFC 6056's per-bucket counter, each gave up after max-iterations (4096
+# pairs) once about 8000 ports were taken, although 64 000 were free
+scenario("pool4_one_destination_nat64", "12000 UDP flows from one host to one server port all get a "
+         "pool4 port (RFC 6056 algorithm 3)", "nat64", lambda: mix("nat64", *many_flows(12000), every=64),
+         config={"pool4": [{"protocol": "UDP", "prefix": POOL + "/32", "port range": "1024-65535"}]},
+         counters={"XLAT_POOL4_EXHAUSTED": 0, "XLAT_NAT64_BIB_CREATED": 12001})
+
+
 # -------------------------------------------------------------- mbufs ---
 def held(n_hosts, per):
     # translated to on-link IPv4 hosts that never answer ARP: the slow path holds up to 4 per
