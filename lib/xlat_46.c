@@ -209,6 +209,10 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 			/* no BIB: port unreachable; drop-externally-initiated-tcp: a silent discard, as policy asks */
 			if (!icmp_err && r == JSTAT_BIB4_NOT_FOUND)
 				return icmp4_error_reply(ctx, pkt, 3, 3, 0);
+			/* RFC 6146 3.5.1: refused by address-dependent filtering -> Destination Unreachable,
+			 * Communication Administratively Prohibited (as Jool) */
+			if (!icmp_err && r == JSTAT_ADF)
+				return icmp4_error_reply(ctx, pkt, 3, 13, 0);
 			return XV_DROP;
 		}
 	} else if ((hairpin ? map_hairpin46(cfg, dst4, dst6, false) : map_addr46(cfg, dst4, dst6)) != 0) {

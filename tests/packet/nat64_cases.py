@@ -250,11 +250,14 @@ case("nat64_udp_eim_eif",
 
 case("nat64_udp_adf",
      "RFC 4787 REQ-8 address-dependent filtering (Jool's address-dependent-filtering=true): a "
-     "reply from an address the host never sent to is dropped (ADF), one from a contacted "
-     "address but another port passes",
+     "reply from an address the host never sent to is dropped (ADF) and answered with ICMPv4 "
+     "3/13 (RFC 6146 3.5.1, as Jool), one from a contacted address but another port passes",
      config=ncfg(glob={"address-dependent-filtering": True}),
      in6=[u6(H1, 5000)], in4=[u4(R4B, 53, 2000), u4(S4, 5353, 2000)],
-     out4=[x4(POOL, 2000, S4, 53)], out6=[x6(S6, 5353, H1, 5000)],
+     out4=[x4(POOL, 2000, S4, 53),
+           Out(IP(src=BOX4, dst=R4B) / ICMP(type=3, code=13) / Raw(raw(u4(R4B, 53, 2000))),
+               dict(BOX4_ERR_VARY, **{"IP.src": one_of(BOX4, POOL), "IPerror.ttl": one_of(64, 63)}))],
+     out6=[x6(S6, 5353, H1, 5000)],
      vary=ID, counters=ok(1, 2, JSTAT_SUCCESS=2, JSTAT_ADF=1))
 
 _x = u6(H1, 5002)

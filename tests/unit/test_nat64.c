@@ -1149,7 +1149,12 @@ static void t_filtering_address_dependent(void **state)
 	fwd64(17, A, 1000, S1, 53, 0, &a4, &p4);
 	/* another address: filtered */
 	mk4(&k, 17, be4(S2), 53, a4, p4, 0);
-	assert_int_equal(run(&k), XV_DROP);
+	assert_int_equal(run(&k), XV_REPLY); /* RFC 6146 3.5.1: ICMPv4 3/13 back to S2 */
+	assert_int_equal(k.p.family, 4);
+	assert_int_equal(k.p.data[9], 1);
+	assert_int_equal(k.p.data[20], 3);
+	assert_int_equal(k.p.data[21], 13);
+	assert_memory_equal(k.p.data + 16, &(uint32_t){ be4(S2) }, 4);
 	assert_int_equal(ctr[JSTAT_ADF], 1);
 	assert_int_equal(nat64_table_sessions(tab), 1);
 	/* the same address from another port: allowed (address-, not port-dependent) */
@@ -1161,7 +1166,7 @@ static void t_filtering_address_dependent(void **state)
 	/* ICMP queries: replies from another address are filtered too */
 	fwd64(58, A, 0x77, S1, 0, 0, &a4, &p4);
 	mk4(&k, 1, be4(S2), 0, a4, p4, 0);
-	assert_int_equal(run(&k), XV_DROP);
+	assert_int_equal(run(&k), XV_REPLY);
 	assert_int_equal(ctr[JSTAT_ADF], 2);
 	fwd46(1, S1, 0, a4, p4, 0, A, 0x77);
 }
