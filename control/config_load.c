@@ -501,6 +501,7 @@ enum gfield {
 	GF_DROP_ICMP6_INFO,
 	GF_F_ARGS,
 	GF_HANDLE_RST,
+	GF_SRC_ICMP6_BETTER,
 	GF_TCP_EST,
 	GF_TCP_TRANS,
 	GF_UDP_TIMEOUT,
@@ -538,7 +539,7 @@ static const struct gopt gopts[] = {
 	{ "address-dependent-filtering", GT_BOOL, GF_ADF, 0, 0 },
 	{ "drop-externally-initiated-tcp", GT_BOOL, GF_DROP_EXT_TCP, 0, 0 },
 	{ "drop-icmpv6-info", GT_BOOL, GF_DROP_ICMP6_INFO, 0, 0 },
-	{ "source-icmpv6-errors-better", GT_BOOL, GF_NONE, 0, 0 },
+	{ "source-icmpv6-errors-better", GT_BOOL, GF_SRC_ICMP6_BETTER, 0, 0 },
 	{ "f-args", GT_UINT, GF_F_ARGS, 0, 15 },
 	{ "handle-rst-during-fin-rcv", GT_BOOL, GF_HANDLE_RST, 0, 0 },
 	/* NAT64: timeouts (RFC 6146 3.5 minimums, as Jool enforces them) */
@@ -813,6 +814,9 @@ static int parse_global_opt(struct ld *ld, const struct gopt *o, const char *pat
 		break;
 	case GF_HANDLE_RST:
 		g->nat.handle_rst_during_fin_rcv = b;
+		break;
+	case GF_SRC_ICMP6_BETTER:
+		g->nat.source_icmpv6_errors_better = b;
 		break;
 	case GF_TCP_EST:
 		g->nat.tcp_est_timeout_ms = (uint32_t)u;
@@ -2103,6 +2107,8 @@ json_t *appcfg_global_json(unsigned i, const struct xlat_globals *g)
 		return json_integer(g->nat.f_args);
 	case GF_HANDLE_RST:
 		return json_boolean(g->nat.handle_rst_during_fin_rcv);
+	case GF_SRC_ICMP6_BETTER:
+		return json_boolean(g->nat.source_icmpv6_errors_better);
 	case GF_TCP_EST:
 	case GF_TCP_TRANS:
 	case GF_UDP_TIMEOUT:

@@ -12,6 +12,7 @@ static void nat64_globals_init(struct nat64_globals *n)
 	n->tcp_trans_timeout_ms = 4 * 60 * 1000;
 	n->icmp_timeout_ms = 60 * 1000;
 	n->f_args = 11;
+	n->source_icmpv6_errors_better = true;
 	n->max_simultaneous_opens = 10;
 	n->max_sessions = 65536; /* per worker; size with global.max-sessions-per-worker and -m */
 }

@@ -44,6 +44,7 @@ struct nat64_globals {
 	bool drop_externally_initiated_tcp;
 	bool drop_icmpv6_info;
 	bool handle_rst_during_fin_rcv;
+	bool source_icmpv6_errors_better; /* off: a translated ICMPv4 error leaves from pool6(quoted dst) */
 	uint32_t udp_timeout_ms;
 	uint32_t tcp_est_timeout_ms;
 	uint32_t tcp_trans_timeout_ms;

@@ -445,6 +445,11 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 			return XV_DROP;
 		}
 		rfc6052_4to6(&cfg->g.pool6, idst4, idst6);
+		/* Jool's source-icmpv6-errors-better off (its behaviour before issue 132): the error seems to
+		 * come from the server the host tried, not from the router that sent it (RFC 7915 4.2 maps the
+		 * real source: the default) */
+		if (!cfg->g.nat.source_icmpv6_errors_better)
+			src6 = idst6;
 	} else if (hairpin ? (map_hairpin46(cfg, isrc4, isrc6, false) != 0 || map_hairpin46(cfg, idst4, idst6, true) != 0)
 		    : (map_addr46(cfg, isrc4, isrc6) != 0 || map_addr46(cfg, idst4, idst6) != 0)) {
 		count(ctx, JSTAT_UNTRANSLATABLE_DST4);
