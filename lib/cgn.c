@@ -75,7 +75,7 @@ void cgn_subscriber(const uint8_t a6[16], uint8_t plen, uint8_t out[16])
 
 unsigned cgn_owner6(const uint8_t src6[16], uint8_t plen, unsigned n)
 {
-	uint8_t s[16];
+	uint8_t s[16] __attribute__((aligned(4))); /* rte_jhash reads words */
 
 	if (n <= 1)
 		return 0;
@@ -579,7 +579,7 @@ static int pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t
 	for (unsigned i = 0; i < cfg->n_pool4; i++)
 		if (cfg->pool4[i].proto == proto)
 			total += 1u << (32 - cfg->pool4[i].plen);
-	uint8_t k[16];
+	uint8_t k[16] __attribute__((aligned(4)));
 	cgn_subscriber(addr6, cfg->cgn.subscriber_plen, k);
 	uint32_t pick = total ? rte_jhash(k, 16, 0x2e0) % total : 0;
 	unsigned budget = CGN_BLOCK_PROBES;

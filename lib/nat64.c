@@ -1028,6 +1028,10 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
 	if (proto == IPPROTO_TCP_ && !(flags & TCPF_SYN))
 		return JSTAT_SYN6_EXPECTED;
+	/* src6 may point into the frame (2-byte aligned behind Ethernet): the hashes below read words */
+	uint32_t src6_words[4];
+	memcpy(src6_words, src6, 16);
+	src6 = (const uint8_t *)src6_words;
 	struct cgn_table *c = cgn_of(t, cfg);
 	int r;
 	if (c) { /* RFC 6888 REQ-4: the subscriber's limits, before anything is taken */
