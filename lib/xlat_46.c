@@ -35,26 +35,32 @@ static uint8_t tclass_of(const struct xlat_config *cfg, const uint8_t *ip4)
 }
 
 /* RFC 1624 updates of the L4 checksum for the new pseudo-header (see l4_update64). */
-static void l4_update46(const struct l3info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen, uint32_t src4,
-			uint32_t dst4, const uint8_t *src6, const uint8_t *dst6, const struct icmp_map *im)
+static void l4_csum46(uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t ulen, uint32_t src4, uint32_t dst4,
+		      const uint8_t *src6, const uint8_t *dst6, const struct icmp_map *im)
 {
-	if (li->frag_off != 0)
-		return;
-	if (li->proto == IPPROTO_TCP_ && l4len >= 18) {
+	if (proto == IPPROTO_TCP_ && l4len >= 18) {
 		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr4(src4, dst4), csum_addr6(src6, dst6)));
-	} else if (li->proto == IPPROTO_UDP_ && l4len >= 8) {
+	} else if (proto == IPPROTO_UDP_ && l4len >= 8) {
 		uint16_t c = rd16(l4 + 6);
 		if (c == 0)
 			return; /* handled by the caller (amend-udp-checksum-zero) or left as quoted */
 		c = csum_replace(c, csum_addr4(src4, dst4), csum_addr6(src6, dst6));
 		wr16(l4 + 6, c ? c : 0xffff);
-	} else if (li->proto == IPPROTO_ICMP_ && im && l4len >= 4) {
+	} else if (proto == IPPROTO_ICMP_ && im && l4len >= 4) {
 		/* ICMPv6 adds the pseudo-header (RFC 4443 2.3) and a new type/code. */
 		uint32_t old = rd16(l4);
 		l4[0] = im->type;
 		l4[1] = im->code;
 		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, ulen) + rd16(l4)));
 	}
+}
+
+static void l4_update46(const struct l3info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen, uint32_t src4,
+			uint32_t dst4, const uint8_t *src6, const uint8_t *dst6, const struct icmp_map *im)
+{
+	if (li->frag_off != 0)
+		return;
+	l4_csum46(li->proto, l4, l4len, ulen, src4, dst4, src6, dst6, im);
 }
 
 /* RFC 6791: the source of an ICMPv4 error whose source has no IPv6 form. */
@@ -367,18 +373,10 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	pkt->route = m->d4_route;
 	const uint8_t *src6 = m->s4_val, *dst6 = m->d4_val;
 	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1);
-	if (proto == IPPROTO_TCP_) {
-		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr4(src4, dst4), csum_addr6(src6, dst6)));
-	} else if (proto == IPPROTO_UDP_) {
-		uint16_t c = csum_replace(rd16(l4 + 6), csum_addr4(src4, dst4), csum_addr6(src6, dst6));
-		wr16(l4 + 6, c ? c : 0xffff);
-	} else {
-		uint32_t old = rd16(l4);
-		l4[0] = im.type;
-		l4[1] = im.code;
-		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, l4len) + rd16(l4)));
+	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
+	l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);
+	if (proto == IPPROTO_ICMP_)
 		proto = IPPROTO_ICMPV6_;
-	}
 	uint8_t *h = l4 - 40;
 	write_ipv6(h, tc, (uint16_t)l4len, proto, hl, src6, dst6);
 	move_data(pkt, h, outlen);

@@ -58,26 +58,32 @@ static void id_flags(struct xlat_ctx *ctx, const struct l3info *li, uint32_t tot
  * 1624, so a wrong checksum stays wrong the same way). l4len is what the
  * buffer holds; ulen is the upper-layer length the pseudo-header carries.
  */
-static void l4_update64(const struct l3info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen, const uint8_t *src6,
-			const uint8_t *dst6, uint32_t src4, uint32_t dst4, const struct icmp_map *im)
+static void l4_csum64(uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t ulen, const uint8_t *src6,
+		      const uint8_t *dst6, uint32_t src4, uint32_t dst4, const struct icmp_map *im)
 {
-	if (li->frag_off != 0)
-		return; /* no L4 header in a non-first fragment */
-	if (li->proto == IPPROTO_TCP_ && l4len >= 18) {
+	if (proto == IPPROTO_TCP_ && l4len >= 18) {
 		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr6(src6, dst6), csum_addr4(src4, dst4)));
-	} else if (li->proto == IPPROTO_UDP_ && l4len >= 8) {
+	} else if (proto == IPPROTO_UDP_ && l4len >= 8) {
 		uint16_t c = rd16(l4 + 6);
 		if (c == 0)
 			return; /* invalid in IPv6; in IPv4 it reads as "no checksum" */
 		c = csum_replace(c, csum_addr6(src6, dst6), csum_addr4(src4, dst4));
 		wr16(l4 + 6, c ? c : 0xffff);
-	} else if (li->proto == IPPROTO_ICMPV6_ && im && l4len >= 4) {
+	} else if (proto == IPPROTO_ICMPV6_ && im && l4len >= 4) {
 		/* ICMPv4 has no pseudo-header: take it out, and swap the type/code word. */
 		uint32_t old = csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, ulen) + rd16(l4);
 		l4[0] = im->type;
 		l4[1] = im->code;
 		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, rd16(l4)));
 	}
+}
+
+static void l4_update64(const struct l3info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen, const uint8_t *src6,
+			const uint8_t *dst6, uint32_t src4, uint32_t dst4, const struct icmp_map *im)
+{
+	if (li->frag_off != 0)
+		return; /* no L4 header in a non-first fragment */
+	l4_csum64(li->proto, l4, l4len, ulen, src6, dst6, src4, dst4, im);
 }
 
 void l4_set_port(uint8_t proto, uint8_t *l4, uint32_t l4len, unsigned off, uint16_t v)
@@ -355,20 +361,7 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		return XV_DROP;
 	}
 	l4_set_port(nproto, l4, l4len, nproto == IPPROTO_ICMP_ ? 4 : 0, nport);
-	if (proto == IPPROTO_TCP_) {
-		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr6(p + 8, p + 24), csum_addr4(src4, dst4)));
-	} else if (proto == IPPROTO_UDP_) {
-		uint16_t c = rd16(l4 + 6);
-		if (c != 0) {
-			c = csum_replace(c, csum_addr6(p + 8, p + 24), csum_addr4(src4, dst4));
-			wr16(l4 + 6, c ? c : 0xffff);
-		}
-	} else {
-		uint32_t old = csum_pseudo6(p + 8, p + 24, IPPROTO_ICMPV6_, l4len) + rd16(l4);
-		l4[0] = im->type;
-		l4[1] = im->code;
-		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, rd16(l4)));
-	}
+	l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, im);
 	uint8_t *h = l4 - 20;
 	write_ipv4(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4);
 	pkt->headroom += 20;
@@ -452,21 +445,9 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 		id = (uint16_t)xrand(ctx);
 		frag = 0;
 	}
-	if (proto == IPPROTO_TCP_) {
-		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr6(p + 8, p + 24), csum_addr4(src4, dst4)));
-	} else if (proto == IPPROTO_UDP_) {
-		uint16_t c = rd16(l4 + 6);
-		if (c != 0) {
-			c = csum_replace(c, csum_addr6(p + 8, p + 24), csum_addr4(src4, dst4));
-			wr16(l4 + 6, c ? c : 0xffff);
-		}
-	} else {
-		uint32_t old = csum_pseudo6(p + 8, p + 24, IPPROTO_ICMPV6_, l4len) + rd16(l4);
-		l4[0] = im.type;
-		l4[1] = im.code;
-		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, rd16(l4)));
+	l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, &im);
+	if (proto == IPPROTO_ICMPV6_)
 		proto = IPPROTO_ICMP_;
-	}
 	uint8_t *h = l4 - 20;
 	write_ipv4(h, tos, (uint16_t)totlen, id, frag, ttl, proto, src4, dst4);
 	pkt->headroom += 20;
