@@ -17,6 +17,11 @@ Lab part (scripts/lab.sh namespaces, under flock /tmp/xlat64-lab.lock):
   xlat64d (af_packet on veth) and through TAYGA configured for the same
   translation, translator pinned to CPU 1, generators and sinks to CPU 0.
 
+Multi-core part (--scaling, scaling.py): SIIT with 1, 2, .. workers (--workers,
+one rx queue each), the NAT64 handoff's cost (flows owned by the receiving
+worker against flows owned by another) and testpmd io with as many cores; it
+replaces the one-core DPDK part and the lab in that run.
+
 Writes WORK/results-*.json and .md, and the plot (--plot).
 """
 import argparse
@@ -31,6 +36,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import scaling
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -112,7 +119,7 @@ class Bench:
                      "kernel": os.uname().release},
             "params": {"duration_s": a.duration, "warmup_s": a.warmup, "flows": a.flows, "repeat": a.repeat},
             "loadavg_start": open("/proc/loadavg").read().split()[:3],
-            "dpdk": [], "lab": [], "skipped": [],
+            "dpdk": [], "lab": [], "scaling": [], "skipped": [],
         }
         self.seq = 0
         self.cur_pid = None
@@ -732,6 +739,7 @@ class Bench:
                                                              cell("udp46", "pps"), cell("tcp64", "g"),
                                                              cell("tcp46", "g")))
             lines.append("")
+        lines += scaling.markdown(r)
         for s in r["skipped"]:
             lines.append("skipped: " + s)
         return "\n".join(lines) + "\n"
@@ -758,16 +766,29 @@ def main():
     ap.add_argument("--no-lab", action="store_true")
     ap.add_argument("--no-siit", action="store_true", help="DPDK part: leave out testpmd/SIIT on the SIIT pcaps")
     ap.add_argument("--no-nat64", action="store_true", help="DPDK part: leave out the NAT64 figures")
-    ap.add_argument("--plot", default=os.path.join(ROOT, "doc", "perf-siit.png"))
+    ap.add_argument("--scaling", action="store_true",
+                    help="the multi-core figures only (scaling.py): SIIT with --workers, the NAT64 handoff, "
+                         "testpmd with as many cores")
+    ap.add_argument("--workers", default="1,2", type=lambda s: [int(x) for x in s.split(",")],
+                    help="--scaling: worker counts (default %(default)s; those above the CPU count are skipped)")
+    ap.add_argument("--scaling-flows", type=int, default=1024, help="--scaling: flows per rx queue (default %(default)s)")
+    ap.add_argument("--plot", help="default doc/perf-siit.png (doc/perf-scaling.png with --scaling); 'none': no plot")
     a = ap.parse_args()
+    if a.plot is None:
+        a.plot = os.path.join(ROOT, "doc", "perf-scaling.png" if a.scaling else "perf-siit.png")
+    elif a.plot == "none":
+        a.plot = None
     if os.geteuid() != 0:
         sys.exit("bench: run as root")
     b = Bench(a)
     t0 = time.monotonic()
-    if not a.no_dpdk:
-        b.dpdk()
-    if not a.no_lab:
-        b.lab()
+    if a.scaling:
+        scaling.Scaling(b).run()
+    else:
+        if not a.no_dpdk:
+            b.dpdk()
+        if not a.no_lab:
+            b.lab()
     b.write()
     log("bench: %.0f s" % (time.monotonic() - t0))
 

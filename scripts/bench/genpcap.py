@@ -21,7 +21,9 @@ Profiles (addresses match scripts/bench/bench.py's configurations):
         6->4: client -> pool6(server); 4->6: server -> the client's BIB entry,
         from --portmap (JSON {"c": ["203.0.113.1", port]}, read from the daemon
         by bench.py). Distinct 5-tuples up to 2**20 flows; up to 1024 BIB
-        entries, one session per flow.
+        entries, one session per flow. With --clients C1,C2,.. and --servers S
+        (bench.py --scaling: the clients a chosen worker owns), flow i is client
+        C[(i // S) % len(C)] to server i % S instead.
   nat64new: NAT64 session setup, 6->4 only: every flow a new BIB entry and a new
         session: client 2001:db8:7::(i % 65536) port 1024 + (i // 65536) % 64000 ->
         server i % 1024 (as above) through pool6: up to 65536 sources with a few
@@ -31,6 +33,9 @@ Profiles (addresses match scripts/bench/bench.py's configurations):
         with documentation addresses), and 198.51.100.2 sends to 192.0.2.3 (EAMT
         2001:db8:6::3). The .3 addresses are sinks: static neighbours on the far
         host, which drops what it receives without an answer. Flows differ by ports.
+
+--offset K (dpdk, nat64new): flows K .. K+N-1 instead of 0 .. N-1 (one pcap per rx
+queue with flows of its own, bench.py --scaling).
 
 usage: genpcap.py --profile dpdk|nat64|nat64new|lab --dir 64|46 --flows N --out FILE
 """
@@ -69,11 +74,14 @@ def dpdk_flow(i):
     return v6, c4, v4c6, 53, cport
 
 
-def nat64_flow(profile, i):
+def nat64_flow(profile, i, clients=None, servers=1024):
     """(client IPv6, client port, server IPv4) of flow i of the nat64 profiles."""
-    server = i % 1024
+    server = i % servers
     s4 = bytes([198, 18, server >> 8, server & 0xFF])
-    if profile == "nat64":
+    if profile == "nat64" and clients:
+        c = clients[(i // servers) % len(clients)]
+        cport = 20000 + c
+    elif profile == "nat64":
         c, cport = (i // 1024) % 1024, 20000 + (i // 1024) % 1024
     else:
         c, cport = i % 65536, 1024 + (i // 65536) % 64000
@@ -81,7 +89,7 @@ def nat64_flow(profile, i):
     return c6, cport, s4
 
 
-def build(profile, direction, flows, out, portmap=None):
+def build(profile, direction, flows, out, portmap=None, offset=0, clients=None, servers=1024):
     if profile in ("nat64", "nat64new"):
         if direction == "64":
             tmpl = (Ether(dst=MAC_P6, src=MAC_H6) /
@@ -129,9 +137,9 @@ def build(profile, direction, flows, out, portmap=None):
     w = open(out, "wb")
     w.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
     rec = struct.pack("<IIII", 0, 0, len(frame), len(frame))
-    for i in range(flows):
+    for i in range(offset, offset + flows):
         if profile in ("nat64", "nat64new"):
-            c6, cport, s4 = nat64_flow(profile, i)
+            c6, cport, s4 = nat64_flow(profile, i, clients, servers)
             if direction == "64":
                 src, dst, sp, dp = c6, ipaddress.IPv6Address("2001:db8:64::").packed[:12] + s4, cport, 53
             else:
@@ -159,7 +167,7 @@ def build(profile, direction, flows, out, portmap=None):
             struct.pack_into("!H", frame, 14 + 10, 0xFFFF - fold(words(bytes(frame[14:34]))))
         w.write(rec)
         w.write(frame)
-        if i < 3:  # the arithmetic must agree with scapy's checksums
+        if i < offset + 3:  # the arithmetic must agree with scapy's checksums
             chk = Ether(bytes(frame))
             got = (chk.getlayer(UDP).chksum, chk[1].chksum if direction == "46" else None)
             del chk.getlayer(UDP).chksum
@@ -179,16 +187,23 @@ def main():
     ap.add_argument("--flows", type=int, required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--portmap", help="nat64 4->6: the clients' BIB entries (JSON)")
+    ap.add_argument("--offset", type=int, default=0, help="first flow index (dpdk, nat64new)")
+    ap.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")],
+                    help="nat64: these client indices (0-1023) only")
+    ap.add_argument("--servers", type=int, default=1024, help="nat64 with --clients: servers per client")
     a = ap.parse_args()
     if a.profile == "nat64new" and a.dir != "64" or a.profile == "nat64" and a.dir == "46" and not a.portmap:
         sys.exit("genpcap: nat64new is 6->4 only; nat64 4->6 needs --portmap")
-    if not 1 <= a.flows < 2 ** 26:
-        sys.exit("genpcap: --flows must be in [1, 2^26)")
+    if not 1 <= a.flows or a.offset < 0 or a.offset + a.flows > 2 ** 26:
+        sys.exit("genpcap: --offset + --flows must be in [1, 2^26]")
+    if a.clients and (a.profile != "nat64" or not 1 <= a.servers <= 1024 or
+                      any(not 0 <= c < 1024 for c in a.clients)):
+        sys.exit("genpcap: --clients (0-1023) is for the nat64 profile, with 1 <= --servers <= 1024")
     portmap = None
     if a.portmap:
         with open(a.portmap) as f:
             portmap = json.load(f)
-    build(a.profile, a.dir, a.flows, a.out, portmap)
+    build(a.profile, a.dir, a.flows, a.out, portmap, a.offset, a.clients, a.servers)
 
 
 if __name__ == "__main__":
