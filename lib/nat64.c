@@ -48,6 +48,8 @@ struct s4_key { /* 16 bytes: 32-byte slot; data: the s6 position (the session in
 	uint32_t remote4;
 };
 
+#define HK_WORDS 7 /* the longest key, s6_key: 28 bytes (hk_hash) */
+
 #define SO_MAX 64 /* per worker; maximum-simultaneous-opens caps it further */
 #define SO_BYTES 128
 #define SO_TIMEOUT_MS 6000
@@ -126,6 +128,7 @@ struct nat64_table {
 	uint32_t n_sess, n_bib, max;
 	unsigned worker, n_workers;
 	uint32_t rand;
+	uint64_t hk[HK_WORDS + 1]; /* the four tables' hash keys (hk_hash) */
 	/* Fragment tracking ("virtual reassembly"): what a datagram's first fragment mapped to, for the rest. */
 	struct rte_hash *frag;
 	struct frag_val *fvals;
@@ -145,25 +148,103 @@ struct nat64_table {
 };
 
 /*
+ * The tables' hash: vector multiply-shift (Dietzfelbinger; Thorup, "High
+ * Speed Hashing for Integers and Strings", 2015), h(x) = (a0 + sum a_i x_i
+ * mod 2^64) >> 32 over the key's 32-bit words with random 64-bit a_i: a
+ * universal family, so which keys collide depends on the secret a_i, at one
+ * multiply per word (a 28-byte session key: ~20 instructions; rte_jhash took
+ * ~115). CRC32-C (rte_hash_crc, DPDK's default) costs about as little but is
+ * linear: crc(x) ^ crc(y) does not depend on the seed, so keys that share
+ * both of their rte_hash buckets (the IPv6 source, ports and remote address
+ * are the sender's to choose) can be computed offline whatever the seed.
+ * Without the extension table such keys only refuse themselves (16 slots per
+ * bucket pair; another key is refused only when both of its buckets are full
+ * of them); with it (tables within 4% of a power of two, the default 65536)
+ * they pile up in one chain that every lookup ending in that bucket walks.
+ * The a_i derive from a random 32-bit seed per table (rte_hash's init value),
+ * so the hash function given to rte_hash computes the same thing; every call
+ * on the four tables passes the hash in (*_with_hash), each key hashed once.
+ */
+static inline uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static void hk_init(uint64_t a[HK_WORDS + 1], uint32_t seed)
+{
+	uint64_t x = seed;
+
+	for (unsigned i = 0; i <= HK_WORDS; i++)
+		a[i] = splitmix64(&x);
+}
+
+static inline uint32_t hk_hash(const uint64_t a[HK_WORDS + 1], const void *key, unsigned words)
+{
+	const uint8_t *p = key;
+	uint64_t h = a[0];
+
+	for (unsigned i = 0; i < words; i++) {
+		uint32_t w;
+		memcpy(&w, p + 4 * i, 4);
+		h += a[i + 1] * w;
+	}
+	return (uint32_t)(h >> 32);
+}
+
+/* rte_hash's own hash function, for any call that would not pass the hash in: the same values. */
+static uint32_t hk_rte_hash(const void *key, uint32_t key_len, uint32_t seed)
+{
+	uint64_t a[HK_WORDS + 1];
+
+	hk_init(a, seed);
+	return hk_hash(a, key, key_len / 4);
+}
+
+static inline uint32_t hash_b6(const struct nat64_table *t, const struct bib6_key *k)
+{
+	return hk_hash(t->hk, k, sizeof(*k) / 4);
+}
+
+static inline uint32_t hash_b4(const struct nat64_table *t, const struct bib4_key *k)
+{
+	return hk_hash(t->hk, k, sizeof(*k) / 4);
+}
+
+static inline uint32_t hash_s6(const struct nat64_table *t, const struct s6_key *k)
+{
+	return hk_hash(t->hk, k, sizeof(*k) / 4);
+}
+
+static inline uint32_t hash_s4(const struct nat64_table *t, const struct s4_key *k)
+{
+	return hk_hash(t->hk, k, sizeof(*k) / 4);
+}
+
+
+/*
  * rte_hash sizes its buckets to the next power of two of `entries` (8 keys a
  * bucket) and its key store to `entries` exactly (positions stay below it,
  * which the entry arrays rely on). Cuckoo hashing alone takes random keys up
  * to ~98% of the bucket slots (measured: 1 000 000 keys into 1 048 576 slots,
  * every time), so extendable buckets, at 9-10 bytes per entry per table, are
  * only asked for where `entries` fills more than 96% of the slots (a power of
- * two or just under). A random seed per table keeps sources from being chosen
- * to collide; a key that still finds no slot is a refused flow
+ * two or just under). A key that still finds no slot is a refused flow
  * (XLAT_NAT64_TABLE_FULL), as a full table's would be.
  */
-static struct rte_hash *mkhash(const char *name, const char *suffix, uint32_t max, uint32_t key_len, int socket)
+static struct rte_hash *mkhash(const char *name, const char *suffix, uint32_t max, uint32_t key_len, int socket,
+			       rte_hash_function f, uint32_t seed)
 {
 	char n[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters p = {
 		.name = n,
 		.entries = max,
 		.key_len = key_len,
-		.hash_func = rte_jhash,
-		.hash_func_init_val = (uint32_t)rte_rand(),
+		.hash_func = f,
+		.hash_func_init_val = seed,
 		.socket_id = socket,
 	};
 
@@ -186,15 +267,17 @@ struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned 
 	t->worker = worker;
 	t->n_workers = n_workers ? n_workers : 1;
 	t->rand = 0x9e3779b9u ^ (worker * 0x85ebca6bu);
-	t->bib6 = mkhash(name, "b6", max, sizeof(struct bib6_key), socket);
-	t->bib4 = mkhash(name, "b4", max, sizeof(struct bib4_key), socket);
-	t->s6 = mkhash(name, "s6", max, sizeof(struct s6_key), socket);
-	t->s4 = mkhash(name, "s4", max, sizeof(struct s4_key), socket);
+	uint32_t seed = (uint32_t)rte_rand();
+	hk_init(t->hk, seed);
+	t->bib6 = mkhash(name, "b6", max, sizeof(struct bib6_key), socket, hk_rte_hash, seed);
+	t->bib4 = mkhash(name, "b4", max, sizeof(struct bib4_key), socket, hk_rte_hash, seed);
+	t->s6 = mkhash(name, "s6", max, sizeof(struct s6_key), socket, hk_rte_hash, seed);
+	t->s4 = mkhash(name, "s4", max, sizeof(struct s4_key), socket, hk_rte_hash, seed);
 	/* Without multi-writer caches, rte_hash positions are key slot - 1: always below `entries`. */
 	uint32_t cap = max;
 	t->bibs = rte_zmalloc_socket("nat64_bibs", sizeof(struct bib) * cap, 64, socket);
 	t->sess = rte_zmalloc_socket("nat64_sess", sizeof(struct session) * cap, 64, socket);
-	t->frag = mkhash(name, "fr", FRAG_MAX, sizeof(struct frag_key), socket);
+	t->frag = mkhash(name, "fr", FRAG_MAX, sizeof(struct frag_key), socket, rte_jhash, (uint32_t)rte_rand());
 	t->fvals = rte_zmalloc_socket("nat64_frag", sizeof(struct frag_val) * FRAG_MAX, 64, socket);
 	t->frag_fifo = rte_zmalloc_socket("nat64_ffifo", sizeof(int32_t) * FRAG_MAX, 64, socket);
 	if (!t->bib6 || !t->bib4 || !t->s6 || !t->s4 || !t->bibs || !t->sess || !t->frag ||
@@ -464,12 +547,18 @@ static void sess_key(const struct nat64_table *t, uint32_t i, struct s6_key *k)
 	k->remote4 = s->remote4;
 }
 
-static int32_t bib_find6(const struct nat64_table *t, uint8_t proto, const uint8_t *a6, uint16_t p6)
+static void bib6_key_of(struct bib6_key *k, uint8_t proto, const uint8_t *a6, uint16_t p6)
 {
-	struct bib6_key k = { .proto = proto, .port6 = p6 };
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	k->port6 = p6;
+	memcpy(k->addr6, a6, 16);
+}
 
-	memcpy(k.addr6, a6, 16);
-	return rte_hash_lookup(t->bib6, &k);
+/* A BIB entry by its IPv6 side; h: hash_b6(k), which the caller keeps for bib_add(). */
+static int32_t bib_find6(const struct nat64_table *t, const struct bib6_key *k, uint32_t h)
+{
+	return rte_hash_lookup_with_hash(t->bib6, k, h);
 }
 
 static int32_t bib_find4(const struct nat64_table *t, uint8_t proto, uint32_t a4, uint16_t p4)
@@ -477,29 +566,27 @@ static int32_t bib_find4(const struct nat64_table *t, uint8_t proto, uint32_t a4
 	struct bib4_key k = { .proto = proto, .port4 = p4, .addr4 = a4 };
 	void *data;
 
-	if (rte_hash_lookup_data(t->bib4, &k, &data) < 0)
+	if (rte_hash_lookup_with_hash_data(t->bib4, &k, hash_b4(t, &k), &data) < 0)
 		return -1;
 	return (int32_t)(uintptr_t)data;
 }
 
-static int32_t bib_add(struct nat64_table *t, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t a4,
-		       uint16_t p4)
+static int32_t bib_add(struct nat64_table *t, const struct bib6_key *key6, uint32_t h6, uint32_t a4, uint16_t p4)
 {
-	struct bib6_key k6 = { .proto = proto, .port6 = p6 };
-	struct bib4_key k4 = { .proto = proto, .port4 = p4, .addr4 = a4 };
+	struct bib6_key k6 = *key6;
+	struct bib4_key k4 = { .proto = k6.proto, .port4 = p4, .addr4 = a4 };
 
 	if (t->n_bib >= t->max)
 		return -1;
-	memcpy(k6.addr6, a6, 16);
-	int32_t pos = rte_hash_add_key(t->bib6, &k6);
+	int32_t pos = rte_hash_add_key_with_hash(t->bib6, &k6, h6);
 	if (pos < 0)
 		return -1;
 	if ((uint32_t)pos >= t->max) { /* never past the entry array, whatever rte_hash does */
-		rte_hash_del_key(t->bib6, &k6);
+		rte_hash_del_key_with_hash(t->bib6, &k6, h6);
 		return -1;
 	}
-	if (rte_hash_add_key_data(t->bib4, &k4, (void *)(uintptr_t)pos) != 0) {
-		rte_hash_del_key(t->bib6, &k6);
+	if (rte_hash_add_key_with_hash_data(t->bib4, &k4, hash_b4(t, &k4), (void *)(uintptr_t)pos) != 0) {
+		rte_hash_del_key_with_hash(t->bib6, &k6, h6);
 		return -1;
 	}
 	struct bib *b = &t->bibs[pos];
@@ -517,8 +604,8 @@ static void bib_del(struct nat64_table *t, uint32_t i)
 	struct bib6_key k6 = *bib_key(t, i);
 	struct bib4_key k4 = { .proto = k6.proto, .port4 = b->port4, .addr4 = b->addr4 };
 
-	rte_hash_del_key(t->bib4, &k4);
-	rte_hash_del_key(t->bib6, &k6);
+	rte_hash_del_key_with_hash(t->bib4, &k4, hash_b4(t, &k4));
+	rte_hash_del_key_with_hash(t->bib6, &k6, hash_b6(t, &k6));
 	b->head = NIL;
 	t->n_bib--;
 }
@@ -533,28 +620,46 @@ static void s4_key_of(const struct s6_key *k6, const struct bib *b, struct s4_ke
 	k4->local4 = b->addr4;
 }
 
-static int32_t sess_find4(const struct nat64_table *t, uint8_t proto, uint32_t local4, uint16_t lport,
-			  uint32_t remote4, uint16_t rport)
+/* Session keys as a packet gives them; the hash goes with the key, to the lookup and, on a miss, to sess_add(). */
+static void s4_key_mk(struct s4_key *k, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
+		      uint16_t rport)
 {
-	struct s4_key k = { .proto = proto, .lport = lport, .rport = rport, .local4 = local4, .remote4 = remote4 };
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	k->lport = lport;
+	k->rport = rport;
+	k->local4 = local4;
+	k->remote4 = remote4;
+}
+
+static void s6_key_mk(struct s6_key *k, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
+		      uint16_t rport)
+{
+	memset(k, 0, sizeof(*k));
+	k->proto = proto;
+	k->port6 = p6;
+	k->rport = rport;
+	memcpy(k->addr6, a6, 16);
+	k->remote4 = remote4;
+}
+
+static int32_t sess_find4(const struct nat64_table *t, const struct s4_key *k, uint32_t h)
+{
 	void *data;
 
-	if (rte_hash_lookup_data(t->s4, &k, &data) < 0)
+	if (rte_hash_lookup_with_hash_data(t->s4, k, h, &data) < 0)
 		return -1;
 	return (int32_t)(uintptr_t)data;
 }
 
-static int32_t sess_find6(const struct nat64_table *t, uint8_t proto, const uint8_t *a6, uint16_t p6,
-			  uint32_t remote4, uint16_t rport)
+static int32_t sess_find6(const struct nat64_table *t, const struct s6_key *k, uint32_t h)
 {
-	struct s6_key k = { .proto = proto, .port6 = p6, .rport = rport, .remote4 = remote4 };
-
-	memcpy(k.addr6, a6, 16);
-	return rte_hash_lookup(t->s6, &k);
+	return rte_hash_lookup_with_hash(t->s6, k, h);
 }
 
+/* h6 / h4: the hashes of the new session's keys where the caller has them (its lookup's), else NULL. */
 static int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t rport, uint64_t now,
-			const struct nat64_globals *g)
+			const struct nat64_globals *g, const uint32_t *h6p, const uint32_t *h4p)
 {
 	struct bib *b = &t->bibs[bib];
 	const struct bib6_key *bk = bib_key(t, bib);
@@ -565,15 +670,16 @@ static int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, u
 		return -1;
 	memcpy(k6.addr6, bk->addr6, 16);
 	s4_key_of(&k6, b, &k4);
-	int32_t pos = rte_hash_add_key(t->s6, &k6);
+	uint32_t h6 = h6p ? *h6p : hash_s6(t, &k6), h4 = h4p ? *h4p : hash_s4(t, &k4);
+	int32_t pos = rte_hash_add_key_with_hash(t->s6, &k6, h6);
 	if (pos < 0)
 		return -1;
 	if ((uint32_t)pos >= t->max) {
-		rte_hash_del_key(t->s6, &k6);
+		rte_hash_del_key_with_hash(t->s6, &k6, h6);
 		return -1;
 	}
-	if (rte_hash_add_key_data(t->s4, &k4, (void *)(uintptr_t)pos) != 0) {
-		rte_hash_del_key(t->s6, &k6);
+	if (rte_hash_add_key_with_hash_data(t->s4, &k4, h4, (void *)(uintptr_t)pos) != 0) {
+		rte_hash_del_key_with_hash(t->s6, &k6, h6);
 		return -1;
 	}
 	struct session *s = &t->sess[pos];
@@ -603,8 +709,8 @@ static void sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint3
 	sess_key(t, i, &k6);
 	list_unlink(t, i);
 	s4_key_of(&k6, b, &k4);
-	rte_hash_del_key(t->s4, &k4);
-	rte_hash_del_key(t->s6, &k6);
+	rte_hash_del_key_with_hash(t->s4, &k4, hash_s4(t, &k4));
+	rte_hash_del_key_with_hash(t->s6, &k6, hash_s6(t, &k6));
 	if (s->bprev != NIL)
 		t->sess[s->bprev].bnext = s->bnext;
 	else
@@ -922,6 +1028,7 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 	uint8_t at6[NAT64_BURST_MAX], at4[NAT64_BURST_MAX];
 	int32_t pos6[NAT64_BURST_MAX];
 	void *data4[NAT64_BURST_MAX];
+	uint32_t h6[NAT64_BURST_MAX], h4[NAT64_BURST_MAX];
 	uint64_t hits4 = 0;
 	unsigned n6 = 0, n4 = 0;
 
@@ -935,20 +1042,22 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 			continue;
 		if (burst_key6(ctx->cfg, l3[i], len[i], &k6[n6])) {
 			p6[n6] = &k6[n6];
+			h6[n6] = hash_s6(t, &k6[n6]);
 			at6[n6++] = (uint8_t)i;
 		} else if (burst_key4(l3[i], len[i], &k4[n4])) {
 			p4[n4] = &k4[n4];
+			h4[n4] = hash_s4(t, &k4[n4]);
 			at4[n4++] = (uint8_t)i;
 		}
 	}
 	/* rte_hash's bulk lookups prefetch buckets and keys for the whole burst */
-	if (n6 && rte_hash_lookup_bulk(t->s6, p6, n6, pos6) == 0)
+	if (n6 && rte_hash_lookup_with_hash_bulk(t->s6, p6, h6, n6, pos6) == 0)
 		for (unsigned j = 0; j < n6; j++)
 			if (pos6[j] >= 0 && (uint32_t)pos6[j] < t->max) {
 				t->hint[at6[j]] = pos6[j];
 				rte_prefetch0(&t->sess[pos6[j]]);
 			}
-	if (n4 && rte_hash_lookup_bulk_data(t->s4, p4, n4, &hits4, data4) >= 0)
+	if (n4 && rte_hash_lookup_with_hash_bulk_data(t->s4, p4, h4, n4, &hits4, data4) >= 0)
 		for (unsigned j = 0; j < n4; j++)
 			if ((hits4 >> j) & 1) {
 				uint32_t si = (uint32_t)(uintptr_t)data4[j];
@@ -1012,9 +1121,14 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	uint64_t now = ctx->now_ns / 1000000u;
 	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : dport;
 
+	struct s6_key sk;
+	uint32_t sh = 0;
 	int32_t si = take_hint(t);
-	if (si < 0 || !hint_is6(t, si, proto, src6, sport, dst4, rport))
-		si = sess_find6(t, proto, src6, sport, dst4, rport);
+	if (si < 0 || !hint_is6(t, si, proto, src6, sport, dst4, rport)) {
+		s6_key_mk(&sk, proto, src6, sport, dst4, rport);
+		sh = hash_s6(t, &sk);
+		si = sess_find6(t, &sk, sh); /* a miss: sk and sh go on to sess_add() */
+	}
 	if (si >= 0) {
 		const struct bib *b = &t->bibs[t->sess[si].bib];
 		if (proto == IPPROTO_TCP_)
@@ -1028,7 +1142,7 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
 	if (proto == IPPROTO_TCP_ && !(flags & TCPF_SYN))
 		return JSTAT_SYN6_EXPECTED;
-	/* src6 may point into the frame (2-byte aligned behind Ethernet): the hashes below read words */
+	/* src6 may point into the frame (2-byte aligned behind Ethernet): rte_jhash (fargs_hash) reads words */
 	uint32_t src6_words[4];
 	memcpy(src6_words, src6, 16);
 	src6 = (const uint8_t *)src6_words;
@@ -1039,7 +1153,10 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 		if ((r = cgn_admit_session(c, cfg, proto, src6)) != XSTAT_MAX)
 			return r;
 	}
-	int32_t bi = bib_find6(t, proto, src6, sport);
+	struct bib6_key bk;
+	bib6_key_of(&bk, proto, src6, sport);
+	uint32_t bh = hash_b6(t, &bk);
+	int32_t bi = bib_find6(t, &bk, bh);
 	if (bi < 0) {
 		const struct bib_static *sb = static_by6(cfg, proto, src6, sport);
 		uint32_t a4;
@@ -1060,14 +1177,14 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 		} else if (alloc4(t, cfg, proto, src6, sport, dst4, dport, &a4, &p4) != 0) {
 			return XLAT_POOL4_EXHAUSTED;
 		}
-		bi = bib_add(t, proto, src6, sport, a4, p4);
+		bi = bib_add(t, &bk, bh, a4, p4);
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;
 		count(ctx, XLAT_NAT64_BIB_CREATED);
 		if (c)
 			cgn_bib_event(c, cfg, true, proto, src6, sport, a4, p4);
 	}
-	si = sess_add(t, (uint32_t)bi, dst4, rport, now, g);
+	si = sess_add(t, (uint32_t)bi, dst4, rport, now, g, &sh, NULL);
 	if (si < 0) {
 		if (t->bibs[bi].head == NIL && !static_by6(cfg, proto, src6, sport))
 			bib_gone(t, cfg, (uint32_t)bi);
@@ -1185,9 +1302,14 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 	uint64_t now = ctx->now_ns / 1000000u;
 	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : sport;
 
+	struct s4_key sk;
+	uint32_t sh = 0;
 	int32_t si = take_hint(t);
-	if (si < 0 || !hint_is4(t, si, proto, dst4, dport, src4, rport))
-		si = sess_find4(t, proto, dst4, dport, src4, rport);
+	if (si < 0 || !hint_is4(t, si, proto, dst4, dport, src4, rport)) {
+		s4_key_mk(&sk, proto, dst4, dport, src4, rport);
+		sh = hash_s4(t, &sk);
+		si = sess_find4(t, &sk, sh); /* a miss: sh goes on to sess_add() */
+	}
 	if (si >= 0) {
 		const struct bib6_key *k = bib_key(t, t->sess[si].bib);
 		if (proto == IPPROTO_TCP_)
@@ -1206,7 +1328,9 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 				return JSTAT_BIB4_NOT_FOUND;
 			return g->drop_externally_initiated_tcp ? JSTAT_V4_SYN : so_store(t, g, src4, sport, dst4, dport, now);
 		}
-		bi = bib_add(t, proto, sb->addr6, sb->port6, sb->addr4, sb->port4);
+		struct bib6_key bk;
+		bib6_key_of(&bk, proto, sb->addr6, sb->port6);
+		bi = bib_add(t, &bk, hash_b6(t, &bk), sb->addr4, sb->port4);
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;
 		count(ctx, XLAT_NAT64_BIB_CREATED); /* a static entry enters the table as a dynamic one does */
@@ -1229,7 +1353,7 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 		if ((r = cgn_admit_session(c, cfg, proto, bk->addr6)) != XSTAT_MAX)
 			return r;
 	}
-	si = sess_add(t, (uint32_t)bi, src4, rport, now, g);
+	si = sess_add(t, (uint32_t)bi, src4, rport, now, g, NULL, &sh);
 	if (si < 0)
 		return XLAT_NAT64_TABLE_FULL;
 	count(ctx, XLAT_NAT64_SESSION_CREATED);
@@ -1249,7 +1373,9 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
 		  uint16_t rport, uint8_t a6[16], uint16_t *p6)
 {
-	int32_t si = sess_find4(ctx->nat, proto, local4, lport, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
+	struct s4_key k;
+	s4_key_mk(&k, proto, local4, lport, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
+	int32_t si = sess_find4(ctx->nat, &k, hash_s4(ctx->nat, &k));
 
 	if (si >= 0) {
 		const struct bib6_key *k = bib_key(ctx->nat, ctx->nat->sess[si].bib);
@@ -1268,7 +1394,9 @@ int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t
 int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
 		   uint16_t rport, uint32_t *local4, uint16_t *lport)
 {
-	int32_t si = sess_find6(ctx->nat, proto, a6, p6, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
+	struct s6_key k;
+	s6_key_mk(&k, proto, a6, p6, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
+	int32_t si = sess_find6(ctx->nat, &k, hash_s6(ctx->nat, &k));
 
 	if (si >= 0) {
 		*local4 = ctx->nat->bibs[ctx->nat->sess[si].bib].addr4;
