@@ -139,6 +139,9 @@ class Scaling:
                 bench.results["skipped"].append("scaling: %d workers: only %d CPUs" % (n, ncpu))
         bench.results["params"].update({"workers": self.workers, "flows_per_queue": self.flows})
         self.sock = os.path.join(bench.work, "run", "scal-%d.sock" % os.getpid())
+        # testpmd's rows by (direction, workers): the SIIT pcaps' ceiling serves the NAT64 rows too
+        # (frames of the same size, as many flows per queue)
+        self.ceil = {}
 
     # ------------------------------------------------------------------ pcaps
     def pcap(self, name, args, fresh=False):
@@ -390,6 +393,7 @@ class Scaling:
                 ceil = None
                 try:
                     ceil = self.row("testpmd", "testpmd io", direction, n, self.testpmd(pcaps))
+                    self.ceil[(direction, n)] = ceil
                 except RuntimeError as e:
                     self.failed("testpmd %s %d cores" % (direction, n), e)
                 try:
@@ -411,7 +415,7 @@ class Scaling:
         nxt = lambda q: (q + 1) % n  # noqa: E731
         p64 = {q: self.nat64_pcap("64", own[q], servers, "nat64-64-%d-%dw-q%d" % (self.flows, n, q))
                for q in range(n)}
-        warm = self.a.warmup + 0.5
+        warm = self.a.warmup + 0.5 + n * self.flows / 250000.0  # the first pass makes the sessions
         portmap = {}
         rows = {}
         for kind in ("local", "cross") if n > 1 else ("local",):
@@ -423,7 +427,7 @@ class Scaling:
                 if kind == "local":
                     portmap = r.pop("portmap")
                 rows[kind] = self.row("nat64", "xlat64d " + name, "64", n, r, base=base64,
-                                      local=rows.get("local"))
+                                      local=rows.get("local"), ceil=self.ceil.get(("64", n)))
                 self.check(rows[kind], kind, n)
             except (RuntimeError, OSError, ValueError, KeyError) as e:
                 self.failed("%s 64 %d workers" % (name, n), e)
@@ -444,7 +448,8 @@ class Scaling:
             try:
                 cfg = self.config("nat64", "46", rx, n, once6=[p64[q] for q in range(n)])
                 r = self.xlat("scal-nat64", cfg, n, warm)
-                rows[kind] = self.row("nat64", "xlat64d " + name, "46", n, r, base=base46, local=rows.get("local"))
+                rows[kind] = self.row("nat64", "xlat64d " + name, "46", n, r, base=base46, local=rows.get("local"),
+                                      ceil=self.ceil.get(("46", n)))
                 self.check(rows[kind], kind, n)
             except (RuntimeError, OSError, ValueError, KeyError) as e:
                 self.failed("%s 46 %d workers" % (name, n), e)
@@ -482,7 +487,7 @@ def markdown(r):
              % (r["params"].get("flows_per_queue"), " ".join(r.get("loadavg_start", [])),
                 " ".join(r.get("loadavg_end", []))), "",
              "| run | direction | workers (CPUs) | Mpps | CPU-s | Mpps per CPU-second | cycles/packet | "
-             "scaling vs 1 worker (Mpps / per CPU-s) | ratio (CPU time) to testpmd, same cores | "
+             "scaling vs 1 worker (Mpps / per CPU-s) | ratio (CPU time) to testpmd, same cores and direction | "
              "per worker: Mpps per CPU-s (CPU share) | handed off | handoff ring full | load |",
              "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
     def per(x):
