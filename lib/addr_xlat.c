@@ -5,17 +5,6 @@
 #include "rfc6052.h"
 #include "xlat_internal.h"
 
-uint32_t xrand(struct xlat_ctx *ctx)
-{
-	uint32_t x = ctx->rand_state ? ctx->rand_state : 0x9e3779b9u;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	ctx->rand_state = x;
-	return x;
-}
-
 static bool denylisted4(const struct xlat_config *cfg, uint32_t a4);
 
 bool reserved4(uint32_t a4)

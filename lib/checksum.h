@@ -57,4 +57,54 @@ static inline uint32_t csum_addr4(uint32_t src_be, uint32_t dst_be)
 	return csum_fold_mem_((uint64_t)src_be + dst_be);
 }
 
+/*
+ * The fast paths' RFC 1624 updates, split per address so that each half can be
+ * remembered with its address mapping: csum_a6/csum_a4 are one address's folded
+ * sum (as csum_addr6/4), csum_adjust applies a precomputed ~old + new. The
+ * result is congruent to csum_replace's, and equal to it unless the whole sum
+ * is 0 (which needs an all-zero new address).
+ */
+static inline uint32_t csum_a6(const uint8_t a[16])
+{
+	uint32_t w[4];
+
+	__builtin_memcpy(w, a, 16);
+	return csum_fold_mem_((uint64_t)w[0] + w[1] + w[2] + w[3]);
+}
+
+static inline uint32_t csum_a4(uint32_t a_be)
+{
+	return csum_fold_mem_(a_be);
+}
+
+/* ~old + new for one field pair, as csum_adjust takes it (old and new folded 16-bit sums). */
+static inline uint32_t csum_delta(uint32_t old16, uint32_t new16)
+{
+	return (uint16_t)~old16 + new16;
+}
+
+/* The checksum check (host order) updated by adj, a sum of csum_delta()s (at most a few of them). */
+static inline uint16_t csum_adjust(uint16_t check, uint32_t adj)
+{
+	uint32_t s = (uint16_t)~check + adj;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* The header checksum of a 20-byte IPv4 header (checksum field taken as zero), inline for the fast paths. */
+static inline uint16_t csum_ipv4_header20(const uint8_t *h)
+{
+	uint32_t w[5];
+
+	__builtin_memcpy(w, h, 20);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w[2] &= 0x0000ffffu;
+#else
+	w[2] &= 0xffff0000u;
+#endif
+	return (uint16_t)~csum_fold_mem_((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
+}
+
 #endif

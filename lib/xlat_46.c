@@ -323,7 +323,7 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	    (rd16(p + 6) & (IPV4_MF | IPV4_OFFMASK)) != 0 || p[8] <= 1)
 		return XF_SLOW;
 	uint32_t totlen = rd16(p + 2);
-	if (totlen < 20 || totlen > pkt->len || csum_ipv4_header(p, 20) != rd16(p + 10))
+	if (totlen < 20 || totlen > pkt->len || csum_ipv4_header20(p) != rd16(p + 10))
 		return XF_SLOW;
 	uint32_t l4len = totlen - 20;
 	uint8_t proto = p[9];
@@ -351,6 +351,7 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 			return XF_SLOW;
 		}
 		m->d4_key = dst4;
+		m->d4_adj = csum_delta(csum_a4(dst4), csum_a6(m->d4_val));
 		m->d4_ok = true;
 	}
 	if (!m->s4_ok || m->s4_key != src4) {
@@ -359,6 +360,7 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 			return XF_SLOW;
 		}
 		m->s4_key = src4;
+		m->s4_adj = csum_delta(csum_a4(src4), csum_a6(m->s4_val));
 		m->s4_ok = true;
 	}
 	uint32_t outlen = 40 + l4len, limit = m->d4_route.mtu;
@@ -370,13 +372,20 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	/* committed: what xlat_process() + xlat46() do for it */
 	count(ctx, JSTAT_RECEIVED4);
 	pkt->frag_size = 0;
-	pkt->route = m->d4_route;
+	pkt->route.nexthop = m->d4_route.nexthop; /* of the route, the caller reads only this */
+	pkt->route.mtu = m->d4_route.mtu;
 	const uint8_t *src6 = m->s4_val, *dst6 = m->d4_val;
 	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1);
 	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
-	l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);
-	if (proto == IPPROTO_ICMP_)
+	if (proto == IPPROTO_TCP_) {
+		wr16(l4 + 16, csum_adjust(rd16(l4 + 16), m->s4_adj + m->d4_adj));
+	} else if (proto == IPPROTO_UDP_) {
+		uint16_t c = csum_adjust(rd16(l4 + 6), m->s4_adj + m->d4_adj);
+		wr16(l4 + 6, c ? c : 0xffff);
+	} else {
+		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);
 		proto = IPPROTO_ICMPV6_;
+	}
 	uint8_t *h = l4 - 40;
 	write_ipv6(h, tc, (uint16_t)l4len, proto, hl, src6, dst6);
 	move_data(pkt, h, outlen);

@@ -302,6 +302,49 @@ static inline bool same16(const uint8_t *a, const uint8_t *b)
 }
 
 /*
+ * write_ipv4() with the addresses' part of the header checksum known (asum:
+ * csum_a4 of both, from the memo): the same bytes, without summing the header.
+ */
+static inline void write_ipv4_sum(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl,
+				  uint8_t proto, uint32_t src, uint32_t dst, uint32_t asum)
+{
+	uint32_t s = (0x4500u | tos) + totlen + id + frag + ((uint32_t)ttl << 8 | proto) + asum;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	h[0] = 0x45;
+	h[1] = tos;
+	wr16(h + 2, totlen);
+	wr16(h + 4, id);
+	wr16(h + 6, frag);
+	h[8] = ttl;
+	h[9] = proto;
+	wr16(h + 10, (uint16_t)~s);
+	st32(h + 12, src);
+	st32(h + 16, dst);
+}
+
+/*
+ * The TCP/UDP checksum for the new pseudo-header (l4_csum64) from a sum of
+ * csum_delta()s; false for ICMP, which l4_csum64 does (its type changes too).
+ */
+static inline bool l4_adjust64(uint8_t proto, uint8_t *l4, uint32_t adj)
+{
+	if (proto == IPPROTO_TCP_) {
+		wr16(l4 + 16, csum_adjust(rd16(l4 + 16), adj));
+	} else if (proto == IPPROTO_UDP_) {
+		uint16_t c = rd16(l4 + 6);
+		if (c != 0) { /* invalid in IPv6; in IPv4 it reads as "no checksum" */
+			c = csum_adjust(c, adj);
+			wr16(l4 + 6, c ? c : 0xffff);
+		}
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/*
  * xlat64()'s NAT64 branch for the common case: the tests that can send the
  * packet back untouched come first; nat64_out() changes state, so from there on
  * every outcome is xlat64()'s own (a refused flow is counted, and answered as
@@ -329,6 +372,8 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		}
 		memcpy(m->d6_key, p + 24, 16);
 		m->d6_val = d4;
+		m->d6_adj = csum_delta(csum_a6(p + 24), csum_a4(d4));
+		m->d6_h = csum_a4(d4);
 		m->d6_ok = true;
 	}
 	/* a source that may have state: not in pool6 (a hairpin loop), one routers forward */
@@ -336,6 +381,7 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		if (prefix6_contains(&cfg->g.pool6, p + 8) || unforwardable6(p + 8))
 			return XF_SLOW;
 		memcpy(m->s6_key, p + 8, 16);
+		m->s6_adj = (uint16_t)~csum_a6(p + 8); /* the IPv4 source comes from the session */
 		m->s6_ok = true;
 	}
 	uint32_t totlen = 20 + l4len, dst4 = m->d6_val, src4;
@@ -346,7 +392,8 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	count(ctx, JSTAT_RECEIVED6);
 	pkt->frag_size = 0;
 	pkt->len = 40 + l4len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
-	pkt->route = m->d6_route;
+	pkt->route.nexthop = m->d6_route.nexthop; /* of the route, the caller reads only this */
+	pkt->route.mtu = m->d6_route.mtu;
 	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
 	uint16_t id = 0, frag = IPV4_DF;
 	if (totlen <= 1260) {
@@ -360,10 +407,17 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 			return icmp6_error_reply(ctx, pkt, 1, 3, 0);
 		return XV_DROP;
 	}
-	l4_set_port(nproto, l4, l4len, nproto == IPPROTO_ICMP_ ? 4 : 0, nport);
-	l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, im);
+	uint32_t s4 = csum_a4(src4);
+	if (nproto != IPPROTO_ICMP_) {
+		/* l4_set_port + l4_csum64 in one RFC 1624 update: the addresses and the source port */
+		wr16(l4, nport);
+		l4_adjust64(proto, l4, m->s6_adj + s4 + m->d6_adj + csum_delta(sport, nport));
+	} else {
+		l4_set_port(nproto, l4, l4len, 4, nport);
+		l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, im);
+	}
 	uint8_t *h = l4 - 20;
-	write_ipv4(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4);
+	write_ipv4_sum(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4, s4 + m->d6_h);
 	pkt->headroom += 20;
 	pkt->data = h;
 	pkt->len = totlen;
@@ -421,6 +475,8 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 		}
 		memcpy(m->d6_key, p + 24, 16);
 		m->d6_val = d4;
+		m->d6_adj = csum_delta(csum_a6(p + 24), csum_a4(d4));
+		m->d6_h = csum_a4(d4);
 		m->d6_ok = true;
 	}
 	if (!m->s6_ok || !same16(m->s6_key, p + 8)) {
@@ -429,6 +485,8 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 			return XF_SLOW;
 		memcpy(m->s6_key, p + 8, 16);
 		m->s6_val = s4;
+		m->s6_adj = csum_delta(csum_a6(p + 8), csum_a4(s4));
+		m->s6_h = csum_a4(s4);
 		m->s6_ok = true;
 	}
 	uint32_t totlen = 20 + l4len, src4 = m->s6_val, dst4 = m->d6_val;
@@ -438,18 +496,20 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	/* committed: what xlat_process() + xlat64() do for it */
 	count(ctx, JSTAT_RECEIVED6);
 	pkt->frag_size = 0;
-	pkt->route = m->d6_route;
+	pkt->route.nexthop = m->d6_route.nexthop; /* of the route, the caller reads only this */
+	pkt->route.mtu = m->d6_route.mtu;
 	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
 	uint16_t id = 0, frag = IPV4_DF;
 	if (totlen <= 1260) {
 		id = (uint16_t)xrand(ctx);
 		frag = 0;
 	}
-	l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, &im);
+	if (!l4_adjust64(proto, l4, m->s6_adj + m->d6_adj))
+		l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, &im);
 	if (proto == IPPROTO_ICMPV6_)
 		proto = IPPROTO_ICMP_;
 	uint8_t *h = l4 - 20;
-	write_ipv4(h, tos, (uint16_t)totlen, id, frag, ttl, proto, src4, dst4);
+	write_ipv4_sum(h, tos, (uint16_t)totlen, id, frag, ttl, proto, src4, dst4, m->s6_h + m->d6_h);
 	pkt->headroom += 20;
 	pkt->data = h;
 	pkt->len = totlen;

@@ -7,7 +7,8 @@
  * NAT64 6->4 to a pool6 destination.
  *
  * xlat_fast64/46() either do exactly what xlat_process() would have done for
- * such a packet (same bytes, same counters, same pkt fields) and return its
+ * such a packet (same bytes, same counters, same pkt fields; of pkt->route only
+ * nexthop and mtu, all the worker reads of a forwarded packet) and return its
  * verdict, or return XF_SLOW having changed nothing (packet, counters, the
  * random state, NAT64 state): the caller then runs xlat_process(), which counts
  * and handles whatever it is. NAT64 commits once nat64_out() is called: a refused
@@ -28,10 +29,13 @@ struct xlat_fmemo {
 	/* 6->4: destination (and its route), source */
 	uint8_t d6_key[16], s6_key[16];
 	uint32_t d6_val, s6_val;
+	/* checksum work that depends on one address only (checksum.h): L4 pseudo-header deltas, IPv4 sums */
+	uint32_t d6_adj, s6_adj, d6_h, s6_h;
 	struct xlat_route d6_route;
 	/* 4->6 */
 	uint32_t d4_key, s4_key;
 	uint8_t d4_val[16], s4_val[16];
+	uint32_t d4_adj, s4_adj;
 	struct xlat_route d4_route;
 };
 

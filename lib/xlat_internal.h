@@ -22,10 +22,27 @@
 #define IPV4_MF 0x2000
 #define IPV4_OFFMASK 0x1fff
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static inline uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-static inline void wr16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static inline void wr32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
+/* Big-endian fields at any alignment: one load or store and a byte swap (compilers do not merge byte stores). */
+static inline uint16_t be16_(uint16_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap16(v);
+#else
+	return v;
+#endif
+}
+static inline uint32_t be32_(uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap32(v);
+#else
+	return v;
+#endif
+}
+static inline uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return be16_(v); }
+static inline uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return be32_(v); }
+static inline void wr16(uint8_t *p, uint16_t v) { v = be16_(v); memcpy(p, &v, 2); }
+static inline void wr32(uint8_t *p, uint32_t v) { v = be32_(v); memcpy(p, &v, 4); }
 static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; } /* network order kept */
 static inline void st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
@@ -77,7 +94,17 @@ int map_errsrc46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16]);
  * pool6, the others through EAMT.
  */
 int map_hairpin46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16], bool use_pool6);
-uint32_t xrand(struct xlat_ctx *ctx);
+/* xorshift32: IPv4 identifications and RFC 6791 hosts (no secrecy needed); inline, one per 6->4 packet. */
+static inline uint32_t xrand(struct xlat_ctx *ctx)
+{
+	uint32_t x = ctx->rand_state ? ctx->rand_state : 0x9e3779b9u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	ctx->rand_state = x;
+	return x;
+}
 
 /* ICMP type/code mapping (xlat_icmp.c), RFC 7915 4.2 and 5.2. */
 enum icmp_rest { REST_COPY, REST_MTU, REST_PTR, REST_ZERO };

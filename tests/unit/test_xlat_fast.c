@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The fast paths (lib/xlat_fast.h) against xlat_process(), packet by packet:
+ * xlat_fast64/46 must either give exactly what xlat_process() gives (verdict,
+ * every byte, counters, the random state, the pkt fields the worker reads) or
+ * decline with nothing changed. Randomised packets (seeded: the run is the
+ * same every time) cover both cases: mapped and unmapped addresses, every
+ * protocol, checksums of 0, 0xffff and anything else, hop limits 0-255, TOS,
+ * fragments, options, bad header checksums, truncation and L2 padding. The
+ * memo lives across packets, as in a poll round, and is reset every 32.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "eamt.h"
+#include "pktbuild.h"
+#include "stats.h"
+#include "xlat.h"
+#include "xlat_fast.h"
+
+#define BUFSZ 2048
+#define HEADROOM 128
+#define ROUNDS 200000
+
+static struct xlat_config cfg;
+
+static int route_cb(void *opaque, int family, const uint8_t *dst, struct xlat_route *out)
+{
+	(void)opaque;
+	memset(out, 0, sizeof(*out));
+	/* some destinations have no route, some a small MTU: both must fall back */
+	if (dst[family == 4 ? 3 : 15] == 0xee)
+		return -1;
+	out->mtu = dst[family == 4 ? 3 : 15] == 0xdd ? 600 : 1500;
+	out->nexthop = dst[family == 4 ? 3 : 15] & 3;
+	out->self_set = true;
+	memcpy(out->self, family == 4 ? ip4("198.51.100.1") : ip6("2001:db8:1c0:2:1::"), family == 4 ? 4 : 16);
+	return 0;
+}
+
+static uint32_t rng = 12345;
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+static void ctx_init(struct xlat_ctx *c, uint64_t *ctr)
+{
+	memset(c, 0, sizeof(*c));
+	memset(ctr, 0, sizeof(uint64_t) * XSTAT_MAX);
+	c->cfg = &cfg;
+	c->counters = ctr;
+	c->route = route_cb;
+	c->now_ns = 10ull * 1000000000ull;
+	c->rand_state = 0x2545f491;
+	memcpy(c->in_self6, ip6("2001:db8:1c0:2:1::"), 16);
+	c->in_self6_set = true;
+	memcpy(&c->in_self4, ip4("198.51.100.1"), 4);
+	c->in_self4_set = true;
+	c->in_mtu = 1500;
+}
+
+static void setup_cfg(void)
+{
+	struct prefix6 a;
+	struct prefix4 b;
+	const char *why = NULL;
+
+	xlat_config_init(&cfg, XLAT_MODE_SIIT);
+	assert_int_equal(prefix6_parse("2001:db8:100::/40", &cfg.g.pool6), 0);
+	cfg.g.pool6_set = true;
+	assert_int_equal(prefix6_parse("2001:db8:3::/120", &a), 0);
+	assert_int_equal(prefix4_parse("1.0.0.0/24", &b), 0);
+	assert_int_equal(eamt_add(&cfg.eamt, &a, &b, &why), 0);
+	assert_int_equal(prefix4_parse("203.0.113.8/32", &cfg.g.rfc6791v4), 0);
+	cfg.g.rfc6791v4_set = true;
+}
+
+/* An address from a small set: EAMT, pool6 (RFC 6052 /40), or neither; the last byte picks route and MTU. */
+static void pick6(uint8_t *a)
+{
+	static const uint8_t last[] = {1, 2, 3, 0xdd, 0xee, 0x21};
+	uint32_t r = rnd();
+
+	switch (r % 4) {
+	case 0:
+		memcpy(a, ip6("2001:db8:3::"), 16);
+		break;
+	case 1:
+	case 2:
+		memcpy(a, ip6("2001:db8:1c0:2:21::"), 16); /* 192.0.2.33 through pool6 */
+		a[11] = (uint8_t)(r >> 8);
+		break;
+	default:
+		memcpy(a, ip6("2001:db8:99::"), 16); /* not ours */
+	}
+	a[15] = last[(r >> 16) % sizeof(last)];
+}
+
+static void pick4(uint8_t *a)
+{
+	static const uint8_t last[] = {1, 2, 3, 0xdd, 0xee, 0x21};
+	uint32_t r = rnd();
+
+	switch (r % 4) {
+	case 0:
+		memcpy(a, ip4("1.0.0.0"), 4); /* EAMT */
+		break;
+	case 1:
+	case 2:
+		memcpy(a, ip4("192.0.2.0"), 4); /* pool6 */
+		a[2] = (uint8_t)(r >> 8);
+		break;
+	default:
+		memcpy(a, ip4("127.0.0.0"), 4); /* never translated */
+	}
+	a[3] = last[(r >> 16) % sizeof(last)];
+}
+
+static const uint16_t csums[] = {0, 0xffff, 0x0001, 0xfffe, 0x8000};
+
+/* L4 header and payload of l4len bytes; its checksum right, or one of the edge values. */
+static uint8_t put_l4(int fam, uint8_t *l4, uint32_t l4len, const uint8_t *src, const uint8_t *dst)
+{
+	uint32_t r = rnd();
+	uint8_t proto;
+
+	for (uint32_t i = 0; i < l4len; i++)
+		l4[i] = (uint8_t)rnd();
+	switch (r % 8) {
+	case 0: case 1: case 2:
+		proto = 17;
+		break;
+	case 3: case 4:
+		proto = 6;
+		break;
+	case 5: case 6:
+		proto = fam == 6 ? 58 : 1;
+		if (l4len >= 1)
+			l4[0] = fam == 6 ? ((r >> 8) & 1 ? 128 : 129) : ((r >> 8) & 1 ? 8 : 0);
+		if (l4len >= 2 && (r >> 9) % 4 == 0)
+			l4[1] = 1; /* a code echo messages do not have */
+		break;
+	default:
+		proto = (r >> 8) & 1 ? 47 : 132;
+	}
+	if (l4len >= 8 && (proto == 17 || proto == 6 || proto == 1 || proto == 58) &&
+	    (l4len >= 20 || proto != 6)) {
+		l4_set(fam, src, dst, proto, l4, l4len);
+		if ((r >> 12) % 4 == 0) {
+			unsigned off = csum_off(proto);
+			uint16_t c = csums[(r >> 16) % 5];
+			l4[off] = (uint8_t)(c >> 8);
+			l4[off + 1] = (uint8_t)c;
+		}
+	}
+	return proto;
+}
+
+static uint32_t build6(uint8_t *p, uint32_t room)
+{
+	uint8_t src[16], dst[16];
+	uint32_t r = rnd();
+	uint32_t l4len = r % 4 == 0 ? rnd() % 1500 : rnd() % 64;
+
+	if (40 + l4len > room)
+		l4len = room - 40;
+	pick6(src);
+	pick6(dst);
+	uint8_t hl = (uint8_t)((r >> 4) % 3 == 0 ? rnd() % 4 : 64);
+	uint8_t proto = put_l4(6, p + 40, l4len, src, dst);
+	put_ip6(p, (uint8_t)rnd(), (r >> 8) % 4 == 0 ? rnd() & 0xfffff : 0, (uint16_t)l4len, proto, hl, src, dst);
+	if ((r >> 10) % 16 == 0)
+		p[4] ^= 0x01; /* a payload length that lies */
+	if ((r >> 14) % 32 == 0)
+		p[0] = 0x45;
+	uint32_t len = 40 + l4len;
+	if ((r >> 19) % 8 == 0 && len + 6 <= room)
+		len += 6; /* L2 padding */
+	if ((r >> 22) % 16 == 0)
+		len = rnd() % (len + 1); /* truncated */
+	return len;
+}
+
+static uint32_t build4(uint8_t *p, uint32_t room)
+{
+	uint8_t src[4], dst[4];
+	uint32_t r = rnd();
+	uint32_t ihl = (r >> 4) % 16 == 0 ? 24 : 20;
+	uint32_t l4len = r % 4 == 0 ? rnd() % 1480 : rnd() % 64;
+
+	if (ihl + l4len > room)
+		l4len = room - ihl;
+	pick4(src);
+	pick4(dst);
+	uint8_t ttl = (uint8_t)((r >> 8) % 3 == 0 ? rnd() % 4 : 64);
+	uint16_t frag = 0;
+	switch ((r >> 11) % 8) {
+	case 0:
+		frag = 0x2000; /* MF */
+		break;
+	case 1:
+		frag = 0x0010; /* an offset */
+		break;
+	case 2: case 3:
+		frag = 0x4000; /* DF */
+		break;
+	}
+	if (ihl > 20)
+		memset(p + 20, 1, ihl - 20); /* NOPs */
+	uint8_t proto = put_l4(4, p + ihl, l4len, src, dst);
+	put_ip4(p, ihl, (uint8_t)rnd(), (uint16_t)(ihl + l4len), (uint16_t)rnd(), frag, ttl, proto, src, dst);
+	if ((r >> 14) % 16 == 0)
+		p[10] ^= 0x40; /* a bad header checksum */
+	if ((r >> 18) % 16 == 0)
+		p[3] ^= 0x02; /* a total length that lies */
+	uint32_t len = ihl + l4len;
+	if ((r >> 22) % 8 == 0 && len + 6 <= room)
+		len += 6;
+	if ((r >> 25) % 16 == 0)
+		len = rnd() % (len + 1);
+	return len;
+}
+
+/*
+ * RFC 1624 updates are where "zero" has two forms (0x0000 and 0xffff): set the
+ * TCP/UDP checksum field so that the translated checksum sums to zero, which
+ * only the incremental update decides (it does not read the payload), and
+ * both paths must write the same form (UDP: all ones, RFC 768).
+ */
+static void aim_at_zero(int family, uint8_t *m, uint32_t len, const struct xlat_ctx *ref)
+{
+	static uint8_t scratch[BUFSZ];
+	static uint64_t sc[XSTAT_MAX];
+	uint8_t *p = m + HEADROOM;
+	uint32_t l3 = family == 6 ? 40 : (p[0] & 15u) * 4u;
+	uint8_t proto = len >= 20 ? (family == 6 ? p[6] : p[9]) : 0;
+
+	if ((proto != 6 && proto != 17) || len < l3 + (proto == 6 ? 20 : 8))
+		return;
+	unsigned off = l3 + csum_off(proto);
+	uint16_t x0 = (uint16_t)(p[off] << 8 | p[off + 1]);
+	if (proto == 17 && x0 == 0)
+		return;
+	struct xlat_ctx c = *ref;
+	c.counters = sc;
+	memcpy(scratch, m, BUFSZ);
+	struct xlat_pkt k = {
+		.data = scratch + HEADROOM, .len = len, .headroom = HEADROOM,
+		.tailroom = BUFSZ - HEADROOM - len, .family = family,
+	};
+	if (xlat_process(&c, &k) != XV_FORWARD || k.family == family || k.frag_size)
+		return;
+	unsigned noff = (family == 6 ? 20 : 40) + csum_off(proto);
+	uint16_t c0 = (uint16_t)(k.data[noff] << 8 | k.data[noff + 1]);
+	uint16_t x = oc_add(x0, (uint16_t)~c0);
+	if (proto == 17 && x == 0)
+		x = 0xffff;
+	p[off] = (uint8_t)(x >> 8);
+	p[off + 1] = (uint8_t)x;
+}
+
+static void run(int family)
+{
+	static uint8_t ma[BUFSZ], mb[BUFSZ];
+	static uint64_t ca[XSTAT_MAX], cb[XSTAT_MAX];
+	struct xlat_ctx xa, xb;
+	struct xlat_fmemo memo;
+	unsigned fast = 0, slow = 0;
+
+	setup_cfg();
+	ctx_init(&xa, ca);
+	ctx_init(&xb, cb);
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		if (i % 32 == 0)
+			xlat_fmemo_reset(&memo);
+		memset(ma, 0x5a, sizeof(ma));
+		uint32_t room = BUFSZ - HEADROOM;
+		uint32_t len = family == 6 ? build6(ma + HEADROOM, room) : build4(ma + HEADROOM, room);
+		if (rnd() % 4 == 0)
+			aim_at_zero(family, ma, len, &xb);
+		memcpy(mb, ma, sizeof(ma));
+		struct xlat_pkt pa = {
+			.data = ma + HEADROOM, .len = len, .headroom = HEADROOM,
+			.tailroom = BUFSZ - HEADROOM - len, .family = family,
+		};
+		struct xlat_pkt pb = pa;
+		pb.data = mb + HEADROOM;
+		uint32_t rand_before = xa.rand_state;
+		int v = family == 6 ? xlat_fast64(&xa, &pa, &memo) : xlat_fast46(&xa, &pa, &memo);
+		if (v == XF_SLOW) {
+			slow++;
+			if (memcmp(ma, mb, sizeof(ma)) != 0 || memcmp(ca, cb, sizeof(ca)) != 0 ||
+			    xa.rand_state != rand_before)
+				fail_msg("packet %u: declined but changed something", i);
+			/* the general path then takes it, on both sides */
+			xlat_process(&xa, &pa);
+			xlat_process(&xb, &pb);
+			memcpy(ma, mb, sizeof(ma)); /* the slow path's output is not what is compared here */
+			assert_memory_equal(ca, cb, sizeof(ca));
+			continue;
+		}
+		fast++;
+		int w = xlat_process(&xb, &pb);
+		if (v != w)
+			fail_msg("packet %u: verdict %d, xlat_process %d", i, v, w);
+		assert_int_equal(pa.data - ma, pb.data - mb);
+		assert_int_equal(pa.len, pb.len);
+		assert_int_equal(pa.family, pb.family);
+		assert_int_equal(pa.headroom, pb.headroom);
+		assert_int_equal(pa.frag_size, pb.frag_size);
+		assert_int_equal(pa.route.nexthop, pb.route.nexthop);
+		assert_int_equal(pa.route.mtu, pb.route.mtu);
+		if (memcmp(ma, mb, sizeof(ma)) != 0) {
+			for (unsigned k = 0; k < sizeof(ma); k++)
+				if (ma[k] != mb[k])
+					fail_msg("packet %u (len %u): byte %d differs: fast %02x, xlat_process %02x", i, len,
+						 (int)k - (int)(pa.data - ma), ma[k], mb[k]);
+		}
+		assert_memory_equal(ca, cb, sizeof(ca));
+		assert_int_equal(xa.rand_state, xb.rand_state);
+	}
+	print_message("%s: %u packets through the fast path, %u declined\n", family == 6 ? "6->4" : "4->6", fast, slow);
+	/* the mix must exercise both outcomes, or the comparison above says little */
+	assert_true(fast > ROUNDS / 20);
+	assert_true(slow > ROUNDS / 20);
+}
+
+static void test_fast64_same_as_xlat_process(void **state)
+{
+	(void)state;
+	run(6);
+}
+
+static void test_fast46_same_as_xlat_process(void **state)
+{
+	(void)state;
+	run(4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fast64_same_as_xlat_process),
+		cmocka_unit_test(test_fast46_same_as_xlat_process),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
