@@ -368,6 +368,7 @@ struct fp_memo {
 	uint8_t nb_dst[16];  /* the destination the neighbour was derived from (unless nb_gw: a gateway's) */
 	uint16_t nb_port;
 	struct rte_ether_addr nb_mac;
+	uint8_t nb_eth[RTE_ETHER_HDR_LEN]; /* the L2 header for that next hop, written as it is */
 	uint8_t own6[16];    /* not the box's own, not multicast */
 	uint32_t own4;
 };
@@ -393,7 +394,7 @@ static inline bool same16(const uint8_t *a, const uint8_t *b)
  * translate. Returns false with nothing changed otherwise, and handle() takes
  * the frame (classification, counters, every other case).
  */
-static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, unsigned pidx, uint64_t now)
+static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, unsigned pidx)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t flen = m->data_len;
@@ -408,7 +409,6 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 	xp.len = flen - ETH_HLEN;
 	xp.headroom = rte_pktmbuf_headroom(m);
 	xp.tailroom = rte_pktmbuf_tailroom(m);
-	ctx->now_ns = now;
 	if (f[12] == 0x86 && f[13] == 0xdd) {
 		const uint8_t *dst = xp.data + 24;
 		if (flen < ETH_HLEN + 40 || dst[0] == 0xff)
@@ -455,7 +455,7 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 	const uint8_t *dst = xp.data + (family == 4 ? 16 : 24);
 	unsigned alen = family == 4 ? 4 : 16;
 	if (!fm->nb_ok || fm->nb_nexthop != xp.route.nexthop || fm->nb_family != family ||
-	    (!fm->nb_gw && memcmp(fm->nb_dst, dst, alen) != 0)) {
+	    (!fm->nb_gw && (family == 4 ? memcmp(fm->nb_dst, dst, 4) != 0 : !same16(fm->nb_dst, dst)))) {
 		uint8_t addr[16];
 		uint16_t port;
 		fib_neighbor_addr(xp.route.nexthop, family, dst, addr, &port);
@@ -471,8 +471,26 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 		/* the neighbour is not the destination: a gateway, the same for every destination of the next hop */
 		fm->nb_gw = memcmp(addr, dst, alen) != 0;
 		memcpy(fm->nb_dst, dst, alen);
+		struct rte_ether_hdr *eh = (struct rte_ether_hdr *)fm->nb_eth;
+		rte_ether_addr_copy(&fm->nb_mac, &eh->dst_addr);
+		rte_ether_addr_copy(&g_dp.ports[port].mac, &eh->src_addr);
+		eh->ether_type = rte_cpu_to_be_16(family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
 	}
-	dp_send_eth(w, m, fm->nb_port, &fm->nb_mac, family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	/* dp_send_eth() with the header remembered */
+	if (unlikely(m->data_off < ETH_HLEN)) {
+		cnt(w, XLAT_NO_MBUF);
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	m->data_off = (uint16_t)(m->data_off - ETH_HLEN);
+	m->data_len = (uint16_t)(m->data_len + ETH_HLEN);
+	m->pkt_len += ETH_HLEN;
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), fm->nb_eth, ETH_HLEN);
+	m->port = fm->nb_port;
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	w->counters[XLAT_TX] += rte_eth_tx_buffer(g_dp.ports[fm->nb_port].port_id, (uint16_t)w->index,
+						  w->txb[fm->nb_port], m);
 	return true;
 }
 
@@ -605,6 +623,7 @@ int worker_main(void *arg)
 			got += n;
 			w->counters[XLAT_RX] += n;
 			w->ctx[p].cfg = cfg;
+			w->ctx[p].now_ns = now; /* the fast path's clock (NAT64 timers) for the round */
 			if (w->nat)
 				nat64_burst(&w->ctx[p], pkts, n);
 			for (uint16_t i = 0; i < n; i++) {
@@ -612,7 +631,7 @@ int worker_main(void *arg)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 				if (w->nat)
 					nat64_hint(&w->ctx[p], i);
-				if (!try_fast || !fast(w, &fm, pkts[i], p, now))
+				if (!try_fast || !fast(w, &fm, pkts[i], p))
 					handle(w, pkts[i], p, cfg, now);
 			}
 		}
