@@ -163,7 +163,8 @@ class Scaling:
     def nat64_clients(self, n):
         """{worker: [client indices it owns]}, as many per worker as the flows per queue need,
         and the servers per client."""
-        servers = min(self.flows, 32)
+        # 32 servers per client, more when the clients would run out (about 1024 / n per owner)
+        servers = min(1024, max(min(self.flows, 32), math.ceil(self.flows / (1024 // (2 * n)))))
         need = math.ceil(self.flows / servers)
         own = {w: [] for w in range(n)}
         for c in range(1024):
@@ -231,9 +232,20 @@ class Scaling:
         per = [x for x in r.get("per-core", []) if x.get("thread") == "worker"]
         return (t0 + t1) / 2, r["counters"], per
 
-    def measure(self, sock, n, warmup):
-        """Counters (total and per worker) and each worker thread's CPU time over the window."""
+    def measure(self, sock, n, warmup, settle=False):
+        """Counters (total and per worker) and each worker thread's CPU time over the window. settle
+        (NAT64): after the warm-up, wait (up to 30 s) until no session is being created any more: in a
+        cross run most packets of the first passes are dropped at full rings, so the sessions of a large
+        pcap take several passes."""
         time.sleep(warmup)
+        if settle:
+            last, deadline = None, time.monotonic() + 30
+            while time.monotonic() < deadline:
+                n_sess = self.b.ctl(sock)["counters"].get("XLAT_NAT64_SESSION_CREATED", 0)
+                if n_sess == last:
+                    break
+                last = n_sess
+                time.sleep(0.5)
         pid = self.b.cur_pid
         t0, c0, w0 = self.stats(sock)
         k0 = thread_times(pid)
@@ -283,7 +295,7 @@ class Scaling:
 
     def xlat(self, name, cfg, n, warmup, after=None):
         def go(sock):
-            r = self.measure(sock, n, warmup)
+            r = self.measure(sock, n, warmup, settle=cfg["mode"] == "nat64")
             if after:
                 r.update(after(sock))
             return r
