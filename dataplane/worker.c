@@ -427,9 +427,10 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 		v = xlat_fast64(ctx, &xp, &fm->x);
 		if (v == XF_SLOW)
 			return false;
-	} else if (ctx->cfg->mode == XLAT_MODE_SIIT && f[12] == 0x08 && f[13] == 0x00) {
+	} else if (f[12] == 0x08 && f[13] == 0x00) {
 		uint32_t dst;
 		memcpy(&dst, xp.data + 16, 4);
+		/* NAT64: an address of the box's that pool4 shares is classified port by port (handle()) */
 		if (!fm->own4_ok || fm->own4 != dst) {
 			if ((xp.data[16] & 0xf0) == 0xe0 || dp_is_own4(&g_dp, dst))
 				return false;
@@ -437,6 +438,11 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 			fm->own4_ok = true;
 		}
 		xp.family = 4;
+		/* NAT64 with several workers: only the owner of the pool4 port translates (dispatch()) */
+		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
+		    (flen < ETH_HLEN + 28 || xp.data[0] != 0x45 ||
+		     nat64_owner_ports(ctx->cfg, xp.data, xp.len, 20, dst, g_dp.n_workers) != w->index))
+			return false;
 		v = xlat_fast46(ctx, &xp, &fm->x);
 		if (v == XF_SLOW)
 			return false;
@@ -450,6 +456,10 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 	m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
 	m->data_len = (uint16_t)xp.len;
 	m->pkt_len = xp.len;
+	if (unlikely(xp.frag_size)) { /* NAT64 4->6, DF clear, larger than the IPv6 MTU */
+		output_fragments(w, m, &xp);
+		return true;
+	}
 	/* output(), with the next hop's MAC remembered for the round */
 	family = xp.family;
 	const uint8_t *dst = xp.data + (family == 4 ? 16 : 24);

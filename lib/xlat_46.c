@@ -310,6 +310,112 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 }
 
 /*
+ * xlat46()'s NAT64 branch for the common case (a whole TCP/UDP datagram or an
+ * echo, to a pool4 address): the tests that can send the packet back untouched
+ * come first; nat64_in() changes state, so from there on every outcome is
+ * xlat46()'s own (refusals answered as it answers them, the route and the MTU
+ * after the session, IPv6 fragments when DF is clear).
+ */
+static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m, uint8_t proto, uint8_t *l4,
+		      uint32_t l4len, const struct icmp_map *im)
+{
+	const struct xlat_config *cfg = ctx->cfg;
+	uint8_t *p = pkt->data;
+	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
+	uint16_t sport, dport, nport;
+	uint8_t flags;
+
+	if (!l4_ports(proto, l4, l4len, &sport, &dport, &flags))
+		return XF_SLOW;
+	/* a pool4 destination (the classifier's test); its checksum part */
+	if (!m->d4_ok || m->d4_key != dst4) {
+		if (!nat64_pool4_has(cfg, dst4)) {
+			m->d4_ok = false;
+			return XF_SLOW;
+		}
+		m->d4_key = dst4;
+		m->d4_adj = (uint16_t)~csum_a4(dst4); /* the IPv6 side comes from the session */
+		m->d4_ok = true;
+	}
+	/* a source that may have state (not martian, RFC 1812 5.3.7), not pool4 itself (hairpinning), and its pool6 form */
+	if (!m->s4_ok || m->s4_key != src4) {
+		if (!cfg->g.pool6_set || reserved4(src4) || nat64_pool4_has(cfg, src4)) {
+			m->s4_ok = false;
+			return XF_SLOW;
+		}
+		rfc6052_4to6(&cfg->g.pool6, src4, m->s4_val);
+		m->s4_key = src4;
+		m->s4_adj = csum_delta(csum_a4(src4), csum_a6(m->s4_val));
+		m->s4_ok = true;
+	}
+
+	/* committed: what xlat_process() + xlat46() do for it */
+	count(ctx, JSTAT_RECEIVED4);
+	pkt->frag_size = 0;
+	pkt->len = 20 + l4len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
+	uint8_t dst6[16];
+	int r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
+	if (r != XSTAT_MAX) {
+		count(ctx, (enum xlat_stat)r);
+		if (r == JSTAT_TYPE1PKT) { /* held for a simultaneous open (RFC 6146 3.5.2.2) */
+			nat64_so_keep(ctx, pkt->data, pkt->len);
+			return XV_DROP;
+		}
+		if (r == JSTAT_BIB4_NOT_FOUND)
+			return icmp4_error_reply(ctx, pkt, 3, 3, 0);
+		if (r == JSTAT_ADF)
+			return icmp4_error_reply(ctx, pkt, 3, 13, 0);
+		return XV_DROP;
+	}
+	if (ctx->route(ctx->route_opaque, 6, dst6, &pkt->route) != 0) {
+		count(ctx, JSTAT_FAILED_ROUTES);
+		return XV_DROP;
+	}
+	const uint8_t *src6 = m->s4_val;
+	uint32_t outlen = 40 + l4len, limit = pkt->route.mtu;
+	bool fraghdr = false;
+	if (p[6] & 0x40) { /* DF */
+		if (outlen > limit) {
+			count(ctx, JSTAT_PKT_TOO_BIG);
+			return icmp4_error_reply(ctx, pkt, 3, 4, limit > 20 ? limit - 20 : 0);
+		}
+	} else {
+		if (cfg->g.lowest_ipv6_mtu < limit)
+			limit = cfg->g.lowest_ipv6_mtu;
+		if (outlen > limit) { /* RFC 7915 4.1: fragments, each with a Fragment header */
+			fraghdr = true;
+			outlen += 8;
+			pkt->frag_size = limit;
+		}
+	}
+	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1), nproto = proto;
+	if (proto != IPPROTO_ICMP_) {
+		/* l4_update46 + l4_set_port in one RFC 1624 update: the addresses and the destination port */
+		uint32_t adj = m->s4_adj + m->d4_adj + csum_a6(dst6) + csum_delta(dport, nport);
+		wr16(l4 + 2, nport);
+		unsigned off = proto == IPPROTO_TCP_ ? 16 : 6;
+		uint16_t c = csum_adjust(rd16(l4 + off), adj);
+		wr16(l4 + off, (proto == IPPROTO_UDP_ && c == 0) ? 0xffff : c);
+	} else {
+		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, im);
+		l4_set_port(proto, l4, l4len, 4, nport);
+		nproto = IPPROTO_ICMPV6_;
+	}
+	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);
+	if ((uint32_t)(p - h) > pkt->headroom) {
+		count(ctx, XLAT_NO_MBUF);
+		return XV_DROP;
+	}
+	uint16_t id = rd16(p + 4); /* the new header overwrites the old one */
+	write_ipv6(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : nproto, hl, src6, dst6);
+	if (fraghdr)
+		write_frag6(h + 40, nproto, 0, false, id);
+	move_data(pkt, h, outlen);
+	count(ctx, JSTAT_SUCCESS);
+	return XV_FORWARD;
+}
+
+/*
  * xlat46() for the common case only (xlat_fast.h): every test below is one
  * xlat46() makes, in the order that lets the packet fall back untouched.
  */
@@ -319,7 +425,7 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	uint8_t *p = pkt->data;
 
 	/* version 4, no options, not a fragment (DF may be set), TTL left, a valid header checksum */
-	if (cfg->mode != XLAT_MODE_SIIT || !cfg->g.manually_enabled || pkt->len < 20 || p[0] != 0x45 ||
+	if (!cfg->g.manually_enabled || pkt->len < 20 || p[0] != 0x45 ||
 	    (rd16(p + 6) & (IPV4_MF | IPV4_OFFMASK)) != 0 || p[8] <= 1)
 		return XF_SLOW;
 	uint32_t totlen = rd16(p + 2);
@@ -343,6 +449,8 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	}
 	if (pkt->headroom < 20)
 		return XF_SLOW;
+	if (cfg->mode == XLAT_MODE_NAT64)
+		return fast46_nat(ctx, pkt, m, proto, l4, l4len, &im);
 
 	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
 	if (!m->d4_ok || m->d4_key != dst4) {

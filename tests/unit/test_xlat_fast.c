@@ -8,6 +8,9 @@
  * protocol, checksums of 0, 0xffff and anything else, hop limits 0-255, TOS,
  * fragments, options, bad header checksums, truncation and L2 padding. The
  * memo lives across packets, as in a poll round, and is reset every 32.
+ * NAT64 the same way, with two session tables fed the same conversations (IPv6
+ * clients opening flows, IPv4 servers answering them or probing ports nobody
+ * holds), so that state changes, refusals and their ICMP errors are compared too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +23,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_memory.h>
+
 #include "eamt.h"
+#include "nat64.h"
 #include "pktbuild.h"
 #include "stats.h"
 #include "xlat.h"
@@ -130,6 +139,11 @@ static void pick4(uint8_t *a)
 }
 
 static const uint16_t csums[] = {0, 0xffff, 0x0001, 0xfffe, 0x8000};
+
+static bool aim_ok(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 1 || proto == 58;
+}
 
 /* L4 header and payload of l4len bytes; its checksum right, or one of the edge values. */
 static uint8_t put_l4(int fam, uint8_t *l4, uint32_t l4len, const uint8_t *src, const uint8_t *dst)
@@ -350,11 +364,248 @@ static void test_fast46_same_as_xlat_process(void **state)
 	run(4);
 }
 
+/* ---- NAT64 ---- */
+
+#define NAT_ROUNDS 60000
+#define NFLOWS 256
+
+struct flow4 { /* what the IPv4 side has seen: a reply goes back to it */
+	uint8_t proto;
+	uint32_t local4, remote4; /* network order */
+	uint16_t lport, rport;
+};
+
+static struct flow4 seen[NFLOWS];
+static unsigned n_seen;
+
+static void setup_nat_cfg(bool adf)
+{
+	xlat_config_init(&cfg, XLAT_MODE_NAT64);
+	assert_int_equal(prefix6_parse("64:ff9b::/96", &cfg.g.pool6), 0);
+	cfg.g.pool6_set = true;
+	cfg.g.nat.address_dependent_filtering = adf;
+	static const uint8_t protos[] = {6, 17, 1};
+	for (unsigned i = 0; i < 3; i++) {
+		struct pool4_entry *e = &cfg.pool4[cfg.n_pool4++];
+		memset(e, 0, sizeof(*e));
+		e->proto = protos[i];
+		e->addr = be4("203.0.113.1");
+		e->plen = 32;
+		e->port_min = 61000;
+		e->port_max = 61999;
+	}
+}
+
+static void nat_l4(int fam, uint8_t *l4, uint32_t l4len, uint8_t proto, const uint8_t *src, const uint8_t *dst,
+		   uint16_t sport, uint16_t dport)
+{
+	uint32_t r = rnd();
+
+	for (uint32_t i = 0; i < l4len; i++)
+		l4[i] = (uint8_t)rnd();
+	if (proto == 1 || proto == 58) {
+		l4[0] = proto == 58 ? 128 : (fam == 4 ? 0 : 8); /* IPv6 asks, IPv4 answers */
+		l4[1] = 0;
+		l4[4] = (uint8_t)(sport >> 8);
+		l4[5] = (uint8_t)sport;
+	} else {
+		l4[0] = (uint8_t)(sport >> 8);
+		l4[1] = (uint8_t)sport;
+		l4[2] = (uint8_t)(dport >> 8);
+		l4[3] = (uint8_t)dport;
+		if (proto == 6) {
+			static const uint8_t fl[] = {0x02, 0x10, 0x12, 0x18, 0x11, 0x04, 0x10, 0x10};
+			l4[12] = 0x50;
+			l4[13] = fl[r % sizeof(fl)];
+		}
+	}
+	l4_set(fam, src, dst, proto, l4, l4len);
+	if ((r >> 8) % 8 == 0 && aim_ok(proto)) {
+		unsigned off = csum_off(proto);
+		uint16_t c = csums[(r >> 12) % 5];
+		l4[off] = (uint8_t)(c >> 8);
+		l4[off + 1] = (uint8_t)c;
+	}
+}
+
+/* An IPv6 client's packet to an IPv4 server through pool6, or an IPv4 server's (or a stranger's) back. */
+static uint32_t build_nat(int family, uint8_t *p)
+{
+	uint32_t r = rnd();
+	static const uint8_t protos4[] = {6, 6, 17, 17, 1}, last6[] = {1, 2, 3, 0xdd};
+	uint8_t proto = protos4[r % 5];
+	uint32_t l4len = (r >> 4) % 8 == 0 ? 1200 + rnd() % 300 : (proto == 6 ? 20 : 8) + rnd() % 40;
+
+	if (family == 6) {
+		uint8_t src[16], dst[16];
+		memcpy(src, ip6("2001:db8:7::"), 16);
+		src[15] = last6[(r >> 8) % 4];
+		src[14] = (uint8_t)((r >> 10) % 4);
+		memcpy(dst, ip6("64:ff9b::198.18.0.0"), 16);
+		dst[15] = (uint8_t)((r >> 12) % 3 == 0 ? 0xee : (r >> 14) % 4); /* some without a route */
+		uint16_t sport = (uint16_t)(40000 + (r >> 16) % 8), dport = (uint16_t)(80 + (r >> 20) % 2);
+		nat_l4(6, p + 40, l4len, proto == 1 ? 58 : proto, src, dst, sport, dport);
+		put_ip6(p, (uint8_t)rnd(), 0, (uint16_t)l4len, proto == 1 ? 58 : proto,
+			(uint8_t)((r >> 24) % 16 == 0 ? 1 : 64), src, dst);
+		return 40 + l4len;
+	}
+	struct flow4 f;
+	if (n_seen && (r >> 8) % 8 != 0) {
+		f = seen[(r >> 11) % n_seen];
+	} else { /* a port nobody holds, or a stranger */
+		f.proto = proto;
+		f.local4 = be4("203.0.113.1");
+		f.remote4 = be4("198.18.0.1");
+		f.lport = (uint16_t)(61000 + (r >> 11) % 1000);
+		f.rport = 80;
+	}
+	if ((r >> 22) % 16 == 0)
+		f.remote4 = be4("198.18.0.9"); /* another server: ADF's question */
+	proto = f.proto;
+	if (proto == 6 && l4len < 20)
+		l4len = 20;
+	uint8_t src[4], dst[4];
+	memcpy(src, &f.remote4, 4);
+	memcpy(dst, &f.local4, 4);
+	nat_l4(4, p + 20, l4len, proto, src, dst, f.rport, f.lport);
+	if (proto == 1) { /* the identifier goes where the port would */
+		p[20 + 4] = (uint8_t)(f.lport >> 8);
+		p[20 + 5] = (uint8_t)f.lport;
+		l4_set(4, src, dst, 1, p + 20, l4len);
+	}
+	put_ip4(p, 20, (uint8_t)rnd(), (uint16_t)(20 + l4len), (uint16_t)rnd(), (r >> 26) % 2 ? 0x4000 : 0,
+		(uint8_t)((r >> 27) % 16 == 0 ? 1 : 64), proto, src, dst);
+	return 20 + l4len;
+}
+
+/* Remember where a translated 6->4 packet went, for the IPv4 side's answers. */
+static void learn(const struct xlat_pkt *k)
+{
+	const uint8_t *p = k->data;
+	struct flow4 f = {.proto = p[9]};
+
+	if (k->family != 4 || (p[9] == 1 && p[20] != 8))
+		return;
+	memcpy(&f.local4, p + 12, 4);
+	memcpy(&f.remote4, p + 16, 4);
+	f.lport = p[9] == 1 ? (uint16_t)(p[24] << 8 | p[25]) : (uint16_t)(p[20] << 8 | p[21]);
+	f.rport = p[9] == 1 ? 0 : (uint16_t)(p[22] << 8 | p[23]);
+	seen[n_seen < NFLOWS ? n_seen++ : rnd() % NFLOWS] = f;
+}
+
+static void run_nat(bool adf)
+{
+	static uint8_t ma[BUFSZ], mb[BUFSZ];
+	static uint64_t ca[XSTAT_MAX], cb[XSTAT_MAX];
+	struct xlat_ctx xa, xb;
+	struct xlat_fmemo memo;
+	unsigned fast = 0, slow = 0, replies = 0, frags = 0;
+	char name[32];
+
+	setup_nat_cfg(adf);
+	ctx_init(&xa, ca);
+	ctx_init(&xb, cb);
+	snprintf(name, sizeof(name), "fa%d%d", adf, (int)getpid());
+	xa.nat = nat64_table_create(name, 4096, 0, 1, SOCKET_ID_ANY);
+	snprintf(name, sizeof(name), "fb%d%d", adf, (int)getpid());
+	xb.nat = nat64_table_create(name, 4096, 0, 1, SOCKET_ID_ANY);
+	assert_non_null(xa.nat);
+	assert_non_null(xb.nat);
+	n_seen = 0;
+	for (unsigned i = 0; i < NAT_ROUNDS; i++) {
+		if (i % 32 == 0)
+			xlat_fmemo_reset(&memo);
+		if (i % 64 == 0) { /* time goes on, sessions expire: the same on both sides */
+			xa.now_ns = xb.now_ns += (rnd() % 20000) * 1000000ull;
+			assert_int_equal(nat64_expire(xa.nat, &cfg, xa.now_ns / 1000000u, 1000),
+					 nat64_expire(xb.nat, &cfg, xb.now_ns / 1000000u, 1000));
+		}
+		int family = rnd() % 2 ? 6 : 4;
+		memset(ma, 0x5a, sizeof(ma));
+		uint32_t len = build_nat(family, ma + HEADROOM);
+		memcpy(mb, ma, sizeof(ma));
+		struct xlat_pkt pa = {
+			.data = ma + HEADROOM, .len = len, .headroom = HEADROOM,
+			.tailroom = BUFSZ - HEADROOM - len, .family = family,
+		};
+		struct xlat_pkt pb = pa;
+		pb.data = mb + HEADROOM;
+		uint32_t rand_before = xa.rand_state;
+		int v = family == 6 ? xlat_fast64(&xa, &pa, &memo) : xlat_fast46(&xa, &pa, &memo);
+		if (v == XF_SLOW) {
+			slow++;
+			if (memcmp(ma, mb, sizeof(ma)) != 0 || memcmp(ca, cb, sizeof(ca)) != 0 ||
+			    xa.rand_state != rand_before)
+				fail_msg("packet %u: declined but changed something", i);
+			v = xlat_process(&xa, &pa);
+		} else {
+			fast++;
+		}
+		int w = xlat_process(&xb, &pb);
+		if (v != w)
+			fail_msg("packet %u (%s, len %u): verdict %d, xlat_process %d", i, family == 6 ? "6->4" : "4->6",
+				 len, v, w);
+		for (unsigned k = 0; k < XSTAT_MAX; k++)
+			if (ca[k] != cb[k])
+				fail_msg("packet %u (%s): counter %u: %lu, xlat_process %lu", i, family == 6 ? "6->4" : "4->6",
+					 k, (unsigned long)ca[k], (unsigned long)cb[k]);
+		if (v == XV_DROP)
+			continue;
+		assert_int_equal(pa.data - ma, pb.data - mb);
+		assert_int_equal(pa.len, pb.len);
+		assert_int_equal(pa.family, pb.family);
+		assert_int_equal(pa.frag_size, pb.frag_size);
+		assert_int_equal(pa.route.nexthop, pb.route.nexthop);
+		if (memcmp(pa.data, pb.data, pa.len) != 0) {
+			for (unsigned k = 0; k < pa.len; k++)
+				if (pa.data[k] != pb.data[k]) {
+					fail_msg("packet %u (%s): byte %u differs: %02x, xlat_process %02x", i,
+						 family == 6 ? "6->4" : "4->6", k, pa.data[k], pb.data[k]);
+				}
+		}
+		assert_int_equal(xa.rand_state, xb.rand_state);
+		replies += v == XV_REPLY;
+		frags += pa.frag_size != 0;
+		if (v == XV_FORWARD && family == 6)
+			learn(&pb);
+	}
+	print_message("NAT64%s: %u fast, %u declined, %u ICMP errors, %u fragmented; %lu sessions made\n",
+		      adf ? " (ADF)" : "", fast, slow, replies, frags, (unsigned long)cb[XLAT_NAT64_SESSION_CREATED]);
+	assert_true(fast > NAT_ROUNDS / 4);
+	assert_true(replies > 100);
+	assert_true(frags > 10);
+	nat64_table_free(xa.nat);
+	nat64_table_free(xb.nat);
+}
+
+static void test_nat64_fast_same_as_xlat_process(void **state)
+{
+	(void)state;
+	run_nat(false);
+}
+
+static void test_nat64_fast_same_as_xlat_process_adf(void **state)
+{
+	(void)state;
+	run_nat(true);
+}
+
 int main(void)
 {
+	char prefix[32];
+	char *argv[] = { "test_xlat_fast", "-l", "0", "--no-huge", "-m", "64", "--no-shconf", "--no-pci",
+			 "--log-level", "*:error", "--file-prefix", prefix, NULL };
+
+	snprintf(prefix, sizeof(prefix), "txfast_%d", (int)getpid());
+	if (rte_eal_init(12, argv) < 0) {
+		fprintf(stderr, "rte_eal_init failed\n");
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast64_same_as_xlat_process),
 		cmocka_unit_test(test_fast46_same_as_xlat_process),
+		cmocka_unit_test(test_nat64_fast_same_as_xlat_process),
+		cmocka_unit_test(test_nat64_fast_same_as_xlat_process_adf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
