@@ -87,6 +87,25 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 
 	struct rte_eth_conf conf;
 	memset(&conf, 0, sizeof(conf));
+	/*
+	 * One rx queue per worker: a NIC spreads flows over them only with RSS
+	 * (with mq_mode left at NONE most PMDs deliver everything to queue 0).
+	 * Hash on addresses and ports where the NIC can; fragments hash on
+	 * addresses, so every fragment of a datagram meets on one queue, as the
+	 * NAT64 fragment tracking expects (worker.c nat64_owner). Virtual devices
+	 * (net_pcap, af_packet fanout, af_xdp) spread by themselves.
+	 */
+	struct rte_eth_dev_info info;
+	if (nq > 1 && rte_eth_dev_info_get(pid, &info) == 0) {
+		uint64_t hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
+		if (hf) {
+			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+			conf.rx_adv_conf.rss_conf.rss_hf = hf;
+		} else if (!is_vdev(pc->device)) {
+			RTE_LOG(WARNING, XLAT64, "ports[%u] (%s): no RSS: every packet arrives on queue 0 (worker 0)\n",
+				idx, pc->name);
+		}
+	}
 	rc = rte_eth_dev_configure(pid, (uint16_t)nq, (uint16_t)nq, &conf);
 	if (rc != 0) {
 		snprintf(err, errlen, "ports[%u] (%s): cannot configure %u queue pairs: %s", idx, pc->name, nq,
