@@ -111,6 +111,14 @@ bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4,
 void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const uint32_t len[], unsigned n);
 void nat64_hint(struct xlat_ctx *ctx, unsigned i);
 
+/*
+ * A session's timer runs out at least its timeout T after its last packet (RFC
+ * 6146's timeouts are minimums) and at most T + NAT64_TIMER_SLACK(T) after it:
+ * a packet relinks its session in the expiry lists only once the timer is
+ * closer than T, and then sets it to T + slack (lib/nat64.c, refresh()).
+ */
+#define NAT64_TIMER_SLACK(t_ms) ((t_ms) / 64u)
+
 /* Remove sessions whose time has come (at most budget of them); BIBs go with their last session. */
 unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now_ms, unsigned budget);
 

@@ -236,7 +236,7 @@ static bool sess(uint8_t proto, const uint8_t *a6, uint16_t port6, const char *r
 
 static uint8_t sess_state(uint8_t proto, const uint8_t *a6, uint16_t port6, const char *remote4)
 {
-	struct nat64_session_info si;
+	struct nat64_session_info si = { 0 }; /* fail_msg() does not return, which the compiler cannot see */
 
 	if (!sess(proto, a6, port6, remote4, &si))
 		fail_msg("no session for port %u to %s", port6, remote4);
@@ -245,7 +245,7 @@ static uint8_t sess_state(uint8_t proto, const uint8_t *a6, uint16_t port6, cons
 
 static uint64_t sess_expires(uint8_t proto, const uint8_t *a6, uint16_t port6, const char *remote4)
 {
-	struct nat64_session_info si;
+	struct nat64_session_info si = { 0 }; /* fail_msg() does not return, which the compiler cannot see */
 
 	if (!sess(proto, a6, port6, remote4, &si))
 		fail_msg("no session for port %u to %s", port6, remote4);
@@ -552,17 +552,20 @@ static void t_tcp_v6_open_and_fin_v4_first(void **state)
 	assert_int_equal(sess_state(6, A, 1000, S1), TCP_ESTABLISHED);
 	assert_int_equal(sess_expires(6, A, 1000, S1), 2000 + G()->tcp_est_timeout_ms);
 
+	/* a refresh on the same timer sets it T + slack ahead (NAT64_TIMER_SLACK), and the next slack's packets leave it */
+	const uint64_t E = G()->tcp_est_timeout_ms;
 	now_ms(3000);
 	fwd64(6, A, 1000, S1, 80, ACK, &a4b, &p4b);
 	assert_int_equal(a4b, a4);
 	assert_int_equal(p4b, p4);
-	assert_int_equal(sess_expires(6, A, 1000, S1), 3000 + G()->tcp_est_timeout_ms);
+	assert_int_equal(sess_expires(6, A, 1000, S1), 3000 + E + NAT64_TIMER_SLACK(E));
 
 	/* v4 FIN: V4 FIN RCV, still on the established timer */
 	now_ms(4000);
 	fwd46(6, S1, 80, a4, p4, FIN | ACK, A, 1000);
 	assert_int_equal(sess_state(6, A, 1000, S1), TCP_V4_FIN_RCV);
-	assert_int_equal(sess_expires(6, A, 1000, S1), 4000 + G()->tcp_est_timeout_ms);
+	assert_int_equal(sess_expires(6, A, 1000, S1), 3000 + E + NAT64_TIMER_SLACK(E));
+	assert_true(3000 + E + NAT64_TIMER_SLACK(E) >= 4000 + E); /* at least T after this packet */
 	fwd64(6, A, 1000, S1, 80, ACK, &a4b, &p4b);
 	assert_int_equal(sess_state(6, A, 1000, S1), TCP_V4_FIN_RCV);
 
@@ -1440,11 +1443,87 @@ static void t_expire_order_and_refresh(void **state)
 	nat64_expire(tab, &cfg, T + 15000, 64);
 	assert_false(sess(17, B, 1000, S1, NULL));
 	assert_int_equal(nat64_table_bibs(tab), 1);
-	nat64_expire(tab, &cfg, T + 19999, 64);
-	assert_true(sess(17, A, 1000, S1, NULL));
+	/* the refresh relinked s1 with its slack (NAT64_TIMER_SLACK): never before T after its last packet */
 	nat64_expire(tab, &cfg, T + 20000, 64);
+	assert_true(sess(17, A, 1000, S1, NULL));
+	nat64_expire(tab, &cfg, T + 20000 + NAT64_TIMER_SLACK(T) - 1, 64);
+	assert_true(sess(17, A, 1000, S1, NULL));
+	nat64_expire(tab, &cfg, T + 20000 + NAT64_TIMER_SLACK(T), 64);
 	assert_int_equal(nat64_table_sessions(tab), 0);
 	assert_int_equal(nat64_table_bibs(tab), 0);
+}
+
+/*
+ * Lazy refresh (lib/nat64.c refresh()): packets within the slack of a relink
+ * leave the lists alone, yet no timer runs out before T after a session's last
+ * packet, nor later than T + slack after it; sessions behind one that was
+ * refreshed still go in their order, each on time.
+ */
+static void t_expire_lazy_refresh(void **state)
+{
+	(void)state;
+	uint32_t a4, b4;
+	uint16_t p4, q4;
+	const uint64_t T = G()->udp_timeout_ms, S = NAT64_TIMER_SLACK(T);
+
+	assert_true(S > 1000);
+	now_ms(0);
+	fwd64(17, A, 1000, S1, 53, 0, &a4, &p4); /* s1: 0 + T, exact */
+	assert_int_equal(sess_expires(17, A, 1000, S1), T);
+	now_ms(1000);
+	fwd64(17, B, 1000, S1, 53, 0, &b4, &q4); /* s2: 1000 + T */
+	now_ms(2000);
+	fwd46(17, S1, 53, a4, p4, 0, A, 1000); /* s1 refreshed: relinked behind s2, at 2000 + T + S */
+	assert_int_equal(sess_expires(17, A, 1000, S1), 2000 + T + S);
+	/* packets within the slack leave the timer where it is: it is still at least T ahead of them */
+	for (uint64_t t = 3000; t <= 2000 + S; t += 500) {
+		now_ms(t);
+		fwd64(17, A, 1000, S1, 53, 0, &a4, &p4);
+		fwd46(17, S1, 53, a4, p4, 0, A, 1000);
+		assert_int_equal(sess_expires(17, A, 1000, S1), 2000 + T + S);
+	}
+	/* one more past the slack relinks it again */
+	const uint64_t last = 2000 + S + 1;
+	now_ms(last);
+	fwd64(17, A, 1000, S1, 53, 0, &a4, &p4);
+	assert_int_equal(sess_expires(17, A, 1000, S1), last + T + S);
+
+	/* s1 survives its first deadline (T) and s2's; s2 goes on time although s1 was ahead of it */
+	nat64_expire(tab, &cfg, T, 64);
+	assert_true(sess(17, A, 1000, S1, NULL));
+	nat64_expire(tab, &cfg, 1000 + T - 1, 64);
+	assert_true(sess(17, B, 1000, S1, NULL));
+	nat64_expire(tab, &cfg, 1000 + T, 64);
+	assert_false(sess(17, B, 1000, S1, NULL));
+	assert_true(sess(17, A, 1000, S1, NULL));
+	/* never before T after its last packet; gone by T + slack after it */
+	nat64_expire(tab, &cfg, last + T - 1, 64);
+	assert_true(sess(17, A, 1000, S1, NULL));
+	nat64_expire(tab, &cfg, last + T + S, 64);
+	assert_false(sess(17, A, 1000, S1, NULL));
+	assert_int_equal(nat64_table_sessions(tab), 0);
+	assert_int_equal(nat64_table_bibs(tab), 0);
+}
+
+/* A TCP state change to another timer relinks at once, exactly: the slack is only for refreshes of the same timer. */
+static void t_expire_lazy_refresh_tcp_list_change(void **state)
+{
+	(void)state;
+	uint32_t a4;
+	uint16_t p4;
+	const uint64_t E = G()->tcp_est_timeout_ms, T = G()->tcp_trans_timeout_ms;
+
+	now_ms(0);
+	handshake6(A, 1000, S1, 80, &a4, &p4); /* established at 0: E */
+	assert_int_equal(sess_expires(6, A, 1000, S1), E);
+	now_ms(10);
+	fwd46(6, S1, 80, a4, p4, RST, A, 1000); /* TRANS: the transitory timer, from now */
+	assert_int_equal(sess_state(6, A, 1000, S1), TCP_TRANS);
+	assert_int_equal(sess_expires(6, A, 1000, S1), 10 + T);
+	nat64_expire(tab, &cfg, 10 + T - 1, 64);
+	assert_true(sess(6, A, 1000, S1, NULL));
+	nat64_expire(tab, &cfg, 10 + T, 64);
+	assert_false(sess(6, A, 1000, S1, NULL));
 }
 
 static void t_expire_budget(void **state)
@@ -1784,6 +1863,8 @@ int main(void)
 		T(t_hairpin_lib),
 		T(t_expire_udp_timing),
 		T(t_expire_order_and_refresh),
+		T(t_expire_lazy_refresh),
+		T(t_expire_lazy_refresh_tcp_list_change),
 		T(t_expire_budget),
 		T(t_expire_tcp_est_then_trans),
 		T(t_expire_icmp),
