@@ -47,6 +47,11 @@ struct dp_worker {
 	/* NAT64: this worker's BIB/sessions, and the ring other workers hand its flows to (MP/SC). */
 	struct nat64_table *nat;
 	struct rte_ring *handoff;
+	/* the current burst's handoffs, enqueued per owner together (worker.c handoff_flush) */
+	struct rte_mbuf *ho[DP_BURST];
+	uint16_t ho_to[DP_BURST];
+	unsigned n_ho;
+	int pre_owner; /* the current packet's owner, computed before its lookup; -1: not yet */
 	/* CGN (doc/cgn.md): subscriber table, NAT event ring (SP/SC, drained by the control thread), clock origin */
 	struct cgn_table *cgn;
 	struct rte_ring *natlog;

@@ -259,6 +259,32 @@ static bool nat64_claims4(const struct xlat_config *cfg, const uint8_t *ip, uint
 	return nat64_pool4_port(cfg, in[9], src4, in[9] == 1 ? rd16(in + iihl + 4) : rd16(in + iihl));
 }
 
+/* The burst's handoffs, to each owner's ring in one enqueue (one CAS on a multi-producer ring, not one per packet). */
+static void handoff_flush(struct dp_worker *w)
+{
+	struct rte_mbuf *batch[RTE_DIM(w->ho)];
+
+	while (w->n_ho) {
+		uint16_t o = w->ho_to[0];
+		unsigned k = 0, rest = 0;
+		for (unsigned i = 0; i < w->n_ho; i++) {
+			if (w->ho_to[i] == o) {
+				batch[k++] = w->ho[i];
+			} else {
+				w->ho[rest] = w->ho[i];
+				w->ho_to[rest++] = w->ho_to[i];
+			}
+		}
+		w->n_ho = rest;
+		unsigned sent = rte_ring_enqueue_burst(g_dp.workers[o].handoff, (void **)batch, k, NULL);
+		w->counters[XLAT_HANDOFF_OUT] += sent;
+		if (sent < k) {
+			w->counters[XLAT_HANDOFF_FULL] += k - sent;
+			rte_pktmbuf_free_bulk(batch + sent, k - sent);
+		}
+	}
+}
+
 /* NAT64 flows are translated by the worker that owns their state; others are handed to it. */
 static void dispatch(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family,
 		     const struct xlat_config *cfg, uint64_t now)
@@ -267,18 +293,18 @@ static void dispatch(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int
 		struct xlat_ctx *ctx = &w->ctx[pidx];
 		ctx->cfg = cfg;
 		ctx->now_ns = now;
-		unsigned o = nat64_owner(ctx, rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN),
-					 m->data_len - ETH_HLEN, family);
+		unsigned o = w->pre_owner >= 0 ? (unsigned)w->pre_owner
+					       : nat64_owner(ctx, rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN),
+							     m->data_len - ETH_HLEN, family);
+		w->pre_owner = -1; /* it was this packet's; what the translation makes of it is asked again */
 		if (o != w->index) {
 			struct dp_meta *meta = dp_meta(m);
 			meta->port = (uint16_t)pidx;
 			meta->family = (uint8_t)family;
-			if (rte_ring_enqueue(g_dp.workers[o].handoff, m) != 0) {
-				cnt(w, XLAT_HANDOFF_FULL);
-				rte_pktmbuf_free(m);
-			} else {
-				cnt(w, XLAT_HANDOFF_OUT);
-			}
+			if (w->n_ho == RTE_DIM(w->ho))
+				handoff_flush(w);
+			w->ho[w->n_ho] = m;
+			w->ho_to[w->n_ho++] = (uint16_t)o;
 			return;
 		}
 	}
@@ -422,7 +448,8 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 		xp.family = 6;
 		/* NAT64 with several workers: only the flow's owner translates it (dispatch()) */
 		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
-		    nat64_owner6(ctx->cfg, xp.data + 8, g_dp.n_workers) != w->index)
+		    (w->pre_owner >= 0 ? (unsigned)w->pre_owner : nat64_owner6(ctx->cfg, xp.data + 8, g_dp.n_workers)) !=
+			    w->index)
 			return false;
 		v = xlat_fast64(ctx, &xp, &fm->x);
 		if (v == XF_SLOW)
@@ -441,7 +468,8 @@ static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, un
 		/* NAT64 with several workers: only the owner of the pool4 port translates (dispatch()) */
 		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
 		    (flen < ETH_HLEN + 28 || xp.data[0] != 0x45 ||
-		     nat64_owner_ports(ctx->cfg, xp.data, xp.len, 20, dst, g_dp.n_workers) != w->index))
+		     (w->pre_owner >= 0 ? (unsigned)w->pre_owner
+					: nat64_owner_ports(ctx->cfg, xp.data, xp.len, 20, dst, g_dp.n_workers)) != w->index))
 			return false;
 		v = xlat_fast46(ctx, &xp, &fm->x);
 		if (v == XF_SLOW)
@@ -565,7 +593,7 @@ static void stored_syns_expire(struct dp_worker *w, const struct xlat_config *cf
  * misses overlap), before its packets go through handle() one by one, each
  * with nat64_hint(). Frames from the handoff ring carry their L2 header too.
  */
-static void nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+static void nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, const int16_t *owner, unsigned self)
 {
 	const uint8_t *l3[DP_BURST];
 	uint32_t len[DP_BURST];
@@ -576,9 +604,41 @@ static void nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n
 		uint16_t et = flen > ETH_HLEN ? (uint16_t)(f[12] << 8 | f[13]) : 0;
 
 		l3[i] = et == RTE_ETHER_TYPE_IPV6 || et == RTE_ETHER_TYPE_IPV4 ? f + ETH_HLEN : NULL;
+		/* another worker's flow: its owner looks it up, not us */
+		if (owner && owner[i] >= 0 && (unsigned)owner[i] != self)
+			l3[i] = NULL;
 		len[i] = l3[i] ? flen - ETH_HLEN : 0;
 	}
 	nat64_lookup_burst(ctx, l3, len, n);
+}
+
+/*
+ * NAT64 with several workers: the owner of each frame of a burst where it can
+ * be told without side effects (IPv6 by source, whole IPv4 datagrams by pool4
+ * port; -1 for fragments, non-IP and runts, which dispatch() works out later).
+ */
+static void frame_owners(const struct xlat_config *cfg, struct rte_mbuf **pkts, uint16_t n, int16_t *owner)
+{
+	unsigned nw = g_dp.n_workers;
+
+	for (uint16_t i = 0; i < n; i++) {
+		const uint8_t *f = rte_pktmbuf_mtod(pkts[i], const uint8_t *), *ip = f + ETH_HLEN;
+		uint32_t flen = pkts[i]->data_len;
+
+		owner[i] = -1;
+		if (flen >= ETH_HLEN + 40 && f[12] == 0x86 && f[13] == 0xdd) {
+			if (ip[6] == 58 && flen >= ETH_HLEN + 40 + 8 + 40 && ip[40] < 128)
+				owner[i] = (int16_t)nat64_owner6(cfg, ip + 48 + 24, nw);
+			else
+				owner[i] = (int16_t)nat64_owner6(cfg, ip + 8, nw);
+		} else if (flen >= ETH_HLEN + 28 && f[12] == 0x08 && f[13] == 0x00 && (ip[0] >> 4) == 4) {
+			uint32_t ihl = (ip[0] & 0xfu) * 4u, dst4;
+			if (ihl < 20 || flen < ETH_HLEN + ihl + 8 || (rd16(ip + 6) & 0x3fff))
+				continue;
+			memcpy(&dst4, ip + 16, 4);
+			owner[i] = (int16_t)nat64_owner_ports(cfg, ip, flen - ETH_HLEN, ihl, dst4, nw);
+		}
+	}
 }
 
 static void tx_drop_cb(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
@@ -603,6 +663,7 @@ int worker_main(void *arg)
 {
 	struct dp_worker *w = self_worker();
 	struct rte_mbuf *pkts[DP_BURST];
+	int16_t owner[DP_BURST];
 	const uint64_t hz = rte_get_tsc_hz();
 	const uint64_t t0 = rte_get_tsc_cycles();
 	const uint32_t idle_us = g_dp.cfg.idle_sleep_us;
@@ -610,6 +671,8 @@ int worker_main(void *arg)
 	(void)arg;
 	if (!w)
 		return -1;
+	w->pre_owner = -1;
+	w->n_ho = 0;
 	__atomic_store_n(&w->tsc0, t0, __ATOMIC_RELEASE); /* NAT events' clock origin (natlog.c) */
 	for (unsigned p = 0; p < g_dp.n_ports; p++)
 		rte_eth_tx_buffer_set_err_callback(w->txb[p], tx_drop_cb, &w->counters[XLAT_TX_DROP]);
@@ -634,33 +697,46 @@ int worker_main(void *arg)
 			w->counters[XLAT_RX] += n;
 			w->ctx[p].cfg = cfg;
 			w->ctx[p].now_ns = now; /* the fast path's clock (NAT64 timers) for the round */
+			bool owners = w->nat && g_dp.n_workers > 1 && cfg->mode == XLAT_MODE_NAT64;
+			if (owners)
+				frame_owners(cfg, pkts, n, owner);
 			if (w->nat)
-				nat64_burst(&w->ctx[p], pkts, n);
+				nat64_burst(&w->ctx[p], pkts, n, owners ? owner : NULL, w->index);
 			for (uint16_t i = 0; i < n; i++) {
 				if (i + 1 < n)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 				if (w->nat)
 					nat64_hint(&w->ctx[p], i);
+				w->pre_owner = owners ? owner[i] : -1;
 				if (!try_fast || !fast(w, &fm, pkts[i], p))
 					handle(w, pkts[i], p, cfg, now);
 			}
+			w->pre_owner = -1;
+			handoff_flush(w);
 		}
 		if (w->nat) {
 			/* flows other workers received for us, then our share of expiry */
 			uint16_t n = (uint16_t)rte_ring_dequeue_burst(w->handoff, (void **)pkts, DP_BURST, NULL);
 			if (n) {
 				w->ctx[0].cfg = cfg;
-				nat64_burst(&w->ctx[0], pkts, n); /* every port's ctx shares the table, and so the hints */
+				/* every port's ctx shares the table, and so the hints */
+				nat64_burst(&w->ctx[0], pkts, n, NULL, w->index);
 			}
 			for (uint16_t i = 0; i < n; i++) {
 				const struct dp_meta *meta = dp_meta(pkts[i]);
 				w->ctx[meta->port].cfg = cfg;
+				w->ctx[meta->port].now_ns = now;
+				if (i + 1 < n)
+					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 				nat64_hint(&w->ctx[meta->port], i);
-				translate(w, pkts[i], meta->port, meta->family, now);
+				/* classified by the worker that received it: the fast path, or straight to translate() */
+				if (!try_fast || !fast(w, &fm, pkts[i], meta->port))
+					translate(w, pkts[i], meta->port, meta->family, now);
 			}
 			got += n;
 			w->counters[XLAT_NAT64_EXPIRED] += nat64_expire(w->nat, cfg, now / 1000000u, 64);
 			stored_syns_expire(w, cfg, now);
+			handoff_flush(w); /* hairpins and stored-SYN errors of flows that another worker owns */
 			ctl_bridge_worker_poll(w, now / 1000000u);
 		}
 		if (w->index == 0) {
