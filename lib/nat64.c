@@ -2,6 +2,7 @@
 /* Stateful NAT64 (RFC 6146): per-worker BIB and session tables, pool4 allocation, TCP state, expiry. */
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_jhash.h>
@@ -409,11 +410,13 @@ bool nat64_pool4_port(const struct xlat_config *cfg, uint8_t proto, uint32_t a4,
 	return static_by4(cfg, proto, a4, port) != NULL;
 }
 
+/* Asked up to three times per packet (is this address pool4?): the prefix test inline, not a call per entry. */
 bool nat64_pool4_has(const struct xlat_config *cfg, uint32_t a4)
 {
 	for (unsigned i = 0; i < cfg->n_pool4; i++) {
-		struct prefix4 p = { cfg->pool4[i].addr, cfg->pool4[i].plen };
-		if (prefix4_contains(&p, a4))
+		const struct pool4_entry *e = &cfg->pool4[i];
+		uint32_t mask = e->plen ? rte_cpu_to_be_32(~0u << (32 - e->plen)) : 0;
+		if (((a4 ^ e->addr) & mask) == 0)
 			return true;
 	}
 	return false;
