@@ -91,8 +91,77 @@ static void mkreply(struct flow *f)
 
 #define BURST 32
 
+/*
+ * Each measured phase is its own function, kept out of line, so that
+ * callgrind gives its instructions per operation (deterministic, where the
+ * cycles are not on a shared machine):
+ *   valgrind --tool=callgrind --toggle-collect='phase_*' \
+ *            build/tests/perf/bench_nat64_table --no-huge 100000
+ *   callgrind_annotate --inclusive=yes callgrind.out.* | grep phase_
+ * and divide by the sessions (phase_est6 runs twice, in order and random;
+ * churn: divide by min(sessions, 200000)).
+ */
+#define PHASE __attribute__((noinline))
+
+static PHASE int phase_new(struct xlat_ctx *ctx, struct flow *fl, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct flow *f = &fl[i];
+		if (nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XSTAT_MAX) {
+			fprintf(stderr, "flow %u refused\n", i);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static PHASE int phase_est6(struct xlat_ctx *ctx, struct flow *fl, const uint32_t *order, uint32_t n)
+{
+	uint32_t a4;
+	uint16_t p4;
+	int rc = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct flow *f = &fl[order ? order[i] : i];
+		rc |= nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XSTAT_MAX;
+	}
+	return rc;
+}
+
+static PHASE int phase_est4(struct xlat_ctx *ctx, struct flow *fl, const uint32_t *order, uint32_t n)
+{
+	uint16_t p6;
+	uint8_t a6[16];
+	int rc = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct flow *f = &fl[order[i]];
+		rc |= nat64_in(ctx, 17, f->dst4, 53, f->a4, f->p4, 0, a6, &p6) != XSTAT_MAX;
+	}
+	return rc;
+}
+
+/* The oldest session expires as each new one comes (its timer is due one step later each time). */
+static PHASE int phase_churn(struct xlat_ctx *ctx, uint32_t n, uint32_t churn, uint64_t base_ms)
+{
+	uint32_t a4;
+	uint16_t p4;
+
+	for (uint32_t i = 0; i < churn; i++) {
+		struct flow f;
+		mkflow(&f, n + 1 + i);
+		ctx->now_ns += 1000000u; /* 1 ms a step; the sessions above were all made at the start */
+		nat64_expire(ctx->nat, &cfg, base_ms + 1 + i, 1);
+		if (nat64_out(ctx, 17, f.src6, f.sport, f.dst4, 53, 0, &a4, &p4) != XSTAT_MAX) {
+			fprintf(stderr, "churn flow %u refused\n", i);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Established traffic in bursts, as the worker runs it: nat64_lookup_burst, then each packet. */
-static int burst_pass(struct xlat_ctx *ctx, struct flow *fl, const uint32_t *order, uint32_t n, int family)
+static inline int burst_pass(struct xlat_ctx *ctx, struct flow *fl, const uint32_t *order, uint32_t n, int family)
 {
 	const uint8_t *l3[BURST];
 	uint32_t len[BURST], a4;
@@ -118,6 +187,16 @@ static int burst_pass(struct xlat_ctx *ctx, struct flow *fl, const uint32_t *ord
 		}
 	}
 	return bad;
+}
+
+static PHASE int phase_burst6(struct xlat_ctx *ctx, struct flow *fl, const uint32_t *order, uint32_t n)
+{
+	return burst_pass(ctx, fl, order, n, 6);
+}
+
+static PHASE int phase_burst4(struct xlat_ctx *ctx, struct flow *fl, const uint32_t *order, uint32_t n)
+{
+	return burst_pass(ctx, fl, order, n, 4);
 }
 
 static void shuffle(uint32_t *v, uint32_t n)
@@ -175,47 +254,29 @@ static int run(uint32_t n)
 
 	/* new sessions, into an empty table */
 	uint64_t c0 = now_cycles();
-	for (uint32_t i = 0; i < n; i++) {
-		struct flow *f = &fl[i];
-		if (nat64_out(&ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XSTAT_MAX) {
-			fprintf(stderr, "flow %u refused\n", i);
-			rc = 1;
-			goto out;
-		}
-	}
+	if ((rc = phase_new(&ctx, fl, n)) != 0)
+		goto out;
 	double c_new = per_op(now_cycles() - c0, n);
 	for (uint32_t i = 0; i < n; i++)
 		mkreply(&fl[i]);
 
 	/* established, creation order, then random order, both directions */
 	double c_seq6, c_rnd6, c_rnd4;
-	uint32_t a4;
-	uint16_t p4, p6;
-	uint8_t a6[16];
 	c0 = now_cycles();
-	for (uint32_t i = 0; i < n; i++) {
-		struct flow *f = &fl[i];
-		rc |= nat64_out(&ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XSTAT_MAX;
-	}
+	rc |= phase_est6(&ctx, fl, NULL, n);
 	c_seq6 = per_op(now_cycles() - c0, n);
 	c0 = now_cycles();
-	for (uint32_t i = 0; i < n; i++) {
-		struct flow *f = &fl[order[i]];
-		rc |= nat64_out(&ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XSTAT_MAX;
-	}
+	rc |= phase_est6(&ctx, fl, order, n);
 	c_rnd6 = per_op(now_cycles() - c0, n);
 	c0 = now_cycles();
-	for (uint32_t i = 0; i < n; i++) {
-		struct flow *f = &fl[order[i]];
-		rc |= nat64_in(&ctx, 17, f->dst4, 53, f->a4, f->p4, 0, a6, &p6) != XSTAT_MAX;
-	}
+	rc |= phase_est4(&ctx, fl, order, n);
 	c_rnd4 = per_op(now_cycles() - c0, n);
 	double c_b6, c_b4;
 	c0 = now_cycles();
-	rc |= burst_pass(&ctx, fl, order, n, 6);
+	rc |= phase_burst6(&ctx, fl, order, n);
 	c_b6 = per_op(now_cycles() - c0, n);
 	c0 = now_cycles();
-	rc |= burst_pass(&ctx, fl, order, n, 4);
+	rc |= phase_burst4(&ctx, fl, order, n);
 	c_b4 = per_op(now_cycles() - c0, n);
 	if (rc) {
 		fprintf(stderr, "an established flow missed its session\n");
@@ -226,17 +287,8 @@ static int run(uint32_t n)
 	uint32_t churn = n < 200000 ? n : 200000;
 	uint64_t base_ms = ctx.now_ns / 1000000u + cfg.g.nat.udp_timeout_ms;
 	c0 = now_cycles();
-	for (uint32_t i = 0; i < churn; i++) {
-		struct flow f;
-		mkflow(&f, n + 1 + i);
-		ctx.now_ns += 1000000u; /* 1 ms a step; the sessions above were all made at the start */
-		nat64_expire(t, &cfg, base_ms + 1 + i, 1);
-		if (nat64_out(&ctx, 17, f.src6, f.sport, f.dst4, 53, 0, &a4, &p4) != XSTAT_MAX) {
-			fprintf(stderr, "churn flow %u refused\n", i);
-			rc = 1;
-			goto out;
-		}
-	}
+	if ((rc = phase_churn(&ctx, n, churn, base_ms)) != 0)
+		goto out;
 	double c_churn = per_op(now_cycles() - c0, churn);
 
 	double hz = (double)rte_get_tsc_hz();
