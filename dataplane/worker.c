@@ -259,30 +259,40 @@ static bool nat64_claims4(const struct xlat_config *cfg, const uint8_t *ip, uint
 	return nat64_pool4_port(cfg, in[9], src4, in[9] == 1 ? rd16(in + iihl + 4) : rd16(in + iihl));
 }
 
-/* The burst's handoffs, to each owner's ring in one enqueue (one CAS on a multi-producer ring, not one per packet). */
+/*
+ * The burst's handoffs, to each owner's ring in one enqueue (one CAS on a
+ * multi-producer ring, not one per packet). What a full ring does not take
+ * stays here, and worker_main() polls no new frames until it has gone: a busy
+ * owner slows its senders down (the NIC queues, then drops, at no CPU cost)
+ * instead of having them receive, classify and then drop. Nothing waits on
+ * anything but the owner's own loop, which empties its ring every round.
+ */
 static void handoff_flush(struct dp_worker *w)
 {
-	struct rte_mbuf *batch[RTE_DIM(w->ho)];
+	struct rte_mbuf *batch[RTE_DIM(w->ho)], *keep[RTE_DIM(w->ho)];
+	uint16_t keep_to[RTE_DIM(w->ho)];
+	unsigned left = 0, n = w->n_ho;
 
-	while (w->n_ho) {
-		uint16_t o = w->ho_to[0];
-		unsigned k = 0, rest = 0;
-		for (unsigned i = 0; i < w->n_ho; i++) {
-			if (w->ho_to[i] == o) {
+	for (unsigned start = 0; start < n; start++) {
+		if (!w->ho[start])
+			continue;
+		uint16_t o = w->ho_to[start];
+		unsigned k = 0;
+		for (unsigned i = start; i < n; i++)
+			if (w->ho[i] && w->ho_to[i] == o) {
 				batch[k++] = w->ho[i];
-			} else {
-				w->ho[rest] = w->ho[i];
-				w->ho_to[rest++] = w->ho_to[i];
+				w->ho[i] = NULL;
 			}
-		}
-		w->n_ho = rest;
 		unsigned sent = rte_ring_enqueue_burst(g_dp.workers[o].handoff, (void **)batch, k, NULL);
 		w->counters[XLAT_HANDOFF_OUT] += sent;
-		if (sent < k) {
-			w->counters[XLAT_HANDOFF_FULL] += k - sent;
-			rte_pktmbuf_free_bulk(batch + sent, k - sent);
+		for (unsigned i = sent; i < k; i++) { /* kept, in order, for the next round */
+			keep[left] = batch[i];
+			keep_to[left++] = o;
 		}
 	}
+	memcpy(w->ho, keep, left * sizeof(keep[0]));
+	memcpy(w->ho_to, keep_to, left * sizeof(keep_to[0]));
+	w->n_ho = left;
 }
 
 /* NAT64 flows are translated by the worker that owns their state; others are handed to it. */
@@ -303,6 +313,11 @@ static void dispatch(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int
 			meta->family = (uint8_t)family;
 			if (w->n_ho == RTE_DIM(w->ho))
 				handoff_flush(w);
+			if (unlikely(w->n_ho == RTE_DIM(w->ho))) { /* the owner is not keeping up */
+				cnt(w, XLAT_HANDOFF_FULL);
+				rte_pktmbuf_free(m);
+				return;
+			}
 			w->ho[w->n_ho] = m;
 			w->ho_to[w->n_ho++] = (uint16_t)o;
 			return;
@@ -690,6 +705,11 @@ int worker_main(void *arg)
 		unsigned got = 0;
 
 		for (unsigned p = 0; p < g_dp.n_ports; p++) {
+			if (unlikely(w->n_ho)) { /* backpressure: handoffs still waiting for an owner's ring */
+				handoff_flush(w);
+				if (w->n_ho)
+					break;
+			}
 			uint16_t n = rte_eth_rx_burst(g_dp.ports[p].port_id, (uint16_t)w->index, pkts, DP_BURST);
 			if (!n)
 				continue;
@@ -755,6 +775,10 @@ int worker_main(void *arg)
 		if (!got && idle_us)
 			rte_delay_us_sleep(idle_us);
 	}
+	w->counters[XLAT_HANDOFF_FULL] += w->n_ho; /* at exit: handoffs no owner will take any more */
+	for (unsigned i = 0; i < w->n_ho; i++)
+		rte_pktmbuf_free(w->ho[i]);
+	w->n_ho = 0;
 	rte_rcu_qsbr_thread_offline(g_dp.rcu, w->index);
 	rte_rcu_qsbr_thread_unregister(g_dp.rcu, w->index);
 	return 0;
