@@ -145,16 +145,28 @@ struct nat64_table {
 	int32_t hint[NAT64_BURST_MAX];
 	unsigned hint_n;
 	int32_t hint_cur;
+	/*
+	 * A burst's new 6->4 flows: their session key (exact), its hash, and their
+	 * BIB entry looked up in bulk too (b6pos: position, -1 none, -2 not looked
+	 * up), so that nat64_out() neither looks the session up again nor waits
+	 * for the BIB's buckets. A miss only holds while no key with the same hash
+	 * bit went in since (added_s6 / added_b6, cleared every burst).
+	 */
+	struct s6_key bkey6[NAT64_BURST_MAX];
+	uint32_t bh6[NAT64_BURST_MAX], bhb6[NAT64_BURST_MAX];
+	int32_t b6pos[NAT64_BURST_MAX];
+	uint64_t miss6, added_s6, added_b6;
+	int hint_idx;
 	/* RFC 6056 algorithm 3's table: how far past its F() offset a tuple's next port search starts */
 	uint16_t alg3[1024];
 };
 
 /*
  * The tables' hash: vector multiply-shift (Dietzfelbinger; Thorup, "High
- * Speed Hashing for Integers and Strings", 2015), a0 + sum a_i x_i mod 2^64
- * over the key's 32-bit words with random 64-bit a_i, then mixed (hk_hash): a
+ * Speed Hashing for Integers and Strings", 2015), h(x) = (a0 + sum a_i x_i
+ * mod 2^64) >> 32 over the key's 32-bit words with random 64-bit a_i: a
  * universal family, so which keys collide depends on the secret a_i, at one
- * multiply per word (a 28-byte session key: ~30 instructions; rte_jhash took
+ * multiply per word (a 28-byte session key: ~20 instructions; rte_jhash took
  * ~115). CRC32-C (rte_hash_crc, DPDK's default) costs about as little but is
  * linear: crc(x) ^ crc(y) does not depend on the seed, so keys that share
  * both of their rte_hash buckets (the IPv6 source, ports and remote address
@@ -305,6 +317,7 @@ struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned 
 	for (uint32_t i = 0; i < cap; i++)
 		t->bibs[i].head = NIL;
 	t->hint_cur = -1;
+	t->hint_idx = -1;
 	return t;
 }
 
@@ -627,6 +640,7 @@ static int32_t bib_add(struct nat64_table *t, const struct bib6_key *key6, uint3
 		rte_hash_del_key_with_hash(t->bib6, &k6, h6);
 		return -1;
 	}
+	t->added_b6 |= 1ull << (h6 & 63);
 	struct bib *b = &t->bibs[pos];
 	b->k6 = k6;
 	b->addr4 = a4;
@@ -645,6 +659,7 @@ static void bib_del(struct nat64_table *t, uint32_t i)
 	rte_hash_del_key_with_hash(t->bib4, &k4, hash_b4(t, &k4));
 	rte_hash_del_key_with_hash(t->bib6, &k6, hash_b6(t, &k6));
 	b->head = NIL;
+	b->k6.proto = 0; /* no packet's key: a burst's BIB position (b6pos) that went stale cannot match */
 	t->n_bib--;
 }
 
@@ -720,6 +735,7 @@ static int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, u
 		rte_hash_del_key_with_hash(t->s6, &k6, h6);
 		return -1;
 	}
+	t->added_s6 |= 1ull << (h6 & 63);
 	struct session *s = &t->sess[pos];
 	s->bib = bib;
 	s->remote4 = remote4;
@@ -1060,7 +1076,6 @@ static bool burst_key4(const uint8_t *ip, uint32_t len, struct s4_key *k)
 void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const uint32_t len[], unsigned n)
 {
 	struct nat64_table *t = ctx->nat;
-	struct s6_key k6[NAT64_BURST_MAX];
 	struct s4_key k4[NAT64_BURST_MAX];
 	const void *p6[NAT64_BURST_MAX], *p4[NAT64_BURST_MAX];
 	uint8_t at6[NAT64_BURST_MAX], at4[NAT64_BURST_MAX];
@@ -1074,13 +1089,15 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 		n = NAT64_BURST_MAX;
 	t->hint_n = n;
 	t->hint_cur = -1;
+	t->hint_idx = -1;
+	t->miss6 = t->added_s6 = t->added_b6 = 0;
 	for (unsigned i = 0; i < n; i++) {
 		t->hint[i] = -1;
 		if (!l3[i] || len[i] < 20)
 			continue;
-		if (burst_key6(ctx->cfg, l3[i], len[i], &k6[n6])) {
-			p6[n6] = &k6[n6];
-			h6[n6] = hash_s6(t, &k6[n6]);
+		if (burst_key6(ctx->cfg, l3[i], len[i], &t->bkey6[i])) {
+			p6[n6] = &t->bkey6[i];
+			h6[n6] = t->bh6[i] = hash_s6(t, &t->bkey6[i]);
 			at6[n6++] = (uint8_t)i;
 		} else if (burst_key4(l3[i], len[i], &k4[n4])) {
 			p4[n4] = &k4[n4];
@@ -1089,12 +1106,32 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 		}
 	}
 	/* rte_hash's bulk lookups prefetch buckets and keys for the whole burst */
-	if (n6 && rte_hash_lookup_with_hash_bulk(t->s6, p6, h6, n6, pos6) == 0)
-		for (unsigned j = 0; j < n6; j++)
+	if (n6 && rte_hash_lookup_with_hash_bulk(t->s6, p6, h6, n6, pos6) == 0) {
+		struct bib6_key kb[NAT64_BURST_MAX];
+		const void *pb[NAT64_BURST_MAX];
+		uint32_t hb[NAT64_BURST_MAX];
+		int32_t posb[NAT64_BURST_MAX];
+		uint8_t atb[NAT64_BURST_MAX];
+		unsigned nb = 0;
+		for (unsigned j = 0; j < n6; j++) {
+			unsigned i = at6[j];
 			if (pos6[j] >= 0 && (uint32_t)pos6[j] < t->max) {
-				t->hint[at6[j]] = pos6[j];
+				t->hint[i] = pos6[j];
 				rte_prefetch0(&t->sess[pos6[j]]);
+			} else if (pos6[j] < 0) { /* a new flow (or one to refuse): its BIB entry, in bulk too */
+				const struct s6_key *k = &t->bkey6[i];
+				t->miss6 |= 1ull << i;
+				t->b6pos[i] = -2;
+				bib6_key_of(&kb[nb], k->proto, k->addr6, k->port6);
+				pb[nb] = &kb[nb];
+				hb[nb] = t->bhb6[i] = hash_b6(t, &kb[nb]);
+				atb[nb++] = (uint8_t)i;
 			}
+		}
+		if (nb && rte_hash_lookup_with_hash_bulk(t->bib6, pb, hb, nb, posb) == 0)
+			for (unsigned j = 0; j < nb; j++)
+				t->b6pos[atb[j]] = posb[j] >= 0 && (uint32_t)posb[j] < t->max ? posb[j] : -1;
+	}
 	if (n4 && rte_hash_lookup_with_hash_bulk_data(t->s4, p4, h4, n4, &hits4, data4) >= 0)
 		for (unsigned j = 0; j < n4; j++)
 			if ((hits4 >> j) & 1) {
@@ -1113,14 +1150,17 @@ void nat64_hint(struct xlat_ctx *ctx, unsigned i)
 	struct nat64_table *t = ctx->nat;
 
 	t->hint_cur = i < t->hint_n ? t->hint[i] : -1;
+	t->hint_idx = i < t->hint_n ? (int)i : -1;
 }
 
 /* A hint is used once, and only if its session is still this flow's (sessions may have gone since). */
-static inline int32_t take_hint(struct nat64_table *t)
+static inline int32_t take_hint(struct nat64_table *t, int *idx)
 {
 	int32_t h = t->hint_cur;
 
+	*idx = t->hint_idx;
 	t->hint_cur = -1;
+	t->hint_idx = -1;
 	return h;
 }
 
@@ -1155,11 +1195,20 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 
 	struct s6_key sk;
 	uint32_t sh = 0;
-	int32_t si = take_hint(t);
+	int ci;
+	bool known = false; /* the burst lookup found no session for this very key, and none came since */
+	int32_t si = take_hint(t, &ci);
 	if (si < 0 || !hint_is6(t, si, proto, src6, sport, dst4, rport)) {
 		s6_key_mk(&sk, proto, src6, sport, dst4, rport);
-		sh = hash_s6(t, &sk);
-		si = sess_find6(t, &sk, sh); /* a miss: sk and sh go on to sess_add() */
+		if (ci >= 0 && ((t->miss6 >> ci) & 1) && !((t->added_s6 >> (t->bh6[ci] & 63)) & 1) &&
+		    memcmp(&sk, &t->bkey6[ci], sizeof(sk)) == 0) {
+			sh = t->bh6[ci];
+			si = -1;
+			known = true;
+		} else {
+			sh = hash_s6(t, &sk);
+			si = sess_find6(t, &sk, sh); /* a miss: sk and sh go on to sess_add() */
+		}
 	}
 	if (si >= 0) {
 		const struct bib *b = &t->bibs[t->sess[si].bib];
@@ -1187,8 +1236,17 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	}
 	struct bib6_key bk;
 	bib6_key_of(&bk, proto, src6, sport);
-	uint32_t bh = hash_b6(t, &bk);
-	int32_t bi = bib_find6(t, &bk, bh);
+	uint32_t bh;
+	int32_t bi;
+	if (known && t->b6pos[ci] != -2) { /* the burst looked the BIB entry up too: still so? */
+		bh = t->bhb6[ci];
+		bi = t->b6pos[ci];
+		if (bi >= 0 ? memcmp(&t->bibs[bi].k6, &bk, sizeof(bk)) != 0 : ((t->added_b6 >> (bh & 63)) & 1) != 0)
+			bi = bib_find6(t, &bk, bh);
+	} else {
+		bh = hash_b6(t, &bk);
+		bi = bib_find6(t, &bk, bh);
+	}
 	if (bi < 0) {
 		const struct bib_static *sb = static_by6(cfg, proto, src6, sport);
 		uint32_t a4;
@@ -1336,7 +1394,8 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 
 	struct s4_key sk;
 	uint32_t sh = 0;
-	int32_t si = take_hint(t);
+	int ci;
+	int32_t si = take_hint(t, &ci);
 	if (si < 0 || !hint_is4(t, si, proto, dst4, dport, src4, rport)) {
 		s4_key_mk(&sk, proto, dst4, dport, src4, rport);
 		sh = hash_s4(t, &sk);

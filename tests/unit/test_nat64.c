@@ -1754,6 +1754,59 @@ static void t_lookup_burst_hints(void **state)
 	assert_int_equal(nat64_table_sessions(tab), 1);
 }
 
+/*
+ * New flows in a burst: the burst's misses (session, and BIB entry looked up
+ * in bulk) spare nat64_out() its lookups, but only while they still hold: a
+ * flow twice in one burst gets one session, two flows of one IPv6 transport
+ * address one BIB entry (EIM), and a BIB entry gone since the burst is not
+ * used.
+ */
+static void t_lookup_burst_new_flows(void **state)
+{
+	(void)state;
+	uint8_t p0[48], p1[48], p2[48], p3[48];
+	uint32_t x4[4];
+	uint16_t xp[4];
+
+	now_ms(1000);
+	udp6_hdr(p0, A, 1000, S1, 53);
+	udp6_hdr(p1, A, 1000, S1, 53); /* the same flow again */
+	udp6_hdr(p2, A, 1000, S2, 53); /* same BIB entry, another session */
+	udp6_hdr(p3, B, 1000, S1, 53);
+	const uint8_t *l3[4] = { p0, p1, p2, p3 };
+	uint32_t len[4] = { 48, 48, 48, 48 };
+
+	nat64_lookup_burst(&ctx, l3, len, 4);
+	nat64_hint(&ctx, 0);
+	assert_int_equal(out6(17, A, 1000, S1, 53, 0, &x4[0], &xp[0]), OK);
+	nat64_hint(&ctx, 1);
+	assert_int_equal(out6(17, A, 1000, S1, 53, 0, &x4[1], &xp[1]), OK);
+	nat64_hint(&ctx, 2);
+	assert_int_equal(out6(17, A, 1000, S2, 53, 0, &x4[2], &xp[2]), OK);
+	nat64_hint(&ctx, 3);
+	assert_int_equal(out6(17, B, 1000, S1, 53, 0, &x4[3], &xp[3]), OK);
+	assert_int_equal(ctr[XLAT_NAT64_SESSION_CREATED], 3);
+	assert_int_equal(ctr[XLAT_NAT64_BIB_CREATED], 2);
+	assert_int_equal(nat64_table_sessions(tab), 3);
+	assert_int_equal(nat64_table_bibs(tab), 2);
+	assert_true(x4[1] == x4[0] && xp[1] == xp[0]);
+	assert_true(x4[2] == x4[0] && xp[2] == xp[0]); /* EIM */
+	assert_false(x4[3] == x4[0] && xp[3] == xp[0]);
+
+	/* the burst saw A#1000's BIB entry; it goes (with its sessions) before the packet: a new one is made */
+	udp6_hdr(p0, A, 1000, "198.51.100.9", 53);
+	nat64_lookup_burst(&ctx, l3, len, 1);
+	nat64_expire(tab, &cfg, 1000 + G()->udp_timeout_ms, 64);
+	assert_int_equal(nat64_table_bibs(tab), 0);
+	now_ms(1000 + G()->udp_timeout_ms + 1);
+	nat64_hint(&ctx, 0);
+	assert_int_equal(out6(17, A, 1000, "198.51.100.9", 53, 0, &x4[0], &xp[0]), OK);
+	assert_int_equal(ctr[XLAT_NAT64_BIB_CREATED], 3);
+	assert_int_equal(nat64_table_bibs(tab), 1);
+	assert_int_equal(nat64_table_sessions(tab), 1);
+	assert_true(sess(17, A, 1000, "198.51.100.9", NULL));
+}
+
 /* A full table refuses new flows (counted, ICMPv6 1/3) and keeps the old ones working. */
 static void t_table_full(void **state)
 {
@@ -1872,6 +1925,7 @@ int main(void)
 		T(t_frag_tracking_newest_kept),
 		T(t_table_full),
 		T(t_lookup_burst_hints),
+		T(t_lookup_burst_new_flows),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
