@@ -9,6 +9,9 @@
  *                            row share cache lines) and in creation order
  *   new:                     nat64_out creating a session (and its BIB entry)
  *   churn:                   steady state, a new session for every expired one
+ *   new in bursts:           new sessions again (a new table) through
+ *                            nat64_lookup_burst and nat64_hint, as the worker
+ *                            makes them
  *
  * at 1 000, 100 000 and 1 000 000 live sessions. Run it through meson
  * (`meson test -C build --benchmark --suite perf -v`) or directly:
@@ -189,6 +192,31 @@ static inline int burst_pass(struct xlat_ctx *ctx, struct flow *fl, const uint32
 	return bad;
 }
 
+/* New sessions as the worker makes them: a burst's lookups (all misses), then each packet with its hint. */
+static PHASE int phase_new_burst(struct xlat_ctx *ctx, struct flow *fl, uint32_t n)
+{
+	const uint8_t *l3[BURST];
+	uint32_t len[BURST];
+
+	for (uint32_t b = 0; b < n; b += BURST) {
+		unsigned m = n - b < BURST ? n - b : BURST;
+		for (unsigned i = 0; i < m; i++) {
+			l3[i] = fl[b + i].pkt6;
+			len[i] = 48;
+		}
+		nat64_lookup_burst(ctx, l3, len, m);
+		for (unsigned i = 0; i < m; i++) {
+			struct flow *f = &fl[b + i];
+			nat64_hint(ctx, i);
+			if (nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XSTAT_MAX) {
+				fprintf(stderr, "flow %u refused (bursts)\n", b + i);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 static PHASE int phase_burst6(struct xlat_ctx *ctx, struct flow *fl, const uint32_t *order, uint32_t n)
 {
 	return burst_pass(ctx, fl, order, n, 6);
@@ -291,12 +319,26 @@ static int run(uint32_t n)
 		goto out;
 	double c_churn = per_op(now_cycles() - c0, churn);
 
+	/* new sessions again, into a new empty table, in bursts as the worker makes them */
+	nat64_table_free(t);
+	t = ctx.nat = nat64_table_create("bench_", n, 0, 1, SOCKET_ID_ANY);
+	if (!t) {
+		fprintf(stderr, "out of memory for a second table of %u sessions\n", n);
+		rc = 1;
+		goto out;
+	}
+	ctx.now_ns = 1000000000ull;
+	c0 = now_cycles();
+	if ((rc = phase_new_burst(&ctx, fl, n)) != 0)
+		goto out;
+	double c_newb = per_op(now_cycles() - c0, n);
+
 	double hz = (double)rte_get_tsc_hz();
 	printf("%9u sessions: new %6.0f cyc (%5.2f M/s) | est 6->4 in order %5.0f cyc, random %5.0f cyc (%5.2f Mpps)"
 	       " | est 4->6 random %5.0f cyc | random in bursts of %d (nat64_lookup_burst): 6->4 %5.0f cyc (%5.2f Mpps),"
-	       " 4->6 %5.0f cyc | churn (expire+new) %6.0f cyc (%5.2f M/s)\n",
+	       " 4->6 %5.0f cyc | churn (expire+new) %6.0f cyc (%5.2f M/s) | new in bursts %6.0f cyc (%5.2f M/s)\n",
 	       n, c_new, hz / c_new / 1e6, c_seq6, c_rnd6, hz / c_rnd6 / 1e6, c_rnd4, BURST, c_b6, hz / c_b6 / 1e6, c_b4,
-	       c_churn, hz / c_churn / 1e6);
+	       c_churn, hz / c_churn / 1e6, c_newb, hz / c_newb / 1e6);
 out:
 	nat64_table_free(t);
 	rte_free(fl);
