@@ -325,6 +325,7 @@ int main(int argc, char **argv)
 		goto out_ctl;
 	}
 	/* ports (and their TAPs) are up, the socket listens: tell the service manager (Type=notify) */
+	RTE_LOG(NOTICE, XLAT64, "TSC %" PRIu64 " Hz (XLAT_BUSY_CYCLES are these cycles)\n", rte_get_tsc_hz());
 	RTE_LOG(NOTICE, XLAT64, "ready: mode %s, %u worker(s), %u port(s)\n",
 		dp->cfg.xlat.mode == XLAT_MODE_SIIT ? "siit" : "nat64", dp->n_workers, dp->n_ports);
 	service_notify("READY=1");

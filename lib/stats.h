@@ -79,7 +79,7 @@
 	X(XLAT_NAT64_EXPIRED, "sessions expired")                               \
 	X(XLAT_NAT64_FRAGMENT, "dropped: NAT64 later fragment whose first fragment was not seen (or expired)") \
 	X(XLAT_HANDOFF_OUT, "packets handed to the worker that owns their flow") \
-	X(XLAT_HANDOFF_FULL, "dropped: handoff ring full")                      \
+	X(XLAT_HANDOFF_FULL, "dropped: handoff ring full (the owner not keeping up)") \
 	/* carrier-grade NAT64 (doc/cgn.md) */                                 \
 	X(XLAT_CGN_SESSION_LIMIT, "refused: subscriber at cgn.max-sessions")    \
 	X(XLAT_CGN_PORT_LIMIT, "refused: subscriber at cgn.max-ports for the protocol") \
@@ -97,6 +97,7 @@
 	X(XLAT_RX, "frames received")                                         \
 	X(XLAT_TX, "frames transmitted")                                      \
 	X(XLAT_TX_DROP, "dropped: transmit queue full")                       \
+	X(XLAT_BUSY_CYCLES, "TSC cycles of worker poll rounds that found work (load)") \
 	X(XLAT_RX_BAD_L2, "dropped: runt or unsupported L2 frame")            \
 	X(XLAT_RX_MULTISEG, "dropped: multi-segment frame")                   \
 	X(XLAT_NOT_OURS, "dropped: not addressed to a translated prefix")     \

@@ -548,10 +548,11 @@ class Bench:
                              capture_output=True, text=True, check=True).stdout
         return int(out)
 
-    def _lab_udp(self, direction, exe, pid):
+    def _lab_udp(self, direction, exe, pid, sock=None):
         pcap = self.pcap("lab", direction, 256)
         src_ns, dst_ns = (NS_H6, NS_H4) if direction == "64" else (NS_H4, NS_H6)
         r0 = self._rx_packets(dst_ns, "eth0")
+        c0 = self.sample(sock)[1] if sock else None
         k0 = (time.monotonic(), thread_ticks(pid))
         out = subprocess.run(["ip", "netns", "exec", src_ns, "taskset", "-c", CPU_AUX, exe, "eth0", pcap,
                               str(self.a.lab_duration)], capture_output=True, text=True,
@@ -563,8 +564,21 @@ class Bench:
         if not m:
             raise RuntimeError("pcapreplay: %s %s" % (out.stdout, out.stderr))
         sent, secs = int(m.group(1)), float(m.group(2))
-        return {"offered_pps": sent / secs, "pps": (r1 - r0) / secs, "loss": 1 - (r1 - r0) / sent if sent else None,
-                "translator_cpu": share}
+        res = {"offered_pps": sent / secs, "pps": (r1 - r0) / secs, "loss": 1 - (r1 - r0) / sent if sent else None,
+               "translator_cpu": share}
+        if sock:
+            # xlat64d polls (its CPU share is always ~1): its load is XLAT_BUSY_CYCLES, the TSC cycles of the
+            # rounds that found work; per packet translated, that is its capacity when the generator is the limit
+            c1 = self.sample(sock)[1]
+            busy, tx = c1.get("XLAT_BUSY_CYCLES", 0) - c0.get("XLAT_BUSY_CYCLES", 0), c1.get("XLAT_TX", 0) - c0.get("XLAT_TX", 0)
+            if busy and tx:
+                res["busy_share"] = busy / self.hz / secs
+                res["cycles_per_pkt"] = busy / tx
+                res["capacity_pps"] = self.hz * tx / busy
+        else:
+            # a kernel translator: what it delivered per second of its CPU time
+            res["capacity_pps"] = res["pps"] / share if share else None
+        return res
 
     def _lab_tcp(self, direction):
         if direction == "64":
@@ -591,11 +605,11 @@ class Bench:
         finally:
             self._stop(srv, 5)
 
-    def _lab_measure(self, translator, exe, pid):
+    def _lab_measure(self, translator, exe, pid, sock=None):
         res = {"translator": translator}
         for d in ("64", "46"):
             try:
-                res["udp" + d] = self._lab_udp(d, exe, pid)
+                res["udp" + d] = self._lab_udp(d, exe, pid, sock)
             except (RuntimeError, subprocess.SubprocessError, OSError) as e:
                 res["udp" + d] = {"error": str(e)}
             try:
@@ -604,11 +618,12 @@ class Bench:
                 res["tcp" + d] = {"error": str(e)}
         self.results["lab"].append(res)
         fmt = lambda r, k, s: ("%.3f" % (r[k] / s)) if k in r else r.get("error", "?")[:40]  # noqa: E731
-        log("%-8s udp 6->4 %s Mpps (offered %s, translator CPU %s), udp 4->6 %s Mpps (offered %s, CPU %s), "
-            "tcp 6->4 %s Gbit/s, tcp 4->6 %s Gbit/s" % (
+        log("%-8s udp 6->4 %s Mpps (offered %s, translator CPU %s, capacity %s Mpps per CPU-s), udp 4->6 %s Mpps "
+            "(offered %s, CPU %s, capacity %s), tcp 6->4 %s Gbit/s, tcp 4->6 %s Gbit/s" % (
                 translator, fmt(res["udp64"], "pps", 1e6), fmt(res["udp64"], "offered_pps", 1e6),
-                fmt(res["udp64"], "translator_cpu", 0.01), fmt(res["udp46"], "pps", 1e6),
-                fmt(res["udp46"], "offered_pps", 1e6), fmt(res["udp46"], "translator_cpu", 0.01),
+                fmt(res["udp64"], "translator_cpu", 0.01), fmt(res["udp64"], "capacity_pps", 1e6),
+                fmt(res["udp46"], "pps", 1e6), fmt(res["udp46"], "offered_pps", 1e6),
+                fmt(res["udp46"], "translator_cpu", 0.01), fmt(res["udp46"], "capacity_pps", 1e6),
                 fmt(res["tcp64"], "gbps", 1), fmt(res["tcp46"], "gbps", 1)))
         return res
 
@@ -661,7 +676,7 @@ class Bench:
         sock = os.path.join(self.work, "run", "lab-%d.sock" % os.getpid())
         try:
             self.run_daemon(self._lab_config(sock), "lab-xlat64d", ns=NS_BOX,
-                            measure=lambda s: self._lab_measure("xlat64d", exe, self.cur_pid))
+                            measure=lambda s: self._lab_measure("xlat64d", exe, self.cur_pid, s))
         except RuntimeError as e:
             log("xlat64d lab run failed: %s" % e)
             self.results["lab"].append({"translator": "xlat64d", "error": str(e)})
@@ -724,8 +739,8 @@ class Bench:
             lines.append("")
         if r["lab"]:
             lines += ["| translator | UDP 6->4 Mpps (offered, translator CPU) | UDP 4->6 Mpps (offered, CPU) | "
-                      "TCP 6->4 Gbit/s | "
-                      "TCP 4->6 Gbit/s |", "|---|---:|---:|---:|---:|"]
+                      "UDP capacity 6->4 / 4->6, Mpps per CPU-second | TCP 6->4 Gbit/s | "
+                      "TCP 4->6 Gbit/s |", "|---|---:|---:|---:|---:|---:|"]
             for x in r["lab"]:
                 def cell(k, unit, off=False):
                     v = x.get(k, {})
@@ -735,9 +750,15 @@ class Bench:
                         return "%.3f (%.3f, %.0f%%)" % (v["pps"] / 1e6, v["offered_pps"] / 1e6,
                                                         100 * (v.get("translator_cpu") or 0))
                     return "%.2f" % v["gbps"]
-                lines.append("| %s | %s | %s | %s | %s |" % (x["translator"], cell("udp64", "pps"),
-                                                             cell("udp46", "pps"), cell("tcp64", "g"),
-                                                             cell("tcp46", "g")))
+                def cap(k):
+                    v = x.get(k, {})
+                    return "%.3f" % (v["capacity_pps"] / 1e6) if v.get("capacity_pps") else "-"
+                lines.append("| %s | %s | %s | %s / %s | %s | %s |" % (x["translator"], cell("udp64", "pps"),
+                                                                       cell("udp46", "pps"), cap("udp64"), cap("udp46"),
+                                                                       cell("tcp64", "g"), cell("tcp46", "g")))
+            lines.append("")
+            lines.append("UDP capacity: xlat64d's packets per second of busy time (XLAT_BUSY_CYCLES, the TSC cycles of "
+                         "its poll rounds that found work); TAYGA's delivered rate per second of its CPU time.")
             lines.append("")
         lines += scaling.markdown(r)
         for s in r["skipped"]:
