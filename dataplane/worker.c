@@ -435,7 +435,8 @@ static inline bool same16(const uint8_t *a, const uint8_t *b)
  * translate. Returns false with nothing changed otherwise, and handle() takes
  * the frame (classification, counters, every other case).
  */
-static bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m, unsigned pidx)
+static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m,
+							 unsigned pidx)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t flen = m->data_len;
