@@ -211,6 +211,7 @@ static int b_xlat_update(void *opaque, api_edit_fn fn, void *arg, char *err, siz
 		rte_free(nc);
 		return rc < 0 ? -1 : rc;
 	}
+	nc->gen = old->gen + 1;
 	__atomic_store_n(&dp->xcfg, nc, __ATOMIC_RELEASE);
 	/* after the pointer: a worker that sees this generation loads nc or a newer one (ctl_bridge_worker_poll) */
 	__atomic_add_fetch(&cfg_gen, 1, __ATOMIC_RELEASE);

@@ -10,6 +10,7 @@
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_prefetch.h>
 
 #include "dp.h"
@@ -395,29 +396,46 @@ drop:
 }
 
 /*
- * What one poll round remembers for the fast path: the translator's last
- * address mappings and route (xlat_fast.h), the last next hop's MAC, and the
- * last destinations found not to be the box's own. Reset whenever the worker
- * loads the configuration (once per round), so it never outlives a snapshot,
- * a neighbour update by more than one round, or an RCU grace period.
+ * What the fast path remembers. The translator's memo (xlat_fast.h: mappings,
+ * routes, checksum parts) and which destinations are not the box's own (the
+ * ports' addresses are fixed at start) live as long as the configuration
+ * snapshot: values only, reset when the worker loads a snapshot of another
+ * generation. The next hop's MAC lives one poll round, so a neighbour update
+ * reaches the fast path within a round.
  */
+struct fp_own6 {
+	uint8_t key[16];
+	uint32_t gen;
+};
+
+struct fp_own4 {
+	uint32_t key, gen;
+};
+
 struct fp_memo {
 	struct xlat_fmemo x;
-	bool nb_ok, nb_gw, own6_ok, own4_ok;
+	uint64_t cfg_gen;
+	bool cfg_seen;
+	struct fp_own6 own6[XLAT_FMEMO_SLOTS]; /* not the box's own, not multicast */
+	struct fp_own4 own4[XLAT_FMEMO_SLOTS];
+	bool nb_ok, nb_gw;
 	int nb_family;
 	uint32_t nb_nexthop;
 	uint8_t nb_dst[16];  /* the destination the neighbour was derived from (unless nb_gw: a gateway's) */
 	uint16_t nb_port;
 	struct rte_ether_addr nb_mac;
 	uint8_t nb_eth[RTE_ETHER_HDR_LEN]; /* the L2 header for that next hop, written as it is */
-	uint8_t own6[16];    /* not the box's own, not multicast */
-	uint32_t own4;
 };
 
-static inline void fp_memo_reset(struct fp_memo *fm)
+/* Once per poll round, with the snapshot the round uses. */
+static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *cfg)
 {
-	xlat_fmemo_reset(&fm->x);
-	fm->nb_ok = fm->own6_ok = fm->own4_ok = false;
+	if (!fm->cfg_seen || fm->cfg_gen != cfg->gen) {
+		xlat_fmemo_reset(&fm->x); /* the own-address caches share its generation */
+		fm->cfg_gen = cfg->gen;
+		fm->cfg_seen = true;
+	}
+	fm->nb_ok = false;
 }
 
 static inline bool same16(const uint8_t *a, const uint8_t *b)
@@ -455,11 +473,12 @@ static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, stru
 		const uint8_t *dst = xp.data + 24;
 		if (flen < ETH_HLEN + 40 || dst[0] == 0xff)
 			return false;
-		if (!fm->own6_ok || !same16(fm->own6, dst)) {
+		struct fp_own6 *o6 = &fm->own6[xlat_fm_slot6(dst)];
+		if (o6->gen != fm->x.gen || !same16(o6->key, dst)) {
 			if (dp_is_own6(&g_dp, dst))
 				return false;
-			memcpy(fm->own6, dst, 16);
-			fm->own6_ok = true;
+			memcpy(o6->key, dst, 16);
+			o6->gen = fm->x.gen;
 		}
 		xp.family = 6;
 		/* NAT64 with several workers: only the flow's owner translates it (dispatch()) */
@@ -474,11 +493,12 @@ static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, stru
 		uint32_t dst;
 		memcpy(&dst, xp.data + 16, 4);
 		/* NAT64: an address of the box's that pool4 shares is classified port by port (handle()) */
-		if (!fm->own4_ok || fm->own4 != dst) {
+		struct fp_own4 *o4 = &fm->own4[xlat_fm_slot4(dst)];
+		if (o4->gen != fm->x.gen || o4->key != dst) {
 			if ((xp.data[16] & 0xf0) == 0xe0 || dp_is_own4(&g_dp, dst))
 				return false;
-			fm->own4 = dst;
-			fm->own4_ok = true;
+			o4->key = dst;
+			o4->gen = fm->x.gen;
 		}
 		xp.family = 4;
 		/* NAT64 with several workers: only the owner of the pool4 port translates (dispatch()) */
@@ -695,12 +715,18 @@ int worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(g_dp.rcu, w->index);
 	rte_rcu_qsbr_thread_online(g_dp.rcu, w->index);
 
-	struct fp_memo fm;
+	/* ~180 KB: from the heap of the worker's socket, not its stack */
+	struct fp_memo *fmp = rte_zmalloc_socket("fp_memo", sizeof(*fmp), RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	if (!fmp) {
+		RTE_LOG(ERR, XLAT64, "worker %u: no memory for its fast-path memo\n", w->index);
+		return -1;
+	}
+	xlat_fmemo_init(&fmp->x);
 	while (!__atomic_load_n(&g_dp.quit, __ATOMIC_RELAXED)) {
 		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
 		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
 		bool try_fast = cfg->mode == XLAT_MODE_SIIT || cfg->mode == XLAT_MODE_NAT64;
-		fp_memo_reset(&fm);
+		fp_memo_round(fmp, cfg);
 		uint64_t cyc = rte_get_tsc_cycles() - t0;
 		uint64_t now = (cyc / hz) * 1000000000ull + (cyc % hz) * 1000000000ull / hz;
 		unsigned got = 0;
@@ -729,7 +755,7 @@ int worker_main(void *arg)
 				if (w->nat)
 					nat64_hint(&w->ctx[p], i);
 				w->pre_owner = owners ? owner[i] : -1;
-				if (!try_fast || !fast(w, &fm, pkts[i], p))
+				if (!try_fast || !fast(w, fmp, pkts[i], p))
 					handle(w, pkts[i], p, cfg, now);
 			}
 			w->pre_owner = -1;
@@ -760,7 +786,7 @@ int worker_main(void *arg)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 				nat64_hint(&w->ctx[meta->port], i);
 				/* classified by the worker that received it: the fast path, or straight to translate() */
-				if (!try_fast || !fast(w, &fm, pkts[i], meta->port))
+				if (!try_fast || !fast(w, fmp, pkts[i], meta->port))
 					translate(w, pkts[i], meta->port, meta->family, now);
 			}
 			got += n;
@@ -792,6 +818,7 @@ int worker_main(void *arg)
 	for (unsigned i = 0; i < w->n_ho; i++)
 		rte_pktmbuf_free(w->ho[i]);
 	w->n_ho = 0;
+	rte_free(fmp);
 	rte_rcu_qsbr_thread_offline(g_dp.rcu, w->index);
 	rte_rcu_qsbr_thread_unregister(g_dp.rcu, w->index);
 	return 0;

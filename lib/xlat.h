@@ -53,6 +53,8 @@ struct xlat_globals {
 
 /* Immutable translator configuration; workers read it through RCU. */
 struct xlat_config {
+	/* the snapshot's generation: whoever publishes a changed copy bumps it (the fast path's memo keys on it) */
+	uint64_t gen;
 	enum xlat_mode mode;
 	struct xlat_globals g;
 	struct eamt eamt;

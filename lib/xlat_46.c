@@ -328,25 +328,22 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	if (!l4_ports(proto, l4, l4len, &sport, &dport, &flags))
 		return XF_SLOW;
 	/* a pool4 destination (the classifier's test); its checksum part */
-	if (!m->d4_ok || m->d4_key != dst4) {
-		if (!nat64_pool4_has(cfg, dst4)) {
-			m->d4_ok = false;
+	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
+	if (d->gen != m->gen || d->key != dst4) {
+		if (!nat64_pool4_has(cfg, dst4))
 			return XF_SLOW;
-		}
-		m->d4_key = dst4;
-		m->d4_adj = (uint16_t)~csum_a4(dst4); /* the IPv6 side comes from the session */
-		m->d4_ok = true;
+		d->key = dst4;
+		d->adj = (uint16_t)~csum_a4(dst4); /* the IPv6 side comes from the session */
+		d->gen = m->gen;
 	}
 	/* a source that may have state (not martian, RFC 1812 5.3.7), not pool4 itself (hairpinning), and its pool6 form */
-	if (!m->s4_ok || m->s4_key != src4) {
-		if (!cfg->g.pool6_set || reserved4(src4) || nat64_pool4_has(cfg, src4)) {
-			m->s4_ok = false;
+	if (sm->gen != m->gen || sm->key != src4) {
+		if (!cfg->g.pool6_set || reserved4(src4) || nat64_pool4_has(cfg, src4))
 			return XF_SLOW;
-		}
-		rfc6052_4to6(&cfg->g.pool6, src4, m->s4_val);
-		m->s4_key = src4;
-		m->s4_adj = csum_delta(csum_a4(src4), csum_a6(m->s4_val));
-		m->s4_ok = true;
+		rfc6052_4to6(&cfg->g.pool6, src4, sm->val);
+		sm->key = src4;
+		sm->adj = csum_delta(csum_a4(src4), csum_a6(sm->val));
+		sm->gen = m->gen;
 	}
 
 	/* committed: what xlat_process() + xlat46() do for it */
@@ -371,7 +368,7 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		count(ctx, JSTAT_FAILED_ROUTES);
 		return XV_DROP;
 	}
-	const uint8_t *src6 = m->s4_val;
+	const uint8_t *src6 = sm->val;
 	uint32_t outlen = 40 + l4len, limit = pkt->route.mtu;
 	bool fraghdr = false;
 	if (p[6] & 0x40) { /* DF */
@@ -391,7 +388,7 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1), nproto = proto;
 	if (proto != IPPROTO_ICMP_) {
 		/* l4_update46 + l4_set_port in one RFC 1624 update: the addresses and the destination port */
-		uint32_t adj = m->s4_adj + m->d4_adj + csum_a6(dst6) + csum_delta(dport, nport);
+		uint32_t adj = sm->adj + d->adj + csum_a6(dst6) + csum_delta(dport, nport);
 		wr16(l4 + 2, nport);
 		unsigned off = proto == IPPROTO_TCP_ ? 16 : 6;
 		uint16_t c = csum_adjust(rd16(l4 + off), adj);
@@ -453,25 +450,29 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 		return fast46_nat(ctx, pkt, m, proto, l4, l4len, &im);
 
 	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
-	if (!m->d4_ok || m->d4_key != dst4) {
-		if (map_addr46(cfg, dst4, m->d4_val) != 0 || ctx->route(ctx->route_opaque, 6, m->d4_val, &m->d4_route) != 0) {
-			m->d4_ok = false;
+	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
+	if (d->gen != m->gen || d->key != dst4) {
+		struct xlat_route rt;
+		if (map_addr46(cfg, dst4, d->val) != 0 || ctx->route(ctx->route_opaque, 6, d->val, &rt) != 0) {
+			d->gen = 0; /* d->val may have been written */
 			return XF_SLOW;
 		}
-		m->d4_key = dst4;
-		m->d4_adj = csum_delta(csum_a4(dst4), csum_a6(m->d4_val));
-		m->d4_ok = true;
+		d->key = dst4;
+		d->adj = csum_delta(csum_a4(dst4), csum_a6(d->val));
+		d->nexthop = rt.nexthop;
+		d->mtu = rt.mtu;
+		d->gen = m->gen;
 	}
-	if (!m->s4_ok || m->s4_key != src4) {
-		if (map_addr46(cfg, src4, m->s4_val) != 0) {
-			m->s4_ok = false;
+	if (sm->gen != m->gen || sm->key != src4) {
+		if (map_addr46(cfg, src4, sm->val) != 0) {
+			sm->gen = 0;
 			return XF_SLOW;
 		}
-		m->s4_key = src4;
-		m->s4_adj = csum_delta(csum_a4(src4), csum_a6(m->s4_val));
-		m->s4_ok = true;
+		sm->key = src4;
+		sm->adj = csum_delta(csum_a4(src4), csum_a6(sm->val));
+		sm->gen = m->gen;
 	}
-	uint32_t outlen = 40 + l4len, limit = m->d4_route.mtu;
+	uint32_t outlen = 40 + l4len, limit = d->mtu;
 	if (!(p[6] & 0x40) && cfg->g.lowest_ipv6_mtu < limit)
 		limit = cfg->g.lowest_ipv6_mtu;
 	if (outlen > limit)
@@ -480,15 +481,15 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	/* committed: what xlat_process() + xlat46() do for it */
 	count(ctx, JSTAT_RECEIVED4);
 	pkt->frag_size = 0;
-	pkt->route.nexthop = m->d4_route.nexthop; /* of the route, the caller reads only this */
-	pkt->route.mtu = m->d4_route.mtu;
-	const uint8_t *src6 = m->s4_val, *dst6 = m->d4_val;
+	pkt->route.nexthop = d->nexthop; /* of the route, the caller reads only this */
+	pkt->route.mtu = d->mtu;
+	const uint8_t *src6 = sm->val, *dst6 = d->val;
 	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1);
 	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
 	if (proto == IPPROTO_TCP_) {
-		wr16(l4 + 16, csum_adjust(rd16(l4 + 16), m->s4_adj + m->d4_adj));
+		wr16(l4 + 16, csum_adjust(rd16(l4 + 16), sm->adj + d->adj));
 	} else if (proto == IPPROTO_UDP_) {
-		uint16_t c = csum_adjust(rd16(l4 + 6), m->s4_adj + m->d4_adj);
+		uint16_t c = csum_adjust(rd16(l4 + 6), sm->adj + d->adj);
 		wr16(l4 + 6, c ? c : 0xffff);
 	} else {
 		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);

@@ -363,37 +363,39 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	    !l4_ports(nproto, l4, l4len, &sport, &dport, &flags))
 		return XF_SLOW;
 	/* a pool6 destination that is not pool4 (hairpinning), routed */
-	if (!m->d6_ok || !same16(m->d6_key, p + 24)) {
+	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(p + 24)], *sm = &m->s6[xlat_fm_slot6(p + 8)];
+	if (d->gen != m->gen || !same16(d->key, p + 24)) {
 		uint32_t d4;
+		struct xlat_route rt;
 		if (rfc6052_6to4(&cfg->g.pool6, p + 24, &d4) != 0 || nat64_pool4_has(cfg, d4) ||
-		    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &m->d6_route) != 0) {
-			m->d6_ok = false;
+		    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
 			return XF_SLOW;
-		}
-		memcpy(m->d6_key, p + 24, 16);
-		m->d6_val = d4;
-		m->d6_adj = csum_delta(csum_a6(p + 24), csum_a4(d4));
-		m->d6_h = csum_a4(d4);
-		m->d6_ok = true;
+		memcpy(d->key, p + 24, 16);
+		d->val = d4;
+		d->adj = csum_delta(csum_a6(p + 24), csum_a4(d4));
+		d->h = csum_a4(d4);
+		d->nexthop = rt.nexthop;
+		d->mtu = rt.mtu;
+		d->gen = m->gen;
 	}
 	/* a source that may have state: not in pool6 (a hairpin loop), one routers forward */
-	if (!m->s6_ok || !same16(m->s6_key, p + 8)) {
+	if (sm->gen != m->gen || !same16(sm->key, p + 8)) {
 		if (prefix6_contains(&cfg->g.pool6, p + 8) || unforwardable6(p + 8))
 			return XF_SLOW;
-		memcpy(m->s6_key, p + 8, 16);
-		m->s6_adj = (uint16_t)~csum_a6(p + 8); /* the IPv4 source comes from the session */
-		m->s6_ok = true;
+		memcpy(sm->key, p + 8, 16);
+		sm->adj = (uint16_t)~csum_a6(p + 8); /* the IPv4 source comes from the session */
+		sm->gen = m->gen;
 	}
-	uint32_t totlen = 20 + l4len, dst4 = m->d6_val, src4;
-	if (totlen > m->d6_route.mtu)
+	uint32_t totlen = 20 + l4len, dst4 = d->val, src4;
+	if (totlen > d->mtu)
 		return XF_SLOW;
 
 	/* committed: what xlat_process() + xlat64() do for it */
 	count(ctx, JSTAT_RECEIVED6);
 	pkt->frag_size = 0;
 	pkt->len = 40 + l4len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
-	pkt->route.nexthop = m->d6_route.nexthop; /* of the route, the caller reads only this */
-	pkt->route.mtu = m->d6_route.mtu;
+	pkt->route.nexthop = d->nexthop; /* of the route, the caller reads only this */
+	pkt->route.mtu = d->mtu;
 	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
 	uint16_t id = 0, frag = IPV4_DF;
 	if (totlen <= 1260) {
@@ -411,13 +413,13 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	if (nproto != IPPROTO_ICMP_) {
 		/* l4_set_port + l4_csum64 in one RFC 1624 update: the addresses and the source port */
 		wr16(l4, nport);
-		l4_adjust64(proto, l4, m->s6_adj + s4 + m->d6_adj + csum_delta(sport, nport));
+		l4_adjust64(proto, l4, sm->adj + s4 + d->adj + csum_delta(sport, nport));
 	} else {
 		l4_set_port(nproto, l4, l4len, 4, nport);
 		l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, im);
 	}
 	uint8_t *h = l4 - 20;
-	write_ipv4_sum(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4, s4 + m->d6_h);
+	write_ipv4_sum(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4, s4 + d->h);
 	pkt->headroom += 20;
 	pkt->data = h;
 	pkt->len = totlen;
@@ -462,54 +464,56 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 		return fast64_nat(ctx, pkt, m, proto, l4, l4len, &im);
 
 	/* destination: EAMT or pool6 (not denied), not intrinsically hairpinned, routed */
-	if (!m->d6_ok || !same16(m->d6_key, p + 24)) {
+	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(p + 24)], *sm = &m->s6[xlat_fm_slot6(p + 8)];
+	if (d->gen != m->gen || !same16(d->key, p + 24)) {
 		uint32_t d4;
+		struct xlat_route rt;
 		int map = map64(cfg, p + 24, &d4);
 		if (map < 0)
 			return XF_SLOW;
 		if (cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && map == MAP_POOL6 && eamt_has4(&cfg->eamt, d4))
 			return XF_SLOW;
-		if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &m->d6_route) != 0) {
-			m->d6_ok = false;
+		if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
 			return XF_SLOW;
-		}
-		memcpy(m->d6_key, p + 24, 16);
-		m->d6_val = d4;
-		m->d6_adj = csum_delta(csum_a6(p + 24), csum_a4(d4));
-		m->d6_h = csum_a4(d4);
-		m->d6_ok = true;
+		memcpy(d->key, p + 24, 16);
+		d->val = d4;
+		d->adj = csum_delta(csum_a6(p + 24), csum_a4(d4));
+		d->h = csum_a4(d4);
+		d->nexthop = rt.nexthop;
+		d->mtu = rt.mtu;
+		d->gen = m->gen;
 	}
-	if (!m->s6_ok || !same16(m->s6_key, p + 8)) {
+	if (sm->gen != m->gen || !same16(sm->key, p + 8)) {
 		uint32_t s4;
 		if (map64(cfg, p + 8, &s4) < 0)
 			return XF_SLOW;
-		memcpy(m->s6_key, p + 8, 16);
-		m->s6_val = s4;
-		m->s6_adj = csum_delta(csum_a6(p + 8), csum_a4(s4));
-		m->s6_h = csum_a4(s4);
-		m->s6_ok = true;
+		memcpy(sm->key, p + 8, 16);
+		sm->val = s4;
+		sm->adj = csum_delta(csum_a6(p + 8), csum_a4(s4));
+		sm->h = csum_a4(s4);
+		sm->gen = m->gen;
 	}
-	uint32_t totlen = 20 + l4len, src4 = m->s6_val, dst4 = m->d6_val;
-	if (totlen > m->d6_route.mtu)
+	uint32_t totlen = 20 + l4len, src4 = sm->val, dst4 = d->val;
+	if (totlen > d->mtu)
 		return XF_SLOW; /* Packet Too Big */
 
 	/* committed: what xlat_process() + xlat64() do for it */
 	count(ctx, JSTAT_RECEIVED6);
 	pkt->frag_size = 0;
-	pkt->route.nexthop = m->d6_route.nexthop; /* of the route, the caller reads only this */
-	pkt->route.mtu = m->d6_route.mtu;
+	pkt->route.nexthop = d->nexthop; /* of the route, the caller reads only this */
+	pkt->route.mtu = d->mtu;
 	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
 	uint16_t id = 0, frag = IPV4_DF;
 	if (totlen <= 1260) {
 		id = (uint16_t)xrand(ctx);
 		frag = 0;
 	}
-	if (!l4_adjust64(proto, l4, m->s6_adj + m->d6_adj))
+	if (!l4_adjust64(proto, l4, sm->adj + d->adj))
 		l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, &im);
 	if (proto == IPPROTO_ICMPV6_)
 		proto = IPPROTO_ICMP_;
 	uint8_t *h = l4 - 20;
-	write_ipv4_sum(h, tos, (uint16_t)totlen, id, frag, ttl, proto, src4, dst4, m->s6_h + m->d6_h);
+	write_ipv4_sum(h, tos, (uint16_t)totlen, id, frag, ttl, proto, src4, dst4, sm->h + d->h);
 	pkt->headroom += 20;
 	pkt->data = h;
 	pkt->len = totlen;

@@ -13,9 +13,8 @@
  * random state, NAT64 state): the caller then runs xlat_process(), which counts
  * and handles whatever it is. NAT64 commits once nat64_out() is called: a refused
  * flow then comes back as xlat_process() would return it (XV_DROP counted, or
- * XV_REPLY with an ICMPv6 error). The memo keeps the last destination's mapping and
- * route and the last source's mapping: valid for one configuration snapshot
- * (the caller resets it whenever it loads ctx->cfg).
+ * XV_REPLY with an ICMPv6 error). The memo (below) keeps the addresses' mappings
+ * and the destinations' routes.
  */
 #ifndef XLAT_FAST_H
 #define XLAT_FAST_H
@@ -24,24 +23,71 @@
 
 #define XF_SLOW (-1)
 
-struct xlat_fmemo {
-	bool d6_ok, s6_ok, d4_ok, s4_ok;
-	/* 6->4: destination (and its route), source */
-	uint8_t d6_key[16], s6_key[16];
-	uint32_t d6_val, s6_val;
-	/* checksum work that depends on one address only (checksum.h): L4 pseudo-header deltas, IPv4 sums */
-	uint32_t d6_adj, s6_adj, d6_h, s6_h;
-	struct xlat_route d6_route;
-	/* 4->6 */
-	uint32_t d4_key, s4_key;
-	uint8_t d4_val[16], s4_val[16];
-	uint32_t d4_adj, s4_adj;
-	struct xlat_route d4_route;
+/*
+ * The memo: direct-mapped caches of what the fast path derives from one
+ * address (its mapping, for destinations the route, checksum parts), by the
+ * address. They hold values, never pointers into the configuration, and are
+ * valid for one configuration snapshot: the caller resets them (a generation
+ * bump, O(1)) whenever the snapshot it loads is a new one (xlat_config.gen).
+ * 2048 slots each (~300 KB per worker, of which a packet touches a few lines):
+ * thousands of destinations keep hitting.
+ */
+#define XLAT_FMEMO_BITS 11
+#define XLAT_FMEMO_SLOTS (1u << XLAT_FMEMO_BITS)
+
+struct xlat_fm6 { /* an IPv6 address and its IPv4 side */
+	uint8_t key[16];
+	uint32_t gen;
+	uint32_t val;       /* its IPv4 form */
+	uint32_t adj, h;    /* checksum parts (checksum.h) */
+	uint32_t nexthop;   /* a destination's route */
+	uint16_t mtu;
 };
+
+struct xlat_fm4 { /* an IPv4 address and its IPv6 side */
+	uint32_t key, gen;
+	uint8_t val[16];
+	uint32_t adj;
+	uint32_t nexthop;
+	uint16_t mtu;
+};
+
+struct xlat_fmemo {
+	uint32_t gen; /* entries of another generation are empty */
+	struct xlat_fm6 d6[XLAT_FMEMO_SLOTS], s6[XLAT_FMEMO_SLOTS];
+	struct xlat_fm4 d4[XLAT_FMEMO_SLOTS], s4[XLAT_FMEMO_SLOTS];
+};
+
+static inline void xlat_fmemo_init(struct xlat_fmemo *m)
+{
+	__builtin_memset(m, 0, sizeof(*m));
+	m->gen = 1;
+}
 
 static inline void xlat_fmemo_reset(struct xlat_fmemo *m)
 {
-	m->d6_ok = m->s6_ok = m->d4_ok = m->s4_ok = false;
+	if (++m->gen == 0)
+		xlat_fmemo_init(m);
+}
+
+/*
+ * Fibonacci hashing of the address as a number (its last bytes the low bits):
+ * consecutive addresses land in different slots.
+ */
+static inline unsigned xlat_fm_slot4(uint32_t a_be)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	a_be = __builtin_bswap32(a_be);
+#endif
+	return (a_be * 0x9e3779b1u) >> (32 - XLAT_FMEMO_BITS);
+}
+
+static inline unsigned xlat_fm_slot6(const uint8_t a[16])
+{
+	uint32_t w[4];
+
+	__builtin_memcpy(w, a, 16);
+	return xlat_fm_slot4(w[3] ^ w[2] ^ w[1] ^ w[0]);
 }
 
 int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m);

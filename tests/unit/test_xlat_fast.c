@@ -7,7 +7,8 @@
  * same every time) cover both cases: mapped and unmapped addresses, every
  * protocol, checksums of 0, 0xffff and anything else, hop limits 0-255, TOS,
  * fragments, options, bad header checksums, truncation and L2 padding. The
- * memo lives across packets, as in a poll round, and is reset every 32.
+ * memo lives across packets, as it does in a worker, and is reset every 4096 (a
+ * new configuration snapshot).
  * NAT64 the same way, with two session tables fed the same conversations (IPv6
  * clients opening flows, IPv4 servers answering them or probing ports nobody
  * holds), so that state changes, refusals and their ICMP errors are compared too.
@@ -291,14 +292,15 @@ static void run(int family)
 	static uint8_t ma[BUFSZ], mb[BUFSZ];
 	static uint64_t ca[XSTAT_MAX], cb[XSTAT_MAX];
 	struct xlat_ctx xa, xb;
-	struct xlat_fmemo memo;
+	static struct xlat_fmemo memo;
 	unsigned fast = 0, slow = 0;
 
 	setup_cfg();
+	xlat_fmemo_init(&memo);
 	ctx_init(&xa, ca);
 	ctx_init(&xb, cb);
 	for (unsigned i = 0; i < ROUNDS; i++) {
-		if (i % 32 == 0)
+		if (i % 4096 == 0) /* as a new configuration snapshot would */
 			xlat_fmemo_reset(&memo);
 		memset(ma, 0x5a, sizeof(ma));
 		uint32_t room = BUFSZ - HEADROOM;
@@ -498,11 +500,12 @@ static void run_nat(bool adf)
 	static uint8_t ma[BUFSZ], mb[BUFSZ];
 	static uint64_t ca[XSTAT_MAX], cb[XSTAT_MAX];
 	struct xlat_ctx xa, xb;
-	struct xlat_fmemo memo;
+	static struct xlat_fmemo memo;
 	unsigned fast = 0, slow = 0, replies = 0, frags = 0;
 	char name[32];
 
 	setup_nat_cfg(adf);
+	xlat_fmemo_init(&memo);
 	ctx_init(&xa, ca);
 	ctx_init(&xb, cb);
 	snprintf(name, sizeof(name), "fa%d%d", adf, (int)getpid());
@@ -513,7 +516,7 @@ static void run_nat(bool adf)
 	assert_non_null(xb.nat);
 	n_seen = 0;
 	for (unsigned i = 0; i < NAT_ROUNDS; i++) {
-		if (i % 32 == 0)
+		if (i % 4096 == 0) /* as a new configuration snapshot would */
 			xlat_fmemo_reset(&memo);
 		if (i % 64 == 0) { /* time goes on, sessions expire: the same on both sides */
 			xa.now_ns = xb.now_ns += (rnd() % 20000) * 1000000ull;
