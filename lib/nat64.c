@@ -470,7 +470,7 @@ static void list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_
 	f->tail = i;
 }
 
-static uint8_t list_of(uint8_t proto, uint8_t state)
+static inline uint8_t list_of(uint8_t proto, uint8_t state)
 {
 	if (proto == IPPROTO_UDP_)
 		return LIST_UDP;
@@ -480,7 +480,7 @@ static uint8_t list_of(uint8_t proto, uint8_t state)
 											     : LIST_TCP_TRANS;
 }
 
-static uint64_t timeout_of(const struct nat64_globals *g, uint8_t list)
+static inline uint64_t timeout_of(const struct nat64_globals *g, uint8_t list)
 {
 	uint32_t ms;
 
@@ -514,7 +514,15 @@ static uint64_t timeout_of(const struct nat64_globals *g, uint8_t list)
  * TCP state change that moves it to another list (another timeout) get the
  * exact timer, at once.
  */
-static void refresh(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, uint8_t proto, uint64_t now)
+static __attribute__((noinline)) void relink(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires)
+{
+	list_unlink(t, i);
+	list_append(t, i, list, expires);
+}
+
+/* Inline: most packets only compare (the relink is the rare, out-of-line part). */
+static inline void refresh(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, uint8_t proto,
+			   uint64_t now)
 {
 	struct session *s = &t->sess[i];
 	uint8_t list = list_of(proto, s->state);
@@ -525,8 +533,7 @@ static void refresh(struct nat64_table *t, const struct nat64_globals *g, uint32
 			return; /* the timer already runs at least T from now */
 		tmo += NAT64_TIMER_SLACK(tmo);
 	}
-	list_unlink(t, i);
-	list_append(t, i, list, now + tmo);
+	relink(t, i, list, now + tmo);
 }
 
 /* ---- TCP (RFC 6146 3.5.2.2) ---- */
