@@ -146,6 +146,8 @@ int ports_init(struct dp *dp, char *err, size_t errlen);
 void ports_close(struct dp *dp);
 bool dp_is_own4(const struct dp *dp, uint32_t a4);
 bool dp_is_own6(const struct dp *dp, const uint8_t a6[16]);
+/* xlat_own_fn for the translator's fast path (opaque: struct dp) */
+bool dp_own(void *opaque, int family, const uint8_t *addr);
 
 /* stats.c */
 void stats_sum(const struct dp *dp, uint64_t out[XSTAT_MAX]);

@@ -245,6 +245,7 @@ static int setup(struct dp *dp, char *err, size_t errlen)
 			c->counters = w->counters;
 			c->route = fib_route;
 			c->route_opaque = dp;
+			c->own = dp_own;
 			c->rand_state = 0x2545f491u * (i + 1) + p * 7919u + (uint32_t)rte_rdtsc();
 			c->icmp_rl.tokens = dp->cfg.xlat.g.icmp_errors_per_sec;
 			c->in_self4 = port->self4;

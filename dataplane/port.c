@@ -212,6 +212,16 @@ static inline bool same6(const uint8_t *a, const uint8_t *b)
 	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
+bool dp_own(void *opaque, int family, const uint8_t *addr)
+{
+	uint32_t a4;
+
+	if (family == 6)
+		return dp_is_own6(opaque, addr);
+	memcpy(&a4, addr, 4);
+	return dp_is_own4(opaque, a4);
+}
+
 bool dp_is_own6(const struct dp *dp, const uint8_t a6[16])
 {
 	for (unsigned p = 0; p < dp->n_ports; p++) {

@@ -397,27 +397,16 @@ drop:
 
 /*
  * What the fast path remembers. The translator's memo (xlat_fast.h: mappings,
- * routes, checksum parts) and which destinations are not the box's own (the
- * ports' addresses are fixed at start) live as long as the configuration
+ * routes, checksum parts, and so which destinations are not the box's own: the
+ * ports' addresses are fixed at start) lives as long as the configuration
  * snapshot: values only, reset when the worker loads a snapshot of another
  * generation. The next hop's MAC lives one poll round, so a neighbour update
  * reaches the fast path within a round.
  */
-struct fp_own6 {
-	uint8_t key[16];
-	uint32_t gen;
-};
-
-struct fp_own4 {
-	uint32_t key, gen;
-};
-
 struct fp_memo {
 	struct xlat_fmemo x;
 	uint64_t cfg_gen;
 	bool cfg_seen;
-	struct fp_own6 own6[XLAT_FMEMO_SLOTS]; /* not the box's own, not multicast */
-	struct fp_own4 own4[XLAT_FMEMO_SLOTS];
 	bool nb_ok, nb_gw;
 	int nb_family;
 	uint32_t nb_nexthop;
@@ -431,7 +420,7 @@ struct fp_memo {
 static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *cfg)
 {
 	if (!fm->cfg_seen || fm->cfg_gen != cfg->gen) {
-		xlat_fmemo_reset(&fm->x); /* the own-address caches share its generation */
+		xlat_fmemo_reset(&fm->x);
 		fm->cfg_gen = cfg->gen;
 		fm->cfg_seen = true;
 	}
@@ -473,13 +462,7 @@ static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, stru
 		const uint8_t *dst = xp.data + 24;
 		if (flen < ETH_HLEN + 40 || dst[0] == 0xff)
 			return false;
-		struct fp_own6 *o6 = &fm->own6[xlat_fm_slot6(dst)];
-		if (o6->gen != fm->x.gen || !same16(o6->key, dst)) {
-			if (dp_is_own6(&g_dp, dst))
-				return false;
-			memcpy(o6->key, dst, 16);
-			o6->gen = fm->x.gen;
-		}
+		/* the box's own addresses: xlat_fast64() asks ctx->own (dp_own), once per memo entry */
 		xp.family = 6;
 		/* NAT64 with several workers: only the flow's owner translates it (dispatch()) */
 		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
@@ -492,14 +475,10 @@ static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, stru
 	} else if (f[12] == 0x08 && f[13] == 0x00) {
 		uint32_t dst;
 		memcpy(&dst, xp.data + 16, 4);
-		/* NAT64: an address of the box's that pool4 shares is classified port by port (handle()) */
-		struct fp_own4 *o4 = &fm->own4[xlat_fm_slot4(dst)];
-		if (o4->gen != fm->x.gen || o4->key != dst) {
-			if ((xp.data[16] & 0xf0) == 0xe0 || dp_is_own4(&g_dp, dst))
-				return false;
-			o4->key = dst;
-			o4->gen = fm->x.gen;
-		}
+		/* multicast is the host's; so are the box's own addresses, which xlat_fast46() asks ctx->own
+		 * about (NAT64: an address of the box's that pool4 shares is classified port by port, handle()) */
+		if ((xp.data[16] & 0xf0) == 0xe0)
+			return false;
 		xp.family = 4;
 		/* NAT64 with several workers: only the owner of the pool4 port translates (dispatch()) */
 		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&

@@ -82,6 +82,8 @@ struct xlat_route {
 
 /* Returns 0 and fills *out, or -1 when there is no route. dst is 4 or 16 bytes, network order. */
 typedef int (*xlat_route_fn)(void *opaque, int family, const uint8_t *dst, struct xlat_route *out);
+/* Is this address (4 or 16 bytes, network order) one of the box's own? The fast path leaves those alone. */
+typedef bool (*xlat_own_fn)(void *opaque, int family, const uint8_t *addr);
 
 /* Leaky-bucket state for ICMP errors the box originates (per worker). */
 struct xlat_ratelimit {
@@ -94,6 +96,7 @@ struct xlat_ctx {
 	uint64_t *counters; /* XSTAT_MAX entries, owned by one lcore */
 	xlat_route_fn route;
 	void *route_opaque;
+	xlat_own_fn own; /* with route_opaque; NULL: nothing is the box's own */
 	uint64_t now_ns; /* caller's clock, for rate limiting */
 	uint32_t rand_state; /* xorshift32, non-zero */
 	struct xlat_ratelimit icmp_rl;

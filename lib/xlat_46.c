@@ -330,7 +330,7 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	/* a pool4 destination (the classifier's test); its checksum part */
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
 	if (d->gen != m->gen || d->key != dst4) {
-		if (!nat64_pool4_has(cfg, dst4))
+		if (!nat64_pool4_has(cfg, dst4) || (ctx->own && ctx->own(ctx->route_opaque, 4, p + 16)))
 			return XF_SLOW;
 		d->key = dst4;
 		d->adj = (uint16_t)~csum_a4(dst4); /* the IPv6 side comes from the session */
@@ -453,7 +453,8 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
 	if (d->gen != m->gen || d->key != dst4) {
 		struct xlat_route rt;
-		if (map_addr46(cfg, dst4, d->val) != 0 || ctx->route(ctx->route_opaque, 6, d->val, &rt) != 0) {
+		if ((ctx->own && ctx->own(ctx->route_opaque, 4, p + 16)) || map_addr46(cfg, dst4, d->val) != 0 ||
+		    ctx->route(ctx->route_opaque, 6, d->val, &rt) != 0) {
 			d->gen = 0; /* d->val may have been written */
 			return XF_SLOW;
 		}

@@ -367,7 +367,8 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	if (d->gen != m->gen || !same16(d->key, p + 24)) {
 		uint32_t d4;
 		struct xlat_route rt;
-		if (rfc6052_6to4(&cfg->g.pool6, p + 24, &d4) != 0 || nat64_pool4_has(cfg, d4) ||
+		if ((ctx->own && ctx->own(ctx->route_opaque, 6, p + 24)) ||
+		    rfc6052_6to4(&cfg->g.pool6, p + 24, &d4) != 0 || nat64_pool4_has(cfg, d4) ||
 		    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
 			return XF_SLOW;
 		memcpy(d->key, p + 24, 16);
@@ -468,6 +469,8 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	if (d->gen != m->gen || !same16(d->key, p + 24)) {
 		uint32_t d4;
 		struct xlat_route rt;
+		if (ctx->own && ctx->own(ctx->route_opaque, 6, p + 24))
+			return XF_SLOW;
 		int map = map64(cfg, p + 24, &d4);
 		if (map < 0)
 			return XF_SLOW;

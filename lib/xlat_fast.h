@@ -14,7 +14,9 @@
  * and handles whatever it is. NAT64 commits once nat64_out() is called: a refused
  * flow then comes back as xlat_process() would return it (XV_DROP counted, or
  * XV_REPLY with an ICMPv6 error). The memo (below) keeps the addresses' mappings
- * and the destinations' routes.
+ * and the destinations' routes. A destination ctx->own claims (the box's own
+ * addresses, whose packets the caller's classifier gives the host) is declined
+ * (XF_SLOW); the memo keeps only destinations it did not claim.
  */
 #ifndef XLAT_FAST_H
 #define XLAT_FAST_H
