@@ -364,10 +364,20 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 			return icmp4_error_reply(ctx, pkt, 3, 13, 0);
 		return XV_DROP;
 	}
-	if (ctx->route(ctx->route_opaque, 6, dst6, &pkt->route) != 0) {
-		count(ctx, JSTAT_FAILED_ROUTES);
-		return XV_DROP;
+	struct xlat_fr6 *rc = &m->r6[xlat_fm_slot6(dst6)];
+	if (rc->gen != m->gen || !same16(rc->key, dst6)) {
+		struct xlat_route rt;
+		if (ctx->route(ctx->route_opaque, 6, dst6, &rt) != 0) {
+			count(ctx, JSTAT_FAILED_ROUTES);
+			return XV_DROP;
+		}
+		memcpy(rc->key, dst6, 16);
+		rc->nexthop = rt.nexthop;
+		rc->mtu = rt.mtu;
+		rc->gen = m->gen;
 	}
+	pkt->route.nexthop = rc->nexthop; /* of the route, the caller reads only this */
+	pkt->route.mtu = rc->mtu;
 	const uint8_t *src6 = sm->val;
 	uint32_t outlen = 40 + l4len, limit = pkt->route.mtu;
 	bool fraghdr = false;

@@ -292,15 +292,6 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	return XV_FORWARD;
 }
 
-static inline bool same16(const uint8_t *a, const uint8_t *b)
-{
-	uint64_t x[2], y[2];
-
-	memcpy(x, a, 16);
-	memcpy(y, b, 16);
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
-}
-
 /*
  * write_ipv4() with the addresses' part of the header checksum known (asum:
  * csum_a4 of both, from the memo): the same bytes, without summing the header.

@@ -31,7 +31,7 @@
  * address. They hold values, never pointers into the configuration, and are
  * valid for one configuration snapshot: the caller resets them (a generation
  * bump, O(1)) whenever the snapshot it loads is a new one (xlat_config.gen).
- * 2048 slots each (~300 KB per worker, of which a packet touches a few lines):
+ * 2048 slots each (~360 KB per worker, of which a packet touches a few lines):
  * thousands of destinations keep hitting.
  */
 #define XLAT_FMEMO_BITS 11
@@ -54,10 +54,18 @@ struct xlat_fm4 { /* an IPv4 address and its IPv6 side */
 	uint16_t mtu;
 };
 
+struct xlat_fr6 { /* NAT64 4->6: the route of an IPv6 host a session names */
+	uint8_t key[16];
+	uint32_t gen;
+	uint32_t nexthop;
+	uint16_t mtu;
+};
+
 struct xlat_fmemo {
 	uint32_t gen; /* entries of another generation are empty */
 	struct xlat_fm6 d6[XLAT_FMEMO_SLOTS], s6[XLAT_FMEMO_SLOTS];
 	struct xlat_fm4 d4[XLAT_FMEMO_SLOTS], s4[XLAT_FMEMO_SLOTS];
+	struct xlat_fr6 r6[XLAT_FMEMO_SLOTS];
 };
 
 static inline void xlat_fmemo_init(struct xlat_fmemo *m)

@@ -43,6 +43,16 @@ static inline uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); re
 static inline uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return be32_(v); }
 static inline void wr16(uint8_t *p, uint16_t v) { v = be16_(v); memcpy(p, &v, 2); }
 static inline void wr32(uint8_t *p, uint32_t v) { v = be32_(v); memcpy(p, &v, 4); }
+
+/* Two 16-byte addresses equal: two 64-bit compares, no memcmp call. */
+static inline bool same16(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x[2], y[2];
+
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
 static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; } /* network order kept */
 static inline void st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
