@@ -793,10 +793,10 @@ def main():
     ap.add_argument("--workers", default="1,2", type=lambda s: [int(x) for x in s.split(",")],
                     help="--scaling: worker counts (default %(default)s; those above the CPU count are skipped)")
     ap.add_argument("--scaling-flows", type=int, default=1024, help="--scaling: flows per rx queue (default %(default)s)")
-    ap.add_argument("--plot", help="default doc/perf-siit.png (doc/perf-scaling.png with --scaling); 'none': no plot")
+    ap.add_argument("--plot", help="default doc/perf-bench.png (doc/perf-scaling.png with --scaling); 'none': no plot")
     a = ap.parse_args()
     if a.plot is None:
-        a.plot = os.path.join(ROOT, "doc", "perf-scaling.png" if a.scaling else "perf-siit.png")
+        a.plot = os.path.join(ROOT, "doc", "perf-scaling.png" if a.scaling else "perf-bench.png")
     elif a.plot == "none":
         a.plot = None
     if os.geteuid() != 0:
