@@ -294,6 +294,30 @@ static void handoff_flush(struct dp_worker *w)
 	memcpy(w->ho, keep, left * sizeof(keep[0]));
 	memcpy(w->ho_to, keep_to, left * sizeof(keep_to[0]));
 	w->n_ho = left;
+	if (!left)
+		w->ho_blocked_ns = 0;
+}
+
+/*
+ * Backpressure has a bound: an owner that has taken nothing for 100 ms is not
+ * slow but stuck (or stopped), and its senders must not stop with it: what they
+ * hold for it is dropped and counted, and they receive again.
+ */
+#define HANDOFF_HOLD_MAX_NS (100ull * 1000000ull)
+
+static bool handoff_give_up(struct dp_worker *w, uint64_t now)
+{
+	if (!w->ho_blocked_ns) {
+		w->ho_blocked_ns = now ? now : 1;
+		return false;
+	}
+	if (now - w->ho_blocked_ns < HANDOFF_HOLD_MAX_NS)
+		return false;
+	w->counters[XLAT_HANDOFF_FULL] += w->n_ho;
+	rte_pktmbuf_free_bulk(w->ho, w->n_ho);
+	w->n_ho = 0;
+	w->ho_blocked_ns = 0;
+	return true;
 }
 
 /* NAT64 flows are translated by the worker that owns their state; others are handed to it. */
@@ -688,6 +712,7 @@ int worker_main(void *arg)
 		return -1;
 	w->pre_owner = -1;
 	w->n_ho = 0;
+	w->ho_blocked_ns = 0;
 	__atomic_store_n(&w->tsc0, t0, __ATOMIC_RELEASE); /* NAT events' clock origin (natlog.c) */
 	for (unsigned p = 0; p < g_dp.n_ports; p++)
 		rte_eth_tx_buffer_set_err_callback(w->txb[p], tx_drop_cb, &w->counters[XLAT_TX_DROP]);
@@ -713,7 +738,7 @@ int worker_main(void *arg)
 		for (unsigned p = 0; p < g_dp.n_ports; p++) {
 			if (unlikely(w->n_ho)) { /* backpressure: handoffs still waiting for an owner's ring */
 				handoff_flush(w);
-				if (w->n_ho)
+				if (w->n_ho && !handoff_give_up(w, now))
 					break;
 			}
 			uint16_t n = rte_eth_rx_burst(g_dp.ports[p].port_id, (uint16_t)w->index, pkts, DP_BURST);
