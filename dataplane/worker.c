@@ -272,7 +272,7 @@ static void handoff_flush(struct dp_worker *w)
 {
 	struct rte_mbuf *batch[RTE_DIM(w->ho)], *keep[RTE_DIM(w->ho)];
 	uint16_t keep_to[RTE_DIM(w->ho)];
-	unsigned left = 0, n = w->n_ho;
+	unsigned left = 0, n = w->n_ho, taken = 0;
 
 	for (unsigned start = 0; start < n; start++) {
 		if (!w->ho[start])
@@ -286,6 +286,7 @@ static void handoff_flush(struct dp_worker *w)
 			}
 		unsigned sent = rte_ring_enqueue_burst(g_dp.workers[o].handoff, (void **)batch, k, NULL);
 		w->counters[XLAT_HANDOFF_OUT] += sent;
+		taken += sent;
 		for (unsigned i = sent; i < k; i++) { /* kept, in order, for the next round */
 			keep[left] = batch[i];
 			keep_to[left++] = o;
@@ -294,7 +295,7 @@ static void handoff_flush(struct dp_worker *w)
 	memcpy(w->ho, keep, left * sizeof(keep[0]));
 	memcpy(w->ho_to, keep_to, left * sizeof(keep_to[0]));
 	w->n_ho = left;
-	if (!left)
+	if (taken) /* an owner is moving: the hold's clock starts again */
 		w->ho_blocked_ns = 0;
 }
 
