@@ -17,10 +17,10 @@
 #       (the handoff ring's cost per packet), testpmd io with as many cores;
 #       about 2 minutes with the defaults (--duration 3), plot doc/perf-scaling.png.
 #
-# Bounded: about 5 minutes with the defaults on a 2-core VM (the first run also
+# Bounded: about 11 minutes with the defaults on a 2-core VM (the first run also
 # writes the pcaps, cached in /var/tmp/xlat64-bench). Not part of scripts/test.sh.
 # Options (scripts/bench/bench.py --help): --flows 1,1000 --duration 3 --no-lab --no-dpdk
-#   --eamt 1,1024 --no-siit --no-nat64 --baseline OTHER_XLAT64D --plot doc/perf-siit.png --build DIR
+#   --eamt 1,1024 --no-siit --no-nat64 --baseline OTHER_XLAT64D --plot doc/perf-bench.png --build DIR
 #   --scaling [--workers 1,2] [--scaling-flows 1024] (--no-siit / --no-nat64 apply to it too)
 # Instructions per packet (callgrind, deterministic): scripts/bench/cgcount.py XLAT64D --mode siit|nat64|nat64new.
 set -euo pipefail
