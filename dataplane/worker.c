@@ -452,15 +452,6 @@ static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *c
 	fm->nb_ok = false;
 }
 
-static inline bool same16(const uint8_t *a, const uint8_t *b)
-{
-	uint64_t x[2], y[2];
-
-	memcpy(x, a, 16);
-	memcpy(y, b, 16);
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
-}
-
 /*
  * The common case (xlat_fast.h) of handle() + translate() + output(): a frame
  * for our MAC, for an address that is not the box's, that xlat_fast64/46()
@@ -533,7 +524,7 @@ static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, stru
 	const uint8_t *dst = xp.data + (family == 4 ? 16 : 24);
 	unsigned alen = family == 4 ? 4 : 16;
 	if (!fm->nb_ok || fm->nb_nexthop != xp.route.nexthop || fm->nb_family != family ||
-	    (!fm->nb_gw && (family == 4 ? memcmp(fm->nb_dst, dst, 4) != 0 : !same16(fm->nb_dst, dst)))) {
+	    (!fm->nb_gw && (family == 4 ? memcmp(fm->nb_dst, dst, 4) != 0 : !xlat_same16(fm->nb_dst, dst)))) {
 		uint8_t addr[16];
 		uint16_t port;
 		fib_neighbor_addr(xp.route.nexthop, family, dst, addr, &port);
@@ -654,30 +645,20 @@ static void nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n
 
 /*
  * NAT64 with several workers: the owner of each frame of a burst where it can
- * be told without side effects (IPv6 by source, whole IPv4 datagrams by pool4
- * port; -1 for fragments, non-IP and runts, which dispatch() works out later).
+ * be told without side effects (nat64_owner(), which remembers where a first
+ * fragment went: fragments are left to dispatch()), -1 for those and non-IP.
  */
-static void frame_owners(const struct xlat_config *cfg, struct rte_mbuf **pkts, uint16_t n, int16_t *owner)
+static void frame_owners(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, int16_t *owner)
 {
-	unsigned nw = g_dp.n_workers;
-
 	for (uint16_t i = 0; i < n; i++) {
 		const uint8_t *f = rte_pktmbuf_mtod(pkts[i], const uint8_t *), *ip = f + ETH_HLEN;
 		uint32_t flen = pkts[i]->data_len;
 
 		owner[i] = -1;
-		if (flen >= ETH_HLEN + 40 && f[12] == 0x86 && f[13] == 0xdd) {
-			if (ip[6] == 58 && flen >= ETH_HLEN + 40 + 8 + 40 && ip[40] < 128)
-				owner[i] = (int16_t)nat64_owner6(cfg, ip + 48 + 24, nw);
-			else
-				owner[i] = (int16_t)nat64_owner6(cfg, ip + 8, nw);
-		} else if (flen >= ETH_HLEN + 28 && f[12] == 0x08 && f[13] == 0x00 && (ip[0] >> 4) == 4) {
-			uint32_t ihl = (ip[0] & 0xfu) * 4u, dst4;
-			if (ihl < 20 || flen < ETH_HLEN + ihl + 8 || (rd16(ip + 6) & 0x3fff))
-				continue;
-			memcpy(&dst4, ip + 16, 4);
-			owner[i] = (int16_t)nat64_owner_ports(cfg, ip, flen - ETH_HLEN, ihl, dst4, nw);
-		}
+		if (flen >= ETH_HLEN + 40 && f[12] == 0x86 && f[13] == 0xdd)
+			owner[i] = (int16_t)nat64_owner(ctx, ip, flen - ETH_HLEN, 6);
+		else if (flen >= ETH_HLEN + 20 && f[12] == 0x08 && f[13] == 0x00 && !(rd16(ip + 6) & 0x3fff))
+			owner[i] = (int16_t)nat64_owner(ctx, ip, flen - ETH_HLEN, 4);
 	}
 }
 
@@ -751,7 +732,7 @@ int worker_main(void *arg)
 			w->ctx[p].now_ns = now; /* the fast path's clock (NAT64 timers) for the round */
 			bool owners = w->nat && g_dp.n_workers > 1 && cfg->mode == XLAT_MODE_NAT64;
 			if (owners)
-				frame_owners(cfg, pkts, n, owner);
+				frame_owners(&w->ctx[p], pkts, n, owner);
 			if (w->nat)
 				nat64_burst(&w->ctx[p], pkts, n, owners ? owner : NULL, w->index);
 			for (uint16_t i = 0; i < n; i++) {

@@ -141,6 +141,56 @@ static int nat64_dst46(struct xlat_ctx *ctx, const struct l3info *li, const uint
 	return r;
 }
 
+/* NAT64 found no state for an IPv4 packet (r): counted, and answered as RFC 6146 says (pkt: the whole datagram). */
+static enum xlat_verdict nat64_refused46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, int r, bool icmp_err)
+{
+	count(ctx, (enum xlat_stat)r);
+	/* RFC 6146 3.5.1/3.5.3: nothing maps there -> ICMPv4 port unreachable (Jool's "bibless") */
+	if (r == JSTAT_TYPE1PKT) { /* held for a simultaneous open; it is answered later if at all */
+		nat64_so_keep(ctx, pkt->data, pkt->len);
+		return XV_DROP;
+	}
+	/* no BIB: port unreachable; drop-externally-initiated-tcp: a silent discard, as policy asks */
+	if (!icmp_err && r == JSTAT_BIB4_NOT_FOUND)
+		return icmp4_error_reply(ctx, pkt, 3, 3, 0);
+	/* RFC 6146 3.5.1: refused by address-dependent filtering -> Destination Unreachable,
+	 * Communication Administratively Prohibited (as Jool) */
+	if (!icmp_err && r == JSTAT_ADF)
+		return icmp4_error_reply(ctx, pkt, 3, 13, 0);
+	return XV_DROP;
+}
+
+/*
+ * RFC 7915 4.1: does a datagram of *outlen bytes (Fragment header included when
+ * *fraghdr) fit pkt->route? DF set and too big: Packet Too Big back (its
+ * verdict returned). DF clear: fragments of at most the smaller of the route's
+ * MTU and lowest-ipv6-mtu, each with a Fragment header (pkt->frag_size). -1:
+ * go on.
+ */
+static int fit46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool df, bool *fraghdr, uint32_t *outlen)
+{
+	uint32_t limit = pkt->route.mtu;
+
+	pkt->frag_size = 0;
+	if (df) {
+		if (*outlen > limit) {
+			count(ctx, JSTAT_PKT_TOO_BIG);
+			return icmp4_error_reply(ctx, pkt, 3, 4, limit > 20 ? limit - 20 : 0);
+		}
+		return -1;
+	}
+	if (ctx->cfg->g.lowest_ipv6_mtu < limit)
+		limit = ctx->cfg->g.lowest_ipv6_mtu;
+	if (*outlen > limit) {
+		if (!*fraghdr) {
+			*fraghdr = true;
+			*outlen += 8;
+		}
+		pkt->frag_size = limit;
+	}
+	return -1;
+}
+
 static void move_data(struct xlat_pkt *pkt, uint8_t *h, uint32_t len)
 {
 	pkt->headroom = (uint32_t)((int64_t)pkt->headroom + (h - pkt->data));
@@ -205,22 +255,8 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 			return icmp_err ? XV_DROP : icmp4_error_reply(ctx, pkt, 11, 0, 0);
 		}
 		r = nat64_dst46(ctx, &li, l4, l4len, icmp_err, src4, dst4, dst6, &nport);
-		if (r != XSTAT_MAX) {
-			count(ctx, (enum xlat_stat)r);
-			/* RFC 6146 3.5.1/3.5.3: nothing maps there -> ICMPv4 port unreachable (Jool's "bibless") */
-			if (r == JSTAT_TYPE1PKT) { /* held for a simultaneous open; it is answered later if at all */
-				nat64_so_keep(ctx, pkt->data, pkt->len);
-				return XV_DROP;
-			}
-			/* no BIB: port unreachable; drop-externally-initiated-tcp: a silent discard, as policy asks */
-			if (!icmp_err && r == JSTAT_BIB4_NOT_FOUND)
-				return icmp4_error_reply(ctx, pkt, 3, 3, 0);
-			/* RFC 6146 3.5.1: refused by address-dependent filtering -> Destination Unreachable,
-			 * Communication Administratively Prohibited (as Jool) */
-			if (!icmp_err && r == JSTAT_ADF)
-				return icmp4_error_reply(ctx, pkt, 3, 13, 0);
-			return XV_DROP;
-		}
+		if (r != XSTAT_MAX)
+			return nat64_refused46(ctx, pkt, r, icmp_err);
 	} else if ((hairpin ? map_hairpin46(cfg, dst4, dst6, false) : map_addr46(cfg, dst4, dst6)) != 0) {
 		count(ctx, denied4(cfg, dst4) ? XLAT_DENYLIST4 : JSTAT46_DST);
 		return XV_DROP;
@@ -261,25 +297,8 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	/* RFC 7915 4.1: a Fragment header only for IPv4 fragments, or when we must fragment (DF clear). */
 	bool fraghdr = li.frag;
 	uint32_t outlen = 40 + (fraghdr ? 8 : 0) + l4len;
-	uint32_t limit = pkt->route.mtu;
-	pkt->frag_size = 0;
-	if (li.df) {
-		if (outlen > limit) {
-			uint32_t mtu = limit > 20 ? limit - 20 : 0;
-			count(ctx, JSTAT_PKT_TOO_BIG);
-			return icmp4_error_reply(ctx, pkt, 3, 4, mtu);
-		}
-	} else {
-		if (cfg->g.lowest_ipv6_mtu < limit)
-			limit = cfg->g.lowest_ipv6_mtu;
-		if (outlen > limit) {
-			if (!fraghdr) {
-				fraghdr = true;
-				outlen += 8;
-			}
-			pkt->frag_size = limit;
-		}
-	}
+	if ((r = fit46(ctx, pkt, li.df, &fraghdr, &outlen)) >= 0)
+		return (enum xlat_verdict)r;
 
 	uint8_t tc = tclass_of(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1), proto = li.proto;
 	uint32_t id = li.frag_id;
@@ -352,20 +371,10 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	pkt->len = 20 + l4len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];
 	int r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
-	if (r != XSTAT_MAX) {
-		count(ctx, (enum xlat_stat)r);
-		if (r == JSTAT_TYPE1PKT) { /* held for a simultaneous open (RFC 6146 3.5.2.2) */
-			nat64_so_keep(ctx, pkt->data, pkt->len);
-			return XV_DROP;
-		}
-		if (r == JSTAT_BIB4_NOT_FOUND)
-			return icmp4_error_reply(ctx, pkt, 3, 3, 0);
-		if (r == JSTAT_ADF)
-			return icmp4_error_reply(ctx, pkt, 3, 13, 0);
-		return XV_DROP;
-	}
+	if (r != XSTAT_MAX)
+		return nat64_refused46(ctx, pkt, r, false);
 	struct xlat_fr6 *rc = &m->r6[xlat_fm_slot6(dst6)];
-	if (rc->gen != m->gen || !same16(rc->key, dst6)) {
+	if (rc->gen != m->gen || !xlat_same16(rc->key, dst6)) {
 		struct xlat_route rt;
 		if (ctx->route(ctx->route_opaque, 6, dst6, &rt) != 0) {
 			count(ctx, JSTAT_FAILED_ROUTES);
@@ -379,30 +388,15 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	pkt->route.nexthop = rc->nexthop; /* of the route, the caller reads only this */
 	pkt->route.mtu = rc->mtu;
 	const uint8_t *src6 = sm->val;
-	uint32_t outlen = 40 + l4len, limit = pkt->route.mtu;
+	uint32_t outlen = 40 + l4len;
 	bool fraghdr = false;
-	if (p[6] & 0x40) { /* DF */
-		if (outlen > limit) {
-			count(ctx, JSTAT_PKT_TOO_BIG);
-			return icmp4_error_reply(ctx, pkt, 3, 4, limit > 20 ? limit - 20 : 0);
-		}
-	} else {
-		if (cfg->g.lowest_ipv6_mtu < limit)
-			limit = cfg->g.lowest_ipv6_mtu;
-		if (outlen > limit) { /* RFC 7915 4.1: fragments, each with a Fragment header */
-			fraghdr = true;
-			outlen += 8;
-			pkt->frag_size = limit;
-		}
-	}
+	if ((r = fit46(ctx, pkt, p[6] & 0x40, &fraghdr, &outlen)) >= 0)
+		return r;
 	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1), nproto = proto;
 	if (proto != IPPROTO_ICMP_) {
 		/* l4_update46 + l4_set_port in one RFC 1624 update: the addresses and the destination port */
-		uint32_t adj = sm->adj + d->adj + csum_a6(dst6) + csum_delta(dport, nport);
 		wr16(l4 + 2, nport);
-		unsigned off = proto == IPPROTO_TCP_ ? 16 : 6;
-		uint16_t c = csum_adjust(rd16(l4 + off), adj);
-		wr16(l4 + off, (proto == IPPROTO_UDP_ && c == 0) ? 0xffff : c);
+		l4_adjust(proto, l4, sm->adj + d->adj + csum_a6(dst6) + csum_delta(dport, nport));
 	} else {
 		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, im);
 		l4_set_port(proto, l4, l4len, 4, nport);
@@ -497,12 +491,7 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
 	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1);
 	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
-	if (proto == IPPROTO_TCP_) {
-		wr16(l4 + 16, csum_adjust(rd16(l4 + 16), sm->adj + d->adj));
-	} else if (proto == IPPROTO_UDP_) {
-		uint16_t c = csum_adjust(rd16(l4 + 6), sm->adj + d->adj);
-		wr16(l4 + 6, c ? c : 0xffff);
-	} else {
+	if (!l4_adjust(proto, l4, sm->adj + d->adj)) {
 		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);
 		proto = IPPROTO_ICMPV6_;
 	}

@@ -316,26 +316,6 @@ static inline void write_ipv4_sum(uint8_t *h, uint8_t tos, uint16_t totlen, uint
 }
 
 /*
- * The TCP/UDP checksum for the new pseudo-header (l4_csum64) from a sum of
- * csum_delta()s; false for ICMP, which l4_csum64 does (its type changes too).
- */
-static inline bool l4_adjust64(uint8_t proto, uint8_t *l4, uint32_t adj)
-{
-	if (proto == IPPROTO_TCP_) {
-		wr16(l4 + 16, csum_adjust(rd16(l4 + 16), adj));
-	} else if (proto == IPPROTO_UDP_) {
-		uint16_t c = rd16(l4 + 6);
-		if (c != 0) { /* invalid in IPv6; in IPv4 it reads as "no checksum" */
-			c = csum_adjust(c, adj);
-			wr16(l4 + 6, c ? c : 0xffff);
-		}
-	} else {
-		return false;
-	}
-	return true;
-}
-
-/*
  * xlat64()'s NAT64 branch for the common case: the tests that can send the
  * packet back untouched come first; nat64_out() changes state, so from there on
  * every outcome is xlat64()'s own (a refused flow is counted, and answered as
@@ -355,7 +335,7 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		return XF_SLOW;
 	/* a pool6 destination that is not pool4 (hairpinning), routed */
 	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(p + 24)], *sm = &m->s6[xlat_fm_slot6(p + 8)];
-	if (d->gen != m->gen || !same16(d->key, p + 24)) {
+	if (d->gen != m->gen || !xlat_same16(d->key, p + 24)) {
 		uint32_t d4;
 		struct xlat_route rt;
 		if ((ctx->own && ctx->own(ctx->route_opaque, 6, p + 24)) ||
@@ -371,7 +351,7 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		d->gen = m->gen;
 	}
 	/* a source that may have state: not in pool6 (a hairpin loop), one routers forward */
-	if (sm->gen != m->gen || !same16(sm->key, p + 8)) {
+	if (sm->gen != m->gen || !xlat_same16(sm->key, p + 8)) {
 		if (prefix6_contains(&cfg->g.pool6, p + 8) || unforwardable6(p + 8))
 			return XF_SLOW;
 		memcpy(sm->key, p + 8, 16);
@@ -405,7 +385,7 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	if (nproto != IPPROTO_ICMP_) {
 		/* l4_set_port + l4_csum64 in one RFC 1624 update: the addresses and the source port */
 		wr16(l4, nport);
-		l4_adjust64(proto, l4, sm->adj + s4 + d->adj + csum_delta(sport, nport));
+		l4_adjust(proto, l4, sm->adj + s4 + d->adj + csum_delta(sport, nport));
 	} else {
 		l4_set_port(nproto, l4, l4len, 4, nport);
 		l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, im);
@@ -457,7 +437,7 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 
 	/* destination: EAMT or pool6 (not denied), not intrinsically hairpinned, routed */
 	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(p + 24)], *sm = &m->s6[xlat_fm_slot6(p + 8)];
-	if (d->gen != m->gen || !same16(d->key, p + 24)) {
+	if (d->gen != m->gen || !xlat_same16(d->key, p + 24)) {
 		uint32_t d4;
 		struct xlat_route rt;
 		if (ctx->own && ctx->own(ctx->route_opaque, 6, p + 24))
@@ -477,7 +457,7 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 		d->mtu = rt.mtu;
 		d->gen = m->gen;
 	}
-	if (sm->gen != m->gen || !same16(sm->key, p + 8)) {
+	if (sm->gen != m->gen || !xlat_same16(sm->key, p + 8)) {
 		uint32_t s4;
 		if (map64(cfg, p + 8, &s4) < 0)
 			return XF_SLOW;
@@ -502,7 +482,7 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 		id = (uint16_t)xrand(ctx);
 		frag = 0;
 	}
-	if (!l4_adjust64(proto, l4, sm->adj + d->adj))
+	if (!l4_adjust(proto, l4, sm->adj + d->adj))
 		l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, &im);
 	if (proto == IPPROTO_ICMPV6_)
 		proto = IPPROTO_ICMP_;

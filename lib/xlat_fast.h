@@ -80,6 +80,16 @@ static inline void xlat_fmemo_reset(struct xlat_fmemo *m)
 		xlat_fmemo_init(m);
 }
 
+/* Two 16-byte addresses (memo keys) equal: two 64-bit compares, no memcmp call. */
+static inline bool xlat_same16(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x[2], y[2];
+
+	__builtin_memcpy(x, a, 16);
+	__builtin_memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
 /*
  * Fibonacci hashing of the address as a number (its last bytes the low bits):
  * consecutive addresses land in different slots.

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "checksum.h"
 #include "xlat.h"
 
 #define IPPROTO_HOPOPTS_ 0
@@ -44,14 +45,26 @@ static inline uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); re
 static inline void wr16(uint8_t *p, uint16_t v) { v = be16_(v); memcpy(p, &v, 2); }
 static inline void wr32(uint8_t *p, uint32_t v) { v = be32_(v); memcpy(p, &v, 4); }
 
-/* Two 16-byte addresses equal: two 64-bit compares, no memcmp call. */
-static inline bool same16(const uint8_t *a, const uint8_t *b)
+/*
+ * The fast paths' TCP/UDP checksum update for new addresses (and ports), from a
+ * sum of csum_delta()s (checksum.h): the value l4_csum64/46 (+ l4_set_port)
+ * compute. A zero UDP checksum stays zero (IPv4's "none"; the 4->6 fast path
+ * never has one). False for anything else (ICMP: its type changes too).
+ */
+static inline bool l4_adjust(uint8_t proto, uint8_t *l4, uint32_t adj)
 {
-	uint64_t x[2], y[2];
-
-	memcpy(x, a, 16);
-	memcpy(y, b, 16);
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+	if (proto == IPPROTO_TCP_) {
+		wr16(l4 + 16, csum_adjust(rd16(l4 + 16), adj));
+	} else if (proto == IPPROTO_UDP_) {
+		uint16_t c = rd16(l4 + 6);
+		if (c != 0) {
+			c = csum_adjust(c, adj);
+			wr16(l4 + 6, c ? c : 0xffff);
+		}
+	} else {
+		return false;
+	}
+	return true;
 }
 static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; } /* network order kept */
 static inline void st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
