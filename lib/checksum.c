@@ -144,3 +144,19 @@ uint16_t csum_ipv4_header(const void *hdr, unsigned ihl_bytes)
 	sum = csum_partial(h + 12, ihl_bytes - 12, sum);
 	return csum_fold(sum);
 }
+
+bool csum_l4_finish(uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t pseudo)
+{
+	unsigned off = proto == 6 ? 16 : 6;
+	uint32_t s = csum_partial(l4, l4len, 0);
+
+	if (csum_fold(s + fold16(pseudo)) == 0)
+		return false; /* complete already */
+	/* the field holds the pseudo-header sum: the segment's sum is the whole sum */
+	uint16_t c = csum_fold(s);
+	if (proto == 17 && c == 0)
+		c = 0xffff; /* RFC 768: a computed zero is sent as all ones */
+	l4[off] = (uint8_t)(c >> 8);
+	l4[off + 1] = (uint8_t)c;
+	return true;
+}

@@ -3,6 +3,7 @@
 #ifndef XLAT_CHECKSUM_H
 #define XLAT_CHECKSUM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,28 @@ uint32_t csum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t next
 uint16_t csum_replace(uint16_t check_be, uint32_t old_sum, uint32_t new_sum);
 /* Header checksum of an IPv4 header of ihl*4 bytes (the checksum field is taken as zero). */
 uint16_t csum_ipv4_header(const void *hdr, unsigned ihl_bytes);
+
+/*
+ * CHECKSUM_PARTIAL: a sender on the same kernel as the box (a veth or tap peer:
+ * containers, namespaces, VMs on local taps) leaves the TCP/UDP checksum to the
+ * NIC that never comes. Its field then holds the pseudo-header sum, folded and
+ * not complemented (Linux: tcp_v4_send_check, udp4_hwcsum, __tcp_v6_send_check),
+ * and af_packet/af_xdp pass no flag that says so. csum_partial_value() is that
+ * value for a pseudo-header sum (csum_pseudo4/6, or the same sum from parts).
+ *
+ * csum_l4_finish(): the field equals that value; finish the checksum as the NIC
+ * would have (the sum of the segment as it lies, complemented; a UDP zero sent
+ * as 0xffff) and return true, unless the segment already verifies with it (a
+ * complete checksum that happens to equal the partial value: 1 in 65536), which
+ * is left alone. proto: 6 or 17 (IPv4 and IPv6 numbers alike).
+ */
+static inline uint16_t csum_partial_value(uint32_t pseudo)
+{
+	pseudo = (pseudo & 0xffff) + (pseudo >> 16);
+	pseudo = (pseudo & 0xffff) + (pseudo >> 16);
+	return (uint16_t)pseudo;
+}
+bool csum_l4_finish(uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t pseudo);
 
 /*
  * The address parts of the pseudo-headers, for the per-packet RFC 1624 updates:

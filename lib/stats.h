@@ -59,6 +59,11 @@
 	X(XLAT_DENYLIST4, "dropped: IPv4 address in denylist4 or reserved")    \
 	X(XLAT_FRAG6_OUT, "IPv6 fragments emitted by the translator")          \
 	X(XLAT_HAIRPIN, "packets hairpinned through EAMT")                     \
+	/* hosts as they come: offloads of senders on the same kernel (doc/operations.md) */ \
+	X(XLAT_CSUM_PARTIAL, "TCP/UDP checksums completed: left partial for offload by the sender") \
+	X(XLAT_GSO_SEGMENTED, "TCP super-frames (TSO/GRO) translated and cut to the egress MTU") \
+	X(XLAT_GSO_SEGMENTS, "segments cut from TCP super-frames")              \
+	X(XLAT_GSO_REFUSED, "dropped: longer than the ingress MTU and not segmentable (UDP GSO, IPv6 or DF set)") \
 	X(JSTAT_BIB6_NOT_FOUND, "dropped: no BIB entry for the IPv6 packet")    \
 	X(JSTAT_BIB4_NOT_FOUND, "dropped: no BIB entry for the IPv4 packet (ICMP port unreachable sent)") \
 	X(JSTAT_SESSION_NOT_FOUND, "dropped: ICMP error about a packet with no session") \
@@ -100,6 +105,7 @@
 	X(XLAT_BUSY_CYCLES, "TSC cycles of worker poll rounds that found work (load)") \
 	X(XLAT_RX_BAD_L2, "dropped: runt or unsupported L2 frame")            \
 	X(XLAT_RX_MULTISEG, "dropped: multi-segment frame")                   \
+	X(XLAT_RX_TRUNCATED, "dropped: frame cut short by the port (longer than its receive buffers)") \
 	X(XLAT_NOT_OURS, "dropped: not addressed to a translated prefix")     \
 	X(XLAT_TO_HOST, "frames for the box itself (ARP, ND, own addresses)") \
 	X(XLAT_HOST_QUEUE_FULL, "dropped: slow-path queue full")              \

@@ -20,15 +20,59 @@ bool xlat_wants4(const struct xlat_config *cfg, uint32_t dst4_be)
 	return cfg->mode == XLAT_MODE_SIIT && cfg->g.pool6_set && !denied4(cfg, dst4_be);
 }
 
+/*
+ * A datagram longer than the link it came in on (ctx->in_mtu) was never on a
+ * wire: a peer on the same kernel handed it over before segmentation (TSO, UDP
+ * GSO), or a kernel merged it on the way in (GRO; af_packet's IPv4 defrag).
+ * TCP is segmented after translation (pkt->gso); an IPv4 datagram with DF clear
+ * is translated as RFC 7915 4.1 says (IPv6 fragments); anything else cannot be
+ * cut without the segment size the sender chose, which no port type passes
+ * (UDP GSO): counted and dropped. True: go on.
+ */
+static bool oversize(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
+{
+	const uint8_t *p = pkt->data;
+	uint32_t iplen;
+	bool tcp, df;
+
+	if (!xlat_longer_than_link(ctx, pkt->len) || pkt->len < 20)
+		return true;
+	if (pkt->family == 6) {
+		if (pkt->len < 40)
+			return true;
+		iplen = 40u + rd16(p + 4);
+		tcp = p[6] == IPPROTO_TCP_;
+		df = true;
+	} else {
+		iplen = rd16(p + 2);
+		tcp = p[9] == IPPROTO_TCP_ && (rd16(p + 6) & (IPV4_MF | IPV4_OFFMASK)) == 0;
+		df = rd16(p + 6) & IPV4_DF;
+	}
+	if (iplen <= ctx->in_mtu || iplen > pkt->len)
+		return true; /* L2 padding, or a bogus length the parser drops */
+	if (tcp) {
+		pkt->gso = true;
+		return true;
+	}
+	if (!df)
+		return true;
+	count(ctx, XLAT_GSO_REFUSED);
+	return false;
+}
+
 enum xlat_verdict xlat_process(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 {
 	enum xlat_verdict v;
 
 	pkt->frag_size = 0;
+	pkt->gso = false;
+	pkt->seg_size = 0;
 	if (!ctx->cfg->g.manually_enabled) {
 		count(ctx, JSTAT_XLATOR_DISABLED);
 		return XV_DROP;
 	}
+	if (__builtin_expect(!oversize(ctx, pkt), 0))
+		return XV_DROP;
 	if (pkt->family == 6) {
 		bool hairpin = false;
 		count(ctx, JSTAT_RECEIVED6);
@@ -41,7 +85,12 @@ enum xlat_verdict xlat_process(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 		count(ctx, JSTAT_RECEIVED4);
 		v = xlat46(ctx, pkt, false);
 	}
-	if (v == XV_FORWARD)
+	if (v == XV_FORWARD) {
 		count(ctx, JSTAT_SUCCESS);
+		if (pkt->gso) {
+			count(ctx, XLAT_GSO_SEGMENTED);
+			pkt->seg_size = pkt->route.mtu;
+		}
+	}
 	return v;
 }

@@ -120,6 +120,15 @@ struct xlat_pkt {
 	struct xlat_route route;
 	/* > 0 when the (IPv6) result must be cut into fragments of at most this many bytes each (xlat_frag6_*). */
 	uint32_t frag_size;
+	/*
+	 * A TCP super-frame (longer than ctx->in_mtu: a TSO peer's segment, or frames
+	 * GRO merged; xlat_process() tells): translated without RFC 7915's size rules,
+	 * then cut into segments of at most seg_size bytes (xlat_tso_*) as the NIC
+	 * the sender counted on would have. gso is set by xlat_process(); seg_size is
+	 * the egress MTU when gso is set, 0 otherwise.
+	 */
+	bool gso;
+	uint32_t seg_size;
 };
 
 enum xlat_verdict {
@@ -143,6 +152,24 @@ bool xlat_wants4(const struct xlat_config *cfg, uint32_t dst4_be);
  */
 unsigned xlat_frag6_count(const struct xlat_pkt *pkt);
 uint32_t xlat_frag6_write(const struct xlat_pkt *pkt, unsigned i, uint8_t *out);
+
+/*
+ * TCP segmentation of a translated super-frame (pkt->gso, pkt->seg_size): the
+ * payload cut into segments that fit seg_size, each with the headers copied
+ * and its own lengths, sequence number, flags (FIN and PSH on the last only,
+ * CWR on the first only), IPv4 identification and a checksum computed afresh
+ * (the super-frame's own was left to offload, or went stale in GRO).
+ * xlat_tso_count() is 0 when seg_size cannot hold the headers and a byte of data.
+ */
+unsigned xlat_tso_count(const struct xlat_pkt *pkt);
+uint32_t xlat_tso_write(const struct xlat_pkt *pkt, unsigned i, uint8_t *out);
+
+/*
+ * A frame for the box itself (the exception path): finish a TCP/UDP checksum
+ * the sender left to offload (checksum.h), as xlat_process() does for what it
+ * translates. ip: the datagram as it arrived; true when one was finished.
+ */
+bool xlat_csum_finish_partial(uint8_t *ip, uint32_t len, int family);
 
 /* Headroom the core may need in front of a datagram (ICMP error growth). */
 #define XLAT_HEADROOM_NEEDED 96

@@ -223,6 +223,9 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 		return XV_DROP;
 	}
 	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
+	/* a super-frame's segments get checksums of their own (tso.c) */
+	if (!li.frag && !pkt->gso)
+		l4_csum_offload(ctx, li.proto, l4, l4len, csum_pseudo4(src4, dst4, li.proto, l4len));
 	bool icmp_err = false;
 	struct icmp_map im;
 
@@ -297,7 +300,8 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	/* RFC 7915 4.1: a Fragment header only for IPv4 fragments, or when we must fragment (DF clear). */
 	bool fraghdr = li.frag;
 	uint32_t outlen = 40 + (fraghdr ? 8 : 0) + l4len;
-	if ((r = fit46(ctx, pkt, li.df, &fraghdr, &outlen)) >= 0)
+	/* a super-frame is cut to the MTU after translation (pkt->gso): neither too big nor fragmented */
+	if (!pkt->gso && (r = fit46(ctx, pkt, li.df, &fraghdr, &outlen)) >= 0)
 		return (enum xlat_verdict)r;
 
 	uint8_t tc = tclass_of(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1), proto = li.proto;
@@ -370,6 +374,7 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	pkt->frag_size = 0;
 	pkt->len = 20 + l4len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];
+	l4_csum_offload(ctx, proto, l4, l4len, csum_addr4(src4, dst4) + proto + l4len);
 	int r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
 	if (r != XSTAT_MAX)
 		return nat64_refused46(ctx, pkt, r, false);
@@ -426,7 +431,7 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	uint8_t *p = pkt->data;
 
 	/* version 4, no options, not a fragment (DF may be set), TTL left, a valid header checksum */
-	if (!cfg->g.manually_enabled || pkt->len < 20 || p[0] != 0x45 ||
+	if (!cfg->g.manually_enabled || pkt->len < 20 || xlat_longer_than_link(ctx, pkt->len) || p[0] != 0x45 ||
 	    (rd16(p + 6) & (IPV4_MF | IPV4_OFFMASK)) != 0 || p[8] <= 1)
 		return XF_SLOW;
 	uint32_t totlen = rd16(p + 2);
@@ -490,6 +495,7 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	pkt->route.mtu = d->mtu;
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
 	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1);
+	l4_csum_offload(ctx, proto, l4, l4len, csum_addr4(src4, dst4) + proto + l4len);
 	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
 	if (!l4_adjust(proto, l4, sm->adj + d->adj)) {
 		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);

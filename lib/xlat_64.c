@@ -152,6 +152,9 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 		count(ctx, JSTAT_SKB_TRUNCATED);
 		return XV_DROP;
 	}
+	/* a super-frame's segments get checksums of their own (tso.c) */
+	if (!li.frag && !pkt->gso)
+		l4_csum_offload(ctx, li.proto, l4, l4len, csum_pseudo6(p + 8, p + 24, li.proto, l4len));
 	bool icmp_err = false;
 	struct icmp_map im;
 
@@ -232,8 +235,9 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 		return xlat64_icmp_error(ctx, pkt, &li, src4, dst4);
 
 	uint32_t totlen = 20 + l4len;
-	/* RFC 7915 5.1 / RFC 8200 5: IPv6 is not fragmented on the way, so too big means PTB (MTU + 20). */
-	if (totlen > pkt->route.mtu) {
+	/* RFC 7915 5.1 / RFC 8200 5: IPv6 is not fragmented on the way, so too big means PTB (MTU + 20).
+	 * A super-frame is cut to the MTU instead (pkt->gso). */
+	if (totlen > pkt->route.mtu && !pkt->gso) {
 		uint32_t mtu = pkt->route.mtu + 20u;
 		count(ctx, JSTAT_PKT_TOO_BIG);
 		return icmp6_error_reply(ctx, pkt, 2, 0, mtu < 1280 ? 1280 : mtu);
@@ -344,7 +348,8 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 			return XF_SLOW;
 		memcpy(d->key, p + 24, 16);
 		d->val = d4;
-		d->adj = csum_delta(csum_a6(p + 24), csum_a4(d4));
+		d->a = (uint16_t)csum_a6(p + 24);
+		d->adj = csum_delta(d->a, csum_a4(d4));
 		d->h = csum_a4(d4);
 		d->nexthop = rt.nexthop;
 		d->mtu = rt.mtu;
@@ -355,7 +360,8 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		if (prefix6_contains(&cfg->g.pool6, p + 8) || unforwardable6(p + 8))
 			return XF_SLOW;
 		memcpy(sm->key, p + 8, 16);
-		sm->adj = (uint16_t)~csum_a6(p + 8); /* the IPv4 source comes from the session */
+		sm->a = (uint16_t)csum_a6(p + 8);
+		sm->adj = (uint16_t)~sm->a; /* the IPv4 source comes from the session */
 		sm->gen = m->gen;
 	}
 	uint32_t totlen = 20 + l4len, dst4 = d->val, src4;
@@ -374,6 +380,7 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		id = (uint16_t)xrand(ctx);
 		frag = 0;
 	}
+	l4_csum_offload(ctx, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	int r = nat64_out(ctx, nproto, p + 8, sport, dst4, dport, flags, &src4, &nport);
 	if (r != XSTAT_MAX) {
 		count(ctx, (enum xlat_stat)r);
@@ -410,7 +417,7 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	const struct xlat_config *cfg = ctx->cfg;
 	uint8_t *p = pkt->data;
 
-	if (!cfg->g.manually_enabled || pkt->len < 40 || (p[0] >> 4) != 6)
+	if (!cfg->g.manually_enabled || pkt->len < 40 || (p[0] >> 4) != 6 || xlat_longer_than_link(ctx, pkt->len))
 		return XF_SLOW;
 	uint32_t l4len = rd16(p + 4);
 	uint8_t proto = p[6];
@@ -451,7 +458,8 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 			return XF_SLOW;
 		memcpy(d->key, p + 24, 16);
 		d->val = d4;
-		d->adj = csum_delta(csum_a6(p + 24), csum_a4(d4));
+		d->a = (uint16_t)csum_a6(p + 24);
+		d->adj = csum_delta(d->a, csum_a4(d4));
 		d->h = csum_a4(d4);
 		d->nexthop = rt.nexthop;
 		d->mtu = rt.mtu;
@@ -463,7 +471,8 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 			return XF_SLOW;
 		memcpy(sm->key, p + 8, 16);
 		sm->val = s4;
-		sm->adj = csum_delta(csum_a6(p + 8), csum_a4(s4));
+		sm->a = (uint16_t)csum_a6(p + 8);
+		sm->adj = csum_delta(sm->a, csum_a4(s4));
 		sm->h = csum_a4(s4);
 		sm->gen = m->gen;
 	}
@@ -482,6 +491,7 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 		id = (uint16_t)xrand(ctx);
 		frag = 0;
 	}
+	l4_csum_offload(ctx, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	if (!l4_adjust(proto, l4, sm->adj + d->adj))
 		l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, &im);
 	if (proto == IPPROTO_ICMPV6_)

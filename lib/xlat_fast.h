@@ -16,7 +16,9 @@
  * XV_REPLY with an ICMPv6 error). The memo (below) keeps the addresses' mappings
  * and the destinations' routes. A destination ctx->own claims (the box's own
  * addresses, whose packets the caller's classifier gives the host) is declined
- * (XF_SLOW); the memo keeps only destinations it did not claim.
+ * (XF_SLOW); the memo keeps only destinations it did not claim. A datagram
+ * longer than ctx->in_mtu (a super-frame, xlat.h) is declined too; a TCP/UDP
+ * checksum left partial by the sender is finished as xlat_process() finishes it.
  */
 #ifndef XLAT_FAST_H
 #define XLAT_FAST_H
@@ -44,6 +46,7 @@ struct xlat_fm6 { /* an IPv6 address and its IPv4 side */
 	uint32_t adj, h;    /* checksum parts (checksum.h) */
 	uint32_t nexthop;   /* a destination's route */
 	uint16_t mtu;
+	uint16_t a;         /* csum_a6(key): its part of the pseudo-header (a partial checksum's value) */
 };
 
 struct xlat_fm4 { /* an IPv4 address and its IPv6 side */

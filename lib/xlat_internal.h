@@ -77,6 +77,39 @@ static inline uint32_t l4_min_len(uint8_t proto)
 
 static inline void count(struct xlat_ctx *ctx, enum xlat_stat s) { ctx->counters[s]++; }
 
+/* Longer than the link it came in on (a super-frame, xlat.c oversize())? An in_mtu of 0 means unknown: never. */
+static inline bool xlat_longer_than_link(const struct xlat_ctx *ctx, uint32_t len)
+{
+	return len - 1u > ctx->in_mtu - 1u; /* one compare; in_mtu 0 wraps to the largest value */
+}
+
+/* Does this TCP/UDP header's checksum field hold the partial value (checksum.h) for pseudo? */
+static inline bool l4_csum_is_partial(uint8_t proto, const uint8_t *l4, uint32_t l4len, uint32_t pseudo)
+{
+	uint16_t f;
+
+	if (proto == IPPROTO_TCP_ && l4len >= 20)
+		f = rd16(l4 + 16);
+	else if (proto == IPPROTO_UDP_ && l4len >= 8 && rd16(l4 + 6) != 0)
+		f = rd16(l4 + 6);
+	else
+		return false;
+	return f == csum_partial_value(pseudo);
+}
+
+/*
+ * A whole TCP or UDP datagram (not a fragment, its header in l4len) whose
+ * checksum the sender left partial (checksum.h) is finished before it is
+ * translated, so that RFC 7915's incremental update (which keeps a wrong
+ * checksum wrong) starts from the right one. pseudo: the pseudo-header sum of
+ * the packet as it arrived. A UDP zero ("none" in IPv4) is never partial.
+ */
+static inline void l4_csum_offload(struct xlat_ctx *ctx, uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t pseudo)
+{
+	if (__builtin_expect(l4_csum_is_partial(proto, l4, l4len, pseudo), 0) && csum_l4_finish(proto, l4, l4len, pseudo))
+		count(ctx, XLAT_CSUM_PARTIAL);
+}
+
 /* What the parsers learn about an IP header (outer packet or the one inside an ICMP error). */
 struct l3info {
 	uint32_t l3len;    /* IP header incl. extension headers / options */

@@ -5,8 +5,9 @@
  * every byte, counters, the random state, the pkt fields the worker reads) or
  * decline with nothing changed. Randomised packets (seeded: the run is the
  * same every time) cover both cases: mapped and unmapped addresses, every
- * protocol, checksums of 0, 0xffff and anything else, hop limits 0-255, TOS,
- * fragments, options, bad header checksums, truncation and L2 padding. The
+ * protocol, checksums of 0, 0xffff and anything else, checksums left partial by
+ * the sender (finished by both), hop limits 0-255, TOS, datagrams longer than
+ * the link (super-frames: declined), fragments, options, bad header checksums, truncation and L2 padding. The
  * memo lives across packets, as it does in a worker, and is reset every 4096 (a
  * new configuration snapshot).
  * NAT64 the same way, with two session tables fed the same conversations (IPv6
@@ -184,9 +185,14 @@ static uint8_t put_l4(int fam, uint8_t *l4, uint32_t l4len, const uint8_t *src, 
 	if (l4len >= 8 && (proto == 17 || proto == 6 || proto == 1 || proto == 58) &&
 	    (l4len >= 20 || proto != 6)) {
 		l4_set(fam, src, dst, proto, l4, l4len);
+		unsigned off = csum_off(proto);
 		if ((r >> 12) % 4 == 0) {
-			unsigned off = csum_off(proto);
 			uint16_t c = csums[(r >> 16) % 5];
+			l4[off] = (uint8_t)(c >> 8);
+			l4[off + 1] = (uint8_t)c;
+		} else if ((r >> 12) % 4 == 1 && (proto == 6 || proto == 17)) {
+			/* left partial by the sender (CHECKSUM_PARTIAL): the pseudo-header sum, not complemented */
+			uint16_t c = ref_fold(fam == 6 ? ref_ph6(src, dst, proto, l4len) : ref_ph4(src, dst, proto, l4len));
 			l4[off] = (uint8_t)(c >> 8);
 			l4[off + 1] = (uint8_t)c;
 		}
@@ -303,7 +309,7 @@ static void run(int family)
 	static uint64_t ca[XSTAT_MAX], cb[XSTAT_MAX];
 	struct xlat_ctx xa, xb;
 	static struct xlat_fmemo memo;
-	unsigned fast = 0, slow = 0;
+	unsigned fast = 0, slow = 0, fast_partial = 0;
 
 	setup_cfg();
 	xlat_fmemo_init(&memo);
@@ -325,6 +331,7 @@ static void run(int family)
 		struct xlat_pkt pb = pa;
 		pb.data = mb + HEADROOM;
 		uint32_t rand_before = xa.rand_state;
+		uint64_t partial_before = ca[XLAT_CSUM_PARTIAL];
 		int v = family == 6 ? xlat_fast64(&xa, &pa, &memo) : xlat_fast46(&xa, &pa, &memo);
 		if (v == XF_SLOW) {
 			slow++;
@@ -341,6 +348,7 @@ static void run(int family)
 			continue;
 		}
 		fast++;
+		fast_partial += ca[XLAT_CSUM_PARTIAL] != partial_before;
 		if (own_cb(NULL, family, mb + HEADROOM + (family == 6 ? 24 : 16)))
 			fail_msg("packet %u: the fast path took a packet for the box itself", i);
 		int w = xlat_process(&xb, &pb);
@@ -362,11 +370,16 @@ static void run(int family)
 		assert_memory_equal(ca, cb, sizeof(ca));
 		assert_int_equal(xa.rand_state, xb.rand_state);
 	}
-	print_message("%s: %u packets through the fast path, %u declined\n", family == 6 ? "6->4" : "4->6", fast, slow);
+	print_message("%s: %u packets through the fast path (%u with a partial checksum finished), %u declined "
+		      "(%u super-frames)\n",
+		      family == 6 ? "6->4" : "4->6", fast, fast_partial, slow,
+		      (unsigned)(cb[XLAT_GSO_SEGMENTED] + cb[XLAT_GSO_REFUSED]));
 	/* the mix must exercise both outcomes, or the comparison above says little */
 	assert_true(fast > ROUNDS / 20);
 	assert_true(slow > ROUNDS / 20);
 	assert_true(own_declined > ROUNDS / 100);
+	assert_true(fast_partial > ROUNDS / 200);
+	assert_true(cb[XLAT_GSO_REFUSED] + cb[XLAT_GSO_SEGMENTED] > 0);
 }
 
 static void test_fast64_same_as_xlat_process(void **state)
@@ -437,9 +450,14 @@ static void nat_l4(int fam, uint8_t *l4, uint32_t l4len, uint8_t proto, const ui
 		}
 	}
 	l4_set(fam, src, dst, proto, l4, l4len);
+	unsigned off = csum_off(proto);
 	if ((r >> 8) % 8 == 0 && aim_ok(proto)) {
-		unsigned off = csum_off(proto);
 		uint16_t c = csums[(r >> 12) % 5];
+		l4[off] = (uint8_t)(c >> 8);
+		l4[off + 1] = (uint8_t)c;
+	} else if ((r >> 8) % 8 == 1 && (proto == 6 || proto == 17)) {
+		/* left partial by the sender */
+		uint16_t c = ref_fold(fam == 6 ? ref_ph6(src, dst, proto, l4len) : ref_ph4(src, dst, proto, l4len));
 		l4[off] = (uint8_t)(c >> 8);
 		l4[off + 1] = (uint8_t)c;
 	}
@@ -516,7 +534,7 @@ static void run_nat(bool adf)
 	static uint64_t ca[XSTAT_MAX], cb[XSTAT_MAX];
 	struct xlat_ctx xa, xb;
 	static struct xlat_fmemo memo;
-	unsigned fast = 0, slow = 0, replies = 0, frags = 0;
+	unsigned fast = 0, slow = 0, replies = 0, frags = 0, fast_partial = 0;
 	char name[32];
 
 	setup_nat_cfg(adf);
@@ -549,6 +567,7 @@ static void run_nat(bool adf)
 		struct xlat_pkt pb = pa;
 		pb.data = mb + HEADROOM;
 		uint32_t rand_before = xa.rand_state;
+		uint64_t partial_before = ca[XLAT_CSUM_PARTIAL];
 		int v = family == 6 ? xlat_fast64(&xa, &pa, &memo) : xlat_fast46(&xa, &pa, &memo);
 		if (v == XF_SLOW) {
 			slow++;
@@ -558,6 +577,7 @@ static void run_nat(bool adf)
 			v = xlat_process(&xa, &pa);
 		} else {
 			fast++;
+			fast_partial += ca[XLAT_CSUM_PARTIAL] != partial_before;
 		}
 		int w = xlat_process(&xb, &pb);
 		if (v != w)
@@ -587,9 +607,12 @@ static void run_nat(bool adf)
 		if (v == XV_FORWARD && family == 6)
 			learn(&pb);
 	}
-	print_message("NAT64%s: %u fast, %u declined, %u ICMP errors, %u fragmented; %lu sessions made\n",
-		      adf ? " (ADF)" : "", fast, slow, replies, frags, (unsigned long)cb[XLAT_NAT64_SESSION_CREATED]);
+	print_message("NAT64%s: %u fast (%u with a partial checksum finished), %u declined, %u ICMP errors, "
+		      "%u fragmented; %lu sessions made\n",
+		      adf ? " (ADF)" : "", fast, fast_partial, slow, replies, frags,
+		      (unsigned long)cb[XLAT_NAT64_SESSION_CREATED]);
 	assert_true(fast > NAT_ROUNDS / 4);
+	assert_true(fast_partial > NAT_ROUNDS / 100);
 	assert_true(replies > 100);
 	assert_true(frags > 10);
 	nat64_table_free(xa.nat);
