@@ -27,6 +27,16 @@ struct dp_port {
 	uint32_t self4;      /* first IPv4 address, network order */
 	uint8_t self6[16];   /* first global IPv6 address */
 	uint8_t ll6[16];     /* link-local, derived from the MAC (RFC 4291 2.5.1) */
+	/*
+	 * Frames of rx_cap bytes or more may have been cut by the port (af_packet:
+	 * its ring's frame size); UINT32_MAX where a port cannot cut. Ports whose
+	 * frames may be longer than the packet pool's mbufs (af_packet taking
+	 * 64 KiB super-frames whole) receive into rx_pool_big, and the worker
+	 * copies what fits into the packet pool at once (rx_copy).
+	 */
+	uint32_t rx_cap;
+	bool rx_copy;
+	struct rte_mempool *rx_pool_big;
 };
 
 /* Per-packet metadata in an mbuf dynfield: what the slow path must do with it. */
@@ -145,6 +155,9 @@ void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const s
 /* port.c */
 int ports_init(struct dp *dp, char *err, size_t errlen);
 void ports_close(struct dp *dp);
+/* Control thread, every few seconds: says in the log (at most once a minute) when frames were cut by a port or
+ * super-frames refused, and which setting to change. */
+void ports_watch(struct dp *dp, uint64_t now_ns);
 bool dp_is_own4(const struct dp *dp, uint32_t a4);
 bool dp_is_own6(const struct dp *dp, const uint8_t a6[16]);
 /* xlat_own_fn for the translator's fast path (opaque: struct dp) */

@@ -142,6 +142,7 @@ static uint32_t control_main(void *arg)
 		if (now - last_timer > 10000000ull) {
 			last_timer = now;
 			slowpath_timer(dp, now);
+			ports_watch(dp, now);
 			ctl_bridge_unlock();
 			ctl_bridge_tick(now);
 			ctl_bridge_lock();

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Ports: virtual devices created after EAL init (so their queue count can follow the worker count), queues, MACs. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,9 +14,42 @@
 #define RX_DESC 1024
 #define TX_DESC 1024
 
+/*
+ * af_packet's ring (TPACKET_V2) has frames of one size, and the kernel cuts
+ * longer packets to it. A sender on the same kernel hands over TCP segments of
+ * up to 64 KiB (TSO, GRO), so by default the ring takes those whole: frames of
+ * 65408 bytes (the kernel's header and alignment take 66 of them, leaving
+ * 65342 for the packet, more than Linux's largest GSO frame of 64 KiB less its
+ * TCP header reserve), 32 to a block of 511 pages (a block must be a multiple
+ * of both the page and the frame size), 128 frames: 8 MiB for each of the rx
+ * and tx rings of each queue, against 1 MiB each for the PMD's default of 512
+ * frames of 2048 bytes. A device string that sets framesz keeps its own.
+ */
+#define AFP_FRAMESZ 65408u
+#define AFP_BLOCKSZ (32u * AFP_FRAMESZ)
+#define AFP_FRAMECNT 128u
+#define AFP_FRAMESZ_PMD 2048u
+#define AFP_FRAME_HDR 66u    /* TPACKET_ALIGN(TPACKET2_HDRLEN + 16) - ETH_HLEN: where the frame starts */
+#define AFP_MBUF_HDR 32u     /* the PMD's own arithmetic: framesz - (TPACKET2_HDRLEN - sizeof(sockaddr_ll)) */
+
 static bool is_vdev(const char *dev)
 {
 	return strncmp(dev, "net_", 4) == 0;
+}
+
+static bool is_af_packet(const char *dev)
+{
+	return strncmp(dev, "net_af_packet", 13) == 0 || strncmp(dev, "eth_af_packet", 13) == 0;
+}
+
+/* The af_packet frame size the device string asks for (0: not given). */
+static unsigned afp_framesz_arg(const char *args)
+{
+	const char *p = strstr(args, "framesz=");
+
+	if (!p || (p != args && p[-1] != ','))
+		return 0;
+	return (unsigned)strtoul(p + 8, NULL, 10);
 }
 
 /* "net_af_packet0,iface=p6" -> name "net_af_packet0", args "iface=p6" (+ qpairs for af_packet). */
@@ -33,8 +68,11 @@ static int create_vdev(const char *dev, unsigned queues, char *name, size_t name
 	snprintf(args, sizeof(args), "%s", comma ? comma + 1 : "");
 	/* af_packet fans a socket out per queue pair, af_xdp binds one per NIC queue: one per worker
 	 * (af_xdp: the NIC needs that many channels from start_queue on, ethtool -L IFACE combined N). */
-	if (strncmp(name, "net_af_packet", 13) == 0 && !strstr(args, "qpairs="))
+	if (is_af_packet(name) && !strstr(args, "qpairs="))
 		snprintf(args + strlen(args), sizeof(args) - strlen(args), "%sqpairs=%u", args[0] ? "," : "", queues);
+	if (is_af_packet(name) && !afp_framesz_arg(args))
+		snprintf(args + strlen(args), sizeof(args) - strlen(args), ",framesz=%u,blocksz=%u,framecnt=%u",
+			 AFP_FRAMESZ, AFP_BLOCKSZ, AFP_FRAMECNT);
 	if (strncmp(name, "net_af_xdp", 10) == 0 && !strstr(args, "queue_count="))
 		snprintf(args + strlen(args), sizeof(args) - strlen(args), "%squeue_count=%u", args[0] ? "," : "",
 			 queues);
@@ -84,6 +122,43 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	}
 	port->port_id = pid;
 	port->mtu = pc->mtu;
+	port->rx_cap = UINT32_MAX;
+	struct rte_mempool *rx_pool = dp->pool;
+	if (is_af_packet(pc->device)) {
+		const char *args = strchr(pc->device, ',');
+		unsigned fsz = args ? afp_framesz_arg(args + 1) : 0;
+		if (!fsz)
+			fsz = AFP_FRAMESZ;
+		if (fsz <= AFP_FRAME_HDR) {
+			snprintf(err, errlen, "ports[%u] (%s): framesz=%u leaves no room for a frame", idx, pc->name, fsz);
+			return -1;
+		}
+		if (RTE_PKTMBUF_HEADROOM + fsz - AFP_MBUF_HDR > UINT16_MAX) {
+			snprintf(err, errlen, "ports[%u] (%s): framesz=%u is longer than an mbuf can be (at most %u)", idx,
+				 pc->name, fsz, UINT16_MAX - RTE_PKTMBUF_HEADROOM + AFP_MBUF_HDR);
+			return -1;
+		}
+		port->rx_cap = fsz - AFP_FRAME_HDR;
+		if (fsz - AFP_MBUF_HDR > (unsigned)rte_pktmbuf_data_room_size(dp->pool) - RTE_PKTMBUF_HEADROOM) {
+			/* mbufs as long as the ring's frames, few of them: the worker copies what fits the packet
+			 * pool out at once, so only super-frames hold one, while they are cut (worker.c) */
+			char pname[RTE_MEMPOOL_NAMESIZE];
+			unsigned n = 128 + 64 * nq;
+			snprintf(pname, sizeof(pname), "rxbig%u", idx);
+			port->rx_pool_big = rte_pktmbuf_pool_create(pname, n, 0, 0,
+								    (uint16_t)(RTE_PKTMBUF_HEADROOM + fsz - AFP_MBUF_HDR),
+								    (int)rte_socket_id());
+			if (!port->rx_pool_big) {
+				snprintf(err, errlen, "ports[%u] (%s): cannot create %u receive buffers of %u bytes for "
+						      "af_packet's %u-byte frames: %s (hugepages? -m? framesz=2048 in the "
+						      "device takes no super-frames and needs none)",
+					 idx, pc->name, n, fsz, fsz, rte_strerror(rte_errno));
+				return -1;
+			}
+			rx_pool = port->rx_pool_big;
+			port->rx_copy = true;
+		}
+	}
 
 	struct rte_eth_conf conf;
 	memset(&conf, 0, sizeof(conf));
@@ -116,7 +191,7 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrx, &ntx);
 	int socket = rte_eth_dev_socket_id(pid);
 	for (unsigned q = 0; q < nq; q++) {
-		rc = rte_eth_rx_queue_setup(pid, (uint16_t)q, nrx, (unsigned)socket, NULL, dp->pool);
+		rc = rte_eth_rx_queue_setup(pid, (uint16_t)q, nrx, (unsigned)socket, NULL, rx_pool);
 		if (rc == 0)
 			rc = rte_eth_tx_queue_setup(pid, (uint16_t)q, ntx, (unsigned)socket, NULL);
 		if (rc != 0) {
@@ -159,6 +234,10 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	}
 	RTE_LOG(INFO, XLAT64, "port %s: %s, DPDK port %u, MAC " RTE_ETHER_ADDR_PRT_FMT ", MTU %u, %u queue pair(s)\n",
 		pc->name, pc->device, pid, RTE_ETHER_ADDR_BYTES(&port->mac), port->mtu, nq);
+	if (port->rx_cap != UINT32_MAX)
+		RTE_LOG(INFO, XLAT64, "port %s: frames up to %u bytes arrive whole%s\n", pc->name, port->rx_cap,
+			port->rx_cap >= 65535 - 1024 ? " (TSO/GRO super-frames are segmented)"
+						     : "; longer ones are cut by af_packet and dropped (XLAT_RX_TRUNCATED)");
 	return 0;
 }
 
@@ -178,7 +257,43 @@ void ports_close(struct dp *dp)
 	for (unsigned i = 0; i < dp->n_ports; i++) {
 		rte_eth_dev_stop(dp->ports[i].port_id);
 		rte_eth_dev_close(dp->ports[i].port_id);
+		rte_mempool_free(dp->ports[i].rx_pool_big);
+		dp->ports[i].rx_pool_big = NULL;
 	}
+}
+
+/*
+ * Frames a port cut short, and super-frames that cannot be segmented, are
+ * dropped where they arrive (counted: the workers do not log); the operator
+ * learns here what to change, at most once a minute while they go on.
+ */
+void ports_watch(struct dp *dp, uint64_t now)
+{
+	static uint64_t seen_cut, seen_refused, logged_at, checked_at;
+	uint64_t sum[XSTAT_MAX];
+
+	if (now - checked_at < 1000000000ull || (logged_at && now - logged_at < 60ull * 1000000000ull))
+		return;
+	checked_at = now;
+	stats_sum(dp, sum);
+	if (sum[XLAT_RX_TRUNCATED] > seen_cut) {
+		RTE_LOG(WARNING, XLAT64, "%" PRIu64 " frame(s) longer than a port's receive buffers were cut and "
+			"dropped (XLAT_RX_TRUNCATED): a sender on the same kernel hands over TSO/GRO super-frames; "
+			"leave framesz out of an af_packet device (64 KiB frames are taken whole), use af_xdp, or turn "
+			"segmentation offload off on the sender (ethtool -K IFACE tso off gso off)\n",
+			sum[XLAT_RX_TRUNCATED] - seen_cut);
+		logged_at = now;
+	}
+	if (sum[XLAT_GSO_REFUSED] > seen_refused) {
+		RTE_LOG(WARNING, XLAT64, "%" PRIu64 " datagram(s) longer than their port's MTU could not be "
+			"segmented (XLAT_GSO_REFUSED: UDP GSO, or not TCP with DF set): the segment size the sender chose "
+			"is not on the wire; turn UDP segmentation offload off on the sender (ethtool -K IFACE "
+			"tx-udp-segmentation off), or use af_xdp ports (the kernel segments for XDP)\n",
+			sum[XLAT_GSO_REFUSED] - seen_refused);
+		logged_at = now;
+	}
+	seen_cut = sum[XLAT_RX_TRUNCATED];
+	seen_refused = sum[XLAT_GSO_REFUSED];
 }
 
 bool dp_is_own4(const struct dp *dp, uint32_t a4)

@@ -11,6 +11,7 @@
 #include <rte_ip.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_memcpy.h>
 #include <rte_prefetch.h>
 
 #include "dp.h"
@@ -42,8 +43,8 @@ void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const s
 	w->counters[XLAT_TX] += rte_eth_tx_buffer(g_dp.ports[port].port_id, (uint16_t)w->index, w->txb[port], m);
 }
 
-static void to_slowpath(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason, uint16_t port, int family,
-			const uint8_t *addr)
+static void slow_enqueue(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason, uint16_t port, int family,
+			 const uint8_t *addr)
 {
 	struct dp_meta *meta = dp_meta(m);
 
@@ -52,18 +53,71 @@ static void to_slowpath(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason,
 	meta->family = (uint8_t)family;
 	if (addr)
 		memcpy(meta->addr, addr, 16);
-	/* frames for the host pass a per-worker rate limit (dataplane.exception-pps) before the shared queue */
-	if (reason == META_HOST && unlikely(!exception_admit(w->index, m))) {
-		cnt(w, XLAT_EXC_RATE_LIMITED);
-		rte_pktmbuf_free(m);
-		return;
-	}
 	if (rte_ring_enqueue(g_dp.to_slow, m) != 0) {
 		cnt(w, XLAT_HOST_QUEUE_FULL);
 		rte_pktmbuf_free(m);
 		return;
 	}
 	cnt(w, reason == META_HOST ? XLAT_TO_HOST : XLAT_RESOLVE_HELD);
+}
+
+/*
+ * A TCP super-frame for the host (a peer's TSO segment to one of the box's
+ * addresses): the TAP takes frames of the port's MTU only, so it is cut as the
+ * sender's NIC would have (lib/tso.c) and each segment queued for the host. A
+ * longer datagram of any other kind cannot be cut (counted, dropped).
+ */
+static void host_segments(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, int family)
+{
+	struct xlat_pkt xp = {
+		.data = rte_pktmbuf_mtod_offset(m, uint8_t *, ETH_HLEN),
+		.len = m->data_len - ETH_HLEN,
+		.family = family,
+		.seg_size = g_dp.ports[port].mtu,
+	};
+	unsigned n = xlat_tso_count(&xp);
+
+	if (!n)
+		cnt(w, XLAT_GSO_REFUSED);
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *f = rte_pktmbuf_alloc(g_dp.pool);
+		if (unlikely(!f) || rte_pktmbuf_tailroom(f) < ETH_HLEN + xp.seg_size) {
+			rte_pktmbuf_free(f);
+			cnt(w, XLAT_NO_MBUF);
+			break;
+		}
+		uint8_t *d = rte_pktmbuf_mtod(f, uint8_t *);
+		memcpy(d, rte_pktmbuf_mtod(m, const uint8_t *), ETH_HLEN);
+		uint32_t len = ETH_HLEN + xlat_tso_write(&xp, i, d + ETH_HLEN);
+		f->data_len = (uint16_t)len;
+		f->pkt_len = len;
+		cnt(w, XLAT_GSO_SEGMENTS);
+		slow_enqueue(w, f, META_HOST, port, family, NULL);
+	}
+	rte_pktmbuf_free(m);
+}
+
+static void to_slowpath(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason, uint16_t port, int family,
+			const uint8_t *addr)
+{
+	if (reason == META_HOST) {
+		/* frames for the host pass a per-worker rate limit (dataplane.exception-pps) before the shared queue */
+		if (unlikely(!exception_admit(w->index, m))) {
+			cnt(w, XLAT_EXC_RATE_LIMITED);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		if (unlikely(m->data_len > ETH_HLEN + g_dp.ports[port].mtu) && (family == 4 || family == 6)) {
+			host_segments(w, m, port, family);
+			return;
+		}
+		/* a TCP/UDP checksum the sender left partial, finished: the TAP carries no flag that says so */
+		if ((family == 4 || family == 6) && m->data_len > ETH_HLEN &&
+		    xlat_csum_finish_partial(rte_pktmbuf_mtod_offset(m, uint8_t *, ETH_HLEN), m->data_len - ETH_HLEN,
+					     family))
+			cnt(w, XLAT_CSUM_PARTIAL);
+	}
+	slow_enqueue(w, m, reason, port, family, addr);
 }
 
 /* m holds one IP datagram (no L2) that must leave through route nexthop. */
@@ -104,6 +158,37 @@ static void output_fragments(struct dp_worker *w, struct rte_mbuf *m, const stru
 		f->pkt_len = len;
 		cnt(w, XLAT_FRAG6_OUT);
 		output(w, f, 6, xp->route.nexthop);
+	}
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * A translated TCP super-frame (xlat.h: xp->seg_size) cut into segments that
+ * fit the egress MTU, each in a packet pool mbuf; the super-frame's own
+ * buffer goes back at once.
+ */
+static void output_segments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp)
+{
+	unsigned n = xlat_tso_count(xp);
+
+	if (unlikely(!n)) /* an egress MTU too small for the headers */
+		cnt(w, XLAT_GSO_REFUSED);
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *f = rte_pktmbuf_alloc(g_dp.pool);
+		if (unlikely(!f)) {
+			cnt(w, XLAT_NO_MBUF);
+			break;
+		}
+		if (rte_pktmbuf_tailroom(f) < xp->seg_size) {
+			rte_pktmbuf_free(f);
+			cnt(w, XLAT_NO_MBUF);
+			break;
+		}
+		uint32_t len = xlat_tso_write(xp, i, rte_pktmbuf_mtod(f, uint8_t *));
+		f->data_len = (uint16_t)len;
+		f->pkt_len = len;
+		cnt(w, XLAT_GSO_SEGMENTS);
+		output(w, f, xp->family, xp->route.nexthop);
 	}
 	rte_pktmbuf_free(m);
 }
@@ -225,6 +310,10 @@ static void translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, in
 	}
 	if (unlikely(xp.frag_size)) {
 		output_fragments(w, m, &xp);
+		return;
+	}
+	if (unlikely(xp.seg_size)) {
+		output_segments(w, m, &xp);
 		return;
 	}
 	output(w, m, xp.family, xp.route.nexthop);
@@ -352,6 +441,22 @@ static void dispatch(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int
 	translate(w, m, pidx, family, now);
 }
 
+/*
+ * A frame as long as the port's receive buffers (dp_port.rx_cap) whose IP
+ * header says it was longer: the port cut it (af_packet with frames smaller
+ * than a sender's super-frame). Told apart from a malformed packet, which the
+ * translator counts as such, so that the operator learns what to change
+ * (ports_watch).
+ */
+static bool cut_by_port(const uint8_t *f, uint32_t flen, uint16_t et)
+{
+	if (et == RTE_ETHER_TYPE_IPV6 && flen >= ETH_HLEN + 40)
+		return ETH_HLEN + 40u + rd16(f + ETH_HLEN + 4) > flen;
+	if (et == RTE_ETHER_TYPE_IPV4 && flen >= ETH_HLEN + 20)
+		return ETH_HLEN + (uint32_t)rd16(f + ETH_HLEN + 2) > flen;
+	return false;
+}
+
 /* Classify: translate what is ours, hand the box's own traffic to the slow path, drop the rest (counted). */
 static void handle(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const struct xlat_config *cfg, uint64_t now)
 {
@@ -372,6 +477,10 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const
 		goto drop;
 	}
 	uint16_t et = (uint16_t)(f[12] << 8 | f[13]);
+	if (unlikely(flen >= g_dp.ports[pidx].rx_cap) && cut_by_port(f, flen, et)) {
+		cnt(w, XLAT_RX_TRUNCATED);
+		goto drop;
+	}
 	if (et == RTE_ETHER_TYPE_IPV6) {
 		if (unlikely(flen < ETH_HLEN + 40)) {
 			cnt(w, JSTAT_SKB_TRUNCATED);
@@ -662,6 +771,29 @@ static void frame_owners(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t 
 	}
 }
 
+/*
+ * A port that receives into long buffers (af_packet taking 64 KiB super-frames
+ * whole, port.c): what fits a packet pool mbuf moves there at once, so that
+ * its few long buffers are held only by super-frames, for as long as it takes
+ * to cut them. Where the pool is empty the frame keeps its long buffer.
+ */
+static void rx_copy_out(struct rte_mbuf **pkts, uint16_t n)
+{
+	const uint32_t room = rte_pktmbuf_data_room_size(g_dp.pool) - RTE_PKTMBUF_HEADROOM;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i], *c;
+		if (m->data_len > room || m->nb_segs != 1 || !(c = rte_pktmbuf_alloc(g_dp.pool)))
+			continue;
+		rte_memcpy(rte_pktmbuf_mtod(c, void *), rte_pktmbuf_mtod(m, const void *), m->data_len);
+		c->data_len = m->data_len;
+		c->pkt_len = m->pkt_len;
+		c->port = m->port;
+		rte_pktmbuf_free(m);
+		pkts[i] = c;
+	}
+}
+
 static void tx_drop_cb(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
 {
 	uint64_t *drops = userdata;
@@ -728,6 +860,8 @@ int worker_main(void *arg)
 				continue;
 			got += n;
 			w->counters[XLAT_RX] += n;
+			if (unlikely(g_dp.ports[p].rx_copy))
+				rx_copy_out(pkts, n);
 			w->ctx[p].cfg = cfg;
 			w->ctx[p].now_ns = now; /* the fast path's clock (NAT64 timers) for the round */
 			bool owners = w->nat && g_dp.n_workers > 1 && cfg->mode == XLAT_MODE_NAT64;

@@ -88,8 +88,11 @@ enum xlat_verdict xlat_process(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 	if (v == XV_FORWARD) {
 		count(ctx, JSTAT_SUCCESS);
 		if (pkt->gso) {
+			/* segments no longer than the sender's link would have carried them (translated: IPv4's
+			 * header is 20 bytes shorter), nor than the egress link takes */
+			uint32_t wire = pkt->family == 4 ? ctx->in_mtu - 20u : ctx->in_mtu + 20u;
 			count(ctx, XLAT_GSO_SEGMENTED);
-			pkt->seg_size = pkt->route.mtu;
+			pkt->seg_size = pkt->route.mtu < wire ? pkt->route.mtu : wire;
 		}
 	}
 	return v;

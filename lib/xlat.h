@@ -125,7 +125,8 @@ struct xlat_pkt {
 	 * GRO merged; xlat_process() tells): translated without RFC 7915's size rules,
 	 * then cut into segments of at most seg_size bytes (xlat_tso_*) as the NIC
 	 * the sender counted on would have. gso is set by xlat_process(); seg_size is
-	 * the egress MTU when gso is set, 0 otherwise.
+	 * the smaller of the egress MTU and what the ingress MTU carries translated
+	 * (the sender's own segments were no longer) when gso is set, 0 otherwise.
 	 */
 	bool gso;
 	uint32_t seg_size;

@@ -44,22 +44,15 @@ MTU4=${LAB_MTU4:-1500}
 die() { echo "lab: $*" >&2; exit 1; }
 ns_exists() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
 
-no_offloads() { # ns iface
-	# af_packet sees what the kernel hands it: without this, frames carry partial checksums
-	# (CHECKSUM_PARTIAL) or are GSO/GRO super-frames bigger than the MTU.
-	ip netns exec "$1" ethtool -K "$2" tx off rx off tso off gso off gro off lro off >/dev/null 2>&1 ||
-		ip netns exec "$1" ethtool -K "$2" tx off rx off tso off gso off gro off >/dev/null
-	ip netns exec "$1" ethtool -K "$2" tx-udp-segmentation off >/dev/null 2>&1 || true
-}
-
+# Hosts keep the kernel's defaults (offloads on: checksum offload, TSO/GSO; ICMP rate limits as shipped),
+# as users' hosts and containers have them. What is set here is static addressing only: the lab has no
+# router advertisements, so no SLAAC, RS or DAD waits on the fixed addresses.
 host_sysctls() { # ns
 	local ns=$1
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
 		net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
 		net.ipv6.conf.all.router_solicitations=0 net.ipv6.conf.default.router_solicitations=0 \
 		net.ipv6.conf.all.autoconf=0 net.ipv6.conf.default.autoconf=0
-	# Lab hosts answer every probe: no ICMP error rate limits (tracepath, PMTU tests).
-	ip netns exec "$ns" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
 }
 
 lab_down() {
@@ -108,27 +101,23 @@ lab_up() {
 	local p
 	for p in p6 p6b p4; do
 		ip netns exec "$NS_BOX" sysctl -qw "net.ipv6.conf.$p.disable_ipv6=1" "net.ipv4.conf.$p.arp_ignore=8"
-		no_offloads "$NS_BOX" "$p"
 		ip -n "$NS_BOX" link set "$p" up
 	done
 
 	# IPv6 host.
 	ip netns exec "$NS_H6" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.eth0.accept_ra=0
-	no_offloads "$NS_H6" eth0
 	ip -n "$NS_H6" addr add "$H6_ADDR" dev eth0 nodad
 	ip -n "$NS_H6" link set eth0 up
 	ip -n "$NS_H6" -6 route add default via "$BOX6" dev eth0
 
 	# Second IPv6 host (NAT64 lab).
 	ip netns exec "$NS_H6B" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.eth0.accept_ra=0
-	no_offloads "$NS_H6B" eth0
 	ip -n "$NS_H6B" addr add "$H6B_ADDR" dev eth0 nodad
 	ip -n "$NS_H6B" link set eth0 up
 	ip -n "$NS_H6B" -6 route add default via "$BOX6B" dev eth0
 
 	# IPv4 host: no IPv6 at all.
 	ip netns exec "$NS_H4" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	no_offloads "$NS_H4" eth0
 	ip -n "$NS_H4" addr add "$H4_ADDR" dev eth0
 	ip -n "$NS_H4" link set eth0 up
 	ip -n "$NS_H4" route add "$EAM4_NET" via "$BOX4" dev eth0

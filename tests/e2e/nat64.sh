@@ -102,6 +102,9 @@ test_counters() {
 	MIN=$((UDP_FLOWS + TCP_CONNS - 1)) expect_gt "$s" XLAT_NAT64_SESSION_CREATED || ok=1
 	MIN=$((UDP_FLOWS + TCP_CONNS - 1)) expect_gt "$s" XLAT_NAT64_BIB_CREATED || ok=1
 	expect_gt "$s" XLAT_HANDOFF_OUT || ok=1
+	# the hosts keep the kernel's offloads: partial checksums finished, TSO super-frames cut (doc/operations.md)
+	expect_gt "$s" XLAT_CSUM_PARTIAL || ok=1
+	expect_gt "$s" XLAT_GSO_SEGMENTS || ok=1
 	local n
 	for n in XLAT_POOL4_EXHAUSTED XLAT_NAT64_TABLE_FULL; do
 		(($(cnt "$s" "$n") == 0)) || { echo "$n = $(cnt "$s" "$n"), expected 0" >&2; ok=1; }

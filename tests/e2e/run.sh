@@ -104,7 +104,12 @@ test_counters_after_traffic() {
 		expect_gt "$WORK/stats.traffic.json" JSTAT_RECEIVED4 &&
 		expect_gt "$WORK/stats.traffic.json" JSTAT64_TTL JSTAT46_TTL &&
 		expect_gt "$WORK/stats.traffic.json" JSTAT_ICMP6ERR_SUCCESS &&
-		expect_gt "$WORK/stats.traffic.json" JSTAT_ICMP4ERR_SUCCESS
+		expect_gt "$WORK/stats.traffic.json" JSTAT_ICMP4ERR_SUCCESS &&
+		# the hosts keep the kernel's offloads: what they send (partial checksums, TSO super-frames)
+		# reached the box as they send it, and was finished and cut there
+		expect_gt "$WORK/stats.traffic.json" XLAT_CSUM_PARTIAL &&
+		expect_gt "$WORK/stats.traffic.json" XLAT_GSO_SEGMENTED &&
+		expect_gt "$WORK/stats.traffic.json" XLAT_GSO_SEGMENTS
 }
 
 MALFORMED=(JSTAT_SKB_TRUNCATED JSTAT_HDR6 JSTAT_HDR4 XLAT_RX_BAD_L2 JSTAT_UNKNOWN_L4_PROTO
@@ -158,32 +163,48 @@ test_neighbor_resolution() {
 # 1480-byte IPv4 packet that does not fit, so the box must answer ICMPv6 Packet Too Big (MTU 1420).
 test_pmtu_v4_1400_upload() {
 	ip -n "$NS_H6" -6 route flush cache 2>/dev/null
+	snap "$WORK/stats.pmtu4.before.json" || return 1
 	local r
 	r=$(T=90 nsx "$NS_H6" curl -sS -g --max-time 80 -H 'Expect:' --data-binary "@$WORK/www6/blob2m" \
 		"http://[$H4_FROM_V6]:8080/upload") || return 1
 	echo "curl POST: $r"
 	[[ "${r%% *}" == "$(sha "$WORK/www6/blob2m")" ]] || { echo "upload sha256 mismatch" >&2; return 1; }
 	log "2 MiB upload h6 -> h4 intact"
+	# h6 keeps its offloads (TSO): its super-frames are cut to the 1400-byte link by the box, and
+	# whatever it sends at full size alone (a 1500-byte packet) gets Packet Too Big, as PMTUD wants.
+	local out
+	out=$(T=20 nsx "$NS_H6" ping -n -c 3 -i 0.3 -W 2 -M do -s 1452 "$H4_FROM_V6" 2>&1)
+	echo "$out"
 	log "h6: $(ip -n "$NS_H6" -6 route get "$H4_FROM_V6" | grep -o 'mtu [0-9]*' || echo 'no PMTU cached')"
 	snap "$WORK/stats.pmtu4.json" || return 1
 	$CTL counters "$WORK/stats.pmtu4.json" | awk '$2 != 0'
 	expect_gt "$WORK/stats.pmtu4.json" JSTAT_SUCCESS &&
 		expect_gt "$WORK/stats.pmtu4.json" JSTAT_PKT_TOO_BIG &&
-		expect_gt "$WORK/stats.pmtu4.json" JSTAT_ICMP6ERR_SUCCESS
+		expect_gt "$WORK/stats.pmtu4.json" JSTAT_ICMP6ERR_SUCCESS || return 1
+	ip -n "$NS_H6" -6 route get "$H4_FROM_V6" | grep -q 'mtu 1420' || { echo "h6 did not learn MTU 1420" >&2; return 1; }
+	# every frame the v4 link carried fit its MTU: h4's kernel saw no oversized frame (no drops)
+	local segs
+	segs=$(($(cnt "$WORK/stats.pmtu4.json" XLAT_GSO_SEGMENTS) - $(cnt "$WORK/stats.pmtu4.before.json" XLAT_GSO_SEGMENTS)))
+	log "super-frames from h6 cut into $segs segments for the 1400-byte link"
 }
 
-# The v6 port's MTU is 1280: a 1480-byte IPv4 packet (DF) becomes 1500 bytes of IPv6 and does not
-# fit, so the box must answer ICMPv4 Fragmentation Needed (MTU 1260).
+# The v6 port's MTU is 1280: h4's TCP super-frames (TSO) are cut to fit it; a 1500-byte IPv4 packet
+# (DF) on its own becomes 1520 bytes of IPv6 and does not fit, so the box answers ICMPv4 Fragmentation
+# Needed (MTU 1260), and h4 learns it.
 test_pmtu_v6_1280_download() {
 	ip -n "$NS_H4" route flush cache 2>/dev/null
 	get_5m_6to4 || return 1
 	log "5 MiB download h4 -> h6 intact"
+	local out
+	out=$(T=20 nsx "$NS_H4" ping -n -c 3 -i 0.3 -W 2 -M do -s 1472 "$H6_FROM_V4" 2>&1)
+	echo "$out"
 	log "h4: $(ip -n "$NS_H4" route get "$H6_FROM_V4" | grep -o 'mtu [0-9]*' || echo 'no PMTU cached')"
 	snap "$WORK/stats.pmtu6.json" || return 1
 	$CTL counters "$WORK/stats.pmtu6.json" | awk '$2 != 0'
 	expect_gt "$WORK/stats.pmtu6.json" JSTAT_SUCCESS &&
 		expect_gt "$WORK/stats.pmtu6.json" JSTAT_PKT_TOO_BIG &&
-		expect_gt "$WORK/stats.pmtu6.json" JSTAT_ICMP4ERR_SUCCESS
+		expect_gt "$WORK/stats.pmtu6.json" JSTAT_ICMP4ERR_SUCCESS || return 1
+	ip -n "$NS_H4" route get "$H6_FROM_V4" | grep -q 'mtu 1260' || { echo "h4 did not learn MTU 1260" >&2; return 1; }
 }
 
 # ---------------------------------------------------------------- suite
