@@ -254,6 +254,61 @@ static int nl_neigh_add(int ifindex, const struct appcfg_neigh *n)
 	return nl_talk(&req.nh);
 }
 
+/* A configured route, in the host's main table through the TAP of its port (proto static, replacing). */
+static int nl_route_add(int ifindex, const struct appcfg_route *r)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rt;
+		char attrs[96];
+	} req;
+	size_t alen = r->family == 4 ? 4 : 16;
+
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	req.nh.nlmsg_type = RTM_NEWROUTE;
+	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	req.rt.rtm_family = r->family == 4 ? AF_INET : AF_INET6;
+	req.rt.rtm_dst_len = r->plen;
+	req.rt.rtm_table = RT_TABLE_MAIN;
+	req.rt.rtm_protocol = RTPROT_STATIC;
+	req.rt.rtm_scope = r->via_set ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	req.rt.rtm_type = RTN_UNICAST;
+	nl_put(&req, sizeof(req), RTA_DST, r->prefix, alen);
+	if (r->via_set)
+		nl_put(&req, sizeof(req), RTA_GATEWAY, r->via, alen);
+	nl_put(&req, sizeof(req), RTA_OIF, &ifindex, sizeof(ifindex));
+	return nl_talk(&req.nh);
+}
+
+/*
+ * The configuration's routes are the dataplane's (fib.c); the host gets them
+ * too, through the TAPs of their ports, so that what runs on the box (ping,
+ * a routing daemon, management traffic) sees the table the dataplane uses.
+ * A route the kernel refuses is a warning, not a reason to stop.
+ */
+static void host_routes(struct dp *dp)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < dp->cfg.n_routes; i++) {
+		const struct appcfg_route *r = &dp->cfg.routes[i];
+		char txt[64];
+		int ifindex = r->port < APPCFG_MAX_PORTS && taps[r->port].on ? (int)if_nametoindex(taps[r->port].ifname) : 0;
+		if (ifindex <= 0)
+			continue;
+		inet_ntop(r->family == 4 ? AF_INET : AF_INET6, r->prefix, txt, sizeof(txt));
+		int rc = nl_route_add(ifindex, r);
+		if (rc != 0)
+			RTE_LOG(WARNING, XLAT64, "route %s/%u not set in the host's table (TAP %s): %s\n", txt, r->plen,
+				taps[r->port].ifname, strerror(-rc));
+		else
+			n++;
+	}
+	if (n)
+		RTE_LOG(INFO, XLAT64, "%u configured route(s) set in the host's main table too\n", n);
+}
+
 static int set_mtu(const char *ifname, unsigned mtu)
 {
 	struct ifreq ifr;
@@ -436,6 +491,7 @@ int exception_init(struct dp *dp, char *err, size_t errlen)
 		if (rc != 0)
 			return -1;
 	}
+	host_routes(dp);
 	return 0;
 }
 

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Ports: virtual devices created after EAL init (so their queue count can follow the worker count), queues, MACs. */
 #include <errno.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -42,14 +47,62 @@ static bool is_af_packet(const char *dev)
 	return strncmp(dev, "net_af_packet", 13) == 0 || strncmp(dev, "eth_af_packet", 13) == 0;
 }
 
+/* The value of key=... in a device's arguments ("iface=p6,qpairs=2"), in out; false when absent. */
+static bool dev_arg(const char *args, const char *key, char *out, size_t outlen)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = args; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		if (strncmp(p, key, k) == 0 && p[k] == '=') {
+			size_t n = strcspn(p + k + 1, ",");
+			if (n >= outlen)
+				return false;
+			memcpy(out, p + k + 1, n);
+			out[n] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The af_packet frame size the device string asks for (0: not given). */
 static unsigned afp_framesz_arg(const char *args)
 {
-	const char *p = strstr(args, "framesz=");
+	char v[16];
 
-	if (!p || (p != args && p[-1] != ','))
+	return dev_arg(args, "framesz", v, sizeof(v)) ? (unsigned)strtoul(v, NULL, 10) : 0;
+}
+
+/*
+ * af_xdp binds one socket to each of a NIC's combined channels (DPDK 22.11's
+ * PMD counts those only), and every worker needs a queue: -1 when the
+ * interface has fewer (0 is what a veth shows, with separate rx/tx channels).
+ */
+static int afxdp_check_queues(const char *args, unsigned queues, char *err, size_t errlen)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr;
+	char ifname[IF_NAMESIZE];
+	int fd;
+
+	if (!dev_arg(args, "iface", ifname, sizeof(ifname)) || queues <= 1)
 		return 0;
-	return (unsigned)strtoul(p + 8, NULL, 10);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
+	ifr.ifr_data = (void *)&ch;
+	int rc = ioctl(fd, SIOCETHTOOL, &ifr);
+	close(fd);
+	unsigned have = rc == 0 ? ch.combined_count : 1;
+	if (have >= queues)
+		return 0;
+	snprintf(err, errlen,
+		 "af_xdp on %s: %u workers need %u queues, and the interface shows %u combined channel(s) (ethtool -L "
+		 "%s combined %u; a veth shows none: run one worker on it)",
+		 ifname, queues, queues, have, ifname, queues);
+	return -1;
 }
 
 /* "net_af_packet0,iface=p6" -> name "net_af_packet0", args "iface=p6" (+ qpairs for af_packet). */
@@ -73,6 +126,9 @@ static int create_vdev(const char *dev, unsigned queues, char *name, size_t name
 	if (is_af_packet(name) && !afp_framesz_arg(args))
 		snprintf(args + strlen(args), sizeof(args) - strlen(args), ",framesz=%u,blocksz=%u,framecnt=%u",
 			 AFP_FRAMESZ, AFP_BLOCKSZ, AFP_FRAMECNT);
+	if (strncmp(name, "net_af_xdp", 10) == 0 && !strstr(args, "queue_count=") &&
+	    afxdp_check_queues(args, queues, err, errlen) != 0)
+		return -1;
 	if (strncmp(name, "net_af_xdp", 10) == 0 && !strstr(args, "queue_count="))
 		snprintf(args + strlen(args), sizeof(args) - strlen(args), "%squeue_count=%u", args[0] ? "," : "",
 			 queues);

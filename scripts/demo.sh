@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The demo, from a fresh Debian 12 as root:  sudo scripts/demo.sh
 # Installs what is missing, reserves hugepages, builds, starts the lab (scripts/lab.sh), runs
-# xlat64d on config/lab-siit.json in namespace x64-box, and shows an IPv6-only host and an
-# IPv4-only host talking through it. Everything it started is stopped on exit.
+# xlat64d on config/lab-siit.json in namespace x64-box (its veths driven by af_xdp where the kernel
+# offers it, else af_packet), and shows an IPv6-only host and an IPv4-only host, with the kernel's
+# default offloads, talking through it. Everything it started is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -57,11 +58,11 @@ scripts/deps.sh
 
 step "hugepages"
 mkdir -p "$RUNDIR"
+NOHUGE=()
 if ! scripts/hugepages.sh 512 ||
 	(($(awk '/^HugePages_Free/ { f = $2 } END { print f + 0 }' /proc/meminfo) < 150)); then
 	echo "demo: not enough hugepages, running the daemon with --no-huge"
-	$PY tests/e2e/ctl.py mkconfig "$CONFIG" "$RUNDIR/lab-siit.nohuge.json" nohuge=1
-	CONFIG=$RUNDIR/lab-siit.nohuge.json
+	NOHUGE=(nohuge=1)
 fi
 
 step "build"
@@ -72,24 +73,44 @@ step "lab: x64-h6 (IPv6 only) <-> x64-box (xlat64d) <-> x64-h4 (IPv4 only)"
 scripts/lab.sh up
 scripts/lab.sh status
 
-step "start xlat64d in x64-box ($CONFIG)"
-SOCK=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["control"]["socket"])' "$CONFIG")
-mkdir -p "$(dirname "$SOCK")"
-rm -f "$SOCK"
-ip netns exec x64-box "$XLAT64D" --config "$CONFIG" >"$LOGFILE" 2>&1 &
-DAEMON_PID=$!
-echo "$DAEMON_PID" >"$PIDFILE"
-echo "xlat64d pid $DAEMON_PID, log $LOGFILE, control socket $SOCK"
-ready=0
-for _ in $(seq 1 300); do
-	kill -0 "$DAEMON_PID" 2>/dev/null || { echo "demo: xlat64d exited during start-up" >&2; exit 1; }
-	if [[ -S "$SOCK" ]] && timeout 5 "$XLAT64CTL" --socket "$SOCK" version >/dev/null 2>&1; then
-		ready=1
-		break
-	fi
-	sleep 0.1
-done
-((ready)) || { echo "demo: xlat64d did not answer on $SOCK within 30 s" >&2; exit 1; }
+# start PORTS: xlat64d on the lab's veths driven as PORTS (af_xdp or af_packet); 0 once it answers
+start() {
+	local cfg=$RUNDIR/lab-siit.$1.json
+	$PY tests/e2e/ctl.py mkconfig "$CONFIG" "$cfg" "ports=$1" "${NOHUGE[@]}"
+	SOCK=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["control"]["socket"])' "$cfg")
+	mkdir -p "$(dirname "$SOCK")"
+	rm -f "$SOCK"
+	show "ip netns exec x64-box $XLAT64D --config $cfg"
+	ip netns exec x64-box "$XLAT64D" --config "$cfg" >"$LOGFILE" 2>&1 &
+	DAEMON_PID=$!
+	echo "$DAEMON_PID" >"$PIDFILE"
+	echo "xlat64d pid $DAEMON_PID, log $LOGFILE, control socket $SOCK"
+	for _ in $(seq 1 300); do
+		if ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+			echo "demo: xlat64d on $1 ports exited during start-up:" >&2
+			tail -n 5 "$LOGFILE" >&2
+			DAEMON_PID=
+			return 1
+		fi
+		if [[ -S "$SOCK" ]] && timeout 5 "$XLAT64CTL" --socket "$SOCK" version >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "demo: xlat64d did not answer on $SOCK within 30 s" >&2
+	kill -TERM "$DAEMON_PID" 2>/dev/null || true
+	timeout 15 tail --pid="$DAEMON_PID" -f /dev/null || kill -9 "$DAEMON_PID" 2>/dev/null || true
+	DAEMON_PID=
+	return 1
+}
+
+# af_xdp where the kernel offers it (the better port type: no extra copy, frames as the hosts sent them;
+# one worker on a veth), else af_packet (doc/operations.md, "Virtual machines")
+step "start xlat64d in x64-box ($CONFIG, af_xdp ports)"
+if ! start af_xdp; then
+	step "start xlat64d in x64-box ($CONFIG, af_packet ports)"
+	start af_packet || exit 1
+fi
 show "xlat64ctl --socket $SOCK version"
 timeout 5 "$XLAT64CTL" --socket "$SOCK" version
 

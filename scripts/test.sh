@@ -4,7 +4,7 @@
 # Suites: deps, hugepages, gcc build (-Dwerror=true), clang build (-Dwerror=true, build-clang/),
 # unit tests (meson test), packet tests (tests/packet/run.sh), hostile traffic (tests/hostile/run.sh),
 # conformance (tests/conformance/run.sh: fails on a regression, a row of tests/conformance/expected-pass.txt
-# that no longer passes), e2e (tests/e2e/run.sh), carrier-grade NAT64 (tests/cgn/run.sh), control API
+# that no longer passes), e2e (tests/e2e/run.sh and nat64.sh, on af_packet and on af_xdp ports), carrier-grade NAT64 (tests/cgn/run.sh), control API
 # (tests/control/run.sh), sanitizers (unit, packet and hostile tests on a clang ASan/UBSan build), fuzzing.
 # Prints a per-suite summary and "N passed, M failed" (required suites); exits 1 if any required suite failed.
 set -uo pipefail
@@ -131,15 +131,18 @@ if suite build-gcc required build_gcc; then
 	else
 		skip conformance "no tests/conformance/run.sh or ../shared/peer-vectors/jool-graybox"
 	fi
+	# the lab's hosts keep the kernel's offloads; the box drives their veths with af_packet, then af_xdp
 	suite e2e required tests/e2e/run.sh
 	suite e2e-nat64 required tests/e2e/nat64.sh
+	suite e2e-xdp required env E2E_PORTS=af_xdp tests/e2e/run.sh
+	suite e2e-nat64-xdp required env E2E_PORTS=af_xdp tests/e2e/nat64.sh
 	suite cgn required tests/cgn/run.sh
 	suite control required tests/control/run.sh
 	suite sanitize required build_asan
 	# libFuzzer targets (packet path SIIT and NAT64, ICMP errors' inner packets, control requests, config loader), bounded
 	suite fuzz required env FUZZ_DIR="$(realpath "$BUILD")-fuzz" scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 else
-	for s in build-clang unit packet hostile conformance e2e e2e-nat64 cgn control sanitize fuzz; do skip "$s" "gcc build failed"; done
+	for s in build-clang unit packet hostile conformance e2e e2e-nat64 e2e-xdp e2e-nat64-xdp cgn control sanitize fuzz; do skip "$s" "gcc build failed"; done
 fi
 
 printf '\n\033[1m==== summary\033[0m\n'

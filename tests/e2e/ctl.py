@@ -10,6 +10,10 @@ ctl.py mkconfig IN OUT KEY=VALUE...  write a copy of config IN with changes:
        mtu.PORT=N    MTU of port PORT ("v6"/"v4")
        noneigh=1     drop static neighbours from every port
        nohuge=1      run without hugepages (--no-huge --no-shconf instead of --in-memory)
+       route=PREFIX,VIA,PORT   add a static route
+       ports=af_xdp  the lab's ports as net_af_xdp instead of net_af_packet, with one worker: DPDK
+                     22.11's af_xdp PMD reads a veth's queues as one (veths report separate rx and
+                     tx channels, no combined ones), and every worker needs a queue on every port
 """
 import json
 import socket
@@ -67,6 +71,17 @@ def mkconfig(src, dst, changes):
                 if a not in eal:
                     eal.append(a)
             cfg["eal"] = eal
+        elif key == "route":
+            prefix, via, port = val.split(",")
+            cfg.setdefault("routes", []).append({"prefix": prefix, "via": via, "port": port})
+        elif key == "ports" and val == "af_packet":
+            pass
+        elif key == "ports" and val == "af_xdp":
+            for p in cfg["ports"]:
+                p["device"] = p["device"].replace("net_af_packet", "net_af_xdp")
+            eal = cfg["eal"]
+            if "-l" in eal:
+                eal[eal.index("-l") + 1] = eal[eal.index("-l") + 1].split(",")[0].split("-")[0]
         else:
             raise SystemExit(f"mkconfig: unknown change {ch}")
     with open(dst, "w") as f:

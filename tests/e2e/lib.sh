@@ -21,6 +21,10 @@ H4=198.51.100.2
 H4_FROM_V6=64:ff9b::198.51.100.2 # the IPv4 host as the IPv6 host sees it (pool6)
 H6_FROM_V4=192.0.2.2             # the IPv6 host as the IPv4 host sees it (EAMT)
 
+# The port type the daemon drives the lab's veths with: af_packet (the configs' own) or af_xdp (one worker)
+E2E_PORTS=${E2E_PORTS:-af_packet}
+case $E2E_PORTS in af_packet | af_xdp) ;; *) echo "E2E_PORTS: af_packet or af_xdp, not $E2E_PORTS" >&2; exit 2 ;; esac
+
 WORK=${WORK:-}
 BG_PIDS=()
 DAEMON_PID=
@@ -121,7 +125,7 @@ config_from() {
 	if [[ -n "${E2E_NOHUGE:-}" ]] || (($(hugepages_free_mb) < 300)); then
 		extra+=(nohuge=1)
 	fi
-	$CTL mkconfig "$ROOT/config/$base" "$out" "socket=$WORK/ctl.sock" "${extra[@]}" "$@"
+	$CTL mkconfig "$ROOT/config/$base" "$out" "socket=$WORK/ctl.sock" "ports=$E2E_PORTS" "${extra[@]}" "$@"
 }
 
 # make_config OUT CHANGE...: config/lab-siit.json, as config_from

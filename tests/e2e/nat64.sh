@@ -8,6 +8,7 @@
 #   E2E_ONLY='udp|tcp' ...   only tests whose name matches the regex
 #   E2E_KEEP=1 ...           keep the work directory
 #   E2E_NOHUGE=1             run the daemon with --no-huge (automatic when hugepages are short)
+#   E2E_PORTS=af_xdp         drive the lab's veths with net_af_xdp (one worker) instead of net_af_packet
 #   NAT64_UDP_FLOWS=10000 NAT64_TCP_CONNS=2000   the scale tests' sizes (split over both hosts)
 #   XLAT64_BUILD=DIR         build directory (default build/)
 # Prints "PASS name" / "FAIL name" per test and "N passed, M failed" last; exit 1 on any failure.
@@ -101,10 +102,12 @@ test_counters() {
 	$CTL counters "$s" | awk '$2 != 0'
 	MIN=$((UDP_FLOWS + TCP_CONNS - 1)) expect_gt "$s" XLAT_NAT64_SESSION_CREATED || ok=1
 	MIN=$((UDP_FLOWS + TCP_CONNS - 1)) expect_gt "$s" XLAT_NAT64_BIB_CREATED || ok=1
-	expect_gt "$s" XLAT_HANDOFF_OUT || ok=1
+	# two workers (af_packet): flows cross between them; af_xdp on veths runs one (tests/e2e/ctl.py)
+	[[ $E2E_PORTS == af_xdp ]] || expect_gt "$s" XLAT_HANDOFF_OUT || ok=1
 	# the hosts keep the kernel's offloads: partial checksums finished, TSO super-frames cut (doc/operations.md)
 	expect_gt "$s" XLAT_CSUM_PARTIAL || ok=1
-	expect_gt "$s" XLAT_GSO_SEGMENTS || ok=1
+	# af_packet gets the hosts' TSO super-frames; with XDP on a veth the kernel segments them for us
+	[[ $E2E_PORTS == af_xdp ]] || expect_gt "$s" XLAT_GSO_SEGMENTS || ok=1
 	local n
 	for n in XLAT_POOL4_EXHAUSTED XLAT_NAT64_TABLE_FULL; do
 		(($(cnt "$s" "$n") == 0)) || { echo "$n = $(cnt "$s" "$n"), expected 0" >&2; ok=1; }
@@ -130,7 +133,6 @@ bg "$NS_H4" "$WORK/udp4.log" $FLOWS udp-server 0.0.0.0 7
 bg "$NS_H4" "$WORK/tcp4.log" $FLOWS tcp-server 0.0.0.0 9000
 bg "$NS_H6" "$WORK/http6.log" $PY "$E2E_DIR/httpsink.py" :: 8081 "$WORK/www6"
 bg "$NS_H6" "$WORK/udp6.log" $PY "$E2E_DIR/udpecho.py" server :: 9001
-ip netns exec "$NS_H4" sysctl -qw net.core.somaxconn=4096 net.ipv4.tcp_max_syn_backlog=4096 2>/dev/null || true
 wait_tcp "$NS_H4" 0.0.0.0 8080 && wait_tcp "$NS_H4" 0.0.0.0 9000 && wait_udp "$NS_H4" 7 &&
 	wait_tcp "$NS_H6" :: 8081 && wait_udp "$NS_H6" 9001 || { echo "0 passed, 1 failed"; exit 1; }
 

@@ -147,6 +147,28 @@ test_exception_host_services() {
 
 # No static neighbours: the box's kernel resolves the hosts through the TAPs, and the dataplane learns
 # from that resolution traffic, so translated packets need no resolution of their own.
+# The configuration's routes reach the host's main table through the TAPs (issue 14.6), so what runs on
+# the box routes as the dataplane does: its kernel pings networks behind the hosts through them.
+test_exception_host_routes() {
+	local r4 r6 rc=0
+	r4=$(ip -n "$NS_BOX" route show 203.0.113.0/24)
+	r6=$(ip -n "$NS_BOX" -6 route show 2001:db8:99::/48)
+	echo "box: $r4"
+	echo "box: $r6"
+	grep -q 'via 198.51.100.2 dev xlat-v4 proto static' <<<"$r4" || { echo "IPv4 route missing" >&2; return 1; }
+	grep -q 'via 2001:db8:6::2 dev xlat-v6 proto static' <<<"$r6" || { echo "IPv6 route missing" >&2; return 1; }
+	log "box kernel: $r4"
+	log "box kernel: $r6"
+	# a network behind each host (on its loopback); the box's kernel reaches it only through the route
+	ip -n "$NS_H4" addr add 203.0.113.1/32 dev lo
+	ip -n "$NS_H6" addr add 2001:db8:99::1/128 dev lo nodad
+	ping_ok "$NS_BOX" 203.0.113.1 || rc=1
+	ping_ok "$NS_BOX" 2001:db8:99::1 || rc=1
+	ip -n "$NS_H4" addr del 203.0.113.1/32 dev lo
+	ip -n "$NS_H6" addr del 2001:db8:99::1/128 dev lo
+	return $rc
+}
+
 test_exception_shared_neighbours() {
 	local a=$WORK/stats.excn0.json b=$WORK/stats.excn1.json ok=0
 	snap "$a" || return 1
