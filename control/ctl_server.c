@@ -219,6 +219,29 @@ static json_t *cmd_help(void *opaque, const json_t *request, char *err, size_t e
 	return reply;
 }
 
+/* What a JSON value is, for a message: "an array", "a string", ... */
+static const char *json_kind(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+		return "true";
+	case JSON_FALSE:
+		return "false";
+	case JSON_NULL:
+		return "null";
+	}
+	return "something else";
+}
+
 static void handle_line(struct ctl_server *s, struct ctl_client *c, const char *line, size_t len)
 {
 	json_error_t je;
@@ -235,13 +258,18 @@ static void handle_line(struct ctl_server *s, struct ctl_client *c, const char *
 	if (i == len)
 		return;
 
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+	/*
+	 * JSON_DECODE_ANY: a line that is valid JSON but not an object (42, "stats", null) is
+	 * parsed, and refused below as invalid_request; only malformed text is invalid_json.
+	 */
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!req) {
 		send_error(c, NULL, "invalid_json", "invalid JSON at column %d: %s", je.column, je.text);
 		return;
 	}
 	if (!json_is_object(req)) {
-		send_error(c, NULL, "invalid_request", "a request must be a JSON object");
+		send_error(c, NULL, "invalid_request", "a request must be a JSON object ({\"command\": NAME, ...}), not %s",
+			   json_kind(req));
 		json_decref(req);
 		return;
 	}

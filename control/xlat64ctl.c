@@ -1348,7 +1348,8 @@ int main(int argc, char **argv)
 
 		if (optind + 1 != argc)
 			return die_usage("%s", "raw takes exactly one argument, a JSON object");
-		req = json_loads(argv[optind], 0, &je);
+		/* any JSON value, so that 42 or "stats" is told it is not an object, as the daemon would */
+		req = json_loads(argv[optind], JSON_DECODE_ANY, &je);
 		if (!req) {
 			fprintf(stderr, "%s: raw: invalid JSON at column %d: %s\n", prog, je.column, je.text);
 			return EXIT_USAGE;

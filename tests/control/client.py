@@ -99,16 +99,29 @@ def alive():
 # ------------------------------------------------------------------ checks
 
 def c_invalid_json():
+    # malformed text is invalid_json; valid JSON that is not an object is invalid_request, whatever its type
+    lines = [
+        (b'{"command": "version"', "invalid_json", "invalid JSON at column"),
+        (b'{not json at all}', "invalid_json", "invalid JSON at column"),
+        (b'stats', "invalid_json", "invalid JSON at column"),
+        (b'42 43', "invalid_json", "invalid JSON at column"),
+        (b'["stats"]', "invalid_request", "must be a JSON object ({\"command\": NAME, ...}), not an array"),
+        (b'42', "invalid_request", "must be a JSON object ({\"command\": NAME, ...}), not a number"),
+        (b'"stats"', "invalid_request", "must be a JSON object ({\"command\": NAME, ...}), not a string"),
+        (b'null', "invalid_request", "must be a JSON object ({\"command\": NAME, ...}), not null"),
+        (b'true', "invalid_request", "must be a JSON object ({\"command\": NAME, ...}), not true"),
+    ]
     s = connect()
-    s.sendall(b'{"command": "version"\n{not json at all}\n["array"]\n42\n{"command": "version"}\n')
-    r = read_lines(s, 5)
+    s.sendall(b"".join(x[0] + b"\n" for x in lines) + b'{"command": "version"}\n')
+    r = read_lines(s, len(lines) + 1)
     s.close()
-    expect(len(r) == 5, "expected 5 replies on one connection, got %d" % len(r))
-    expect_error(r[0], "invalid_json")
-    expect_error(r[1], "invalid_json")
-    expect_error(r[2], "invalid_request", "object")
-    expect_error(r[3], "invalid_json")  # a bare value is not a request
-    expect(r[4].get("ok") is True, "the connection stopped serving after bad JSON")
+    expect(len(r) == len(lines) + 1, "expected %d replies on one connection, got %d" % (len(lines) + 1, len(r)))
+    for (line, code, text), x in zip(lines, r):
+        try:
+            expect_error(x, code, text)
+        except Fail as e:
+            raise Fail("%s -> %s" % (line.decode(), e))
+    expect(r[-1].get("ok") is True, "the connection stopped serving after bad JSON")
 
 
 def c_bad_requests():

@@ -476,6 +476,9 @@ test_raw_requests() {
 	err 1 'unknown_command' raw '{"command": "bogus"}'
 	err 2 'invalid JSON' raw '{bad'
 	err 2 'must be a JSON object' raw '[1]'
+	err 2 'raw: the request must be a JSON object' raw 42
+	err 2 'raw: the request must be a JSON object' raw '"stats"'
+	err 2 'raw: invalid JSON at column' raw 'stats'
 }
 
 test_cli_errors() {

@@ -188,6 +188,14 @@ static void assert_error(json_t *j, const char *code)
 	assert_true(json_is_string(json_object_get(e, "message")));
 }
 
+static void assert_message(json_t *j, const char *want)
+{
+	const char *got = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+
+	if (!got || strcmp(got, want) != 0)
+		fail_msg("expected message '%s', got '%s'", want, got ? got : "(none)");
+}
+
 static void test_socket_file(void **state)
 {
 	struct stat st;
@@ -240,7 +248,36 @@ static void test_errors(void **state)
 	json_decref(j);
 	j = request(fd, "[1,2]\n");
 	assert_error(j, "invalid_request");
+	assert_message(j, "a request must be a JSON object ({\"command\": NAME, ...}), not an array");
 	json_decref(j);
+	/* valid JSON that is not an object is invalid_request too, whatever its type */
+	{
+		static const char *const scalars[][2] = {
+			{ "42\n", "a number" }, { "-1.5e3\n", "a number" }, { "\"stats\"\n", "a string" },
+			{ "null\n", "null" },	{ " true \n", "true" },	  { "false\r\n", "false" },
+		};
+		for (size_t k = 0; k < sizeof(scalars) / sizeof(scalars[0]); k++) {
+			char want[128];
+
+			snprintf(want, sizeof(want), "a request must be a JSON object ({\"command\": NAME, ...}), not %s",
+				 scalars[k][1]);
+			j = request(fd, scalars[k][0]);
+			assert_error(j, "invalid_request");
+			assert_message(j, want);
+			assert_null(json_object_get(j, "id"));
+			json_decref(j);
+		}
+	}
+	/* malformed text stays invalid_json: bare words, two values, a lone NUL escape, an unclosed string */
+	{
+		static const char *const bad[] = { "stats\n", "42 43\n", "{} {}\n", "\"\\u0000\"\n", "\"stats\n", "nul\n" };
+
+		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+			j = request(fd, bad[k]);
+			assert_error(j, "invalid_json");
+			json_decref(j);
+		}
+	}
 	j = request(fd, "{\"cmd\": \"help\", \"id\": 7}\n");
 	assert_error(j, "missing_command");
 	assert_int_equal(json_integer_value(json_object_get(j, "id")), 7);
