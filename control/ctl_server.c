@@ -404,15 +404,28 @@ static void client_free(struct ctl_client *c)
 	c->fd = -1;
 }
 
+/*
+ * Take what the listen queue holds. Past CTL_MAX_CLIENTS a connection is told
+ * too_many_clients and closed, but only when the table was full before this round: the
+ * connections this round filled it with may have been left by their clients already (they
+ * queued while the thread was busy in a handler, or the daemon was stopped), so the loop
+ * first looks at them, frees the slots of those that are gone, and comes back for the rest
+ * (the listening socket stays readable). Otherwise a queue of abandoned connections would
+ * fill the table and a live client behind them would be refused with no one connected.
+ */
 static void accept_clients(struct ctl_server *s)
 {
 	static const char busy[] = "{\"ok\":false,\"error\":{\"code\":\"too_many_clients\","
 				   "\"message\":\"too many control clients; try again later\"}}\n";
+	const bool was_full = s->n_clients == CTL_MAX_CLIENTS;
 
 	for (;;) {
-		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd;
 		struct ctl_client *c;
 
+		if (s->n_clients == CTL_MAX_CLIENTS && !was_full)
+			return;
+		fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;

@@ -72,14 +72,25 @@ static json_t *h_big(void *opaque, const json_t *req, char *err, size_t errlen)
 	return r;
 }
 
+/* Holds the server thread for half a second, as a slow handler would. */
+static json_t *h_sleep(void *opaque, const json_t *req, char *err, size_t errlen)
+{
+	(void)opaque;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	usleep(500000);
+	return json_object();
+}
+
 static int counter;
 
 static const struct ctl_command cmds[] = {
-	{ "echo", h_echo, NULL, "echo the arg" },
-	{ "fail", h_fail, NULL, "always fails" },
-	{ "count", h_count, &counter, "counts" },
-	{ "big", h_big, NULL, "big reply" },
+	{ "echo", h_echo, NULL, "echo the arg" }, { "fail", h_fail, NULL, "always fails" },
+	{ "count", h_count, &counter, "counts" }, { "big", h_big, NULL, "big reply" },
+	{ "sleep", h_sleep, NULL, "sleeps 0.5 s" },
 };
+#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
 static int setup(void **state)
 {
@@ -90,7 +101,7 @@ static int setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(sock_path, sizeof(sock_path), "%s/sub/dir/ctl.sock", dir);
-	if (ctl_server_start(&s, sock_path, cmds, 4, err, sizeof(err)) != 0) {
+	if (ctl_server_start(&s, sock_path, cmds, N_CMDS, err, sizeof(err)) != 0) {
 		fprintf(stderr, "start: %s\n", err);
 		return -1;
 	}
@@ -214,7 +225,7 @@ static void test_help(void **state)
 	(void)state;
 	assert_true(json_is_true(json_object_get(j, "ok")));
 	list = json_object_get(j, "commands");
-	assert_int_equal(json_array_size(list), 5);
+	assert_int_equal(json_array_size(list), 1 + N_CMDS);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "name")), "help");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "name")), "echo");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "help")), "echo the arg");
@@ -456,6 +467,44 @@ static void test_too_many_clients(void **state)
 		close(fds[i]);
 }
 
+/*
+ * Connections queued while the server thread was busy, and closed by their clients before it
+ * got to them, do not take the place of a live client: with 40 clients connected and 30
+ * abandoned connections in the queue (70 > CTL_MAX_CLIENTS), a new client is still served.
+ */
+static void test_abandoned_queue(void **state)
+{
+	enum { LIVE = 40, GONE = 30 };
+	int fds[LIVE], fresh;
+	char *r;
+	json_t *j;
+
+	(void)state;
+	usleep(200000); /* the earlier tests' clients are gone from the server */
+	for (int i = 0; i < LIVE; i++) {
+		fds[i] = conn();
+		j = request(fds[i], "{\"command\":\"echo\"}\n"); /* accepted */
+		json_decref(j);
+	}
+	send_all(fds[0], "{\"command\":\"sleep\"}\n", 20);
+	usleep(100000); /* the thread is in the handler: what connects now waits in the listen queue */
+	for (int i = 0; i < GONE; i++)
+		close(conn());
+	fresh = conn();
+	send_all(fresh, "{\"command\":\"echo\",\"arg\":7}\n", 27);
+	r = read_line(fds[0], 5000);
+	assert_non_null(r);
+	assert_string_equal(r, "{\"ok\":true}");
+	free(r);
+	r = read_line(fresh, 5000);
+	assert_non_null(r);
+	assert_string_equal(r, "{\"ok\":true,\"arg\":7,\"handled\":true}");
+	free(r);
+	close(fresh);
+	for (int i = 0; i < LIVE; i++)
+		close(fds[i]);
+}
+
 static void test_second_server_refused(void **state)
 {
 	struct ctl_server *s2;
@@ -529,7 +578,7 @@ static void test_stop_with_clients(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(d));
 	snprintf(sock_path, sizeof(sock_path), "%s/ctl.sock", d);
-	assert_int_equal(ctl_server_start(&s, sock_path, cmds, 4, err, sizeof(err)), 0);
+	assert_int_equal(ctl_server_start(&s, sock_path, cmds, N_CMDS, err, sizeof(err)), 0);
 	a = conn();
 	b = conn();
 	send_all(b, "{\"comm", 6);
@@ -554,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_big_reply),
 		cmocka_unit_test(test_slow_client),
 		cmocka_unit_test(test_too_many_clients),
+		cmocka_unit_test(test_abandoned_queue),
 		cmocka_unit_test(test_second_server_refused),
 	};
 	const struct CMUnitTest standalone[] = {
