@@ -32,6 +32,8 @@
 #define CTL_IN_LIMIT (CTL_MAX_REQUEST + 1) /* one request and its newline */
 #define CTL_ERRLEN 512
 
+_Static_assert(CTL_LISTEN_BACKLOG >= CTL_MAX_CLIENTS, "the listen backlog must hold the client limit");
+
 struct ctl_client {
 	int fd;
 	char *in;
@@ -677,7 +679,7 @@ int ctl_server_start(struct ctl_server **out, const char *path, const struct ctl
 	}
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
-	if (listen(s->lfd, 32) != 0) {
+	if (listen(s->lfd, CTL_LISTEN_BACKLOG) != 0) {
 		set_err(err, errlen, "cannot listen on %s: %s", path, strerror(errno));
 		unlink(path);
 		goto fail;

@@ -505,6 +505,61 @@ static void test_abandoned_queue(void **state)
 		close(fds[i]);
 }
 
+/*
+ * 100 clients connecting at once, non-blocking and without retrying, while the server thread
+ * is busy in a handler and accepts none of them: the kernel refuses none (the listen backlog,
+ * CTL_LISTEN_BACKLOG, holds them all), and then exactly as many as the table has room for are
+ * served and the others are told too_many_clients.
+ */
+static void test_connect_burst(void **state)
+{
+	enum { N = 100 };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fds[N], served = 0, busy = 0, staller;
+	char *r;
+	json_t *j;
+
+	(void)state;
+	usleep(200000); /* the earlier tests' clients are gone from the server */
+	staller = conn();
+	j = request(staller, "{\"command\":\"echo\"}\n"); /* accepted: it takes one place */
+	json_decref(j);
+	send_all(staller, "{\"command\":\"sleep\"}\n", 20);
+	usleep(100000); /* the thread is in the handler for 0.4 s more */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	for (int i = 0; i < N; i++) {
+		fds[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		assert_true(fds[i] >= 0);
+		if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) != 0)
+			fail_msg("connect %d of %d: %s", i + 1, N, strerror(errno));
+	}
+	for (int i = 0; i < N; i++) {
+		/* fails with EPIPE for a client already told too_many_clients and closed: read that below */
+		ssize_t n = send(fds[i], "{\"command\":\"echo\"}\n", 19, MSG_NOSIGNAL);
+
+		(void)n;
+	}
+	r = read_line(staller, 5000);
+	assert_non_null(r);
+	assert_string_equal(r, "{\"ok\":true}");
+	free(r);
+	for (int i = 0; i < N; i++) {
+		r = read_line(fds[i], 5000);
+		if (r && strcmp(r, "{\"ok\":true,\"arg\":-1,\"handled\":true}") == 0)
+			served++;
+		else if (r && strstr(r, "\"code\":\"too_many_clients\""))
+			busy++;
+		else
+			fail_msg("client %d: %s", i + 1, r ? r : "no reply");
+		free(r);
+	}
+	for (int i = 0; i < N; i++)
+		close(fds[i]);
+	close(staller);
+	assert_int_equal(served, CTL_MAX_CLIENTS - 1);
+	assert_int_equal(busy, N - (CTL_MAX_CLIENTS - 1));
+}
+
 static void test_second_server_refused(void **state)
 {
 	struct ctl_server *s2;
@@ -604,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_slow_client),
 		cmocka_unit_test(test_too_many_clients),
 		cmocka_unit_test(test_abandoned_queue),
+		cmocka_unit_test(test_connect_burst),
 		cmocka_unit_test(test_second_server_refused),
 	};
 	const struct CMUnitTest standalone[] = {
