@@ -32,6 +32,8 @@
 #define CTL_IN_LIMIT (CTL_MAX_REQUEST + 1) /* one request and its newline */
 #define CTL_ERRLEN 512
 
+_Static_assert(CTL_LISTEN_BACKLOG >= CTL_MAX_CLIENTS, "the listen backlog must hold the client limit");
+
 struct ctl_client {
 	int fd;
 	char *in;
@@ -219,6 +221,29 @@ static json_t *cmd_help(void *opaque, const json_t *request, char *err, size_t e
 	return reply;
 }
 
+/* What a JSON value is, for a message: "an array", "a string", ... */
+static const char *json_kind(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+		return "true";
+	case JSON_FALSE:
+		return "false";
+	case JSON_NULL:
+		return "null";
+	}
+	return "something else";
+}
+
 static void handle_line(struct ctl_server *s, struct ctl_client *c, const char *line, size_t len)
 {
 	json_error_t je;
@@ -235,13 +260,18 @@ static void handle_line(struct ctl_server *s, struct ctl_client *c, const char *
 	if (i == len)
 		return;
 
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+	/*
+	 * JSON_DECODE_ANY: a line that is valid JSON but not an object (42, "stats", null) is
+	 * parsed, and refused below as invalid_request; only malformed text is invalid_json.
+	 */
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (!req) {
 		send_error(c, NULL, "invalid_json", "invalid JSON at column %d: %s", je.column, je.text);
 		return;
 	}
 	if (!json_is_object(req)) {
-		send_error(c, NULL, "invalid_request", "a request must be a JSON object");
+		send_error(c, NULL, "invalid_request", "a request must be a JSON object ({\"command\": NAME, ...}), not %s",
+			   json_kind(req));
 		json_decref(req);
 		return;
 	}
@@ -376,15 +406,28 @@ static void client_free(struct ctl_client *c)
 	c->fd = -1;
 }
 
+/*
+ * Take what the listen queue holds. Past CTL_MAX_CLIENTS a connection is told
+ * too_many_clients and closed, but only when the table was full before this round: the
+ * connections this round filled it with may have been left by their clients already (they
+ * queued while the thread was busy in a handler, or the daemon was stopped), so the loop
+ * first looks at them, frees the slots of those that are gone, and comes back for the rest
+ * (the listening socket stays readable). Otherwise a queue of abandoned connections would
+ * fill the table and a live client behind them would be refused with no one connected.
+ */
 static void accept_clients(struct ctl_server *s)
 {
 	static const char busy[] = "{\"ok\":false,\"error\":{\"code\":\"too_many_clients\","
 				   "\"message\":\"too many control clients; try again later\"}}\n";
+	const bool was_full = s->n_clients == CTL_MAX_CLIENTS;
 
 	for (;;) {
-		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd;
 		struct ctl_client *c;
 
+		if (s->n_clients == CTL_MAX_CLIENTS && !was_full)
+			return;
+		fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -636,7 +679,7 @@ int ctl_server_start(struct ctl_server **out, const char *path, const struct ctl
 	}
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
-	if (listen(s->lfd, 32) != 0) {
+	if (listen(s->lfd, CTL_LISTEN_BACKLOG) != 0) {
 		set_err(err, errlen, "cannot listen on %s: %s", path, strerror(errno));
 		unlink(path);
 		goto fail;

@@ -32,6 +32,14 @@
 #define CTL_MAX_OUTPUT (8 * 1024 * 1024)
 /* Clients served at once; more are told too_many_clients and closed. */
 #define CTL_MAX_CLIENTS 64
+/*
+ * listen() backlog: connections the kernel queues until the server thread accepts them.
+ * The thread accepts past CTL_MAX_CLIENTS too (to say too_many_clients), so this fills only
+ * while it is busy in a handler or the daemon is stopped; it is well above CTL_MAX_CLIENTS
+ * so that a burst of clients gets answers rather than EAGAIN from connect(). The kernel
+ * caps it at net.core.somaxconn (4096 by default since Linux 5.4, 128 before).
+ */
+#define CTL_LISTEN_BACKLOG 1024
 
 /*
  * Returns a new reference to a JSON object whose members are added to the

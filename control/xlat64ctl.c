@@ -6,11 +6,13 @@
  *
  * One subcommand per API command, human-readable tables by default, the
  * daemon's reply as one JSON line with --json. Exit status: 0 ok, 1 the
- * daemon answered with an error, 2 usage or connection problems.
+ * daemon answered with an error, 2 usage or connection problems (--timeout
+ * passed included: it bounds connecting, sending and waiting together).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -88,7 +91,8 @@ static void usage(FILE *f)
 		"  -c, --per-core      stats: one column per worker, and the control thread\n"
 		"  -x, --xstats        ports: the DPDK extended statistics too\n"
 		"  -n, --dry-run       config reload: check only, change nothing\n"
-		"  -t, --timeout SEC   give up waiting for the daemon after SEC seconds (default 10)\n"
+		"  -t, --timeout SEC   give up after SEC seconds in all: connecting, sending, waiting for\n"
+		"                      the reply (default 10; exit status 2)\n"
 		"  -h, --help          this text\n"
 		"  -V, --version       xlat64ctl's own version\n"
 		"\n"
@@ -115,9 +119,59 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Milliseconds left until deadline (a now_ms() time), 0 once it has passed. */
+static int ms_left(long long deadline)
+{
+	long long left = deadline - now_ms();
+
+	return left > 0 ? (int)left : 0;
+}
+
 /*
- * Send one request line, read one reply line. Returns the parsed reply, or
- * NULL after printing why (connection, timeout, malformed reply).
+ * connect() that gives up at deadline: 0, or -1 with errno (ETIMEDOUT once the deadline
+ * has passed). A UNIX stream connect to a listener whose backlog is full waits until the
+ * listener accepts, for ever if it never does (a stopped or hung daemon); a non-blocking
+ * one fails at once with EAGAIN (AF_UNIX has no EINPROGRESS). The kernel bounds that wait
+ * with the socket's SO_SNDTIMEO and then fails with EAGAIN, so the timeout is set to what
+ * is left before each try.
+ */
+static int connect_by(int fd, const struct sockaddr_un *sa, long long deadline)
+{
+	for (;;) {
+		int left = ms_left(deadline);
+		struct timeval tv;
+
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		/* at least 1 ms here: a zero timeval would mean no timeout at all */
+		tv.tv_sec = left / 1000;
+		tv.tv_usec = (left % 1000) * 1000;
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0)
+			return -1;
+		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue; /* a timed wait ends with EINTR when the process is stopped and continued */
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		/* the backlog stayed full for the whole wait; try again while time is left */
+		if (ms_left(deadline) > 0)
+			poll(NULL, 0, ms_left(deadline) < 10 ? ms_left(deadline) : 10);
+	}
+}
+
+/* "2", "0.5": --timeout as given (to the millisecond). */
+static double timeout_s(const struct opts *o)
+{
+	return o->timeout_ms / 1000.0;
+}
+
+/*
+ * Send one request line, read one reply line, all within --timeout: connecting, sending and
+ * waiting for the reply share one deadline. Returns the parsed reply, or NULL after printing
+ * why (connection, timeout, malformed reply).
  */
 static json_t *call(const struct opts *o, json_t *req)
 {
@@ -126,6 +180,7 @@ static json_t *call(const struct opts *o, json_t *req)
 	char *buf = NULL;
 	size_t len = 0, cap = 0, sent = 0, linelen;
 	long long deadline = now_ms() + o->timeout_ms;
+	int send_errno = 0;
 	json_error_t je;
 	json_t *reply = NULL;
 	int fd = -1;
@@ -144,39 +199,70 @@ static json_t *call(const struct opts *o, json_t *req)
 		fprintf(stderr, "%s: socket: %s\n", prog, strerror(errno));
 		goto out;
 	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+	if (connect_by(fd, &sa, deadline) != 0) {
 		int e = errno;
 
-		fprintf(stderr, "%s: cannot connect to %s: %s%s\n", prog, o->socket, strerror(e),
-			(e == ENOENT || e == ECONNREFUSED) ? " (is xlat64d running? --socket picks another socket)" : "");
+		if (e == ETIMEDOUT)
+			fprintf(stderr,
+				"%s: timed out after %g s connecting to %s (xlat64d is not accepting connections: "
+				"stopped, hung, or its listen backlog is full)\n",
+				prog, timeout_s(o), o->socket);
+		else
+			fprintf(stderr, "%s: cannot connect to %s: %s%s\n", prog, o->socket, strerror(e),
+				(e == ENOENT || e == ECONNREFUSED) ? " (is xlat64d running? --socket picks another socket)"
+								   : "");
+		goto out;
+	}
+	/* From here on, every wait is a poll() bounded by the deadline. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+		fprintf(stderr, "%s: fcntl: %s\n", prog, strerror(errno));
 		goto out;
 	}
 
 	linelen = strlen(line);
 	line[linelen] = '\n'; /* the NUL goes; linelen + 1 bytes are sent */
 	while (sent < linelen + 1) {
-		ssize_t n = send(fd, line + sent, linelen + 1 - sent, MSG_NOSIGNAL);
+		ssize_t n = send(fd, line + sent, linelen + 1 - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+		struct pollfd p = { fd, POLLOUT, 0 };
 
+		if (n > 0) {
+			sent += (size_t)n;
+			continue;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			fprintf(stderr, "%s: sending to %s: %s\n", prog, o->socket, strerror(errno));
+		if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+			/* Closed by the daemon, which may have said why first (too_many_clients,
+			 * request_too_large): read that below. */
+			send_errno = errno;
+			break;
+		}
+		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+			fprintf(stderr, "%s: sending to %s: %s\n", prog, o->socket, n ? strerror(errno) : "nothing sent");
 			goto out;
 		}
-		sent += (size_t)n;
+		if (ms_left(deadline) <= 0) {
+			fprintf(stderr, "%s: timed out after %g s sending the request to %s (xlat64d is not reading it)\n",
+				prog, timeout_s(o), o->socket);
+			goto out;
+		}
+		if (poll(&p, 1, ms_left(deadline)) < 0 && errno != EINTR) {
+			fprintf(stderr, "%s: poll: %s\n", prog, strerror(errno));
+			goto out;
+		}
 	}
 
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
-		long long left = deadline - now_ms();
 		ssize_t n;
 		char *nl;
 
-		if (left <= 0) {
-			fprintf(stderr, "%s: no reply from %s within %d s\n", prog, o->socket, o->timeout_ms / 1000);
+		if (ms_left(deadline) <= 0) {
+			fprintf(stderr, "%s: timed out after %g s waiting for the reply from %s\n", prog, timeout_s(o),
+				o->socket);
 			goto out;
 		}
-		n = poll(&p, 1, (int)left);
+		n = poll(&p, 1, ms_left(deadline));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -184,7 +270,7 @@ static json_t *call(const struct opts *o, json_t *req)
 			goto out;
 		}
 		if (n == 0)
-			continue; /* timeout: reported above */
+			continue; /* the deadline: reported above */
 		if (len + 65536 + 1 > cap) {
 			char *nb;
 
@@ -200,9 +286,14 @@ static json_t *call(const struct opts *o, json_t *req)
 			}
 			buf = nb;
 		}
-		n = recv(fd, buf + len, cap - len - 1, 0);
-		if (n < 0 && errno == EINTR)
+		n = recv(fd, buf + len, cap - len - 1, MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
+		if (n <= 0 && send_errno) {
+			/* closed without a word while we were still sending */
+			fprintf(stderr, "%s: sending to %s: %s\n", prog, o->socket, strerror(send_errno));
+			goto out;
+		}
 		if (n < 0) {
 			fprintf(stderr, "%s: reading from %s: %s\n", prog, o->socket, strerror(errno));
 			goto out;
@@ -1348,7 +1439,8 @@ int main(int argc, char **argv)
 
 		if (optind + 1 != argc)
 			return die_usage("%s", "raw takes exactly one argument, a JSON object");
-		req = json_loads(argv[optind], 0, &je);
+		/* any JSON value, so that 42 or "stats" is told it is not an object, as the daemon would */
+		req = json_loads(argv[optind], JSON_DECODE_ANY, &je);
 		if (!req) {
 			fprintf(stderr, "%s: raw: invalid JSON at column %d: %s\n", prog, je.column, je.text);
 			return EXIT_USAGE;

@@ -172,6 +172,7 @@ daemon_start() {
 
 daemon_stop() {
 	[[ -n $DPID ]] || return 0
+	kill -CONT "$DPID" 2>/dev/null # (a test that stopped it failed half-way)
 	kill -TERM "$DPID" 2>/dev/null
 	local i
 	for i in $(seq 1 100); do
@@ -476,6 +477,9 @@ test_raw_requests() {
 	err 1 'unknown_command' raw '{"command": "bogus"}'
 	err 2 'invalid JSON' raw '{bad'
 	err 2 'must be a JSON object' raw '[1]'
+	err 2 'raw: the request must be a JSON object' raw 42
+	err 2 'raw: the request must be a JSON object' raw '"stats"'
+	err 2 'raw: invalid JSON at column' raw 'stats'
 }
 
 test_cli_errors() {
@@ -484,6 +488,105 @@ test_cli_errors() {
 	err 2 'cannot connect to /nonexistent.sock' --socket /nonexistent.sock version
 	err 2 'not a number of seconds' --timeout x version
 	ok --help && has 'config reload \[FILE\]'
+}
+
+# within RC REGEX MIN_S MAX_S CMD...: like err, and the command must end between MIN_S and MAX_S seconds
+within() {
+	local want=$1 re=$2 min=$3 max=$4 t0 t1
+	shift 4
+	t0=$EPOCHREALTIME
+	err "$want" "$re" "$@" || return 1
+	t1=$EPOCHREALTIME
+	$PY - "$t0" "$t1" "$min" "$max" "$OUT" <<'EOF'
+import sys
+t0, t1, lo, hi = (float(x) for x in sys.argv[1:5])
+msg = open(sys.argv[5]).read().strip().splitlines()[0]
+print("  - %.2f s (expected %g..%g): %s" % (t1 - t0, lo, hi, msg[:150]))
+sys.exit(0 if lo <= t1 - t0 <= hi else 1)
+EOF
+}
+
+# --timeout bounds the whole command (connect, send, reply) against a daemon that is stopped (SIGSTOP):
+# its listen queue still takes connections, so first the reply and a big request's send time out;
+# then, with the queue filled by connections nobody accepts, the connect itself
+cli_timeout_stopped() {
+	local big i args=()
+	big=$(head -c 120000 /dev/zero | tr '\0' x)
+	for i in $(seq 1 10); do args+=("x$i" "$big"); done # a 1.2 MB request: more than a socket buffer holds
+	within 2 "^xlat64ctl: timed out after 2 s waiting for the reply from $SOCK\$" 1.9 3 --timeout 2 version &&
+		within 2 "^xlat64ctl: timed out after 0.5 s waiting for the reply from $SOCK\$" 0.45 1.5 --timeout 0.5 stats &&
+		within 2 "^xlat64ctl: timed out after 2 s sending the request to $SOCK \(xlat64d is not reading it\)\$" 1.9 3 \
+			--timeout 2 global set "${args[@]}" || return 1
+	# the stopped daemon's queue now holds those connections, closed; let it take them, then stop it again
+	kill -CONT "$DPID"
+	alive || return 1
+	kill -STOP "$DPID"
+	$PY - "$SOCK" "$XLAT64CTL" <<'EOF'
+import resource, socket, subprocess, sys, time
+sock, ctl = sys.argv[1:3]
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 20000)), hard))
+held = []
+while True:  # fill the listen queue: non-blocking connects until the kernel says EAGAIN
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.setblocking(False)
+    try:
+        s.connect(sock)
+    except BlockingIOError:
+        s.close()
+        break
+    held.append(s)
+    assert len(held) < 10000, "the listen queue never filled"
+# the listen backlog is CTL_LISTEN_BACKLOG (1024), capped by net.core.somaxconn; Linux queues one more
+backlog = min(1024, int(open("/proc/sys/net/core/somaxconn").read()))
+print("  - the stopped daemon's listen queue is full after %d connections (backlog %d)" % (len(held), backlog))
+assert backlog <= len(held) <= backlog + 1, "expected a backlog of %d" % backlog
+t0 = time.monotonic()
+r = subprocess.run([ctl, "--socket", sock, "--timeout", "2", "version"], stdout=subprocess.PIPE,
+                   stderr=subprocess.STDOUT, text=True, timeout=20)
+t = time.monotonic() - t0
+print("  - %.2f s, exit %d: %s" % (t, r.returncode, r.stdout.strip()))
+want = ("xlat64ctl: timed out after 2 s connecting to %s (xlat64d is not accepting connections: stopped, hung, "
+        "or its listen backlog is full)\n" % sock)
+assert r.returncode == 2 and r.stdout == want, "expected exit 2 and %r" % want
+assert 1.9 <= t <= 3, "took %.2f s, not about 2" % t
+for s in held:
+    s.close()
+EOF
+}
+
+test_cli_timeout() {
+	kill -STOP "$DPID" || return 1
+	cli_timeout_stopped
+	local rc=$?
+	kill -CONT "$DPID"
+	((rc == 0)) && alive
+}
+
+# past the server's 64 clients, xlat64ctl prints the daemon's too_many_clients answer (exit 1), whether its
+# request went out before the server closed the connection or not (then the send fails with EPIPE)
+test_cli_too_many_clients() {
+	$PY - "$SOCK" "$XLAT64CTL" <<'EOF'
+import json, socket, subprocess, sys
+sock, ctl = sys.argv[1:3]
+held = []
+for i in range(64):  # every slot, each one accepted (a round trip)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(sock)
+    s.sendall(b'{"command": "version"}\n')
+    r = json.loads(s.makefile("rb").readline())
+    assert r["ok"], "client %d: %r" % (i, r)
+    held.append(s)
+want = "xlat64ctl: error: too many control clients; try again later (too_many_clients)\n"
+for i in range(30):
+    r = subprocess.run([ctl, "--socket", sock, "--timeout", "5", "version"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=20)
+    assert r.returncode == 1 and r.stdout == want, "run %d: exit %d, %r" % (i, r.returncode, r.stdout)
+print("  - 64 clients held: xlat64ctl told too_many_clients 30 times out of 30 (exit 1)")
+for s in held:
+    s.close()
+EOF
 }
 
 test_telemetry() {
@@ -643,10 +746,13 @@ t config_restart_sections test_config_restart_sections
 t sighup test_sighup
 t raw_requests test_raw_requests
 t cli_errors test_cli_errors
+t cli_timeout test_cli_timeout
+t cli_too_many_clients test_cli_too_many_clients
 t telemetry test_telemetry
 if [[ "raw_abuse" =~ $ONLY ]]; then
 	# the raw client's checks, one line each, counted like the others
-	timeout 300 $PY "$HERE/client.py" "$SOCK" abuse >"$WORK/abuse.out" 2>&1
+	# (XLAT64D_PID: connect_burst stops the daemon while 100 clients connect)
+	XLAT64D_PID=$DPID timeout 300 $PY "$HERE/client.py" "$SOCK" abuse >"$WORK/abuse.out" 2>&1
 	while IFS= read -r line; do
 		case $line in
 		"PASS "*) NPASS=$((NPASS + 1)) ;;

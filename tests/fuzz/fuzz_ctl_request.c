@@ -177,7 +177,8 @@ static void check_state(void)
 static void one_request(const char *line, size_t len)
 {
 	json_error_t je;
-	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je), *cmd, *res;
+	/* the flags ctl_server.c decodes with: any JSON value; a non-object is refused below, as there */
+	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je), *cmd, *res;
 	char err[512];
 
 	if (!req)

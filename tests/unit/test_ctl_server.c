@@ -72,14 +72,25 @@ static json_t *h_big(void *opaque, const json_t *req, char *err, size_t errlen)
 	return r;
 }
 
+/* Holds the server thread for half a second, as a slow handler would. */
+static json_t *h_sleep(void *opaque, const json_t *req, char *err, size_t errlen)
+{
+	(void)opaque;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	usleep(500000);
+	return json_object();
+}
+
 static int counter;
 
 static const struct ctl_command cmds[] = {
-	{ "echo", h_echo, NULL, "echo the arg" },
-	{ "fail", h_fail, NULL, "always fails" },
-	{ "count", h_count, &counter, "counts" },
-	{ "big", h_big, NULL, "big reply" },
+	{ "echo", h_echo, NULL, "echo the arg" }, { "fail", h_fail, NULL, "always fails" },
+	{ "count", h_count, &counter, "counts" }, { "big", h_big, NULL, "big reply" },
+	{ "sleep", h_sleep, NULL, "sleeps 0.5 s" },
 };
+#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
 static int setup(void **state)
 {
@@ -90,7 +101,7 @@ static int setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(sock_path, sizeof(sock_path), "%s/sub/dir/ctl.sock", dir);
-	if (ctl_server_start(&s, sock_path, cmds, 4, err, sizeof(err)) != 0) {
+	if (ctl_server_start(&s, sock_path, cmds, N_CMDS, err, sizeof(err)) != 0) {
 		fprintf(stderr, "start: %s\n", err);
 		return -1;
 	}
@@ -188,6 +199,14 @@ static void assert_error(json_t *j, const char *code)
 	assert_true(json_is_string(json_object_get(e, "message")));
 }
 
+static void assert_message(json_t *j, const char *want)
+{
+	const char *got = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+
+	if (!got || strcmp(got, want) != 0)
+		fail_msg("expected message '%s', got '%s'", want, got ? got : "(none)");
+}
+
 static void test_socket_file(void **state)
 {
 	struct stat st;
@@ -206,7 +225,7 @@ static void test_help(void **state)
 	(void)state;
 	assert_true(json_is_true(json_object_get(j, "ok")));
 	list = json_object_get(j, "commands");
-	assert_int_equal(json_array_size(list), 5);
+	assert_int_equal(json_array_size(list), 1 + N_CMDS);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "name")), "help");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "name")), "echo");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "help")), "echo the arg");
@@ -240,7 +259,36 @@ static void test_errors(void **state)
 	json_decref(j);
 	j = request(fd, "[1,2]\n");
 	assert_error(j, "invalid_request");
+	assert_message(j, "a request must be a JSON object ({\"command\": NAME, ...}), not an array");
 	json_decref(j);
+	/* valid JSON that is not an object is invalid_request too, whatever its type */
+	{
+		static const char *const scalars[][2] = {
+			{ "42\n", "a number" }, { "-1.5e3\n", "a number" }, { "\"stats\"\n", "a string" },
+			{ "null\n", "null" },	{ " true \n", "true" },	  { "false\r\n", "false" },
+		};
+		for (size_t k = 0; k < sizeof(scalars) / sizeof(scalars[0]); k++) {
+			char want[128];
+
+			snprintf(want, sizeof(want), "a request must be a JSON object ({\"command\": NAME, ...}), not %s",
+				 scalars[k][1]);
+			j = request(fd, scalars[k][0]);
+			assert_error(j, "invalid_request");
+			assert_message(j, want);
+			assert_null(json_object_get(j, "id"));
+			json_decref(j);
+		}
+	}
+	/* malformed text stays invalid_json: bare words, two values, a lone NUL escape, an unclosed string */
+	{
+		static const char *const bad[] = { "stats\n", "42 43\n", "{} {}\n", "\"\\u0000\"\n", "\"stats\n", "nul\n" };
+
+		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+			j = request(fd, bad[k]);
+			assert_error(j, "invalid_json");
+			json_decref(j);
+		}
+	}
 	j = request(fd, "{\"cmd\": \"help\", \"id\": 7}\n");
 	assert_error(j, "missing_command");
 	assert_int_equal(json_integer_value(json_object_get(j, "id")), 7);
@@ -419,6 +467,99 @@ static void test_too_many_clients(void **state)
 		close(fds[i]);
 }
 
+/*
+ * Connections queued while the server thread was busy, and closed by their clients before it
+ * got to them, do not take the place of a live client: with 40 clients connected and 30
+ * abandoned connections in the queue (70 > CTL_MAX_CLIENTS), a new client is still served.
+ */
+static void test_abandoned_queue(void **state)
+{
+	enum { LIVE = 40, GONE = 30 };
+	int fds[LIVE], fresh;
+	char *r;
+	json_t *j;
+
+	(void)state;
+	usleep(200000); /* the earlier tests' clients are gone from the server */
+	for (int i = 0; i < LIVE; i++) {
+		fds[i] = conn();
+		j = request(fds[i], "{\"command\":\"echo\"}\n"); /* accepted */
+		json_decref(j);
+	}
+	send_all(fds[0], "{\"command\":\"sleep\"}\n", 20);
+	usleep(100000); /* the thread is in the handler: what connects now waits in the listen queue */
+	for (int i = 0; i < GONE; i++)
+		close(conn());
+	fresh = conn();
+	send_all(fresh, "{\"command\":\"echo\",\"arg\":7}\n", 27);
+	r = read_line(fds[0], 5000);
+	assert_non_null(r);
+	assert_string_equal(r, "{\"ok\":true}");
+	free(r);
+	r = read_line(fresh, 5000);
+	assert_non_null(r);
+	assert_string_equal(r, "{\"ok\":true,\"arg\":7,\"handled\":true}");
+	free(r);
+	close(fresh);
+	for (int i = 0; i < LIVE; i++)
+		close(fds[i]);
+}
+
+/*
+ * 100 clients connecting at once, non-blocking and without retrying, while the server thread
+ * is busy in a handler and accepts none of them: the kernel refuses none (the listen backlog,
+ * CTL_LISTEN_BACKLOG, holds them all), and then exactly as many as the table has room for are
+ * served and the others are told too_many_clients.
+ */
+static void test_connect_burst(void **state)
+{
+	enum { N = 100 };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fds[N], served = 0, busy = 0, staller;
+	char *r;
+	json_t *j;
+
+	(void)state;
+	usleep(200000); /* the earlier tests' clients are gone from the server */
+	staller = conn();
+	j = request(staller, "{\"command\":\"echo\"}\n"); /* accepted: it takes one place */
+	json_decref(j);
+	send_all(staller, "{\"command\":\"sleep\"}\n", 20);
+	usleep(100000); /* the thread is in the handler for 0.4 s more */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	for (int i = 0; i < N; i++) {
+		fds[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		assert_true(fds[i] >= 0);
+		if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) != 0)
+			fail_msg("connect %d of %d: %s", i + 1, N, strerror(errno));
+	}
+	for (int i = 0; i < N; i++) {
+		/* fails with EPIPE for a client already told too_many_clients and closed: read that below */
+		ssize_t n = send(fds[i], "{\"command\":\"echo\"}\n", 19, MSG_NOSIGNAL);
+
+		(void)n;
+	}
+	r = read_line(staller, 5000);
+	assert_non_null(r);
+	assert_string_equal(r, "{\"ok\":true}");
+	free(r);
+	for (int i = 0; i < N; i++) {
+		r = read_line(fds[i], 5000);
+		if (r && strcmp(r, "{\"ok\":true,\"arg\":-1,\"handled\":true}") == 0)
+			served++;
+		else if (r && strstr(r, "\"code\":\"too_many_clients\""))
+			busy++;
+		else
+			fail_msg("client %d: %s", i + 1, r ? r : "no reply");
+		free(r);
+	}
+	for (int i = 0; i < N; i++)
+		close(fds[i]);
+	close(staller);
+	assert_int_equal(served, CTL_MAX_CLIENTS - 1);
+	assert_int_equal(busy, N - (CTL_MAX_CLIENTS - 1));
+}
+
 static void test_second_server_refused(void **state)
 {
 	struct ctl_server *s2;
@@ -492,7 +633,7 @@ static void test_stop_with_clients(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(d));
 	snprintf(sock_path, sizeof(sock_path), "%s/ctl.sock", d);
-	assert_int_equal(ctl_server_start(&s, sock_path, cmds, 4, err, sizeof(err)), 0);
+	assert_int_equal(ctl_server_start(&s, sock_path, cmds, N_CMDS, err, sizeof(err)), 0);
 	a = conn();
 	b = conn();
 	send_all(b, "{\"comm", 6);
@@ -517,6 +658,8 @@ int main(void)
 		cmocka_unit_test(test_big_reply),
 		cmocka_unit_test(test_slow_client),
 		cmocka_unit_test(test_too_many_clients),
+		cmocka_unit_test(test_abandoned_queue),
+		cmocka_unit_test(test_connect_burst),
 		cmocka_unit_test(test_second_server_refused),
 	};
 	const struct CMUnitTest standalone[] = {
