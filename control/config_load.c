@@ -178,7 +178,8 @@ struct field {
 
 /*
  * Sort obj's members into fields[] by name. Unknown keys, keys given twice
- * (in any letter case) and non-object values are errors.
+ * (in two letter cases) and non-object values are errors; "comment" is
+ * skipped, as many times as it comes (Jool: any number, in every object).
  */
 static int take_fields(struct ld *ld, json_t *obj, const char *path, struct field *fields, size_t n)
 {
@@ -220,8 +221,21 @@ static int take_fields(struct ld *ld, json_t *obj, const char *path, struct fiel
 				return fail(ld, NULL, "unknown key '%s' at top level%s", show(key, b1), hint);
 			return fail(ld, path, "unknown key '%s'%s", show(key, b1), hint);
 		}
-		if (fields[i].val)
-			return fail(ld, path, "key '%s' given twice", fields[i].name);
+		if (fields[i].val) {
+			/* the same key in two letter cases (the same spelling twice is caught by scan_repeated_keys) */
+			const char *first = fields[i].name, *k;
+			json_t *v;
+			char b2[SHOW_LEN];
+
+			json_object_foreach(obj, k, v)
+				if (v == fields[i].val)
+					first = k;
+			if (!path || !*path)
+				return fail(ld, NULL, "key '%s' appears twice at top level (as '%s' and '%s': keys are matched "
+						      "whatever their letter case)", fields[i].name, show(first, b1), show(key, b2));
+			return fail(ld, path, "key '%s' appears twice (as '%s' and '%s': keys are matched whatever their "
+					      "letter case)", fields[i].name, show(first, b1), show(key, b2));
+		}
 		fields[i].val = val;
 	}
 	return 0;
@@ -1824,6 +1838,155 @@ static int parse_top(struct ld *ld, json_t *root)
 	return 0;
 }
 
+/* --------------------------------------------------------- repeated keys */
+
+/*
+ * A key repeated in one object is valid JSON (RFC 8259 4: names SHOULD be
+ * unique), and Jool's files repeat "comment": its parser skips every
+ * "comment" member before its own "Multiple '%s' tags" check, and its
+ * documentation allows any number of them in every object (config-atomic.md).
+ * jansson offers to keep the last of a repeated key (hiding a mistake such as
+ * pool6 given twice) or to refuse the whole text as invalid JSON
+ * (JSON_REJECT_DUPLICATES). Neither fits, so the text jansson accepted is
+ * walked once more: "comment" may repeat and what a comment holds is not
+ * looked at; any other key given twice in one object is refused, with the
+ * object's path. jansson has checked the syntax, so the walk only follows it.
+ */
+struct scan_frame {
+	bool obj;        /* an object; else an array */
+	bool quiet;      /* inside a comment's value: not checked */
+	bool want_key;   /* object: the next string is a key */
+	bool comment;    /* object: the current member is a comment */
+	size_t index;    /* array: the current element */
+	const char *key; /* object: the current member's key token, quotes included */
+	size_t key_len;
+	json_t *seen;    /* object: its keys so far, as a set */
+};
+
+/* A key token ("...", escapes and all) as text: malloc'd, NULL when out of memory. */
+static char *key_text(const char *tok, size_t len)
+{
+	json_t *j;
+	char *s;
+
+	if (!memchr(tok, '\\', len)) {
+		s = malloc(len - 1);
+		if (s) {
+			memcpy(s, tok + 1, len - 2);
+			s[len - 2] = '\0';
+		}
+		return s;
+	}
+	j = json_loadb(tok, len, JSON_DECODE_ANY, NULL);
+	s = j && json_is_string(j) ? strdup(json_string_value(j)) : NULL;
+	json_decref(j);
+	return s;
+}
+
+/* The path of frames[0..n-1]'s current members, as the loader writes paths ("ports[1].neighbors[0]"). */
+static void scan_path(const struct scan_frame *f, size_t n, char out[PATH_LEN])
+{
+	char tmp[PATH_LEN];
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].obj) {
+			char *k = key_text(f[i].key, f[i].key_len);
+
+			path_key(tmp, out, k ? k : "?");
+			free(k);
+		} else {
+			path_idx(tmp, out, f[i].index);
+		}
+		memcpy(out, tmp, PATH_LEN);
+	}
+}
+
+static int scan_repeated_keys(struct ld *ld, const char *s, size_t len)
+{
+	struct scan_frame *f = NULL;
+	size_t depth = 0, cap = 0, i = 0;
+	int rc = 0;
+
+	while (i < len && rc == 0) {
+		struct scan_frame *top = depth ? &f[depth - 1] : NULL;
+		char c = s[i];
+
+		if (c == '{' || c == '[') {
+			if (depth == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				struct scan_frame *nf = realloc(f, ncap * sizeof(*f));
+
+				if (!nf) {
+					rc = fail(ld, NULL, "out of memory");
+					break;
+				}
+				f = nf;
+				cap = ncap;
+			}
+			f[depth] = (struct scan_frame){ .obj = c == '{', .want_key = c == '{',
+							 .quiet = top && (top->quiet || (top->obj && top->comment)) };
+			depth++;
+			i++;
+		} else if (c == '}' || c == ']') {
+			if (depth) {
+				json_decref(f[depth - 1].seen);
+				depth--;
+			}
+			i++;
+		} else if (c == ',') {
+			if (top && top->obj)
+				top->want_key = true;
+			else if (top)
+				top->index++;
+			i++;
+		} else if (c == '"') {
+			size_t start = i++;
+
+			while (i < len && s[i] != '"')
+				i += s[i] == '\\' ? 2 : 1;
+			i++; /* the closing quote */
+			if (i > len)
+				break; /* cannot happen: jansson parsed it */
+			if (!top || !top->obj || !top->want_key)
+				continue; /* a value */
+			top->want_key = false;
+			top->key = s + start;
+			top->key_len = i - start;
+			char *k = key_text(top->key, top->key_len);
+			if (!k) {
+				rc = fail(ld, NULL, "out of memory");
+				break;
+			}
+			top->comment = strcasecmp(k, "comment") == 0;
+			if (!top->quiet && !top->comment) {
+				char path[PATH_LEN], b1[SHOW_LEN];
+
+				if (!top->seen)
+					top->seen = json_object();
+				if (!top->seen) {
+					rc = fail(ld, NULL, "out of memory");
+				} else if (json_object_get(top->seen, k)) {
+					scan_path(f, depth - 1, path);
+					if (depth == 1)
+						rc = fail(ld, NULL, "key '%s' appears twice at top level", show(k, b1));
+					else
+						rc = fail(ld, path, "key '%s' appears twice", show(k, b1));
+				} else if (json_object_set_new(top->seen, k, json_true()) != 0) {
+					rc = fail(ld, NULL, "out of memory");
+				}
+			}
+			free(k);
+		} else {
+			i++; /* whitespace, ':', numbers, true/false/null */
+		}
+	}
+	while (depth)
+		json_decref(f[--depth].seen);
+	free(f);
+	return rc;
+}
+
 static void appcfg_defaults(struct appcfg *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -1859,14 +2022,17 @@ int appcfg_load_string(const char *json, size_t len, const char *origin, struct 
 	appcfg_defaults(out);
 	if (!json)
 		return fail(&ld, NULL, "no configuration text");
-	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	/* Repeated keys are valid JSON: scan_repeated_keys() judges them, not the parser. */
+	root = json_loadb(json, len, 0, &jerr);
 	if (!root) {
 		if (jerr.line > 0)
 			return fail(&ld, NULL, "line %d, column %d: invalid JSON: %s", jerr.line, jerr.column,
 				    jerr.text);
 		return fail(&ld, NULL, "invalid JSON: %s", jerr.text);
 	}
-	rc = parse_top(&ld, root);
+	rc = scan_repeated_keys(&ld, json, len);
+	if (rc == 0)
+		rc = parse_top(&ld, root);
 	json_decref(root);
 	if (rc) {
 		appcfg_free(out);

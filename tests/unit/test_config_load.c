@@ -230,6 +230,31 @@ static void test_jool_file(void **state)
 	release(c);
 }
 
+/*
+ * Jool allows any number of "comment" members in every object, of any type
+ * (docs/en/config-atomic.md); its own examples repeat them at the top level
+ * and put compound comments in entries. What a comment holds is not looked at,
+ * repeated keys inside it included.
+ */
+static void test_comments(void **state)
+{
+	struct appcfg *c = load("{ \"comment\": \"one\", \"mode\": \"siit\", \"COMMENT\": [\"two\"],\n"
+				"  \"global\": { \"comment\": 1, \"pool6\": \"64:ff9b::/96\", \"Comment\": null, \"comment\": {} },\n"
+				"  \"comment\": { \"text\": \"three\", \"text\": \"again\", \"x\": [{\"y\": 1, \"y\": 2}] },\n"
+				"  \"eamt\": [ { \"comment\": \"a\", \"ipv6 prefix\": \"2001:db8::/128\", \"comment\": \"b\",\n"
+				"              \"ipv4 prefix\": \"192.0.2.1\" } ],\n"
+				"  \"ports\": [ { \"comment\": 1, \"name\": \"a\", \"device\": \"d\", \"comment\": 2,\n"
+				"               \"neighbors\": [ { \"address\": \"192.0.2.9\", \"comment\": \"x\",\n"
+				"                               \"mac\": \"02:00:00:00:00:01\", \"comment\": \"y\" } ] } ] }");
+
+	(void)state;
+	assert_true(c->xlat.g.pool6_set);
+	assert_int_equal(c->xlat.eamt.n, 1);
+	assert_int_equal(c->n_ports, 1);
+	assert_int_equal(c->ports[0].n_neigh, 1);
+	release(c);
+}
+
 static void test_pool6_lengths(void **state)
 {
 	static const char *const ok[] = { "2001:db8::/32", "2001:db8:100::/40", "2001:db8:122::/48",
@@ -283,11 +308,26 @@ struct bad {
 static const struct bad bad_cases[] = {
 	{ "json syntax", "{\"mode\": \"siit\",\n}", "t.json: line 2, column 1: invalid JSON", NULL },
 	{ "json truncated", "{\"global\": {", "invalid JSON", NULL },
-	{ "json duplicate key", "{\"mode\": \"siit\", \"mode\": \"siit\"}", "duplicate object key", NULL },
+	/* a repeated key is valid JSON, but means one of the two values is lost: refused, but not as invalid JSON */
+	{ "key twice", "{\"mode\": \"siit\", \"mode\": \"siit\"}", "t.json: key 'mode' appears twice at top level",
+	  NULL },
+	{ "key twice in global", "{\"global\": {\"pool6\": \"64:ff9b::/96\", \"tos\": 1, \"pool6\": null}}",
+	  "t.json: global: key 'pool6' appears twice", NULL },
+	{ "key twice in an entry",
+	  "{\"eamt\": [{\"ipv6 prefix\": \"2001:db8::/128\", \"ipv4 prefix\": \"192.0.2.1\"}, "
+	  "{\"ipv6 prefix\": \"2001:db8::1/128\", \"ipv4 prefix\": \"192.0.2.2\", \"ipv4 prefix\": \"192.0.2.3\"}]}",
+	  "t.json: eamt[1]: key 'ipv4 prefix' appears twice", NULL },
+	{ "key twice, escaped",
+	  "{\"ports\": [{\"name\": \"a\", \"device\": \"d\", \"neighbors\": [{\"address\": \"192.0.2.9\", "
+	  "\"mac\": \"02:00:00:00:00:01\", \"m\\u0061c\": \"02:00:00:00:00:02\"}]}]}",
+	  "t.json: ports[0].neighbors[0]: key 'mac' appears twice", NULL },
 	{ "top not object", "[1, 2]", "t.json: the top level must be a JSON object, got an array", NULL },
 	{ "unknown top key", "{\"pool7\": []}", "t.json: unknown key 'pool7' at top level", NULL },
 	{ "suggestion", "{\"globl\": {}}", "unknown key 'globl' at top level (did you mean 'global'?)", NULL },
-	{ "key twice (case)", "{\"global\": {}, \"Global\": {}}", "key 'global' given twice", NULL },
+	{ "key twice (case)", "{\"global\": {}, \"Global\": {}}",
+	  "t.json: key 'global' appears twice at top level (as 'global' and 'Global'", NULL },
+	{ "key twice (case), nested", "{\"global\": {\"TOS\": 1, \"tos\": 2}}",
+	  "t.json: global: key 'tos' appears twice (as 'TOS' and 'tos'", NULL },
 	{ "bad mode", "{\"mode\": \"nat46\"}", "mode: 'nat46' is not one of \"siit\", \"nat64\"", NULL },
 	{ "nat64 without pool6", "{\"mode\": \"nat64\"}", "global.pool6: nat64 mode needs pool6", NULL },
 	{ "pool4 in siit", "{\"pool4\": []}", "pool4: pool4 is a NAT64 setting", NULL },
@@ -577,7 +617,8 @@ int main(int argc, char **argv)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_full),
-		cmocka_unit_test(test_jool_file),     cmocka_unit_test(test_pool6_lengths),
+		cmocka_unit_test(test_jool_file),     cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_pool6_lengths),
 		cmocka_unit_test(test_timeouts),      cmocka_unit_test(test_bad_after_eal),
 		cmocka_unit_test(test_file),	      cmocka_unit_test(test_small_errbuf),
 		cmocka_unit_test(test_example_files),
