@@ -542,7 +542,7 @@ static const struct gopt gopts[] = {
 	{ "zeroize-traffic-class", GT_BOOL, GF_ZEROIZE_TC, 0, 0 },
 	{ "override-tos", GT_BOOL, GF_OVERRIDE_TOS, 0, 0 },
 	{ "tos", GT_UINT, GF_TOS, 0, 255 },
-	{ "mtu-plateaus", GT_PLATEAUS, GF_PLATEAUS, 68, 65535 },
+	{ "mtu-plateaus", GT_PLATEAUS, GF_PLATEAUS, 0, 65535 },
 	/* SIIT */
 	{ "amend-udp-checksum-zero", GT_BOOL, GF_AMEND_UDP, 0, 0 },
 	{ "eam-hairpin-mode", GT_HAIRPIN, GF_HAIRPIN, 0, 0 },
@@ -654,6 +654,15 @@ static int cmp_desc_u16(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/*
+ * Jool's rule (validate_plateaus(), src/mod/common/nl/attribute.c): any
+ * 16-bit values, sorted descending, zeros and duplicates dropped, a list of
+ * nothing but zeros refused. Small values are harmless: a plateau only
+ * guesses the MTU of an ICMPv4 "Fragmentation Needed" that carries none
+ * (RFC 1191 7), and mtu46() never advertises less than 1280 in the
+ * translated Packet Too Big (RFC 8200 5, RFC 7915 4.2), so Jool's old
+ * examples' [1, 2, 3, 4, 5, 6] load as they do in Jool.
+ */
 static int parse_plateaus(struct ld *ld, const char *path, const json_t *j, struct xlat_globals *g)
 {
 	uint16_t vals[XLAT_MAX_PLATEAUS * 4];
@@ -665,20 +674,22 @@ static int parse_plateaus(struct ld *ld, const char *path, const json_t *j, stru
 	if (n == 0)
 		return fail(ld, path, "the list can not be empty");
 	if (n > sizeof(vals) / sizeof(vals[0]))
-		return fail(ld, path, "%zu entries, at most %d supported", n, XLAT_MAX_PLATEAUS);
+		return fail(ld, path, "%zu entries, at most %zu supported", n, sizeof(vals) / sizeof(vals[0]));
 	for (size_t i = 0; i < n; i++) {
 		uint64_t v;
 		path_idx(p, path, i);
-		if (get_uint(ld, p, json_array_get(j, i), 68, 65535, &v))
+		if (get_uint(ld, p, json_array_get(j, i), 0, 65535, &v))
 			return -1;
 		vals[i] = (uint16_t)v;
 	}
 	qsort(vals, n, sizeof(vals[0]), cmp_desc_u16);
 	for (size_t i = 0; i < n; i++) {
-		if (k && vals[k - 1] == vals[i])
+		if (vals[i] == 0 || (k && vals[k - 1] == vals[i]))
 			continue;
 		vals[k++] = vals[i];
 	}
+	if (k == 0)
+		return fail(ld, path, "the list holds nothing but zeros (Jool refuses it too)");
 	if (k > XLAT_MAX_PLATEAUS)
 		return fail(ld, path, "%zu distinct plateaus, at most %d supported", k, XLAT_MAX_PLATEAUS);
 	memcpy(g->mtu_plateaus, vals, k * sizeof(vals[0]));

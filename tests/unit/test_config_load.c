@@ -21,6 +21,7 @@
 
 #include "appcfg.h"
 #include "config_load.h"
+#include "xlat_internal.h" /* mtu46(): what the translator makes of the plateaus */
 
 static char err[512];
 
@@ -255,6 +256,37 @@ static void test_comments(void **state)
 	release(c);
 }
 
+/*
+ * mtu-plateaus as Jool takes them (any 16-bit values but all zeros; Jool's
+ * own examples use [1, 2, 3, 4, 5, 6]): sorted, zeros and duplicates
+ * dropped. Small plateaus only lower the guess for a Fragmentation Needed
+ * without MTU: the translated Packet Too Big still never says less than 1280
+ * (RFC 8200 5, RFC 7915 4.2).
+ */
+static void test_plateaus_jool(void **state)
+{
+	struct appcfg *c = load("{\"global\": {\"mtu-plateaus\": [1, 2, 3, 4, 5, 6]}}");
+	const struct xlat_globals *g = &c->xlat.g;
+
+	(void)state;
+	assert_int_equal(g->n_plateaus, 6);
+	assert_int_equal(g->mtu_plateaus[0], 6);
+	assert_int_equal(g->mtu_plateaus[5], 1);
+	/* MTU field 0, a 1500-byte packet quoted, 1500 both ways: plateau 6 -> 26 -> the IPv6 minimum */
+	assert_int_equal(mtu46(g, 0, 1500, 1500, 1500), 1280);
+	/* nothing below the quoted length 1: the last resort 68 -> 1280 */
+	assert_int_equal(mtu46(g, 0, 1, 1500, 1500), 1280);
+	release(c);
+
+	c = load("{\"global\": {\"mtu-plateaus\": [0, 1500, 0, 1500, 9000]}}");
+	g = &c->xlat.g;
+	assert_int_equal(g->n_plateaus, 2);
+	assert_int_equal(g->mtu_plateaus[0], 9000);
+	assert_int_equal(g->mtu_plateaus[1], 1500);
+	assert_int_equal(mtu46(g, 0, 4000, 9000, 9000), 1520);
+	release(c);
+}
+
 static void test_pool6_lengths(void **state)
 {
 	static const char *const ok[] = { "2001:db8::/32", "2001:db8:100::/40", "2001:db8:122::/48",
@@ -377,8 +409,12 @@ static const struct bad bad_cases[] = {
 	{ "pool6 host bits", "{\"global\": {\"pool6\": \"64:ff9b::1/96\"}}",
 	  "global.pool6: '64:ff9b::1/96' has bits set after the prefix length (did you mean 64:ff9b::/96?)", NULL },
 	{ "pool6 type", "{\"global\": {\"pool6\": 64}}", "global.pool6: expected a string (an IPv6 prefix) or null", NULL },
-	{ "plateau range", "{\"global\": {\"mtu-plateaus\": [1500, 20]}}",
-	  "global.mtu-plateaus[1]: 20 is out of range (68..65535)", NULL },
+	{ "plateau range", "{\"global\": {\"mtu-plateaus\": [1500, 65536]}}",
+	  "global.mtu-plateaus[1]: 65536 is out of range (0..65535)", NULL },
+	{ "plateau negative", "{\"global\": {\"mtu-plateaus\": [-1]}}",
+	  "global.mtu-plateaus[0]: -1 is out of range (0..65535)", NULL },
+	{ "plateaus all zero", "{\"global\": {\"mtu-plateaus\": [0, 0]}}",
+	  "global.mtu-plateaus: the list holds nothing but zeros", NULL },
 	{ "plateaus empty", "{\"global\": {\"mtu-plateaus\": []}}", "global.mtu-plateaus: the list can not be empty", NULL },
 	{ "plateaus type", "{\"global\": {\"mtu-plateaus\": \"1500,1280\"}}",
 	  "global.mtu-plateaus: expected an array of integers, got a string", NULL },
@@ -618,7 +654,7 @@ int main(int argc, char **argv)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_full),
 		cmocka_unit_test(test_jool_file),     cmocka_unit_test(test_comments),
-		cmocka_unit_test(test_pool6_lengths),
+		cmocka_unit_test(test_plateaus_jool), cmocka_unit_test(test_pool6_lengths),
 		cmocka_unit_test(test_timeouts),      cmocka_unit_test(test_bad_after_eal),
 		cmocka_unit_test(test_file),	      cmocka_unit_test(test_small_errbuf),
 		cmocka_unit_test(test_example_files),
