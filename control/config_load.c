@@ -29,12 +29,15 @@
 #define SHOW_LEN 96
 #define PFX_LEN (INET6_ADDRSTRLEN + 8) /* "addr/len" */
 
-/* Loader state: where errors go and what is being filled. */
+/* Loader state: where errors (and notes) go and what is being filled. */
 struct ld {
 	const char *origin;
 	char *err;
 	size_t errlen;
 	struct appcfg *cfg;
+	char *notes; /* NULL: nobody reads them */
+	size_t noteslen;
+	bool mode_given; /* the file has a "mode" key */
 };
 
 /* ------------------------------------------------------------------ errors */
@@ -65,6 +68,47 @@ static int fail(struct ld *ld, const char *path, const char *fmt, ...)
 	}
 	return -1;
 }
+
+/*
+ * A remark on a file that loads but deserves a word (xlat64ctl check prints
+ * them): one line "ORIGIN: note: PATH: TEXT" appended to ld->notes.
+ */
+static void note(struct ld *ld, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void note(struct ld *ld, const char *path, const char *fmt, ...)
+{
+	char line[512];
+	size_t off, n;
+	int k;
+	va_list ap;
+
+	if (!ld->notes || ld->noteslen == 0)
+		return;
+	k = snprintf(line, sizeof(line), "%s%snote: %s%s", ld->origin ? ld->origin : "", ld->origin ? ": " : "",
+		     path ? path : "", path ? ": " : "");
+	if (k < 0 || (size_t)k >= sizeof(line))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line + k, sizeof(line) - (size_t)k, fmt, ap);
+	va_end(ap);
+	/* a whole line or nothing: a cut note would read as a different one */
+	off = strlen(ld->notes);
+	n = strlen(line);
+	if (off + n + 2 > ld->noteslen)
+		return;
+	memcpy(ld->notes + off, line, n);
+	ld->notes[off + n] = '\n';
+	ld->notes[off + n + 1] = '\0';
+}
+
+/*
+ * The refusal of a NAT64 setting in a file that names no mode: SIIT is only
+ * the default. Jool knows a NAT64 file from the command it is given to
+ * (jool, not jool_siit), so its NAT64 files have no "mode" key.
+ */
+#define NO_MODE_HINT                                                                                         \
+	" (the file has no \"mode\", and siit is the default; a file for Jool's NAT64, the jool command rather " \
+	"than jool_siit, needs \"mode\": \"nat64\")"
 
 /* A user string made safe to quote in a message: printable, bounded. */
 static const char *show(const char *s, char buf[SHOW_LEN])
@@ -524,57 +568,61 @@ enum gfield {
 	GF_MAX_SESSIONS,
 };
 
+/* Which translator an option belongs to (Jool's .xt of each global: XT_ANY, XT_SIIT, XT_NAT64). */
+enum gscope { GS_BOTH, GS_SIIT, GS_NAT64 };
+
 struct gopt {
 	const char *name;
 	enum gtype type;
 	enum gfield field;
 	uint64_t min, max; /* integers; timeouts in ms */
+	enum gscope scope;
 };
 
 #define U32MAX 4294967295ull
 
-/* Jool 4.1's global options (jool-reference.md), plus ours at the end. */
+/* Jool 4.1's global options (globals_metadata in its src/common/global.c; scope = its .xt), plus ours at the end. */
 static const struct gopt gopts[] = {
-	{ "manually-enabled", GT_BOOL, GF_ENABLED, 0, 0 },
-	{ "pool6", GT_POOL6, GF_POOL6, 0, 0 },
-	{ "lowest-ipv6-mtu", GT_UINT, GF_LOWEST_MTU, 1280, 65535 },
-	{ "logging-debug", GT_BOOL, GF_NONE, 0, 0 },
-	{ "zeroize-traffic-class", GT_BOOL, GF_ZEROIZE_TC, 0, 0 },
-	{ "override-tos", GT_BOOL, GF_OVERRIDE_TOS, 0, 0 },
-	{ "tos", GT_UINT, GF_TOS, 0, 255 },
-	{ "mtu-plateaus", GT_PLATEAUS, GF_PLATEAUS, 0, 65535 },
+	{ "manually-enabled", GT_BOOL, GF_ENABLED, 0, 0, GS_BOTH },
+	{ "pool6", GT_POOL6, GF_POOL6, 0, 0, GS_BOTH },
+	{ "lowest-ipv6-mtu", GT_UINT, GF_LOWEST_MTU, 1280, 65535, GS_BOTH },
+	{ "logging-debug", GT_BOOL, GF_NONE, 0, 0, GS_BOTH },
+	{ "zeroize-traffic-class", GT_BOOL, GF_ZEROIZE_TC, 0, 0, GS_BOTH },
+	{ "override-tos", GT_BOOL, GF_OVERRIDE_TOS, 0, 0, GS_BOTH },
+	{ "tos", GT_UINT, GF_TOS, 0, 255, GS_BOTH },
+	{ "mtu-plateaus", GT_PLATEAUS, GF_PLATEAUS, 0, 65535, GS_BOTH },
 	/* SIIT */
-	{ "amend-udp-checksum-zero", GT_BOOL, GF_AMEND_UDP, 0, 0 },
-	{ "eam-hairpin-mode", GT_HAIRPIN, GF_HAIRPIN, 0, 0 },
-	{ "randomize-rfc6791-addresses", GT_BOOL, GF_RANDOMIZE, 0, 0 },
-	{ "rfc6791v6-prefix", GT_PREFIX6, GF_6791V6, 0, 0 },
-	{ "rfc6791v4-prefix", GT_PREFIX4, GF_6791V4, 0, 0 },
+	{ "amend-udp-checksum-zero", GT_BOOL, GF_AMEND_UDP, 0, 0, GS_SIIT },
+	{ "eam-hairpin-mode", GT_HAIRPIN, GF_HAIRPIN, 0, 0, GS_SIIT },
+	{ "randomize-rfc6791-addresses", GT_BOOL, GF_RANDOMIZE, 0, 0, GS_SIIT },
+	{ "rfc6791v6-prefix", GT_PREFIX6, GF_6791V6, 0, 0, GS_SIIT },
+	{ "rfc6791v4-prefix", GT_PREFIX4, GF_6791V4, 0, 0, GS_SIIT },
 	/* NAT64: filtering */
-	{ "address-dependent-filtering", GT_BOOL, GF_ADF, 0, 0 },
-	{ "drop-externally-initiated-tcp", GT_BOOL, GF_DROP_EXT_TCP, 0, 0 },
-	{ "drop-icmpv6-info", GT_BOOL, GF_DROP_ICMP6_INFO, 0, 0 },
-	{ "source-icmpv6-errors-better", GT_BOOL, GF_SRC_ICMP6_BETTER, 0, 0 },
-	{ "f-args", GT_UINT, GF_F_ARGS, 0, 15 },
-	{ "handle-rst-during-fin-rcv", GT_BOOL, GF_HANDLE_RST, 0, 0 },
+	{ "address-dependent-filtering", GT_BOOL, GF_ADF, 0, 0, GS_NAT64 },
+	{ "drop-externally-initiated-tcp", GT_BOOL, GF_DROP_EXT_TCP, 0, 0, GS_NAT64 },
+	{ "drop-icmpv6-info", GT_BOOL, GF_DROP_ICMP6_INFO, 0, 0, GS_NAT64 },
+	{ "source-icmpv6-errors-better", GT_BOOL, GF_SRC_ICMP6_BETTER, 0, 0, GS_NAT64 },
+	{ "f-args", GT_UINT, GF_F_ARGS, 0, 15, GS_NAT64 },
+	{ "handle-rst-during-fin-rcv", GT_BOOL, GF_HANDLE_RST, 0, 0, GS_NAT64 },
 	/* NAT64: timeouts (RFC 6146 3.5 minimums, as Jool enforces them) */
-	{ "tcp-est-timeout", GT_TIMEOUT, GF_TCP_EST, 2 * 3600 * 1000ull, U32MAX },
-	{ "tcp-trans-timeout", GT_TIMEOUT, GF_TCP_TRANS, 4 * 60 * 1000ull, U32MAX },
-	{ "udp-timeout", GT_TIMEOUT, GF_UDP_TIMEOUT, 2 * 60 * 1000ull, U32MAX },
-	{ "icmp-timeout", GT_TIMEOUT, GF_ICMP_TIMEOUT, 0, U32MAX },
+	{ "tcp-est-timeout", GT_TIMEOUT, GF_TCP_EST, 2 * 3600 * 1000ull, U32MAX, GS_NAT64 },
+	{ "tcp-trans-timeout", GT_TIMEOUT, GF_TCP_TRANS, 4 * 60 * 1000ull, U32MAX, GS_NAT64 },
+	{ "udp-timeout", GT_TIMEOUT, GF_UDP_TIMEOUT, 2 * 60 * 1000ull, U32MAX, GS_NAT64 },
+	{ "icmp-timeout", GT_TIMEOUT, GF_ICMP_TIMEOUT, 0, U32MAX, GS_NAT64 },
 	/* NAT64: logging, simultaneous open */
-	{ "logging-bib", GT_BOOL, GF_NONE, 0, 0 },
-	{ "logging-session", GT_BOOL, GF_NONE, 0, 0 },
-	{ "maximum-simultaneous-opens", GT_UINT, GF_MAX_SO, 0, U32MAX },
+	{ "logging-bib", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
+	{ "logging-session", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
+	{ "maximum-simultaneous-opens", GT_UINT, GF_MAX_SO, 0, U32MAX, GS_NAT64 },
 	/* NAT64: session synchronisation (joold) */
-	{ "ss-enabled", GT_BOOL, GF_NONE, 0, 0 },
-	{ "ss-flush-asap", GT_BOOL, GF_NONE, 0, 0 },
-	{ "ss-flush-deadline", GT_UINT, GF_NONE, 0, U32MAX },
-	{ "ss-capacity", GT_UINT, GF_NONE, 0, U32MAX },
-	{ "ss-max-payload", GT_UINT, GF_NONE, 0, U32MAX },
-	{ "ss-max-sessions-per-packet", GT_UINT, GF_NONE, 0, U32MAX },
+	{ "ss-enabled", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
+	{ "ss-flush-asap", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
+	{ "ss-flush-deadline", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
+	{ "ss-capacity", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
+	{ "ss-max-payload", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
+	{ "ss-max-sessions-per-packet", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
 	/* ours */
-	{ "icmp-errors-per-sec", GT_UINT, GF_ICMP_RATE, 0, 1000000 },
-	{ "max-sessions-per-worker", GT_UINT, GF_MAX_SESSIONS, 1024, 1u << 26 },
+	{ "icmp-errors-per-sec", GT_UINT, GF_ICMP_RATE, 0, 1000000, GS_BOTH },
+	{ "max-sessions-per-worker", GT_UINT, GF_MAX_SESSIONS, 1024, 1u << 26, GS_NAT64 },
 };
 
 #define N_GOPTS (sizeof(gopts) / sizeof(gopts[0]))
@@ -887,8 +935,31 @@ static int parse_global_into(struct ld *ld, json_t *j, const char *path, struct 
 	return 0;
 }
 
+/*
+ * The file's "global". A NAT64-only option in a file that says no mode is
+ * refused: the file was most likely written for Jool's NAT64 (jool, not
+ * jool_siit, which is how Jool tells the two apart), and loading it as SIIT,
+ * the default, would run the wrong translator with nothing said. With
+ * "mode": "siit" written, such options are checked and ignored, as jool_siit
+ * ignores them (Jool's global_update() skips globals of the other type).
+ */
 static int parse_global(struct ld *ld, json_t *j)
 {
+	if (!ld->mode_given && ld->cfg->xlat.mode == XLAT_MODE_SIIT && json_is_object(j)) {
+		const char *key;
+		json_t *val;
+		char p[PATH_LEN];
+
+		json_object_foreach(j, key, val) {
+			int i = appcfg_global_find(key);
+
+			(void)val;
+			if (i < 0 || gopts[i].scope != GS_NAT64)
+				continue;
+			path_key(p, "global", gopts[i].name);
+			return fail(ld, p, "a NAT64 option, but this file's mode is siit" NO_MODE_HINT);
+		}
+	}
 	return parse_global_into(ld, j, "global", &ld->cfg->xlat.g);
 }
 
@@ -1296,7 +1367,8 @@ static int cgn_check(struct ld *ld, const char *p, const struct xlat_config *x)
 static int parse_cgn(struct ld *ld, json_t *j)
 {
 	if (ld->cfg->xlat.mode != XLAT_MODE_NAT64)
-		return fail(ld, "cgn", "cgn is a NAT64 setting; this file's mode is siit");
+		return fail(ld, "cgn", "cgn is a NAT64 setting; this file's mode is siit%s",
+			    ld->mode_given ? "" : NO_MODE_HINT);
 	if (json_is_null(j))
 		return 0;
 	return parse_cgn_into(ld, j, "cgn", &ld->cfg->xlat, true);
@@ -1770,6 +1842,24 @@ enum {
 	TF_N
 };
 
+/* Does the file hold something only a SIIT has (non-empty EAMT or denylist4, a SIIT-only option)? */
+static bool siit_only(const json_t *eamt, const json_t *deny, const json_t *black, const json_t *global)
+{
+	const char *key;
+	json_t *val;
+
+	if (json_array_size(eamt) || json_array_size(deny) || json_array_size(black))
+		return true;
+	json_object_foreach((json_t *)global, key, val) {
+		int i = appcfg_global_find(key);
+
+		(void)val;
+		if (i >= 0 && gopts[i].scope == GS_SIIT)
+			return true;
+	}
+	return false;
+}
+
 static int parse_top(struct ld *ld, json_t *root)
 {
 	struct field f[TF_N] = {
@@ -1808,10 +1898,13 @@ static int parse_top(struct ld *ld, json_t *root)
 		if (strcasecmp(s, "netfilter") != 0 && strcasecmp(s, "iptables") != 0)
 			return fail(ld, "framework", "'%s' is not one of \"netfilter\", \"iptables\"", show(s, b1));
 	}
+	ld->mode_given = f[TF_MODE].val != NULL;
 	if (mode == XLAT_MODE_SIIT && f[TF_POOL4].val)
-		return fail(ld, "pool4", "pool4 is a NAT64 setting; this file's mode is siit");
+		return fail(ld, "pool4", "pool4 is a NAT64 setting; this file's mode is siit%s",
+			    ld->mode_given ? "" : NO_MODE_HINT);
 	if (mode == XLAT_MODE_SIIT && f[TF_BIB].val)
-		return fail(ld, "bib", "bib is a NAT64 setting; this file's mode is siit");
+		return fail(ld, "bib", "bib is a NAT64 setting; this file's mode is siit%s",
+			    ld->mode_given ? "" : NO_MODE_HINT);
 	if (mode == XLAT_MODE_NAT64 && f[TF_EAMT].val && !(json_is_array(f[TF_EAMT].val) && json_array_size(f[TF_EAMT].val) == 0))
 		return fail(ld, "eamt", "eamt is a SIIT setting; this file's mode is nat64");
 	if (f[TF_DENYLIST4].val && f[TF_BLACKLIST4].val)
@@ -1846,6 +1939,14 @@ static int parse_top(struct ld *ld, json_t *root)
 		return -1;
 	if (c->xlat.cgn.enabled && cgn_check(ld, "cgn", &c->xlat))
 		return -1;
+	/*
+	 * No mode and nothing only a SIIT has (EAMT, denylist4, SIIT options):
+	 * Jool's NAT64 files look like this (docs/en/config-atomic.md's minimal
+	 * one), so say which translator this is, and how a NAT64 file loads.
+	 */
+	if (!ld->mode_given && !siit_only(f[TF_EAMT].val, f[TF_DENYLIST4].val, f[TF_BLACKLIST4].val, f[TF_GLOBAL].val))
+		note(ld, NULL, "no \"mode\": loaded as SIIT, the default. A file written for Jool's NAT64 (the jool "
+			       "command, not jool_siit) needs \"mode\": \"nat64\" added");
 	return 0;
 }
 
@@ -2020,16 +2121,18 @@ void appcfg_free(struct appcfg *cfg)
 	cfg->n_eal_args = 0;
 }
 
-int appcfg_load_string(const char *json, size_t len, const char *origin, struct appcfg *out, char *err,
-		       size_t errlen)
+static int load_string(const char *json, size_t len, const char *origin, struct appcfg *out, char *err,
+		       size_t errlen, char *notes, size_t noteslen)
 {
-	struct ld ld = { origin, err, errlen, out };
+	struct ld ld = { origin, err, errlen, out, notes, noteslen, false };
 	json_error_t jerr;
 	json_t *root;
 	int rc;
 
 	if (err && errlen)
 		err[0] = '\0';
+	if (notes && noteslen)
+		notes[0] = '\0';
 	appcfg_defaults(out);
 	if (!json)
 		return fail(&ld, NULL, "no configuration text");
@@ -2048,13 +2151,27 @@ int appcfg_load_string(const char *json, size_t len, const char *origin, struct 
 	if (rc) {
 		appcfg_free(out);
 		appcfg_defaults(out);
+		if (notes && noteslen)
+			notes[0] = '\0'; /* a refused file has its error, not notes */
 	}
 	return rc;
 }
 
+int appcfg_load_string(const char *json, size_t len, const char *origin, struct appcfg *out, char *err,
+		       size_t errlen)
+{
+	return load_string(json, len, origin, out, err, errlen, NULL, 0);
+}
+
 int appcfg_load_file(const char *path, struct appcfg *out, char *err, size_t errlen)
 {
-	struct ld ld = { path, err, errlen, out };
+	return appcfg_load_file_noted(path, out, err, errlen, NULL, 0);
+}
+
+int appcfg_load_file_noted(const char *path, struct appcfg *out, char *err, size_t errlen, char *notes,
+			   size_t noteslen)
+{
+	struct ld ld = { path, err, errlen, out, NULL, 0, false };
 	FILE *f;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -2099,7 +2216,7 @@ int appcfg_load_file(const char *path, struct appcfg *out, char *err, size_t err
 		}
 	}
 	fclose(f);
-	rc = appcfg_load_string(buf ? buf : "", len, path, out, err, errlen);
+	rc = load_string(buf ? buf : "", len, path, out, err, errlen, notes, noteslen);
 	free(buf);
 	return rc;
 }
@@ -2131,7 +2248,7 @@ int appcfg_global_find(const char *name)
 
 int appcfg_globals_parse(const json_t *obj, const char *path, struct xlat_globals *g, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -2140,7 +2257,7 @@ int appcfg_globals_parse(const json_t *obj, const char *path, struct xlat_global
 
 int appcfg_eamt_parse_entry(const json_t *entry, const char *path, struct eamt *t, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -2150,7 +2267,7 @@ int appcfg_eamt_parse_entry(const json_t *entry, const char *path, struct eamt *
 int appcfg_denylist4_parse_entry(const json_t *prefix, const char *path, struct xlat_config *x, char *err,
 				 size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -2159,7 +2276,7 @@ int appcfg_denylist4_parse_entry(const json_t *prefix, const char *path, struct 
 
 int appcfg_pool4_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -2168,7 +2285,7 @@ int appcfg_pool4_parse_entry(const json_t *entry, const char *path, struct xlat_
 
 int appcfg_bib_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -2188,7 +2305,7 @@ int appcfg_cgn_parse(const json_t *obj, const char *path, struct xlat_config *x,
 
 int appcfg_prefix6_parse(const json_t *j, const char *path, struct prefix6 *p, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -2197,7 +2314,7 @@ int appcfg_prefix6_parse(const json_t *j, const char *path, struct prefix6 *p, c
 
 int appcfg_prefix4_parse(const json_t *j, const char *path, struct prefix4 *p, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';

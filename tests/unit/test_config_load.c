@@ -25,6 +25,9 @@
 
 static char err[512];
 
+/* The head of a NAT64 file, whose options are checked there (without "mode" they are refused). */
+#define N64 "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\", "
+
 static struct appcfg *load(const char *json)
 {
 	struct appcfg *c = malloc(sizeof(*c));
@@ -287,6 +290,80 @@ static void test_plateaus_jool(void **state)
 	release(c);
 }
 
+/*
+ * The mode of a file that names none is SIIT. A NAT64-only option (or pool4,
+ * bib, cgn) in such a file is refused with what to add; with "mode": "siit"
+ * written, NAT64 options are checked and ignored, as jool_siit ignores them.
+ * A file that loads as SIIT by default and holds nothing only a SIIT has
+ * (Jool's minimal NAT64 example is one) gets a note saying so.
+ */
+static void test_mode_default(void **state)
+{
+	static const struct {
+		const char *json;
+		bool note; /* the "no mode" note expected */
+	} cases[] = {
+		{ "{\"instance\": \"nat64-minimal\", \"framework\": \"netfilter\", \"global\": {\"pool6\": \"64:ff9b::/96\"}}", true },
+		{ "{}", true },
+		{ "{\"global\": {\"tos\": 1, \"mtu-plateaus\": [1500]}}", true },
+		{ "{\"eamt\": [{\"ipv6 prefix\": \"2001:db8::/128\", \"ipv4 prefix\": \"192.0.2.1\"}]}", false },
+		{ "{\"denylist4\": [\"192.0.2.0/24\"]}", false },
+		{ "{\"blacklist4\": [\"192.0.2.0/24\"]}", false },
+		{ "{\"global\": {\"pool6\": \"64:ff9b::/96\", \"eam-hairpin-mode\": \"off\"}}", false },
+		{ "{\"mode\": \"siit\", \"global\": {\"pool6\": \"64:ff9b::/96\", \"udp-timeout\": \"0:05:00\"}}", false },
+		{ "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}}", false },
+	};
+	char path[] = "/tmp/test_config_load_XXXXXX", notes[1024];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FILE *f = fopen(path, "w");
+		struct appcfg *c = malloc(sizeof(*c));
+
+		assert_non_null(f);
+		assert_non_null(c);
+		fputs(cases[i].json, f);
+		fclose(f);
+		memset(notes, 'x', sizeof(notes));
+		if (appcfg_load_file_noted(path, c, err, sizeof(err), notes, sizeof(notes)) != 0)
+			fail_msg("case %zu: refused: %s", i, err);
+		if (cases[i].note) {
+			char expect[256];
+
+			snprintf(expect, sizeof(expect), "%s: note: no \"mode\": loaded as SIIT, the default. A file written "
+				 "for Jool's NAT64 (the jool command, not jool_siit) needs \"mode\": \"nat64\" added\n", path);
+			if (strcmp(notes, expect) != 0)
+				fail_msg("case %zu: notes:\n%s\nexpected:\n%s", i, notes, expect);
+		} else if (notes[0]) {
+			fail_msg("case %zu: unexpected notes: %s", i, notes);
+		}
+		release(c);
+	}
+	/* a refused file has an error, no notes; a tiny notes buffer takes no cut line */
+	{
+		FILE *f = fopen(path, "w");
+		struct appcfg c;
+
+		assert_non_null(f);
+		fputs("{\"pool4\": []}", f);
+		fclose(f);
+		memset(notes, 'x', sizeof(notes));
+		assert_int_equal(appcfg_load_file_noted(path, &c, err, sizeof(err), notes, sizeof(notes)), -1);
+		assert_string_equal(notes, "");
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("{}", f);
+		fclose(f);
+		assert_int_equal(appcfg_load_file_noted(path, &c, err, sizeof(err), notes, 16), 0);
+		assert_string_equal(notes, "");
+		appcfg_free(&c);
+	}
+	unlink(path);
+}
+
 static void test_pool6_lengths(void **state)
 {
 	static const char *const ok[] = { "2001:db8::/32", "2001:db8:100::/40", "2001:db8:122::/48",
@@ -319,7 +396,7 @@ static void test_timeouts(void **state)
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		struct appcfg *c;
 
-		snprintf(buf, sizeof(buf), "{\"global\": {\"tcp-est-timeout\": \"%s\"}}", ok[i]);
+		snprintf(buf, sizeof(buf), N64 "\"tcp-est-timeout\": \"%s\"}}", ok[i]);
 		c = load(buf);
 		release(c);
 	}
@@ -362,8 +439,21 @@ static const struct bad bad_cases[] = {
 	  "t.json: global: key 'tos' appears twice (as 'TOS' and 'tos'", NULL },
 	{ "bad mode", "{\"mode\": \"nat46\"}", "mode: 'nat46' is not one of \"siit\", \"nat64\"", NULL },
 	{ "nat64 without pool6", "{\"mode\": \"nat64\"}", "global.pool6: nat64 mode needs pool6", NULL },
-	{ "pool4 in siit", "{\"pool4\": []}", "pool4: pool4 is a NAT64 setting", NULL },
-	{ "bib in siit", "{\"bib\": []}", "bib: bib is a NAT64 setting", NULL },
+	{ "pool4 in siit", "{\"mode\": \"siit\", \"pool4\": []}", "t.json: pool4: pool4 is a NAT64 setting; this file's mode is siit",
+	  NULL },
+	{ "bib in siit", "{\"mode\": \"siit\", \"bib\": []}", "t.json: bib: bib is a NAT64 setting; this file's mode is siit", NULL },
+	/* Jool's NAT64 files have no "mode" (Jool knows them by the command, jool, not jool_siit): say what they need */
+	{ "pool4 without mode", "{\"pool4\": []}", "t.json: pool4: pool4 is a NAT64 setting; this file's mode is siit (the "
+	  "file has no \"mode\", and siit is the default;", "needs \"mode\": \"nat64\")" },
+	{ "bib without mode", "{\"bib\": []}", "t.json: bib: bib is a NAT64 setting; this file's mode is siit (the file has no",
+	  "needs \"mode\": \"nat64\")" },
+	{ "nat64 option without mode", "{\"global\": {\"pool6\": \"64:ff9b::/96\", \"tcp-est-timeout\": \"2:00:00\"}}",
+	  "t.json: global.tcp-est-timeout: a NAT64 option, but this file's mode is siit (the file has no \"mode\"",
+	  "needs \"mode\": \"nat64\")" },
+	{ "nat64 option without mode, any case", "{\"Global\": {\"SS-Enabled\": false}}",
+	  "t.json: global.ss-enabled: a NAT64 option, but this file's mode is siit", NULL },
+	{ "ours, nat64 only, without mode", "{\"global\": {\"max-sessions-per-worker\": 1024}}",
+	  "t.json: global.max-sessions-per-worker: a NAT64 option", NULL },
 	{ "eamt in nat64",
 	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"eamt\": [{\"ipv6 prefix\": "
 	  "\"2001:db8::/128\", \"ipv4 prefix\": \"192.0.2.1/32\"}]}",
@@ -420,17 +510,17 @@ static const struct bad bad_cases[] = {
 	  "global.mtu-plateaus: expected an array of integers, got a string", NULL },
 	{ "hairpin mode", "{\"global\": {\"eam-hairpin-mode\": \"sometimes\"}}",
 	  "global.eam-hairpin-mode: 'sometimes' is not one of \"off\", \"simple\", \"intrinsic\"", NULL },
-	{ "timeout syntax", "{\"global\": {\"udp-timeout\": \"5 minutes\"}}",
+	{ "timeout syntax", N64 "\"udp-timeout\": \"5 minutes\"}}",
 	  "global.udp-timeout: '5 minutes' is not a time", NULL },
-	{ "timeout minutes", "{\"global\": {\"udp-timeout\": \"1:61:00\"}}", "global.udp-timeout: '1:61:00' is not a time",
+	{ "timeout minutes", N64 "\"udp-timeout\": \"1:61:00\"}}", "global.udp-timeout: '1:61:00' is not a time",
 	  NULL },
-	{ "timeout millis", "{\"global\": {\"udp-timeout\": \"0:05:00.1234\"}}", "is not a time", NULL },
-	{ "timeout minimum", "{\"global\": {\"udp-timeout\": \"0:01:00\"}}",
+	{ "timeout millis", N64 "\"udp-timeout\": \"0:05:00.1234\"}}", "is not a time", NULL },
+	{ "timeout minimum", N64 "\"udp-timeout\": \"0:01:00\"}}",
 	  "global.udp-timeout: 0:01:00 is below the minimum 0:02:00", NULL },
-	{ "timeout tcp-est minimum", "{\"global\": {\"tcp-est-timeout\": \"1:00:00\"}}",
+	{ "timeout tcp-est minimum", N64 "\"tcp-est-timeout\": \"1:00:00\"}}",
 	  "global.tcp-est-timeout: 1:00:00 is below the minimum 2:00:00", NULL },
-	{ "timeout type", "{\"global\": {\"icmp-timeout\": 60}}", "global.icmp-timeout: expected a time string", NULL },
-	{ "f-args", "{\"global\": {\"f-args\": 16}}", "global.f-args: 16 is out of range (0..15)", NULL },
+	{ "timeout type", N64 "\"icmp-timeout\": 60}}", "global.icmp-timeout: expected a time string", NULL },
+	{ "f-args", N64 "\"f-args\": 16}}", "global.f-args: 16 is out of range (0..15)", NULL },
 	{ "rfc6791v4", "{\"global\": {\"rfc6791v4-prefix\": \"203.0.113.300\"}}",
 	  "global.rfc6791v4-prefix: '203.0.113.300' is not an IPv4 prefix", NULL },
 	{ "rfc6791v6", "{\"global\": {\"rfc6791v6-prefix\": 5}}", "global.rfc6791v6-prefix: expected a string", NULL },
@@ -654,7 +744,8 @@ int main(int argc, char **argv)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_full),
 		cmocka_unit_test(test_jool_file),     cmocka_unit_test(test_comments),
-		cmocka_unit_test(test_plateaus_jool), cmocka_unit_test(test_pool6_lengths),
+		cmocka_unit_test(test_plateaus_jool), cmocka_unit_test(test_mode_default),
+		cmocka_unit_test(test_pool6_lengths),
 		cmocka_unit_test(test_timeouts),      cmocka_unit_test(test_bad_after_eal),
 		cmocka_unit_test(test_file),	      cmocka_unit_test(test_small_errbuf),
 		cmocka_unit_test(test_example_files),

@@ -128,7 +128,7 @@ static void check(const char *what, const char *expect, int rc, const struct app
 static void test_row(void **state)
 {
 	const struct row *r = *state;
-	char path[512], err[1024], what[600];
+	char path[512], err[1024], what[600], notes[2048];
 	struct appcfg *c = malloc(sizeof(*c));
 	int rc;
 
@@ -136,11 +136,16 @@ static void test_row(void **state)
 	path_of(path, sizeof(path), r->file);
 
 	/* as Jool users have it */
-	rc = appcfg_load_file(path, c, err, sizeof(err));
+	rc = appcfg_load_file_noted(path, c, err, sizeof(err), notes, sizeof(notes));
 	snprintf(what, sizeof(what), "%s (as it is)", r->file);
 	check(what, r->as_is, rc, c, err);
 	if (rc != 0 && strncmp(err, path, strlen(path)) != 0)
 		fail_msg("%s: the message does not start with the file name: %s", what, err);
+	/* a file for Jool's NAT64 that loads as SIIT, the default, does not do so without a word */
+	if (rc == 0 && c->xlat.mode == XLAT_MODE_SIIT && strcmp(r->jool, "jool_siit") != 0 &&
+	    !strstr(notes, "note: no \"mode\": loaded as SIIT, the default. A file written for Jool's NAT64 (the jool "
+			   "command, not jool_siit) needs \"mode\": \"nat64\" added"))
+		fail_msg("%s: loads as SIIT without the note on \"mode\"; notes: '%s'", what, notes);
 	appcfg_free(c);
 
 	/* a file for Jool's NAT64, with the one line doc/configuration.md asks for */
