@@ -967,6 +967,11 @@ static int parse_global(struct ld *ld, json_t *j)
 
 /* ------------------------------------------------------------ pool4, bib */
 
+static const char *proto_name(uint8_t proto)
+{
+	return proto == 6 ? "TCP" : proto == 17 ? "UDP" : "ICMP";
+}
+
 static int parse_proto(struct ld *ld, const char *path, const json_t *j, uint8_t *proto)
 {
 	char b1[SHOW_LEN];
@@ -1095,45 +1100,72 @@ static int parse_taddr(struct ld *ld, const char *path, const json_t *j, int fam
 	return 0;
 }
 
-/* Jool's static BIB entries: {"protocol", "ipv6 address": "A#P", "ipv4 address": "A#P"}; the IPv4 side in pool4. */
-static int parse_bib_entry(struct ld *ld, json_t *e, const char *p, struct xlat_config *x)
+/*
+ * A static BIB entry's IPv4 side against pool4. Our rule: pool4 holds the
+ * address for that protocol (a prefix of a pool4 entry of the protocol).
+ * Jool's is stricter (xlator_replace() -> basic_replace_validations() ->
+ * pool4db_contains(), src/mod/common/xlator.c): the port must lie in one of
+ * that address's port ranges too (the mark is not looked at; an empty pool4
+ * stands for the node's own addresses, ports 61001-65535). We take an entry
+ * outside the ranges as a port forward: dynamic allocation never hands its
+ * port out, and the dataplane claims it (nat64_pool4_port()), so nothing
+ * collides; doc/configuration.md lists the difference, and `xlat64ctl check`
+ * notes such an entry (bib_notes()). 0, or -1 after fail() on path.
+ */
+static int bib_in_pool4(struct ld *ld, const char *path, const struct bib_static *b, const struct xlat_config *x)
+{
+	char a[INET_ADDRSTRLEN] = "?";
+
+	for (unsigned k = 0; k < x->n_pool4; k++) {
+		struct prefix4 pf = { x->pool4[k].addr, x->pool4[k].plen };
+
+		if (x->pool4[k].proto == b->proto && prefix4_contains(&pf, b->addr4))
+			return 0;
+	}
+	inet_ntop(AF_INET, &b->addr4, a, sizeof(a));
+	if (x->n_pool4 == 0)
+		return fail(ld, path, "the IPv4 address is not in pool4 for this protocol: pool4 is empty, which means the "
+				      "ports' IPv4 addresses (as in Jool: the node's own), and no port has one");
+	return fail(ld, path, "the IPv4 address is not in pool4 for this protocol: no %s pool4 entry holds %s",
+		    proto_name(b->proto), a);
+}
+
+/*
+ * Jool's static BIB entries: {"protocol", "ipv6 address": "A#P", "ipv4 address": "A#P"}; appended to x.
+ * check_pool4: the IPv4 side is checked against x's pool4 now (the control API); a file's entries are
+ * checked by parse_top() once pool4 is complete (an empty one becomes the ports' addresses).
+ */
+static int parse_bib_entry(struct ld *ld, json_t *e, const char *p, struct xlat_config *x, bool check_pool4)
 {
 	char q[PATH_LEN];
-	{
-		struct bib_static b;
-		memset(&b, 0, sizeof(b));
-		struct field f[] = { { "protocol", NULL }, { "ipv6 address", NULL }, { "ipv4 address", NULL } };
-		if (take_fields(ld, e, p, f, 3))
-			return -1;
-		if (!f[0].val || !f[1].val || !f[2].val)
-			return fail(ld, p, "missing \"%s\"", !f[0].val ? "protocol" : !f[1].val ? "ipv6 address" : "ipv4 address");
-		if (x->n_bib >= BIB_STATIC_MAX)
-			return fail(ld, p, "too many static BIB entries (at most %d)", BIB_STATIC_MAX);
-		path_key(q, p, "protocol");
-		if (parse_proto(ld, q, f[0].val, &b.proto))
-			return -1;
-		path_key(q, p, "ipv6 address");
-		if (parse_taddr(ld, q, f[1].val, 6, b.addr6, &b.port6))
-			return -1;
-		path_key(q, p, "ipv4 address");
-		if (parse_taddr(ld, q, f[2].val, 4, (uint8_t *)&b.addr4, &b.port4))
-			return -1;
-		bool in_pool = false;
-		for (unsigned k = 0; k < x->n_pool4; k++) {
-			struct prefix4 pf = { x->pool4[k].addr, x->pool4[k].plen };
-			if (x->pool4[k].proto == b.proto && prefix4_contains(&pf, b.addr4))
-				in_pool = true;
-		}
-		if (!in_pool)
-			return fail(ld, q, "the IPv4 address is not in pool4 for this protocol (Jool's rule too)");
-		for (unsigned k = 0; k < x->n_bib; k++) {
-			const struct bib_static *o = &x->bib[k];
-			if (o->proto == b.proto && ((o->addr4 == b.addr4 && o->port4 == b.port4) ||
-						    (o->port6 == b.port6 && memcmp(o->addr6, b.addr6, 16) == 0)))
-				return fail(ld, p, "clashes with bib[%u]", k);
-		}
-		x->bib[x->n_bib++] = b;
+	struct bib_static b;
+	struct field f[] = { { "protocol", NULL }, { "ipv6 address", NULL }, { "ipv4 address", NULL } };
+
+	memset(&b, 0, sizeof(b));
+	if (take_fields(ld, e, p, f, 3))
+		return -1;
+	if (!f[0].val || !f[1].val || !f[2].val)
+		return fail(ld, p, "missing \"%s\"", !f[0].val ? "protocol" : !f[1].val ? "ipv6 address" : "ipv4 address");
+	if (x->n_bib >= BIB_STATIC_MAX)
+		return fail(ld, p, "too many static BIB entries (at most %d)", BIB_STATIC_MAX);
+	path_key(q, p, "protocol");
+	if (parse_proto(ld, q, f[0].val, &b.proto))
+		return -1;
+	path_key(q, p, "ipv6 address");
+	if (parse_taddr(ld, q, f[1].val, 6, b.addr6, &b.port6))
+		return -1;
+	path_key(q, p, "ipv4 address");
+	if (parse_taddr(ld, q, f[2].val, 4, (uint8_t *)&b.addr4, &b.port4))
+		return -1;
+	if (check_pool4 && bib_in_pool4(ld, q, &b, x))
+		return -1;
+	for (unsigned k = 0; k < x->n_bib; k++) {
+		const struct bib_static *o = &x->bib[k];
+		if (o->proto == b.proto && ((o->addr4 == b.addr4 && o->port4 == b.port4) ||
+					    (o->port6 == b.port6 && memcmp(o->addr6, b.addr6, 16) == 0)))
+			return fail(ld, p, "clashes with bib[%u]", k);
 	}
+	x->bib[x->n_bib++] = b;
 	return 0;
 }
 
@@ -1145,8 +1177,43 @@ static int parse_bib(struct ld *ld, json_t *j)
 		return fail(ld, "bib", "expected an array, got %s", jtype(j));
 	for (size_t i = 0; i < json_array_size(j); i++) {
 		path_idx(p, "bib", i);
-		if (parse_bib_entry(ld, json_array_get(j, i), p, &ld->cfg->xlat))
+		if (parse_bib_entry(ld, json_array_get(j, i), p, &ld->cfg->xlat, false))
 			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The file's static BIB entries against its complete pool4 (bib_in_pool4()),
+ * and a note for each whose port no pool4 range of its address holds: Jool
+ * refuses those.
+ */
+static int bib_check(struct ld *ld)
+{
+	const struct xlat_config *x = &ld->cfg->xlat;
+	char p[PATH_LEN], q[PATH_LEN], a[INET_ADDRSTRLEN];
+
+	for (unsigned i = 0; i < x->n_bib; i++) {
+		const struct bib_static *b = &x->bib[i];
+		bool port_in = false;
+
+		path_idx(p, "bib", i);
+		path_key(q, p, "ipv4 address");
+		if (bib_in_pool4(ld, q, b, x))
+			return -1;
+		for (unsigned k = 0; k < x->n_pool4 && !port_in; k++) {
+			const struct pool4_entry *e = &x->pool4[k];
+			struct prefix4 pf = { e->addr, e->plen };
+
+			port_in = e->proto == b->proto && prefix4_contains(&pf, b->addr4) && b->port4 >= e->port_min &&
+				  b->port4 <= e->port_max;
+		}
+		if (!port_in) {
+			inet_ntop(AF_INET, &b->addr4, a, sizeof(a));
+			note(ld, p, "%s#%u is outside the %s port ranges of pool4 for %s: taken as a port forward "
+				    "(dynamic allocation never uses the port); Jool refuses such an entry (its pool4 must hold "
+				    "the port too)", a, b->port4, proto_name(b->proto), a);
+		}
 	}
 	return 0;
 }
@@ -1935,7 +2002,7 @@ static int parse_top(struct ld *ld, json_t *root)
 		return -1;
 	if (f[TF_CGN].val && parse_cgn(ld, f[TF_CGN].val))
 		return -1;
-	if (mode == XLAT_MODE_NAT64 && nat64_finish(ld))
+	if (mode == XLAT_MODE_NAT64 && (nat64_finish(ld) || bib_check(ld)))
 		return -1;
 	if (c->xlat.cgn.enabled && cgn_check(ld, "cgn", &c->xlat))
 		return -1;
@@ -2289,7 +2356,7 @@ int appcfg_bib_parse_entry(const json_t *entry, const char *path, struct xlat_co
 
 	if (err && errlen)
 		err[0] = '\0';
-	return parse_bib_entry(&ld, (json_t *)(uintptr_t)entry, path ? path : "bib", x);
+	return parse_bib_entry(&ld, (json_t *)(uintptr_t)entry, path ? path : "bib", x, true);
 }
 
 int appcfg_cgn_parse(const json_t *obj, const char *path, struct xlat_config *x, bool structural, char *err,
@@ -2455,11 +2522,6 @@ json_t *appcfg_denylist4_json(const struct xlat_config *x)
 	for (unsigned i = 0; a && i < x->n_denylist4 && i < XLAT_MAX_DENYLIST4; i++)
 		json_array_append_new(a, appcfg_prefix4_json(&x->denylist4[i]));
 	return a;
-}
-
-static const char *proto_name(uint8_t proto)
-{
-	return proto == 6 ? "TCP" : proto == 17 ? "UDP" : "ICMP";
 }
 
 json_t *appcfg_pool4_json(const struct xlat_config *x)

@@ -364,6 +364,77 @@ static void test_mode_default(void **state)
 	unlink(path);
 }
 
+/*
+ * A static BIB entry's IPv4 address must be in pool4 for its protocol; an
+ * empty pool4 is the ports' IPv4 addresses (Jool: the node's own). Jool also
+ * wants the port inside a pool4 port range (xlator_replace()); we take such
+ * an entry as a port forward, and `xlat64ctl check` notes it (Jool's 4.0/4.1
+ * NAT64 example has one: TCP 192.0.2.2#80 with ports 61001-65535).
+ */
+static void test_bib_pool4(void **state)
+{
+	static const char *const files[] = {
+		/* the address in pool4, the port outside its range: loads, noted */
+		"{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"pool4\": [{\"protocol\": \"TCP\", "
+		"\"prefix\": \"192.0.2.2/31\"}], \"bib\": [{\"protocol\": \"TCP\", \"ipv6 address\": \"2001:db8::1#80\", "
+		"\"ipv4 address\": \"192.0.2.2#80\"}]}",
+		/* empty pool4: the port's address, ports 61001-65535 */
+		"{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"ports\": [{\"name\": \"v4\", "
+		"\"device\": \"d\", \"addresses\": [\"192.0.2.9/24\"]}], \"bib\": [{\"protocol\": \"UDP\", "
+		"\"ipv6 address\": \"2001:db8::5#53\", \"ipv4 address\": \"192.0.2.9#61053\"}, {\"protocol\": \"UDP\", "
+		"\"ipv6 address\": \"2001:db8::5#54\", \"ipv4 address\": \"192.0.2.9#54\"}]}",
+	};
+	static const char *const notes_expected[] = {
+		"note: bib[0]: 192.0.2.2#80 is outside the TCP port ranges of pool4 for 192.0.2.2: taken as a port forward "
+		"(dynamic allocation never uses the port); Jool refuses such an entry (its pool4 must hold the port too)\n",
+		"note: bib[1]: 192.0.2.9#54 is outside the UDP port ranges of pool4 for 192.0.2.9",
+	};
+	char path[] = "/tmp/test_config_load_XXXXXX", notes[1024];
+	int fd = mkstemp(path);
+	struct xlat_config *x;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < 2; i++) {
+		FILE *f = fopen(path, "w");
+		struct appcfg *c = malloc(sizeof(*c));
+
+		assert_non_null(f);
+		assert_non_null(c);
+		fputs(files[i], f);
+		fclose(f);
+		if (appcfg_load_file_noted(path, c, err, sizeof(err), notes, sizeof(notes)) != 0)
+			fail_msg("file %zu refused: %s", i, err);
+		if (!strstr(notes, notes_expected[i]) || strncmp(notes, path, strlen(path)) != 0)
+			fail_msg("file %zu: notes:\n%s\nexpected:\n%s", i, notes, notes_expected[i]);
+		assert_int_equal(c->xlat.n_bib, i + 1);
+		if (i == 1) /* the port outside the default range only: one note */
+			assert_null(strstr(notes, "bib[0]"));
+		release(c);
+	}
+	unlink(path);
+
+	/* the control API checks an entry against the running pool4 at once, with the same words */
+	x = calloc(1, sizeof(*x));
+	assert_non_null(x);
+	xlat_config_init(x, XLAT_MODE_NAT64);
+	x->n_pool4 = 1;
+	x->pool4[0] = (struct pool4_entry){ .proto = 17, .addr = v4("192.0.2.1"), .plen = 32, .port_min = 2000,
+					    .port_max = 3000 };
+	json_t *e = json_pack("{s:s, s:s, s:s}", "protocol", "UDP", "ipv6 address", "2001:db8::5#5", "ipv4 address",
+			      "198.51.100.7#5");
+	assert_int_equal(appcfg_bib_parse_entry(e, "bib add", x, err, sizeof(err)), -1);
+	assert_string_equal(err, "bib add.ipv4 address: the IPv4 address is not in pool4 for this protocol: no UDP pool4 "
+				 "entry holds 198.51.100.7");
+	json_decref(e);
+	e = json_pack("{s:s, s:s, s:s}", "protocol", "UDP", "ipv6 address", "2001:db8::5#5", "ipv4 address",
+		      "192.0.2.1#5");
+	assert_int_equal(appcfg_bib_parse_entry(e, "bib add", x, err, sizeof(err)), 0); /* a port forward */
+	json_decref(e);
+	free(x);
+}
+
 static void test_pool6_lengths(void **state)
 {
 	static const char *const ok[] = { "2001:db8::/32", "2001:db8:100::/40", "2001:db8:122::/48",
@@ -470,7 +541,18 @@ static const struct bad bad_cases[] = {
 	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"pool4\": [{\"protocol\": \"UDP\", "
 	  "\"prefix\": \"192.0.2.1/32\"}], \"bib\": [{\"protocol\": \"UDP\", \"ipv6 address\": \"2001:db8::5#53\", "
 	  "\"ipv4 address\": \"192.0.2.9#53\"}]}",
-	  "bib[0].ipv4 address: the IPv4 address is not in pool4", NULL },
+	  "t.json: bib[0].ipv4 address: the IPv4 address is not in pool4 for this protocol: no UDP pool4 entry holds "
+	  "192.0.2.9", NULL },
+	{ "bib outside pool4's protocol",
+	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"pool4\": [{\"protocol\": \"TCP\", "
+	  "\"prefix\": \"192.0.2.0/24\"}], \"bib\": [{\"protocol\": \"UDP\", \"ipv6 address\": \"2001:db8::5#53\", "
+	  "\"ipv4 address\": \"192.0.2.9#53\"}]}",
+	  "t.json: bib[0].ipv4 address: the IPv4 address is not in pool4 for this protocol: no UDP pool4 entry", NULL },
+	{ "bib with an empty pool4 and no address",
+	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"bib\": [{\"protocol\": \"UDP\", "
+	  "\"ipv6 address\": \"2001:db8::5#53\", \"ipv4 address\": \"192.0.2.9#61053\"}]}",
+	  "t.json: bib[0].ipv4 address: the IPv4 address is not in pool4 for this protocol: pool4 is empty, which means "
+	  "the ports' IPv4 addresses", NULL },
 	{ "bib bad address",
 	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"bib\": [{\"protocol\": \"UDP\", "
 	  "\"ipv6 address\": \"2001:db8::5\", \"ipv4 address\": \"192.0.2.9#53\"}]}",
@@ -745,6 +827,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_full),
 		cmocka_unit_test(test_jool_file),     cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_plateaus_jool), cmocka_unit_test(test_mode_default),
+		cmocka_unit_test(test_bib_pool4),
 		cmocka_unit_test(test_pool6_lengths),
 		cmocka_unit_test(test_timeouts),      cmocka_unit_test(test_bad_after_eal),
 		cmocka_unit_test(test_file),	      cmocka_unit_test(test_small_errbuf),
