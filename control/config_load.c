@@ -1110,7 +1110,7 @@ static int parse_taddr(struct ld *ld, const char *path, const json_t *j, int fam
  * outside the ranges as a port forward: dynamic allocation never hands its
  * port out, and the dataplane claims it (nat64_pool4_port()), so nothing
  * collides; doc/configuration.md lists the difference, and `xlat64ctl check`
- * notes such an entry (bib_notes()). 0, or -1 after fail() on path.
+ * notes such an entry (bib_check()). 0, or -1 after fail() on path.
  */
 static int bib_in_pool4(struct ld *ld, const char *path, const struct bib_static *b, const struct xlat_config *x)
 {
