@@ -29,12 +29,15 @@
 #define SHOW_LEN 96
 #define PFX_LEN (INET6_ADDRSTRLEN + 8) /* "addr/len" */
 
-/* Loader state: where errors go and what is being filled. */
+/* Loader state: where errors (and notes) go and what is being filled. */
 struct ld {
 	const char *origin;
 	char *err;
 	size_t errlen;
 	struct appcfg *cfg;
+	char *notes; /* NULL: nobody reads them */
+	size_t noteslen;
+	bool mode_given; /* the file has a "mode" key */
 };
 
 /* ------------------------------------------------------------------ errors */
@@ -65,6 +68,47 @@ static int fail(struct ld *ld, const char *path, const char *fmt, ...)
 	}
 	return -1;
 }
+
+/*
+ * A remark on a file that loads but deserves a word (xlat64ctl check prints
+ * them): one line "ORIGIN: note: PATH: TEXT" appended to ld->notes.
+ */
+static void note(struct ld *ld, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void note(struct ld *ld, const char *path, const char *fmt, ...)
+{
+	char line[512];
+	size_t off, n;
+	int k;
+	va_list ap;
+
+	if (!ld->notes || ld->noteslen == 0)
+		return;
+	k = snprintf(line, sizeof(line), "%s%snote: %s%s", ld->origin ? ld->origin : "", ld->origin ? ": " : "",
+		     path ? path : "", path ? ": " : "");
+	if (k < 0 || (size_t)k >= sizeof(line))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line + k, sizeof(line) - (size_t)k, fmt, ap);
+	va_end(ap);
+	/* a whole line or nothing: a cut note would read as a different one */
+	off = strlen(ld->notes);
+	n = strlen(line);
+	if (off + n + 2 > ld->noteslen)
+		return;
+	memcpy(ld->notes + off, line, n);
+	ld->notes[off + n] = '\n';
+	ld->notes[off + n + 1] = '\0';
+}
+
+/*
+ * The refusal of a NAT64 setting in a file that names no mode: SIIT is only
+ * the default. Jool knows a NAT64 file from the command it is given to
+ * (jool, not jool_siit), so its NAT64 files have no "mode" key.
+ */
+#define NO_MODE_HINT                                                                                         \
+	" (the file has no \"mode\", and siit is the default; a file for Jool's NAT64, the jool command rather " \
+	"than jool_siit, needs \"mode\": \"nat64\")"
 
 /* A user string made safe to quote in a message: printable, bounded. */
 static const char *show(const char *s, char buf[SHOW_LEN])
@@ -178,7 +222,8 @@ struct field {
 
 /*
  * Sort obj's members into fields[] by name. Unknown keys, keys given twice
- * (in any letter case) and non-object values are errors.
+ * (in two letter cases) and non-object values are errors; "comment" is
+ * skipped, as many times as it comes (Jool: any number, in every object).
  */
 static int take_fields(struct ld *ld, json_t *obj, const char *path, struct field *fields, size_t n)
 {
@@ -220,8 +265,21 @@ static int take_fields(struct ld *ld, json_t *obj, const char *path, struct fiel
 				return fail(ld, NULL, "unknown key '%s' at top level%s", show(key, b1), hint);
 			return fail(ld, path, "unknown key '%s'%s", show(key, b1), hint);
 		}
-		if (fields[i].val)
-			return fail(ld, path, "key '%s' given twice", fields[i].name);
+		if (fields[i].val) {
+			/* the same key in two letter cases (the same spelling twice is caught by scan_repeated_keys) */
+			const char *first = fields[i].name, *k;
+			json_t *v;
+			char b2[SHOW_LEN];
+
+			json_object_foreach(obj, k, v)
+				if (v == fields[i].val)
+					first = k;
+			if (!path || !*path)
+				return fail(ld, NULL, "key '%s' appears twice at top level (as '%s' and '%s': keys are matched "
+						      "whatever their letter case)", fields[i].name, show(first, b1), show(key, b2));
+			return fail(ld, path, "key '%s' appears twice (as '%s' and '%s': keys are matched whatever their "
+					      "letter case)", fields[i].name, show(first, b1), show(key, b2));
+		}
 		fields[i].val = val;
 	}
 	return 0;
@@ -510,57 +568,61 @@ enum gfield {
 	GF_MAX_SESSIONS,
 };
 
+/* Which translator an option belongs to (Jool's .xt of each global: XT_ANY, XT_SIIT, XT_NAT64). */
+enum gscope { GS_BOTH, GS_SIIT, GS_NAT64 };
+
 struct gopt {
 	const char *name;
 	enum gtype type;
 	enum gfield field;
 	uint64_t min, max; /* integers; timeouts in ms */
+	enum gscope scope;
 };
 
 #define U32MAX 4294967295ull
 
-/* Jool 4.1's global options (jool-reference.md), plus ours at the end. */
+/* Jool 4.1's global options (globals_metadata in its src/common/global.c; scope = its .xt), plus ours at the end. */
 static const struct gopt gopts[] = {
-	{ "manually-enabled", GT_BOOL, GF_ENABLED, 0, 0 },
-	{ "pool6", GT_POOL6, GF_POOL6, 0, 0 },
-	{ "lowest-ipv6-mtu", GT_UINT, GF_LOWEST_MTU, 1280, 65535 },
-	{ "logging-debug", GT_BOOL, GF_NONE, 0, 0 },
-	{ "zeroize-traffic-class", GT_BOOL, GF_ZEROIZE_TC, 0, 0 },
-	{ "override-tos", GT_BOOL, GF_OVERRIDE_TOS, 0, 0 },
-	{ "tos", GT_UINT, GF_TOS, 0, 255 },
-	{ "mtu-plateaus", GT_PLATEAUS, GF_PLATEAUS, 68, 65535 },
+	{ "manually-enabled", GT_BOOL, GF_ENABLED, 0, 0, GS_BOTH },
+	{ "pool6", GT_POOL6, GF_POOL6, 0, 0, GS_BOTH },
+	{ "lowest-ipv6-mtu", GT_UINT, GF_LOWEST_MTU, 1280, 65535, GS_BOTH },
+	{ "logging-debug", GT_BOOL, GF_NONE, 0, 0, GS_BOTH },
+	{ "zeroize-traffic-class", GT_BOOL, GF_ZEROIZE_TC, 0, 0, GS_BOTH },
+	{ "override-tos", GT_BOOL, GF_OVERRIDE_TOS, 0, 0, GS_BOTH },
+	{ "tos", GT_UINT, GF_TOS, 0, 255, GS_BOTH },
+	{ "mtu-plateaus", GT_PLATEAUS, GF_PLATEAUS, 0, 65535, GS_BOTH },
 	/* SIIT */
-	{ "amend-udp-checksum-zero", GT_BOOL, GF_AMEND_UDP, 0, 0 },
-	{ "eam-hairpin-mode", GT_HAIRPIN, GF_HAIRPIN, 0, 0 },
-	{ "randomize-rfc6791-addresses", GT_BOOL, GF_RANDOMIZE, 0, 0 },
-	{ "rfc6791v6-prefix", GT_PREFIX6, GF_6791V6, 0, 0 },
-	{ "rfc6791v4-prefix", GT_PREFIX4, GF_6791V4, 0, 0 },
+	{ "amend-udp-checksum-zero", GT_BOOL, GF_AMEND_UDP, 0, 0, GS_SIIT },
+	{ "eam-hairpin-mode", GT_HAIRPIN, GF_HAIRPIN, 0, 0, GS_SIIT },
+	{ "randomize-rfc6791-addresses", GT_BOOL, GF_RANDOMIZE, 0, 0, GS_SIIT },
+	{ "rfc6791v6-prefix", GT_PREFIX6, GF_6791V6, 0, 0, GS_SIIT },
+	{ "rfc6791v4-prefix", GT_PREFIX4, GF_6791V4, 0, 0, GS_SIIT },
 	/* NAT64: filtering */
-	{ "address-dependent-filtering", GT_BOOL, GF_ADF, 0, 0 },
-	{ "drop-externally-initiated-tcp", GT_BOOL, GF_DROP_EXT_TCP, 0, 0 },
-	{ "drop-icmpv6-info", GT_BOOL, GF_DROP_ICMP6_INFO, 0, 0 },
-	{ "source-icmpv6-errors-better", GT_BOOL, GF_SRC_ICMP6_BETTER, 0, 0 },
-	{ "f-args", GT_UINT, GF_F_ARGS, 0, 15 },
-	{ "handle-rst-during-fin-rcv", GT_BOOL, GF_HANDLE_RST, 0, 0 },
+	{ "address-dependent-filtering", GT_BOOL, GF_ADF, 0, 0, GS_NAT64 },
+	{ "drop-externally-initiated-tcp", GT_BOOL, GF_DROP_EXT_TCP, 0, 0, GS_NAT64 },
+	{ "drop-icmpv6-info", GT_BOOL, GF_DROP_ICMP6_INFO, 0, 0, GS_NAT64 },
+	{ "source-icmpv6-errors-better", GT_BOOL, GF_SRC_ICMP6_BETTER, 0, 0, GS_NAT64 },
+	{ "f-args", GT_UINT, GF_F_ARGS, 0, 15, GS_NAT64 },
+	{ "handle-rst-during-fin-rcv", GT_BOOL, GF_HANDLE_RST, 0, 0, GS_NAT64 },
 	/* NAT64: timeouts (RFC 6146 3.5 minimums, as Jool enforces them) */
-	{ "tcp-est-timeout", GT_TIMEOUT, GF_TCP_EST, 2 * 3600 * 1000ull, U32MAX },
-	{ "tcp-trans-timeout", GT_TIMEOUT, GF_TCP_TRANS, 4 * 60 * 1000ull, U32MAX },
-	{ "udp-timeout", GT_TIMEOUT, GF_UDP_TIMEOUT, 2 * 60 * 1000ull, U32MAX },
-	{ "icmp-timeout", GT_TIMEOUT, GF_ICMP_TIMEOUT, 0, U32MAX },
+	{ "tcp-est-timeout", GT_TIMEOUT, GF_TCP_EST, 2 * 3600 * 1000ull, U32MAX, GS_NAT64 },
+	{ "tcp-trans-timeout", GT_TIMEOUT, GF_TCP_TRANS, 4 * 60 * 1000ull, U32MAX, GS_NAT64 },
+	{ "udp-timeout", GT_TIMEOUT, GF_UDP_TIMEOUT, 2 * 60 * 1000ull, U32MAX, GS_NAT64 },
+	{ "icmp-timeout", GT_TIMEOUT, GF_ICMP_TIMEOUT, 0, U32MAX, GS_NAT64 },
 	/* NAT64: logging, simultaneous open */
-	{ "logging-bib", GT_BOOL, GF_NONE, 0, 0 },
-	{ "logging-session", GT_BOOL, GF_NONE, 0, 0 },
-	{ "maximum-simultaneous-opens", GT_UINT, GF_MAX_SO, 0, U32MAX },
+	{ "logging-bib", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
+	{ "logging-session", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
+	{ "maximum-simultaneous-opens", GT_UINT, GF_MAX_SO, 0, U32MAX, GS_NAT64 },
 	/* NAT64: session synchronisation (joold) */
-	{ "ss-enabled", GT_BOOL, GF_NONE, 0, 0 },
-	{ "ss-flush-asap", GT_BOOL, GF_NONE, 0, 0 },
-	{ "ss-flush-deadline", GT_UINT, GF_NONE, 0, U32MAX },
-	{ "ss-capacity", GT_UINT, GF_NONE, 0, U32MAX },
-	{ "ss-max-payload", GT_UINT, GF_NONE, 0, U32MAX },
-	{ "ss-max-sessions-per-packet", GT_UINT, GF_NONE, 0, U32MAX },
+	{ "ss-enabled", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
+	{ "ss-flush-asap", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
+	{ "ss-flush-deadline", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
+	{ "ss-capacity", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
+	{ "ss-max-payload", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
+	{ "ss-max-sessions-per-packet", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
 	/* ours */
-	{ "icmp-errors-per-sec", GT_UINT, GF_ICMP_RATE, 0, 1000000 },
-	{ "max-sessions-per-worker", GT_UINT, GF_MAX_SESSIONS, 1024, 1u << 26 },
+	{ "icmp-errors-per-sec", GT_UINT, GF_ICMP_RATE, 0, 1000000, GS_BOTH },
+	{ "max-sessions-per-worker", GT_UINT, GF_MAX_SESSIONS, 1024, 1u << 26, GS_NAT64 },
 };
 
 #define N_GOPTS (sizeof(gopts) / sizeof(gopts[0]))
@@ -640,6 +702,15 @@ static int cmp_desc_u16(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/*
+ * Jool's rule (validate_plateaus(), src/mod/common/nl/attribute.c): any
+ * 16-bit values, sorted descending, zeros and duplicates dropped, a list of
+ * nothing but zeros refused. Small values are harmless: a plateau only
+ * guesses the MTU of an ICMPv4 "Fragmentation Needed" that carries none
+ * (RFC 1191 7), and mtu46() never advertises less than 1280 in the
+ * translated Packet Too Big (RFC 8200 5, RFC 7915 4.2), so Jool's old
+ * examples' [1, 2, 3, 4, 5, 6] load as they do in Jool.
+ */
 static int parse_plateaus(struct ld *ld, const char *path, const json_t *j, struct xlat_globals *g)
 {
 	uint16_t vals[XLAT_MAX_PLATEAUS * 4];
@@ -651,20 +722,22 @@ static int parse_plateaus(struct ld *ld, const char *path, const json_t *j, stru
 	if (n == 0)
 		return fail(ld, path, "the list can not be empty");
 	if (n > sizeof(vals) / sizeof(vals[0]))
-		return fail(ld, path, "%zu entries, at most %d supported", n, XLAT_MAX_PLATEAUS);
+		return fail(ld, path, "%zu entries, at most %zu supported", n, sizeof(vals) / sizeof(vals[0]));
 	for (size_t i = 0; i < n; i++) {
 		uint64_t v;
 		path_idx(p, path, i);
-		if (get_uint(ld, p, json_array_get(j, i), 68, 65535, &v))
+		if (get_uint(ld, p, json_array_get(j, i), 0, 65535, &v))
 			return -1;
 		vals[i] = (uint16_t)v;
 	}
 	qsort(vals, n, sizeof(vals[0]), cmp_desc_u16);
 	for (size_t i = 0; i < n; i++) {
-		if (k && vals[k - 1] == vals[i])
+		if (vals[i] == 0 || (k && vals[k - 1] == vals[i]))
 			continue;
 		vals[k++] = vals[i];
 	}
+	if (k == 0)
+		return fail(ld, path, "the list holds nothing but zeros (Jool refuses it too)");
 	if (k > XLAT_MAX_PLATEAUS)
 		return fail(ld, path, "%zu distinct plateaus, at most %d supported", k, XLAT_MAX_PLATEAUS);
 	memcpy(g->mtu_plateaus, vals, k * sizeof(vals[0]));
@@ -862,14 +935,42 @@ static int parse_global_into(struct ld *ld, json_t *j, const char *path, struct 
 	return 0;
 }
 
+/*
+ * The file's "global". A NAT64-only option in a file that says no mode is
+ * refused: the file was most likely written for Jool's NAT64 (jool, not
+ * jool_siit, which is how Jool tells the two apart), and loading it as SIIT,
+ * the default, would run the wrong translator with nothing said. With
+ * "mode": "siit" written, such options are checked and ignored, as jool_siit
+ * ignores them (Jool's global_update() skips globals of the other type).
+ */
 static int parse_global(struct ld *ld, json_t *j)
 {
+	if (!ld->mode_given && ld->cfg->xlat.mode == XLAT_MODE_SIIT && json_is_object(j)) {
+		const char *key;
+		json_t *val;
+		char p[PATH_LEN];
+
+		json_object_foreach(j, key, val) {
+			int i = appcfg_global_find(key);
+
+			(void)val;
+			if (i < 0 || gopts[i].scope != GS_NAT64)
+				continue;
+			path_key(p, "global", gopts[i].name);
+			return fail(ld, p, "a NAT64 option, but this file's mode is siit" NO_MODE_HINT);
+		}
+	}
 	return parse_global_into(ld, j, "global", &ld->cfg->xlat.g);
 }
 
 /* ------------------------------------------------------- eamt, denylist4 */
 
 /* ------------------------------------------------------------ pool4, bib */
+
+static const char *proto_name(uint8_t proto)
+{
+	return proto == 6 ? "TCP" : proto == 17 ? "UDP" : "ICMP";
+}
 
 static int parse_proto(struct ld *ld, const char *path, const json_t *j, uint8_t *proto)
 {
@@ -999,45 +1100,72 @@ static int parse_taddr(struct ld *ld, const char *path, const json_t *j, int fam
 	return 0;
 }
 
-/* Jool's static BIB entries: {"protocol", "ipv6 address": "A#P", "ipv4 address": "A#P"}; the IPv4 side in pool4. */
-static int parse_bib_entry(struct ld *ld, json_t *e, const char *p, struct xlat_config *x)
+/*
+ * A static BIB entry's IPv4 side against pool4. Our rule: pool4 holds the
+ * address for that protocol (a prefix of a pool4 entry of the protocol).
+ * Jool's is stricter (xlator_replace() -> basic_replace_validations() ->
+ * pool4db_contains(), src/mod/common/xlator.c): the port must lie in one of
+ * that address's port ranges too (the mark is not looked at; an empty pool4
+ * stands for the node's own addresses, ports 61001-65535). We take an entry
+ * outside the ranges as a port forward: dynamic allocation never hands its
+ * port out, and the dataplane claims it (nat64_pool4_port()), so nothing
+ * collides; doc/configuration.md lists the difference, and `xlat64ctl check`
+ * notes such an entry (bib_check()). 0, or -1 after fail() on path.
+ */
+static int bib_in_pool4(struct ld *ld, const char *path, const struct bib_static *b, const struct xlat_config *x)
+{
+	char a[INET_ADDRSTRLEN] = "?";
+
+	for (unsigned k = 0; k < x->n_pool4; k++) {
+		struct prefix4 pf = { x->pool4[k].addr, x->pool4[k].plen };
+
+		if (x->pool4[k].proto == b->proto && prefix4_contains(&pf, b->addr4))
+			return 0;
+	}
+	inet_ntop(AF_INET, &b->addr4, a, sizeof(a));
+	if (x->n_pool4 == 0)
+		return fail(ld, path, "the IPv4 address is not in pool4 for this protocol: pool4 is empty, which means the "
+				      "ports' IPv4 addresses (as in Jool: the node's own), and no port has one");
+	return fail(ld, path, "the IPv4 address is not in pool4 for this protocol: no %s pool4 entry holds %s",
+		    proto_name(b->proto), a);
+}
+
+/*
+ * Jool's static BIB entries: {"protocol", "ipv6 address": "A#P", "ipv4 address": "A#P"}; appended to x.
+ * check_pool4: the IPv4 side is checked against x's pool4 now (the control API); a file's entries are
+ * checked by parse_top() once pool4 is complete (an empty one becomes the ports' addresses).
+ */
+static int parse_bib_entry(struct ld *ld, json_t *e, const char *p, struct xlat_config *x, bool check_pool4)
 {
 	char q[PATH_LEN];
-	{
-		struct bib_static b;
-		memset(&b, 0, sizeof(b));
-		struct field f[] = { { "protocol", NULL }, { "ipv6 address", NULL }, { "ipv4 address", NULL } };
-		if (take_fields(ld, e, p, f, 3))
-			return -1;
-		if (!f[0].val || !f[1].val || !f[2].val)
-			return fail(ld, p, "missing \"%s\"", !f[0].val ? "protocol" : !f[1].val ? "ipv6 address" : "ipv4 address");
-		if (x->n_bib >= BIB_STATIC_MAX)
-			return fail(ld, p, "too many static BIB entries (at most %d)", BIB_STATIC_MAX);
-		path_key(q, p, "protocol");
-		if (parse_proto(ld, q, f[0].val, &b.proto))
-			return -1;
-		path_key(q, p, "ipv6 address");
-		if (parse_taddr(ld, q, f[1].val, 6, b.addr6, &b.port6))
-			return -1;
-		path_key(q, p, "ipv4 address");
-		if (parse_taddr(ld, q, f[2].val, 4, (uint8_t *)&b.addr4, &b.port4))
-			return -1;
-		bool in_pool = false;
-		for (unsigned k = 0; k < x->n_pool4; k++) {
-			struct prefix4 pf = { x->pool4[k].addr, x->pool4[k].plen };
-			if (x->pool4[k].proto == b.proto && prefix4_contains(&pf, b.addr4))
-				in_pool = true;
-		}
-		if (!in_pool)
-			return fail(ld, q, "the IPv4 address is not in pool4 for this protocol (Jool's rule too)");
-		for (unsigned k = 0; k < x->n_bib; k++) {
-			const struct bib_static *o = &x->bib[k];
-			if (o->proto == b.proto && ((o->addr4 == b.addr4 && o->port4 == b.port4) ||
-						    (o->port6 == b.port6 && memcmp(o->addr6, b.addr6, 16) == 0)))
-				return fail(ld, p, "clashes with bib[%u]", k);
-		}
-		x->bib[x->n_bib++] = b;
+	struct bib_static b;
+	struct field f[] = { { "protocol", NULL }, { "ipv6 address", NULL }, { "ipv4 address", NULL } };
+
+	memset(&b, 0, sizeof(b));
+	if (take_fields(ld, e, p, f, 3))
+		return -1;
+	if (!f[0].val || !f[1].val || !f[2].val)
+		return fail(ld, p, "missing \"%s\"", !f[0].val ? "protocol" : !f[1].val ? "ipv6 address" : "ipv4 address");
+	if (x->n_bib >= BIB_STATIC_MAX)
+		return fail(ld, p, "too many static BIB entries (at most %d)", BIB_STATIC_MAX);
+	path_key(q, p, "protocol");
+	if (parse_proto(ld, q, f[0].val, &b.proto))
+		return -1;
+	path_key(q, p, "ipv6 address");
+	if (parse_taddr(ld, q, f[1].val, 6, b.addr6, &b.port6))
+		return -1;
+	path_key(q, p, "ipv4 address");
+	if (parse_taddr(ld, q, f[2].val, 4, (uint8_t *)&b.addr4, &b.port4))
+		return -1;
+	if (check_pool4 && bib_in_pool4(ld, q, &b, x))
+		return -1;
+	for (unsigned k = 0; k < x->n_bib; k++) {
+		const struct bib_static *o = &x->bib[k];
+		if (o->proto == b.proto && ((o->addr4 == b.addr4 && o->port4 == b.port4) ||
+					    (o->port6 == b.port6 && memcmp(o->addr6, b.addr6, 16) == 0)))
+			return fail(ld, p, "clashes with bib[%u]", k);
 	}
+	x->bib[x->n_bib++] = b;
 	return 0;
 }
 
@@ -1049,8 +1177,43 @@ static int parse_bib(struct ld *ld, json_t *j)
 		return fail(ld, "bib", "expected an array, got %s", jtype(j));
 	for (size_t i = 0; i < json_array_size(j); i++) {
 		path_idx(p, "bib", i);
-		if (parse_bib_entry(ld, json_array_get(j, i), p, &ld->cfg->xlat))
+		if (parse_bib_entry(ld, json_array_get(j, i), p, &ld->cfg->xlat, false))
 			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The file's static BIB entries against its complete pool4 (bib_in_pool4()),
+ * and a note for each whose port no pool4 range of its address holds: Jool
+ * refuses those.
+ */
+static int bib_check(struct ld *ld)
+{
+	const struct xlat_config *x = &ld->cfg->xlat;
+	char p[PATH_LEN], q[PATH_LEN], a[INET_ADDRSTRLEN];
+
+	for (unsigned i = 0; i < x->n_bib; i++) {
+		const struct bib_static *b = &x->bib[i];
+		bool port_in = false;
+
+		path_idx(p, "bib", i);
+		path_key(q, p, "ipv4 address");
+		if (bib_in_pool4(ld, q, b, x))
+			return -1;
+		for (unsigned k = 0; k < x->n_pool4 && !port_in; k++) {
+			const struct pool4_entry *e = &x->pool4[k];
+			struct prefix4 pf = { e->addr, e->plen };
+
+			port_in = e->proto == b->proto && prefix4_contains(&pf, b->addr4) && b->port4 >= e->port_min &&
+				  b->port4 <= e->port_max;
+		}
+		if (!port_in) {
+			inet_ntop(AF_INET, &b->addr4, a, sizeof(a));
+			note(ld, p, "%s#%u is outside the %s port ranges of pool4 for %s: taken as a port forward "
+				    "(dynamic allocation never uses the port); Jool refuses such an entry (its pool4 must hold "
+				    "the port too)", a, b->port4, proto_name(b->proto), a);
+		}
 	}
 	return 0;
 }
@@ -1271,7 +1434,8 @@ static int cgn_check(struct ld *ld, const char *p, const struct xlat_config *x)
 static int parse_cgn(struct ld *ld, json_t *j)
 {
 	if (ld->cfg->xlat.mode != XLAT_MODE_NAT64)
-		return fail(ld, "cgn", "cgn is a NAT64 setting; this file's mode is siit");
+		return fail(ld, "cgn", "cgn is a NAT64 setting; this file's mode is siit%s",
+			    ld->mode_given ? "" : NO_MODE_HINT);
 	if (json_is_null(j))
 		return 0;
 	return parse_cgn_into(ld, j, "cgn", &ld->cfg->xlat, true);
@@ -1745,6 +1909,24 @@ enum {
 	TF_N
 };
 
+/* Does the file hold something only a SIIT has (non-empty EAMT or denylist4, a SIIT-only option)? */
+static bool siit_only(const json_t *eamt, const json_t *deny, const json_t *black, const json_t *global)
+{
+	const char *key;
+	json_t *val;
+
+	if (json_array_size(eamt) || json_array_size(deny) || json_array_size(black))
+		return true;
+	json_object_foreach((json_t *)global, key, val) {
+		int i = appcfg_global_find(key);
+
+		(void)val;
+		if (i >= 0 && gopts[i].scope == GS_SIIT)
+			return true;
+	}
+	return false;
+}
+
 static int parse_top(struct ld *ld, json_t *root)
 {
 	struct field f[TF_N] = {
@@ -1783,10 +1965,13 @@ static int parse_top(struct ld *ld, json_t *root)
 		if (strcasecmp(s, "netfilter") != 0 && strcasecmp(s, "iptables") != 0)
 			return fail(ld, "framework", "'%s' is not one of \"netfilter\", \"iptables\"", show(s, b1));
 	}
+	ld->mode_given = f[TF_MODE].val != NULL;
 	if (mode == XLAT_MODE_SIIT && f[TF_POOL4].val)
-		return fail(ld, "pool4", "pool4 is a NAT64 setting; this file's mode is siit");
+		return fail(ld, "pool4", "pool4 is a NAT64 setting; this file's mode is siit%s",
+			    ld->mode_given ? "" : NO_MODE_HINT);
 	if (mode == XLAT_MODE_SIIT && f[TF_BIB].val)
-		return fail(ld, "bib", "bib is a NAT64 setting; this file's mode is siit");
+		return fail(ld, "bib", "bib is a NAT64 setting; this file's mode is siit%s",
+			    ld->mode_given ? "" : NO_MODE_HINT);
 	if (mode == XLAT_MODE_NAT64 && f[TF_EAMT].val && !(json_is_array(f[TF_EAMT].val) && json_array_size(f[TF_EAMT].val) == 0))
 		return fail(ld, "eamt", "eamt is a SIIT setting; this file's mode is nat64");
 	if (f[TF_DENYLIST4].val && f[TF_BLACKLIST4].val)
@@ -1817,11 +2002,168 @@ static int parse_top(struct ld *ld, json_t *root)
 		return -1;
 	if (f[TF_CGN].val && parse_cgn(ld, f[TF_CGN].val))
 		return -1;
-	if (mode == XLAT_MODE_NAT64 && nat64_finish(ld))
+	if (mode == XLAT_MODE_NAT64 && (nat64_finish(ld) || bib_check(ld)))
 		return -1;
 	if (c->xlat.cgn.enabled && cgn_check(ld, "cgn", &c->xlat))
 		return -1;
+	/*
+	 * No mode and nothing only a SIIT has (EAMT, denylist4, SIIT options):
+	 * Jool's NAT64 files look like this (docs/en/config-atomic.md's minimal
+	 * one), so say which translator this is, and how a NAT64 file loads.
+	 */
+	if (!ld->mode_given && !siit_only(f[TF_EAMT].val, f[TF_DENYLIST4].val, f[TF_BLACKLIST4].val, f[TF_GLOBAL].val))
+		note(ld, NULL, "no \"mode\": loaded as SIIT, the default. A file written for Jool's NAT64 (the jool "
+			       "command, not jool_siit) needs \"mode\": \"nat64\" added");
 	return 0;
+}
+
+/* --------------------------------------------------------- repeated keys */
+
+/*
+ * A key repeated in one object is valid JSON (RFC 8259 4: names SHOULD be
+ * unique), and Jool's files repeat "comment": its parser skips every
+ * "comment" member before its own "Multiple '%s' tags" check, and its
+ * documentation allows any number of them in every object (config-atomic.md).
+ * jansson offers to keep the last of a repeated key (hiding a mistake such as
+ * pool6 given twice) or to refuse the whole text as invalid JSON
+ * (JSON_REJECT_DUPLICATES). Neither fits, so the text jansson accepted is
+ * walked once more: "comment" may repeat and what a comment holds is not
+ * looked at; any other key given twice in one object is refused, with the
+ * object's path. jansson has checked the syntax, so the walk only follows it.
+ */
+struct scan_frame {
+	bool obj;        /* an object; else an array */
+	bool quiet;      /* inside a comment's value: not checked */
+	bool want_key;   /* object: the next string is a key */
+	bool comment;    /* object: the current member is a comment */
+	size_t index;    /* array: the current element */
+	const char *key; /* object: the current member's key token, quotes included */
+	size_t key_len;
+	json_t *seen;    /* object: its keys so far, as a set */
+};
+
+/* A key token ("...", escapes and all) as text: malloc'd, NULL when out of memory. */
+static char *key_text(const char *tok, size_t len)
+{
+	json_t *j;
+	char *s;
+
+	if (!memchr(tok, '\\', len)) {
+		s = malloc(len - 1);
+		if (s) {
+			memcpy(s, tok + 1, len - 2);
+			s[len - 2] = '\0';
+		}
+		return s;
+	}
+	j = json_loadb(tok, len, JSON_DECODE_ANY, NULL);
+	s = j && json_is_string(j) ? strdup(json_string_value(j)) : NULL;
+	json_decref(j);
+	return s;
+}
+
+/* The path of frames[0..n-1]'s current members, as the loader writes paths ("ports[1].neighbors[0]"). */
+static void scan_path(const struct scan_frame *f, size_t n, char out[PATH_LEN])
+{
+	char tmp[PATH_LEN];
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].obj) {
+			char *k = key_text(f[i].key, f[i].key_len);
+
+			path_key(tmp, out, k ? k : "?");
+			free(k);
+		} else {
+			path_idx(tmp, out, f[i].index);
+		}
+		memcpy(out, tmp, PATH_LEN);
+	}
+}
+
+static int scan_repeated_keys(struct ld *ld, const char *s, size_t len)
+{
+	struct scan_frame *f = NULL;
+	size_t depth = 0, cap = 0, i = 0;
+	int rc = 0;
+
+	while (i < len && rc == 0) {
+		struct scan_frame *top = depth ? &f[depth - 1] : NULL;
+		char c = s[i];
+
+		if (c == '{' || c == '[') {
+			if (depth == cap) {
+				size_t ncap = cap ? cap * 2 : 16;
+				struct scan_frame *nf = realloc(f, ncap * sizeof(*f));
+
+				if (!nf) {
+					rc = fail(ld, NULL, "out of memory");
+					break;
+				}
+				f = nf;
+				cap = ncap;
+			}
+			f[depth] = (struct scan_frame){ .obj = c == '{', .want_key = c == '{',
+							 .quiet = top && (top->quiet || (top->obj && top->comment)) };
+			depth++;
+			i++;
+		} else if (c == '}' || c == ']') {
+			if (depth) {
+				json_decref(f[depth - 1].seen);
+				depth--;
+			}
+			i++;
+		} else if (c == ',') {
+			if (top && top->obj)
+				top->want_key = true;
+			else if (top)
+				top->index++;
+			i++;
+		} else if (c == '"') {
+			size_t start = i++;
+
+			while (i < len && s[i] != '"')
+				i += s[i] == '\\' ? 2 : 1;
+			i++; /* the closing quote */
+			if (i > len)
+				break; /* cannot happen: jansson parsed it */
+			if (!top || !top->obj || !top->want_key)
+				continue; /* a value */
+			top->want_key = false;
+			top->key = s + start;
+			top->key_len = i - start;
+			char *k = key_text(top->key, top->key_len);
+			if (!k) {
+				rc = fail(ld, NULL, "out of memory");
+				break;
+			}
+			top->comment = strcasecmp(k, "comment") == 0;
+			if (!top->quiet && !top->comment) {
+				char path[PATH_LEN], b1[SHOW_LEN];
+
+				if (!top->seen)
+					top->seen = json_object();
+				if (!top->seen) {
+					rc = fail(ld, NULL, "out of memory");
+				} else if (json_object_get(top->seen, k)) {
+					scan_path(f, depth - 1, path);
+					if (depth == 1)
+						rc = fail(ld, NULL, "key '%s' appears twice at top level", show(k, b1));
+					else
+						rc = fail(ld, path, "key '%s' appears twice", show(k, b1));
+				} else if (json_object_set_new(top->seen, k, json_true()) != 0) {
+					rc = fail(ld, NULL, "out of memory");
+				}
+			}
+			free(k);
+		} else {
+			i++; /* whitespace, ':', numbers, true/false/null */
+		}
+	}
+	while (depth)
+		json_decref(f[--depth].seen);
+	free(f);
+	return rc;
 }
 
 static void appcfg_defaults(struct appcfg *c)
@@ -1846,38 +2188,57 @@ void appcfg_free(struct appcfg *cfg)
 	cfg->n_eal_args = 0;
 }
 
-int appcfg_load_string(const char *json, size_t len, const char *origin, struct appcfg *out, char *err,
-		       size_t errlen)
+static int load_string(const char *json, size_t len, const char *origin, struct appcfg *out, char *err,
+		       size_t errlen, char *notes, size_t noteslen)
 {
-	struct ld ld = { origin, err, errlen, out };
+	struct ld ld = { origin, err, errlen, out, notes, noteslen, false };
 	json_error_t jerr;
 	json_t *root;
 	int rc;
 
 	if (err && errlen)
 		err[0] = '\0';
+	if (notes && noteslen)
+		notes[0] = '\0';
 	appcfg_defaults(out);
 	if (!json)
 		return fail(&ld, NULL, "no configuration text");
-	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	/* Repeated keys are valid JSON: scan_repeated_keys() judges them, not the parser. */
+	root = json_loadb(json, len, 0, &jerr);
 	if (!root) {
 		if (jerr.line > 0)
 			return fail(&ld, NULL, "line %d, column %d: invalid JSON: %s", jerr.line, jerr.column,
 				    jerr.text);
 		return fail(&ld, NULL, "invalid JSON: %s", jerr.text);
 	}
-	rc = parse_top(&ld, root);
+	rc = scan_repeated_keys(&ld, json, len);
+	if (rc == 0)
+		rc = parse_top(&ld, root);
 	json_decref(root);
 	if (rc) {
 		appcfg_free(out);
 		appcfg_defaults(out);
+		if (notes && noteslen)
+			notes[0] = '\0'; /* a refused file has its error, not notes */
 	}
 	return rc;
 }
 
+int appcfg_load_string(const char *json, size_t len, const char *origin, struct appcfg *out, char *err,
+		       size_t errlen)
+{
+	return load_string(json, len, origin, out, err, errlen, NULL, 0);
+}
+
 int appcfg_load_file(const char *path, struct appcfg *out, char *err, size_t errlen)
 {
-	struct ld ld = { path, err, errlen, out };
+	return appcfg_load_file_noted(path, out, err, errlen, NULL, 0);
+}
+
+int appcfg_load_file_noted(const char *path, struct appcfg *out, char *err, size_t errlen, char *notes,
+			   size_t noteslen)
+{
+	struct ld ld = { path, err, errlen, out, NULL, 0, false };
 	FILE *f;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -1922,7 +2283,7 @@ int appcfg_load_file(const char *path, struct appcfg *out, char *err, size_t err
 		}
 	}
 	fclose(f);
-	rc = appcfg_load_string(buf ? buf : "", len, path, out, err, errlen);
+	rc = load_string(buf ? buf : "", len, path, out, err, errlen, notes, noteslen);
 	free(buf);
 	return rc;
 }
@@ -1954,7 +2315,7 @@ int appcfg_global_find(const char *name)
 
 int appcfg_globals_parse(const json_t *obj, const char *path, struct xlat_globals *g, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -1963,7 +2324,7 @@ int appcfg_globals_parse(const json_t *obj, const char *path, struct xlat_global
 
 int appcfg_eamt_parse_entry(const json_t *entry, const char *path, struct eamt *t, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -1973,7 +2334,7 @@ int appcfg_eamt_parse_entry(const json_t *entry, const char *path, struct eamt *
 int appcfg_denylist4_parse_entry(const json_t *prefix, const char *path, struct xlat_config *x, char *err,
 				 size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -1982,7 +2343,7 @@ int appcfg_denylist4_parse_entry(const json_t *prefix, const char *path, struct 
 
 int appcfg_pool4_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -1991,11 +2352,11 @@ int appcfg_pool4_parse_entry(const json_t *entry, const char *path, struct xlat_
 
 int appcfg_bib_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
-	return parse_bib_entry(&ld, (json_t *)(uintptr_t)entry, path ? path : "bib", x);
+	return parse_bib_entry(&ld, (json_t *)(uintptr_t)entry, path ? path : "bib", x, true);
 }
 
 int appcfg_cgn_parse(const json_t *obj, const char *path, struct xlat_config *x, bool structural, char *err,
@@ -2011,7 +2372,7 @@ int appcfg_cgn_parse(const json_t *obj, const char *path, struct xlat_config *x,
 
 int appcfg_prefix6_parse(const json_t *j, const char *path, struct prefix6 *p, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -2020,7 +2381,7 @@ int appcfg_prefix6_parse(const json_t *j, const char *path, struct prefix6 *p, c
 
 int appcfg_prefix4_parse(const json_t *j, const char *path, struct prefix4 *p, char *err, size_t errlen)
 {
-	struct ld ld = { NULL, err, errlen, NULL };
+	struct ld ld = { .err = err, .errlen = errlen };
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -2161,11 +2522,6 @@ json_t *appcfg_denylist4_json(const struct xlat_config *x)
 	for (unsigned i = 0; a && i < x->n_denylist4 && i < XLAT_MAX_DENYLIST4; i++)
 		json_array_append_new(a, appcfg_prefix4_json(&x->denylist4[i]));
 	return a;
-}
-
-static const char *proto_name(uint8_t proto)
-{
-	return proto == 6 ? "TCP" : proto == 17 ? "UDP" : "ICMP";
 }
 
 json_t *appcfg_pool4_json(const struct xlat_config *x)

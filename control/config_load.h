@@ -33,6 +33,14 @@
 int appcfg_load_file(const char *path, struct appcfg *out, char *err, size_t errlen);
 int appcfg_load_string(const char *json, size_t len, const char *origin, struct appcfg *out, char *err,
 		       size_t errlen);
+/*
+ * appcfg_load_file(), and the remarks on a file that loads but deserves a
+ * word (no "mode" in what may be a Jool NAT64 file, ...) in notes: lines of
+ * "PATH: note: ...", each ending in a newline; "" when none (and on error).
+ * For `xlat64ctl check`.
+ */
+int appcfg_load_file_noted(const char *path, struct appcfg *out, char *err, size_t errlen, char *notes,
+			   size_t noteslen);
 /* Frees what the loader allocated (eal_args). Idempotent. */
 void appcfg_free(struct appcfg *cfg);
 

@@ -1314,14 +1314,14 @@ static int who_offline(const struct opts *o, const char *addr, const char *port,
 static int check_config(const struct opts *o, const char *path)
 {
 	struct appcfg *c = malloc(sizeof(*c));
-	char err[1024];
+	char err[1024], notes[4096];
 	unsigned n6 = 0, n4 = 0;
 
 	if (!c) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return EXIT_USAGE;
 	}
-	if (appcfg_load_file(path, c, err, sizeof(err)) != 0) {
+	if (appcfg_load_file_noted(path, c, err, sizeof(err), notes, sizeof(notes)) != 0) {
 		if (o->json) {
 			json_t *j = json_pack("{s:b, s:{s:s, s:s}}", "ok", 0, "error", "code", "invalid_config", "message", err);
 			print_json_line(j);
@@ -1341,6 +1341,19 @@ static int check_config(const struct opts *o, const char *path)
 		json_t *j = json_pack("{s:b, s:s, s:i, s:i, s:i, s:i}", "ok", 1, "mode",
 				      c->xlat.mode == XLAT_MODE_SIIT ? "siit" : "nat64", "ports", (int)c->n_ports, "routes",
 				      (int)c->n_routes, "eamt", (int)c->xlat.eamt.n, "denylist4", (int)c->xlat.n_denylist4);
+		json_t *jn = json_array();
+
+		/* the loader's notes (config_load.h), one string each */
+		for (const char *l = notes; jn && *l;) {
+			const char *e = strchr(l, '\n');
+			size_t n = e ? (size_t)(e - l) : strlen(l);
+
+			json_array_append_new(jn, json_stringn(l, n));
+			l += n + (e ? 1 : 0);
+		}
+		if (j && jn && json_array_size(jn))
+			json_object_set(j, "notes", jn);
+		json_decref(jn);
 		print_json_line(j);
 		json_decref(j);
 	} else {
@@ -1355,6 +1368,7 @@ static int check_config(const struct opts *o, const char *path)
 		       "%u denylist4 prefix(es)\n",
 		       path, c->xlat.mode == XLAT_MODE_SIIT ? "siit" : "nat64", c->n_ports, n6, n4, p6, c->xlat.eamt.n,
 		       c->xlat.eamt.n == 1 ? "y" : "ies", c->xlat.n_denylist4);
+		fputs(notes, stdout); /* the loader's notes: "PATH: note: ...", a line each */
 		if (c->n_ports == 0)
 			printf("%s: note: no ports; xlat64d needs at least one\n", path);
 	}

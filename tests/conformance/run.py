@@ -25,9 +25,9 @@ xlat64d on af_packet ports, Linux peers); without root they are skipped.
   run.py [-k SEL]... [-j JOBS] [-v|-q] [--keep] [--list] [--expect-pass FILE] [--write-pass FILE] [--nat64]
          [--no-live]
 
-Vectors: ${PEER_VECTORS:-<repo>/../shared/peer-vectors/jool-graybox}; when they
-are absent the suite prints "conformance: peer vectors not found, skipped" and
-exits 0. Daemon: ${XLAT64D:-<repo>/build/dataplane/xlat64d}.
+Vectors: ${CONFORMANCE_VECTORS:-<repo>/tests/conformance/vectors} (Jool's, GPL-2.0: see
+their README.md); a folder without cases.tsv is an error (exit 2). Daemon:
+${XLAT64D:-<repo>/build/dataplane/xlat64d}.
 
 Prints one line per row ("PASS|FAIL|SKIP <case> <suite>/<group>/<subcase> <input>"),
 a short diff under each failure, then "N passed, M failed, K skipped". With
@@ -37,7 +37,7 @@ over the listed rows, which is what scripts/test.sh counts.
 Rows that upstream never runs (upstream_run=no) are run and tagged [extra].
 Writes ${OUT:-/tmp}/conformance-results.json.
 Exit status: 0, or 1 when a case listed in --expect-pass did not pass
-(regression guard), 2 when the daemon binary is missing.
+(regression guard), 2 when the daemon binary or the vectors are missing.
 """
 
 import argparse
@@ -57,6 +57,7 @@ import live
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+VECTORS = os.path.join(HERE, "vectors")  # Jool's graybox vectors, GPL-2.0 (vectors/README.md)
 DAEMON_TIMEOUT = 60  # generous: the box may be busy (a run takes ~0.6 s when idle)
 IDLE_EXIT_MS = 300
 
@@ -669,11 +670,12 @@ def main():
                     help="skip the rows that need a live replay (namespaces, root): " + ", ".join(LIVE))
     args = ap.parse_args()
 
-    vdir = os.environ.get("PEER_VECTORS") or os.path.join(REPO, "..", "shared", "peer-vectors", "jool-graybox")
-    vdir = os.path.abspath(vdir)
+    # The vectors live in the repository (a clone runs the suite as it is); the variable points elsewhere.
+    vdir = os.path.abspath(os.environ.get("CONFORMANCE_VECTORS") or VECTORS)
     if not os.path.isfile(os.path.join(vdir, "cases.tsv")):
-        print("conformance: peer vectors not found, skipped")
-        return 0
+        print("conformance: no cases.tsv in %s (the vectors are tests/conformance/vectors; "
+              "CONFORMANCE_VECTORS overrides)" % vdir)
+        return 2
     rows = load_rows(vdir)
     by_case = {r["case"]: r for r in rows}
     sel = select(rows, args.k)

@@ -21,8 +21,12 @@
 
 #include "appcfg.h"
 #include "config_load.h"
+#include "xlat_internal.h" /* mtu46(): what the translator makes of the plateaus */
 
 static char err[512];
+
+/* The head of a NAT64 file, whose options are checked there (without "mode" they are refused). */
+#define N64 "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\", "
 
 static struct appcfg *load(const char *json)
 {
@@ -230,6 +234,207 @@ static void test_jool_file(void **state)
 	release(c);
 }
 
+/*
+ * Jool allows any number of "comment" members in every object, of any type
+ * (docs/en/config-atomic.md); its own examples repeat them at the top level
+ * and put compound comments in entries. What a comment holds is not looked at,
+ * repeated keys inside it included.
+ */
+static void test_comments(void **state)
+{
+	struct appcfg *c = load("{ \"comment\": \"one\", \"mode\": \"siit\", \"COMMENT\": [\"two\"],\n"
+				"  \"global\": { \"comment\": 1, \"pool6\": \"64:ff9b::/96\", \"Comment\": null, \"comment\": {} },\n"
+				"  \"comment\": { \"text\": \"three\", \"text\": \"again\", \"x\": [{\"y\": 1, \"y\": 2}] },\n"
+				"  \"eamt\": [ { \"comment\": \"a\", \"ipv6 prefix\": \"2001:db8::/128\", \"comment\": \"b\",\n"
+				"              \"ipv4 prefix\": \"192.0.2.1\" } ],\n"
+				"  \"ports\": [ { \"comment\": 1, \"name\": \"a\", \"device\": \"d\", \"comment\": 2,\n"
+				"               \"neighbors\": [ { \"address\": \"192.0.2.9\", \"comment\": \"x\",\n"
+				"                               \"mac\": \"02:00:00:00:00:01\", \"comment\": \"y\" } ] } ] }");
+
+	(void)state;
+	assert_true(c->xlat.g.pool6_set);
+	assert_int_equal(c->xlat.eamt.n, 1);
+	assert_int_equal(c->n_ports, 1);
+	assert_int_equal(c->ports[0].n_neigh, 1);
+	release(c);
+}
+
+/*
+ * mtu-plateaus as Jool takes them (any 16-bit values but all zeros; Jool's
+ * own examples use [1, 2, 3, 4, 5, 6]): sorted, zeros and duplicates
+ * dropped. Small plateaus only lower the guess for a Fragmentation Needed
+ * without MTU: the translated Packet Too Big still never says less than 1280
+ * (RFC 8200 5, RFC 7915 4.2).
+ */
+static void test_plateaus_jool(void **state)
+{
+	struct appcfg *c = load("{\"global\": {\"mtu-plateaus\": [1, 2, 3, 4, 5, 6]}}");
+	const struct xlat_globals *g = &c->xlat.g;
+
+	(void)state;
+	assert_int_equal(g->n_plateaus, 6);
+	assert_int_equal(g->mtu_plateaus[0], 6);
+	assert_int_equal(g->mtu_plateaus[5], 1);
+	/* MTU field 0, a 1500-byte packet quoted, 1500 both ways: plateau 6 -> 26 -> the IPv6 minimum */
+	assert_int_equal(mtu46(g, 0, 1500, 1500, 1500), 1280);
+	/* nothing below the quoted length 1: the last resort 68 -> 1280 */
+	assert_int_equal(mtu46(g, 0, 1, 1500, 1500), 1280);
+	release(c);
+
+	c = load("{\"global\": {\"mtu-plateaus\": [0, 1500, 0, 1500, 9000]}}");
+	g = &c->xlat.g;
+	assert_int_equal(g->n_plateaus, 2);
+	assert_int_equal(g->mtu_plateaus[0], 9000);
+	assert_int_equal(g->mtu_plateaus[1], 1500);
+	assert_int_equal(mtu46(g, 0, 4000, 9000, 9000), 1520);
+	release(c);
+}
+
+/*
+ * The mode of a file that names none is SIIT. A NAT64-only option (or pool4,
+ * bib, cgn) in such a file is refused with what to add; with "mode": "siit"
+ * written, NAT64 options are checked and ignored, as jool_siit ignores them.
+ * A file that loads as SIIT by default and holds nothing only a SIIT has
+ * (Jool's minimal NAT64 example is one) gets a note saying so.
+ */
+static void test_mode_default(void **state)
+{
+	static const struct {
+		const char *json;
+		bool note; /* the "no mode" note expected */
+	} cases[] = {
+		{ "{\"instance\": \"nat64-minimal\", \"framework\": \"netfilter\", \"global\": {\"pool6\": \"64:ff9b::/96\"}}", true },
+		{ "{}", true },
+		{ "{\"global\": {\"tos\": 1, \"mtu-plateaus\": [1500]}}", true },
+		{ "{\"eamt\": [{\"ipv6 prefix\": \"2001:db8::/128\", \"ipv4 prefix\": \"192.0.2.1\"}]}", false },
+		{ "{\"denylist4\": [\"192.0.2.0/24\"]}", false },
+		{ "{\"blacklist4\": [\"192.0.2.0/24\"]}", false },
+		{ "{\"global\": {\"pool6\": \"64:ff9b::/96\", \"eam-hairpin-mode\": \"off\"}}", false },
+		{ "{\"mode\": \"siit\", \"global\": {\"pool6\": \"64:ff9b::/96\", \"udp-timeout\": \"0:05:00\"}}", false },
+		{ "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}}", false },
+	};
+	char path[] = "/tmp/test_config_load_XXXXXX", notes[1024];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FILE *f = fopen(path, "w");
+		struct appcfg *c = malloc(sizeof(*c));
+
+		assert_non_null(f);
+		assert_non_null(c);
+		fputs(cases[i].json, f);
+		fclose(f);
+		memset(notes, 'x', sizeof(notes));
+		if (appcfg_load_file_noted(path, c, err, sizeof(err), notes, sizeof(notes)) != 0)
+			fail_msg("case %zu: refused: %s", i, err);
+		if (cases[i].note) {
+			char expect[256];
+
+			snprintf(expect, sizeof(expect), "%s: note: no \"mode\": loaded as SIIT, the default. A file written "
+				 "for Jool's NAT64 (the jool command, not jool_siit) needs \"mode\": \"nat64\" added\n", path);
+			if (strcmp(notes, expect) != 0)
+				fail_msg("case %zu: notes:\n%s\nexpected:\n%s", i, notes, expect);
+		} else if (notes[0]) {
+			fail_msg("case %zu: unexpected notes: %s", i, notes);
+		}
+		release(c);
+	}
+	/* a refused file has an error, no notes; a tiny notes buffer takes no cut line */
+	{
+		FILE *f = fopen(path, "w");
+		struct appcfg c;
+
+		assert_non_null(f);
+		fputs("{\"pool4\": []}", f);
+		fclose(f);
+		memset(notes, 'x', sizeof(notes));
+		assert_int_equal(appcfg_load_file_noted(path, &c, err, sizeof(err), notes, sizeof(notes)), -1);
+		assert_string_equal(notes, "");
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("{}", f);
+		fclose(f);
+		assert_int_equal(appcfg_load_file_noted(path, &c, err, sizeof(err), notes, 16), 0);
+		assert_string_equal(notes, "");
+		appcfg_free(&c);
+	}
+	unlink(path);
+}
+
+/*
+ * A static BIB entry's IPv4 address must be in pool4 for its protocol; an
+ * empty pool4 is the ports' IPv4 addresses (Jool: the node's own). Jool also
+ * wants the port inside a pool4 port range (xlator_replace()); we take such
+ * an entry as a port forward, and `xlat64ctl check` notes it (Jool's 4.0/4.1
+ * NAT64 example has one: TCP 192.0.2.2#80 with ports 61001-65535).
+ */
+static void test_bib_pool4(void **state)
+{
+	static const char *const files[] = {
+		/* the address in pool4, the port outside its range: loads, noted */
+		"{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"pool4\": [{\"protocol\": \"TCP\", "
+		"\"prefix\": \"192.0.2.2/31\"}], \"bib\": [{\"protocol\": \"TCP\", \"ipv6 address\": \"2001:db8::1#80\", "
+		"\"ipv4 address\": \"192.0.2.2#80\"}]}",
+		/* empty pool4: the port's address, ports 61001-65535 */
+		"{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"ports\": [{\"name\": \"v4\", "
+		"\"device\": \"d\", \"addresses\": [\"192.0.2.9/24\"]}], \"bib\": [{\"protocol\": \"UDP\", "
+		"\"ipv6 address\": \"2001:db8::5#53\", \"ipv4 address\": \"192.0.2.9#61053\"}, {\"protocol\": \"UDP\", "
+		"\"ipv6 address\": \"2001:db8::5#54\", \"ipv4 address\": \"192.0.2.9#54\"}]}",
+	};
+	static const char *const notes_expected[] = {
+		"note: bib[0]: 192.0.2.2#80 is outside the TCP port ranges of pool4 for 192.0.2.2: taken as a port forward "
+		"(dynamic allocation never uses the port); Jool refuses such an entry (its pool4 must hold the port too)\n",
+		"note: bib[1]: 192.0.2.9#54 is outside the UDP port ranges of pool4 for 192.0.2.9",
+	};
+	char path[] = "/tmp/test_config_load_XXXXXX", notes[1024];
+	int fd = mkstemp(path);
+	struct xlat_config *x;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < 2; i++) {
+		FILE *f = fopen(path, "w");
+		struct appcfg *c = malloc(sizeof(*c));
+
+		assert_non_null(f);
+		assert_non_null(c);
+		fputs(files[i], f);
+		fclose(f);
+		if (appcfg_load_file_noted(path, c, err, sizeof(err), notes, sizeof(notes)) != 0)
+			fail_msg("file %zu refused: %s", i, err);
+		if (!strstr(notes, notes_expected[i]) || strncmp(notes, path, strlen(path)) != 0)
+			fail_msg("file %zu: notes:\n%s\nexpected:\n%s", i, notes, notes_expected[i]);
+		assert_int_equal(c->xlat.n_bib, i + 1);
+		if (i == 1) /* the port outside the default range only: one note */
+			assert_null(strstr(notes, "bib[0]"));
+		release(c);
+	}
+	unlink(path);
+
+	/* the control API checks an entry against the running pool4 at once, with the same words */
+	x = calloc(1, sizeof(*x));
+	assert_non_null(x);
+	xlat_config_init(x, XLAT_MODE_NAT64);
+	x->n_pool4 = 1;
+	x->pool4[0] = (struct pool4_entry){ .proto = 17, .addr = v4("192.0.2.1"), .plen = 32, .port_min = 2000,
+					    .port_max = 3000 };
+	json_t *e = json_pack("{s:s, s:s, s:s}", "protocol", "UDP", "ipv6 address", "2001:db8::5#5", "ipv4 address",
+			      "198.51.100.7#5");
+	assert_int_equal(appcfg_bib_parse_entry(e, "bib add", x, err, sizeof(err)), -1);
+	assert_string_equal(err, "bib add.ipv4 address: the IPv4 address is not in pool4 for this protocol: no UDP pool4 "
+				 "entry holds 198.51.100.7");
+	json_decref(e);
+	e = json_pack("{s:s, s:s, s:s}", "protocol", "UDP", "ipv6 address", "2001:db8::5#5", "ipv4 address",
+		      "192.0.2.1#5");
+	assert_int_equal(appcfg_bib_parse_entry(e, "bib add", x, err, sizeof(err)), 0); /* a port forward */
+	json_decref(e);
+	free(x);
+}
+
 static void test_pool6_lengths(void **state)
 {
 	static const char *const ok[] = { "2001:db8::/32", "2001:db8:100::/40", "2001:db8:122::/48",
@@ -262,7 +467,7 @@ static void test_timeouts(void **state)
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		struct appcfg *c;
 
-		snprintf(buf, sizeof(buf), "{\"global\": {\"tcp-est-timeout\": \"%s\"}}", ok[i]);
+		snprintf(buf, sizeof(buf), N64 "\"tcp-est-timeout\": \"%s\"}}", ok[i]);
 		c = load(buf);
 		release(c);
 	}
@@ -283,15 +488,43 @@ struct bad {
 static const struct bad bad_cases[] = {
 	{ "json syntax", "{\"mode\": \"siit\",\n}", "t.json: line 2, column 1: invalid JSON", NULL },
 	{ "json truncated", "{\"global\": {", "invalid JSON", NULL },
-	{ "json duplicate key", "{\"mode\": \"siit\", \"mode\": \"siit\"}", "duplicate object key", NULL },
+	/* a repeated key is valid JSON, but means one of the two values is lost: refused, but not as invalid JSON */
+	{ "key twice", "{\"mode\": \"siit\", \"mode\": \"siit\"}", "t.json: key 'mode' appears twice at top level",
+	  NULL },
+	{ "key twice in global", "{\"global\": {\"pool6\": \"64:ff9b::/96\", \"tos\": 1, \"pool6\": null}}",
+	  "t.json: global: key 'pool6' appears twice", NULL },
+	{ "key twice in an entry",
+	  "{\"eamt\": [{\"ipv6 prefix\": \"2001:db8::/128\", \"ipv4 prefix\": \"192.0.2.1\"}, "
+	  "{\"ipv6 prefix\": \"2001:db8::1/128\", \"ipv4 prefix\": \"192.0.2.2\", \"ipv4 prefix\": \"192.0.2.3\"}]}",
+	  "t.json: eamt[1]: key 'ipv4 prefix' appears twice", NULL },
+	{ "key twice, escaped",
+	  "{\"ports\": [{\"name\": \"a\", \"device\": \"d\", \"neighbors\": [{\"address\": \"192.0.2.9\", "
+	  "\"mac\": \"02:00:00:00:00:01\", \"m\\u0061c\": \"02:00:00:00:00:02\"}]}]}",
+	  "t.json: ports[0].neighbors[0]: key 'mac' appears twice", NULL },
 	{ "top not object", "[1, 2]", "t.json: the top level must be a JSON object, got an array", NULL },
 	{ "unknown top key", "{\"pool7\": []}", "t.json: unknown key 'pool7' at top level", NULL },
 	{ "suggestion", "{\"globl\": {}}", "unknown key 'globl' at top level (did you mean 'global'?)", NULL },
-	{ "key twice (case)", "{\"global\": {}, \"Global\": {}}", "key 'global' given twice", NULL },
+	{ "key twice (case)", "{\"global\": {}, \"Global\": {}}",
+	  "t.json: key 'global' appears twice at top level (as 'global' and 'Global'", NULL },
+	{ "key twice (case), nested", "{\"global\": {\"TOS\": 1, \"tos\": 2}}",
+	  "t.json: global: key 'tos' appears twice (as 'TOS' and 'tos'", NULL },
 	{ "bad mode", "{\"mode\": \"nat46\"}", "mode: 'nat46' is not one of \"siit\", \"nat64\"", NULL },
 	{ "nat64 without pool6", "{\"mode\": \"nat64\"}", "global.pool6: nat64 mode needs pool6", NULL },
-	{ "pool4 in siit", "{\"pool4\": []}", "pool4: pool4 is a NAT64 setting", NULL },
-	{ "bib in siit", "{\"bib\": []}", "bib: bib is a NAT64 setting", NULL },
+	{ "pool4 in siit", "{\"mode\": \"siit\", \"pool4\": []}", "t.json: pool4: pool4 is a NAT64 setting; this file's mode is siit",
+	  NULL },
+	{ "bib in siit", "{\"mode\": \"siit\", \"bib\": []}", "t.json: bib: bib is a NAT64 setting; this file's mode is siit", NULL },
+	/* Jool's NAT64 files have no "mode" (Jool knows them by the command, jool, not jool_siit): say what they need */
+	{ "pool4 without mode", "{\"pool4\": []}", "t.json: pool4: pool4 is a NAT64 setting; this file's mode is siit (the "
+	  "file has no \"mode\", and siit is the default;", "needs \"mode\": \"nat64\")" },
+	{ "bib without mode", "{\"bib\": []}", "t.json: bib: bib is a NAT64 setting; this file's mode is siit (the file has no",
+	  "needs \"mode\": \"nat64\")" },
+	{ "nat64 option without mode", "{\"global\": {\"pool6\": \"64:ff9b::/96\", \"tcp-est-timeout\": \"2:00:00\"}}",
+	  "t.json: global.tcp-est-timeout: a NAT64 option, but this file's mode is siit (the file has no \"mode\"",
+	  "needs \"mode\": \"nat64\")" },
+	{ "nat64 option without mode, any case", "{\"Global\": {\"SS-Enabled\": false}}",
+	  "t.json: global.ss-enabled: a NAT64 option, but this file's mode is siit", NULL },
+	{ "ours, nat64 only, without mode", "{\"global\": {\"max-sessions-per-worker\": 1024}}",
+	  "t.json: global.max-sessions-per-worker: a NAT64 option", NULL },
 	{ "eamt in nat64",
 	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"eamt\": [{\"ipv6 prefix\": "
 	  "\"2001:db8::/128\", \"ipv4 prefix\": \"192.0.2.1/32\"}]}",
@@ -308,7 +541,18 @@ static const struct bad bad_cases[] = {
 	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"pool4\": [{\"protocol\": \"UDP\", "
 	  "\"prefix\": \"192.0.2.1/32\"}], \"bib\": [{\"protocol\": \"UDP\", \"ipv6 address\": \"2001:db8::5#53\", "
 	  "\"ipv4 address\": \"192.0.2.9#53\"}]}",
-	  "bib[0].ipv4 address: the IPv4 address is not in pool4", NULL },
+	  "t.json: bib[0].ipv4 address: the IPv4 address is not in pool4 for this protocol: no UDP pool4 entry holds "
+	  "192.0.2.9", NULL },
+	{ "bib outside pool4's protocol",
+	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"pool4\": [{\"protocol\": \"TCP\", "
+	  "\"prefix\": \"192.0.2.0/24\"}], \"bib\": [{\"protocol\": \"UDP\", \"ipv6 address\": \"2001:db8::5#53\", "
+	  "\"ipv4 address\": \"192.0.2.9#53\"}]}",
+	  "t.json: bib[0].ipv4 address: the IPv4 address is not in pool4 for this protocol: no UDP pool4 entry", NULL },
+	{ "bib with an empty pool4 and no address",
+	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"bib\": [{\"protocol\": \"UDP\", "
+	  "\"ipv6 address\": \"2001:db8::5#53\", \"ipv4 address\": \"192.0.2.9#61053\"}]}",
+	  "t.json: bib[0].ipv4 address: the IPv4 address is not in pool4 for this protocol: pool4 is empty, which means "
+	  "the ports' IPv4 addresses", NULL },
 	{ "bib bad address",
 	  "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\"}, \"bib\": [{\"protocol\": \"UDP\", "
 	  "\"ipv6 address\": \"2001:db8::5\", \"ipv4 address\": \"192.0.2.9#53\"}]}",
@@ -337,24 +581,28 @@ static const struct bad bad_cases[] = {
 	{ "pool6 host bits", "{\"global\": {\"pool6\": \"64:ff9b::1/96\"}}",
 	  "global.pool6: '64:ff9b::1/96' has bits set after the prefix length (did you mean 64:ff9b::/96?)", NULL },
 	{ "pool6 type", "{\"global\": {\"pool6\": 64}}", "global.pool6: expected a string (an IPv6 prefix) or null", NULL },
-	{ "plateau range", "{\"global\": {\"mtu-plateaus\": [1500, 20]}}",
-	  "global.mtu-plateaus[1]: 20 is out of range (68..65535)", NULL },
+	{ "plateau range", "{\"global\": {\"mtu-plateaus\": [1500, 65536]}}",
+	  "global.mtu-plateaus[1]: 65536 is out of range (0..65535)", NULL },
+	{ "plateau negative", "{\"global\": {\"mtu-plateaus\": [-1]}}",
+	  "global.mtu-plateaus[0]: -1 is out of range (0..65535)", NULL },
+	{ "plateaus all zero", "{\"global\": {\"mtu-plateaus\": [0, 0]}}",
+	  "global.mtu-plateaus: the list holds nothing but zeros", NULL },
 	{ "plateaus empty", "{\"global\": {\"mtu-plateaus\": []}}", "global.mtu-plateaus: the list can not be empty", NULL },
 	{ "plateaus type", "{\"global\": {\"mtu-plateaus\": \"1500,1280\"}}",
 	  "global.mtu-plateaus: expected an array of integers, got a string", NULL },
 	{ "hairpin mode", "{\"global\": {\"eam-hairpin-mode\": \"sometimes\"}}",
 	  "global.eam-hairpin-mode: 'sometimes' is not one of \"off\", \"simple\", \"intrinsic\"", NULL },
-	{ "timeout syntax", "{\"global\": {\"udp-timeout\": \"5 minutes\"}}",
+	{ "timeout syntax", N64 "\"udp-timeout\": \"5 minutes\"}}",
 	  "global.udp-timeout: '5 minutes' is not a time", NULL },
-	{ "timeout minutes", "{\"global\": {\"udp-timeout\": \"1:61:00\"}}", "global.udp-timeout: '1:61:00' is not a time",
+	{ "timeout minutes", N64 "\"udp-timeout\": \"1:61:00\"}}", "global.udp-timeout: '1:61:00' is not a time",
 	  NULL },
-	{ "timeout millis", "{\"global\": {\"udp-timeout\": \"0:05:00.1234\"}}", "is not a time", NULL },
-	{ "timeout minimum", "{\"global\": {\"udp-timeout\": \"0:01:00\"}}",
+	{ "timeout millis", N64 "\"udp-timeout\": \"0:05:00.1234\"}}", "is not a time", NULL },
+	{ "timeout minimum", N64 "\"udp-timeout\": \"0:01:00\"}}",
 	  "global.udp-timeout: 0:01:00 is below the minimum 0:02:00", NULL },
-	{ "timeout tcp-est minimum", "{\"global\": {\"tcp-est-timeout\": \"1:00:00\"}}",
+	{ "timeout tcp-est minimum", N64 "\"tcp-est-timeout\": \"1:00:00\"}}",
 	  "global.tcp-est-timeout: 1:00:00 is below the minimum 2:00:00", NULL },
-	{ "timeout type", "{\"global\": {\"icmp-timeout\": 60}}", "global.icmp-timeout: expected a time string", NULL },
-	{ "f-args", "{\"global\": {\"f-args\": 16}}", "global.f-args: 16 is out of range (0..15)", NULL },
+	{ "timeout type", N64 "\"icmp-timeout\": 60}}", "global.icmp-timeout: expected a time string", NULL },
+	{ "f-args", N64 "\"f-args\": 16}}", "global.f-args: 16 is out of range (0..15)", NULL },
 	{ "rfc6791v4", "{\"global\": {\"rfc6791v4-prefix\": \"203.0.113.300\"}}",
 	  "global.rfc6791v4-prefix: '203.0.113.300' is not an IPv4 prefix", NULL },
 	{ "rfc6791v6", "{\"global\": {\"rfc6791v6-prefix\": 5}}", "global.rfc6791v6-prefix: expected a string", NULL },
@@ -577,7 +825,10 @@ int main(int argc, char **argv)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_full),
-		cmocka_unit_test(test_jool_file),     cmocka_unit_test(test_pool6_lengths),
+		cmocka_unit_test(test_jool_file),     cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_plateaus_jool), cmocka_unit_test(test_mode_default),
+		cmocka_unit_test(test_bib_pool4),
+		cmocka_unit_test(test_pool6_lengths),
 		cmocka_unit_test(test_timeouts),      cmocka_unit_test(test_bad_after_eal),
 		cmocka_unit_test(test_file),	      cmocka_unit_test(test_small_errbuf),
 		cmocka_unit_test(test_example_files),
