@@ -293,7 +293,8 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv) != 0)
 		return 2;
-	if (appcfg_load_file(opts.config, &dp->cfg, err, sizeof(err)) != 0) {
+	static char notes[4096];
+	if (appcfg_load_file_noted(opts.config, &dp->cfg, err, sizeof(err), notes, sizeof(notes)) != 0) {
 		fprintf(stderr, "xlat64d: %s\n", err);
 		return 1;
 	}
@@ -303,6 +304,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	service_log_init();
+	/* what `xlat64ctl check` says of a file that loads but deserves a word (a Jool NAT64 file without "mode") */
+	for (char *line = strtok(notes, "\n"); line; line = strtok(NULL, "\n"))
+		RTE_LOG(WARNING, XLAT64, "%s\n", line);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);

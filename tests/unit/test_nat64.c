@@ -12,7 +12,7 @@
  * Expectations come from RFC 6146 (3.5.1 UDP, 3.5.1.1 allocation, 3.5.2 TCP,
  * 3.5.3 ICMP query, 3.5.4 hairpinning, 3.6 ICMP errors), RFC 4787 (EIM, ADF,
  * parity), RFC 6888 REQ-2 (paired pooling) and Jool's documented options
- * (../shared/jool-reference.md).
+ * (doc/configuration.md, doc/conformance.md).
  *
  * Configuration: pool6 64:ff9b::/96; pool4 192.0.2.1/32 unless a test says
  * otherwise; IPv6 hosts A = 2001:db8:6::a, B = 2001:db8:6::b; IPv4 servers

@@ -4,7 +4,7 @@
  * xlat_process() on packets built byte by byte here. Expected values come
  * from the RFC text (RFC 7915, RFC 6052, RFC 7757, RFC 6791, RFC 4443,
  * RFC 792/1191/1812, RFC 8200); where the RFCs leave a choice, from Jool's
- * graybox vectors (../shared/peer-vectors/jool-graybox), named as such.
+ * graybox vectors (tests/conformance/vectors), named as such.
  *
  * Checksums of the packets built here and of the translated results are
  * computed with the naive reference of pktbuild.c, never with lib's.
