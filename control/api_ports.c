@@ -57,6 +57,11 @@ static json_t *port_json(const struct api_bridge *br, unsigned idx, bool xstats,
 		      (json_int_t)pi.tx_errors, "rx-nombuf", (json_int_t)pi.rx_nombuf);
 	if (!o)
 		return api_fail(err, errlen, "out of memory");
+	if (pc->is_vlan) { /* a VLAN sub-interface: its parent's device and link, its own frames */
+		json_object_set_new(o, "device", json_string(br->boot->ports[pc->parent].device));
+		json_object_set_new(o, "parent", json_string(br->boot->ports[pc->parent].name));
+		json_object_set_new(o, "vlan", json_integer(pc->vlan));
+	}
 	if (pi.rates_valid)
 		json_object_set_new(o, "rates",
 				    json_pack("{s:f, s:f, s:f, s:f, s:i}", "rx-pps", pi.rx_pps, "tx-pps", pi.tx_pps,

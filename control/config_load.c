@@ -1623,14 +1623,57 @@ static int parse_neighbor(struct ld *ld, const char *path, json_t *j, struct app
 	return 0;
 }
 
-enum { PF_NAME, PF_DEVICE, PF_MTU, PF_MAC, PF_ADDRESSES, PF_NEIGHBORS, PF_N };
+enum { PF_NAME, PF_DEVICE, PF_MTU, PF_MAC, PF_ADDRESSES, PF_NEIGHBORS, PF_PARENT, PF_VLAN, PF_N };
+
+/*
+ * A VLAN sub-interface: "parent" names a port listed before it that has a
+ * device of its own, "vlan" is its 802.1Q id (once per parent). It has the
+ * parent's MAC, and its MTU (default: the parent's) fits in the parent's.
+ */
+static int parse_vlan_of(struct ld *ld, const char *path, struct field *f, struct appcfg_port *pt)
+{
+	struct appcfg *c = ld->cfg;
+	char p[PATH_LEN], b1[SHOW_LEN];
+	const char *s = "";
+	uint64_t u;
+	unsigned i;
+
+	if (f[PF_DEVICE].val)
+		return fail(ld, path, "a VLAN sub-interface (\"parent\") has no \"device\": its parent's carries it");
+	if (f[PF_MAC].val)
+		return fail(ld, path, "a VLAN sub-interface speaks with its parent's MAC: no \"mac\"");
+	path_key(p, path, "parent");
+	if (get_string(ld, p, f[PF_PARENT].val, &s))
+		return -1;
+	for (i = 0; i < c->n_ports && strcmp(c->ports[i].name, s) != 0; i++)
+		;
+	if (i == c->n_ports)
+		return fail(ld, p, "no port named '%s' before this one", show(s, b1));
+	if (c->ports[i].is_vlan)
+		return fail(ld, p, "'%s' is itself a VLAN sub-interface (no VLAN stacking)", show(s, b1));
+	if (!f[PF_VLAN].val)
+		return fail(ld, path, "missing \"vlan\" (the 802.1Q VLAN id, 1-4094)");
+	path_key(p, path, "vlan");
+	if (get_uint(ld, p, f[PF_VLAN].val, 1, 4094, &u))
+		return -1;
+	for (unsigned k = 0; k < c->n_ports; k++)
+		if (c->ports[k].is_vlan && c->ports[k].parent == i && c->ports[k].vlan == u)
+			return fail(ld, p, "VLAN %u of '%s' is already port '%s'", (unsigned)u, c->ports[i].name,
+				    c->ports[k].name);
+	pt->is_vlan = true;
+	pt->parent = i;
+	pt->vlan = (uint16_t)u;
+	pt->mtu = c->ports[i].mtu;
+	return 0;
+}
 
 static int parse_port(struct ld *ld, const char *path, json_t *j)
 {
 	struct appcfg *c = ld->cfg;
 	struct appcfg_port *pt = &c->ports[c->n_ports];
 	struct field f[PF_N] = { { "name", NULL },    { "device", NULL },    { "mtu", NULL },
-				 { "mac", NULL },     { "addresses", NULL }, { "neighbors", NULL } };
+				 { "mac", NULL },     { "addresses", NULL }, { "neighbors", NULL },
+				 { "parent", NULL },  { "vlan", NULL } };
 	char p[PATH_LEN], pi[PATH_LEN], b1[SHOW_LEN];
 	const char *s = "";
 	uint64_t u;
@@ -1654,8 +1697,15 @@ static int parse_port(struct ld *ld, const char *path, json_t *j)
 		if (strcmp(c->ports[i].name, pt->name) == 0)
 			return fail(ld, p, "'%s' is already the name of ports[%u]", pt->name, i);
 
+	if (f[PF_PARENT].val) {
+		if (parse_vlan_of(ld, path, f, pt))
+			return -1;
+		goto addresses;
+	}
+	if (f[PF_VLAN].val)
+		return fail(ld, path, "\"vlan\" without \"parent\": name the port that carries the VLAN");
 	if (!f[PF_DEVICE].val)
-		return fail(ld, path, "missing \"device\"");
+		return fail(ld, path, "missing \"device\" (or \"parent\" and \"vlan\" for a VLAN sub-interface)");
 	path_key(p, path, "device");
 	if (get_string(ld, p, f[PF_DEVICE].val, &s))
 		return -1;
@@ -1683,6 +1733,7 @@ static int parse_port(struct ld *ld, const char *path, json_t *j)
 		pt->mac_set = true;
 	}
 
+addresses:
 	if (f[PF_ADDRESSES].val) {
 		json_t *a = f[PF_ADDRESSES].val;
 
@@ -1712,6 +1763,9 @@ static int parse_port(struct ld *ld, const char *path, json_t *j)
 		if (get_uint(ld, p, f[PF_MTU].val, 68, 9000, &u))
 			return -1;
 		pt->mtu = (uint16_t)u;
+		if (pt->is_vlan && pt->mtu > c->ports[pt->parent].mtu)
+			return fail(ld, p, "%u is above the MTU of its parent '%s' (%u)", pt->mtu, c->ports[pt->parent].name,
+				    c->ports[pt->parent].mtu);
 	}
 	if (has6 && pt->mtu < 1280) {
 		path_key(p, path, "mtu");
@@ -2602,12 +2656,17 @@ json_t *appcfg_cgn_json(const struct xlat_config *x)
 	return o;
 }
 
-static json_t *port_json(const struct appcfg_port *pt)
+static json_t *port_json(const struct appcfg *c, const struct appcfg_port *pt)
 {
 	json_t *o = json_object(), *a = json_array(), *n = json_array();
 
 	json_object_set_new(o, "name", json_string(pt->name));
-	json_object_set_new(o, "device", json_string(pt->device));
+	if (pt->is_vlan) {
+		json_object_set_new(o, "parent", json_string(c->ports[pt->parent].name));
+		json_object_set_new(o, "vlan", json_integer(pt->vlan));
+	} else {
+		json_object_set_new(o, "device", json_string(pt->device));
+	}
 	json_object_set_new(o, "mtu", json_integer(pt->mtu));
 	if (pt->mac_set)
 		json_object_set_new(o, "mac", mac_json(pt->mac));
@@ -2642,7 +2701,7 @@ json_t *appcfg_to_json(const struct appcfg *c)
 		json_array_append_new(eal, json_string(c->eal_args[i]));
 	json_object_set_new(o, "eal", eal);
 	for (unsigned i = 0; i < c->n_ports && i < APPCFG_MAX_PORTS; i++)
-		json_array_append_new(ports, port_json(&c->ports[i]));
+		json_array_append_new(ports, port_json(c, &c->ports[i]));
 	json_object_set_new(o, "ports", ports);
 	for (unsigned i = 0; i < c->n_routes && i < APPCFG_MAX_ROUTES; i++) {
 		const struct appcfg_route *r = &c->routes[i];

@@ -766,7 +766,13 @@ static void print_ports(json_t *reply)
 			snprintf(r[0], sizeof(r[0]), "-");
 			snprintf(r[1], sizeof(r[1]), "-");
 		}
-		const char *row[12] = { str(p, "name"), id, str(p, "driver"), str(p, "mac"), mtu, lk, c[0], c[1], c[2], c[3],
+		char drv[64];
+		if (json_object_get(p, "vlan")) /* a VLAN sub-interface: where its frames go */
+			snprintf(drv, sizeof(drv), "vlan %lld of %s", (long long)json_integer_value(json_object_get(p, "vlan")),
+				 str(p, "parent"));
+		else
+			snprintf(drv, sizeof(drv), "%s", str(p, "driver"));
+		const char *row[12] = { str(p, "name"), id, drv, str(p, "mac"), mtu, lk, c[0], c[1], c[2], c[3],
 					r[0], r[1] };
 		tbl_row(&t, row);
 	}

@@ -256,6 +256,25 @@ static void b_counters(void *opaque, int who, uint64_t out[XSTAT_MAX])
 
 /* -------------------------------------------------------------- ports */
 
+/*
+ * A port's frames and bytes in and out: its DPDK statistics, or for a VLAN
+ * sub-interface the workers' own counters of it (dp_worker.if_*).
+ */
+static int port_counts(const struct dp *dp, unsigned idx, struct rte_eth_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!dp->ports[idx].is_vlan)
+		return rte_eth_stats_get(dp->ports[idx].port_id, st);
+	for (unsigned w = 0; w < dp->n_workers; w++) {
+		const struct dp_worker *wk = &dp->workers[w];
+		st->ipackets += __atomic_load_n(&wk->if_rx[idx], __ATOMIC_RELAXED);
+		st->ibytes += __atomic_load_n(&wk->if_rx_bytes[idx], __ATOMIC_RELAXED);
+		st->opackets += __atomic_load_n(&wk->if_tx[idx], __ATOMIC_RELAXED);
+		st->obytes += __atomic_load_n(&wk->if_tx_bytes[idx], __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
 static int b_port_info(void *opaque, unsigned idx, struct api_port_info *pi, char *err, size_t errlen)
 {
 	struct dp *dp = opaque;
@@ -283,7 +302,7 @@ static int b_port_info(void *opaque, unsigned idx, struct api_port_info *pi, cha
 		pi->autoneg = link.link_autoneg == RTE_ETH_LINK_AUTONEG;
 		pi->speed_mbps = link.link_speed == RTE_ETH_SPEED_NUM_UNKNOWN ? 0 : link.link_speed;
 	}
-	rc = rte_eth_stats_get(pid, &st);
+	rc = port_counts(dp, idx, &st);
 	if (rc != 0) {
 		snprintf(err, errlen, "port %s: cannot read its statistics: %s", dp->cfg.ports[idx].name,
 			 rte_strerror(-rc));
@@ -367,7 +386,7 @@ void ctl_bridge_tick(uint64_t now)
 	for (unsigned i = 0; i < dp->n_ports && i < APPCFG_MAX_PORTS; i++) {
 		struct rte_eth_stats st;
 
-		if (rte_eth_stats_get(dp->ports[i].port_id, &st) != 0)
+		if (port_counts(dp, i, &st) != 0)
 			continue;
 		s_prev[i] = s_last[i];
 		s_last[i] = (struct sample){ true, now, st.ipackets, st.opackets, st.ibytes, st.obytes };

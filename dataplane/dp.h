@@ -37,6 +37,17 @@ struct dp_port {
 	uint32_t rx_cap;
 	bool rx_copy;
 	struct rte_mempool *rx_pool_big;
+	/*
+	 * 802.1Q (appcfg_port): a VLAN sub-interface shares its parent's DPDK port
+	 * (port_id, MAC, receive buffers; phys is the parent's index) and adds its
+	 * tag on the way out; a port that carries VLANs maps each id it carries to
+	 * its interface (vlan_if, 0xff: not one of ours) and its workers take the tag
+	 * off on the way in. Untagged frames are the port's own.
+	 */
+	bool is_vlan, has_vlans;
+	uint8_t phys;
+	uint16_t vlan;
+	uint8_t *vlan_if; /* 4096 entries, for a port that carries VLANs */
 };
 
 /* Per-packet metadata in an mbuf dynfield: what the slow path must do with it. */
@@ -67,6 +78,9 @@ struct dp_worker {
 	struct cgn_table *cgn;
 	struct rte_ring *natlog;
 	uint64_t tsc0;
+	/* VLAN sub-interfaces' own counters (a port's are its DPDK statistics): frames and bytes in and out */
+	uint64_t if_rx[APPCFG_MAX_PORTS], if_rx_bytes[APPCFG_MAX_PORTS];
+	uint64_t if_tx[APPCFG_MAX_PORTS], if_tx_bytes[APPCFG_MAX_PORTS];
 } __rte_cache_aligned;
 
 struct dp {

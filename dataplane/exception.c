@@ -114,6 +114,12 @@ static bool linkless(const char *device)
 	       strncmp(device, "net_ring", 8) == 0;
 }
 
+/* The device under a port: its own, or its parent's for a VLAN sub-interface. */
+static const char *port_device(const struct appcfg *c, unsigned p)
+{
+	return c->ports[p].is_vlan ? c->ports[c->ports[p].parent].device : c->ports[p].device;
+}
+
 /* "xlat-<port>"; a name too long for IFNAMSIZ becomes "xlat<index>-<start of name>" (still unique). */
 static void tap_ifname(const char *port, unsigned idx, char out[IF_NAMESIZE])
 {
@@ -463,7 +469,7 @@ int exception_init(struct dp *dp, char *err, size_t errlen)
 		return 0;
 	}
 	for (unsigned p = 0; p < dp->n_ports; p++)
-		want += !linkless(cfg->ports[p].device);
+		want += !linkless(port_device(cfg, p));
 	if (!want)
 		return 0;
 	exc_pool = rte_pktmbuf_pool_create("exc_mbufs", want * EXC_MBUFS_PER_TAP, 32, 0,
@@ -474,7 +480,7 @@ int exception_init(struct dp *dp, char *err, size_t errlen)
 		return -1;
 	}
 	for (unsigned p = 0; p < dp->n_ports; p++) {
-		if (linkless(cfg->ports[p].device)) {
+		if (linkless(port_device(cfg, p))) {
 			RTE_LOG(INFO, XLAT64, "port %s: replay device, no TAP: the dataplane answers ARP/ND/ping itself\n",
 				cfg->ports[p].name);
 			continue;

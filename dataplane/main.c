@@ -179,7 +179,7 @@ static char **eal_argv(const struct appcfg *cfg, const char *argv0, int *argc)
 		v[n++] = cfg->eal_args[i];
 	/* PCI ports are probed by EAL; virtual ones are created later (port.c). */
 	for (unsigned p = 0; p < cfg->n_ports; p++) {
-		if (strncmp(cfg->ports[p].device, "net_", 4) != 0) {
+		if (!cfg->ports[p].is_vlan && strncmp(cfg->ports[p].device, "net_", 4) != 0) {
 			v[n++] = (char *)"-a";
 			v[n++] = (char *)cfg->ports[p].device;
 		}

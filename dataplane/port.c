@@ -13,6 +13,7 @@
 
 #include <rte_bus_vdev.h>
 #include <rte_ethdev.h>
+#include <rte_malloc.h>
 
 #include "dp.h"
 
@@ -156,6 +157,21 @@ static void link_local(const struct rte_ether_addr *mac, uint8_t ll[16])
 	ll[15] = mac->addr_bytes[5];
 }
 
+/* The port's first address of each family: the source of what it sends itself (ICMP errors, ARP, ND). */
+static void set_self(struct dp_port *port, const struct appcfg_port *pc)
+{
+	for (unsigned a = 0; a < pc->n_addrs; a++) {
+		const struct appcfg_addr *ad = &pc->addrs[a];
+		if (ad->family == 4 && !port->has4) {
+			memcpy(&port->self4, ad->addr, 4);
+			port->has4 = true;
+		} else if (ad->family == 6 && !port->has6 && !(ad->addr[0] == 0xfe && (ad->addr[1] & 0xc0) == 0x80)) {
+			memcpy(port->self6, ad->addr, 16);
+			port->has6 = true;
+		}
+	}
+}
+
 static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 {
 	const struct appcfg_port *pc = &dp->cfg.ports[idx];
@@ -278,16 +294,7 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	if (pc->mac_set) /* some virtual devices ignore a MAC change: the configured one is what we answer with */
 		memcpy(port->mac.addr_bytes, pc->mac, 6);
 	link_local(&port->mac, port->ll6);
-	for (unsigned a = 0; a < pc->n_addrs; a++) {
-		const struct appcfg_addr *ad = &pc->addrs[a];
-		if (ad->family == 4 && !port->has4) {
-			memcpy(&port->self4, ad->addr, 4);
-			port->has4 = true;
-		} else if (ad->family == 6 && !port->has6 && !(ad->addr[0] == 0xfe && (ad->addr[1] & 0xc0) == 0x80)) {
-			memcpy(port->self6, ad->addr, 16);
-			port->has6 = true;
-		}
-	}
+	set_self(port, pc);
 	RTE_LOG(INFO, XLAT64, "port %s: %s, DPDK port %u, MAC " RTE_ETHER_ADDR_PRT_FMT ", MTU %u, %u queue pair(s)\n",
 		pc->name, pc->device, pid, RTE_ETHER_ADDR_BYTES(&port->mac), port->mtu, nq);
 	if (port->rx_cap != UINT32_MAX)
@@ -297,12 +304,44 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	return 0;
 }
 
+/* A VLAN sub-interface: its parent's port, MAC and buffers, its own MTU and addresses. */
+static int vlan_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
+{
+	const struct appcfg_port *pc = &dp->cfg.ports[idx];
+	struct dp_port *port = &dp->ports[idx], *parent = &dp->ports[pc->parent];
+
+	if (!parent->vlan_if) {
+		parent->vlan_if = rte_malloc("vlan_if", 4096, 0);
+		if (!parent->vlan_if) {
+			snprintf(err, errlen, "ports[%u] (%s): out of memory for its VLAN map", idx, pc->name);
+			return -1;
+		}
+		memset(parent->vlan_if, 0xff, 4096);
+		parent->has_vlans = true;
+	}
+	parent->vlan_if[pc->vlan] = (uint8_t)idx;
+	port->port_id = parent->port_id;
+	port->mac = parent->mac;
+	memcpy(port->ll6, parent->ll6, 16);
+	port->mtu = pc->mtu;
+	port->rx_cap = parent->rx_cap;
+	port->is_vlan = true;
+	port->phys = (uint8_t)pc->parent;
+	port->vlan = pc->vlan;
+	set_self(port, pc);
+	RTE_LOG(INFO, XLAT64, "port %s: VLAN %u of %s, MTU %u\n", pc->name, pc->vlan, dp->cfg.ports[pc->parent].name,
+		port->mtu);
+	return 0;
+}
+
 int ports_init(struct dp *dp, char *err, size_t errlen)
 {
 	dp->n_ports = dp->cfg.n_ports;
-	for (unsigned i = 0; i < dp->n_ports; i++)
-		if (port_setup(dp, i, err, errlen) != 0)
+	for (unsigned i = 0; i < dp->n_ports; i++) {
+		dp->ports[i].phys = (uint8_t)i;
+		if ((dp->cfg.ports[i].is_vlan ? vlan_setup(dp, i, err, errlen) : port_setup(dp, i, err, errlen)) != 0)
 			return -1;
+	}
 	/* the host's side of every port (TAP), once the ports' MACs are known */
 	return exception_init(dp, err, errlen);
 }
@@ -311,10 +350,14 @@ void ports_close(struct dp *dp)
 {
 	exception_close(dp);
 	for (unsigned i = 0; i < dp->n_ports; i++) {
+		if (dp->ports[i].is_vlan)
+			continue;
 		rte_eth_dev_stop(dp->ports[i].port_id);
 		rte_eth_dev_close(dp->ports[i].port_id);
 		rte_mempool_free(dp->ports[i].rx_pool_big);
 		dp->ports[i].rx_pool_big = NULL;
+		rte_free(dp->ports[i].vlan_if);
+		dp->ports[i].vlan_if = NULL;
 	}
 }
 

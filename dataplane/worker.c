@@ -24,6 +24,30 @@ static inline void cnt(struct dp_worker *w, enum xlat_stat s)
 	w->counters[s]++;
 }
 
+/*
+ * A frame with its Ethernet header leaves through interface iface: a VLAN
+ * sub-interface adds its 802.1Q tag and sends on its parent's port.
+ */
+static inline void dp_tx(struct dp_worker *w, struct rte_mbuf *m, unsigned iface)
+{
+	const struct dp_port *pt = &g_dp.ports[iface];
+
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	if (unlikely(pt->is_vlan)) {
+		m->vlan_tci = pt->vlan;
+		if (rte_vlan_insert(&m) != 0) {
+			cnt(w, XLAT_NO_MBUF);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		w->if_tx[iface]++;
+		w->if_tx_bytes[iface] += m->pkt_len;
+		pt = &g_dp.ports[pt->phys];
+	}
+	w->counters[XLAT_TX] += rte_eth_tx_buffer(pt->port_id, (uint16_t)w->index, w->txb[pt->phys], m);
+}
+
 void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst,
 		 uint16_t ethertype)
 {
@@ -38,9 +62,7 @@ void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const s
 	rte_ether_addr_copy(&g_dp.ports[port].mac, &eh->src_addr);
 	eh->ether_type = rte_cpu_to_be_16(ethertype);
 	m->port = port;
-	m->ol_flags = 0;
-	m->packet_type = 0;
-	w->counters[XLAT_TX] += rte_eth_tx_buffer(g_dp.ports[port].port_id, (uint16_t)w->index, w->txb[port], m);
+	dp_tx(w, m, port);
 }
 
 static void slow_enqueue(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason, uint16_t port, int family,
@@ -522,6 +544,11 @@ static void handle(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const
 		cnt(w, XLAT_NOT_OURS);
 		goto drop;
 	}
+	/* 802.1Q/802.1ad on a port that carries no VLANs (vlan_demux() takes those of the ones that do) */
+	if (et == RTE_ETHER_TYPE_VLAN || et == RTE_ETHER_TYPE_QINQ) {
+		cnt(w, XLAT_VLAN_UNKNOWN);
+		goto drop;
+	}
 	/* ARP and anything else non-IP belongs to the host side. */
 	to_slowpath(w, m, META_HOST, (uint16_t)pidx, 0, NULL);
 	return;
@@ -665,10 +692,7 @@ static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, stru
 	m->pkt_len += ETH_HLEN;
 	memcpy(rte_pktmbuf_mtod(m, uint8_t *), fm->nb_eth, ETH_HLEN);
 	m->port = fm->nb_port;
-	m->ol_flags = 0;
-	m->packet_type = 0;
-	w->counters[XLAT_TX] += rte_eth_tx_buffer(g_dp.ports[fm->nb_port].port_id, (uint16_t)w->index,
-						  w->txb[fm->nb_port], m);
+	dp_tx(w, m, fm->nb_port);
 	return true;
 }
 
@@ -794,6 +818,49 @@ static void rx_copy_out(struct rte_mbuf **pkts, uint16_t n)
 	}
 }
 
+/*
+ * A port that carries VLANs (dp_port.vlan_if): each tagged frame of the burst
+ * loses its tag and is its VLAN sub-interface's (pif[i]); untagged frames are
+ * the port's own; a tag of a VLAN the port does not carry drops the frame
+ * (counted). Frames whose tag the NIC took off already (RX_VLAN_STRIPPED) are
+ * told the same way. Returns the burst's new length.
+ */
+static uint16_t vlan_demux(struct dp_worker *w, const struct dp_port *pt, unsigned p, struct rte_mbuf **pkts,
+			   uint16_t n, uint8_t *pif)
+{
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+		unsigned vid;
+
+		if (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) {
+			vid = m->vlan_tci & 0xfff;
+		} else if (m->data_len >= ETH_HLEN + 4 && f[12] == 0x81 && f[13] == 0x00) {
+			vid = rd16(f + 14) & 0xfff;
+			memmove(f + 4, f, 12);
+			rte_pktmbuf_adj(m, 4);
+		} else {
+			pif[k] = (uint8_t)p;
+			pkts[k++] = m;
+			continue;
+		}
+		uint8_t ifx = pt->vlan_if[vid];
+		if (ifx == 0xff) {
+			cnt(w, XLAT_VLAN_UNKNOWN);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
+		w->if_rx[ifx]++;
+		w->if_rx_bytes[ifx] += m->pkt_len;
+		pif[k] = ifx;
+		pkts[k++] = m;
+	}
+	return k;
+}
+
 static void tx_drop_cb(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
 {
 	uint64_t *drops = userdata;
@@ -817,6 +884,7 @@ int worker_main(void *arg)
 	struct dp_worker *w = self_worker();
 	struct rte_mbuf *pkts[DP_BURST];
 	int16_t owner[DP_BURST];
+	uint8_t pif[DP_BURST]; /* each frame's interface, on a port that carries VLANs */
 	const uint64_t hz = rte_get_tsc_hz();
 	const uint64_t t0 = rte_get_tsc_cycles();
 	const uint32_t idle_us = g_dp.cfg.idle_sleep_us;
@@ -850,20 +918,27 @@ int worker_main(void *arg)
 		unsigned got = 0;
 
 		for (unsigned p = 0; p < g_dp.n_ports; p++) {
+			w->ctx[p].cfg = cfg;
+			w->ctx[p].now_ns = now; /* the fast path's clock (NAT64 timers) for the round */
+		}
+		for (unsigned p = 0; p < g_dp.n_ports; p++) {
+			const struct dp_port *pt = &g_dp.ports[p];
+			if (pt->is_vlan) /* its frames arrive on its parent's port */
+				continue;
 			if (unlikely(w->n_ho)) { /* backpressure: handoffs still waiting for an owner's ring */
 				handoff_flush(w);
 				if (w->n_ho && !handoff_give_up(w, now))
 					break;
 			}
-			uint16_t n = rte_eth_rx_burst(g_dp.ports[p].port_id, (uint16_t)w->index, pkts, DP_BURST);
+			uint16_t n = rte_eth_rx_burst(pt->port_id, (uint16_t)w->index, pkts, DP_BURST);
 			if (!n)
 				continue;
 			got += n;
 			w->counters[XLAT_RX] += n;
-			if (unlikely(g_dp.ports[p].rx_copy))
+			if (unlikely(pt->rx_copy))
 				rx_copy_out(pkts, n);
-			w->ctx[p].cfg = cfg;
-			w->ctx[p].now_ns = now; /* the fast path's clock (NAT64 timers) for the round */
+			if (unlikely(pt->has_vlans) && !(n = vlan_demux(w, pt, p, pkts, n, pif)))
+				continue;
 			bool owners = w->nat && g_dp.n_workers > 1 && cfg->mode == XLAT_MODE_NAT64;
 			if (owners)
 				frame_owners(&w->ctx[p], pkts, n, owner);
@@ -875,8 +950,9 @@ int worker_main(void *arg)
 				if (w->nat)
 					nat64_hint(&w->ctx[p], i);
 				w->pre_owner = owners ? owner[i] : -1;
-				if (!try_fast || !fast(w, fmp, pkts[i], p))
-					handle(w, pkts[i], p, cfg, now);
+				unsigned pi = unlikely(pt->has_vlans) ? pif[i] : p;
+				if (!try_fast || !fast(w, fmp, pkts[i], pi))
+					handle(w, pkts[i], pi, cfg, now);
 			}
 			w->pre_owner = -1;
 			handoff_flush(w);
@@ -918,15 +994,14 @@ int worker_main(void *arg)
 		if (w->index == 0) {
 			/* frames the slow path built (ARP/ND replies, held packets) leave through worker 0's queues */
 			uint16_t n = (uint16_t)rte_ring_dequeue_burst(g_dp.to_tx, (void **)pkts, DP_BURST, NULL);
-			for (uint16_t i = 0; i < n; i++) {
-				uint16_t port = pkts[i]->port;
-				w->counters[XLAT_TX] += rte_eth_tx_buffer(g_dp.ports[port].port_id, 0, w->txb[port], pkts[i]);
-			}
+			for (uint16_t i = 0; i < n; i++)
+				dp_tx(w, pkts[i], pkts[i]->port);
 			got += n;
 		}
 		for (unsigned p = 0; p < g_dp.n_ports; p++)
-			w->counters[XLAT_TX] +=
-				rte_eth_tx_buffer_flush(g_dp.ports[p].port_id, (uint16_t)w->index, w->txb[p]);
+			if (!g_dp.ports[p].is_vlan)
+				w->counters[XLAT_TX] +=
+					rte_eth_tx_buffer_flush(g_dp.ports[p].port_id, (uint16_t)w->index, w->txb[p]);
 		rte_rcu_qsbr_quiescent(g_dp.rcu, w->index);
 		/* the worker's load, as DPDK apps report it: the share of TSC time spent on rounds with work */
 		if (got)

@@ -11,7 +11,7 @@
 
 #include "xlat.h"
 
-#define APPCFG_MAX_PORTS 8
+#define APPCFG_MAX_PORTS 32 /* ports and their VLAN sub-interfaces together */
 #define APPCFG_MAX_ADDRS 8
 #define APPCFG_MAX_NEIGH 32
 #define APPCFG_MAX_ROUTES 256
@@ -31,9 +31,18 @@ struct appcfg_neigh {
 	uint8_t mac[6];
 };
 
+/*
+ * A port: a device of its own, or a VLAN sub-interface of one (802.1Q on a
+ * trunk): is_vlan, parent (the index of that port, listed before it) and vlan.
+ * Either way an interface with its own addresses, neighbours, routes, MTU,
+ * counters and exception-path TAP.
+ */
 struct appcfg_port {
 	char name[APPCFG_NAME_LEN];   /* referenced by routes */
-	char device[APPCFG_STR_LEN];  /* "net_af_packet0,iface=p6", "net_pcap0,rx_pcap=..", or a PCI address */
+	char device[APPCFG_STR_LEN];  /* "net_af_packet0,iface=p6", "net_pcap0,rx_pcap=..", or a PCI address; "" for a VLAN */
+	bool is_vlan;
+	unsigned parent;              /* VLAN: index of the port that carries it */
+	uint16_t vlan;                /* VLAN: 802.1Q VLAN id, 1-4094 */
 	uint16_t mtu;                 /* default 1500 */
 	bool mac_set;
 	uint8_t mac[6];

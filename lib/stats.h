@@ -106,6 +106,7 @@
 	X(XLAT_RX_BAD_L2, "dropped: runt or unsupported L2 frame")            \
 	X(XLAT_RX_MULTISEG, "dropped: multi-segment frame")                   \
 	X(XLAT_RX_TRUNCATED, "dropped: frame cut short by the port (longer than its receive buffers)") \
+	X(XLAT_VLAN_UNKNOWN, "dropped: 802.1Q tag of a VLAN the port does not carry (or 802.1ad)") \
 	X(XLAT_NOT_OURS, "dropped: not addressed to a translated prefix")     \
 	X(XLAT_TO_HOST, "frames for the box itself (ARP, ND, own addresses)") \
 	X(XLAT_HOST_QUEUE_FULL, "dropped: slow-path queue full")              \

@@ -133,13 +133,15 @@ if suite build-gcc required build_gcc; then
 	suite e2e-nat64 required tests/e2e/nat64.sh
 	suite e2e-xdp required env E2E_PORTS=af_xdp tests/e2e/run.sh
 	suite e2e-nat64-xdp required env E2E_PORTS=af_xdp tests/e2e/nat64.sh
+	suite e2e-vlan required tests/e2e/vlan.sh
+	suite e2e-vlan-xdp required env E2E_PORTS=af_xdp tests/e2e/vlan.sh
 	suite cgn required tests/cgn/run.sh
 	suite control required tests/control/run.sh
 	suite sanitize required build_asan
 	# libFuzzer targets (packet path SIIT and NAT64, ICMP errors' inner packets, control requests, config loader), bounded
 	suite fuzz required env FUZZ_DIR="$(realpath "$BUILD")-fuzz" scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 else
-	for s in build-clang unit packet hostile conformance e2e e2e-nat64 e2e-xdp e2e-nat64-xdp cgn control sanitize fuzz; do skip "$s" "gcc build failed"; done
+	for s in build-clang unit packet hostile conformance e2e e2e-nat64 e2e-xdp e2e-nat64-xdp e2e-vlan e2e-vlan-xdp cgn control sanitize fuzz; do skip "$s" "gcc build failed"; done
 fi
 
 printf '\n\033[1m==== summary\033[0m\n'

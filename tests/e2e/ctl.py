@@ -78,7 +78,8 @@ def mkconfig(src, dst, changes):
             pass
         elif key == "ports" and val == "af_xdp":
             for p in cfg["ports"]:
-                p["device"] = p["device"].replace("net_af_packet", "net_af_xdp")
+                if "device" in p:  # VLAN sub-interfaces have none: their parent's carries them
+                    p["device"] = p["device"].replace("net_af_packet", "net_af_xdp")
             eal = cfg["eal"]
             if "-l" in eal:
                 eal[eal.index("-l") + 1] = eal[eal.index("-l") + 1].split(",")[0].split("-")[0]

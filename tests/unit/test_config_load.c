@@ -609,15 +609,43 @@ static const struct bad bad_cases[] = {
 	{ "icmp-errors-per-sec", "{\"global\": {\"icmp-errors-per-sec\": 2000000}}",
 	  "global.icmp-errors-per-sec: 2000000 is out of range", NULL },
 	{ "ports type", "{\"ports\": {}}", "ports: expected an array, got an object", NULL },
-	{ "too many ports",
-	  "{\"ports\": [{\"name\":\"a\",\"device\":\"1\"},{\"name\":\"b\",\"device\":\"2\"},{\"name\":\"c\",\"device\":\"3\"},"
-	  "{\"name\":\"d\",\"device\":\"4\"},{\"name\":\"e\",\"device\":\"5\"},{\"name\":\"f\",\"device\":\"6\"},"
-	  "{\"name\":\"g\",\"device\":\"7\"},{\"name\":\"h\",\"device\":\"8\"},{\"name\":\"i\",\"device\":\"9\"}]}",
-	  "ports: 9 ports, at most 8 supported", NULL },
+	{ "port missing device or parent", "{\"ports\": [{\"name\": \"a\"}]}",
+	  "ports[0]: missing \"device\" (or \"parent\" and \"vlan\" for a VLAN sub-interface)", NULL },
+	{ "vlan parent unknown", "{\"ports\": [{\"name\": \"a\", \"parent\": \"t\", \"vlan\": 10}]}",
+	  "ports[0].parent: no port named 't' before this one", NULL },
+	{ "vlan parent later",
+	  "{\"ports\": [{\"name\": \"a\", \"parent\": \"t\", \"vlan\": 10}, {\"name\": \"t\", \"device\": \"d\"}]}",
+	  "ports[0].parent: no port named 't' before this one", NULL },
+	{ "vlan of a vlan",
+	  "{\"ports\": [{\"name\": \"t\", \"device\": \"d\"}, {\"name\": \"a\", \"parent\": \"t\", \"vlan\": 10}, "
+	  "{\"name\": \"b\", \"parent\": \"a\", \"vlan\": 20}]}",
+	  "ports[2].parent: 'a' is itself a VLAN sub-interface (no VLAN stacking)", NULL },
+	{ "vlan missing id", "{\"ports\": [{\"name\": \"t\", \"device\": \"d\"}, {\"name\": \"a\", \"parent\": \"t\"}]}",
+	  "ports[1]: missing \"vlan\" (the 802.1Q VLAN id, 1-4094)", NULL },
+	{ "vlan id range",
+	  "{\"ports\": [{\"name\": \"t\", \"device\": \"d\"}, {\"name\": \"a\", \"parent\": \"t\", \"vlan\": 4095}]}",
+	  "ports[1].vlan: 4095 is out of range (1..4094)", NULL },
+	{ "vlan twice",
+	  "{\"ports\": [{\"name\": \"t\", \"device\": \"d\"}, {\"name\": \"a\", \"parent\": \"t\", \"vlan\": 7}, "
+	  "{\"name\": \"b\", \"parent\": \"t\", \"vlan\": 7}]}",
+	  "ports[2].vlan: VLAN 7 of 't' is already port 'a'", NULL },
+	{ "vlan with device",
+	  "{\"ports\": [{\"name\": \"t\", \"device\": \"d\"}, {\"name\": \"a\", \"parent\": \"t\", \"vlan\": 7, "
+	  "\"device\": \"e\"}]}",
+	  "ports[1]: a VLAN sub-interface (\"parent\") has no \"device\": its parent's carries it", NULL },
+	{ "vlan with mac",
+	  "{\"ports\": [{\"name\": \"t\", \"device\": \"d\"}, {\"name\": \"a\", \"parent\": \"t\", \"vlan\": 7, "
+	  "\"mac\": \"02:00:00:00:00:01\"}]}",
+	  "ports[1]: a VLAN sub-interface speaks with its parent's MAC: no \"mac\"", NULL },
+	{ "vlan without parent", "{\"ports\": [{\"name\": \"t\", \"device\": \"d\", \"vlan\": 7}]}",
+	  "ports[0]: \"vlan\" without \"parent\": name the port that carries the VLAN", NULL },
+	{ "vlan mtu above parent",
+	  "{\"ports\": [{\"name\": \"t\", \"device\": \"d\", \"mtu\": 1500}, {\"name\": \"a\", \"parent\": \"t\", "
+	  "\"vlan\": 7, \"mtu\": 9000}]}",
+	  "ports[1].mtu: 9000 is above the MTU of its parent 't' (1500)", NULL },
 	{ "port unknown key", "{\"ports\": [{\"name\": \"a\", \"device\": \"d\", \"nmae\": \"x\"}]}",
 	  "ports[0]: unknown key 'nmae' (did you mean 'name'?)", NULL },
 	{ "port missing name", "{\"ports\": [{\"device\": \"d\"}]}", "ports[0]: missing \"name\"", NULL },
-	{ "port missing device", "{\"ports\": [{\"name\": \"a\"}]}", "ports[0]: missing \"device\"", NULL },
 	{ "port bad name", "{\"ports\": [{\"name\": \"a b\", \"device\": \"d\"}]}",
 	  "ports[0].name: 'a b' is not a valid port name", NULL },
 	{ "port name long", "{\"ports\": [{\"name\": \"abcdefghijabcdefghijabcdefghijabc\", \"device\": \"d\"}]}",
@@ -733,6 +761,66 @@ static void test_bad(void **state)
 	release(c);
 }
 
+/* Ports and VLAN sub-interfaces share one limit (APPCFG_MAX_PORTS). */
+static void test_too_many_ports(void **state)
+{
+	char j[8192], want[64];
+	size_t n = 0;
+	struct appcfg *c = malloc(sizeof(*c));
+
+	(void)state;
+	assert_non_null(c);
+	n += (size_t)snprintf(j + n, sizeof(j) - n, "{\"ports\": [{\"name\": \"t\", \"device\": \"d\"}");
+	for (unsigned i = 1; i <= APPCFG_MAX_PORTS; i++)
+		n += (size_t)snprintf(j + n, sizeof(j) - n, ", {\"name\": \"v%u\", \"parent\": \"t\", \"vlan\": %u}", i, i);
+	snprintf(j + n, sizeof(j) - n, "]}");
+	snprintf(want, sizeof(want), "ports: %u ports, at most %u supported", APPCFG_MAX_PORTS + 1, APPCFG_MAX_PORTS);
+	assert_int_equal(appcfg_load_string(j, strlen(j), "t.json", c, err, sizeof(err)), -1);
+	if (!strstr(err, want))
+		fail_msg("got: %s, expected: %s", err, want);
+	release(c);
+}
+
+/* A trunk with two VLAN sub-interfaces: each an interface of its own; config dump writes them back the same. */
+static void test_vlans(void **state)
+{
+	const char *j = "{\"ports\": ["
+			"{\"name\": \"trunk\", \"device\": \"net_af_packet0,iface=p4\", \"mtu\": 1500},"
+			"{\"name\": \"v10\", \"parent\": \"trunk\", \"vlan\": 10, \"addresses\": [\"198.51.100.1/24\"]},"
+			"{\"name\": \"v20\", \"parent\": \"trunk\", \"vlan\": 20, \"mtu\": 1400,"
+			" \"addresses\": [\"203.0.113.1/24\"]}],"
+			"\"routes\": [{\"prefix\": \"0.0.0.0/0\", \"via\": \"203.0.113.254\", \"port\": \"v20\"}]}";
+	struct appcfg *c = load(j), *d;
+
+	(void)state;
+	assert_int_equal(c->n_ports, 3);
+	assert_false(c->ports[0].is_vlan);
+	assert_true(c->ports[1].is_vlan);
+	assert_int_equal(c->ports[1].parent, 0);
+	assert_int_equal(c->ports[1].vlan, 10);
+	assert_int_equal(c->ports[1].mtu, 1500); /* the parent's */
+	assert_string_equal(c->ports[1].device, "");
+	assert_int_equal(c->ports[2].vlan, 20);
+	assert_int_equal(c->ports[2].mtu, 1400);
+	assert_int_equal(c->routes[0].port, 2);
+	json_t *o = appcfg_to_json(c);
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	assert_non_null(strstr(s, "\"name\":\"v10\",\"parent\":\"trunk\",\"vlan\":10"));
+	d = load(s);
+	free(s);
+	assert_int_equal(d->n_ports, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_string_equal(d->ports[i].name, c->ports[i].name);
+		assert_int_equal(d->ports[i].is_vlan, c->ports[i].is_vlan);
+		assert_int_equal(d->ports[i].parent, c->ports[i].parent);
+		assert_int_equal(d->ports[i].vlan, c->ports[i].vlan);
+		assert_int_equal(d->ports[i].mtu, c->ports[i].mtu);
+	}
+	release(c);
+	release(d);
+}
+
 /* An error after eal args were allocated frees them (run under valgrind/ASan to see). */
 static void test_bad_after_eal(void **state)
 {
@@ -828,7 +916,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_jool_file),     cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_plateaus_jool), cmocka_unit_test(test_mode_default),
 		cmocka_unit_test(test_bib_pool4),
-		cmocka_unit_test(test_pool6_lengths),
+		cmocka_unit_test(test_pool6_lengths), cmocka_unit_test(test_too_many_ports),
+		cmocka_unit_test(test_vlans),
 		cmocka_unit_test(test_timeouts),      cmocka_unit_test(test_bad_after_eal),
 		cmocka_unit_test(test_file),	      cmocka_unit_test(test_small_errbuf),
 		cmocka_unit_test(test_example_files),
