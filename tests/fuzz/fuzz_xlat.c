@@ -2,8 +2,12 @@
 /*
  * libFuzzer target: arbitrary bytes as an IPv6 or IPv4 datagram through
  * xlat_process, with a realistic SIIT configuration (pool6, EAMT, rfc6791,
- * denylist). The first input byte picks the direction and a few options.
- * The output must stay inside the buffer and be a well-formed length.
+ * denylist). The first input byte picks the direction and a few options,
+ * the ingress MTU among them (a small one makes most inputs super-frames:
+ * translated without the size rules, then cut by xlat_tso_*). The output
+ * must stay inside the buffer and be a well-formed length; fragments and
+ * segments no longer than their size. The exception path's partial-checksum
+ * finishing (xlat_csum_finish_partial) gets every input too.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -66,13 +70,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf + headroom, data + 1, size - 1);
 	struct xlat_ctx ctx = {
 		.cfg = &cfg, .counters = counters, .route = route, .rand_state = 1, .now_ns = 1000000000ull,
-		.in_self4 = 0x0100a8c0, .in_self4_set = true, .in_self6_set = true, .in_mtu = 1500,
+		.in_self4 = 0x0100a8c0, .in_self4_set = true, .in_self6_set = true,
+		.in_mtu = (flags & 16) ? 576 : 1500,
 	};
 	ctx.icmp_rl.tokens = 100;
 	struct xlat_pkt pkt = {
 		.data = buf + headroom, .len = (uint32_t)(size - 1), .headroom = headroom,
 		.tailroom = (uint32_t)(sizeof(buf) - headroom - (size - 1)), .family = (flags & 1) ? 4 : 6,
 	};
+	static uint8_t copy[4096];
+	memcpy(copy, data + 1, size - 1);
+	xlat_csum_finish_partial(copy, (uint32_t)(size - 1), (flags & 1) ? 4 : 6);
 	enum xlat_verdict v = xlat_process(&ctx, &pkt);
 	if (v != XV_DROP) {
 		if (pkt.data < buf || pkt.data + pkt.len > buf + sizeof(buf))
@@ -82,6 +90,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			unsigned n = xlat_frag6_count(&pkt);
 			for (unsigned i = 0; i < n; i++)
 				if (xlat_frag6_write(&pkt, i, piece) > pkt.frag_size)
+					abort();
+		}
+		if (pkt.seg_size) {
+			static uint8_t seg[4096];
+			unsigned n = xlat_tso_count(&pkt);
+			for (unsigned i = 0; i < n; i++)
+				if (xlat_tso_write(&pkt, i, seg) > pkt.seg_size)
 					abort();
 		}
 	}
