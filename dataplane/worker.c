@@ -24,28 +24,36 @@ static inline void cnt(struct dp_worker *w, enum xlat_stat s)
 	w->counters[s]++;
 }
 
+/* dp_tx() for a VLAN sub-interface: its 802.1Q tag added, sent on its parent's port (out of line: rare). */
+static __rte_noinline void dp_tx_vlan(struct dp_worker *w, struct rte_mbuf *m, unsigned iface)
+{
+	const struct dp_port *pt = &g_dp.ports[iface];
+
+	m->vlan_tci = pt->vlan;
+	if (rte_vlan_insert(&m) != 0) {
+		cnt(w, XLAT_NO_MBUF);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	w->if_tx[iface]++;
+	w->if_tx_bytes[iface] += m->pkt_len;
+	w->counters[XLAT_TX] +=
+		rte_eth_tx_buffer(g_dp.ports[pt->phys].port_id, (uint16_t)w->index, w->txb[pt->phys], m);
+}
+
 /*
  * A frame with its Ethernet header leaves through interface iface: a VLAN
  * sub-interface adds its 802.1Q tag and sends on its parent's port.
  */
 static inline void dp_tx(struct dp_worker *w, struct rte_mbuf *m, unsigned iface)
 {
-	const struct dp_port *pt = &g_dp.ports[iface];
-
 	m->ol_flags = 0;
 	m->packet_type = 0;
-	if (unlikely(pt->is_vlan)) {
-		m->vlan_tci = pt->vlan;
-		if (rte_vlan_insert(&m) != 0) {
-			cnt(w, XLAT_NO_MBUF);
-			rte_pktmbuf_free(m);
-			return;
-		}
-		w->if_tx[iface]++;
-		w->if_tx_bytes[iface] += m->pkt_len;
-		pt = &g_dp.ports[pt->phys];
+	if (unlikely(g_dp.ports[iface].is_vlan)) {
+		dp_tx_vlan(w, m, iface);
+		return;
 	}
-	w->counters[XLAT_TX] += rte_eth_tx_buffer(pt->port_id, (uint16_t)w->index, w->txb[pt->phys], m);
+	w->counters[XLAT_TX] += rte_eth_tx_buffer(g_dp.ports[iface].port_id, (uint16_t)w->index, w->txb[iface], m);
 }
 
 void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst,
@@ -572,7 +580,8 @@ struct fp_memo {
 	int nb_family;
 	uint32_t nb_nexthop;
 	uint8_t nb_dst[16];  /* the destination the neighbour was derived from (unless nb_gw: a gateway's) */
-	uint16_t nb_port;
+	uint16_t nb_port, nb_port_id; /* the interface, and its DPDK port */
+	bool nb_vlan;                 /* the interface is a VLAN sub-interface (dp_tx_vlan) */
 	struct rte_ether_addr nb_mac;
 	uint8_t nb_eth[RTE_ETHER_HDR_LEN]; /* the L2 header for that next hop, written as it is */
 };
@@ -673,6 +682,8 @@ static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, stru
 		fm->nb_family = family;
 		fm->nb_nexthop = xp.route.nexthop;
 		fm->nb_port = port;
+		fm->nb_port_id = g_dp.ports[port].port_id;
+		fm->nb_vlan = g_dp.ports[port].is_vlan;
 		/* the neighbour is not the destination: a gateway, the same for every destination of the next hop */
 		fm->nb_gw = memcmp(addr, dst, alen) != 0;
 		memcpy(fm->nb_dst, dst, alen);
@@ -692,7 +703,13 @@ static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, stru
 	m->pkt_len += ETH_HLEN;
 	memcpy(rte_pktmbuf_mtod(m, uint8_t *), fm->nb_eth, ETH_HLEN);
 	m->port = fm->nb_port;
-	dp_tx(w, m, fm->nb_port);
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	if (unlikely(fm->nb_vlan)) {
+		dp_tx_vlan(w, m, fm->nb_port);
+		return true;
+	}
+	w->counters[XLAT_TX] += rte_eth_tx_buffer(fm->nb_port_id, (uint16_t)w->index, w->txb[fm->nb_port], m);
 	return true;
 }
 
@@ -939,6 +956,7 @@ int worker_main(void *arg)
 				rx_copy_out(pkts, n);
 			if (unlikely(pt->has_vlans) && !(n = vlan_demux(w, pt, p, pkts, n, pif)))
 				continue;
+			const bool vlans = pt->has_vlans;
 			bool owners = w->nat && g_dp.n_workers > 1 && cfg->mode == XLAT_MODE_NAT64;
 			if (owners)
 				frame_owners(&w->ctx[p], pkts, n, owner);
@@ -950,7 +968,7 @@ int worker_main(void *arg)
 				if (w->nat)
 					nat64_hint(&w->ctx[p], i);
 				w->pre_owner = owners ? owner[i] : -1;
-				unsigned pi = unlikely(pt->has_vlans) ? pif[i] : p;
+				unsigned pi = unlikely(vlans) ? pif[i] : p;
 				if (!try_fast || !fast(w, fmp, pkts[i], pi))
 					handle(w, pkts[i], pi, cfg, now);
 			}

@@ -7,6 +7,13 @@
  */
 #include "xlat_internal.h"
 
+/* Out of line: the translator's rare case (a partial checksum) costs its callers one compare. */
+void l4_csum_finish_counted(struct xlat_ctx *ctx, uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t pseudo)
+{
+	if (csum_l4_finish(proto, l4, l4len, pseudo))
+		count(ctx, XLAT_CSUM_PARTIAL);
+}
+
 bool xlat_csum_finish_partial(uint8_t *ip, uint32_t len, int family)
 {
 	struct l3info li;

@@ -339,8 +339,8 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
  * xlat46()'s own (refusals answered as it answers them, the route and the MTU
  * after the session, IPv6 fragments when DF is clear).
  */
-static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m, uint8_t proto, uint8_t *l4,
-		      uint32_t l4len, const struct icmp_map *im)
+static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m, uint8_t proto, unsigned coff,
+		      uint8_t *l4, uint32_t l4len, const struct icmp_map *im)
 {
 	const struct xlat_config *cfg = ctx->cfg;
 	uint8_t *p = pkt->data;
@@ -356,7 +356,8 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		if (!nat64_pool4_has(cfg, dst4) || (ctx->own && ctx->own(ctx->route_opaque, 4, p + 16)))
 			return XF_SLOW;
 		d->key = dst4;
-		d->adj = (uint16_t)~csum_a4(dst4); /* the IPv6 side comes from the session */
+		d->a = (uint16_t)csum_a4(dst4);
+		d->adj = (uint16_t)~d->a; /* the IPv6 side comes from the session */
 		d->gen = m->gen;
 	}
 	/* a source that may have state (not martian, RFC 1812 5.3.7), not pool4 itself (hairpinning), and its pool6 form */
@@ -365,7 +366,8 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 			return XF_SLOW;
 		rfc6052_4to6(&cfg->g.pool6, src4, sm->val);
 		sm->key = src4;
-		sm->adj = csum_delta(csum_a4(src4), csum_a6(sm->val));
+		sm->a = (uint16_t)csum_a4(src4);
+		sm->adj = csum_delta(sm->a, csum_a6(sm->val));
 		sm->gen = m->gen;
 	}
 
@@ -374,7 +376,7 @@ static int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	pkt->frag_size = 0;
 	pkt->len = 20 + l4len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];
-	l4_csum_offload(ctx, proto, l4, l4len, csum_addr4(src4, dst4) + proto + l4len);
+	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	int r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
 	if (r != XSTAT_MAX)
 		return nat64_refused46(ctx, pkt, r, false);
@@ -441,12 +443,15 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	uint8_t proto = p[9];
 	uint8_t *l4 = p + 20;
 	struct icmp_map im;
+	unsigned coff = 0; /* where the TCP/UDP checksum is */
 	if (proto == IPPROTO_UDP_) {
 		if (l4len < 8 || rd16(l4 + 6) == 0) /* a zero checksum: computed or refused, RFC 7915 4.5 */
 			return XF_SLOW;
+		coff = 6;
 	} else if (proto == IPPROTO_TCP_) {
 		if (l4len < 20)
 			return XF_SLOW;
+		coff = 16;
 	} else if (proto == IPPROTO_ICMP_) {
 		if (l4len < 8 || (l4[0] != 0 && l4[0] != 8) || icmp46_map(l4[0], l4[1], l4 + 4, &im) != XSTAT_MAX)
 			return XF_SLOW;
@@ -456,7 +461,7 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	if (pkt->headroom < 20)
 		return XF_SLOW;
 	if (cfg->mode == XLAT_MODE_NAT64)
-		return fast46_nat(ctx, pkt, m, proto, l4, l4len, &im);
+		return fast46_nat(ctx, pkt, m, proto, coff, l4, l4len, &im);
 
 	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
@@ -468,7 +473,8 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 			return XF_SLOW;
 		}
 		d->key = dst4;
-		d->adj = csum_delta(csum_a4(dst4), csum_a6(d->val));
+		d->a = (uint16_t)csum_a4(dst4);
+		d->adj = csum_delta(d->a, csum_a6(d->val));
 		d->nexthop = rt.nexthop;
 		d->mtu = rt.mtu;
 		d->gen = m->gen;
@@ -479,7 +485,8 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 			return XF_SLOW;
 		}
 		sm->key = src4;
-		sm->adj = csum_delta(csum_a4(src4), csum_a6(sm->val));
+		sm->a = (uint16_t)csum_a4(src4);
+		sm->adj = csum_delta(sm->a, csum_a6(sm->val));
 		sm->gen = m->gen;
 	}
 	uint32_t outlen = 40 + l4len, limit = d->mtu;
@@ -495,7 +502,7 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	pkt->route.mtu = d->mtu;
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
 	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1);
-	l4_csum_offload(ctx, proto, l4, l4len, csum_addr4(src4, dst4) + proto + l4len);
+	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
 	if (!l4_adjust(proto, l4, sm->adj + d->adj)) {
 		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);

@@ -325,8 +325,8 @@ static inline void write_ipv4_sum(uint8_t *h, uint8_t tos, uint16_t totlen, uint
  * every outcome is xlat64()'s own (a refused flow is counted, and answered as
  * xlat64() answers it).
  */
-static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m, uint8_t proto, uint8_t *l4,
-		      uint32_t l4len, const struct icmp_map *im)
+static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m, uint8_t proto, unsigned coff,
+		      uint8_t *l4, uint32_t l4len, const struct icmp_map *im)
 {
 	const struct xlat_config *cfg = ctx->cfg;
 	uint8_t *p = pkt->data;
@@ -380,7 +380,7 @@ static int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		id = (uint16_t)xrand(ctx);
 		frag = 0;
 	}
-	l4_csum_offload(ctx, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
+	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	int r = nat64_out(ctx, nproto, p + 8, sport, dst4, dport, flags, &src4, &nport);
 	if (r != XSTAT_MAX) {
 		count(ctx, (enum xlat_stat)r);
@@ -423,15 +423,18 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	uint8_t proto = p[6];
 	uint8_t *l4 = p + 40;
 	struct icmp_map im;
+	unsigned coff = 0; /* where the TCP/UDP checksum is */
 	/* a whole datagram in the buffer (L2 padding allowed), its whole L4 header, hop limit left */
 	if (40 + l4len > pkt->len || p[7] <= 1)
 		return XF_SLOW;
 	if (proto == IPPROTO_UDP_) {
 		if (l4len < 8)
 			return XF_SLOW;
+		coff = 6;
 	} else if (proto == IPPROTO_TCP_) {
 		if (l4len < 20)
 			return XF_SLOW;
+		coff = 16;
 	} else if (proto == IPPROTO_ICMPV6_) {
 		if (l4len < 8 || (l4[0] != 128 && l4[0] != 129) || icmp64_map(l4[0], l4[1], l4 + 4, &im) != XSTAT_MAX)
 			return XF_SLOW;
@@ -440,7 +443,7 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 	}
 
 	if (cfg->mode == XLAT_MODE_NAT64)
-		return fast64_nat(ctx, pkt, m, proto, l4, l4len, &im);
+		return fast64_nat(ctx, pkt, m, proto, coff, l4, l4len, &im);
 
 	/* destination: EAMT or pool6 (not denied), not intrinsically hairpinned, routed */
 	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(p + 24)], *sm = &m->s6[xlat_fm_slot6(p + 8)];
@@ -491,7 +494,7 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 		id = (uint16_t)xrand(ctx);
 		frag = 0;
 	}
-	l4_csum_offload(ctx, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
+	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	if (!l4_adjust(proto, l4, sm->adj + d->adj))
 		l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, &im);
 	if (proto == IPPROTO_ICMPV6_)

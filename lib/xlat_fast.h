@@ -55,6 +55,7 @@ struct xlat_fm4 { /* an IPv4 address and its IPv6 side */
 	uint32_t adj;
 	uint32_t nexthop;
 	uint16_t mtu;
+	uint16_t a;         /* csum_a4(key): its part of the pseudo-header (a partial checksum's value) */
 };
 
 struct xlat_fr6 { /* NAT64 4->6: the route of an IPv6 host a session names */

@@ -104,10 +104,24 @@ static inline bool l4_csum_is_partial(uint8_t proto, const uint8_t *l4, uint32_t
  * checksum wrong) starts from the right one. pseudo: the pseudo-header sum of
  * the packet as it arrived. A UDP zero ("none" in IPv4) is never partial.
  */
+void l4_csum_finish_counted(struct xlat_ctx *ctx, uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t pseudo);
+
 static inline void l4_csum_offload(struct xlat_ctx *ctx, uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t pseudo)
 {
-	if (__builtin_expect(l4_csum_is_partial(proto, l4, l4len, pseudo), 0) && csum_l4_finish(proto, l4, l4len, pseudo))
-		count(ctx, XLAT_CSUM_PARTIAL);
+	if (__builtin_expect(l4_csum_is_partial(proto, l4, l4len, pseudo), 0))
+		l4_csum_finish_counted(ctx, proto, l4, l4len, pseudo);
+}
+
+/*
+ * The fast paths' l4_csum_offload(), for a header they checked already: coff
+ * is the checksum's offset in it (TCP 16, UDP 6; 0 for ICMP, never partial).
+ * A UDP zero needs no test here: a partial value is never 0.
+ */
+static inline void l4_csum_offload_at(struct xlat_ctx *ctx, unsigned coff, uint8_t proto, uint8_t *l4, uint32_t l4len,
+				      uint32_t pseudo)
+{
+	if (coff && __builtin_expect(rd16(l4 + coff) == csum_partial_value(pseudo), 0))
+		l4_csum_finish_counted(ctx, proto, l4, l4len, pseudo);
 }
 
 /* What the parsers learn about an IP header (outer packet or the one inside an ICMP error). */
