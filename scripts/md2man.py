@@ -16,8 +16,8 @@ usage: md2man.py [options] INPUT -o OUTPUT
 
 The Markdown understood is what doc/*.md uses: ATX headings (## -> .SH, ### and deeper -> .SS), paragraphs,
 "- " and "1. " lists (with indented continuation lines and fenced code inside), fenced code blocks,
-pipe tables (each row becomes a tagged paragraph: the first cell the tag, the middle cells "header: value",
-the last cell the text), definition lists ("term" then ":   definition"), HTML comments (dropped), and
+pipe tables (each row becomes a tagged paragraph: the first cell the tag, the other cells "header: value",
+the last one without its header when that is "meaning", "notes", "description", "message" or "what"), definition lists ("term" then ":   definition"), HTML comments (dropped), and
 inline `code`, **bold**, *emphasis*, [links](url) and backslash escapes. A line
 "<!-- include PATH -->" inserts the Markdown file PATH (relative to INPUT), without its "# " title.
 The date is $SOURCE_DATE_EPOCH's when set (reproducible builds), else left out.
@@ -296,7 +296,11 @@ def convert(lines, conv):
                 if len(header) > 1 and row[-1]:
                     if body:
                         out.append(".br")
-                    out.append(line_safe(conv.inline(row[-1])))
+                    last = conv.inline(row[-1])
+                    # the last column is the text; named unless it is the description itself
+                    if header[-1] and not re.match(r"^(meaning|notes?|description|message|what)\b", header[-1], re.I):
+                        last = conv.inline(header[-1]) + ": " + last
+                    out.append(line_safe(last))
             out.append(".PP")
             continue
         if ITEM_RE.match(line):
