@@ -143,6 +143,9 @@ if suite build-gcc required build_gcc; then
 else
 	for s in build-clang unit packet hostile conformance e2e e2e-nat64 e2e-xdp e2e-nat64-xdp e2e-vlan e2e-vlan-xdp cgn control sanitize fuzz; do skip "$s" "gcc build failed"; done
 fi
+# the Debian package (its own build, from a copy of the tree): lintian, apt-get install, the installed
+# daemon on the lab demo, apt-get purge leaving nothing (tests/package/run.sh)
+suite package required tests/package/run.sh
 
 printf '\n\033[1m==== summary\033[0m\n'
 printf '%-12s %-14s %7s %7s %7s\n' suite result passed failed seconds
