@@ -171,19 +171,31 @@ static uint32_t control_main(void *arg)
 
 static char **eal_argv(const struct appcfg *cfg, const char *argv0, int *argc)
 {
-	char **v = calloc(cfg->n_eal_args + 2 * APPCFG_MAX_PORTS + 2, sizeof(char *));
+	char **v = calloc(cfg->n_eal_args + 2 * APPCFG_MAX_PORTS + 3, sizeof(char *));
 	int n = 0;
 
 	v[n++] = (char *)argv0;
 	for (unsigned i = 0; i < cfg->n_eal_args; i++)
 		v[n++] = cfg->eal_args[i];
 	/* PCI ports are probed by EAL; virtual ones are created later (port.c). */
+	bool pci = false;
 	for (unsigned p = 0; p < cfg->n_ports; p++) {
 		if (!cfg->ports[p].is_vlan && strncmp(cfg->ports[p].device, "net_", 4) != 0) {
 			v[n++] = (char *)"-a";
 			v[n++] = (char *)cfg->ports[p].device;
+			pci = true;
 		}
 	}
+	/* Without a PCI port of ours, EAL would probe every device bound to a DPDK driver (or try to take
+	 * the machine's NIC): none is ours unless the "eal" list names it. */
+	bool eal_pci = false;
+	for (unsigned i = 0; i < cfg->n_eal_args; i++) {
+		const char *a = cfg->eal_args[i];
+		eal_pci |= !strcmp(a, "-a") || !strcmp(a, "-b") || !strncmp(a, "--allow", 7) || !strncmp(a, "--block", 7) ||
+			   !strcmp(a, "--no-pci");
+	}
+	if (!pci && !eal_pci)
+		v[n++] = (char *)"--no-pci";
 	v[n] = NULL;
 	*argc = n;
 	return v;
@@ -296,6 +308,11 @@ int main(int argc, char **argv)
 	static char notes[4096];
 	if (appcfg_load_file_noted(opts.config, &dp->cfg, err, sizeof(err), notes, sizeof(notes)) != 0) {
 		fprintf(stderr, "xlat64d: %s\n", err);
+		return 1;
+	}
+	if (!dp->cfg.n_ports) {
+		fprintf(stderr, "xlat64d: %s has no ports: nothing to translate on (a Jool file? add \"ports\", "
+				"doc/configuration.md)\n", opts.config);
 		return 1;
 	}
 	char **eargv = eal_argv(&dp->cfg, argv[0], &eargc);
