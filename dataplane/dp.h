@@ -78,6 +78,7 @@ struct dp_worker {
 	struct cgn_table *cgn;
 	struct rte_ring *natlog;
 	uint64_t tsc0;
+	uint64_t rounds; /* poll rounds done: the control thread tells a stuck worker by it (announce.c) */
 	/* VLAN sub-interfaces' own counters (a port's are its DPDK statistics): frames and bytes in and out */
 	uint64_t if_rx[APPCFG_MAX_PORTS], if_rx_bytes[APPCFG_MAX_PORTS];
 	uint64_t if_tx[APPCFG_MAX_PORTS], if_tx_bytes[APPCFG_MAX_PORTS];
@@ -160,6 +161,16 @@ void slowpath_timer(struct dp *dp, uint64_t now_ns);
 /* natlog.c: CGN tables and event rings per worker (setup), and their drain into the exporter (control thread). */
 int natlog_worker_init(struct dp *dp, struct dp_worker *w, char *err, size_t errlen);
 void natlog_poll(struct dp *dp);
+
+/*
+ * announce.c: the prefixes the box translates for (pool6, pool4, EAMT), as routes
+ * in a kernel table of their own (ANNOUNCE_TABLE) through the TAPs, while it
+ * translates and its workers turn: for a routing daemon on the host to export.
+ */
+#define ANNOUNCE_TABLE 6464
+void announce_tick(struct dp *dp, uint64_t now_ns);
+void announce_close(struct dp *dp);
+int exception_ifindex(uint16_t port); /* the TAP's kernel interface index, 0 without one */
 
 /* worker.c */
 int worker_main(void *arg);

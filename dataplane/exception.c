@@ -37,6 +37,7 @@
 #include <rte_ethdev.h>
 
 #include "dp.h"
+#include "rtnl.h"
 
 #define TAP_RXD 64     /* net_tap keeps this many mbufs per rx queue (its scatter list) */
 #define TAP_TXD 256
@@ -105,6 +106,11 @@ bool exception_has_tap(uint16_t port)
 	return port < APPCFG_MAX_PORTS && taps[port].on;
 }
 
+int exception_ifindex(uint16_t port)
+{
+	return exception_has_tap(port) ? (int)if_nametoindex(taps[port].ifname) : 0;
+}
+
 /* ----------------------------------------------------------- kernel set-up */
 
 /* Replay and test devices have no link behind them: nothing for the host to talk to. */
@@ -150,143 +156,6 @@ static void tap_sysctl(const char *ifname, const char *family, const char *key, 
 		close(fd);
 }
 
-/* Append an attribute to the request at req (cap bytes in all). */
-static void nl_put(void *req, size_t cap, unsigned short type, const void *data, size_t len)
-{
-	struct nlmsghdr *nh = req;
-	size_t off = NLMSG_ALIGN(nh->nlmsg_len);
-	struct rtattr rta = { .rta_len = (unsigned short)RTA_LENGTH(len), .rta_type = type };
-
-	RTE_VERIFY(off + RTA_ALIGN(rta.rta_len) <= cap);
-	memcpy((char *)req + off, &rta, sizeof(rta));
-	memcpy((char *)req + off + RTA_LENGTH(0), data, len);
-	nh->nlmsg_len = (uint32_t)(off + RTA_ALIGN(rta.rta_len));
-}
-
-/* One rtnetlink request and its acknowledgement: 0, or a negative errno. */
-static int nl_talk(struct nlmsghdr *nh)
-{
-	static uint32_t seq;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char buf[4096] __attribute__((aligned(4)));
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	int rc = -EIO;
-
-	if (fd < 0)
-		return -errno;
-	nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nh->nlmsg_seq = ++seq;
-	if (sendto(fd, nh, nh->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0 && errno == EINTR) /* net_tap's rx signal */
-			continue;
-		if (n <= 0) {
-			rc = n < 0 ? -errno : -EIO;
-			goto out;
-		}
-		size_t off = 0;
-		while (off + sizeof(struct nlmsghdr) <= (size_t)n) {
-			const struct nlmsghdr *r = (const struct nlmsghdr *)(void *)(buf + off);
-			if (r->nlmsg_len < sizeof(*r) || off + r->nlmsg_len > (size_t)n)
-				break;
-			if (r->nlmsg_seq == nh->nlmsg_seq && r->nlmsg_type == NLMSG_ERROR &&
-			    r->nlmsg_len >= NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
-				struct nlmsgerr e;
-				memcpy(&e, NLMSG_DATA(r), sizeof(e));
-				rc = e.error;
-				goto out;
-			}
-			off += NLMSG_ALIGN(r->nlmsg_len);
-		}
-	}
-out:
-	close(fd);
-	return rc;
-}
-
-static int nl_addr_add(int ifindex, const struct appcfg_addr *a)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct ifaddrmsg ifa;
-		char attrs[96];
-	} req;
-	size_t alen = a->family == 4 ? 4 : 16;
-
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-	req.nh.nlmsg_type = RTM_NEWADDR;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	req.ifa.ifa_family = a->family == 4 ? AF_INET : AF_INET6;
-	req.ifa.ifa_prefixlen = a->plen;
-	req.ifa.ifa_index = (unsigned)ifindex;
-	req.ifa.ifa_scope = (a->family == 6 && a->addr[0] == 0xfe && (a->addr[1] & 0xc0) == 0x80) ? RT_SCOPE_LINK
-												   : RT_SCOPE_UNIVERSE;
-	/* The dataplane has used the address since start: no duplicate address detection delay. */
-	if (a->family == 6)
-		req.ifa.ifa_flags = IFA_F_NODAD;
-	nl_put(&req, sizeof(req), IFA_LOCAL, a->addr, alen);
-	nl_put(&req, sizeof(req), IFA_ADDRESS, a->addr, alen);
-	if (a->family == 4 && a->plen < 31) {
-		uint32_t b;
-		memcpy(&b, a->addr, 4);
-		b |= rte_cpu_to_be_32(a->plen ? ~0u >> a->plen : ~0u);
-		nl_put(&req, sizeof(req), IFA_BROADCAST, &b, 4);
-	}
-	return nl_talk(&req.nh);
-}
-
-static int nl_neigh_add(int ifindex, const struct appcfg_neigh *n)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct ndmsg nd;
-		char attrs[64];
-	} req;
-
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
-	req.nh.nlmsg_type = RTM_NEWNEIGH;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	req.nd.ndm_family = n->family == 4 ? AF_INET : AF_INET6;
-	req.nd.ndm_ifindex = ifindex;
-	req.nd.ndm_state = NUD_PERMANENT;
-	nl_put(&req, sizeof(req), NDA_DST, n->addr, n->family == 4 ? 4 : 16);
-	nl_put(&req, sizeof(req), NDA_LLADDR, n->mac, 6);
-	return nl_talk(&req.nh);
-}
-
-/* A configured route, in the host's main table through the TAP of its port (proto static, replacing). */
-static int nl_route_add(int ifindex, const struct appcfg_route *r)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct rtmsg rt;
-		char attrs[96];
-	} req;
-	size_t alen = r->family == 4 ? 4 : 16;
-
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-	req.nh.nlmsg_type = RTM_NEWROUTE;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	req.rt.rtm_family = r->family == 4 ? AF_INET : AF_INET6;
-	req.rt.rtm_dst_len = r->plen;
-	req.rt.rtm_table = RT_TABLE_MAIN;
-	req.rt.rtm_protocol = RTPROT_STATIC;
-	req.rt.rtm_scope = r->via_set ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	req.rt.rtm_type = RTN_UNICAST;
-	nl_put(&req, sizeof(req), RTA_DST, r->prefix, alen);
-	if (r->via_set)
-		nl_put(&req, sizeof(req), RTA_GATEWAY, r->via, alen);
-	nl_put(&req, sizeof(req), RTA_OIF, &ifindex, sizeof(ifindex));
-	return nl_talk(&req.nh);
-}
-
 /*
  * The configuration's routes are the dataplane's (fib.c); the host gets them
  * too, through the TAPs of their ports, so that what runs on the box (ping,
@@ -300,11 +169,12 @@ static void host_routes(struct dp *dp)
 	for (unsigned i = 0; i < dp->cfg.n_routes; i++) {
 		const struct appcfg_route *r = &dp->cfg.routes[i];
 		char txt[64];
-		int ifindex = r->port < APPCFG_MAX_PORTS && taps[r->port].on ? (int)if_nametoindex(taps[r->port].ifname) : 0;
+		int ifindex = exception_ifindex((uint16_t)r->port);
 		if (ifindex <= 0)
 			continue;
 		inet_ntop(r->family == 4 ? AF_INET : AF_INET6, r->prefix, txt, sizeof(txt));
-		int rc = nl_route_add(ifindex, r);
+		int rc = rtnl_route(RTM_NEWROUTE, RT_TABLE_MAIN, r->family, r->prefix, r->plen, r->via_set ? r->via : NULL,
+				    ifindex);
 		if (rc != 0)
 			RTE_LOG(WARNING, XLAT64, "route %s/%u not set in the host's table (TAP %s): %s\n", txt, r->plen,
 				taps[r->port].ifname, strerror(-rc));
@@ -433,7 +303,7 @@ static int tap_create(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	for (unsigned a = 0; a < pc->n_addrs; a++) {
 		char txt[64];
 		inet_ntop(pc->addrs[a].family == 4 ? AF_INET : AF_INET6, pc->addrs[a].addr, txt, sizeof(txt));
-		if ((rc = nl_addr_add(ifindex, &pc->addrs[a])) != 0) {
+		if ((rc = rtnl_addr_add(ifindex, &pc->addrs[a])) != 0) {
 			snprintf(err, errlen, "ports[%u] (%s): cannot put %s/%u on TAP %s: %s", idx, pc->name, txt,
 				 pc->addrs[a].plen, t->ifname, strerror(-rc));
 			return -1;
@@ -441,7 +311,7 @@ static int tap_create(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	}
 	/* Static neighbours override on both sides: the kernel gets them as permanent entries. */
 	for (unsigned i = 0; i < pc->n_neigh; i++)
-		if ((rc = nl_neigh_add(ifindex, &pc->neigh[i])) != 0)
+		if ((rc = rtnl_neigh_add(ifindex, &pc->neigh[i])) != 0)
 			RTE_LOG(WARNING, XLAT64, "port %s: TAP %s: static neighbour %u not set in the kernel: %s\n",
 				pc->name, t->ifname, i, strerror(-rc));
 	RTE_LOG(INFO, XLAT64, "port %s: exception path through TAP %s (MAC " RTE_ETHER_ADDR_PRT_FMT

@@ -24,6 +24,8 @@ static struct rte_lpm *lpm4;
 static struct rte_lpm6 *lpm6;
 static struct nexthop nhs[FIB_MAX_NH];
 static unsigned n_nh;
+/* the default routes (0.0.0.0/0, ::/0): rte_lpm/rte_lpm6 take depths from 1 on; -1 when there is none */
+static int def4 = -1, def6 = -1;
 
 static int add_route(int family, const uint8_t *prefix, uint8_t plen, unsigned port, const uint8_t *gw, char *err,
 		     size_t errlen)
@@ -38,7 +40,10 @@ static int add_route(int family, const uint8_t *prefix, uint8_t plen, unsigned p
 	if (gw)
 		memcpy(nh->gw, gw, family == 4 ? 4 : 16);
 	int rc;
-	if (family == 4) {
+	if (plen == 0) {
+		*(family == 4 ? &def4 : &def6) = (int)n_nh;
+		rc = 0;
+	} else if (family == 4) {
 		uint32_t a;
 		memcpy(&a, prefix, 4);
 		rc = rte_lpm_add(lpm4, rte_be_to_cpu_32(a), plen, n_nh);
@@ -92,10 +97,15 @@ int fib_route(void *opaque, int family, const uint8_t *dst, struct xlat_route *o
 	if (family == 4) {
 		uint32_t a;
 		memcpy(&a, dst, 4);
-		if (rte_lpm_lookup(lpm4, rte_be_to_cpu_32(a), &nh) != 0)
-			return -1;
+		if (rte_lpm_lookup(lpm4, rte_be_to_cpu_32(a), &nh) != 0) {
+			if (def4 < 0)
+				return -1;
+			nh = (uint32_t)def4;
+		}
 	} else if (rte_lpm6_lookup(lpm6, dst, &nh) != 0) {
-		return -1;
+		if (def6 < 0)
+			return -1;
+		nh = (uint32_t)def6;
 	}
 	const struct dp_port *port = &dp->ports[nhs[nh].port];
 	out->nexthop = nh;

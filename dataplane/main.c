@@ -143,6 +143,7 @@ static uint32_t control_main(void *arg)
 			last_timer = now;
 			slowpath_timer(dp, now);
 			ports_watch(dp, now);
+			announce_tick(dp, now);
 			ctl_bridge_unlock();
 			ctl_bridge_tick(now);
 			ctl_bridge_lock();
@@ -363,6 +364,7 @@ out_ctl:
 	if (ctl)
 		ctl_server_stop(ctl);
 out_ports:
+	announce_close(dp);
 	ports_close(dp);
 	if (opts.stats_out && rc == 0)
 		write_stats(opts.stats_out);

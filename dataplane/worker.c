@@ -1021,6 +1021,7 @@ int worker_main(void *arg)
 				w->counters[XLAT_TX] +=
 					rte_eth_tx_buffer_flush(g_dp.ports[p].port_id, (uint16_t)w->index, w->txb[p]);
 		rte_rcu_qsbr_quiescent(g_dp.rcu, w->index);
+		__atomic_store_n(&w->rounds, w->rounds + 1, __ATOMIC_RELAXED);
 		/* the worker's load, as DPDK apps report it: the share of TSC time spent on rounds with work */
 		if (got)
 			w->counters[XLAT_BUSY_CYCLES] += rte_get_tsc_cycles() - (t0 + cyc);

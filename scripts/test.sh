@@ -136,6 +136,8 @@ if suite build-gcc required build_gcc; then
 	# the README's demo, and its NAT64 + DNS64 variant (Unbound's dns64 module)
 	suite demo required scripts/demo.sh
 	suite demo-nat64 required scripts/demo.sh --nat64
+	# scale-out: two boxes behind BIRD's ECMP over the exception path, BFD, kill -9 under traffic
+	suite e2e-scaleout required tests/e2e/scaleout.sh
 	suite e2e-vlan required tests/e2e/vlan.sh
 	suite e2e-vlan-xdp required env E2E_PORTS=af_xdp tests/e2e/vlan.sh
 	suite cgn required tests/cgn/run.sh
@@ -144,7 +146,7 @@ if suite build-gcc required build_gcc; then
 	# libFuzzer targets (packet path SIIT and NAT64, ICMP errors' inner packets, control requests, config loader), bounded
 	suite fuzz required env FUZZ_DIR="$(realpath "$BUILD")-fuzz" scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 else
-	for s in build-clang unit packet hostile conformance e2e e2e-nat64 e2e-xdp e2e-nat64-xdp demo demo-nat64 e2e-vlan e2e-vlan-xdp cgn control sanitize fuzz; do skip "$s" "gcc build failed"; done
+	for s in build-clang unit packet hostile conformance e2e e2e-nat64 e2e-xdp e2e-nat64-xdp demo demo-nat64 e2e-scaleout e2e-vlan e2e-vlan-xdp cgn control sanitize fuzz; do skip "$s" "gcc build failed"; done
 fi
 # the Debian package (its own build, from a copy of the tree): lintian, apt-get install, the installed
 # daemon on the lab demo, apt-get purge leaving nothing (tests/package/run.sh)
