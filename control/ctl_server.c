@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ _Static_assert(CTL_LISTEN_BACKLOG >= CTL_MAX_CLIENTS, "the listen backlog must h
 
 struct ctl_client {
 	int fd;
+	uint64_t active_ms; /* when it last sent something, or connected (monotonic) */
 	char *in;
 	size_t in_len, in_cap;
 	char *out;
@@ -57,7 +59,16 @@ struct ctl_server {
 	struct ctl_client clients[CTL_MAX_CLIENTS];
 	unsigned n_clients;
 	bool accept_paused;
+	unsigned idle_ms, evict_ms; /* CTL_IDLE_MS, CTL_EVICT_IDLE_MS (ctl_server_set_idle) */
 };
+
+static uint64_t mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+}
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -386,9 +397,10 @@ static void read_input(struct ctl_client *c)
 	do
 		n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
-	if (n > 0)
+	if (n > 0) {
 		c->in_len += (size_t)n;
-	else if (n == 0)
+		c->active_ms = mono_ms();
+	} else if (n == 0)
 		c->eof = true;
 	else if (errno != EAGAIN && errno != EWOULDBLOCK)
 		c->dead = true;
@@ -415,6 +427,50 @@ static void client_free(struct ctl_client *c)
  * (the listening socket stays readable). Otherwise a queue of abandoned connections would
  * fill the table and a live client behind them would be refused with no one connected.
  */
+/* An idle client (nothing sent for a while, nothing half sent, nothing to read) is told so and closed. */
+static void client_idle_out(struct ctl_client *c)
+{
+	static const char idle[] = "{\"ok\":false,\"error\":{\"code\":\"idle_timeout\","
+				   "\"message\":\"closed: idle\"}}\n";
+
+	queue_out(c, idle, sizeof(idle) - 1);
+	flush_out(c);
+	c->dead = true;
+}
+
+static bool client_idle(const struct ctl_client *c)
+{
+	return !c->dead && !c->closing && c->in_len == 0 && !pending_out(c);
+}
+
+/*
+ * The table is full and another client wants in: the one idle longest makes
+ * room, if it has been idle for evict_ms (a client that connected and forgot
+ * to close should not lock the others out). True when one was closed.
+ */
+static bool evict_idle(struct ctl_server *s)
+{
+	uint64_t now = mono_ms();
+	struct ctl_client *oldest = NULL;
+
+	for (unsigned i = 0; i < s->n_clients; i++) {
+		struct ctl_client *c = &s->clients[i];
+		if (client_idle(c) && now - c->active_ms >= s->evict_ms && (!oldest || c->active_ms < oldest->active_ms))
+			oldest = c;
+	}
+	if (!oldest)
+		return false;
+	client_idle_out(oldest);
+	if (oldest->fd >= 0)
+		close(oldest->fd);
+	free(oldest->in);
+	free(oldest->out);
+	*oldest = s->clients[--s->n_clients];
+	memset(&s->clients[s->n_clients], 0, sizeof(s->clients[0]));
+	s->clients[s->n_clients].fd = -1;
+	return true;
+}
+
 static void accept_clients(struct ctl_server *s)
 {
 	static const char busy[] = "{\"ok\":false,\"error\":{\"code\":\"too_many_clients\","
@@ -435,7 +491,7 @@ static void accept_clients(struct ctl_server *s)
 				s->accept_paused = true; /* EMFILE and friends: retry a little later */
 			return;
 		}
-		if (s->n_clients == CTL_MAX_CLIENTS) {
+		if (s->n_clients == CTL_MAX_CLIENTS && !evict_idle(s)) {
 			ssize_t r = send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
 			(void)r;
 			close(fd);
@@ -444,7 +500,25 @@ static void accept_clients(struct ctl_server *s)
 		c = &s->clients[s->n_clients++];
 		memset(c, 0, sizeof(*c));
 		c->fd = fd;
+		c->active_ms = mono_ms();
 	}
+}
+
+/* Clients idle past idle_ms closed; the poll timeout until the next one would be (-1: none). */
+static int expire_idle(struct ctl_server *s)
+{
+	uint64_t now = mono_ms(), next = UINT64_MAX;
+
+	for (unsigned i = 0; i < s->n_clients; i++) {
+		struct ctl_client *c = &s->clients[i];
+		if (!client_idle(c))
+			continue;
+		if (now - c->active_ms >= s->idle_ms)
+			client_idle_out(c);
+		else if (c->active_ms + s->idle_ms - now < next)
+			next = c->active_ms + s->idle_ms - now;
+	}
+	return next == UINT64_MAX ? -1 : (int)(next > 60000 ? 60000 : next);
 }
 
 static bool client_done(const struct ctl_client *c)
@@ -462,8 +536,8 @@ static void *server_main(void *arg)
 	struct pollfd pfd[2 + CTL_MAX_CLIENTS];
 
 	for (;;) {
+		int timeout = expire_idle(s), r;
 		unsigned nc = s->n_clients;
-		int timeout = -1, r;
 
 		pfd[0].fd = s->wakefd;
 		pfd[0].events = POLLIN;
@@ -471,7 +545,7 @@ static void *server_main(void *arg)
 		pfd[1].events = POLLIN;
 		if (s->accept_paused) {
 			s->accept_paused = false;
-			timeout = 100;
+			timeout = timeout < 0 || timeout > 100 ? 100 : timeout;
 		}
 		for (unsigned i = 0; i < nc; i++) {
 			struct ctl_client *c = &s->clients[i];
@@ -648,6 +722,8 @@ int ctl_server_start(struct ctl_server **out, const char *path, const struct ctl
 		return -1;
 	}
 	s->lfd = s->wakefd = -1;
+	s->idle_ms = CTL_IDLE_MS;
+	s->evict_ms = CTL_EVICT_IDLE_MS;
 	for (unsigned i = 0; i < CTL_MAX_CLIENTS; i++)
 		s->clients[i].fd = -1;
 	s->cmds[0] = (struct ctl_command){ "help", cmd_help, s, "list the commands" };
@@ -736,4 +812,10 @@ void ctl_server_stop(struct ctl_server *s)
 		unlink(s->path);
 	free(s->cmds);
 	free(s);
+}
+
+void ctl_server_set_idle(struct ctl_server *s, unsigned idle_ms, unsigned evict_ms)
+{
+	s->idle_ms = idle_ms;
+	s->evict_ms = evict_ms;
 }

@@ -12,7 +12,8 @@
  * Error codes: invalid_json, invalid_request (not an object, "command" not a
  * string), missing_command, unknown_command, request_too_large (then the
  * connection is closed), command_failed (the handler said no),
- * reply_too_large, too_many_clients, internal.
+ * reply_too_large, too_many_clients, idle_timeout (then the connection is
+ * closed), internal.
  *
  * Handlers run on the server thread, one at a time; a slow handler delays
  * every client, so they must be quick. The server never blocks on a client:
@@ -40,6 +41,14 @@
  * caps it at net.core.somaxconn (4096 by default since Linux 5.4, 128 before).
  */
 #define CTL_LISTEN_BACKLOG 1024
+/*
+ * Idle clients (nothing sent, nothing half sent, nothing left to read) are told
+ * idle_timeout and closed after CTL_IDLE_MS; when the table is full and another
+ * client connects, the one idle longest makes room if it has been idle for
+ * CTL_EVICT_IDLE_MS, so that clients that forgot to close cannot lock the others out.
+ */
+#define CTL_IDLE_MS (300 * 1000)
+#define CTL_EVICT_IDLE_MS (10 * 1000)
 
 /*
  * Returns a new reference to a JSON object whose members are added to the
@@ -65,6 +74,9 @@ struct ctl_server;
  */
 int ctl_server_start(struct ctl_server **out, const char *path, const struct ctl_command *cmds, unsigned n, char *err,
 		     size_t errlen);
+
+/* Other idle limits than CTL_IDLE_MS / CTL_EVICT_IDLE_MS (tests). Call before any client connects. */
+void ctl_server_set_idle(struct ctl_server *s, unsigned idle_ms, unsigned evict_ms);
 
 /* Stop the thread, close every client, remove the socket file. NULL is fine. */
 void ctl_server_stop(struct ctl_server *s);

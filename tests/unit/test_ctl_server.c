@@ -468,6 +468,59 @@ static void test_too_many_clients(void **state)
 }
 
 /*
+ * Idle clients: one that sends nothing is told idle_timeout and closed after the idle limit;
+ * one that keeps asking is not. With the table full of clients idle past the eviction limit,
+ * a new client is served: the one idle longest made room (and was told why).
+ */
+static void test_idle(void **state)
+{
+	int fds[CTL_MAX_CLIENTS], busy, extra;
+	json_t *j;
+	char *r;
+
+	ctl_server_set_idle(*state, 600, 200);
+	int lazy = conn();
+	busy = conn();
+	for (int i = 0; i < 5; i++) { /* 1 s of requests every 0.2 s: never idle for 0.6 s */
+		j = request(busy, "{\"command\":\"echo\"}\n");
+		json_decref(j);
+		usleep(200000);
+	}
+	r = read_line(lazy, 100);
+	assert_non_null(r); /* closed long ago, with a word */
+	j = json_loads(r, 0, NULL);
+	assert_error(j, "idle_timeout");
+	json_decref(j);
+	free(r);
+	assert_null(read_line(lazy, 1000)); /* then end of file */
+	close(lazy);
+	close(busy);
+	usleep(100000);
+
+	ctl_server_set_idle(*state, 60000, 200);
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++) {
+		fds[i] = conn();
+		j = request(fds[i], "{\"command\":\"echo\"}\n");
+		json_decref(j);
+	}
+	usleep(300000);
+	extra = conn();
+	j = request(extra, "{\"command\":\"echo\"}\n");
+	assert_true(json_is_true(json_object_get(j, "ok")));
+	json_decref(j);
+	r = read_line(fds[0], 1000); /* the first one was idle longest */
+	assert_non_null(r);
+	j = json_loads(r, 0, NULL);
+	assert_error(j, "idle_timeout");
+	json_decref(j);
+	free(r);
+	close(extra);
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		close(fds[i]);
+	ctl_server_set_idle(*state, CTL_IDLE_MS, CTL_EVICT_IDLE_MS);
+}
+
+/*
  * Connections queued while the server thread was busy, and closed by their clients before it
  * got to them, do not take the place of a live client: with 40 clients connected and 30
  * abandoned connections in the queue (70 > CTL_MAX_CLIENTS), a new client is still served.
@@ -659,6 +712,7 @@ int main(void)
 		cmocka_unit_test(test_slow_client),
 		cmocka_unit_test(test_too_many_clients),
 		cmocka_unit_test(test_abandoned_queue),
+		cmocka_unit_test(test_idle),
 		cmocka_unit_test(test_connect_burst),
 		cmocka_unit_test(test_second_server_refused),
 	};
