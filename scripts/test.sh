@@ -128,18 +128,20 @@ if suite build-gcc required build_gcc; then
 	# required: a graybox row that passed and now fails is a regression (doc/conformance.md); the vectors
 	# are in the repository (tests/conformance/vectors, Jool's, GPL-2.0)
 	suite conformance required tests/conformance/run.sh
-	# the lab's hosts keep the kernel's offloads; the box drives their veths with af_packet, then af_xdp
-	suite e2e required tests/e2e/run.sh
-	suite e2e-nat64 required tests/e2e/nat64.sh
-	suite e2e-xdp required env E2E_PORTS=af_xdp tests/e2e/run.sh
-	suite e2e-nat64-xdp required env E2E_PORTS=af_xdp tests/e2e/nat64.sh
+	# Network namespace labs, each under the lab lock (other users of the lab wait their turn).
+	# The lab's hosts keep the kernel's offloads; the box drives their veths with af_packet, then af_xdp.
+	LAB=(flock /tmp/xlat64-lab.lock)
+	suite e2e required "${LAB[@]}" tests/e2e/run.sh
+	suite e2e-nat64 required "${LAB[@]}" tests/e2e/nat64.sh
+	suite e2e-xdp required "${LAB[@]}" env E2E_PORTS=af_xdp tests/e2e/run.sh
+	suite e2e-nat64-xdp required "${LAB[@]}" env E2E_PORTS=af_xdp tests/e2e/nat64.sh
 	# the README's demo, and its NAT64 + DNS64 variant (Unbound's dns64 module)
-	suite demo required scripts/demo.sh
-	suite demo-nat64 required scripts/demo.sh --nat64
+	suite demo required "${LAB[@]}" scripts/demo.sh
+	suite demo-nat64 required "${LAB[@]}" scripts/demo.sh --nat64
 	# scale-out: two boxes behind BIRD's ECMP over the exception path, BFD, kill -9 under traffic
-	suite e2e-scaleout required tests/e2e/scaleout.sh
-	suite e2e-vlan required tests/e2e/vlan.sh
-	suite e2e-vlan-xdp required env E2E_PORTS=af_xdp tests/e2e/vlan.sh
+	suite e2e-scaleout required "${LAB[@]}" tests/e2e/scaleout.sh
+	suite e2e-vlan required "${LAB[@]}" tests/e2e/vlan.sh
+	suite e2e-vlan-xdp required "${LAB[@]}" env E2E_PORTS=af_xdp tests/e2e/vlan.sh
 	suite cgn required tests/cgn/run.sh
 	suite control required tests/control/run.sh
 	suite sanitize required build_asan
