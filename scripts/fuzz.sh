@@ -16,7 +16,7 @@ if /usr/bin/python3 -c 'import scapy' 2>/dev/null; then
 fi
 for t in fuzz_xlat fuzz_icmp_inner; do
 	# SIIT packet path; fuzz_icmp_inner: the packet quoted in an ICMP error, inside a valid outer error
-	clang "${flags[@]}" "${dpdk_cflags[@]}" "tests/fuzz/$t.c" lib/*.c "${dpdk_libs[@]}" -o "$out/$t"
+	clang "${flags[@]}" "${dpdk_cflags[@]}" "tests/fuzz/$t.c" lib/*.c "${dpdk_libs[@]}" -lcrypto -o "$out/$t"
 	c=corpus_${t#fuzz_}
 	mkdir -p "$out/$c"
 	cp -n "tests/fuzz/$c"/* "$out/$c/" 2>/dev/null || true
@@ -27,7 +27,7 @@ for t in fuzz_xlat fuzz_icmp_inner; do
 done
 
 # NAT64: one worker's real tables kept across inputs (sessions, state, fragments, expiry)
-clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_nat64.c lib/*.c "${dpdk_libs[@]}" -o "$out/fuzz_nat64"
+clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_nat64.c lib/*.c "${dpdk_libs[@]}" -lcrypto -o "$out/fuzz_nat64"
 mkdir -p "$out/corpus_nat64"
 cp -n tests/fuzz/corpus_nat64/* "$out/corpus_nat64/" 2>/dev/null || true
 echo "fuzz: fuzz_nat64 for ${secs}s"
@@ -35,10 +35,18 @@ echo "fuzz: fuzz_nat64 for ${secs}s"
 	grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true
 test "${PIPESTATUS[0]}" -eq 0
 
+# HA: session synchronisation datagrams as a box receives them (forged, and signed but hostile)
+clang "${flags[@]}" -Ilib tests/fuzz/fuzz_sync.c lib/sync_wire.c -lcrypto -o "$out/fuzz_sync"
+mkdir -p "$out/corpus_sync"
+echo "fuzz: fuzz_sync for ${secs}s"
+"$out/fuzz_sync" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 "$out/corpus_sync" 2>&1 |
+	grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true
+test "${PIPESTATUS[0]}" -eq 0
+
 # control: the API's request handling (a memory bridge) and the configuration loader's dump round trip
 for t in fuzz_ctl_request fuzz_config; do
 	clang "${flags[@]}" "${dpdk_cflags[@]}" -Icontrol -DXLAT64_VERSION='"fuzz"' "tests/fuzz/$t.c" control/config_load.c \
-		control/api_*.c lib/*.c "${dpdk_libs[@]}" -ljansson -o "$out/$t"
+		control/api_*.c lib/*.c "${dpdk_libs[@]}" -ljansson -lcrypto -o "$out/$t"
 	c=corpus_${t#fuzz_}
 	c=${c/corpus_ctl_request/corpus_ctl}
 	mkdir -p "$out/$c"
