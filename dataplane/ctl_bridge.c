@@ -431,8 +431,9 @@ static json_t *b_info(void *opaque)
 {
 	struct dp *dp = opaque;
 
-	return json_pack("{s:s, s:i, s:i, s:I, s:o}", "dpdk", rte_version(), "workers", (int)dp->n_workers, "ports",
-			 (int)dp->n_ports, "uptime-s", (json_int_t)((now_ns() - started_ns) / 1000000000ull),
+	return json_pack("{s:s, s:i, s:i, s:I, s:I, s:o}", "dpdk", rte_version(), "workers", (int)dp->n_workers, "ports",
+			 (int)dp->n_ports, "uptime-s", (json_int_t)((now_ns() - started_ns) / 1000000000ull), "tsc-hz",
+			 (json_int_t)rte_get_tsc_hz(),
 			 "config-file", bridge.config_path ? json_string(bridge.config_path) : json_null());
 }
 

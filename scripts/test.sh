@@ -143,12 +143,14 @@ if suite build-gcc required build_gcc; then
 	suite e2e-vlan required "${LAB[@]}" tests/e2e/vlan.sh
 	suite e2e-vlan-xdp required "${LAB[@]}" env E2E_PORTS=af_xdp tests/e2e/vlan.sh
 	suite cgn required tests/cgn/run.sh
+	# xlat64-exporter against a real Prometheus server (promtool, PromQL), and bad HTTP clients
+	suite exporter required /usr/bin/python3 tests/exporter/run.py
 	suite control required tests/control/run.sh
 	suite sanitize required build_asan
 	# libFuzzer targets (packet path SIIT and NAT64, ICMP errors' inner packets, control requests, config loader), bounded
 	suite fuzz required env FUZZ_DIR="$(realpath "$BUILD")-fuzz" scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 else
-	for s in build-clang unit packet hostile conformance e2e e2e-nat64 e2e-xdp e2e-nat64-xdp demo demo-nat64 e2e-scaleout e2e-vlan e2e-vlan-xdp cgn control sanitize fuzz; do skip "$s" "gcc build failed"; done
+	for s in build-clang unit packet hostile conformance e2e e2e-nat64 e2e-xdp e2e-nat64-xdp demo demo-nat64 e2e-scaleout e2e-vlan e2e-vlan-xdp cgn exporter control sanitize fuzz; do skip "$s" "gcc build failed"; done
 fi
 # the Debian package (its own build, from a copy of the tree): lintian, apt-get install, the installed
 # daemon on the lab demo, apt-get purge leaving nothing (tests/package/run.sh)
