@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The "global" section: Jool's global options (and two of ours), parsed,
- * checked against the mode, and written back; the control API's `global`
- * and `pool6` commands use the same pieces (config_load.h).
+ * The "global" section and the API's global options: everything the option
+ * table (global_opts.c) implies. A value goes file -> struct gval (parsed and
+ * checked by its type) -> struct xlat_globals (at the row's offset), and back
+ * the same way for `global get` and the dump; there is no per-option code.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,100 +12,25 @@
 #include <strings.h>
 
 #include "config_internal.h"
+#include "global_opts.h"
 #include "rfc6052.h"
 #include "xlat.h"
 
-enum gtype { GT_BOOL, GT_UINT, GT_TIMEOUT, GT_PREFIX6, GT_PREFIX4, GT_POOL6, GT_PLATEAUS, GT_HAIRPIN };
+#define N_GOPTS appcfg_global_count()
 
-/* Where a global goes; GF_NONE: validated, not used yet (NAT64, logging). */
-enum gfield {
-	GF_NONE,
-	GF_ENABLED,
-	GF_POOL6,
-	GF_LOWEST_MTU,
-	GF_ZEROIZE_TC,
-	GF_OVERRIDE_TOS,
-	GF_TOS,
-	GF_PLATEAUS,
-	GF_AMEND_UDP,
-	GF_HAIRPIN,
-	GF_RANDOMIZE,
-	GF_6791V6,
-	GF_6791V4,
-	GF_ICMP_RATE,
-	/* NAT64 */
-	GF_ADF,
-	GF_DROP_EXT_TCP,
-	GF_DROP_ICMP6_INFO,
-	GF_F_ARGS,
-	GF_HANDLE_RST,
-	GF_SRC_ICMP6_BETTER,
-	GF_TCP_EST,
-	GF_TCP_TRANS,
-	GF_UDP_TIMEOUT,
-	GF_ICMP_TIMEOUT,
-	GF_MAX_SO,
-	GF_MAX_SESSIONS,
+/* One option's value on its way between JSON and struct xlat_globals. */
+struct gval {
+	uint64_t u;  /* GOPT_BOOL (0, 1), GOPT_UINT, GOPT_TIME (ms), GOPT_ENUM (the index) */
+	bool set;    /* GOPT_PREFIX*: false for null */
+	struct prefix6 p6;
+	struct prefix4 p4;
+	uint16_t plateaus[XLAT_MAX_PLATEAUS];
+	uint8_t n_plateaus;
 };
 
-/* Which translator an option belongs to (Jool's .xt of each global: XT_ANY, XT_SIIT, XT_NAT64). */
-enum gscope { GS_BOTH, GS_SIIT, GS_NAT64 };
+/* ------------------------------------------------------------------- time */
 
-struct gopt {
-	const char *name;
-	enum gtype type;
-	enum gfield field;
-	uint64_t min, max; /* integers; timeouts in ms */
-	enum gscope scope;
-};
-
-/* Jool 4.1's global options (globals_metadata in its src/common/global.c; scope = its .xt), plus ours at the end. */
-static const struct gopt gopts[] = {
-	{ "manually-enabled", GT_BOOL, GF_ENABLED, 0, 0, GS_BOTH },
-	{ "pool6", GT_POOL6, GF_POOL6, 0, 0, GS_BOTH },
-	{ "lowest-ipv6-mtu", GT_UINT, GF_LOWEST_MTU, 1280, 65535, GS_BOTH },
-	{ "logging-debug", GT_BOOL, GF_NONE, 0, 0, GS_BOTH },
-	{ "zeroize-traffic-class", GT_BOOL, GF_ZEROIZE_TC, 0, 0, GS_BOTH },
-	{ "override-tos", GT_BOOL, GF_OVERRIDE_TOS, 0, 0, GS_BOTH },
-	{ "tos", GT_UINT, GF_TOS, 0, 255, GS_BOTH },
-	{ "mtu-plateaus", GT_PLATEAUS, GF_PLATEAUS, 0, 65535, GS_BOTH },
-	/* SIIT */
-	{ "amend-udp-checksum-zero", GT_BOOL, GF_AMEND_UDP, 0, 0, GS_SIIT },
-	{ "eam-hairpin-mode", GT_HAIRPIN, GF_HAIRPIN, 0, 0, GS_SIIT },
-	{ "randomize-rfc6791-addresses", GT_BOOL, GF_RANDOMIZE, 0, 0, GS_SIIT },
-	{ "rfc6791v6-prefix", GT_PREFIX6, GF_6791V6, 0, 0, GS_SIIT },
-	{ "rfc6791v4-prefix", GT_PREFIX4, GF_6791V4, 0, 0, GS_SIIT },
-	/* NAT64: filtering */
-	{ "address-dependent-filtering", GT_BOOL, GF_ADF, 0, 0, GS_NAT64 },
-	{ "drop-externally-initiated-tcp", GT_BOOL, GF_DROP_EXT_TCP, 0, 0, GS_NAT64 },
-	{ "drop-icmpv6-info", GT_BOOL, GF_DROP_ICMP6_INFO, 0, 0, GS_NAT64 },
-	{ "source-icmpv6-errors-better", GT_BOOL, GF_SRC_ICMP6_BETTER, 0, 0, GS_NAT64 },
-	{ "f-args", GT_UINT, GF_F_ARGS, 0, 15, GS_NAT64 },
-	{ "handle-rst-during-fin-rcv", GT_BOOL, GF_HANDLE_RST, 0, 0, GS_NAT64 },
-	/* NAT64: timeouts (RFC 6146 3.5 minimums, as Jool enforces them) */
-	{ "tcp-est-timeout", GT_TIMEOUT, GF_TCP_EST, 2 * 3600 * 1000ull, U32MAX, GS_NAT64 },
-	{ "tcp-trans-timeout", GT_TIMEOUT, GF_TCP_TRANS, 4 * 60 * 1000ull, U32MAX, GS_NAT64 },
-	{ "udp-timeout", GT_TIMEOUT, GF_UDP_TIMEOUT, 2 * 60 * 1000ull, U32MAX, GS_NAT64 },
-	{ "icmp-timeout", GT_TIMEOUT, GF_ICMP_TIMEOUT, 0, U32MAX, GS_NAT64 },
-	/* NAT64: logging, simultaneous open */
-	{ "logging-bib", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
-	{ "logging-session", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
-	{ "maximum-simultaneous-opens", GT_UINT, GF_MAX_SO, 0, U32MAX, GS_NAT64 },
-	/* NAT64: session synchronisation (joold) */
-	{ "ss-enabled", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
-	{ "ss-flush-asap", GT_BOOL, GF_NONE, 0, 0, GS_NAT64 },
-	{ "ss-flush-deadline", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
-	{ "ss-capacity", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
-	{ "ss-max-payload", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
-	{ "ss-max-sessions-per-packet", GT_UINT, GF_NONE, 0, U32MAX, GS_NAT64 },
-	/* ours */
-	{ "icmp-errors-per-sec", GT_UINT, GF_ICMP_RATE, 0, 1000000, GS_BOTH },
-	{ "max-sessions-per-worker", GT_UINT, GF_MAX_SESSIONS, 1024, 1u << 26, GS_NAT64 },
-};
-
-#define N_GOPTS (sizeof(gopts) / sizeof(gopts[0]))
-
-static void format_ms(uint64_t ms, char *out, size_t cap)
+void gopt_format_time(uint64_t ms, char *out, size_t cap)
 {
 	uint64_t s = ms / 1000;
 
@@ -172,6 +98,93 @@ static int parse_timeout(const char *s, uint64_t *ms)
 	return 0;
 }
 
+/* --------------------------------------------------- parsing, by type */
+
+static int parse_time(struct ld *ld, const struct gopt *o, const char *path, const json_t *j, struct gval *v)
+{
+	const char *s;
+	char b1[SHOW_LEN], t1[32], t2[32];
+
+	if (!json_is_string(j))
+		return cfg_fail(ld, path, "expected a time string like \"2:00:00\" ([HH:[MM:]]SS[.mmm]), got %s",
+				cfg_jtype(j));
+	s = json_string_value(j);
+	if (parse_timeout(s, &v->u) != 0)
+		return cfg_fail(ld, path, "'%s' is not a time; the format is [HH:[MM:]]SS[.mmm], e.g. \"2:00:00\"",
+				cfg_show(s, b1));
+	gopt_format_time(v->u, t1, sizeof(t1));
+	if (v->u < o->min) {
+		gopt_format_time(o->min, t2, sizeof(t2));
+		return cfg_fail(ld, path, "%s is below the minimum %s", t1, t2);
+	}
+	if (v->u > o->max) {
+		gopt_format_time(o->max, t2, sizeof(t2));
+		return cfg_fail(ld, path, "%s is above the maximum %s", t1, t2);
+	}
+	return 0;
+}
+
+/* "\"off\", \"simple\"" and then last_sep and the last name: the values of an enum for a message. */
+static void enum_names(const char *const *values, const char *last_sep, char *out, size_t cap)
+{
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (unsigned i = 0; values[i] && off < cap; i++) {
+		int n = snprintf(out + off, cap - off, "%s\"%s\"", i == 0 ? "" : values[i + 1] ? ", " : last_sep,
+				 values[i]);
+
+		off += n > 0 ? (size_t)n : 0;
+	}
+}
+
+static int parse_enum(struct ld *ld, const struct gopt *o, const char *path, const json_t *j, struct gval *v)
+{
+	char names[256], b1[SHOW_LEN];
+	const char *s;
+
+	if (!json_is_string(j)) {
+		enum_names(o->values, " or ", names, sizeof(names));
+		return cfg_fail(ld, path, "expected %s, got %s", names, cfg_jtype(j));
+	}
+	s = json_string_value(j);
+	for (v->u = 0; o->values[v->u]; v->u++)
+		if (strcasecmp(s, o->values[v->u]) == 0)
+			return 0;
+	enum_names(o->values, ", ", names, sizeof(names));
+	return cfg_fail(ld, path, "'%s' is not one of %s", cfg_show(s, b1), names);
+}
+
+/*
+ * A prefix, or null (the string "null" too, as Jool takes it) for none. A
+ * pool6 prefix (rfc6052) has its length checked before its host bits: "/33"
+ * is told which lengths RFC 6052 allows, not which bits to clear.
+ */
+static int parse_prefix(struct ld *ld, const struct gopt *o, const char *path, const json_t *j, struct gval *v)
+{
+	bool v6 = o->type == GOPT_PREFIX6;
+	char b1[SHOW_LEN];
+
+	if (json_is_null(j) || (json_is_string(j) && strcmp(json_string_value(j), "null") == 0))
+		return 0; /* v->set false, the prefix zero */
+	if (!json_is_string(j))
+		return cfg_fail(ld, path, "expected a string (an IPv%d prefix) or null, got %s", v6 ? 6 : 4, cfg_jtype(j));
+	if (o->rfc6052) {
+		if (prefix6_parse(json_string_value(j), &v->p6) != 0)
+			return cfg_fail(ld, path, "'%s' is not an IPv6 prefix", cfg_show(json_string_value(j), b1));
+		if (!rfc6052_valid_len(v->p6.len))
+			return cfg_fail(ld, path, "prefix length %u is not one of 32, 40, 48, 56, 64, 96 (RFC 6052 2.2)",
+					v->p6.len);
+	}
+	if (v6 ? cfg_get_prefix6(ld, path, j, &v->p6) : cfg_get_prefix4(ld, path, j, &v->p4))
+		return -1;
+	if (o->rfc6052 && !rfc6052_prefix_ok(&v->p6))
+		return cfg_fail(ld, path, "'%s': bits 64 to 71 (the u-octet) must be zero (RFC 6052 2.2)",
+				cfg_show(json_string_value(j), b1));
+	v->set = true;
+	return 0;
+}
+
 static int cmp_desc_u16(const void *a, const void *b)
 {
 	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
@@ -188,7 +201,7 @@ static int cmp_desc_u16(const void *a, const void *b)
  * translated Packet Too Big (RFC 8200 5, RFC 7915 4.2), so Jool's old
  * examples' [1, 2, 3, 4, 5, 6] load as they do in Jool.
  */
-static int parse_plateaus(struct ld *ld, const char *path, const json_t *j, struct xlat_globals *g)
+static int parse_plateaus(struct ld *ld, const char *path, const json_t *j, struct gval *v)
 {
 	uint16_t vals[XLAT_MAX_PLATEAUS * 4];
 	size_t n = json_array_size(j), k = 0;
@@ -201,11 +214,12 @@ static int parse_plateaus(struct ld *ld, const char *path, const json_t *j, stru
 	if (n > sizeof(vals) / sizeof(vals[0]))
 		return cfg_fail(ld, path, "%zu entries, at most %zu supported", n, sizeof(vals) / sizeof(vals[0]));
 	for (size_t i = 0; i < n; i++) {
-		uint64_t v;
+		uint64_t u;
+
 		cfg_path_idx(p, path, i);
-		if (cfg_get_uint(ld, p, json_array_get(j, i), 0, 65535, &v))
+		if (cfg_get_uint(ld, p, json_array_get(j, i), 0, 65535, &u))
 			return -1;
-		vals[i] = (uint16_t)v;
+		vals[i] = (uint16_t)u;
 	}
 	qsort(vals, n, sizeof(vals[0]), cmp_desc_u16);
 	for (size_t i = 0; i < n; i++) {
@@ -217,199 +231,200 @@ static int parse_plateaus(struct ld *ld, const char *path, const json_t *j, stru
 		return cfg_fail(ld, path, "the list holds nothing but zeros (Jool refuses it too)");
 	if (k > XLAT_MAX_PLATEAUS)
 		return cfg_fail(ld, path, "%zu distinct plateaus, at most %d supported", k, XLAT_MAX_PLATEAUS);
-	memcpy(g->mtu_plateaus, vals, k * sizeof(vals[0]));
-	g->n_plateaus = (uint8_t)k;
+	memcpy(v->plateaus, vals, k * sizeof(vals[0]));
+	v->n_plateaus = (uint8_t)k;
 	return 0;
 }
 
-/* pool6: an RFC 6052 prefix, or null / "null" for none. */
-static int parse_pool6(struct ld *ld, const char *path, const json_t *j, struct xlat_globals *g)
+/* j as option o's value; path names it in messages. */
+static int parse_value(struct ld *ld, const struct gopt *o, const char *path, const json_t *j, struct gval *v)
 {
-	struct prefix6 p;
-	char b1[SHOW_LEN];
+	bool b;
 
-	if (json_is_null(j) || (json_is_string(j) && strcmp(json_string_value(j), "null") == 0)) {
-		g->pool6_set = false;
-		memset(&g->pool6, 0, sizeof(g->pool6));
-		return 0;
-	}
-	if (!json_is_string(j))
-		return cfg_fail(ld, path, "expected a string (an IPv6 prefix) or null, got %s", cfg_jtype(j));
-	if (prefix6_parse(json_string_value(j), &p) != 0)
-		return cfg_fail(ld, path, "'%s' is not an IPv6 prefix", cfg_show(json_string_value(j), b1));
-	if (!rfc6052_valid_len(p.len))
-		return cfg_fail(ld, path, "prefix length %u is not one of 32, 40, 48, 56, 64, 96 (RFC 6052 2.2)", p.len);
-	if (cfg_get_prefix6(ld, path, j, &p))
-		return -1;
-	if (!rfc6052_prefix_ok(&p))
-		return cfg_fail(ld, path, "'%s': bits 64 to 71 (the u-octet) must be zero (RFC 6052 2.2)",
-			    cfg_show(json_string_value(j), b1));
-	g->pool6 = p;
-	g->pool6_set = true;
-	return 0;
-}
-
-static int parse_global_opt(struct ld *ld, const struct gopt *o, const char *path, const json_t *j,
-			    struct xlat_globals *g)
-{
-	bool b = false;
-	uint64_t u = 0;
-	const char *s = "";
-	char b1[SHOW_LEN], t1[32], t2[32];
-
+	memset(v, 0, sizeof(*v));
 	switch (o->type) {
-	case GT_BOOL:
+	case GOPT_BOOL:
 		if (cfg_get_bool(ld, path, j, &b))
 			return -1;
-		break;
-	case GT_UINT:
-		if (cfg_get_uint(ld, path, j, o->min, o->max, &u))
-			return -1;
-		break;
-	case GT_TIMEOUT:
-		if (!json_is_string(j))
-			return cfg_fail(ld, path, "expected a time string like \"2:00:00\" ([HH:[MM:]]SS[.mmm]), got %s",
-				    cfg_jtype(j));
-		s = json_string_value(j);
-		if (parse_timeout(s, &u) != 0)
-			return cfg_fail(ld, path, "'%s' is not a time; the format is [HH:[MM:]]SS[.mmm], e.g. \"2:00:00\"",
-				    cfg_show(s, b1));
-		format_ms(u, t1, sizeof(t1));
-		if (u < o->min) {
-			format_ms(o->min, t2, sizeof(t2));
-			return cfg_fail(ld, path, "%s is below the minimum %s", t1, t2);
-		}
-		if (u > o->max) {
-			format_ms(o->max, t2, sizeof(t2));
-			return cfg_fail(ld, path, "%s is above the maximum %s", t1, t2);
-		}
-		break;
-	case GT_POOL6:
-		return parse_pool6(ld, path, j, g);
-	case GT_PLATEAUS:
-		return parse_plateaus(ld, path, j, g);
-	case GT_HAIRPIN:
-		if (!json_is_string(j))
-			return cfg_fail(ld, path, "expected \"off\", \"simple\" or \"intrinsic\", got %s", cfg_jtype(j));
-		s = json_string_value(j);
-		if (strcasecmp(s, "off") == 0)
-			g->eam_hairpin_mode = EAM_HAIRPIN_OFF;
-		else if (strcasecmp(s, "simple") == 0)
-			g->eam_hairpin_mode = EAM_HAIRPIN_SIMPLE;
-		else if (strcasecmp(s, "intrinsic") == 0)
-			g->eam_hairpin_mode = EAM_HAIRPIN_INTRINSIC;
-		else
-			return cfg_fail(ld, path, "'%s' is not one of \"off\", \"simple\", \"intrinsic\"", cfg_show(s, b1));
+		v->u = b;
 		return 0;
-	case GT_PREFIX6:
-		if (json_is_null(j) || (json_is_string(j) && strcmp(json_string_value(j), "null") == 0)) {
-			g->rfc6791v6_set = false;
-			return 0;
-		}
-		if (!json_is_string(j))
-			return cfg_fail(ld, path, "expected a string (an IPv6 prefix) or null, got %s", cfg_jtype(j));
-		if (cfg_get_prefix6(ld, path, j, &g->rfc6791v6))
-			return -1;
-		g->rfc6791v6_set = true;
-		return 0;
-	case GT_PREFIX4:
-		if (json_is_null(j) || (json_is_string(j) && strcmp(json_string_value(j), "null") == 0)) {
-			g->rfc6791v4_set = false;
-			return 0;
-		}
-		if (!json_is_string(j))
-			return cfg_fail(ld, path, "expected a string (an IPv4 prefix) or null, got %s", cfg_jtype(j));
-		if (cfg_get_prefix4(ld, path, j, &g->rfc6791v4))
-			return -1;
-		g->rfc6791v4_set = true;
-		return 0;
+	case GOPT_UINT:
+		return cfg_get_uint(ld, path, j, o->min, o->max, &v->u);
+	case GOPT_TIME:
+		return parse_time(ld, o, path, j, v);
+	case GOPT_ENUM:
+		return parse_enum(ld, o, path, j, v);
+	case GOPT_PREFIX6:
+	case GOPT_PREFIX4:
+		return parse_prefix(ld, o, path, j, v);
+	case GOPT_PLATEAUS:
+		return parse_plateaus(ld, path, j, v);
 	}
-
-	switch (o->field) {
-	case GF_ENABLED:
-		g->manually_enabled = b;
-		break;
-	case GF_LOWEST_MTU:
-		g->lowest_ipv6_mtu = (uint16_t)u;
-		break;
-	case GF_ZEROIZE_TC:
-		g->zeroize_traffic_class = b;
-		break;
-	case GF_OVERRIDE_TOS:
-		g->override_tos = b;
-		break;
-	case GF_TOS:
-		g->tos = (uint8_t)u;
-		break;
-	case GF_AMEND_UDP:
-		g->amend_udp_checksum_zero = b;
-		break;
-	case GF_RANDOMIZE:
-		g->randomize_rfc6791 = b;
-		break;
-	case GF_ICMP_RATE:
-		g->icmp_errors_per_sec = (uint32_t)u;
-		break;
-	case GF_ADF:
-		g->nat.address_dependent_filtering = b;
-		break;
-	case GF_DROP_EXT_TCP:
-		g->nat.drop_externally_initiated_tcp = b;
-		break;
-	case GF_DROP_ICMP6_INFO:
-		g->nat.drop_icmpv6_info = b;
-		break;
-	case GF_F_ARGS:
-		g->nat.f_args = (uint32_t)u;
-		break;
-	case GF_HANDLE_RST:
-		g->nat.handle_rst_during_fin_rcv = b;
-		break;
-	case GF_SRC_ICMP6_BETTER:
-		g->nat.source_icmpv6_errors_better = b;
-		break;
-	case GF_TCP_EST:
-		g->nat.tcp_est_timeout_ms = (uint32_t)u;
-		break;
-	case GF_TCP_TRANS:
-		g->nat.tcp_trans_timeout_ms = (uint32_t)u;
-		break;
-	case GF_UDP_TIMEOUT:
-		g->nat.udp_timeout_ms = (uint32_t)u;
-		break;
-	case GF_ICMP_TIMEOUT:
-		g->nat.icmp_timeout_ms = (uint32_t)u;
-		break;
-	case GF_MAX_SO:
-		g->nat.max_simultaneous_opens = (uint32_t)u;
-		break;
-	case GF_MAX_SESSIONS:
-		g->nat.max_sessions = (uint32_t)u;
-		break;
-	default: /* handled above, or not used yet */
-		break;
-	}
-	return 0;
+	return cfg_fail(ld, path, "internal: option type %d", (int)o->type);
 }
+
+/* ------------------------------------ the value in struct xlat_globals */
+
+/* An unsigned integer field of size bytes (the table's FIELD()), through memcpy: any alignment, no aliasing. */
+static void put_uint(void *dst, size_t size, uint64_t u)
+{
+	uint8_t u8 = (uint8_t)u;
+	uint16_t u16 = (uint16_t)u;
+	uint32_t u32 = (uint32_t)u;
+
+	memcpy(dst, size == 1 ? (void *)&u8 : size == 2 ? (void *)&u16 : size == 4 ? (void *)&u32 : (void *)&u,
+	       size);
+}
+
+static uint64_t get_uint(const void *src, size_t size)
+{
+	uint8_t u8 = 0;
+	uint16_t u16 = 0;
+	uint32_t u32 = 0;
+	uint64_t u64 = 0;
+
+	memcpy(size == 1 ? (void *)&u8 : size == 2 ? (void *)&u16 : size == 4 ? (void *)&u32 : (void *)&u64, src,
+	       size);
+	return size == 1 ? u8 : size == 2 ? u16 : size == 4 ? u32 : u64;
+}
+
+/* v into g at o's place (nothing for an option that is not stored). */
+static void store(const struct gopt *o, const struct gval *v, struct xlat_globals *g)
+{
+	uint8_t *base = (uint8_t *)g;
+	bool b = v->u != 0;
+
+	if (o->off == GOPT_UNSTORED)
+		return;
+	switch (o->type) {
+	case GOPT_BOOL:
+		memcpy(base + o->off, &b, sizeof(b));
+		break;
+	case GOPT_UINT:
+	case GOPT_TIME:
+	case GOPT_ENUM:
+		put_uint(base + o->off, o->size, v->u);
+		break;
+	case GOPT_PREFIX6:
+		memcpy(base + o->off, &v->p6, sizeof(v->p6));
+		memcpy(base + o->aux, &v->set, sizeof(v->set));
+		break;
+	case GOPT_PREFIX4:
+		memcpy(base + o->off, &v->p4, sizeof(v->p4));
+		memcpy(base + o->aux, &v->set, sizeof(v->set));
+		break;
+	case GOPT_PLATEAUS:
+		memcpy(base + o->off, v->plateaus, sizeof(v->plateaus));
+		memcpy(base + o->aux, &v->n_plateaus, sizeof(v->n_plateaus));
+		break;
+	}
+}
+
+/* o's value in g; false for an option that is not stored. */
+static bool load(const struct gopt *o, const struct xlat_globals *g, struct gval *v)
+{
+	const uint8_t *base = (const uint8_t *)g;
+	bool b;
+
+	memset(v, 0, sizeof(*v));
+	if (o->off == GOPT_UNSTORED)
+		return false;
+	switch (o->type) {
+	case GOPT_BOOL:
+		memcpy(&b, base + o->off, sizeof(b));
+		v->u = b;
+		break;
+	case GOPT_UINT:
+	case GOPT_TIME:
+	case GOPT_ENUM:
+		v->u = get_uint(base + o->off, o->size);
+		break;
+	case GOPT_PREFIX6:
+		memcpy(&v->p6, base + o->off, sizeof(v->p6));
+		memcpy(&v->set, base + o->aux, sizeof(v->set));
+		break;
+	case GOPT_PREFIX4:
+		memcpy(&v->p4, base + o->off, sizeof(v->p4));
+		memcpy(&v->set, base + o->aux, sizeof(v->set));
+		break;
+	case GOPT_PLATEAUS:
+		memcpy(v->plateaus, base + o->off, sizeof(v->plateaus));
+		memcpy(&v->n_plateaus, base + o->aux, sizeof(v->n_plateaus));
+		break;
+	}
+	return true;
+}
+
+/* v as the file writes it (a new reference). */
+static json_t *value_json(const struct gopt *o, const struct gval *v)
+{
+	char t[32];
+	json_t *a;
+	unsigned n = 0;
+
+	switch (o->type) {
+	case GOPT_BOOL:
+		return json_boolean(v->u);
+	case GOPT_UINT:
+		return json_integer((json_int_t)v->u);
+	case GOPT_TIME:
+		gopt_format_time(v->u, t, sizeof(t));
+		return json_string(t);
+	case GOPT_ENUM:
+		while (o->values[n] && n < v->u)
+			n++;
+		return json_string(o->values[n] ? o->values[n] : "?");
+	case GOPT_PREFIX6:
+		return v->set ? appcfg_prefix6_json(&v->p6) : json_null();
+	case GOPT_PREFIX4:
+		return v->set ? appcfg_prefix4_json(&v->p4) : json_null();
+	case GOPT_PLATEAUS:
+		a = json_array();
+		for (unsigned k = 0; a && k < v->n_plateaus && k < XLAT_MAX_PLATEAUS; k++)
+			json_array_append_new(a, json_integer(v->plateaus[k]));
+		return a;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ the section */
 
 /* A "global" object (the file's section, or part of it) into g; path names it in messages. */
 static int parse_global_into(struct ld *ld, json_t *j, const char *path, struct xlat_globals *g)
 {
 	struct field f[N_GOPTS];
 	char p[PATH_LEN];
+	struct gval v;
 
-	for (size_t i = 0; i < N_GOPTS; i++)
-		f[i].name = gopts[i].name;
+	for (unsigned i = 0; i < N_GOPTS; i++)
+		f[i].name = gopt_get(i)->name;
 	if (cfg_take_fields(ld, j, path, f, N_GOPTS))
 		return -1;
-	for (size_t i = 0; i < N_GOPTS; i++) {
+	for (unsigned i = 0; i < N_GOPTS; i++) {
 		if (!f[i].val)
 			continue;
-		cfg_path_key(p, path, gopts[i].name);
-		if (parse_global_opt(ld, &gopts[i], p, f[i].val, g))
+		cfg_path_key(p, path, f[i].name);
+		if (parse_value(ld, gopt_get(i), p, f[i].val, &v))
 			return -1;
+		store(gopt_get(i), &v, g);
 	}
 	return 0;
+}
+
+/* The first key of a "global" object that names an option of this scope; NULL when none does. */
+static const struct gopt *first_of_scope(const json_t *global, enum gopt_scope scope)
+{
+	const char *key;
+	json_t *val;
+
+	json_object_foreach((json_t *)(uintptr_t)global, key, val) {
+		int i = appcfg_global_find(key);
+
+		(void)val;
+		if (i >= 0 && gopt_get((unsigned)i)->scope == scope)
+			return gopt_get((unsigned)i);
+	}
+	return NULL;
 }
 
 /*
@@ -422,60 +437,37 @@ static int parse_global_into(struct ld *ld, json_t *j, const char *path, struct 
  */
 int cfg_parse_global(struct ld *ld, json_t *j)
 {
-	if (!ld->mode_given && ld->cfg->xlat.mode == XLAT_MODE_SIIT && json_is_object(j)) {
-		const char *key;
-		json_t *val;
-		char p[PATH_LEN];
+	const struct gopt *o;
+	char p[PATH_LEN];
 
-		json_object_foreach(j, key, val) {
-			int i = appcfg_global_find(key);
-
-			(void)val;
-			if (i < 0 || gopts[i].scope != GS_NAT64)
-				continue;
-			cfg_path_key(p, "global", gopts[i].name);
-			return cfg_fail(ld, p, "a NAT64 option, but this file's mode is siit" NO_MODE_HINT);
-		}
+	if (!ld->mode_given && ld->cfg->xlat.mode == XLAT_MODE_SIIT && (o = first_of_scope(j, GOPT_NAT64)) != NULL) {
+		cfg_path_key(p, "global", o->name);
+		return cfg_fail(ld, p, "a NAT64 option, but this file's mode is siit" NO_MODE_HINT);
 	}
 	return parse_global_into(ld, j, "global", &ld->cfg->xlat.g);
 }
 
 bool cfg_global_siit_only(const json_t *global)
 {
-	const char *key;
-	json_t *val;
-
-	json_object_foreach((json_t *)(uintptr_t)global, key, val) {
-		int i = appcfg_global_find(key);
-
-		(void)val;
-		if (i >= 0 && gopts[i].scope == GS_SIIT)
-			return true;
-	}
-	return false;
+	return first_of_scope(global, GOPT_SIIT) != NULL;
 }
 
-/* ------------------------------------------ pieces for the control API */
-
-unsigned appcfg_global_count(void)
-{
-	return N_GOPTS;
-}
+/* ---------------------------------------------------- for the API, the dump */
 
 const char *appcfg_global_name(unsigned i)
 {
-	return i < N_GOPTS ? gopts[i].name : NULL;
+	return i < N_GOPTS ? gopt_get(i)->name : NULL;
 }
 
 bool appcfg_global_stored(unsigned i)
 {
-	return i < N_GOPTS && gopts[i].field != GF_NONE;
+	return i < N_GOPTS && gopt_get(i)->off != GOPT_UNSTORED;
 }
 
 int appcfg_global_find(const char *name)
 {
 	for (unsigned i = 0; i < N_GOPTS; i++)
-		if (strcasecmp(gopts[i].name, name) == 0)
+		if (strcasecmp(gopt_get(i)->name, name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -489,74 +481,11 @@ int appcfg_globals_parse(const json_t *obj, const char *path, struct xlat_global
 
 json_t *appcfg_global_json(unsigned i, const struct xlat_globals *g)
 {
-	static const char *const hairpin[] = { "off", "simple", "intrinsic" };
+	struct gval v;
 
-	if (i >= N_GOPTS)
+	if (i >= N_GOPTS || !load(gopt_get(i), g, &v))
 		return NULL;
-	switch (gopts[i].field) {
-	case GF_ENABLED:
-		return json_boolean(g->manually_enabled);
-	case GF_POOL6:
-		return g->pool6_set ? appcfg_prefix6_json(&g->pool6) : json_null();
-	case GF_LOWEST_MTU:
-		return json_integer(g->lowest_ipv6_mtu);
-	case GF_ZEROIZE_TC:
-		return json_boolean(g->zeroize_traffic_class);
-	case GF_OVERRIDE_TOS:
-		return json_boolean(g->override_tos);
-	case GF_TOS:
-		return json_integer(g->tos);
-	case GF_PLATEAUS: {
-		json_t *a = json_array();
-
-		for (unsigned k = 0; a && k < g->n_plateaus && k < XLAT_MAX_PLATEAUS; k++)
-			json_array_append_new(a, json_integer(g->mtu_plateaus[k]));
-		return a;
-	}
-	case GF_AMEND_UDP:
-		return json_boolean(g->amend_udp_checksum_zero);
-	case GF_HAIRPIN:
-		return json_string(g->eam_hairpin_mode <= EAM_HAIRPIN_INTRINSIC ? hairpin[g->eam_hairpin_mode] : "?");
-	case GF_RANDOMIZE:
-		return json_boolean(g->randomize_rfc6791);
-	case GF_6791V6:
-		return g->rfc6791v6_set ? appcfg_prefix6_json(&g->rfc6791v6) : json_null();
-	case GF_6791V4:
-		return g->rfc6791v4_set ? appcfg_prefix4_json(&g->rfc6791v4) : json_null();
-	case GF_ICMP_RATE:
-		return json_integer(g->icmp_errors_per_sec);
-	case GF_ADF:
-		return json_boolean(g->nat.address_dependent_filtering);
-	case GF_DROP_EXT_TCP:
-		return json_boolean(g->nat.drop_externally_initiated_tcp);
-	case GF_DROP_ICMP6_INFO:
-		return json_boolean(g->nat.drop_icmpv6_info);
-	case GF_F_ARGS:
-		return json_integer(g->nat.f_args);
-	case GF_HANDLE_RST:
-		return json_boolean(g->nat.handle_rst_during_fin_rcv);
-	case GF_SRC_ICMP6_BETTER:
-		return json_boolean(g->nat.source_icmpv6_errors_better);
-	case GF_TCP_EST:
-	case GF_TCP_TRANS:
-	case GF_UDP_TIMEOUT:
-	case GF_ICMP_TIMEOUT: {
-		char t[32];
-		uint32_t ms = gopts[i].field == GF_TCP_EST     ? g->nat.tcp_est_timeout_ms
-			      : gopts[i].field == GF_TCP_TRANS ? g->nat.tcp_trans_timeout_ms
-			      : gopts[i].field == GF_UDP_TIMEOUT ? g->nat.udp_timeout_ms
-								 : g->nat.icmp_timeout_ms;
-		format_ms(ms, t, sizeof(t));
-		return json_string(t);
-	}
-	case GF_MAX_SO:
-		return json_integer(g->nat.max_simultaneous_opens);
-	case GF_MAX_SESSIONS:
-		return json_integer(g->nat.max_sessions);
-	case GF_NONE:
-		break;
-	}
-	return NULL;
+	return value_json(gopt_get(i), &v);
 }
 
 json_t *appcfg_globals_json(const struct xlat_globals *g)
@@ -567,7 +496,7 @@ json_t *appcfg_globals_json(const struct xlat_globals *g)
 		json_t *v = appcfg_global_json(i, g);
 
 		if (v)
-			json_object_set_new(o, gopts[i].name, v);
+			json_object_set_new(o, gopt_get(i)->name, v);
 	}
 	return o;
 }
