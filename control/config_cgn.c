@@ -33,8 +33,8 @@ static int parse_cgn_target(struct ld *ld, const char *path, const json_t *j, st
 static int parse_cgn_logging(struct ld *ld, const char *p, json_t *j, struct cgn_config *c, bool *events_given)
 {
 	char q[PATH_LEN], r[PATH_LEN], b1[SHOW_LEN];
-	struct field f[] = { { "events", NULL }, { "ipfix", NULL }, { "syslog", NULL }, { "observation-domain", NULL },
-			     { "template-refresh-s", NULL } };
+	struct field f[] = { KEY("events"), KEY("ipfix"), KEY("syslog"), KEY("observation-domain"),
+			     KEY("template-refresh-s") };
 	uint64_t v;
 
 	if (cfg_take_fields(ld, j, p, f, sizeof(f) / sizeof(f[0])))
@@ -79,6 +79,72 @@ static int parse_cgn_logging(struct ld *ld, const char *p, json_t *j, struct cgn
 	return 0;
 }
 
+/* "max-ports": {"TCP": n, "UDP": n, "ICMP": n}, each optional */
+static int parse_cgn_max_ports(struct ld *ld, const char *q, json_t *j, struct cgn_config *c)
+{
+	struct field g[] = { KEY("TCP"), KEY("UDP"), KEY("ICMP") };
+	uint64_t v;
+
+	if (cfg_take_fields(ld, j, q, g, 3))
+		return -1;
+	for (unsigned i = 0; i < 3; i++) {
+		if (!g[i].val)
+			continue;
+		if (cfg_field_uint(ld, q, &g[i], 0, U32MAX, &v))
+			return -1;
+		c->max_ports[i] = (uint32_t)v; /* CGN_TCP, CGN_UDP, CGN_ICMP */
+	}
+	return 0;
+}
+
+/* "port-blocks": {"block-size", "max-blocks"}, or null for none */
+static int parse_cgn_blocks(struct ld *ld, const char *q, json_t *j, struct cgn_config *c)
+{
+	struct field g[] = { KEY_REQUIRED("block-size"), KEY("max-blocks") };
+	uint64_t v;
+
+	c->block_size = 0;
+	if (json_is_null(j))
+		return 0;
+	if (cfg_take_fields(ld, j, q, g, 2) || cfg_field_uint(ld, q, &g[0], 2, 32768, &v))
+		return -1;
+	c->block_size = (uint16_t)v;
+	if (g[1].val) {
+		if (cfg_field_uint(ld, q, &g[1], 1, 65535, &v))
+			return -1;
+		c->max_blocks = (uint16_t)v;
+	}
+	return 0;
+}
+
+/* "deterministic": {"ipv6 prefix", "ipv4 prefix", "port range"}, or null for none (RFC 7422) */
+static int parse_cgn_det(struct ld *ld, const char *q, json_t *j, struct cgn_config *c)
+{
+	struct field g[] = { KEY_REQUIRED("ipv6 prefix"), KEY_REQUIRED("ipv4 prefix"), KEY("port range") };
+	char r[PATH_LEN];
+
+	memset(&c->det, 0, sizeof(c->det));
+	if (json_is_null(j))
+		return 0;
+	if (cfg_take_fields(ld, j, q, g, 3))
+		return -1;
+	cfg_path_key(r, q, "ipv6 prefix");
+	if (cfg_get_prefix6(ld, r, g[0].val, &c->det.prefix6))
+		return -1;
+	cfg_path_key(r, q, "ipv4 prefix");
+	if (cfg_get_prefix4(ld, r, g[1].val, &c->det.prefix4))
+		return -1;
+	c->det.port_min = 1024;
+	c->det.port_max = 65535;
+	cfg_path_key(r, q, "port range");
+	if (g[2].val && cfg_parse_port_range(ld, r, g[2].val, &c->det.port_min, &c->det.port_max))
+		return -1;
+	c->det.enabled = true;
+	return 0;
+}
+
+enum { CF_PLEN, CF_SESSIONS, CF_PORTS, CF_BLOCKS, CF_DET, CF_LOGGING, CF_N };
+
 /*
  * The "cgn" object (doc/cgn.md) applied onto x->cgn: every member optional.
  * structural: whether members that decide which worker owns a flow (subscriber
@@ -87,100 +153,42 @@ static int parse_cgn_logging(struct ld *ld, const char *p, json_t *j, struct cgn
  */
 static int parse_cgn_into(struct ld *ld, json_t *j, const char *p, struct xlat_config *x, bool structural)
 {
-	char q[PATH_LEN], r[PATH_LEN];
-	struct field f[] = { { "subscriber-prefix-length", NULL }, { "max-sessions", NULL }, { "max-ports", NULL },
-			     { "port-blocks", NULL }, { "deterministic", NULL }, { "logging", NULL } };
+	static const unsigned fixed[] = { CF_PLEN, CF_BLOCKS, CF_DET };
+	struct field f[CF_N] = { KEY("subscriber-prefix-length"), KEY("max-sessions"), KEY("max-ports"),
+				 KEY("port-blocks"), KEY("deterministic"), KEY("logging") };
 	struct cgn_config *c = &x->cgn;
 	bool events_given = false;
+	char q[PATH_LEN];
 	uint64_t v;
 
-	if (cfg_take_fields(ld, j, p, f, sizeof(f) / sizeof(f[0])))
+	if (cfg_take_fields(ld, j, p, f, CF_N))
 		return -1;
-	if (!structural) {
-		static const char *const fixed[] = { "subscriber-prefix-length", "port-blocks", "deterministic" };
-		for (unsigned i = 0; i < 3; i++)
-			if (f[i == 0 ? 0 : i + 2].val)
-				return cfg_fail(ld, p, "\"%s\" decides which worker owns a flow: change it in the file and restart",
-					    fixed[i]);
-	}
+	for (unsigned i = 0; !structural && i < 3; i++)
+		if (f[fixed[i]].val)
+			return cfg_fail(ld, p, "\"%s\" decides which worker owns a flow: change it in the file and restart",
+					f[fixed[i]].name);
 	c->enabled = true;
-	if (f[0].val) {
-		cfg_path_key(q, p, "subscriber-prefix-length");
-		if (cfg_get_uint(ld, q, f[0].val, 32, 128, &v))
+	if (f[CF_PLEN].val) {
+		if (cfg_field_uint(ld, p, &f[CF_PLEN], 32, 128, &v))
 			return -1;
 		c->subscriber_plen = (uint8_t)v;
 	}
-	if (f[1].val) {
-		cfg_path_key(q, p, "max-sessions");
-		if (cfg_get_uint(ld, q, f[1].val, 0, U32MAX, &v))
+	if (f[CF_SESSIONS].val) {
+		if (cfg_field_uint(ld, p, &f[CF_SESSIONS], 0, U32MAX, &v))
 			return -1;
 		c->max_sessions = (uint32_t)v;
 	}
-	if (f[2].val) {
-		struct field g[] = { { "TCP", NULL }, { "UDP", NULL }, { "ICMP", NULL } };
-		cfg_path_key(q, p, "max-ports");
-		if (cfg_take_fields(ld, f[2].val, q, g, 3))
-			return -1;
-		for (unsigned i = 0; i < 3; i++) {
-			if (!g[i].val)
-				continue;
-			cfg_path_key(r, q, g[i].name);
-			if (cfg_get_uint(ld, r, g[i].val, 0, U32MAX, &v))
-				return -1;
-			c->max_ports[i] = (uint32_t)v; /* CGN_TCP, CGN_UDP, CGN_ICMP */
-		}
-	}
-	if (f[3].val) {
-		cfg_path_key(q, p, "port-blocks");
-		c->block_size = 0;
-		if (!json_is_null(f[3].val)) {
-			struct field g[] = { { "block-size", NULL }, { "max-blocks", NULL } };
-			if (cfg_take_fields(ld, f[3].val, q, g, 2))
-				return -1;
-			if (!g[0].val)
-				return cfg_fail(ld, q, "missing \"block-size\"");
-			cfg_path_key(r, q, "block-size");
-			if (cfg_get_uint(ld, r, g[0].val, 2, 32768, &v))
-				return -1;
-			c->block_size = (uint16_t)v;
-			if (g[1].val) {
-				cfg_path_key(r, q, "max-blocks");
-				if (cfg_get_uint(ld, r, g[1].val, 1, 65535, &v))
-					return -1;
-				c->max_blocks = (uint16_t)v;
-			}
-		}
-	}
-	if (f[4].val) {
-		cfg_path_key(q, p, "deterministic");
-		memset(&c->det, 0, sizeof(c->det));
-		if (!json_is_null(f[4].val)) {
-			struct field g[] = { { "ipv6 prefix", NULL }, { "ipv4 prefix", NULL }, { "port range", NULL } };
-			if (cfg_take_fields(ld, f[4].val, q, g, 3))
-				return -1;
-			if (!g[0].val || !g[1].val)
-				return cfg_fail(ld, q, "missing \"%s\"", g[0].val ? "ipv4 prefix" : "ipv6 prefix");
-			cfg_path_key(r, q, "ipv6 prefix");
-			if (cfg_get_prefix6(ld, r, g[0].val, &c->det.prefix6))
-				return -1;
-			cfg_path_key(r, q, "ipv4 prefix");
-			if (cfg_get_prefix4(ld, r, g[1].val, &c->det.prefix4))
-				return -1;
-			c->det.port_min = 1024;
-			c->det.port_max = 65535;
-			cfg_path_key(r, q, "port range");
-			if (g[2].val && cfg_parse_port_range(ld, r, g[2].val, &c->det.port_min, &c->det.port_max))
-				return -1;
-			c->det.enabled = true;
-		}
-	}
-	if (f[5].val) {
-		cfg_path_key(q, p, "logging");
-		if (parse_cgn_logging(ld, q, f[5].val, c, &events_given))
+	for (unsigned i = CF_PORTS; i <= CF_LOGGING; i++) {
+		static int (*const parse[])(struct ld *, const char *, json_t *, struct cgn_config *) = {
+			[CF_PORTS] = parse_cgn_max_ports, [CF_BLOCKS] = parse_cgn_blocks, [CF_DET] = parse_cgn_det };
+
+		cfg_path_key(q, p, f[i].name);
+		if (f[i].val && (i == CF_LOGGING ? parse_cgn_logging(ld, q, f[i].val, c, &events_given)
+						 : parse[i](ld, q, f[i].val, c)))
 			return -1;
 	}
 	/* RFC 7422: with port blocks a block is logged, not each entry; deterministic NAT needs no log at all */
-	if (!events_given && (f[3].val || f[4].val))
+	if (!events_given && (f[CF_BLOCKS].val || f[CF_DET].val))
 		c->log_events = c->det.enabled ? CGN_LOG_QUOTA
 			      : c->block_size ? (CGN_LOG_BLOCK | CGN_LOG_QUOTA) : (CGN_LOG_BIB | CGN_LOG_QUOTA);
 	return 0;

@@ -41,7 +41,7 @@ int cfg_parse_eal(struct ld *ld, json_t *j)
 
 int cfg_parse_control(struct ld *ld, json_t *j)
 {
-	struct field f[] = { { "socket", NULL } };
+	struct field f[] = { KEY("socket") };
 	const char *s = "";
 	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
 
@@ -62,8 +62,7 @@ int cfg_parse_control(struct ld *ld, json_t *j)
 
 int cfg_parse_dataplane(struct ld *ld, json_t *j)
 {
-	struct field f[] = { { "mbufs-per-port", NULL }, { "idle-sleep-us", NULL }, { "exception-path", NULL },
-			     { "exception-pps", NULL } };
+	struct field f[] = { KEY("mbufs-per-port"), KEY("idle-sleep-us"), KEY("exception-path"), KEY("exception-pps") };
 	uint64_t u;
 
 	if (cfg_take_fields(ld, j, "dataplane", f, 4))

@@ -397,7 +397,7 @@ static int parse_global_into(struct ld *ld, json_t *j, const char *path, struct 
 	struct gval v;
 
 	for (unsigned i = 0; i < N_GOPTS; i++)
-		f[i].name = gopt_get(i)->name;
+		f[i] = (struct field)KEY(gopt_get(i)->name);
 	if (cfg_take_fields(ld, j, path, f, N_GOPTS))
 		return -1;
 	for (unsigned i = 0; i < N_GOPTS; i++) {

@@ -80,15 +80,25 @@ void cfg_path_idx(char out[PATH_LEN], const char *parent, size_t i);
 struct field {
 	const char *name;
 	json_t *val;
+	bool required; /* absent: "missing \"NAME\"" (the first such, in the table's order) */
 };
-/* Sort obj's members into fields[] (unknown keys, a key in two letter cases, a non-object: errors). */
+#define KEY(name) { (name), NULL, false }
+#define KEY_REQUIRED(name) { (name), NULL, true }
+/* Sort obj's members into fields[] (unknown keys, a key in two letter cases, a non-object, a required key
+ * missing: errors). */
 int cfg_take_fields(struct ld *ld, json_t *obj, const char *path, struct field *fields, size_t n);
 
 int cfg_get_bool(struct ld *ld, const char *path, const json_t *j, bool *out);
 int cfg_get_uint(struct ld *ld, const char *path, const json_t *j, uint64_t min, uint64_t max, uint64_t *out);
+/* A field's value (f->val, present) as an integer in min..max; its path is parent.NAME. */
+int cfg_field_uint(struct ld *ld, const char *parent, const struct field *f, uint64_t min, uint64_t max,
+		   uint64_t *out);
 int cfg_get_string(struct ld *ld, const char *path, const json_t *j, const char **out);
 /* An array of at most max elements (what names them in the message). */
 int cfg_get_array(struct ld *ld, const char *path, const json_t *j, size_t max, const char *what);
+/* Every element of the array j (at most max of them), handed to fn with its path "name[i]"; stops at a failure. */
+typedef int (*cfg_elem_fn)(struct ld *ld, const char *path, json_t *elem, void *arg);
+int cfg_each(struct ld *ld, const char *name, json_t *j, size_t max, const char *what, cfg_elem_fn fn, void *arg);
 int cfg_copy_string(struct ld *ld, const char *path, const char *s, char *dst, size_t cap);
 
 /* ---- config_addr.c */

@@ -69,30 +69,11 @@ static bool siit_only(const json_t *eamt, const json_t *deny, const json_t *blac
 	return json_array_size(eamt) || json_array_size(deny) || json_array_size(black) || cfg_global_siit_only(global);
 }
 
-static int parse_top(struct ld *ld, json_t *root)
+/* Jool's "instance" and "framework": checked as Jool checks them, then ignored (one daemon is one instance). */
+static int parse_jool_keys(struct ld *ld, const struct field *f)
 {
-	struct field f[TF_N] = {
-		[TF_MODE] = { "mode", NULL },		[TF_INSTANCE] = { "instance", NULL },
-		[TF_FRAMEWORK] = { "framework", NULL }, [TF_GLOBAL] = { "global", NULL },
-		[TF_EAMT] = { "eamt", NULL },		[TF_DENYLIST4] = { "denylist4", NULL },
-		[TF_BLACKLIST4] = { "blacklist4", NULL }, [TF_POOL4] = { "pool4", NULL },
-		[TF_BIB] = { "bib", NULL },		[TF_EAL] = { "eal", NULL },
-		[TF_PORTS] = { "ports", NULL },		[TF_ROUTES] = { "routes", NULL },
-		[TF_CONTROL] = { "control", NULL },	[TF_DATAPLANE] = { "dataplane", NULL },
-		[TF_CGN] = { "cgn", NULL },
-	};
-	struct appcfg *c = ld->cfg;
-	enum xlat_mode mode;
 	const char *s = "";
 	char b1[SHOW_LEN];
-
-	if (!json_is_object(root))
-		return cfg_fail(ld, NULL, "the top level must be a JSON object, got %s", cfg_jtype(root));
-	if (cfg_take_fields(ld, root, NULL, f, TF_N))
-		return -1;
-	if (parse_mode(ld, f[TF_MODE].val, &mode))
-		return -1;
-	xlat_config_init(&c->xlat, mode);
 
 	if (f[TF_INSTANCE].val) {
 		if (cfg_get_string(ld, "instance", f[TF_INSTANCE].val, &s))
@@ -107,43 +88,72 @@ static int parse_top(struct ld *ld, json_t *root)
 		if (strcasecmp(s, "netfilter") != 0 && strcasecmp(s, "iptables") != 0)
 			return cfg_fail(ld, "framework", "'%s' is not one of \"netfilter\", \"iptables\"", cfg_show(s, b1));
 	}
-	ld->mode_given = f[TF_MODE].val != NULL;
+	return 0;
+}
+
+/* The sections of the other translator, and denylist4 under both its names: refused before anything is read. */
+static int check_mode_keys(struct ld *ld, const struct field *f, enum xlat_mode mode)
+{
 	if (mode == XLAT_MODE_SIIT && f[TF_POOL4].val)
 		return cfg_fail(ld, "pool4", "pool4 is a NAT64 setting; this file's mode is siit%s",
-			    ld->mode_given ? "" : NO_MODE_HINT);
+				ld->mode_given ? "" : NO_MODE_HINT);
 	if (mode == XLAT_MODE_SIIT && f[TF_BIB].val)
 		return cfg_fail(ld, "bib", "bib is a NAT64 setting; this file's mode is siit%s",
-			    ld->mode_given ? "" : NO_MODE_HINT);
-	if (mode == XLAT_MODE_NAT64 && f[TF_EAMT].val && !(json_is_array(f[TF_EAMT].val) && json_array_size(f[TF_EAMT].val) == 0))
+				ld->mode_given ? "" : NO_MODE_HINT);
+	if (mode == XLAT_MODE_NAT64 && f[TF_EAMT].val &&
+	    !(json_is_array(f[TF_EAMT].val) && json_array_size(f[TF_EAMT].val) == 0))
 		return cfg_fail(ld, "eamt", "eamt is a SIIT setting; this file's mode is nat64");
 	if (f[TF_DENYLIST4].val && f[TF_BLACKLIST4].val)
 		return cfg_fail(ld, NULL, "both \"denylist4\" and \"blacklist4\" are given; blacklist4 is the old name "
-				      "of denylist4, keep one");
+					  "of denylist4, keep one");
+	return 0;
+}
 
-	if (f[TF_GLOBAL].val && cfg_parse_global(ld, f[TF_GLOBAL].val))
+static int parse_denylist4(struct ld *ld, json_t *j)
+{
+	return cfg_parse_denylist4(ld, "denylist4", j);
+}
+
+static int parse_blacklist4(struct ld *ld, json_t *j)
+{
+	return cfg_parse_denylist4(ld, "blacklist4", j);
+}
+
+/* The sections, in the order they are read: pool4 before bib, ports before routes (their names). */
+static const struct {
+	unsigned key; /* TF_* */
+	int (*parse)(struct ld *ld, json_t *j);
+} sections[] = {
+	{ TF_GLOBAL, cfg_parse_global },     { TF_EAMT, cfg_parse_eamt },	     { TF_POOL4, cfg_parse_pool4 },
+	{ TF_BIB, cfg_parse_bib },	     { TF_DENYLIST4, parse_denylist4 },	     { TF_BLACKLIST4, parse_blacklist4 },
+	{ TF_EAL, cfg_parse_eal },	     { TF_PORTS, cfg_parse_ports },	     { TF_ROUTES, cfg_parse_routes },
+	{ TF_CONTROL, cfg_parse_control },   { TF_DATAPLANE, cfg_parse_dataplane }, { TF_CGN, cfg_parse_cgn },
+};
+
+static int parse_top(struct ld *ld, json_t *root)
+{
+	struct field f[TF_N] = {
+		[TF_MODE] = KEY("mode"),	     [TF_INSTANCE] = KEY("instance"), [TF_FRAMEWORK] = KEY("framework"),
+		[TF_GLOBAL] = KEY("global"),	     [TF_EAMT] = KEY("eamt"),	       [TF_DENYLIST4] = KEY("denylist4"),
+		[TF_BLACKLIST4] = KEY("blacklist4"), [TF_POOL4] = KEY("pool4"),	       [TF_BIB] = KEY("bib"),
+		[TF_EAL] = KEY("eal"),		     [TF_PORTS] = KEY("ports"),	       [TF_ROUTES] = KEY("routes"),
+		[TF_CONTROL] = KEY("control"),	     [TF_DATAPLANE] = KEY("dataplane"), [TF_CGN] = KEY("cgn"),
+	};
+	struct appcfg *c = ld->cfg;
+	enum xlat_mode mode;
+
+	if (!json_is_object(root))
+		return cfg_fail(ld, NULL, "the top level must be a JSON object, got %s", cfg_jtype(root));
+	if (cfg_take_fields(ld, root, NULL, f, TF_N) || parse_mode(ld, f[TF_MODE].val, &mode))
 		return -1;
-	if (f[TF_EAMT].val && cfg_parse_eamt(ld, f[TF_EAMT].val))
+	xlat_config_init(&c->xlat, mode);
+	ld->mode_given = f[TF_MODE].val != NULL;
+	if (parse_jool_keys(ld, f) || check_mode_keys(ld, f, mode))
 		return -1;
-	if (f[TF_POOL4].val && cfg_parse_pool4(ld, f[TF_POOL4].val))
-		return -1;
-	if (f[TF_BIB].val && cfg_parse_bib(ld, f[TF_BIB].val))
-		return -1;
-	if (f[TF_DENYLIST4].val && cfg_parse_denylist4(ld, "denylist4", f[TF_DENYLIST4].val))
-		return -1;
-	if (f[TF_BLACKLIST4].val && cfg_parse_denylist4(ld, "blacklist4", f[TF_BLACKLIST4].val))
-		return -1;
-	if (f[TF_EAL].val && cfg_parse_eal(ld, f[TF_EAL].val))
-		return -1;
-	if (f[TF_PORTS].val && cfg_parse_ports(ld, f[TF_PORTS].val))
-		return -1;
-	if (f[TF_ROUTES].val && cfg_parse_routes(ld, f[TF_ROUTES].val))
-		return -1;
-	if (f[TF_CONTROL].val && cfg_parse_control(ld, f[TF_CONTROL].val))
-		return -1;
-	if (f[TF_DATAPLANE].val && cfg_parse_dataplane(ld, f[TF_DATAPLANE].val))
-		return -1;
-	if (f[TF_CGN].val && cfg_parse_cgn(ld, f[TF_CGN].val))
-		return -1;
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (f[sections[i].key].val && sections[i].parse(ld, f[sections[i].key].val))
+			return -1;
+	/* the rules across sections */
 	if (mode == XLAT_MODE_NAT64 && (cfg_nat64_finish(ld) || cfg_bib_check(ld)))
 		return -1;
 	if (c->xlat.cgn.enabled && cfg_cgn_check(ld, "cgn", &c->xlat))
@@ -155,10 +165,9 @@ static int parse_top(struct ld *ld, json_t *root)
 	 */
 	if (!ld->mode_given && !siit_only(f[TF_EAMT].val, f[TF_DENYLIST4].val, f[TF_BLACKLIST4].val, f[TF_GLOBAL].val))
 		cfg_note(ld, NULL, "no \"mode\": loaded as SIIT, the default. A file written for Jool's NAT64 (the jool "
-			       "command, not jool_siit) needs \"mode\": \"nat64\" added");
+				   "command, not jool_siit) needs \"mode\": \"nat64\" added");
 	return 0;
 }
-
 
 static void appcfg_defaults(struct appcfg *c)
 {

@@ -13,13 +13,13 @@
 #include "xlat.h"
 
 /* Jool's pool4 entries: {"mark", "protocol", "prefix", "port range", "max-iterations"}; one appended to x. */
-static int parse_pool4_entry(struct ld *ld, json_t *e, const char *p, struct xlat_config *x)
+static int parse_pool4_entry(struct ld *ld, const char *p, json_t *e, void *arg)
 {
+	struct xlat_config *x = arg;
 	char q[PATH_LEN];
 	struct pool4_entry pe = { .port_min = 61001, .port_max = 65535 };
 	struct prefix4 pfx;
-	struct field f[] = { { "mark", NULL }, { "protocol", NULL }, { "prefix", NULL },
-			     { "port range", NULL }, { "max-iterations", NULL } };
+	struct field f[] = { KEY("mark"), KEY("protocol"), KEY("prefix"), KEY("port range"), KEY("max-iterations") };
 
 	if (cfg_take_fields(ld, e, p, f, sizeof(f) / sizeof(f[0])))
 		return -1;
@@ -60,20 +60,11 @@ static int parse_pool4_entry(struct ld *ld, json_t *e, const char *p, struct xla
 	return 0;
 }
 
+/* as many as the array holds: parse_pool4_entry() refuses the one too many */
 int cfg_parse_pool4(struct ld *ld, json_t *j)
 {
-	char p[PATH_LEN];
-
-	if (!json_is_array(j))
-		return cfg_fail(ld, "pool4", "expected an array, got %s", cfg_jtype(j));
-	for (size_t i = 0; i < json_array_size(j); i++) {
-		cfg_path_idx(p, "pool4", i);
-		if (parse_pool4_entry(ld, json_array_get(j, i), p, &ld->cfg->xlat))
-			return -1;
-	}
-	return 0;
+	return cfg_each(ld, "pool4", j, SIZE_MAX, "entries", parse_pool4_entry, &ld->cfg->xlat);
 }
-
 
 /*
  * A static BIB entry's IPv4 side against pool4. Our rule: pool4 holds the
@@ -114,13 +105,11 @@ static int parse_bib_entry(struct ld *ld, json_t *e, const char *p, struct xlat_
 {
 	char q[PATH_LEN];
 	struct bib_static b;
-	struct field f[] = { { "protocol", NULL }, { "ipv6 address", NULL }, { "ipv4 address", NULL } };
+	struct field f[] = { KEY_REQUIRED("protocol"), KEY_REQUIRED("ipv6 address"), KEY_REQUIRED("ipv4 address") };
 
 	memset(&b, 0, sizeof(b));
 	if (cfg_take_fields(ld, e, p, f, 3))
 		return -1;
-	if (!f[0].val || !f[1].val || !f[2].val)
-		return cfg_fail(ld, p, "missing \"%s\"", !f[0].val ? "protocol" : !f[1].val ? "ipv6 address" : "ipv4 address");
 	if (x->n_bib >= BIB_STATIC_MAX)
 		return cfg_fail(ld, p, "too many static BIB entries (at most %d)", BIB_STATIC_MAX);
 	cfg_path_key(q, p, "protocol");
@@ -144,18 +133,15 @@ static int parse_bib_entry(struct ld *ld, json_t *e, const char *p, struct xlat_
 	return 0;
 }
 
+/* a file's entry: checked against pool4 once the file's pool4 is complete (cfg_bib_check()) */
+static int parse_file_bib_entry(struct ld *ld, const char *p, json_t *e, void *arg)
+{
+	return parse_bib_entry(ld, e, p, arg, false);
+}
+
 int cfg_parse_bib(struct ld *ld, json_t *j)
 {
-	char p[PATH_LEN];
-
-	if (!json_is_array(j))
-		return cfg_fail(ld, "bib", "expected an array, got %s", cfg_jtype(j));
-	for (size_t i = 0; i < json_array_size(j); i++) {
-		cfg_path_idx(p, "bib", i);
-		if (parse_bib_entry(ld, json_array_get(j, i), p, &ld->cfg->xlat, false))
-			return -1;
-	}
-	return 0;
+	return cfg_each(ld, "bib", j, SIZE_MAX, "entries", parse_file_bib_entry, &ld->cfg->xlat);
 }
 
 /*
@@ -235,7 +221,7 @@ int appcfg_pool4_parse_entry(const json_t *entry, const char *path, struct xlat_
 {
 	struct ld ld = cfg_ld_api(err, errlen);
 
-	return parse_pool4_entry(&ld, (json_t *)(uintptr_t)entry, path ? path : "pool4", x);
+	return parse_pool4_entry(&ld, path ? path : "pool4", (json_t *)(uintptr_t)entry, x);
 }
 
 int appcfg_bib_parse_entry(const json_t *entry, const char *path, struct xlat_config *x, char *err, size_t errlen)

@@ -32,19 +32,17 @@ static int addr_owner(const struct appcfg *c, unsigned nports, int family, const
 	return -1;
 }
 
-static int parse_neighbor(struct ld *ld, const char *path, json_t *j, struct appcfg_port *pt)
+/* One of "neighbors" (arg: the port) */
+static int parse_neighbor(struct ld *ld, const char *path, json_t *j, void *arg)
 {
-	struct field f[] = { { "address", NULL }, { "mac", NULL } };
+	struct appcfg_port *pt = arg;
+	struct field f[] = { KEY_REQUIRED("address"), KEY_REQUIRED("mac") };
 	struct appcfg_neigh *n = &pt->neigh[pt->n_neigh];
 	char p[PATH_LEN], a[INET6_ADDRSTRLEN];
 	const char *why;
 
 	if (cfg_take_fields(ld, j, path, f, 2))
 		return -1;
-	if (!f[0].val)
-		return cfg_fail(ld, path, "missing \"address\"");
-	if (!f[1].val)
-		return cfg_fail(ld, path, "missing \"mac\"");
 	cfg_path_key(p, path, "address");
 	if (cfg_get_addr(ld, p, f[0].val, &n->family, n->addr))
 		return -1;
@@ -106,25 +104,13 @@ static int parse_vlan_of(struct ld *ld, const char *path, struct field *f, struc
 	return 0;
 }
 
-static int parse_port(struct ld *ld, const char *path, json_t *j)
+/* "name": valid and unique */
+static int parse_port_name(struct ld *ld, const char *path, const struct field *f, struct appcfg_port *pt)
 {
 	struct appcfg *c = ld->cfg;
-	struct appcfg_port *pt = &c->ports[c->n_ports];
-	struct field f[PF_N] = { { "name", NULL },    { "device", NULL },    { "mtu", NULL },
-				 { "mac", NULL },     { "addresses", NULL }, { "neighbors", NULL },
-				 { "parent", NULL },  { "vlan", NULL } };
-	char p[PATH_LEN], pi[PATH_LEN], b1[SHOW_LEN];
+	char p[PATH_LEN], b1[SHOW_LEN];
 	const char *s = "";
-	uint64_t u;
-	bool has6 = false;
 
-	memset(pt, 0, sizeof(*pt));
-	pt->mtu = APPCFG_DEFAULT_MTU;
-	if (cfg_take_fields(ld, j, path, f, PF_N))
-		return -1;
-
-	if (!f[PF_NAME].val)
-		return cfg_fail(ld, path, "missing \"name\"");
 	cfg_path_key(p, path, "name");
 	if (cfg_get_string(ld, p, f[PF_NAME].val, &s))
 		return -1;
@@ -135,12 +121,16 @@ static int parse_port(struct ld *ld, const char *path, json_t *j)
 	for (unsigned i = 0; i < c->n_ports; i++)
 		if (strcmp(c->ports[i].name, pt->name) == 0)
 			return cfg_fail(ld, p, "'%s' is already the name of ports[%u]", pt->name, i);
+	return 0;
+}
 
-	if (f[PF_PARENT].val) {
-		if (parse_vlan_of(ld, path, f, pt))
-			return -1;
-		goto addresses;
-	}
+/* A port of its own (not a VLAN): "device", unique, and "mac" */
+static int parse_port_device(struct ld *ld, const char *path, const struct field *f, struct appcfg_port *pt)
+{
+	struct appcfg *c = ld->cfg;
+	char p[PATH_LEN], b1[SHOW_LEN];
+	const char *s = "";
+
 	if (f[PF_VLAN].val)
 		return cfg_fail(ld, path, "\"vlan\" without \"parent\": name the port that carries the VLAN");
 	if (!f[PF_DEVICE].val)
@@ -161,105 +151,110 @@ static int parse_port(struct ld *ld, const char *path, json_t *j)
 		/* Virtual devices are named by what precedes the first comma; EAL wants each name once. */
 		if (strncmp(pt->device, "net_", 4) == 0 && n1 == n2 && strncmp(o, pt->device, n1) == 0)
 			return cfg_fail(ld, p, "virtual device '%.*s' is already used by port '%s' (number them: net_pcap0, "
-					   "net_pcap1, ...)",
-				    (int)(n2 > 64 ? 64 : n2), pt->device, c->ports[i].name);
+					       "net_pcap1, ...)",
+					(int)(n2 > 64 ? 64 : n2), pt->device, c->ports[i].name);
 	}
-
 	if (f[PF_MAC].val) {
 		cfg_path_key(p, path, "mac");
 		if (cfg_get_mac(ld, p, f[PF_MAC].val, pt->mac))
 			return -1;
 		pt->mac_set = true;
 	}
+	return 0;
+}
 
-addresses:
-	if (f[PF_ADDRESSES].val) {
-		json_t *a = f[PF_ADDRESSES].val;
+/* One of "addresses" (arg: the port), no other port's */
+static int parse_port_address(struct ld *ld, const char *path, json_t *j, void *arg)
+{
+	struct appcfg_port *pt = arg;
+	struct appcfg_addr *ad = &pt->addrs[pt->n_addrs];
+	char txt[INET6_ADDRSTRLEN];
+	int owner;
 
-		cfg_path_key(p, path, "addresses");
-		if (cfg_get_array(ld, p, a, APPCFG_MAX_ADDRS, "addresses"))
-			return -1;
-		for (size_t i = 0; i < json_array_size(a); i++) {
-			struct appcfg_addr *ad = &pt->addrs[pt->n_addrs];
-			char txt[INET6_ADDRSTRLEN];
-			int owner;
+	if (cfg_get_ifaddr(ld, path, j, ad))
+		return -1;
+	owner = addr_owner(ld->cfg, ld->cfg->n_ports, ad->family, ad->addr);
+	inet_ntop(ad->family == 6 ? AF_INET6 : AF_INET, ad->addr, txt, sizeof(txt));
+	if (owner >= 0)
+		return cfg_fail(ld, path, "%s is already an address of port '%s'", txt, ld->cfg->ports[owner].name);
+	pt->n_addrs++;
+	return 0;
+}
 
-			cfg_path_idx(pi, p, i);
-			if (cfg_get_ifaddr(ld, pi, json_array_get(a, i), ad))
-				return -1;
-			owner = addr_owner(c, c->n_ports, ad->family, ad->addr);
-			inet_ntop(ad->family == 6 ? AF_INET6 : AF_INET, ad->addr, txt, sizeof(txt));
-			if (owner >= 0)
-				return cfg_fail(ld, pi, "%s is already an address of port '%s'", txt, c->ports[owner].name);
-			if (ad->family == 6)
-				has6 = true;
-			pt->n_addrs++;
-		}
-	}
+/* "mtu": within the parent's for a VLAN, 1280 or more with IPv6 (the addresses are known by now) */
+static int parse_port_mtu(struct ld *ld, const char *path, const struct field *f, struct appcfg_port *pt)
+{
+	const struct appcfg *c = ld->cfg;
+	char p[PATH_LEN];
+	bool has6 = false;
+	uint64_t u;
 
+	cfg_path_key(p, path, "mtu");
 	if (f[PF_MTU].val) {
-		cfg_path_key(p, path, "mtu");
 		if (cfg_get_uint(ld, p, f[PF_MTU].val, 68, 9000, &u))
 			return -1;
 		pt->mtu = (uint16_t)u;
 		if (pt->is_vlan && pt->mtu > c->ports[pt->parent].mtu)
-			return cfg_fail(ld, p, "%u is above the MTU of its parent '%s' (%u)", pt->mtu, c->ports[pt->parent].name,
-				    c->ports[pt->parent].mtu);
+			return cfg_fail(ld, p, "%u is above the MTU of its parent '%s' (%u)", pt->mtu,
+					c->ports[pt->parent].name, c->ports[pt->parent].mtu);
 	}
-	if (has6 && pt->mtu < 1280) {
-		cfg_path_key(p, path, "mtu");
+	for (unsigned i = 0; i < pt->n_addrs; i++)
+		has6 |= pt->addrs[i].family == 6;
+	if (has6 && pt->mtu < 1280)
 		return cfg_fail(ld, p, "%u is below 1280, the IPv6 minimum (RFC 8200 5), and the port has IPv6 addresses",
-			    pt->mtu);
-	}
+				pt->mtu);
+	return 0;
+}
 
-	if (f[PF_NEIGHBORS].val) {
-		json_t *a = f[PF_NEIGHBORS].val;
+static int parse_port(struct ld *ld, const char *path, json_t *j, void *arg)
+{
+	struct appcfg *c = ld->cfg;
+	struct appcfg_port *pt = &c->ports[c->n_ports];
+	struct field f[PF_N] = { KEY_REQUIRED("name"), KEY("device"),	 KEY("mtu"),	KEY("mac"),
+				 KEY("addresses"),     KEY("neighbors"), KEY("parent"), KEY("vlan") };
+	char p[PATH_LEN];
 
-		cfg_path_key(p, path, "neighbors");
-		if (cfg_get_array(ld, p, a, APPCFG_MAX_NEIGH, "neighbours"))
-			return -1;
-		for (size_t i = 0; i < json_array_size(a); i++) {
-			cfg_path_idx(pi, p, i);
-			if (parse_neighbor(ld, pi, json_array_get(a, i), pt))
-				return -1;
-		}
-	}
+	(void)arg;
+	memset(pt, 0, sizeof(*pt));
+	pt->mtu = APPCFG_DEFAULT_MTU;
+	if (cfg_take_fields(ld, j, path, f, PF_N) || parse_port_name(ld, path, f, pt))
+		return -1;
+	if (f[PF_PARENT].val ? parse_vlan_of(ld, path, f, pt) : parse_port_device(ld, path, f, pt))
+		return -1;
+	cfg_path_key(p, path, "addresses");
+	if (f[PF_ADDRESSES].val && cfg_each(ld, p, f[PF_ADDRESSES].val, APPCFG_MAX_ADDRS, "addresses",
+					    parse_port_address, pt))
+		return -1;
+	if (parse_port_mtu(ld, path, f, pt))
+		return -1;
+	cfg_path_key(p, path, "neighbors");
+	if (f[PF_NEIGHBORS].val &&
+	    cfg_each(ld, p, f[PF_NEIGHBORS].val, APPCFG_MAX_NEIGH, "neighbours", parse_neighbor, pt))
+		return -1;
 	c->n_ports++;
 	return 0;
 }
 
 int cfg_parse_ports(struct ld *ld, json_t *j)
 {
-	char p[PATH_LEN];
-
-	if (cfg_get_array(ld, "ports", j, APPCFG_MAX_PORTS, "ports"))
-		return -1;
-	for (size_t i = 0; i < json_array_size(j); i++) {
-		cfg_path_idx(p, "ports", i);
-		if (parse_port(ld, p, json_array_get(j, i)))
-			return -1;
-	}
-	return 0;
+	return cfg_each(ld, "ports", j, APPCFG_MAX_PORTS, "ports", parse_port, NULL);
 }
 
 /* ----------------------------------------------------------------- routes */
 
-static int parse_route(struct ld *ld, const char *path, json_t *j)
+static int parse_route(struct ld *ld, const char *path, json_t *j, void *arg)
 {
 	struct appcfg *c = ld->cfg;
 	struct appcfg_route *r = &c->routes[c->n_routes];
-	struct field f[] = { { "prefix", NULL }, { "via", NULL }, { "port", NULL } };
+	struct field f[] = { KEY_REQUIRED("prefix"), KEY("via"), KEY_REQUIRED("port") };
 	char p[PATH_LEN], b1[SHOW_LEN], txt[PFX_LEN];
 	const char *s = "";
 	unsigned i;
 
+	(void)arg;
 	memset(r, 0, sizeof(*r));
 	if (cfg_take_fields(ld, j, path, f, 3))
 		return -1;
-	if (!f[0].val)
-		return cfg_fail(ld, path, "missing \"prefix\"");
-	if (!f[2].val)
-		return cfg_fail(ld, path, "missing \"port\"");
 
 	cfg_path_key(p, path, "prefix");
 	if (cfg_get_string(ld, p, f[0].val, &s))
@@ -318,16 +313,7 @@ static int parse_route(struct ld *ld, const char *path, json_t *j)
 
 int cfg_parse_routes(struct ld *ld, json_t *j)
 {
-	char p[PATH_LEN];
-
-	if (cfg_get_array(ld, "routes", j, APPCFG_MAX_ROUTES, "routes"))
-		return -1;
-	for (size_t i = 0; i < json_array_size(j); i++) {
-		cfg_path_idx(p, "routes", i);
-		if (parse_route(ld, p, json_array_get(j, i)))
-			return -1;
-	}
-	return 0;
+	return cfg_each(ld, "routes", j, APPCFG_MAX_ROUTES, "routes", parse_route, NULL);
 }
 
 /* ------------------------------------------------------------------ dump */

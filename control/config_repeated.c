@@ -69,31 +69,72 @@ static void scan_path(const struct scan_frame *f, size_t n, char out[PATH_LEN])
 	}
 }
 
+/* A new frame on top of the stack f (grown as needed); NULL when out of memory. */
+static struct scan_frame *push(struct scan_frame **f, size_t *depth, size_t *cap)
+{
+	if (*depth == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct scan_frame *nf = realloc(*f, ncap * sizeof(**f));
+
+		if (!nf)
+			return NULL;
+		*f = nf;
+		*cap = ncap;
+	}
+	return &(*f)[(*depth)++];
+}
+
+/* The key token tok of the object on top of f[0..depth-1]: remembered, and refused when given before. */
+static int scan_key(struct ld *ld, struct scan_frame *f, size_t depth, const char *tok, size_t toklen)
+{
+	struct scan_frame *top = &f[depth - 1];
+	char path[PATH_LEN], b1[SHOW_LEN], *k;
+	int rc = 0;
+
+	top->want_key = false;
+	top->key = tok;
+	top->key_len = toklen;
+	k = key_text(tok, toklen);
+	if (!k)
+		return cfg_fail(ld, NULL, "out of memory");
+	top->comment = strcasecmp(k, "comment") == 0;
+	if (!top->quiet && !top->comment) {
+		if (!top->seen)
+			top->seen = json_object();
+		if (!top->seen) {
+			rc = cfg_fail(ld, NULL, "out of memory");
+		} else if (json_object_get(top->seen, k)) {
+			scan_path(f, depth - 1, path);
+			if (depth == 1)
+				rc = cfg_fail(ld, NULL, "key '%s' appears twice at top level", cfg_show(k, b1));
+			else
+				rc = cfg_fail(ld, path, "key '%s' appears twice", cfg_show(k, b1));
+		} else if (json_object_set_new(top->seen, k, json_true()) != 0) {
+			rc = cfg_fail(ld, NULL, "out of memory");
+		}
+	}
+	free(k);
+	return rc;
+}
+
 int cfg_scan_repeated_keys(struct ld *ld, const char *s, size_t len)
 {
-	struct scan_frame *f = NULL;
+	struct scan_frame *f = NULL, *nf;
 	size_t depth = 0, cap = 0, i = 0;
 	int rc = 0;
 
 	while (i < len && rc == 0) {
 		struct scan_frame *top = depth ? &f[depth - 1] : NULL;
+		bool quiet = top && (top->quiet || (top->obj && top->comment));
 		char c = s[i];
 
 		if (c == '{' || c == '[') {
-			if (depth == cap) {
-				size_t ncap = cap ? cap * 2 : 16;
-				struct scan_frame *nf = realloc(f, ncap * sizeof(*f));
-
-				if (!nf) {
-					rc = cfg_fail(ld, NULL, "out of memory");
-					break;
-				}
-				f = nf;
-				cap = ncap;
+			nf = push(&f, &depth, &cap);
+			if (!nf) {
+				rc = cfg_fail(ld, NULL, "out of memory");
+				break;
 			}
-			f[depth] = (struct scan_frame){ .obj = c == '{', .want_key = c == '{',
-							 .quiet = top && (top->quiet || (top->obj && top->comment)) };
-			depth++;
+			*nf = (struct scan_frame){ .obj = c == '{', .want_key = c == '{', .quiet = quiet };
 			i++;
 		} else if (c == '}' || c == ']') {
 			if (depth) {
@@ -115,35 +156,8 @@ int cfg_scan_repeated_keys(struct ld *ld, const char *s, size_t len)
 			i++; /* the closing quote */
 			if (i > len)
 				break; /* cannot happen: jansson parsed it */
-			if (!top || !top->obj || !top->want_key)
-				continue; /* a value */
-			top->want_key = false;
-			top->key = s + start;
-			top->key_len = i - start;
-			char *k = key_text(top->key, top->key_len);
-			if (!k) {
-				rc = cfg_fail(ld, NULL, "out of memory");
-				break;
-			}
-			top->comment = strcasecmp(k, "comment") == 0;
-			if (!top->quiet && !top->comment) {
-				char path[PATH_LEN], b1[SHOW_LEN];
-
-				if (!top->seen)
-					top->seen = json_object();
-				if (!top->seen) {
-					rc = cfg_fail(ld, NULL, "out of memory");
-				} else if (json_object_get(top->seen, k)) {
-					scan_path(f, depth - 1, path);
-					if (depth == 1)
-						rc = cfg_fail(ld, NULL, "key '%s' appears twice at top level", cfg_show(k, b1));
-					else
-						rc = cfg_fail(ld, path, "key '%s' appears twice", cfg_show(k, b1));
-				} else if (json_object_set_new(top->seen, k, json_true()) != 0) {
-					rc = cfg_fail(ld, NULL, "out of memory");
-				}
-			}
-			free(k);
+			if (top && top->obj && top->want_key) /* else a value */
+				rc = scan_key(ld, f, depth, s + start, i - start);
 		} else {
 			i++; /* whitespace, ':', numbers, true/false/null */
 		}

@@ -11,9 +11,10 @@
 #include "eamt.h"
 
 /* One {"ipv6 prefix": .., "ipv4 prefix": ..} object, added to t. */
-static int parse_eamt_entry(struct ld *ld, const char *p, json_t *j, struct eamt *t)
+static int parse_eamt_entry(struct ld *ld, const char *p, json_t *j, void *arg)
 {
-	struct field f[] = { { "ipv6 prefix", NULL }, { "ipv4 prefix", NULL } };
+	struct eamt *t = arg;
+	struct field f[] = { KEY_REQUIRED("ipv6 prefix"), KEY_REQUIRED("ipv4 prefix") };
 	struct prefix6 p6;
 	struct prefix4 p4;
 	const char *why = "rejected";
@@ -21,10 +22,6 @@ static int parse_eamt_entry(struct ld *ld, const char *p, json_t *j, struct eamt
 
 	if (cfg_take_fields(ld, j, p, f, 2))
 		return -1;
-	if (!f[0].val)
-		return cfg_fail(ld, p, "missing \"ipv6 prefix\"");
-	if (!f[1].val)
-		return cfg_fail(ld, p, "missing \"ipv4 prefix\"");
 	cfg_path_key(pk, p, "ipv6 prefix");
 	if (cfg_get_prefix6(ld, pk, f[0].val, &p6))
 		return -1;
@@ -37,8 +34,9 @@ static int parse_eamt_entry(struct ld *ld, const char *p, json_t *j, struct eamt
 }
 
 /* One denylist4 prefix, appended to x (duplicates and a full list refused). */
-static int parse_denylist4_entry(struct ld *ld, const char *p, const json_t *j, struct xlat_config *x)
+static int parse_denylist4_entry(struct ld *ld, const char *p, json_t *j, void *arg)
 {
+	struct xlat_config *x = arg;
 	struct prefix4 d;
 	char b1[SHOW_LEN];
 
@@ -55,30 +53,12 @@ static int parse_denylist4_entry(struct ld *ld, const char *p, const json_t *j, 
 
 int cfg_parse_eamt(struct ld *ld, json_t *j)
 {
-	char p[PATH_LEN];
-
-	if (cfg_get_array(ld, "eamt", j, EAMT_MAX, "entries"))
-		return -1;
-	for (size_t i = 0; i < json_array_size(j); i++) {
-		cfg_path_idx(p, "eamt", i);
-		if (parse_eamt_entry(ld, p, json_array_get(j, i), &ld->cfg->xlat.eamt))
-			return -1;
-	}
-	return 0;
+	return cfg_each(ld, "eamt", j, EAMT_MAX, "entries", parse_eamt_entry, &ld->cfg->xlat.eamt);
 }
 
 int cfg_parse_denylist4(struct ld *ld, const char *name, json_t *j)
 {
-	char p[PATH_LEN];
-
-	if (cfg_get_array(ld, name, j, XLAT_MAX_DENYLIST4, "entries"))
-		return -1;
-	for (size_t i = 0; i < json_array_size(j); i++) {
-		cfg_path_idx(p, name, i);
-		if (parse_denylist4_entry(ld, p, json_array_get(j, i), &ld->cfg->xlat))
-			return -1;
-	}
-	return 0;
+	return cfg_each(ld, name, j, XLAT_MAX_DENYLIST4, "entries", parse_denylist4_entry, &ld->cfg->xlat);
 }
 
 /* ------------------------------------------------------- for the API, dump */
@@ -95,7 +75,7 @@ int appcfg_denylist4_parse_entry(const json_t *prefix, const char *path, struct 
 {
 	struct ld ld = cfg_ld_api(err, errlen);
 
-	return parse_denylist4_entry(&ld, path ? path : "denylist4", prefix, x);
+	return parse_denylist4_entry(&ld, path ? path : "denylist4", (json_t *)(uintptr_t)prefix, x);
 }
 
 json_t *appcfg_eamt_json(const struct eamt *t)

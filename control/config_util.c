@@ -231,6 +231,9 @@ int cfg_take_fields(struct ld *ld, json_t *obj, const char *path, struct field *
 		}
 		fields[i].val = val;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (fields[i].required && !fields[i].val)
+			return cfg_fail(ld, path, "missing \"%s\"", fields[i].name);
 	return 0;
 }
 
@@ -258,6 +261,15 @@ int cfg_get_uint(struct ld *ld, const char *path, const json_t *j, uint64_t min,
 	return 0;
 }
 
+int cfg_field_uint(struct ld *ld, const char *parent, const struct field *f, uint64_t min, uint64_t max,
+		   uint64_t *out)
+{
+	char p[PATH_LEN];
+
+	cfg_path_key(p, parent, f->name);
+	return cfg_get_uint(ld, p, f->val, min, max, out);
+}
+
 int cfg_get_string(struct ld *ld, const char *path, const json_t *j, const char **out)
 {
 	if (!json_is_string(j))
@@ -274,6 +286,20 @@ int cfg_get_array(struct ld *ld, const char *path, const json_t *j, size_t max, 
 		return cfg_fail(ld, path, "expected an array, got %s", cfg_jtype(j));
 	if (json_array_size(j) > max)
 		return cfg_fail(ld, path, "%zu %s, at most %zu supported", json_array_size(j), what, max);
+	return 0;
+}
+
+int cfg_each(struct ld *ld, const char *name, json_t *j, size_t max, const char *what, cfg_elem_fn fn, void *arg)
+{
+	char p[PATH_LEN];
+
+	if (cfg_get_array(ld, name, j, max, what))
+		return -1;
+	for (size_t i = 0; i < json_array_size(j); i++) {
+		cfg_path_idx(p, name, i);
+		if (fn(ld, p, json_array_get(j, i), arg))
+			return -1;
+	}
 	return 0;
 }
 
