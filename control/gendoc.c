@@ -3,7 +3,7 @@
  * xlat64-gendoc: the text that is made from the code's tables, so that the
  * documents cannot drift from what the programs do. Built, not installed.
  *
- *   xlat64-gendoc PART            print a generated part (globals)
+ *   xlat64-gendoc PART            print a generated part (globals, completion)
  *   xlat64-gendoc --check SRCDIR  exit 1 when a file's generated part is not
  *                                 what the tables give, or a table disagrees
  *                                 with lib (meson test gendoc)
@@ -14,7 +14,7 @@
  * generated text"; what lies outside them is written by hand.
  */
 #include <errno.h>
-#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,70 +23,45 @@
 
 static const struct gendoc_part parts[] = {
 	{ "globals", "doc/configuration.md", "<!-- ", " -->", gendoc_globals, gendoc_globals_check },
+	{ "completion", "config/xlat64ctl.bash-completion", "# ", "", gendoc_completion, NULL },
 };
 #define N_PARTS (sizeof(parts) / sizeof(parts[0]))
 
-/* ------------------------------------------------------------ text buffers */
-
-void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		p = realloc(b->s, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void buf_printf(struct buf *b, const char *fmt, ...)
-{
-	char tmp[4096];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		b->failed = true; /* a line this long is a bug in a generator */
-		return;
-	}
-	buf_add(b, tmp, (size_t)n);
-}
-
+/* The whole file (malloc'd, NUL-terminated) and its length; NULL with errno. */
 static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "r");
-	struct buf b = { 0 };
-	char chunk[65536];
-	size_t n;
+	char *text = NULL;
+	long n = -1;
+
+	if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (text = malloc((size_t)n + 1)) != NULL && fread(text, 1, (size_t)n, f) == (size_t)n) {
+		text[n] = '\0';
+		*len = (size_t)n;
+	} else {
+		free(text);
+		text = NULL;
+		errno = errno ? errno : EIO;
+	}
+	if (f)
+		fclose(f);
+	return text;
+}
+
+/* What part p's generator writes, as a string (malloc'd); NULL when memory runs out. */
+static char *generate(const struct gendoc_part *p, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
 
 	if (!f)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(f) || b.failed) {
-		fclose(f);
-		free(b.s);
-		errno = EIO;
+	p->generate(f);
+	if (fclose(f) != 0) {
+		free(text);
 		return NULL;
 	}
-	fclose(f);
-	*len = b.len;
-	return b.s ? b.s : calloc(1, 1);
+	return text;
 }
 
 /* ------------------------------------------------------------ the markers */
@@ -109,6 +84,8 @@ static int find_part(const struct gendoc_part *p, const char *text, size_t *star
 	b = a ? strstr(a, close) : NULL;
 	if (!b)
 		return -1;
+	while (b > a && b[-1] != '\n') /* the closing marker's line, indented or not, is not the part's */
+		b--;
 	*start = (size_t)(a + 1 - text);
 	*end = (size_t)(b - text);
 	return 0;
@@ -136,10 +113,8 @@ static void first_difference(const char *have, size_t hlen, const char *want)
 /* Compare (update false) or rewrite (update true) part p of its file under srcdir. 0, or 1 after a message. */
 static int do_part(const struct gendoc_part *p, const char *srcdir, bool update)
 {
-	char path[4096];
-	struct buf want = { 0 };
-	size_t len = 0, start, end;
-	char *text;
+	char path[4096], *text, *want;
+	size_t len = 0, wlen = 0, start, end;
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", srcdir, p->file);
@@ -148,20 +123,20 @@ static int do_part(const struct gendoc_part *p, const char *srcdir, bool update)
 		fprintf(stderr, "xlat64-gendoc: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	p->generate(&want);
-	if (want.failed || find_part(p, text, &start, &end) != 0) {
+	want = generate(p, &wlen);
+	if (!want || find_part(p, text, &start, &end) != 0) {
 		fprintf(stderr, "xlat64-gendoc: %s: %s\n", path,
-			want.failed ? "out of memory" : "no generated part (its marker lines are missing)");
+			!want ? "out of memory" : "no generated part (its marker lines are missing)");
 		free(text);
-		free(want.s);
+		free(want);
 		return 1;
 	}
-	if (end - start == want.len && memcmp(text + start, want.s, want.len) == 0) {
+	if (end - start == wlen && memcmp(text + start, want, wlen) == 0) {
 		printf("ok   %s: %s\n", p->file, p->name);
 	} else if (update) {
 		FILE *f = fopen(path, "w");
 
-		if (!f || fwrite(text, 1, start, f) != start || fwrite(want.s, 1, want.len, f) != want.len ||
+		if (!f || fwrite(text, 1, start, f) != start || fwrite(want, 1, wlen, f) != wlen ||
 		    fwrite(text + end, 1, len - end, f) != len - end || fclose(f) != 0) {
 			fprintf(stderr, "xlat64-gendoc: cannot write %s: %s\n", path, strerror(errno));
 			rc = 1;
@@ -170,12 +145,12 @@ static int do_part(const struct gendoc_part *p, const char *srcdir, bool update)
 		}
 	} else {
 		printf("FAIL %s: the %s part differs from what the code's table gives\n", p->file, p->name);
-		first_difference(text + start, end - start, want.s);
+		first_difference(text + start, end - start, want);
 		printf("  (xlat64-gendoc --update SRCDIR rewrites it; edit the table, not the text)\n");
 		rc = 1;
 	}
 	free(text);
-	free(want.s);
+	free(want);
 	return rc;
 }
 
@@ -205,18 +180,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2) {
 		for (size_t i = 0; i < N_PARTS; i++) {
-			struct buf b = { 0 };
-
 			if (strcmp(argv[1], parts[i].name) != 0)
 				continue;
-			parts[i].generate(&b);
-			if (b.failed) {
-				fprintf(stderr, "xlat64-gendoc: out of memory\n");
-				return 1;
-			}
-			fputs(b.s ? b.s : "", stdout);
-			free(b.s);
-			return 0;
+			parts[i].generate(stdout);
+			return fflush(stdout) == 0 ? 0 : 1;
 		}
 	}
 	return usage(stderr, 2);

@@ -6,6 +6,7 @@
  * field must be one the option's type can be stored in.
  */
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,73 +29,73 @@ static const struct {
 };
 
 /* The "type" column: what the loader takes (config_global.c's parse_value()). */
-static void type_text(const struct gopt *o, struct buf *b)
+static void type_text(const struct gopt *o, FILE *b)
 {
 	char t[32];
 
 	switch (o->type) {
 	case GOPT_BOOL:
-		buf_printf(b, "boolean");
+		fprintf(b, "boolean");
 		break;
 	case GOPT_UINT:
-		buf_printf(b, "integer %llu..%llu", (unsigned long long)o->min, (unsigned long long)o->max);
+		fprintf(b, "integer %llu..%llu", (unsigned long long)o->min, (unsigned long long)o->max);
 		if (o->unit)
-			buf_printf(b, " (%s)", o->unit);
+			fprintf(b, " (%s)", o->unit);
 		break;
 	case GOPT_TIME:
 		gopt_format_time(o->min, t, sizeof(t));
-		buf_printf(b, o->min ? "time, at least `%s`" : "time", t);
+		fprintf(b, o->min ? "time, at least `%s`" : "time", t);
 		break;
 	case GOPT_ENUM:
 		for (unsigned i = 0; o->values[i]; i++)
-			buf_printf(b, "%s`\"%s\"`", i ? " \\| " : "", o->values[i]);
+			fprintf(b, "%s`\"%s\"`", i ? " \\| " : "", o->values[i]);
 		break;
 	case GOPT_PREFIX6:
 	case GOPT_PREFIX4:
-		buf_printf(b, "IPv%d prefix or `null`", o->type == GOPT_PREFIX6 ? 6 : 4);
+		fprintf(b, "IPv%d prefix or `null`", o->type == GOPT_PREFIX6 ? 6 : 4);
 		break;
 	case GOPT_PLATEAUS:
-		buf_printf(b, "array of integers 0..65535, not all zero");
+		fprintf(b, "array of integers 0..65535, not all zero");
 		break;
 	}
 }
 
 /* The "default" column: JSON in code type, a number as it is, words (a default Jool keeps) as they are. */
-static void default_text(const struct gopt *o, struct buf *b)
+static void default_text(const struct gopt *o, FILE *b)
 {
 	json_t *j = json_loads(o->dflt, JSON_DECODE_ANY, NULL);
 
-	buf_printf(b, j && !json_is_integer(j) ? "`%s`" : "%s", o->dflt);
+	fprintf(b, j && !json_is_integer(j) ? "`%s`" : "%s", o->dflt);
 	json_decref(j);
 }
 
 /* Markdown table cell text: a '|' would end the cell. */
-static void cell_text(const char *s, struct buf *b)
+static void cell_text(const char *s, FILE *b)
 {
 	for (; *s; s++) {
 		if (*s == '|')
-			buf_add(b, "\\", 1);
-		buf_add(b, s, 1);
+			fputc('\\', b);
+		fputc(*s, b);
 	}
 }
 
-void gendoc_globals(struct buf *out)
+void gendoc_globals(FILE *out)
 {
 	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
-		buf_printf(out, "%s### %s\n\n", s ? "\n" : "", sections[s].title);
-		buf_printf(out, "| option | type | default | used | meaning |\n|---|---|---|---|---|\n");
+		fprintf(out, "%s### %s\n\n", s ? "\n" : "", sections[s].title);
+		fprintf(out, "| option | type | default | used | meaning |\n|---|---|---|---|---|\n");
 		for (unsigned i = 0; i < appcfg_global_count(); i++) {
 			const struct gopt *o = gopt_get(i);
 
 			if (o->ours != sections[s].ours || (!o->ours && o->scope != sections[s].scope))
 				continue;
-			buf_printf(out, "| `%s` | ", o->name);
+			fprintf(out, "| `%s` | ", o->name);
 			type_text(o, out);
-			buf_printf(out, " | ");
+			fprintf(out, " | ");
 			default_text(o, out);
-			buf_printf(out, " | %s | ", appcfg_global_stored(i) ? "yes" : "no");
+			fprintf(out, " | %s | ", appcfg_global_stored(i) ? "yes" : "no");
 			cell_text(o->doc, out);
-			buf_printf(out, " |\n");
+			fprintf(out, " |\n");
 		}
 	}
 }
