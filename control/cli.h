@@ -6,7 +6,7 @@
  *   cli_table.c    the table: finding a command, checking its arguments,
  *                  its synopsis and help, running it
  *   cli_call.c     one request over the control socket, within --timeout
- *   cli_print.c    text tables and cells for the printers
+ *   cli_print.c    usage errors, replies, text tables and cells for the printers
  *   cli_basic.c    version, help, stats; raw
  *   cli_xlat.c     global, pool6, eamt, denylist4
  *   cli_nat64.c    pool4, bib, session
@@ -18,7 +18,9 @@
  * the request builder, the printer): `xlat64ctl --help`, the checks of the
  * command line and the bash completion (xlat64-gendoc completion) are all
  * made from the entries. Adding a command: an entry in its group's table
- * (or a new cli_GROUP.c and its line in cli_table.c's list).
+ * (or a new cli_GROUP.c and its line in cli_table.c's list), then
+ * `xlat64-gendoc --update SRCDIR` for the completion, and its form in
+ * doc/man/xlat64ctl.8.md (the man-page test compares it with --help).
  */
 #ifndef XLAT_CLI_H
 #define XLAT_CLI_H

@@ -7,7 +7,7 @@
  *   config_repeated.c  keys given twice in one object (a walk over the text)
  *   config_util.c      messages, field paths, key tables, scalars
  *   config_addr.c      addresses, prefixes, MACs, protocols, ports, ADDRESS#PORT
- *   config_global.c    "global": the option table and what is made from it
+ *   config_global.c    "global": what the option table (global_opts.c) implies
  *   config_siit.c      "eamt", "denylist4"
  *   config_nat64.c     "pool4", "bib"
  *   config_cgn.c       "cgn"
