@@ -167,9 +167,40 @@ int api_check_fields(const json_t *req, const char *what, const char *const allo
  */
 int api_get_op(const json_t *req, const char *cmd, const char *const ops[], const char *dflt, const char **op,
 	       char *err, size_t errlen);
+/* One operation of a command: its "op" name and what serves it (op: that name). */
+typedef json_t *(*api_op_fn)(const struct api_bridge *br, const json_t *req, const char *op, char *err,
+			     size_t errlen);
+struct api_op {
+	const char *name;
+	api_op_fn fn; /* NULL: "list" or "flush" of the command's table (struct api_table) */
+};
+/* A command that is a table of the configuration: its "list" and "flush" need no code of their own. */
+struct api_table {
+	const char *key; /* the list's member in the reply: {"eamt": [...], "count": N, "max": M} */
+	int max;
+	json_t *(*list)(const struct xlat_config *c, unsigned *count);
+	api_edit_fn flush; /* empties the table; its arg: an unsigned, how many entries went */
+};
+/*
+ * Serves req with the operation its "op" names among ops (ended by a NULL
+ * name; the first is the default, the read-only one), api_get_op()'s
+ * messages for a wrong one. t: the table behind the ops without a function.
+ */
+json_t *api_run_op(const struct api_bridge *br, const json_t *req, const char *cmd, const struct api_op *ops,
+		   const struct api_table *t, char *err, size_t errlen);
 /* Optional members of a given type; absent gives dflt / NULL. -1 with err on a wrong type. */
 int api_get_bool(const json_t *req, const char *key, bool dflt, bool *out, char *err, size_t errlen);
 int api_get_string(const json_t *req, const char *key, const char **out, char *err, size_t errlen);
+/*
+ * The "list" operation of a table: {key: list(copy), "count": N, "max": max}
+ * from a copy of the configuration in force (list sets N); what names the
+ * request in messages ("eamt list"). NULL with err.
+ */
+json_t *api_list(const struct api_bridge *br, const json_t *req, const char *what, const char *key,
+		 json_t *(*list)(const struct xlat_config *c, unsigned *count), int max, char *err, size_t errlen);
+/* The "flush" operation: edit empties the table, *removed says how much went; {"removed": *removed}. NULL with err. */
+json_t *api_flush(const struct api_bridge *br, const json_t *req, const char *what, api_edit_fn edit, void *arg,
+		  const unsigned *removed, char *err, size_t errlen);
 /* A heap copy of the translator configuration in force (free() it); NULL with err. */
 struct xlat_config *api_xlat_copy(const struct api_bridge *br, char *err, size_t errlen);
 /* "siit" / "nat64" */

@@ -144,6 +144,36 @@ int api_get_op(const json_t *req, const char *cmd, const char *const ops[], cons
 	return -1;
 }
 
+json_t *api_run_op(const struct api_bridge *br, const json_t *req, const char *cmd, const struct api_op *ops,
+		   const struct api_table *t, char *err, size_t errlen)
+{
+	const char *names[16], *op;
+	unsigned n = 0;
+
+	while (ops[n].name && n < sizeof(names) / sizeof(names[0]) - 1) {
+		names[n] = ops[n].name;
+		n++;
+	}
+	names[n] = NULL;
+	char what[64];
+	unsigned flushed = 0;
+
+	if (api_get_op(req, cmd, names, names[0], &op, err, errlen))
+		return NULL;
+	for (unsigned i = 0; i < n; i++) {
+		if (op != names[i])
+			continue;
+		if (ops[i].fn)
+			return ops[i].fn(br, req, op, err, errlen);
+		snprintf(what, sizeof(what), "%s %s", cmd, op);
+		if (t && strcmp(op, "list") == 0)
+			return api_list(br, req, what, t->key, t->list, t->max, err, errlen);
+		if (t && strcmp(op, "flush") == 0)
+			return api_flush(br, req, what, t->flush, &flushed, &flushed, err, errlen);
+	}
+	return api_fail(err, errlen, "internal: %s has no operation %s", cmd, op);
+}
+
 int api_get_bool(const json_t *req, const char *key, bool dflt, bool *out, char *err, size_t errlen)
 {
 	json_t *j = json_object_get(req, key);
@@ -185,6 +215,32 @@ struct xlat_config *api_xlat_copy(const struct api_bridge *br, char *err, size_t
 	}
 	br->xlat_read(br->opaque, c);
 	return c;
+}
+
+json_t *api_list(const struct api_bridge *br, const json_t *req, const char *what, const char *key,
+		 json_t *(*list)(const struct xlat_config *c, unsigned *count), int max, char *err, size_t errlen)
+{
+	static const char *const none[] = { NULL };
+	struct xlat_config *c;
+	unsigned n = 0;
+	json_t *l, *r;
+
+	if (api_check_fields(req, what, none, err, errlen) || !(c = api_xlat_copy(br, err, errlen)))
+		return NULL;
+	l = list(c, &n);
+	r = json_pack("{s:o, s:i, s:i}", key, l, "count", (int)n, "max", max);
+	free(c);
+	return r;
+}
+
+json_t *api_flush(const struct api_bridge *br, const json_t *req, const char *what, api_edit_fn edit, void *arg,
+		  const unsigned *removed, char *err, size_t errlen)
+{
+	static const char *const none[] = { NULL };
+
+	if (api_check_fields(req, what, none, err, errlen) || br->xlat_update(br->opaque, edit, arg, err, errlen) < 0)
+		return NULL;
+	return json_pack("{s:i}", "removed", (int)*removed);
 }
 
 const char *api_mode_name(int mode)

@@ -70,12 +70,48 @@ static int replace_edit(struct xlat_config *cfg, void *arg, char *err, size_t er
 	return 0;
 }
 
+/*
+ * The sections of next (the new file's dump) against now (the running one's):
+ * the live ones that differ go into changed; any other that differs, or is
+ * gone, refuses the reload (what names the file in the message). 0, or -1 with err.
+ */
+static int compare_sections(const json_t *now, const json_t *next, const char *what, json_t *changed, char *err,
+			    size_t errlen)
+{
+	const char *key;
+	json_t *val;
+
+	json_object_foreach((json_t *)(uintptr_t)next, key, val) {
+		json_t *cur = json_object_get(now, key);
+
+		if (is_live(key)) {
+			if (!cur || !json_equal(cur, val))
+				json_array_append_new(changed, json_string(key));
+			continue;
+		}
+		if (!cur || !json_equal(cur, val)) {
+			api_fail(err, errlen,
+				 "%s: section \"%s\" differs from the running configuration and requires a restart; "
+				 "nothing was changed (only %s reload live)",
+				 what, key, LIVE_SECTIONS_TEXT);
+			return -1;
+		}
+	}
+	json_object_foreach((json_t *)(uintptr_t)now, key, val) {
+		if (!json_object_get(next, key) && !is_live(key)) {
+			api_fail(err, errlen, "%s: section \"%s\" is missing; it requires a restart; nothing was changed",
+				 what, key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int api_config_reload(const struct api_bridge *br, const char *path, const char *text, size_t textlen, bool dry_run,
 		      json_t **result, char *err, size_t errlen)
 {
 	struct appcfg *nc = NULL;
-	json_t *now = NULL, *next = NULL, *changed = NULL, *val;
-	const char *key;
+	json_t *now = NULL, *next = NULL, *changed = NULL;
 	struct stat st;
 	int rc = -1;
 
@@ -116,29 +152,8 @@ int api_config_reload(const struct api_bridge *br, const char *path, const char 
 		goto out_free;
 	}
 	/* Every section must be as it runs, except the live ones. */
-	json_object_foreach(next, key, val) {
-		json_t *cur = json_object_get(now, key);
-
-		if (is_live(key)) {
-			if (!cur || !json_equal(cur, val))
-				json_array_append_new(changed, json_string(key));
-			continue;
-		}
-		if (!cur || !json_equal(cur, val)) {
-			api_fail(err, errlen,
-				 "%s: section \"%s\" differs from the running configuration and requires a restart; "
-				 "nothing was changed (only %s reload live)",
-				 text ? "config" : path, key, LIVE_SECTIONS_TEXT);
-			goto out_free;
-		}
-	}
-	json_object_foreach(now, key, val) {
-		if (!json_object_get(next, key) && !is_live(key)) {
-			api_fail(err, errlen, "%s: section \"%s\" is missing; it requires a restart; nothing was changed",
-				 text ? "config" : path, key);
-			goto out_free;
-		}
-	}
+	if (compare_sections(now, next, text ? "config" : path, changed, err, errlen))
+		goto out_free;
 	if (!dry_run && json_array_size(changed) &&
 	    br->xlat_update(br->opaque, replace_edit, &nc->xlat, err, errlen) < 0)
 		goto out_free;

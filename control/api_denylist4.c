@@ -10,7 +10,6 @@
 struct deny_args {
 	const json_t *prefix;
 	struct prefix4 p;
-	unsigned flushed;
 };
 
 /* The canonical text of a prefix, for messages. */
@@ -54,60 +53,50 @@ static int remove_edit(struct xlat_config *cfg, void *arg, char *err, size_t err
 	return -1;
 }
 
+/* arg: how many prefixes went */
 static int flush_edit(struct xlat_config *cfg, void *arg, char *err, size_t errlen)
 {
-	struct deny_args *a = arg;
+	unsigned *flushed = arg;
 
 	(void)err;
 	(void)errlen;
-	a->flushed = cfg->n_denylist4;
+	*flushed = cfg->n_denylist4;
 	cfg->n_denylist4 = 0;
-	return a->flushed ? 0 : API_UNCHANGED;
+	return *flushed ? 0 : API_UNCHANGED;
 }
 
-json_t *api_cmd_denylist4(void *opaque, const json_t *req, char *err, size_t errlen)
+static json_t *list(const struct xlat_config *c, unsigned *count)
 {
-	static const char *const ops[] = { "list", "add", "remove", "flush", NULL };
-	static const char *const none[] = { NULL };
+	*count = c->n_denylist4;
+	return appcfg_denylist4_json(c);
+}
+
+/* "add" or "remove" one prefix */
+static json_t *deny_edit(const struct api_bridge *br, const json_t *req, const char *op, char *err, size_t errlen)
+{
 	static const char *const one[] = { "prefix", NULL };
-	const struct api_bridge *br = opaque;
+	bool add = strcmp(op, "add") == 0;
 	struct deny_args a;
-	const char *op;
-	bool add;
 
 	memset(&a, 0, sizeof(a));
-	if (api_get_op(req, "denylist4", ops, "list", &op, err, errlen))
-		return NULL;
-	if (strcmp(op, "list") == 0) {
-		struct xlat_config *c;
-		json_t *r;
-
-		if (api_check_fields(req, "denylist4 list", none, err, errlen))
-			return NULL;
-		c = api_xlat_copy(br, err, errlen);
-		if (!c)
-			return NULL;
-		r = json_pack("{s:o, s:i, s:i}", "denylist4", appcfg_denylist4_json(c), "count", (int)c->n_denylist4,
-			      "max", XLAT_MAX_DENYLIST4);
-		free(c);
-		return r;
-	}
-	if (strcmp(op, "flush") == 0) {
-		if (api_check_fields(req, "denylist4 flush", none, err, errlen) ||
-		    br->xlat_update(br->opaque, flush_edit, &a, err, errlen) < 0)
-			return NULL;
-		return json_pack("{s:i}", "removed", (int)a.flushed);
-	}
-	add = strcmp(op, "add") == 0;
 	if (api_check_fields(req, add ? "denylist4 add" : "denylist4 remove", one, err, errlen))
 		return NULL;
 	a.prefix = json_object_get(req, "prefix");
 	if (!a.prefix)
 		return api_fail(err, errlen, "denylist4 %s needs \"prefix\", an IPv4 prefix such as \"192.0.2.0/24\"",
 				op);
-	if (appcfg_prefix4_parse(a.prefix, "prefix", &a.p, err, errlen))
-		return NULL;
-	if (br->xlat_update(br->opaque, add ? add_edit : remove_edit, &a, err, errlen) < 0)
+	if (appcfg_prefix4_parse(a.prefix, "prefix", &a.p, err, errlen) ||
+	    br->xlat_update(br->opaque, add ? add_edit : remove_edit, &a, err, errlen) < 0)
 		return NULL;
 	return json_pack("{s:o}", add ? "added" : "removed", appcfg_prefix4_json(&a.p));
+}
+
+json_t *api_cmd_denylist4(void *opaque, const json_t *req, char *err, size_t errlen)
+{
+	static const struct api_op ops[] = {
+		{ "list", NULL }, { "add", deny_edit }, { "remove", deny_edit }, { "flush", NULL }, { NULL, NULL },
+	};
+	static const struct api_table table = { "denylist4", XLAT_MAX_DENYLIST4, list, flush_edit };
+
+	return api_run_op(opaque, req, "denylist4", ops, &table, err, errlen);
 }

@@ -14,7 +14,6 @@ struct eamt_args {
 	struct prefix6 p6;
 	struct prefix4 p4;
 	struct eamt_entry removed; /* out */
-	unsigned flushed;          /* out */
 };
 
 static int add_edit(struct xlat_config *cfg, void *arg, char *err, size_t errlen)
@@ -83,15 +82,16 @@ static int remove_edit(struct xlat_config *cfg, void *arg, char *err, size_t err
 	return -1;
 }
 
+/* arg: how many entries went */
 static int flush_edit(struct xlat_config *cfg, void *arg, char *err, size_t errlen)
 {
-	struct eamt_args *a = arg;
+	unsigned *flushed = arg;
 
 	(void)err;
 	(void)errlen;
-	a->flushed = cfg->eamt.n;
+	*flushed = cfg->eamt.n;
 	eamt_init(&cfg->eamt);
-	return a->flushed ? 0 : API_UNCHANGED;
+	return *flushed ? 0 : API_UNCHANGED;
 }
 
 static json_t *entry_json(const struct eamt_entry *e)
@@ -100,64 +100,52 @@ static json_t *entry_json(const struct eamt_entry *e)
 			 appcfg_prefix4_json(&e->p4));
 }
 
-json_t *api_cmd_eamt(void *opaque, const json_t *req, char *err, size_t errlen)
+static json_t *list(const struct xlat_config *c, unsigned *count)
 {
-	static const char *const ops[] = { "list", "add", "remove", "flush", NULL };
-	static const char *const none[] = { NULL };
-	static const char *const pair[] = { "ipv6 prefix", "ipv4 prefix", NULL };
-	const struct api_bridge *br = opaque;
+	*count = c->eamt.n;
+	return appcfg_eamt_json(&c->eamt);
+}
+
+static const char *const pair[] = { "ipv6 prefix", "ipv4 prefix", NULL };
+
+static json_t *op_add(const struct api_bridge *br, const json_t *req, const char *op, char *err, size_t errlen)
+{
+	const json_t *j6 = json_object_get(req, "ipv6 prefix"), *j4 = json_object_get(req, "ipv4 prefix");
 	struct eamt_args a;
-	const char *op;
-	json_t *j6, *j4;
+	json_t *entry;
+	int rc;
 
+	(void)op;
 	memset(&a, 0, sizeof(a));
-	if (api_get_op(req, "eamt", ops, "list", &op, err, errlen))
+	if (api_check_fields(req, "eamt add", pair, err, errlen))
 		return NULL;
-	if (strcmp(op, "list") == 0) {
-		struct xlat_config *c;
-		json_t *r;
-
-		if (api_check_fields(req, "eamt list", none, err, errlen))
-			return NULL;
-		c = api_xlat_copy(br, err, errlen);
-		if (!c)
-			return NULL;
-		r = json_pack("{s:o, s:i, s:i}", "eamt", appcfg_eamt_json(&c->eamt), "count", (int)c->eamt.n, "max",
-			      EAMT_MAX);
-		free(c);
-		return r;
-	}
-	if (strcmp(op, "flush") == 0) {
-		if (api_check_fields(req, "eamt flush", none, err, errlen) ||
-		    br->xlat_update(br->opaque, flush_edit, &a, err, errlen) < 0)
-			return NULL;
-		return json_pack("{s:i}", "removed", (int)a.flushed);
-	}
-	if (api_check_fields(req, strcmp(op, "add") == 0 ? "eamt add" : "eamt remove", pair, err, errlen))
+	if (!j6 || !j4)
+		return api_fail(err, errlen, "eamt add needs \"ipv6 prefix\" and \"ipv4 prefix\"");
+	if (appcfg_prefix6_parse(j6, "ipv6 prefix", &a.p6, err, errlen) ||
+	    appcfg_prefix4_parse(j4, "ipv4 prefix", &a.p4, err, errlen))
 		return NULL;
-	j6 = json_object_get(req, "ipv6 prefix");
-	j4 = json_object_get(req, "ipv4 prefix");
-	if (strcmp(op, "add") == 0) {
-		json_t *entry;
-		int rc;
+	entry = json_pack("{s:O, s:O}", "ipv6 prefix", j6, "ipv4 prefix", j4);
+	if (!entry)
+		return api_fail(err, errlen, "out of memory");
+	a.entry = entry;
+	rc = br->xlat_update(br->opaque, add_edit, &a, err, errlen);
+	json_decref(entry);
+	if (rc < 0)
+		return NULL;
+	a.removed = (struct eamt_entry){ a.p6, a.p4 };
+	return json_pack("{s:o}", "added", entry_json(&a.removed));
+}
 
-		if (!j6 || !j4)
-			return api_fail(err, errlen, "eamt add needs \"ipv6 prefix\" and \"ipv4 prefix\"");
-		if (appcfg_prefix6_parse(j6, "ipv6 prefix", &a.p6, err, errlen) ||
-		    appcfg_prefix4_parse(j4, "ipv4 prefix", &a.p4, err, errlen))
-			return NULL;
-		entry = json_pack("{s:O, s:O}", "ipv6 prefix", j6, "ipv4 prefix", j4);
-		if (!entry)
-			return api_fail(err, errlen, "out of memory");
-		a.entry = entry;
-		rc = br->xlat_update(br->opaque, add_edit, &a, err, errlen);
-		json_decref(entry);
-		if (rc < 0)
-			return NULL;
-		a.removed = (struct eamt_entry){ a.p6, a.p4 };
-		return json_pack("{s:o}", "added", entry_json(&a.removed));
-	}
-	/* remove: by either prefix, or by both (which must be one entry) */
+/* by either prefix, or by both (which must be one entry) */
+static json_t *op_remove(const struct api_bridge *br, const json_t *req, const char *op, char *err, size_t errlen)
+{
+	const json_t *j6 = json_object_get(req, "ipv6 prefix"), *j4 = json_object_get(req, "ipv4 prefix");
+	struct eamt_args a;
+
+	(void)op;
+	memset(&a, 0, sizeof(a));
+	if (api_check_fields(req, "eamt remove", pair, err, errlen))
+		return NULL;
 	if (!j6 && !j4)
 		return api_fail(err, errlen, "eamt remove needs \"ipv6 prefix\", \"ipv4 prefix\" or both");
 	if (j6 && appcfg_prefix6_parse(j6, "ipv6 prefix", &a.p6, err, errlen))
@@ -169,4 +157,14 @@ json_t *api_cmd_eamt(void *opaque, const json_t *req, char *err, size_t errlen)
 	if (br->xlat_update(br->opaque, remove_edit, &a, err, errlen) < 0)
 		return NULL;
 	return json_pack("{s:o}", "removed", entry_json(&a.removed));
+}
+
+json_t *api_cmd_eamt(void *opaque, const json_t *req, char *err, size_t errlen)
+{
+	static const struct api_op ops[] = {
+		{ "list", NULL }, { "add", op_add }, { "remove", op_remove }, { "flush", NULL }, { NULL, NULL },
+	};
+	static const struct api_table table = { "eamt", EAMT_MAX, list, flush_edit };
+
+	return api_run_op(opaque, req, "eamt", ops, &table, err, errlen);
 }

@@ -150,92 +150,99 @@ static int p4_flush(struct xlat_config *c, void *arg, char *err, size_t errlen)
 	return a->removed || a->bib_removed ? 0 : API_UNCHANGED;
 }
 
-json_t *api_cmd_pool4(void *opaque, const json_t *req, char *err, size_t errlen)
+static json_t *p4_list(const struct xlat_config *c, unsigned *count)
 {
-	static const char *const ops[] = { "list", "add", "remove", "flush", NULL };
-	static const char *const none[] = { NULL };
+	*count = c->n_pool4;
+	return appcfg_pool4_json(c);
+}
+
+/* add: the request's members are Jool's pool4 entry; the reply shows it as the dump does */
+static json_t *pool4_add(const struct api_bridge *br, const json_t *req, struct p4_args *a, char *err, size_t errlen)
+{
 	static const char *const add_f[] = { "mark", "protocol", "prefix", "port range", "max-iterations", NULL };
-	static const char *const rm_f[] = { "protocol", "prefix", "port range", NULL };
-	const struct api_bridge *br = opaque;
-	struct p4_args a;
-	const char *op;
+	struct xlat_config *c;
+	json_t *e, *all, *r;
+	int rc;
 
-	memset(&a, 0, sizeof(a));
-	if (api_get_op(req, "pool4", ops, "list", &op, err, errlen) || need_nat64(br, "pool4", err, errlen))
+	if (api_check_fields(req, "pool4 add", add_f, err, errlen))
 		return NULL;
-	if (!strcmp(op, "list")) {
-		struct xlat_config *c;
-		json_t *r;
+	e = json_deep_copy(req);
+	if (!e)
+		return api_fail(err, errlen, "out of memory");
+	json_object_del(e, "command");
+	json_object_del(e, "op");
+	json_object_del(e, "id");
+	a->entry = e;
+	rc = br->xlat_update(br->opaque, p4_add, a, err, errlen);
+	json_decref(e);
+	if (rc < 0 || !(c = api_xlat_copy(br, err, errlen)))
+		return NULL;
+	all = appcfg_pool4_json(c);
+	r = json_pack("{s:O}", "added", json_array_get(all, json_array_size(all) - 1));
+	json_decref(all);
+	free(c);
+	return r;
+}
 
-		if (api_check_fields(req, "pool4 list", none, err, errlen) || !(c = api_xlat_copy(br, err, errlen)))
-			return NULL;
-		r = json_pack("{s:o, s:i, s:i}", "pool4", appcfg_pool4_json(c), "count", (int)c->n_pool4, "max",
-			      POOL4_MAX);
-		free(c);
-		return r;
-	}
-	if (!strcmp(op, "flush")) {
-		if (api_check_fields(req, "pool4 flush", none, err, errlen) ||
-		    br->xlat_update(br->opaque, p4_flush, &a, err, errlen) < 0)
-			return NULL;
-		return json_pack("{s:i, s:i}", "removed", (int)a.removed, "bib-removed", (int)a.bib_removed);
-	}
-	if (!strcmp(op, "add")) {
-		json_t *e;
-		int rc;
+/* A "port range" read by the loader's rules (a one-entry pool4 parsed): 0, or -1 with err. */
+static int port_range(const json_t *prefix, const json_t *range, struct p4_args *a, char *err, size_t errlen)
+{
+	struct xlat_config *tmp = calloc(1, sizeof(*tmp));
+	json_t *e = json_pack("{s:s, s:O, s:O}", "protocol", "TCP", "prefix", prefix, "port range", range);
+	int rc = tmp && e ? appcfg_pool4_parse_entry(e, "pool4 remove", tmp, err, errlen) : -1;
 
-		if (api_check_fields(req, "pool4 add", add_f, err, errlen))
-			return NULL;
-		e = json_deep_copy(req);
-		if (!e)
-			return api_fail(err, errlen, "out of memory");
-		json_object_del(e, "command");
-		json_object_del(e, "op");
-		json_object_del(e, "id");
-		a.entry = e;
-		rc = br->xlat_update(br->opaque, p4_add, &a, err, errlen);
-		json_decref(e);
-		if (rc < 0)
-			return NULL;
-		struct xlat_config *c = api_xlat_copy(br, err, errlen);
-		json_t *r = NULL;
-		if (c) {
-			json_t *all = appcfg_pool4_json(c);
-			r = json_pack("{s:O}", "added", json_array_get(all, json_array_size(all) - 1));
-			json_decref(all);
-			free(c);
-		}
-		return r;
+	if (rc == 0) {
+		a->lo = tmp->pool4[0].port_min;
+		a->hi = tmp->pool4[0].port_max;
+		a->has_range = true;
+	} else if (!tmp || !e) {
+		api_fail(err, errlen, "out of memory");
 	}
-	/* remove: by prefix, optionally narrowed by protocol and port range */
+	free(tmp);
+	json_decref(e);
+	return rc;
+}
+
+/* remove: by prefix, optionally narrowed by protocol and port range */
+static json_t *pool4_remove(const struct api_bridge *br, const json_t *req, struct p4_args *a, char *err,
+			    size_t errlen)
+{
+	static const char *const rm_f[] = { "protocol", "prefix", "port range", NULL };
 	const json_t *jp = json_object_get(req, "prefix"), *jr = json_object_get(req, "port range");
+
 	if (api_check_fields(req, "pool4 remove", rm_f, err, errlen))
 		return NULL;
 	if (!jp)
 		return api_fail(err, errlen, "pool4 remove needs \"prefix\" (and optionally \"protocol\", \"port range\")");
-	if (appcfg_prefix4_parse(jp, "prefix", &a.pfx, err, errlen) || proto_parse(req, &a.proto, err, errlen))
+	if (appcfg_prefix4_parse(jp, "prefix", &a->pfx, err, errlen) || proto_parse(req, &a->proto, err, errlen) ||
+	    (jr && port_range(jp, jr, a, err, errlen)) || br->xlat_update(br->opaque, p4_remove, a, err, errlen) < 0)
 		return NULL;
-	if (jr) {
-		/* the loader's rules: parse a one-entry pool4 to read the range */
-		struct xlat_config *tmp = calloc(1, sizeof(*tmp));
-		json_t *e = json_pack("{s:s, s:O, s:O}", "protocol", "TCP", "prefix", jp, "port range", jr);
-		int rc = tmp && e ? appcfg_pool4_parse_entry(e, "pool4 remove", tmp, err, errlen) : -1;
+	return json_pack("{s:i, s:i}", "removed", (int)a->removed, "bib-removed", (int)a->bib_removed);
+}
 
-		if (rc == 0) {
-			a.lo = tmp->pool4[0].port_min;
-			a.hi = tmp->pool4[0].port_max;
-			a.has_range = true;
-		} else if (!tmp || !e) {
-			api_fail(err, errlen, "out of memory");
-		}
-		free(tmp);
-		json_decref(e);
-		if (rc)
-			return NULL;
-	}
-	if (br->xlat_update(br->opaque, p4_remove, &a, err, errlen) < 0)
+json_t *api_cmd_pool4(void *opaque, const json_t *req, char *err, size_t errlen)
+{
+	static const char *const ops[] = { "list", "add", "remove", "flush", NULL };
+	const struct api_bridge *br = opaque;
+	struct p4_args a;
+	const char *op;
+	json_t *r;
+
+	memset(&a, 0, sizeof(a));
+	if (api_get_op(req, "pool4", ops, "list", &op, err, errlen) || need_nat64(br, "pool4", err, errlen))
 		return NULL;
-	return json_pack("{s:i, s:i}", "removed", (int)a.removed, "bib-removed", (int)a.bib_removed);
+	if (!strcmp(op, "list"))
+		return api_list(br, req, "pool4 list", "pool4", p4_list, POOL4_MAX, err, errlen);
+	if (!strcmp(op, "flush")) {
+		/* the static BIB entries go with pool4 (they must be in it) */
+		r = api_flush(br, req, "pool4 flush", p4_flush, &a, &a.removed, err, errlen);
+		if (r)
+			json_object_set_new(r, "bib-removed", json_integer((int)a.bib_removed));
+		return r;
+	}
+	if (!strcmp(op, "add"))
+		return pool4_add(br, req, &a, err, errlen);
+	return pool4_remove(br, req, &a, err, errlen);
 }
 
 /* --------------------------------------------------------------- bib */

@@ -11,17 +11,13 @@
  * JSTAT_SUCCESS is xlat64_jstat_success_total{worker="0"}, XLAT_RX is
  * xlat64_rx_total. The few gauges among them have no _total.
  */
-#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
-#include <unistd.h>
 
+#include "cli.h"
 #include "prom.h"
 #include "stats.h"
 
@@ -38,47 +34,16 @@ void prom_count_response(struct prom *p, int code)
 
 /* ------------------------------------------------------------ the socket */
 
-/* One request and its reply, within p->timeout_ms in all; NULL with err. */
+/* One request and its reply, within p->timeout_ms in all (xlat64ctl's transport, cli_call.c); NULL with err. */
 static json_t *call(const struct prom *p, const char *req, char *err, size_t errlen)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = p->timeout_ms / 1000, .tv_usec = (p->timeout_ms % 1000) * 1000 };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	static char buf[16 << 20];
-	size_t len = 0;
+	struct cli_opts o = { .socket = p->socket, .timeout_ms = p->timeout_ms };
+	json_t *rq = json_loads(req, 0, NULL), *r = rq ? cli_call(&o, rq) : NULL;
 
-	if (fd < 0 || strlen(p->socket) >= sizeof(sa.sun_path)) {
-		snprintf(err, errlen, "socket: %s", fd < 0 ? strerror(errno) : "path too long");
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	memcpy(sa.sun_path, p->socket, strlen(p->socket) + 1);
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	uint64_t deadline = prom_now_ms() + (uint64_t)p->timeout_ms;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
-		snprintf(err, errlen, "%s: %s", p->socket, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	while (len < sizeof(buf) - 1 && (len == 0 || buf[len - 1] != '\n') && prom_now_ms() < deadline) {
-		ssize_t n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (len == 0 || buf[len - 1] != '\n') {
-		snprintf(err, errlen, "%s: no whole reply to %.40s", p->socket, req);
-		return NULL;
-	}
-	buf[len] = '\0';
-	json_t *r = json_loads(buf, 0, NULL);
+	json_decref(rq);
 	if (!r || !json_is_true(json_object_get(r, "ok"))) {
 		const char *m = json_string_value(json_object_get(json_object_get(r, "error"), "message"));
-		snprintf(err, errlen, "%s: %s", p->socket, m ? m : "not a reply");
+		snprintf(err, errlen, "%s: %s", p->socket, m ? m : "no reply (see above)");
 		json_decref(r);
 		return NULL;
 	}
@@ -272,14 +237,14 @@ static void scrape(struct prom *p)
 	json_t *version, *stats = NULL, *pt = NULL, *st = NULL;
 
 	p->scrapes++;
-	version = call(p, "{\"command\":\"version\"}\n", err, sizeof(err));
-	if (version && (stats = call(p, "{\"command\":\"stats\",\"all\":true,\"per-core\":true}\n", err, sizeof(err))) &&
-	    (pt = call(p, "{\"command\":\"ports\"}\n", err, sizeof(err)))) {
+	version = call(p, "{\"command\":\"version\"}", err, sizeof(err));
+	if (version && (stats = call(p, "{\"command\":\"stats\",\"all\":true,\"per-core\":true}", err, sizeof(err))) &&
+	    (pt = call(p, "{\"command\":\"ports\"}", err, sizeof(err)))) {
 		counters(&o, stats);
 		ports(&o, pt);
 		const char *mode = json_string_value(json_object_get(version, "mode"));
 		if (mode && !strcmp(mode, "nat64") &&
-		    (st = call(p, "{\"command\":\"nat64\",\"op\":\"status\"}\n", err, sizeof(err))))
+		    (st = call(p, "{\"command\":\"nat64\",\"op\":\"status\"}", err, sizeof(err))))
 			nat64(&o, st);
 	} else {
 		p->scrape_errors++;

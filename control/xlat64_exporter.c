@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "prom.h"
 
 static volatile int stop;
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
 					      { "help", no_argument, NULL, 'h' },
 					      { NULL, 0, NULL, 0 } };
 	struct prom p = { .socket = "/run/xlat64/control.sock", .timeout_ms = 2000 };
+
+	prog = "xlat64-exporter"; /* cli_call()'s messages */
 	const char *listen_on[PROM_MAX_LISTEN];
 	unsigned n_listen = 0;
 	int lfds[PROM_MAX_LISTEN], c;

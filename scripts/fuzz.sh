@@ -45,8 +45,8 @@ test "${PIPESTATUS[0]}" -eq 0
 
 # control: the API's request handling (a memory bridge) and the configuration loader's dump round trip
 for t in fuzz_ctl_request fuzz_config; do
-	clang "${flags[@]}" "${dpdk_cflags[@]}" -Icontrol -DXLAT64_VERSION='"fuzz"' "tests/fuzz/$t.c" control/config_load.c \
-		control/api_*.c lib/*.c "${dpdk_libs[@]}" -ljansson -lcrypto -o "$out/$t"
+	clang "${flags[@]}" "${dpdk_cflags[@]}" -Icontrol -DXLAT64_VERSION='"fuzz"' "tests/fuzz/$t.c" control/config_*.c \
+		control/global_opts.c control/api_*.c lib/*.c "${dpdk_libs[@]}" -ljansson -lcrypto -o "$out/$t"
 	c=corpus_${t#fuzz_}
 	c=${c/corpus_ctl_request/corpus_ctl}
 	mkdir -p "$out/$c"
