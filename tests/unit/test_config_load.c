@@ -821,6 +821,21 @@ static void test_vlans(void **state)
 	release(d);
 }
 
+/* A comment nested 17 deep loads (the repeated-key scan freed a node it then read: found by fuzz_config, ASan). */
+static void test_deep_comment(void **state)
+{
+	char j[256];
+	size_t n = (size_t)snprintf(j, sizeof(j), "{\"comment\": ");
+
+	(void)state;
+	for (int i = 0; i < 17; i++)
+		j[n++] = '[';
+	for (int i = 0; i < 17; i++)
+		j[n++] = ']';
+	snprintf(j + n, sizeof(j) - n, ", \"comment\": {\"a\": [[[{\"b\": 1}]]]}, \"mode\": \"siit\"}");
+	release(load(j));
+}
+
 /* An error after eal args were allocated frees them (run under valgrind/ASan to see). */
 static void test_bad_after_eal(void **state)
 {
@@ -917,7 +932,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_plateaus_jool), cmocka_unit_test(test_mode_default),
 		cmocka_unit_test(test_bib_pool4),
 		cmocka_unit_test(test_pool6_lengths), cmocka_unit_test(test_too_many_ports),
-		cmocka_unit_test(test_vlans),
+		cmocka_unit_test(test_vlans),         cmocka_unit_test(test_deep_comment),
 		cmocka_unit_test(test_timeouts),      cmocka_unit_test(test_bad_after_eal),
 		cmocka_unit_test(test_file),	      cmocka_unit_test(test_small_errbuf),
 		cmocka_unit_test(test_example_files),
