@@ -2,8 +2,10 @@
 /* Address translation policy: EAMT first (RFC 7757 3.3), then pool6 (RFC 6052), denylist4 for pool6 only. */
 #include <arpa/inet.h>
 
+#include <string.h>
+
+#include "addr_xlat.h"
 #include "rfc6052.h"
-#include "xlat_internal.h"
 
 static bool denylisted4(const struct xlat_config *cfg, uint32_t a4);
 

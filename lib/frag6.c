@@ -5,7 +5,10 @@
  * Fragment header (offset/MF of the IPv4 packet, id = IPv4 id); here it is cut
  * into pieces of at most pkt->frag_size bytes, each payload a multiple of 8.
  */
-#include "xlat_internal.h"
+#include <string.h>
+
+#include "bytes.h"
+#include "xlat.h"
 
 static uint32_t per_piece(const struct xlat_pkt *pkt)
 {

@@ -18,42 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define POOL4_MAX 64
-#define BIB_STATIC_MAX 1024
-
-struct pool4_entry {
-	uint8_t proto; /* 6, 17 or 1 (ICMP: the range is of query identifiers) */
-	uint32_t addr; /* network order */
-	uint8_t plen;
-	uint16_t port_min, port_max;
-	uint32_t mark;
-	uint32_t max_iterations; /* 0: automatic */
-};
-
-struct bib_static {
-	uint8_t proto;
-	uint8_t addr6[16];
-	uint16_t port6;
-	uint32_t addr4; /* network order */
-	uint16_t port4;
-};
-
-/* Jool's NAT64 options (jool-reference.md), in milliseconds where timed. */
-struct nat64_globals {
-	bool address_dependent_filtering;
-	bool drop_externally_initiated_tcp;
-	bool drop_icmpv6_info;
-	bool handle_rst_during_fin_rcv;
-	bool source_icmpv6_errors_better; /* off: a translated ICMPv4 error leaves from pool6(quoted dst) */
-	uint32_t udp_timeout_ms;
-	uint32_t tcp_est_timeout_ms;
-	uint32_t tcp_trans_timeout_ms;
-	uint32_t icmp_timeout_ms;
-	uint32_t f_args;
-	uint32_t max_simultaneous_opens;
-	/* Ours: the bound of each worker's tables. */
-	uint32_t max_sessions;
-};
+#include "nat64_config.h"
+#include "xlat.h"
 
 enum tcp_state {
 	TCP_CLOSED = 0,
@@ -73,9 +39,6 @@ enum tcp_state {
 /* RFC 6146 3.5.2: the next state for a segment seen in a direction, and whether it is allowed at all. */
 enum tcp_state nat64_tcp_next(enum tcp_state s, bool from_v6, uint8_t flags, bool handle_rst_fin);
 
-struct xlat_config;
-struct xlat_ctx;
-struct xlat_pkt;
 struct nat64_table;
 
 /* One table per worker; max entries bound both BIB and sessions. NULL on failure (rte_errno). */
@@ -115,7 +78,7 @@ void nat64_hint(struct xlat_ctx *ctx, unsigned i);
  * A session's timer runs out at least its timeout T after its last packet (RFC
  * 6146's timeouts are minimums) and at most T + NAT64_TIMER_SLACK(T) after it:
  * a packet relinks its session in the expiry lists only once the timer is
- * closer than T, and then sets it to T + slack (lib/nat64.c, refresh()).
+ * closer than T, and then sets it to T + slack (lib/nat64_db.h, refresh()).
  */
 #define NAT64_TIMER_SLACK(t_ms) ((t_ms) / 64u)
 
@@ -123,7 +86,7 @@ void nat64_hint(struct xlat_ctx *ctx, unsigned i);
 unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now_ms, unsigned budget);
 
 /*
- * Fragment tracking (see xlat_internal.h); exported so that the dataplane can
+ * Fragment tracking (lib/nat64_frag.c); exported so that the dataplane can
  * remember which worker a fragmented IPv4 datagram's first fragment went to
  * (family 44 is its private tag: a4 holds the worker index).
  */

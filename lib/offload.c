@@ -5,14 +5,10 @@
  * hands the kernel no flag that says so, and the kernel would drop them as
  * corrupt. Finished here as the NIC would have; anything else is left alone.
  */
-#include "xlat_internal.h"
-
-/* Out of line: the translator's rare case (a partial checksum) costs its callers one compare. */
-void l4_csum_finish_counted(struct xlat_ctx *ctx, uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t pseudo)
-{
-	if (csum_l4_finish(proto, l4, l4len, pseudo))
-		count(ctx, XLAT_CSUM_PARTIAL);
-}
+#include "bytes.h"
+#include "l4.h"
+#include "pkt_parse.h"
+#include "xlat.h"
 
 bool xlat_csum_finish_partial(uint8_t *ip, uint32_t len, int family)
 {

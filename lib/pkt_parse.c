@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Header validation and extension-header walking, for outer and inner (ICMP payload) packets. */
+#include <string.h>
+
+#include "bytes.h"
 #include "checksum.h"
-#include "xlat_internal.h"
+#include "ip_hdr.h"
+#include "pkt_parse.h"
+#include "stats.h"
 
 static bool is_ext6(uint8_t nh)
 {

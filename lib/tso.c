@@ -6,8 +6,12 @@
  * of the byte stream is valid TCP). The packet is one the translator wrote: an
  * IPv4 header (options allowed) or a 40-byte IPv6 header, then TCP.
  */
+#include <string.h>
+
+#include "bytes.h"
 #include "checksum.h"
-#include "xlat_internal.h"
+#include "ip_hdr.h"
+#include "xlat.h"
 
 #define TCP_FIN 0x01
 #define TCP_PSH 0x08

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The entry point: which direction, hairpinning, totals. */
+#include "addr_xlat.h"
+#include "bytes.h"
+#include "ip_hdr.h"
+#include "nat64.h"
 #include "rfc6052.h"
-#include "xlat_internal.h"
+#include "xlat46.h"
+#include "xlat64.h"
+#include "xlat_step.h"
 
 bool xlat_wants6(const struct xlat_config *cfg, const uint8_t dst6[16])
 {

@@ -37,7 +37,8 @@
 #include "ipfix.h"
 #include "nat64.h"
 #include "xlat.h"
-#include "xlat_internal.h"
+#include "bytes.h"
+#include "nat64_filter.h"
 
 enum { M_OFF, M_LIMITS, M_LOG_BIB, M_LOG_ALL, M_PBA, N_MODES };
 static const char *const mode_name[] = { "off", "limits", "log-bib", "log-all", "pba-log" };

@@ -32,10 +32,12 @@
 
 #include "cgn.h"
 #include "ipfix.h"
+#include "nat64.h"
 #include "natlog.h"
 #include "stats.h"
 #include "xlat.h"
-#include "xlat_internal.h"
+#include "bytes.h"
+#include "nat64_filter.h"
 
 static void a6(const char *s, uint8_t out[16])
 {
@@ -190,7 +192,7 @@ static void t_det_geometry_errors(void **st)
 
 /* ------------------------------------------------------------------ IPFIX */
 
-/* rd16 / rd32 (big-endian reads): lib/xlat_internal.h */
+/* rd16 / rd32 (big-endian reads): lib/bytes.h */
 
 /* Events of every type, with distinct values. */
 static unsigned sample_events(struct natlog_event *ev)
@@ -358,7 +360,7 @@ static unsigned drain(struct natlog_event *out, unsigned max)
 	return rte_ring_sc_dequeue_burst_elem(F.ring, out, sizeof(*out), max, NULL);
 }
 
-/* What nat64.c does around a new BIB entry: admit, allocate (PBA), account. */
+/* What nat64_filter.c does around a new BIB entry: admit, allocate (PBA), account. */
 static int new_bib(const char *src, uint16_t sport, uint32_t *addr4, uint16_t *port4)
 {
 	uint8_t s[16];
@@ -589,7 +591,7 @@ static void t_ring_full_drops(void **st)
 	assert_int_equal(F.counters[XLAT_NATLOG_EVENTS] + F.counters[XLAT_NATLOG_DROPPED], 20);
 }
 
-/* ------------------------------------------------------ through lib/nat64.c */
+/* ------------------------------------------------ through lib/nat64_filter.c */
 
 struct nx {
 	struct xlat_config cfg;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The cost of lib/nat64.c's tables alone, in TSC cycles per operation, with
+ * The cost of lib/nat64_*.c's tables alone, in TSC cycles per operation, with
  * no packet I/O and no header translation around them: how much of a NAT64
  * packet's budget goes to finding (or making) its session.
  *
@@ -34,7 +34,8 @@
 #include "nat64.h"
 #include "stats.h"
 #include "xlat.h"
-#include "xlat_internal.h"
+#include "bytes.h"
+#include "nat64_filter.h"
 
 struct flow {
 	uint8_t pkt6[48]; /* its IPv6/UDP header, for the burst lookups */
@@ -381,7 +382,7 @@ int main(int argc, char **argv)
 	cfg.g.pool6.addr[2] = 0xff;
 	cfg.g.pool6.addr[3] = 0x9b;
 	cfg.g.pool6.len = 96;
-	printf("TSC %.2f GHz; cycles (of thread CPU time) per operation on one core, lib/nat64.c alone\n", rte_get_tsc_hz() / 1e9);
+	printf("TSC %.2f GHz; cycles (of thread CPU time) per operation on one core, lib/nat64_*.c alone\n", rte_get_tsc_hz() / 1e9);
 	for (int i = 0; i < n_sizes; i++)
 		rc |= run(sizes[i]);
 	rte_eal_cleanup();

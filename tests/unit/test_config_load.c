@@ -21,7 +21,7 @@
 
 #include "appcfg.h"
 #include "config_load.h"
-#include "xlat_internal.h" /* mtu46(): what the translator makes of the plateaus */
+#include "icmp_map.h" /* mtu46(): what the translator makes of the plateaus */
 
 static char err[512];
 

@@ -42,7 +42,8 @@
 #include "pktbuild.h"
 #include "stats.h"
 #include "xlat.h"
-#include "xlat_internal.h"
+#include "bytes.h"
+#include "nat64_filter.h"
 
 #define BUFSZ 2048
 #define HEADROOM 128
@@ -1454,7 +1455,7 @@ static void t_expire_order_and_refresh(void **state)
 }
 
 /*
- * Lazy refresh (lib/nat64.c refresh()): packets within the slack of a relink
+ * Lazy refresh (lib/nat64_db.h refresh()): packets within the slack of a relink
  * leave the lists alone, yet no timer runs out before T after a session's last
  * packet, nor later than T + slack after it; sessions behind one that was
  * refreshed still go in their order, each on time.

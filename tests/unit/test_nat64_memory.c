@@ -30,7 +30,8 @@
 #include "nat64.h"
 #include "stats.h"
 #include "xlat.h"
-#include "xlat_internal.h"
+#include "bytes.h"
+#include "nat64_filter.h"
 
 #define N_SESSIONS 1000000u
 #define BUDGET_PER_SESSION 256u

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* ICMP type, code, pointer and MTU translation: RFC 7915 4.2 (v4->v6) and 5.2 (v6->v4). */
-#include "checksum.h"
-#include "xlat_internal.h"
+#include "bytes.h"
+#include "icmp_map.h"
 
 bool icmp4_is_error(uint8_t type)
 {
@@ -173,59 +173,4 @@ uint32_t mtu64(uint32_t mtu6_field, uint32_t out4_mtu, uint32_t in6_mtu)
 
 	m = min32(m, out4_mtu);
 	return min32(m, in6_mtu > 20 ? in6_mtu - 20 : 0);
-}
-
-uint32_t icmp_ext_relayout(uint8_t *icmp, uint32_t quote, uint32_t ext_len, unsigned unit, uint32_t max_icmp,
-			   const uint8_t *buf_end, uint8_t *lenfield)
-{
-	/*
-	 * RFC 4884 4/5: the original-datagram field is padded with zeros to a
-	 * multiple of the length unit and to at least 128 bytes; the extension
-	 * structure follows it. A translated quote changes size, so the
-	 * extension moves. Our quote is cut (never padded) to a unit boundary.
-	 */
-	uint32_t newq;
-
-	if (quote < 128)
-		newq = 128;
-	else
-		newq = quote - quote % unit;
-	/* Too big for the error size limit: the quote gives way, the extension stays (Jool's priority). */
-	if (8 + newq + ext_len > max_icmp && max_icmp >= 8 + ext_len + 128) {
-		newq = max_icmp - 8 - ext_len;
-		newq -= newq % unit;
-	}
-	uint8_t *src = icmp + 8 + quote, *dst = icmp + 8 + newq;
-	if (ext_len == 0 || 8 + newq + ext_len > max_icmp || newq < 128 || dst + ext_len > buf_end) {
-		/* No room: send the quote without the extension (length field zero means "none"). */
-		*lenfield = 0;
-		return 8 + quote;
-	}
-	memmove(dst, src, ext_len);
-	if (newq > quote)
-		memset(src, 0, newq - quote);
-	*lenfield = (uint8_t)(newq / unit);
-	return 8 + newq + ext_len;
-}
-
-uint32_t icmp_error_finish(uint8_t *icmp, uint8_t type, uint8_t code, uint32_t rest, uint32_t quote, uint32_t ext_len,
-			   const uint8_t *buf_end, const uint8_t *src6, const uint8_t *dst6)
-{
-	bool v6 = src6 != NULL;
-	/* RFC 1812 4.3.2.3: 576 bytes for ICMPv4 errors; RFC 4443 2.4 (c): 1280 for ICMPv6 */
-	uint32_t max_icmp = v6 ? 1280 - 40 : 576 - 20, len = 8 + quote;
-
-	icmp[0] = type;
-	icmp[1] = code;
-	wr16(icmp + 2, 0);
-	wr32(icmp + 4, rest);
-	/* RFC 4884 length field: ICMPv6 Destination Unreachable / Time Exceeded (byte 4, 64-bit words),
-	 * ICMPv4 Destination Unreachable / Time Exceeded (byte 5, 32-bit words) */
-	if (ext_len && (v6 ? (type == 1 || type == 3) : (type == 3 || type == 11)))
-		len = icmp_ext_relayout(icmp, quote, ext_len, v6 ? 8 : 4, max_icmp, buf_end, &icmp[v6 ? 4 : 5]);
-	if (len > max_icmp)
-		len = max_icmp;
-	uint32_t sum = v6 ? csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, len) : 0;
-	wr16(icmp + 2, csum_fold(csum_partial(icmp, len, sum)));
-	return len;
 }

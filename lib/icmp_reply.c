@@ -5,8 +5,14 @@
  * in place over the offending packet: the new headers go into the headroom,
  * the quoted packet is what is already there, truncated to the RFC limits.
  */
+#include <string.h>
+
 #include "checksum.h"
-#include "xlat_internal.h"
+#include "icmp_map.h"
+#include "icmp_reply.h"
+#include "ip_hdr.h"
+#include "pkt_parse.h"
+#include "xlat_step.h"
 
 #define ICMP4_ERR_MAX 576  /* RFC 1812 4.3.2.3 */
 #define ICMP6_ERR_MAX 1280 /* RFC 4443 2.4 (c) */

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The IPv4 -> IPv6 fast path in NAT64 mode (xlat_fast.h). */
+#include <string.h>
+
+#include "addr_xlat.h"
+#include "checksum.h"
+#include "fast.h"
+#include "fast_nat64.h"
+#include "ip_hdr.h"
+#include "nat64.h"
+#include "nat64_filter.h"
+#include "nat64_tuple46.h"
+#include "rfc6052.h"
+#include "xlat46.h"
+#include "xlat_step.h"
+
+/*
+ * xlat46()'s NAT64 branch for the common case (a whole TCP/UDP datagram or an
+ * echo, to a pool4 address): the tests that can send the packet back untouched
+ * come first; nat64_in() changes state, so from there on every outcome is
+ * xlat46()'s own (refusals answered as it answers them, the route and the MTU
+ * after the session, IPv6 fragments when DF is clear).
+ */
+int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	uint8_t *l4;
+	uint32_t l4len;
+	uint8_t proto;
+	unsigned coff; /* where the TCP/UDP checksum is */
+	struct icmp_map icmp;
+	const struct icmp_map *im = &icmp;
+
+	if (!fast46_accept(ctx, pkt, &l4, &l4len, &proto, &coff, &icmp))
+		return XF_SLOW;
+	const struct xlat_config *cfg = ctx->cfg;
+	uint8_t *p = pkt->data;
+	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
+	uint16_t sport, dport, nport;
+	uint8_t flags;
+
+	if (!l4_ports(proto, l4, l4len, &sport, &dport, &flags))
+		return XF_SLOW;
+	/* a pool4 destination (the classifier's test); its checksum part */
+	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
+	if (d->gen != m->gen || d->key != dst4) {
+		if (!nat64_pool4_has(cfg, dst4) || (ctx->own && ctx->own(ctx->route_opaque, 4, p + 16)))
+			return XF_SLOW;
+		d->key = dst4;
+		d->a = (uint16_t)csum_a4(dst4);
+		d->adj = (uint16_t)~d->a; /* the IPv6 side comes from the session */
+		d->gen = m->gen;
+	}
+	/* a source that may have state (not martian, RFC 1812 5.3.7), not pool4 itself (hairpinning), and its pool6 form */
+	if (sm->gen != m->gen || sm->key != src4) {
+		if (!cfg->g.pool6_set || reserved4(src4) || nat64_pool4_has(cfg, src4))
+			return XF_SLOW;
+		rfc6052_4to6(&cfg->g.pool6, src4, sm->val);
+		sm->key = src4;
+		sm->a = (uint16_t)csum_a4(src4);
+		sm->adj = csum_delta(sm->a, csum_a6(sm->val));
+		sm->gen = m->gen;
+	}
+
+	/* committed: what xlat_process() + xlat46() do for it */
+	count(ctx, JSTAT_RECEIVED4);
+	pkt->frag_size = 0;
+	pkt->len = 20 + l4len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
+	uint8_t dst6[16];
+	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
+	int r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
+	if (r != XSTAT_MAX)
+		return nat64_refused46(ctx, pkt, r, false);
+	struct xlat_fr6 *rc = &m->r6[xlat_fm_slot6(dst6)];
+	if (rc->gen != m->gen || !xlat_same16(rc->key, dst6)) {
+		struct xlat_route rt;
+		if (ctx->route(ctx->route_opaque, 6, dst6, &rt) != 0) {
+			count(ctx, JSTAT_FAILED_ROUTES);
+			return XV_DROP;
+		}
+		memcpy(rc->key, dst6, 16);
+		rc->nexthop = rt.nexthop;
+		rc->mtu = rt.mtu;
+		rc->gen = m->gen;
+	}
+	pkt->route.nexthop = rc->nexthop; /* of the route, the caller reads only this */
+	pkt->route.mtu = rc->mtu;
+	const uint8_t *src6 = sm->val;
+	uint32_t outlen = 40 + l4len;
+	bool fraghdr = false;
+	if ((r = fit46(ctx, pkt, p[6] & 0x40, &fraghdr, &outlen)) >= 0)
+		return r;
+	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1), nproto = proto;
+	if (proto != IPPROTO_ICMP_) {
+		/* l4_update46 + l4_set_port in one RFC 1624 update: the addresses and the destination port */
+		wr16(l4 + 2, nport);
+		l4_adjust(proto, l4, sm->adj + d->adj + csum_a6(dst6) + csum_delta(dport, nport));
+	} else {
+		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, im);
+		l4_set_port(proto, l4, l4len, 4, nport);
+		nproto = IPPROTO_ICMPV6_;
+	}
+	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);
+	if ((uint32_t)(p - h) > pkt->headroom) {
+		count(ctx, XLAT_NO_MBUF);
+		return XV_DROP;
+	}
+	uint16_t id = rd16(p + 4); /* the new header overwrites the old one */
+	write_ipv6(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : nproto, hl, src6, dst6);
+	if (fraghdr)
+		write_frag6(h + 40, nproto, 0, false, id);
+	move_data(pkt, h, outlen);
+	count(ctx, JSTAT_SUCCESS);
+	return XV_FORWARD;
+}

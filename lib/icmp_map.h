@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ICMP type, code, pointer and MTU translation (icmp_map.c): RFC 7915 4.2 (v4->v6) and 5.2 (v6->v4). */
+#ifndef XLAT_ICMP_MAP_H
+#define XLAT_ICMP_MAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stats.h"
+#include "xlat_config.h"
+
+enum icmp_rest { REST_COPY, REST_MTU, REST_PTR, REST_ZERO };
+struct icmp_map {
+	uint8_t type, code;
+	enum icmp_rest rest; /* what to do with bytes 4-7 of the ICMP header */
+	uint32_t ptr;        /* REST_PTR: the translated pointer */
+};
+/* Return XSTAT_MAX when translatable, else the counter naming why not. */
+int icmp46_map(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m);
+int icmp64_map(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m);
+/* RFC 7915 4.2: PTB MTU for a Fragmentation Needed; 5.2: the other way. */
+uint32_t mtu46(const struct xlat_globals *g, uint16_t mtu4_field, uint32_t inner_totlen, uint32_t out6_mtu,
+	       uint32_t in4_mtu);
+uint32_t mtu64(uint32_t mtu6_field, uint32_t out4_mtu, uint32_t in6_mtu);
+bool icmp4_is_error(uint8_t type);
+bool icmp6_is_error(uint8_t type);
+
+#endif

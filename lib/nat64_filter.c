@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * NAT64 filtering and updating of binding and session information (RFC 6146
+ * 3.5): the BIB entry and session of a packet, found or created (within the
+ * subscriber's CGN limits), refused when the RFC or the policy says so; and
+ * the read-only lookups of the packets that ICMP errors quote (3.5.3 via 3.4).
+ */
+#include <string.h>
+
+#include "cgn.h"
+#include "nat64_burst.h"
+#include "nat64_db.h"
+#include "nat64_filter.h"
+#include "nat64_pool4.h"
+#include "nat64_so.h"
+#include "xlat_step.h"
+
+/* ADF (RFC 4787): does any session of this BIB talk to that remote address? (the BIB's own sessions only) */
+static bool adf_allows(const struct nat64_table *t, int32_t bib, uint32_t remote4)
+{
+	for (uint32_t i = t->bibs[bib].head; i != NIL; i = t->sess[i].bnext)
+		if (t->sess[i].remote4 == remote4)
+			return true;
+	return false;
+}
+
+/* Where 4->6 traffic of BIB entry bi goes. */
+static void bib_v6side(const struct nat64_table *t, uint32_t bi, uint8_t a6[16], uint16_t *p6)
+{
+	const struct bib6_key *k = bib_key(t, bi);
+
+	memcpy(a6, k->addr6, 16);
+	*p6 = k->port6;
+}
+
+int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
+	      uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
+{
+	struct nat64_table *t = ctx->nat;
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct nat64_globals *g = &cfg->g.nat;
+	uint64_t now = ctx->now_ns / 1000000u;
+	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : dport;
+
+	struct s6_key sk;
+	uint32_t sh = 0;
+	int ci;
+	bool known = false; /* the burst lookup found no session for this very key, and none came since */
+	int32_t si = take_hint(t, &ci);
+	if (si < 0 || !hint_is6(t, si, proto, src6, sport, dst4, rport)) {
+		s6_key_mk(&sk, proto, src6, sport, dst4, rport);
+		if (ci >= 0 && ((t->miss6 >> ci) & 1) && !((t->added_s6 >> (t->bh6[ci] & 63)) & 1) &&
+		    memcmp(&sk, &t->bkey6[ci], sizeof(sk)) == 0) {
+			sh = t->bh6[ci];
+			si = -1;
+			known = true;
+		} else {
+			sh = hash_s6(t, &sk);
+			si = sess_find6(t, &sk, sh); /* a miss: sk and sh go on to sess_add() */
+		}
+	}
+	if (si >= 0) {
+		const struct bib *b = &t->bibs[t->sess[si].bib];
+		if (proto == IPPROTO_TCP_)
+			tcp_update(t, g, (uint32_t)si, true, flags, now);
+		else
+			refresh(t, g, (uint32_t)si, proto, now);
+		*src4 = b->addr4;
+		*sport4 = b->port4;
+		return XSTAT_MAX;
+	}
+	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
+	if (proto == IPPROTO_TCP_ && !(flags & TCPF_SYN))
+		return JSTAT_SYN6_EXPECTED;
+	/* src6 may point into the frame (2-byte aligned behind Ethernet): rte_jhash (fargs_hash) reads words */
+	uint32_t src6_words[4];
+	memcpy(src6_words, src6, 16);
+	src6 = (const uint8_t *)src6_words;
+	struct cgn_table *c = cgn_of(t, cfg);
+	int r;
+	if (c) { /* RFC 6888 REQ-4: the subscriber's limits, before anything is taken */
+		cgn_clock(c, now);
+		if ((r = cgn_admit_session(c, cfg, proto, src6)) != XSTAT_MAX)
+			return r;
+	}
+	struct bib6_key bk;
+	bib6_key_of(&bk, proto, src6, sport);
+	uint32_t bh;
+	int32_t bi;
+	if (known && t->b6pos[ci] != -2) { /* the burst looked the BIB entry up too: still so? */
+		bh = t->bhb6[ci];
+		bi = t->b6pos[ci];
+		if (bi >= 0 ? memcmp(&t->bibs[bi].k6, &bk, sizeof(bk)) != 0 : ((t->added_b6 >> (bh & 63)) & 1) != 0)
+			bi = bib_find6(t, &bk, bh);
+	} else {
+		bh = hash_b6(t, &bk);
+		bi = bib_find6(t, &bk, bh);
+	}
+	if (bi < 0) {
+		const struct bib_static *sb = static_by6(cfg, proto, src6, sport);
+		uint32_t a4;
+		uint16_t p4;
+		if (sb) {
+			a4 = sb->addr4;
+			p4 = sb->port4;
+		} else if (proto == IPPROTO_TCP_ && (flags & TCPF_SYN) && so_claim(t, dst4, dport, &a4, &p4) &&
+			   bib_find4(t, proto, a4, p4) < 0) {
+			/* simultaneous open: the BIB takes the address and port the stored IPv4 SYN was sent to */
+			count(ctx, XLAT_SO_OPENED);
+		} else if (c && (r = cgn_admit_bib(c, cfg, proto, src6)) != XSTAT_MAX) {
+			return r;
+		} else if (c && (r = cgn_alloc(c, cfg, proto, src6, sport, fargs_hash(g, src6, sport, dst4, dport),
+					       port_free, t, &a4, &p4)) != 1) {
+			if (r != 0) /* port blocks or deterministic NAT: their answer is final */
+				return r;
+		} else if (alloc4(t, cfg, proto, src6, sport, dst4, dport, &a4, &p4) != 0) {
+			return XLAT_POOL4_EXHAUSTED;
+		}
+		bi = bib_add(t, &bk, bh, a4, p4);
+		if (bi < 0)
+			return XLAT_NAT64_TABLE_FULL;
+		count(ctx, XLAT_NAT64_BIB_CREATED);
+		if (c)
+			cgn_bib_event(c, cfg, true, proto, src6, sport, a4, p4);
+	}
+	si = sess_add(t, (uint32_t)bi, dst4, rport, now, g, &sh, NULL);
+	if (si < 0) {
+		if (t->bibs[bi].head == NIL && !static_by6(cfg, proto, src6, sport))
+			bib_gone(t, cfg, (uint32_t)bi);
+		return XLAT_NAT64_TABLE_FULL;
+	}
+	count(ctx, XLAT_NAT64_SESSION_CREATED);
+	if (c)
+		cgn_session_event(c, cfg, true, proto, src6, sport, t->bibs[bi].addr4, t->bibs[bi].port4, dst4, rport);
+	if (proto == IPPROTO_TCP_)
+		tcp_update(t, g, (uint32_t)si, true, flags, now);
+	*src4 = t->bibs[bi].addr4;
+	*sport4 = t->bibs[bi].port4;
+	return XSTAT_MAX;
+}
+
+int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4, uint16_t dport,
+	     uint8_t flags, uint8_t dst6[16], uint16_t *dport6)
+{
+	struct nat64_table *t = ctx->nat;
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct nat64_globals *g = &cfg->g.nat;
+	uint64_t now = ctx->now_ns / 1000000u;
+	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : sport;
+
+	struct s4_key sk;
+	uint32_t sh = 0;
+	int ci;
+	int32_t si = take_hint(t, &ci);
+	if (si < 0 || !hint_is4(t, si, proto, dst4, dport, src4, rport)) {
+		s4_key_mk(&sk, proto, dst4, dport, src4, rport);
+		sh = hash_s4(t, &sk);
+		si = sess_find4(t, &sk, sh); /* a miss: sh goes on to sess_add() */
+	}
+	if (si >= 0) {
+		const struct bib6_key *k = bib_key(t, t->sess[si].bib);
+		if (proto == IPPROTO_TCP_)
+			tcp_update(t, g, (uint32_t)si, false, flags, now);
+		else
+			refresh(t, g, (uint32_t)si, proto, now);
+		memcpy(dst6, k->addr6, 16);
+		*dport6 = k->port6;
+		return XSTAT_MAX;
+	}
+	int32_t bi = bib_find4(t, proto, dst4, dport);
+	if (bi < 0) {
+		const struct bib_static *sb = static_by4(cfg, proto, dst4, dport);
+		if (!sb) {
+			if (proto != IPPROTO_TCP_ || !(flags & TCPF_SYN))
+				return JSTAT_BIB4_NOT_FOUND;
+			return g->drop_externally_initiated_tcp ? JSTAT_V4_SYN : so_store(t, g, src4, sport, dst4, dport, now);
+		}
+		struct bib6_key bk;
+		bib6_key_of(&bk, proto, sb->addr6, sb->port6);
+		bi = bib_add(t, &bk, hash_b6(t, &bk), sb->addr4, sb->port4);
+		if (bi < 0)
+			return XLAT_NAT64_TABLE_FULL;
+		count(ctx, XLAT_NAT64_BIB_CREATED); /* a static entry enters the table as a dynamic one does */
+		if (cgn_of(t, cfg))
+			cgn_bib_event(t->cgn, cfg, true, proto, sb->addr6, sb->port6, sb->addr4, sb->port4);
+	} else if (g->address_dependent_filtering && !adf_allows(t, bi, src4)) {
+		return JSTAT_ADF;
+	}
+	if (proto == IPPROTO_TCP_) {
+		if (g->drop_externally_initiated_tcp)
+			return JSTAT_V4_SYN;
+		if (!(flags & TCPF_SYN))
+			return JSTAT_SYN4_EXPECTED;
+	}
+	struct cgn_table *c = cgn_of(t, cfg);
+	const struct bib6_key *bk = c ? bib_key(t, (uint32_t)bi) : NULL;
+	if (c) { /* sessions from the IPv4 side count against the subscriber too (RFC 6888 REQ-4) */
+		int r;
+		cgn_clock(c, now);
+		if ((r = cgn_admit_session(c, cfg, proto, bk->addr6)) != XSTAT_MAX)
+			return r;
+	}
+	si = sess_add(t, (uint32_t)bi, src4, rport, now, g, NULL, &sh);
+	if (si < 0)
+		return XLAT_NAT64_TABLE_FULL;
+	count(ctx, XLAT_NAT64_SESSION_CREATED);
+	if (c)
+		cgn_session_event(c, cfg, true, proto, bk->addr6, bk->port6, dst4, dport, src4, rport);
+	if (proto == IPPROTO_TCP_)
+		tcp_update(t, g, (uint32_t)si, false, flags, now);
+	bib_v6side(t, (uint32_t)bi, dst6, dport6);
+	return XSTAT_MAX;
+}
+
+/*
+ * ICMP errors (RFC 6146 3.5.3 via 3.4): the quoted packet must belong to a
+ * session (a BIB entry alone would let any host send errors), else to a
+ * static BIB entry.
+ */
+int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
+		  uint16_t rport, uint8_t a6[16], uint16_t *p6)
+{
+	struct s4_key k;
+	s4_key_mk(&k, proto, local4, lport, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
+	int32_t si = sess_find4(ctx->nat, &k, hash_s4(ctx->nat, &k));
+
+	if (si >= 0) {
+		const struct bib6_key *k = bib_key(ctx->nat, ctx->nat->sess[si].bib);
+		memcpy(a6, k->addr6, 16);
+		*p6 = k->port6;
+		return 0;
+	}
+	const struct bib_static *sb = static_by4(ctx->cfg, proto, local4, lport);
+	if (!sb)
+		return -1;
+	memcpy(a6, sb->addr6, 16);
+	*p6 = sb->port6;
+	return 0;
+}
+
+int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
+		   uint16_t rport, uint32_t *local4, uint16_t *lport)
+{
+	struct s6_key k;
+	s6_key_mk(&k, proto, a6, p6, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
+	int32_t si = sess_find6(ctx->nat, &k, hash_s6(ctx->nat, &k));
+
+	if (si >= 0) {
+		*local4 = ctx->nat->bibs[ctx->nat->sess[si].bib].addr4;
+		*lport = ctx->nat->bibs[ctx->nat->sess[si].bib].port4;
+		return 0;
+	}
+	const struct bib_static *sb = static_by6(ctx->cfg, proto, a6, p6);
+	if (!sb)
+		return -1;
+	*local4 = sb->addr4;
+	*lport = sb->port4;
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv6 -> IPv4 (RFC 7915 section 5): the pipeline of one IPv6 datagram
+ * (xlat64.c), the translation of an ICMPv6 error and the packet it quotes
+ * (xlat64_icmp.c), and the header rules both share.
+ */
+#ifndef XLAT_XLAT64_H
+#define XLAT_XLAT64_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "icmp_map.h"
+#include "l4.h"
+#include "pkt_parse.h"
+#include "xlat.h"
+
+/* The traffic class of an IPv6 header (RFC 8200 3). */
+static inline uint8_t tclass6(const uint8_t *p)
+{
+	return (uint8_t)((p[0] << 4) | (p[1] >> 4));
+}
+
+/* RFC 7915 5.1: TOS is the traffic class, unless the operator overrides it. */
+static inline uint8_t tos_of(const struct xlat_config *cfg, const uint8_t *ip6)
+{
+	return cfg->g.override_tos ? cfg->g.tos : tclass6(ip6);
+}
+
+/*
+ * RFC 7915 5.1: Identification/flags. With a Fragment Header: low 16 bits of its
+ * id, MF and offset copied, DF clear. Without: DF set when the IPv4 packet is
+ * larger than 1260 bytes (so that PMTUD works), with id 0 (RFC 6864 atomic
+ * datagram); smaller ones get DF clear and a random id.
+ */
+void id_flags(struct xlat_ctx *ctx, const struct l3info *li, uint32_t totlen, uint16_t *id, uint16_t *frag);
+
+/* l4_csum64() for a whole datagram or first fragment (a later fragment has no L4 header). */
+static inline void l4_update64(const struct l3info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen,
+			       const uint8_t *src6, const uint8_t *dst6, uint32_t src4, uint32_t dst4,
+			       const struct icmp_map *im)
+{
+	if (li->frag_off != 0)
+		return; /* no L4 header in a non-first fragment */
+	l4_csum64(li->proto, l4, l4len, ulen, src6, dst6, src4, dst4, im);
+}
+
+enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairpin);
+/* RFC 7915 5.3: an ICMPv6 error's outer and inner headers, both translated (src4/dst4: the outer addresses). */
+enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
+				    uint32_t src4, uint32_t dst4);
+
+#endif
