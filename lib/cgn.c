@@ -94,14 +94,14 @@ void cgn_log(struct cgn_table *c, struct natlog_event *e)
 	e->time_ms = c->now_ms;
 	/* single producer (this worker), single consumer (the control thread): a copy, never a wait */
 	if (c->ring && rte_ring_sp_enqueue_elem(c->ring, e, sizeof(*e)) == 0)
-		cnt(c, XLAT_NATLOG_EVENTS);
+		cgn_cnt(c, XLAT_NATLOG_EVENTS);
 	else
-		cnt(c, XLAT_NATLOG_DROPPED);
+		cgn_cnt(c, XLAT_NATLOG_DROPPED);
 }
 
 /* ---- subscribers ---- */
 
-int32_t sub_find(const struct cgn_table *c, const struct xlat_config *cfg, const uint8_t a6[16])
+int32_t cgn_sub_find(const struct cgn_table *c, const struct xlat_config *cfg, const uint8_t a6[16])
 {
 	uint8_t k[16];
 
@@ -109,7 +109,7 @@ int32_t sub_find(const struct cgn_table *c, const struct xlat_config *cfg, const
 	return rte_hash_lookup(c->subs, k);
 }
 
-int32_t sub_get(struct cgn_table *c, const struct xlat_config *cfg, const uint8_t a6[16])
+int32_t cgn_sub_get(struct cgn_table *c, const struct xlat_config *cfg, const uint8_t a6[16])
 {
 	uint8_t k[16];
 
@@ -128,12 +128,12 @@ int32_t sub_get(struct cgn_table *c, const struct xlat_config *cfg, const uint8_
 	memset(s, 0, sizeof(*s));
 	for (unsigned p = 0; p < CGN_NPROTO; p++)
 		s->blk_head[p] = NIL;
-	cnt(c, XLAT_CGN_SUBSCRIBERS);
+	cgn_cnt(c, XLAT_CGN_SUBSCRIBERS);
 	return pos;
 }
 
 /* A subscriber with nothing left goes. */
-void sub_release(struct cgn_table *c, int32_t pos)
+void cgn_sub_release(struct cgn_table *c, int32_t pos)
 {
 	const struct cgn_sub *s = &c->sub[pos];
 	const void *key;
@@ -151,7 +151,7 @@ void sub_release(struct cgn_table *c, int32_t pos)
 	}
 }
 
-void sub_prefix(const struct cgn_table *c, int32_t pos, uint8_t out[16])
+void cgn_sub_prefix(const struct cgn_table *c, int32_t pos, uint8_t out[16])
 {
 	const void *key;
 
@@ -162,11 +162,11 @@ void sub_prefix(const struct cgn_table *c, int32_t pos, uint8_t out[16])
 }
 
 /* RFC 8158 Quota Exceeded, "maximum entries per user", once a second per subscriber at most. */
-void quota(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos, uint8_t proto, uint32_t limit)
+void cgn_quota(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos, uint8_t proto, uint32_t limit)
 {
 	struct cgn_sub *s = &c->sub[pos];
 
-	if (!wants(cfg, CGN_LOG_QUOTA))
+	if (!cgn_wants(cfg, CGN_LOG_QUOTA))
 		return;
 	if (s->quota_logged && c->now_ms - s->quota_ms < CGN_QUOTA_LOG_INTERVAL_MS)
 		return;
@@ -174,7 +174,7 @@ void quota(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos, uint
 	s->quota_ms = c->now_ms;
 	struct natlog_event e = { .type = NATLOG_QUOTA_EXCEEDED, .proto = proto, .quota = NATLOG_QUOTA_PER_USER,
 				  .limit = limit };
-	sub_prefix(c, pos, e.addr6);
+	cgn_sub_prefix(c, pos, e.addr6);
 	cgn_log(c, &e);
 }
 
@@ -184,9 +184,9 @@ int cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t pr
 
 	if (!cfg->cgn.enabled || pi < 0 || !cfg->cgn.max_ports[pi])
 		return XSTAT_MAX;
-	int32_t pos = sub_find(c, cfg, addr6);
+	int32_t pos = cgn_sub_find(c, cfg, addr6);
 	if (pos >= 0 && c->sub[pos].bibs[pi] >= cfg->cgn.max_ports[pi]) {
-		quota(c, cfg, pos, proto, cfg->cgn.max_ports[pi]);
+		cgn_quota(c, cfg, pos, proto, cfg->cgn.max_ports[pi]);
 		return XLAT_CGN_PORT_LIMIT;
 	}
 	return XSTAT_MAX;
@@ -196,9 +196,9 @@ int cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_
 {
 	if (!cfg->cgn.enabled || !cfg->cgn.max_sessions)
 		return XSTAT_MAX;
-	int32_t pos = sub_find(c, cfg, addr6);
+	int32_t pos = cgn_sub_find(c, cfg, addr6);
 	if (pos >= 0 && c->sub[pos].sessions >= cfg->cgn.max_sessions) {
-		quota(c, cfg, pos, proto, cfg->cgn.max_sessions);
+		cgn_quota(c, cfg, pos, proto, cfg->cgn.max_sessions);
 		return XLAT_CGN_SESSION_LIMIT;
 	}
 	return XSTAT_MAX;
@@ -213,7 +213,7 @@ void cgn_bib_event(struct cgn_table *c, const struct xlat_config *cfg, bool up, 
 
 	if (!cfg->cgn.enabled || pi < 0)
 		return;
-	int32_t pos = up ? sub_get(c, cfg, addr6) : sub_find(c, cfg, addr6);
+	int32_t pos = up ? cgn_sub_get(c, cfg, addr6) : cgn_sub_find(c, cfg, addr6);
 	if (pos >= 0) {
 		struct cgn_sub *s = &c->sub[pos];
 		if (up)
@@ -221,19 +221,19 @@ void cgn_bib_event(struct cgn_table *c, const struct xlat_config *cfg, bool up, 
 		else if (s->bibs[pi])
 			s->bibs[pi]--;
 		if (cfg->cgn.block_size && !cfg->cgn.det.enabled) {
-			int32_t b = blk_find(c, cfg->cgn.block_size, proto, addr4, port4);
+			int32_t b = cgn_blk_find(c, cfg->cgn.block_size, proto, addr4, port4);
 			/* a static entry may sit in someone else's block: only the owner's entries count */
 			if (b >= 0 && c->blk[b].sub == (uint32_t)pos) {
 				if (up)
 					c->blk[b].used++;
 				else if (c->blk[b].used && --c->blk[b].used == 0)
-					blk_free(c, cfg, b); /* RFC 7422: the block goes back to the pool */
+					cgn_blk_free(c, cfg, b); /* RFC 7422: the block goes back to the pool */
 			}
 		}
 		if (!up)
-			sub_release(c, pos);
+			cgn_sub_release(c, pos);
 	}
-	if (wants(cfg, CGN_LOG_BIB)) {
+	if (cgn_wants(cfg, CGN_LOG_BIB)) {
 		struct natlog_event e = { .type = up ? NATLOG_BIB_CREATE : NATLOG_BIB_DELETE, .proto = proto,
 					  .port6 = port6, .addr4 = addr4, .port4 = port4 };
 		memcpy(e.addr6, addr6, 16);
@@ -247,16 +247,16 @@ void cgn_session_event(struct cgn_table *c, const struct xlat_config *cfg, bool 
 {
 	if (!cfg->cgn.enabled)
 		return;
-	int32_t pos = up ? sub_get(c, cfg, addr6) : sub_find(c, cfg, addr6);
+	int32_t pos = up ? cgn_sub_get(c, cfg, addr6) : cgn_sub_find(c, cfg, addr6);
 	if (pos >= 0) {
 		if (up)
 			c->sub[pos].sessions++;
 		else if (c->sub[pos].sessions)
 			c->sub[pos].sessions--;
 		if (!up)
-			sub_release(c, pos);
+			cgn_sub_release(c, pos);
 	}
-	if (wants(cfg, CGN_LOG_SESSION)) {
+	if (cgn_wants(cfg, CGN_LOG_SESSION)) {
 		struct natlog_event e = { .type = up ? NATLOG_SESSION_CREATE : NATLOG_SESSION_DELETE, .proto = proto,
 					  .port6 = port6, .addr4 = addr4, .port4 = port4, .remote4 = remote4,
 					  .rport = rport };

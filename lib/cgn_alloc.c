@@ -14,7 +14,7 @@
 #include "cgn_table.h"
 #include "xlat.h"
 
-int32_t blk_find(const struct cgn_table *c, uint16_t bs, uint8_t proto, uint32_t a4, uint16_t port)
+int32_t cgn_blk_find(const struct cgn_table *c, uint16_t bs, uint8_t proto, uint32_t a4, uint16_t port)
 {
 	struct blk_key k = { .proto = proto, .start = (uint16_t)(port / bs * bs), .addr4 = a4 };
 
@@ -23,15 +23,15 @@ int32_t blk_find(const struct cgn_table *c, uint16_t bs, uint8_t proto, uint32_t
 
 static void blk_event(struct cgn_table *c, const struct xlat_config *cfg, const struct cgn_block *b, uint8_t type)
 {
-	if (!wants(cfg, CGN_LOG_BLOCK))
+	if (!cgn_wants(cfg, CGN_LOG_BLOCK))
 		return;
 	struct natlog_event e = { .type = type, .proto = b->proto, .addr4 = b->addr4, .port4 = b->first,
 				  .port_last = b->last };
-	sub_prefix(c, (int32_t)b->sub, e.addr6);
+	cgn_sub_prefix(c, (int32_t)b->sub, e.addr6);
 	cgn_log(c, &e);
 }
 
-void blk_free(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos)
+void cgn_blk_free(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos)
 {
 	struct cgn_block *b = &c->blk[pos];
 	struct cgn_sub *s = &c->sub[b->sub];
@@ -48,7 +48,7 @@ void blk_free(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos)
 	if (s->nblk[pi])
 		s->nblk[pi]--;
 	blk_event(c, cfg, b, NATLOG_BLOCK_FREE);
-	cnt(c, XLAT_CGN_BLOCK_FREED);
+	cgn_cnt(c, XLAT_CGN_BLOCK_FREED);
 	if (rte_hash_del_key(c->blocks, &k) >= 0 && c->counters)
 		c->counters[XLAT_CGN_BLOCKS]--;
 }
@@ -125,8 +125,8 @@ static int32_t blk_new(struct cgn_table *c, const struct xlat_config *cfg, int32
 			b->next = s->blk_head[pi];
 			s->blk_head[pi] = (uint32_t)pos;
 			s->nblk[pi]++;
-			cnt(c, XLAT_CGN_BLOCK_ALLOCATED);
-			cnt(c, XLAT_CGN_BLOCKS);
+			cgn_cnt(c, XLAT_CGN_BLOCK_ALLOCATED);
+			cgn_cnt(c, XLAT_CGN_BLOCKS);
 			blk_event(c, cfg, b, NATLOG_BLOCK_ALLOC);
 			return pos;
 		}
@@ -139,7 +139,7 @@ static int pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t
 		     uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *a4, uint16_t *p4)
 {
 	int pi = cgn_proto_idx(proto);
-	int32_t sp = sub_get(c, cfg, addr6);
+	int32_t sp = cgn_sub_get(c, cfg, addr6);
 
 	if (sp < 0 || pi < 0)
 		return XLAT_NAT64_TABLE_FULL;
@@ -162,8 +162,8 @@ static int pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t
 		}
 	}
 	if (s->nblk[pi] >= cfg->cgn.max_blocks) {
-		quota(c, cfg, sp, proto, (uint32_t)cfg->cgn.max_blocks * cfg->cgn.block_size);
-		sub_release(c, sp);
+		cgn_quota(c, cfg, sp, proto, (uint32_t)cfg->cgn.max_blocks * cfg->cgn.block_size);
+		cgn_sub_release(c, sp);
 		return XLAT_CGN_BLOCK_LIMIT;
 	}
 	uint32_t total = 0;
@@ -205,7 +205,7 @@ static int pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t
 			return 0;
 		}
 	}
-	sub_release(c, sp);
+	cgn_sub_release(c, sp);
 	return XLAT_POOL4_EXHAUSTED;
 }
 
@@ -219,14 +219,14 @@ int cgn_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto,
 		uint16_t first, last;
 		if (!cgn_det_forward(&cfg->cgn, addr6, addr4, &first, &last))
 			return XLAT_CGN_DET_OUTSIDE;
-		int32_t sp = sub_find(c, cfg, addr6);
+		int32_t sp = cgn_sub_find(c, cfg, addr6);
 		int pi = cgn_proto_idx(proto);
 		/* a full range is refused without a search (its entries are counted) */
 		bool full = sp >= 0 && pi >= 0 && c->sub[sp].bibs[pi] >= (uint32_t)last - first + 1;
 		if (!full && range_port(proto, *addr4, first, last, sport, start, port_free, arg, port4) == 0)
 			return 0;
 		if (sp >= 0)
-			quota(c, cfg, sp, proto, (uint32_t)last - first + 1);
+			cgn_quota(c, cfg, sp, proto, (uint32_t)last - first + 1);
 		return XLAT_CGN_BLOCK_LIMIT;
 	}
 	if (!cfg->cgn.block_size)

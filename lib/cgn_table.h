@@ -50,29 +50,29 @@ struct cgn_table {
 	uint64_t now_ms;
 };
 
-static inline void cnt(struct cgn_table *c, enum xlat_stat s)
+static inline void cgn_cnt(struct cgn_table *c, enum xlat_stat s)
 {
 	if (c->counters)
 		c->counters[s]++;
 }
 
 /* Is this kind of event logged, and to somewhere? */
-static inline bool wants(const struct xlat_config *cfg, uint8_t what)
+static inline bool cgn_wants(const struct xlat_config *cfg, uint8_t what)
 {
 	return (cfg->cgn.log_events & what) && (cfg->cgn.ipfix.set || cfg->cgn.syslog.set);
 }
 
-int32_t sub_find(const struct cgn_table *c, const struct xlat_config *cfg, const uint8_t a6[16]);
-int32_t sub_get(struct cgn_table *c, const struct xlat_config *cfg, const uint8_t a6[16]);
+int32_t cgn_sub_find(const struct cgn_table *c, const struct xlat_config *cfg, const uint8_t a6[16]);
+int32_t cgn_sub_get(struct cgn_table *c, const struct xlat_config *cfg, const uint8_t a6[16]);
 /* A subscriber with nothing left goes. */
-void sub_release(struct cgn_table *c, int32_t pos);
-void sub_prefix(const struct cgn_table *c, int32_t pos, uint8_t out[16]);
+void cgn_sub_release(struct cgn_table *c, int32_t pos);
+void cgn_sub_prefix(const struct cgn_table *c, int32_t pos, uint8_t out[16]);
 /* RFC 8158 Quota Exceeded, "maximum entries per user", once a second per subscriber at most. */
-void quota(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos, uint8_t proto, uint32_t limit);
+void cgn_quota(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos, uint8_t proto, uint32_t limit);
 
 /* The block holding port (block size bs) of a4, or -1 (cgn_alloc.c). */
-int32_t blk_find(const struct cgn_table *c, uint16_t bs, uint8_t proto, uint32_t a4, uint16_t port);
+int32_t cgn_blk_find(const struct cgn_table *c, uint16_t bs, uint8_t proto, uint32_t a4, uint16_t port);
 /* A block goes back to the pool: its last BIB entry went (RFC 7422). */
-void blk_free(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos);
+void cgn_blk_free(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos);
 
 #endif

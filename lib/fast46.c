@@ -32,7 +32,7 @@ static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xl
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
 	if (d->gen != m->gen || d->key != dst4) {
 		struct xlat_route rt;
-		if ((ctx->own && ctx->own(ctx->route_opaque, 4, p + 16)) || map_addr46(cfg, dst4, d->val) != 0 ||
+		if ((ctx->own && ctx->own(ctx->route_opaque, 4, p + 16)) || addr_map46(cfg, dst4, d->val) != 0 ||
 		    ctx->route(ctx->route_opaque, 6, d->val, &rt) != 0) {
 			d->gen = 0; /* d->val may have been written */
 			return XF_SLOW;
@@ -45,7 +45,7 @@ static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xl
 		d->gen = m->gen;
 	}
 	if (sm->gen != m->gen || sm->key != src4) {
-		if (map_addr46(cfg, src4, sm->val) != 0) {
+		if (addr_map46(cfg, src4, sm->val) != 0) {
 			sm->gen = 0;
 			return XF_SLOW;
 		}
@@ -61,12 +61,12 @@ static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xl
 		return XF_SLOW; /* Packet Too Big, or IPv6 fragments */
 
 	/* committed: what xlat_process() + xlat46() do for it */
-	count(ctx, JSTAT_RECEIVED4);
+	xlat_count(ctx, JSTAT_RECEIVED4);
 	pkt->frag_size = 0;
 	pkt->route.nexthop = d->nexthop; /* of the route, the caller reads only this */
 	pkt->route.mtu = d->mtu;
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
-	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1);
+	uint8_t tc = xlat46_tclass(cfg, p), hl = (uint8_t)(p[8] - 1);
 	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
 	if (!l4_adjust(proto, l4, sm->adj + d->adj)) {
@@ -74,9 +74,9 @@ static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xl
 		proto = IPPROTO_ICMPV6_;
 	}
 	uint8_t *h = l4 - 40;
-	write_ipv6(h, tc, (uint16_t)l4len, proto, hl, src6, dst6);
-	move_data(pkt, h, outlen);
-	count(ctx, JSTAT_SUCCESS);
+	ip6_hdr_write(h, tc, (uint16_t)l4len, proto, hl, src6, dst6);
+	xlat46_move(pkt, h, outlen);
+	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
 }
 
@@ -84,6 +84,6 @@ static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xl
 int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
 	if (ctx->cfg->mode == XLAT_MODE_NAT64)
-		return fast46_nat(ctx, pkt, m);
+		return xlat_fast46_nat64(ctx, pkt, m);
 	return fast46_siit(ctx, pkt, m);
 }

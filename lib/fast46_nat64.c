@@ -21,7 +21,7 @@
  * xlat46()'s own (refusals answered as it answers them, the route and the MTU
  * after the session, IPv6 fragments when DF is clear).
  */
-int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
 	uint8_t *l4;
 	uint32_t l4len;
@@ -52,7 +52,7 @@ int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 	}
 	/* a source that may have state (not martian, RFC 1812 5.3.7), not pool4 itself (hairpinning), and its pool6 form */
 	if (sm->gen != m->gen || sm->key != src4) {
-		if (!cfg->g.pool6_set || reserved4(src4) || nat64_pool4_has(cfg, src4))
+		if (!cfg->g.pool6_set || addr_reserved4(src4) || nat64_pool4_has(cfg, src4))
 			return XF_SLOW;
 		rfc6052_4to6(&cfg->g.pool6, src4, sm->val);
 		sm->key = src4;
@@ -62,19 +62,19 @@ int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 	}
 
 	/* committed: what xlat_process() + xlat46() do for it */
-	count(ctx, JSTAT_RECEIVED4);
+	xlat_count(ctx, JSTAT_RECEIVED4);
 	pkt->frag_size = 0;
 	pkt->len = 20 + l4len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];
 	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	int r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
 	if (r != XSTAT_MAX)
-		return nat64_refused46(ctx, pkt, r, false);
+		return nat64_tuple46_refuse(ctx, pkt, r, false);
 	struct xlat_fr6 *rc = &m->r6[xlat_fm_slot6(dst6)];
 	if (rc->gen != m->gen || !xlat_same16(rc->key, dst6)) {
 		struct xlat_route rt;
 		if (ctx->route(ctx->route_opaque, 6, dst6, &rt) != 0) {
-			count(ctx, JSTAT_FAILED_ROUTES);
+			xlat_count(ctx, JSTAT_FAILED_ROUTES);
 			return XV_DROP;
 		}
 		memcpy(rc->key, dst6, 16);
@@ -87,9 +87,9 @@ int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 	const uint8_t *src6 = sm->val;
 	uint32_t outlen = 40 + l4len;
 	bool fraghdr = false;
-	if ((r = fit46(ctx, pkt, p[6] & 0x40, &fraghdr, &outlen)) >= 0)
+	if ((r = xlat46_fit(ctx, pkt, p[6] & 0x40, &fraghdr, &outlen)) >= 0)
 		return r;
-	uint8_t tc = tclass_of(cfg, p), hl = (uint8_t)(p[8] - 1), nproto = proto;
+	uint8_t tc = xlat46_tclass(cfg, p), hl = (uint8_t)(p[8] - 1), nproto = proto;
 	if (proto != IPPROTO_ICMP_) {
 		/* l4_update46 + l4_set_port in one RFC 1624 update: the addresses and the destination port */
 		wr16(l4 + 2, nport);
@@ -101,14 +101,14 @@ int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 	}
 	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);
 	if ((uint32_t)(p - h) > pkt->headroom) {
-		count(ctx, XLAT_NO_MBUF);
+		xlat_count(ctx, XLAT_NO_MBUF);
 		return XV_DROP;
 	}
 	uint16_t id = rd16(p + 4); /* the new header overwrites the old one */
-	write_ipv6(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : nproto, hl, src6, dst6);
+	ip6_hdr_write(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : nproto, hl, src6, dst6);
 	if (fraghdr)
-		write_frag6(h + 40, nproto, 0, false, id);
-	move_data(pkt, h, outlen);
-	count(ctx, JSTAT_SUCCESS);
+		ip6_frag_hdr_write(h + 40, nproto, 0, false, id);
+	xlat46_move(pkt, h, outlen);
+	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
 }

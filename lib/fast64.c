@@ -36,10 +36,10 @@ static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xl
 		struct xlat_route rt;
 		if (ctx->own && ctx->own(ctx->route_opaque, 6, p + 24))
 			return XF_SLOW;
-		int map = map64(cfg, p + 24, &d4);
+		int map = addr_map64(cfg, p + 24, &d4);
 		if (map < 0)
 			return XF_SLOW;
-		if (cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && map == MAP_POOL6 && eamt_has4(&cfg->eamt, d4))
+		if (cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && map == ADDR_MAP_POOL6 && eamt_has4(&cfg->eamt, d4))
 			return XF_SLOW;
 		if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
 			return XF_SLOW;
@@ -54,7 +54,7 @@ static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xl
 	}
 	if (sm->gen != m->gen || !xlat_same16(sm->key, p + 8)) {
 		uint32_t s4;
-		if (map64(cfg, p + 8, &s4) < 0)
+		if (addr_map64(cfg, p + 8, &s4) < 0)
 			return XF_SLOW;
 		memcpy(sm->key, p + 8, 16);
 		sm->val = s4;
@@ -68,14 +68,14 @@ static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xl
 		return XF_SLOW; /* Packet Too Big */
 
 	/* committed: what xlat_process() + xlat64() do for it */
-	count(ctx, JSTAT_RECEIVED6);
+	xlat_count(ctx, JSTAT_RECEIVED6);
 	pkt->frag_size = 0;
 	pkt->route.nexthop = d->nexthop; /* of the route, the caller reads only this */
 	pkt->route.mtu = d->mtu;
-	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
+	uint8_t tos = xlat64_tos(cfg, p), ttl = (uint8_t)(p[7] - 1);
 	uint16_t id = 0, frag = IPV4_DF;
 	if (totlen <= 1260) {
-		id = (uint16_t)xrand(ctx);
+		id = (uint16_t)xlat_rand(ctx);
 		frag = 0;
 	}
 	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
@@ -84,12 +84,12 @@ static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xl
 	if (proto == IPPROTO_ICMPV6_)
 		proto = IPPROTO_ICMP_;
 	uint8_t *h = l4 - 20;
-	write_ipv4_sum(h, tos, (uint16_t)totlen, id, frag, ttl, proto, src4, dst4, sm->h + d->h);
+	ip4_hdr_write_sum(h, tos, (uint16_t)totlen, id, frag, ttl, proto, src4, dst4, sm->h + d->h);
 	pkt->headroom += 20;
 	pkt->data = h;
 	pkt->len = totlen;
 	pkt->family = 4;
-	count(ctx, JSTAT_SUCCESS);
+	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
 }
 
@@ -97,6 +97,6 @@ static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xl
 int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
 	if (ctx->cfg->mode == XLAT_MODE_NAT64)
-		return fast64_nat(ctx, pkt, m);
+		return xlat_fast64_nat64(ctx, pkt, m);
 	return fast64_siit(ctx, pkt, m);
 }

@@ -20,7 +20,7 @@
  * every outcome is xlat64()'s own (a refused flow is counted, and answered as
  * xlat64() answers it).
  */
-int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
 	uint8_t *l4;
 	uint32_t l4len;
@@ -60,7 +60,7 @@ int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 	}
 	/* a source that may have state: not in pool6 (a hairpin loop), one routers forward */
 	if (sm->gen != m->gen || !xlat_same16(sm->key, p + 8)) {
-		if (prefix6_contains(&cfg->g.pool6, p + 8) || unforwardable6(p + 8))
+		if (prefix6_contains(&cfg->g.pool6, p + 8) || addr_unforwardable6(p + 8))
 			return XF_SLOW;
 		memcpy(sm->key, p + 8, 16);
 		sm->a = (uint16_t)csum_a6(p + 8);
@@ -72,23 +72,23 @@ int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 		return XF_SLOW;
 
 	/* committed: what xlat_process() + xlat64() do for it */
-	count(ctx, JSTAT_RECEIVED6);
+	xlat_count(ctx, JSTAT_RECEIVED6);
 	pkt->frag_size = 0;
 	pkt->len = 40 + l4len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
 	pkt->route.nexthop = d->nexthop; /* of the route, the caller reads only this */
 	pkt->route.mtu = d->mtu;
-	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
+	uint8_t tos = xlat64_tos(cfg, p), ttl = (uint8_t)(p[7] - 1);
 	uint16_t id = 0, frag = IPV4_DF;
 	if (totlen <= 1260) {
-		id = (uint16_t)xrand(ctx);
+		id = (uint16_t)xlat_rand(ctx);
 		frag = 0;
 	}
 	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	int r = nat64_out(ctx, nproto, p + 8, sport, dst4, dport, flags, &src4, &nport);
 	if (r != XSTAT_MAX) {
-		count(ctx, (enum xlat_stat)r);
+		xlat_count(ctx, (enum xlat_stat)r);
 		if (r == XLAT_POOL4_EXHAUSTED || r == XLAT_NAT64_TABLE_FULL)
-			return icmp6_error_reply(ctx, pkt, 1, 3, 0);
+			return icmp_reply6(ctx, pkt, 1, 3, 0);
 		return XV_DROP;
 	}
 	uint32_t s4 = csum_a4(src4);
@@ -101,11 +101,11 @@ int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 		l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, im);
 	}
 	uint8_t *h = l4 - 20;
-	write_ipv4_sum(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4, s4 + d->h);
+	ip4_hdr_write_sum(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4, s4 + d->h);
 	pkt->headroom += 20;
 	pkt->data = h;
 	pkt->len = totlen;
 	pkt->family = 4;
-	count(ctx, JSTAT_SUCCESS);
+	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
 }

@@ -10,7 +10,7 @@
 
 #include "xlat_fast.h"
 
-int fast64_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m);
-int fast46_nat(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m);
+int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m);
+int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m);
 
 #endif

@@ -29,38 +29,38 @@ static int ptr46(uint8_t p)
 	return p < 20 ? map[p] : -1;
 }
 
-int icmp46_map(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m)
+int icmp_map46(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m)
 {
 	switch (type) {
 	case 0: /* echo reply */
-		set(m, 129, 0, REST_COPY);
+		set(m, 129, 0, ICMP_REST_COPY);
 		return XSTAT_MAX;
 	case 8: /* echo request */
-		set(m, 128, 0, REST_COPY);
+		set(m, 128, 0, ICMP_REST_COPY);
 		return XSTAT_MAX;
 	case 3: /* destination unreachable */
 		switch (code) {
 		case 0: case 1: case 5: case 6: case 7: case 8: case 11: case 12:
-			set(m, 1, 0, REST_ZERO);
+			set(m, 1, 0, ICMP_REST_ZERO);
 			return XSTAT_MAX;
 		case 2: /* protocol unreachable -> parameter problem, pointer to next header */
-			set(m, 4, 1, REST_PTR);
+			set(m, 4, 1, ICMP_REST_PTR);
 			m->ptr = 6;
 			return XSTAT_MAX;
 		case 3:
-			set(m, 1, 4, REST_ZERO);
+			set(m, 1, 4, ICMP_REST_ZERO);
 			return XSTAT_MAX;
 		case 4:
-			set(m, 2, 0, REST_MTU);
+			set(m, 2, 0, ICMP_REST_MTU);
 			return XSTAT_MAX;
 		case 9: case 10: case 13: case 15:
-			set(m, 1, 1, REST_ZERO);
+			set(m, 1, 1, ICMP_REST_ZERO);
 			return XSTAT_MAX;
 		default: /* 14 (host precedence violation) and unknown codes: silently dropped */
 			return JSTAT_UNKNOWN_ICMP4_TYPE;
 		}
 	case 11: /* time exceeded: code unchanged */
-		set(m, 3, code, REST_ZERO);
+		set(m, 3, code, ICMP_REST_ZERO);
 		return XSTAT_MAX;
 	case 12: /* parameter problem */
 		if (code != 0 && code != 2)
@@ -68,7 +68,7 @@ int icmp46_map(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_ma
 		int p = ptr46(rest[0]);
 		if (p < 0)
 			return JSTAT46_UNTRANSLATABLE_PARAM_PROBLEM_PTR;
-		set(m, 4, 0, REST_PTR);
+		set(m, 4, 0, ICMP_REST_PTR);
 		m->ptr = (uint32_t)p;
 		return XSTAT_MAX;
 	default: /* timestamps, info, router, redirect, source quench: single-hop or obsolete */
@@ -94,38 +94,38 @@ static int ptr64(uint32_t p)
 	return -1;
 }
 
-int icmp64_map(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m)
+int icmp_map64(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m)
 {
 	switch (type) {
 	case 128:
-		set(m, 8, 0, REST_COPY);
+		set(m, 8, 0, ICMP_REST_COPY);
 		return XSTAT_MAX;
 	case 129:
-		set(m, 0, 0, REST_COPY);
+		set(m, 0, 0, ICMP_REST_COPY);
 		return XSTAT_MAX;
 	case 1: /* destination unreachable */
 		switch (code) {
 		case 0: case 2: case 3:
-			set(m, 3, 1, REST_ZERO);
+			set(m, 3, 1, ICMP_REST_ZERO);
 			return XSTAT_MAX;
 		case 1:
-			set(m, 3, 10, REST_ZERO);
+			set(m, 3, 10, ICMP_REST_ZERO);
 			return XSTAT_MAX;
 		case 4:
-			set(m, 3, 3, REST_ZERO);
+			set(m, 3, 3, ICMP_REST_ZERO);
 			return XSTAT_MAX;
 		default:
 			return JSTAT_UNKNOWN_ICMP6_TYPE;
 		}
 	case 2: /* packet too big -> fragmentation needed */
-		set(m, 3, 4, REST_MTU);
+		set(m, 3, 4, ICMP_REST_MTU);
 		return XSTAT_MAX;
 	case 3:
-		set(m, 11, code, REST_ZERO);
+		set(m, 11, code, ICMP_REST_ZERO);
 		return XSTAT_MAX;
 	case 4: /* parameter problem */
 		if (code == 1) { /* unrecognized next header -> protocol unreachable */
-			set(m, 3, 2, REST_ZERO);
+			set(m, 3, 2, ICMP_REST_ZERO);
 			return XSTAT_MAX;
 		}
 		if (code != 0)
@@ -133,7 +133,7 @@ int icmp64_map(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_ma
 		int p = ptr64(rd32(rest));
 		if (p < 0)
 			return JSTAT64_UNTRANSLATABLE_PARAM_PROB_PTR;
-		set(m, 12, 0, REST_PTR);
+		set(m, 12, 0, ICMP_REST_PTR);
 		m->ptr = (uint32_t)p;
 		return XSTAT_MAX;
 	default: /* MLD, ND, and unknown informational messages are single-hop: not translated */
@@ -146,8 +146,8 @@ static uint32_t min32(uint32_t a, uint32_t b)
 	return a < b ? a : b;
 }
 
-uint32_t mtu46(const struct xlat_globals *g, uint16_t mtu4_field, uint32_t inner_totlen, uint32_t out6_mtu,
-	       uint32_t in4_mtu)
+uint32_t icmp_mtu46(const struct xlat_globals *g, uint16_t mtu4_field, uint32_t inner_totlen, uint32_t out6_mtu,
+		    uint32_t in4_mtu)
 {
 	uint32_t mtu = mtu4_field;
 
@@ -167,7 +167,7 @@ uint32_t mtu46(const struct xlat_globals *g, uint16_t mtu4_field, uint32_t inner
 	return mtu < 1280 ? 1280 : mtu;
 }
 
-uint32_t mtu64(uint32_t mtu6_field, uint32_t out4_mtu, uint32_t in6_mtu)
+uint32_t icmp_mtu64(uint32_t mtu6_field, uint32_t out4_mtu, uint32_t in6_mtu)
 {
 	uint32_t m = mtu6_field > 20 ? mtu6_field - 20 : 0;
 

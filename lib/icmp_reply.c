@@ -45,8 +45,8 @@ static uint32_t trim(uint32_t len, uint32_t hdr, uint32_t max)
 	return hdr + len > max ? max - hdr : len;
 }
 
-enum xlat_verdict icmp4_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
-				    uint32_t rest)
+enum xlat_verdict icmp_reply4(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
+			      uint32_t rest)
 {
 	uint8_t *o = pkt->data;
 	uint32_t dst = ld32(o + 12);
@@ -58,7 +58,7 @@ enum xlat_verdict icmp4_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		return XV_DROP;
 	if (!ctx->in_self4_set || pkt->headroom < 28 || !ratelimit_ok(ctx) ||
 	    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&dst, &pkt->route) != 0) {
-		count(ctx, JSTAT_ICMP4ERR_FAILURE);
+		xlat_count(ctx, JSTAT_ICMP4ERR_FAILURE);
 		return XV_DROP;
 	}
 	uint32_t quoted = trim(pkt->len, 28, ICMP4_ERR_MAX);
@@ -66,7 +66,7 @@ enum xlat_verdict icmp4_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	pkt->headroom -= 28;
 	pkt->len = 28 + quoted;
 	uint8_t *n = pkt->data;
-	write_ipv4(n, 0xc0, (uint16_t)pkt->len, (uint16_t)xrand(ctx), 0, 64, IPPROTO_ICMP_, ctx->in_self4, dst);
+	ip4_hdr_write(n, 0xc0, (uint16_t)pkt->len, (uint16_t)xlat_rand(ctx), 0, 64, IPPROTO_ICMP_, ctx->in_self4, dst);
 	uint8_t *icmp = n + 20;
 	icmp[0] = type;
 	icmp[1] = code;
@@ -74,20 +74,20 @@ enum xlat_verdict icmp4_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	wr32(icmp + 4, rest);
 	wr16(icmp + 2, csum_fold(csum_partial(icmp, pkt->len - 20, 0)));
 	pkt->family = 4;
-	count(ctx, JSTAT_ICMP4ERR_SUCCESS);
+	xlat_count(ctx, JSTAT_ICMP4ERR_SUCCESS);
 	return XV_REPLY;
 }
 
-enum xlat_verdict icmp6_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
-				    uint32_t rest)
+enum xlat_verdict icmp_reply6(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
+			      uint32_t rest)
 {
 	uint8_t *o = pkt->data;
 	uint8_t dst[16];
-	struct l3info li;
+	struct pkt_info li;
 
 	memcpy(dst, o + 8, 16);
 	/* RFC 4443 2.4 (e): not about errors, not to multicast or unspecified sources. */
-	if (dst[0] == 0xff || (parse6(o, pkt->len, true, &li) == XSTAT_MAX && li.proto == IPPROTO_ICMPV6_ &&
+	if (dst[0] == 0xff || (pkt_parse6(o, pkt->len, true, &li) == XSTAT_MAX && li.proto == IPPROTO_ICMPV6_ &&
 			       li.frag_off == 0 && li.l3len < pkt->len && icmp6_is_error(o[li.l3len])))
 		return XV_DROP;
 	static const uint8_t zero[16];
@@ -95,7 +95,7 @@ enum xlat_verdict icmp6_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		return XV_DROP;
 	if (!ctx->in_self6_set || pkt->headroom < 48 || !ratelimit_ok(ctx) ||
 	    ctx->route(ctx->route_opaque, 6, dst, &pkt->route) != 0) {
-		count(ctx, JSTAT_ICMP6ERR_FAILURE);
+		xlat_count(ctx, JSTAT_ICMP6ERR_FAILURE);
 		return XV_DROP;
 	}
 	uint32_t quoted = trim(pkt->len, 48, ICMP6_ERR_MAX);
@@ -103,7 +103,7 @@ enum xlat_verdict icmp6_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	pkt->headroom -= 48;
 	pkt->len = 48 + quoted;
 	uint8_t *n = pkt->data;
-	write_ipv6(n, 0, (uint16_t)(pkt->len - 40), IPPROTO_ICMPV6_, 64, ctx->in_self6, dst);
+	ip6_hdr_write(n, 0, (uint16_t)(pkt->len - 40), IPPROTO_ICMPV6_, 64, ctx->in_self6, dst);
 	uint8_t *icmp = n + 40;
 	icmp[0] = type;
 	icmp[1] = code;
@@ -112,6 +112,6 @@ enum xlat_verdict icmp6_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	uint32_t sum = csum_pseudo6(n + 8, n + 24, IPPROTO_ICMPV6_, pkt->len - 40);
 	wr16(icmp + 2, csum_fold(csum_partial(icmp, pkt->len - 40, sum)));
 	pkt->family = 6;
-	count(ctx, JSTAT_ICMP6ERR_SUCCESS);
+	xlat_count(ctx, JSTAT_ICMP6ERR_SUCCESS);
 	return XV_REPLY;
 }

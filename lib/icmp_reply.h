@@ -7,9 +7,9 @@
 
 #include "xlat.h"
 
-enum xlat_verdict icmp4_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
-				    uint32_t rest);
-enum xlat_verdict icmp6_error_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
-				    uint32_t rest);
+enum xlat_verdict icmp_reply4(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
+			      uint32_t rest);
+enum xlat_verdict icmp_reply6(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
+			      uint32_t rest);
 
 #endif

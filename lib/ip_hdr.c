@@ -5,8 +5,8 @@
 #include "checksum.h"
 #include "ip_hdr.h"
 
-void write_ipv4(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t proto,
-		uint32_t src, uint32_t dst)
+void ip4_hdr_write(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t proto,
+		   uint32_t src, uint32_t dst)
 {
 	h[0] = 0x45;
 	h[1] = tos;
@@ -21,8 +21,8 @@ void write_ipv4(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t 
 	wr16(h + 10, csum_ipv4_header(h, 20));
 }
 
-void write_ipv6(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim, const uint8_t src[16],
-		const uint8_t dst[16])
+void ip6_hdr_write(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim, const uint8_t src[16],
+		   const uint8_t dst[16])
 {
 	/* RFC 7915 4.1: flow label 0. */
 	h[0] = (uint8_t)(0x60 | (tclass >> 4));

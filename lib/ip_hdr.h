@@ -27,14 +27,14 @@
 
 
 /* A 20-byte IPv4 header, its checksum computed. Addresses in network order. */
-void write_ipv4(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t proto,
-		uint32_t src, uint32_t dst);
+void ip4_hdr_write(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t proto,
+		   uint32_t src, uint32_t dst);
 /*
- * write_ipv4() with the addresses' part of the header checksum known (asum:
+ * ip4_hdr_write() with the addresses' part of the header checksum known (asum:
  * csum_a4 of both, from the memo): the same bytes, without summing the header.
  */
-static inline void write_ipv4_sum(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl,
-				  uint8_t proto, uint32_t src, uint32_t dst, uint32_t asum)
+static inline void ip4_hdr_write_sum(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl,
+				     uint8_t proto, uint32_t src, uint32_t dst, uint32_t asum)
 {
 	uint32_t s = (0x4500u | tos) + totlen + id + frag + ((uint32_t)ttl << 8 | proto) + asum;
 
@@ -53,11 +53,11 @@ static inline void write_ipv4_sum(uint8_t *h, uint8_t tos, uint16_t totlen, uint
 }
 
 /* A 40-byte IPv6 header (flow label 0). */
-void write_ipv6(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim, const uint8_t src[16],
-		const uint8_t dst[16]);
+void ip6_hdr_write(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim, const uint8_t src[16],
+		   const uint8_t dst[16]);
 
 /* An IPv6 Fragment header (RFC 8200 4.5): offset in 8-byte units. */
-static inline void write_frag6(uint8_t *f, uint8_t nexthdr, uint16_t off, bool mf, uint32_t id)
+static inline void ip6_frag_hdr_write(uint8_t *f, uint8_t nexthdr, uint16_t off, bool mf, uint32_t id)
 {
 	f[0] = nexthdr;
 	f[1] = 0;

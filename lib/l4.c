@@ -24,6 +24,6 @@ void l4_set_port(uint8_t proto, uint8_t *l4, uint32_t l4len, unsigned off, uint1
 void l4_csum_finish_counted(struct xlat_ctx *ctx, uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t pseudo)
 {
 	if (csum_l4_finish(proto, l4, l4len, pseudo))
-		count(ctx, XLAT_CSUM_PARTIAL);
+		xlat_count(ctx, XLAT_CSUM_PARTIAL);
 }
 

@@ -108,6 +108,22 @@ static inline bool l4_ports(uint8_t proto, const uint8_t *l4, uint32_t l4len, ui
 	return false;
 }
 
+/* Ports of a quoted (possibly truncated) packet: only the first 4 (6 for an ICMP id) bytes are needed. */
+static inline bool l4_quoted_ports(uint8_t proto, const uint8_t *l4, uint32_t l4len, uint16_t *sport,
+				   uint16_t *dport)
+{
+	if ((proto == IPPROTO_TCP_ || proto == IPPROTO_UDP_) && l4len >= 4) {
+		*sport = rd16(l4);
+		*dport = rd16(l4 + 2);
+		return true;
+	}
+	if (proto == IPPROTO_ICMP_ && l4len >= 6) {
+		*sport = *dport = rd16(l4 + 4);
+		return true;
+	}
+	return false;
+}
+
 /* NAT64: rewrite the port or id at byte off of an L4 header and fix its checksum (RFC 1624). */
 void l4_set_port(uint8_t proto, uint8_t *l4, uint32_t l4len, unsigned off, uint16_t v);
 

@@ -144,7 +144,7 @@ uint32_t nat64_table_bibs(const struct nat64_table *t)
 
 /* ---- expiry lists ---- */
 
-void list_unlink(struct nat64_table *t, uint32_t i)
+void nat64_list_unlink(struct nat64_table *t, uint32_t i)
 {
 	struct session *s = &t->sess[i];
 	struct fifo *f = &t->lists[s->list];
@@ -160,7 +160,7 @@ void list_unlink(struct nat64_table *t, uint32_t i)
 	s->prev = s->next = NIL;
 }
 
-void list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires)
+void nat64_list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires)
 {
 	struct session *s = &t->sess[i];
 	struct fifo *f = &t->lists[list];
@@ -177,10 +177,10 @@ void list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expir
 }
 
 /* Out of line: refresh() (nat64_db.h) calls it once a timer needs it, not per packet. */
-__attribute__((noinline)) void relink(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires)
+__attribute__((noinline)) void nat64_relink(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires)
 {
-	list_unlink(t, i);
-	list_append(t, i, list, expires);
+	nat64_list_unlink(t, i);
+	nat64_list_append(t, i, list, expires);
 }
 
 /* ---- BIB and sessions ---- */
@@ -199,7 +199,7 @@ static void sess_key(const struct nat64_table *t, uint32_t i, struct s6_key *k)
 	k->remote4 = s->remote4;
 }
 
-int32_t bib_add(struct nat64_table *t, const struct bib6_key *key6, uint32_t h6, uint32_t a4, uint16_t p4)
+int32_t nat64_bib_add(struct nat64_table *t, const struct bib6_key *key6, uint32_t h6, uint32_t a4, uint16_t p4)
 {
 	struct bib6_key k6 = *key6;
 	struct bib4_key k4 = { .proto = k6.proto, .port4 = p4, .addr4 = a4 };
@@ -227,7 +227,7 @@ int32_t bib_add(struct nat64_table *t, const struct bib6_key *key6, uint32_t h6,
 	return pos;
 }
 
-void bib_del(struct nat64_table *t, uint32_t i)
+void nat64_bib_del(struct nat64_table *t, uint32_t i)
 {
 	struct bib *b = &t->bibs[i];
 	struct bib6_key k6 = *bib_key(t, i);
@@ -251,8 +251,8 @@ static void s4_key_of(const struct s6_key *k6, const struct bib *b, struct s4_ke
 }
 
 /* h6 / h4: the hashes of the new session's keys where the caller has them (its lookup's), else NULL. */
-int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t rport, uint64_t now,
-		 const struct nat64_globals *g, const uint32_t *h6p, const uint32_t *h4p)
+int32_t nat64_sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t rport, uint64_t now,
+		       const struct nat64_globals *g, const uint32_t *h6p, const uint32_t *h4p)
 {
 	struct bib *b = &t->bibs[bib];
 	const struct bib6_key *bk = bib_key(t, bib);
@@ -288,12 +288,12 @@ int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t
 		t->sess[b->head].bprev = (uint32_t)pos;
 	b->head = (uint32_t)pos;
 	uint8_t list = list_of(k6.proto, s->state);
-	list_append(t, (uint32_t)pos, list, now + timeout_of(g, list));
+	nat64_list_append(t, (uint32_t)pos, list, now + timeout_of(g, list));
 	t->n_sess++;
 	return pos;
 }
 
-void sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
+void nat64_sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
 {
 	struct session *s = &t->sess[i];
 	struct bib *b = &t->bibs[s->bib];
@@ -301,7 +301,7 @@ void sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
 	struct s4_key k4;
 
 	sess_key(t, i, &k6);
-	list_unlink(t, i);
+	nat64_list_unlink(t, i);
 	s4_key_of(&k6, b, &k4);
 	rte_hash_del_key_with_hash(t->s4, &k4, hash_s4(t, &k4));
 	rte_hash_del_key_with_hash(t->s6, &k6, hash_s6(t, &k6));
@@ -317,15 +317,15 @@ void sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
 	if (c)
 		cgn_session_event(c, cfg, false, k6.proto, k6.addr6, k6.port6, b->addr4, b->port4, k6.remote4, k6.rport);
 	/* RFC 6146 3.5: a dynamic BIB entry lives as long as it has sessions; static ones stay. */
-	if (b->head == NIL && !static_by6(cfg, k6.proto, k6.addr6, k6.port6)) {
+	if (b->head == NIL && !nat64_static_by6(cfg, k6.proto, k6.addr6, k6.port6)) {
 		if (c)
 			cgn_bib_event(c, cfg, false, k6.proto, k6.addr6, k6.port6, b->addr4, b->port4);
-		bib_del(t, s->bib);
+		nat64_bib_del(t, s->bib);
 	}
 }
 
 /* A BIB entry goes other than with its last session (purge, a refused session). */
-void bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
+void nat64_bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
 {
 	struct cgn_table *c = cgn_of(t, cfg);
 
@@ -333,7 +333,7 @@ void bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
 		const struct bib6_key *k = bib_key(t, i);
 		cgn_bib_event(c, cfg, false, k->proto, k->addr6, k->port6, t->bibs[i].addr4, t->bibs[i].port4);
 	}
-	bib_del(t, i);
+	nat64_bib_del(t, i);
 }
 
 uint32_t nat64_session_next(const struct nat64_table *t, uint32_t pos, struct nat64_session_info *out)

@@ -265,9 +265,9 @@ static inline uint64_t timeout_of(const struct nat64_globals *g, uint8_t list)
 	return ms < TIMEOUT_MAX_MS ? ms : TIMEOUT_MAX_MS;
 }
 
-void list_unlink(struct nat64_table *t, uint32_t i);
+void nat64_list_unlink(struct nat64_table *t, uint32_t i);
 /* Every session of a list shares one timeout, so appending keeps the list sorted by expiry (O(1)). */
-void list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires);
+void nat64_list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires);
 
 /*
  * A packet refreshes its session's timer (RFC 6146 3.5.1, 3.5.2.2). Relinking
@@ -283,7 +283,7 @@ void list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expir
  * TCP state change that moves it to another list (another timeout) get the
  * exact timer, at once.
  */
-void relink(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires);
+void nat64_relink(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires);
 
 /* Inline: most packets only compare (the relink is the rare, out-of-line part). */
 static inline void refresh(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, uint8_t proto,
@@ -298,12 +298,12 @@ static inline void refresh(struct nat64_table *t, const struct nat64_globals *g,
 			return; /* the timer already runs at least T from now */
 		tmo += NAT64_TIMER_SLACK(tmo);
 	}
-	relink(t, i, list, now + tmo);
+	nat64_relink(t, i, list, now + tmo);
 }
 
 /* Apply a segment to a session: new state, and its timer (nat64_tcp.c). */
-void tcp_update(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, bool v6, uint8_t flags,
-		uint64_t now);
+void nat64_tcp_update(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, bool v6, uint8_t flags,
+		      uint64_t now);
 
 static inline const struct bib6_key *bib_key(const struct nat64_table *t, uint32_t bib)
 {
@@ -318,7 +318,7 @@ static inline void bib6_key_of(struct bib6_key *k, uint8_t proto, const uint8_t 
 	memcpy(k->addr6, a6, 16);
 }
 
-/* A BIB entry by its IPv6 side; h: hash_b6(k), which the caller keeps for bib_add(). */
+/* A BIB entry by its IPv6 side; h: hash_b6(k), which the caller keeps for nat64_bib_add(). */
 static inline int32_t bib_find6(const struct nat64_table *t, const struct bib6_key *k, uint32_t h)
 {
 	return rte_hash_lookup_with_hash(t->bib6, k, h);
@@ -334,7 +334,7 @@ static inline int32_t bib_find4(const struct nat64_table *t, uint8_t proto, uint
 	return (int32_t)(uintptr_t)data;
 }
 
-/* Session keys as a packet gives them; the hash goes with the key, to the lookup and, on a miss, to sess_add(). */
+/* Session keys as a packet gives them; the hash goes with the key, to the lookup and, on a miss, to nat64_sess_add(). */
 static inline void s4_key_mk(struct s4_key *k, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
 			     uint16_t rport)
 {
@@ -371,13 +371,13 @@ static inline int32_t sess_find6(const struct nat64_table *t, const struct s6_ke
 	return rte_hash_lookup_with_hash(t->s6, k, h);
 }
 
-int32_t bib_add(struct nat64_table *t, const struct bib6_key *key6, uint32_t h6, uint32_t a4, uint16_t p4);
-void bib_del(struct nat64_table *t, uint32_t i);
+int32_t nat64_bib_add(struct nat64_table *t, const struct bib6_key *key6, uint32_t h6, uint32_t a4, uint16_t p4);
+void nat64_bib_del(struct nat64_table *t, uint32_t i);
 /* h6 / h4: the hashes of the new session's keys where the caller has them (its lookup's), else NULL. */
-int32_t sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t rport, uint64_t now,
-		 const struct nat64_globals *g, const uint32_t *h6p, const uint32_t *h4p);
-void sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i);
+int32_t nat64_sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t rport, uint64_t now,
+		       const struct nat64_globals *g, const uint32_t *h6p, const uint32_t *h4p);
+void nat64_sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i);
 /* A BIB entry goes other than with its last session (purge, a refused session). */
-void bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i);
+void nat64_bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i);
 
 #endif

@@ -22,10 +22,10 @@ unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint
 			/* Jool: an established TCP session that runs out gets the transitory timer before it goes. */
 			if (l == LIST_TCP_EST) {
 				s->state = TCP_TRANS;
-				list_unlink(t, i);
-				list_append(t, i, LIST_TCP_TRANS, now + timeout_of(&cfg->g.nat, LIST_TCP_TRANS));
+				nat64_list_unlink(t, i);
+				nat64_list_append(t, i, LIST_TCP_TRANS, now + timeout_of(&cfg->g.nat, LIST_TCP_TRANS));
 			} else {
-				sess_del(t, cfg, i);
+				nat64_sess_del(t, cfg, i);
 				deleted++;
 			}
 			n++;
@@ -39,7 +39,7 @@ static bool bib_still_valid(const struct nat64_table *t, const struct xlat_confi
 {
 	const struct bib *b = &t->bibs[i];
 	const struct bib6_key *k = bib_key(t, i);
-	const struct bib_static *s = static_by4(cfg, k->proto, b->addr4, b->port4);
+	const struct bib_static *s = nat64_static_by4(cfg, k->proto, b->addr4, b->port4);
 
 	if (s) /* a static entry owns this IPv4 transport address: it must be this very mapping */
 		return s->port6 == k->port6 && memcmp(s->addr6, k->addr6, 16) == 0;
@@ -61,7 +61,7 @@ unsigned nat64_purge(struct nat64_table *t, const struct xlat_config *cfg)
 	for (uint32_t i = 0; i < cap; i++) {
 		if (t->sess[i].list == LIST_FREE || bib_still_valid(t, cfg, t->sess[i].bib))
 			continue;
-		sess_del(t, cfg, i); /* may spare a static BIB entry: the pass below removes it */
+		nat64_sess_del(t, cfg, i); /* may spare a static BIB entry: the pass below removes it */
 		n++;
 	}
 	/* BIB entries left without sessions: static ones no longer configured (or no longer valid) */
@@ -75,11 +75,11 @@ unsigned nat64_purge(struct nat64_table *t, const struct xlat_config *cfg)
 		while ((pos = rte_hash_iterate(t->bib6, &key, &data, &it)) >= 0) {
 			const struct bib6_key *k = key;
 			struct bib *b = &t->bibs[pos];
-			const struct bib_static *s = static_by6(cfg, k->proto, k->addr6, k->port6);
+			const struct bib_static *s = nat64_static_by6(cfg, k->proto, k->addr6, k->port6);
 
 			if (b->head == NIL && (!s || s->addr4 != b->addr4 || s->port4 != b->port4 ||
 					       !bib_still_valid(t, cfg, (uint32_t)pos))) {
-				bib_gone(t, cfg, (uint32_t)pos);
+				nat64_bib_gone(t, cfg, (uint32_t)pos);
 				again = true; /* deleting may move keys within the buckets: walk again */
 				break;
 			}

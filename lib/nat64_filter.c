@@ -56,13 +56,13 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 			known = true;
 		} else {
 			sh = hash_s6(t, &sk);
-			si = sess_find6(t, &sk, sh); /* a miss: sk and sh go on to sess_add() */
+			si = sess_find6(t, &sk, sh); /* a miss: sk and sh go on to nat64_sess_add() */
 		}
 	}
 	if (si >= 0) {
 		const struct bib *b = &t->bibs[t->sess[si].bib];
 		if (proto == IPPROTO_TCP_)
-			tcp_update(t, g, (uint32_t)si, true, flags, now);
+			nat64_tcp_update(t, g, (uint32_t)si, true, flags, now);
 		else
 			refresh(t, g, (uint32_t)si, proto, now);
 		*src4 = b->addr4;
@@ -72,7 +72,7 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
 	if (proto == IPPROTO_TCP_ && !(flags & TCPF_SYN))
 		return JSTAT_SYN6_EXPECTED;
-	/* src6 may point into the frame (2-byte aligned behind Ethernet): rte_jhash (fargs_hash) reads words */
+	/* src6 may point into the frame (2-byte aligned behind Ethernet): rte_jhash (nat64_fargs_hash) reads words */
 	uint32_t src6_words[4];
 	memcpy(src6_words, src6, 16);
 	src6 = (const uint8_t *)src6_words;
@@ -97,43 +97,43 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 		bi = bib_find6(t, &bk, bh);
 	}
 	if (bi < 0) {
-		const struct bib_static *sb = static_by6(cfg, proto, src6, sport);
+		const struct bib_static *sb = nat64_static_by6(cfg, proto, src6, sport);
 		uint32_t a4;
 		uint16_t p4;
 		if (sb) {
 			a4 = sb->addr4;
 			p4 = sb->port4;
-		} else if (proto == IPPROTO_TCP_ && (flags & TCPF_SYN) && so_claim(t, dst4, dport, &a4, &p4) &&
+		} else if (proto == IPPROTO_TCP_ && (flags & TCPF_SYN) && nat64_so_claim(t, dst4, dport, &a4, &p4) &&
 			   bib_find4(t, proto, a4, p4) < 0) {
 			/* simultaneous open: the BIB takes the address and port the stored IPv4 SYN was sent to */
-			count(ctx, XLAT_SO_OPENED);
+			xlat_count(ctx, XLAT_SO_OPENED);
 		} else if (c && (r = cgn_admit_bib(c, cfg, proto, src6)) != XSTAT_MAX) {
 			return r;
-		} else if (c && (r = cgn_alloc(c, cfg, proto, src6, sport, fargs_hash(g, src6, sport, dst4, dport),
-					       port_free, t, &a4, &p4)) != 1) {
+		} else if (c && (r = cgn_alloc(c, cfg, proto, src6, sport, nat64_fargs_hash(g, src6, sport, dst4, dport),
+					       nat64_port_free, t, &a4, &p4)) != 1) {
 			if (r != 0) /* port blocks or deterministic NAT: their answer is final */
 				return r;
-		} else if (alloc4(t, cfg, proto, src6, sport, dst4, dport, &a4, &p4) != 0) {
+		} else if (nat64_alloc4(t, cfg, proto, src6, sport, dst4, dport, &a4, &p4) != 0) {
 			return XLAT_POOL4_EXHAUSTED;
 		}
-		bi = bib_add(t, &bk, bh, a4, p4);
+		bi = nat64_bib_add(t, &bk, bh, a4, p4);
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;
-		count(ctx, XLAT_NAT64_BIB_CREATED);
+		xlat_count(ctx, XLAT_NAT64_BIB_CREATED);
 		if (c)
 			cgn_bib_event(c, cfg, true, proto, src6, sport, a4, p4);
 	}
-	si = sess_add(t, (uint32_t)bi, dst4, rport, now, g, &sh, NULL);
+	si = nat64_sess_add(t, (uint32_t)bi, dst4, rport, now, g, &sh, NULL);
 	if (si < 0) {
-		if (t->bibs[bi].head == NIL && !static_by6(cfg, proto, src6, sport))
-			bib_gone(t, cfg, (uint32_t)bi);
+		if (t->bibs[bi].head == NIL && !nat64_static_by6(cfg, proto, src6, sport))
+			nat64_bib_gone(t, cfg, (uint32_t)bi);
 		return XLAT_NAT64_TABLE_FULL;
 	}
-	count(ctx, XLAT_NAT64_SESSION_CREATED);
+	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);
 	if (c)
 		cgn_session_event(c, cfg, true, proto, src6, sport, t->bibs[bi].addr4, t->bibs[bi].port4, dst4, rport);
 	if (proto == IPPROTO_TCP_)
-		tcp_update(t, g, (uint32_t)si, true, flags, now);
+		nat64_tcp_update(t, g, (uint32_t)si, true, flags, now);
 	*src4 = t->bibs[bi].addr4;
 	*sport4 = t->bibs[bi].port4;
 	return XSTAT_MAX;
@@ -155,12 +155,12 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 	if (si < 0 || !hint_is4(t, si, proto, dst4, dport, src4, rport)) {
 		s4_key_mk(&sk, proto, dst4, dport, src4, rport);
 		sh = hash_s4(t, &sk);
-		si = sess_find4(t, &sk, sh); /* a miss: sh goes on to sess_add() */
+		si = sess_find4(t, &sk, sh); /* a miss: sh goes on to nat64_sess_add() */
 	}
 	if (si >= 0) {
 		const struct bib6_key *k = bib_key(t, t->sess[si].bib);
 		if (proto == IPPROTO_TCP_)
-			tcp_update(t, g, (uint32_t)si, false, flags, now);
+			nat64_tcp_update(t, g, (uint32_t)si, false, flags, now);
 		else
 			refresh(t, g, (uint32_t)si, proto, now);
 		memcpy(dst6, k->addr6, 16);
@@ -169,18 +169,18 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 	}
 	int32_t bi = bib_find4(t, proto, dst4, dport);
 	if (bi < 0) {
-		const struct bib_static *sb = static_by4(cfg, proto, dst4, dport);
+		const struct bib_static *sb = nat64_static_by4(cfg, proto, dst4, dport);
 		if (!sb) {
 			if (proto != IPPROTO_TCP_ || !(flags & TCPF_SYN))
 				return JSTAT_BIB4_NOT_FOUND;
-			return g->drop_externally_initiated_tcp ? JSTAT_V4_SYN : so_store(t, g, src4, sport, dst4, dport, now);
+			return g->drop_externally_initiated_tcp ? JSTAT_V4_SYN : nat64_so_store(t, g, src4, sport, dst4, dport, now);
 		}
 		struct bib6_key bk;
 		bib6_key_of(&bk, proto, sb->addr6, sb->port6);
-		bi = bib_add(t, &bk, hash_b6(t, &bk), sb->addr4, sb->port4);
+		bi = nat64_bib_add(t, &bk, hash_b6(t, &bk), sb->addr4, sb->port4);
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;
-		count(ctx, XLAT_NAT64_BIB_CREATED); /* a static entry enters the table as a dynamic one does */
+		xlat_count(ctx, XLAT_NAT64_BIB_CREATED); /* a static entry enters the table as a dynamic one does */
 		if (cgn_of(t, cfg))
 			cgn_bib_event(t->cgn, cfg, true, proto, sb->addr6, sb->port6, sb->addr4, sb->port4);
 	} else if (g->address_dependent_filtering && !adf_allows(t, bi, src4)) {
@@ -200,14 +200,14 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 		if ((r = cgn_admit_session(c, cfg, proto, bk->addr6)) != XSTAT_MAX)
 			return r;
 	}
-	si = sess_add(t, (uint32_t)bi, src4, rport, now, g, NULL, &sh);
+	si = nat64_sess_add(t, (uint32_t)bi, src4, rport, now, g, NULL, &sh);
 	if (si < 0)
 		return XLAT_NAT64_TABLE_FULL;
-	count(ctx, XLAT_NAT64_SESSION_CREATED);
+	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);
 	if (c)
 		cgn_session_event(c, cfg, true, proto, bk->addr6, bk->port6, dst4, dport, src4, rport);
 	if (proto == IPPROTO_TCP_)
-		tcp_update(t, g, (uint32_t)si, false, flags, now);
+		nat64_tcp_update(t, g, (uint32_t)si, false, flags, now);
 	bib_v6side(t, (uint32_t)bi, dst6, dport6);
 	return XSTAT_MAX;
 }
@@ -230,7 +230,7 @@ int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t
 		*p6 = k->port6;
 		return 0;
 	}
-	const struct bib_static *sb = static_by4(ctx->cfg, proto, local4, lport);
+	const struct bib_static *sb = nat64_static_by4(ctx->cfg, proto, local4, lport);
 	if (!sb)
 		return -1;
 	memcpy(a6, sb->addr6, 16);
@@ -250,7 +250,7 @@ int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint1
 		*lport = ctx->nat->bibs[ctx->nat->sess[si].bib].port4;
 		return 0;
 	}
-	const struct bib_static *sb = static_by6(ctx->cfg, proto, a6, p6);
+	const struct bib_static *sb = nat64_static_by6(ctx->cfg, proto, a6, p6);
 	if (!sb)
 		return -1;
 	*local4 = sb->addr4;

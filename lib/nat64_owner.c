@@ -28,7 +28,7 @@ unsigned nat64_owner4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4,
 	if (n <= 1)
 		return 0;
 	/* A static entry's sessions live with its IPv6 side's owner. */
-	const struct bib_static *b = static_by4(cfg, proto, a4, p4);
+	const struct bib_static *b = nat64_static_by4(cfg, proto, a4, p4);
 	if (b)
 		return nat64_owner6(cfg, b->addr6, n);
 	unsigned o;

@@ -13,7 +13,7 @@
 #include "nat64_db.h"
 #include "nat64_pool4.h"
 
-const struct bib_static *static_by4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t p4)
+const struct bib_static *nat64_static_by4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t p4)
 {
 	for (unsigned i = 0; i < cfg->n_bib; i++) {
 		const struct bib_static *b = &cfg->bib[i];
@@ -23,8 +23,8 @@ const struct bib_static *static_by4(const struct xlat_config *cfg, uint8_t proto
 	return NULL;
 }
 
-const struct bib_static *static_by6(const struct xlat_config *cfg, uint8_t proto, const uint8_t *a6,
-				    uint16_t p6)
+const struct bib_static *nat64_static_by6(const struct xlat_config *cfg, uint8_t proto, const uint8_t *a6,
+					  uint16_t p6)
 {
 	for (unsigned i = 0; i < cfg->n_bib; i++) {
 		const struct bib_static *b = &cfg->bib[i];
@@ -36,7 +36,7 @@ const struct bib_static *static_by6(const struct xlat_config *cfg, uint8_t proto
 
 bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t port)
 {
-	return static_by4(cfg, proto, a4, port) != NULL;
+	return nat64_static_by4(cfg, proto, a4, port) != NULL;
 }
 
 bool nat64_pool4_port(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t port)
@@ -47,7 +47,7 @@ bool nat64_pool4_port(const struct xlat_config *cfg, uint8_t proto, uint32_t a4,
 		if (e->proto == proto && port >= e->port_min && port <= e->port_max && prefix4_contains(&p, a4))
 			return true;
 	}
-	return static_by4(cfg, proto, a4, port) != NULL;
+	return nat64_static_by4(cfg, proto, a4, port) != NULL;
 }
 
 /* Asked up to three times per packet (is this address pool4?): the prefix test inline, not a call per entry. */
@@ -65,8 +65,8 @@ bool nat64_pool4_has(const struct xlat_config *cfg, uint32_t a4)
 /* ---- allocation ---- */
 
 /* RFC 6056 algorithm 3 flavour: a keyed hash of what f-args selects picks where the search starts. */
-uint32_t fargs_hash(const struct nat64_globals *g, const uint8_t *src6, uint16_t sport, uint32_t dst4,
-		    uint16_t dport)
+uint32_t nat64_fargs_hash(const struct nat64_globals *g, const uint8_t *src6, uint16_t sport, uint32_t dst4,
+			  uint16_t dport)
 {
 	uint32_t h = 0x6056;
 
@@ -134,7 +134,7 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 			if (port < lo || port > hi || port == 0)
 				continue;
 			if (bib_find4(t, e->proto, a4, (uint16_t)port) < 0 &&
-			    !static_by4(cfg, e->proto, a4, (uint16_t)port)) {
+			    !nat64_static_by4(cfg, e->proto, a4, (uint16_t)port)) {
 				*next = (uint16_t)(*next + i + 1);
 				*p4 = (uint16_t)port;
 				return 0;
@@ -145,7 +145,7 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 }
 
 /* lib/cgn.c's question while it searches a block or a deterministic range: is this port free? */
-bool port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4)
+bool nat64_port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4)
 {
 	const struct nat64_table *t = arg;
 
@@ -156,8 +156,8 @@ bool port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4)
  * RFC 6888 REQ-2 (paired pooling): an IPv6 source always starts at the same
  * pool4 address (a hash of it), and only moves on when that one is full.
  */
-int alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
-	   uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4)
+int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
+		 uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4)
 {
 	uint32_t total = 0;
 
@@ -167,7 +167,7 @@ int alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, 
 	if (total == 0)
 		return -1;
 	uint32_t pick = rte_jhash(src6, 16, 0x2e0) % total;
-	uint32_t start = fargs_hash(&cfg->g.nat, src6, sport, dst4, dport);
+	uint32_t start = nat64_fargs_hash(&cfg->g.nat, src6, sport, dst4, dport);
 	for (uint32_t tried = 0; tried < total && tried < 256; tried++) {
 		uint32_t idx = (pick + tried) % total;
 		for (unsigned i = 0; i < cfg->n_pool4; i++) {

@@ -14,20 +14,20 @@
 
 struct nat64_table;
 
-const struct bib_static *static_by4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t p4);
-const struct bib_static *static_by6(const struct xlat_config *cfg, uint8_t proto, const uint8_t *a6,
-				    uint16_t p6);
+const struct bib_static *nat64_static_by4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t p4);
+const struct bib_static *nat64_static_by6(const struct xlat_config *cfg, uint8_t proto, const uint8_t *a6,
+					  uint16_t p6);
 
 /* RFC 6056 algorithm 3 flavour: a keyed hash of what f-args selects picks where the search starts. */
-uint32_t fargs_hash(const struct nat64_globals *g, const uint8_t *src6, uint16_t sport, uint32_t dst4,
-		    uint16_t dport);
+uint32_t nat64_fargs_hash(const struct nat64_globals *g, const uint8_t *src6, uint16_t sport, uint32_t dst4,
+			  uint16_t dport);
 /* lib/cgn.c's question while it searches a block or a deterministic range: is this port free? */
-bool port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4);
+bool nat64_port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4);
 /*
  * RFC 6888 REQ-2 (paired pooling): an IPv6 source always starts at the same
  * pool4 address (a hash of it), and only moves on when that one is full.
  */
-int alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
-	   uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4);
+int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
+		 uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4);
 
 #endif

@@ -17,8 +17,8 @@
  * open, else ICMP port unreachable goes back (nat64_so_expired). The caller
  * copies the packet in with nat64_so_keep() when this returns JSTAT_TYPE1PKT.
  */
-int so_store(struct nat64_table *t, const struct nat64_globals *g, uint32_t remote4, uint16_t rport,
-	     uint32_t local4, uint16_t lport, uint64_t now)
+int nat64_so_store(struct nat64_table *t, const struct nat64_globals *g, uint32_t remote4, uint16_t rport,
+		   uint32_t local4, uint16_t lport, uint64_t now)
 {
 	unsigned max = g->max_simultaneous_opens < SO_MAX ? g->max_simultaneous_opens : SO_MAX, used = 0;
 	struct stored_syn *free_slot = NULL;
@@ -72,7 +72,7 @@ uint32_t nat64_so_expired(struct nat64_table *t, uint64_t now_ms, uint8_t *out)
 }
 
 /* An IPv6 SYN towards remote4:rport: was an IPv4 SYN from there waiting? Take it, and its pool4 port. */
-bool so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, uint32_t *local4, uint16_t *lport)
+bool nat64_so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, uint32_t *local4, uint16_t *lport)
 {
 	for (unsigned i = 0; i < SO_MAX; i++) {
 		struct stored_syn *e = &t->so[i];
@@ -88,7 +88,7 @@ bool so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, uint32_t 
 
 enum xlat_verdict nat64_so_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 {
-	count(ctx, XLAT_SO_EXPIRED);
+	xlat_count(ctx, XLAT_SO_EXPIRED);
 	/* RFC 6146 3.5.2.2: ICMP Destination Unreachable, port unreachable */
-	return icmp4_error_reply(ctx, pkt, 3, 3, 0);
+	return icmp_reply4(ctx, pkt, 3, 3, 0);
 }

@@ -34,8 +34,8 @@ enum tcp_state nat64_tcp_next(enum tcp_state s, bool v6, uint8_t f, bool handle_
 }
 
 /* Apply a segment to a session: new state, and its timer (RFC 6146 3.5.2.2: FIN-FIN is not refreshed). */
-void tcp_update(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, bool v6, uint8_t flags,
-		uint64_t now)
+void nat64_tcp_update(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, bool v6, uint8_t flags,
+		      uint64_t now)
 {
 	struct session *s = &t->sess[i];
 	uint8_t old = s->state;

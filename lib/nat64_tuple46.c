@@ -10,27 +10,12 @@
 #include "pkt_parse.h"
 #include "xlat_step.h"
 
-/* Ports of a quoted (possibly truncated) packet: only the first 4 (6 for an ICMP id) bytes are needed. */
-bool inner_ports(uint8_t proto, const uint8_t *l4, uint32_t l4len, uint16_t *sport, uint16_t *dport)
-{
-	if ((proto == IPPROTO_TCP_ || proto == IPPROTO_UDP_) && l4len >= 4) {
-		*sport = rd16(l4);
-		*dport = rd16(l4 + 2);
-		return true;
-	}
-	if (proto == IPPROTO_ICMP_ && l4len >= 6) {
-		*sport = *dport = rd16(l4 + 4);
-		return true;
-	}
-	return false;
-}
-
 /*
  * NAT64, IPv4 -> IPv6: the IPv6 destination (and port) from the session table.
  * For an ICMP error, from the session of the packet it quotes (no state change).
  */
-int nat64_dst46(struct xlat_ctx *ctx, const struct l3info *li, const uint8_t *l4, uint32_t l4len,
-		bool icmp_err, uint32_t src4, uint32_t dst4, uint8_t dst6[16], uint16_t *nport)
+int nat64_tuple46_dst(struct xlat_ctx *ctx, const struct pkt_info *li, const uint8_t *l4, uint32_t l4len,
+		      bool icmp_err, uint32_t src4, uint32_t dst4, uint8_t dst6[16], uint16_t *nport)
 {
 	uint16_t sport, dport;
 	uint8_t flags;
@@ -44,10 +29,10 @@ int nat64_dst46(struct xlat_ctx *ctx, const struct l3info *li, const uint8_t *l4
 													 : XLAT_NAT64_FRAGMENT;
 	}
 	if (icmp_err) {
-		struct l3info ili;
+		struct pkt_info ili;
 		const uint8_t *in = l4 + 8;
-		if (parse4(in, l4len - 8, true, &ili) != XSTAT_MAX ||
-		    !inner_ports(ili.proto, in + ili.l3len, l4len - 8 - ili.l3len, &sport, &dport))
+		if (pkt_parse4(in, l4len - 8, true, &ili) != XSTAT_MAX ||
+		    !l4_quoted_ports(ili.proto, in + ili.l3len, l4len - 8 - ili.l3len, &sport, &dport))
 			return XLAT_ICMP_TOO_SHORT;
 		uint16_t p6;
 		if (nat64_find_in(ctx, ili.proto, ld32(in + 12), sport, ld32(in + 16), dport, dst6, &p6) != 0)
@@ -67,9 +52,9 @@ int nat64_dst46(struct xlat_ctx *ctx, const struct l3info *li, const uint8_t *l4
 }
 
 /* NAT64 found no state for an IPv4 packet (r): counted, and answered as RFC 6146 says (pkt: the whole datagram). */
-enum xlat_verdict nat64_refused46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, int r, bool icmp_err)
+enum xlat_verdict nat64_tuple46_refuse(struct xlat_ctx *ctx, struct xlat_pkt *pkt, int r, bool icmp_err)
 {
-	count(ctx, (enum xlat_stat)r);
+	xlat_count(ctx, (enum xlat_stat)r);
 	/* RFC 6146 3.5.1/3.5.3: nothing maps there -> ICMPv4 port unreachable (Jool's "bibless") */
 	if (r == JSTAT_TYPE1PKT) { /* held for a simultaneous open; it is answered later if at all */
 		nat64_so_keep(ctx, pkt->data, pkt->len);
@@ -77,10 +62,10 @@ enum xlat_verdict nat64_refused46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, in
 	}
 	/* no BIB: port unreachable; drop-externally-initiated-tcp: a silent discard, as policy asks */
 	if (!icmp_err && r == JSTAT_BIB4_NOT_FOUND)
-		return icmp4_error_reply(ctx, pkt, 3, 3, 0);
+		return icmp_reply4(ctx, pkt, 3, 3, 0);
 	/* RFC 6146 3.5.1: refused by address-dependent filtering -> Destination Unreachable,
 	 * Communication Administratively Prohibited (as Jool) */
 	if (!icmp_err && r == JSTAT_ADF)
-		return icmp4_error_reply(ctx, pkt, 3, 13, 0);
+		return icmp_reply4(ctx, pkt, 3, 13, 0);
 	return XV_DROP;
 }

@@ -14,7 +14,7 @@ static bool is_ext6(uint8_t nh)
 	return nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ || nh == IPPROTO_DSTOPTS_ || nh == IPPROTO_FRAGMENT_;
 }
 
-int parse6(const uint8_t *p, uint32_t len, bool inner, struct l3info *li)
+int pkt_parse6(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li)
 {
 	memset(li, 0, sizeof(*li));
 	if (len < 40)
@@ -91,7 +91,7 @@ static bool has_source_route(const uint8_t *p, uint32_t ihl)
 	return false;
 }
 
-int parse4(const uint8_t *p, uint32_t len, bool inner, struct l3info *li)
+int pkt_parse4(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li)
 {
 	memset(li, 0, sizeof(*li));
 	if (len < 20)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 /* What the parsers learn about an IP header (outer packet or the one inside an ICMP error). */
-struct l3info {
+struct pkt_info {
 	uint32_t l3len;    /* IP header incl. extension headers / options */
 	uint32_t pktlen;   /* length the header claims (may exceed the buffer for inner packets) */
 	uint8_t proto;     /* upper-layer protocol */
@@ -25,7 +25,7 @@ struct l3info {
 
 /* Parse an IP header (chain). inner: the packet may be truncated (ICMP error payload). Returns XSTAT_MAX when
  * fine, else the counter that names the drop. */
-int parse6(const uint8_t *p, uint32_t len, bool inner, struct l3info *li);
-int parse4(const uint8_t *p, uint32_t len, bool inner, struct l3info *li);
+int pkt_parse6(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li);
+int pkt_parse4(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li);
 
 #endif

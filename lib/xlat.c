@@ -23,7 +23,7 @@ bool xlat_wants4(const struct xlat_config *cfg, uint32_t dst4_be)
 		return nat64_pool4_has(cfg, dst4_be); /* RFC 6146: only what is addressed to pool4 */
 	if (eamt_has4(&cfg->eamt, dst4_be))
 		return true;
-	return cfg->mode == XLAT_MODE_SIIT && cfg->g.pool6_set && !denied4(cfg, dst4_be);
+	return cfg->mode == XLAT_MODE_SIIT && cfg->g.pool6_set && !addr_denied4(cfg, dst4_be);
 }
 
 /*
@@ -62,7 +62,7 @@ static bool oversize(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 	}
 	if (!df)
 		return true;
-	count(ctx, XLAT_GSO_REFUSED);
+	xlat_count(ctx, XLAT_GSO_REFUSED);
 	return false;
 }
 
@@ -74,30 +74,30 @@ enum xlat_verdict xlat_process(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 	pkt->gso = false;
 	pkt->seg_size = 0;
 	if (!ctx->cfg->g.manually_enabled) {
-		count(ctx, JSTAT_XLATOR_DISABLED);
+		xlat_count(ctx, JSTAT_XLATOR_DISABLED);
 		return XV_DROP;
 	}
 	if (__builtin_expect(!oversize(ctx, pkt), 0))
 		return XV_DROP;
 	if (pkt->family == 6) {
 		bool hairpin = false;
-		count(ctx, JSTAT_RECEIVED6);
+		xlat_count(ctx, JSTAT_RECEIVED6);
 		v = xlat64(ctx, pkt, &hairpin);
 		if (v == XV_FORWARD && hairpin) {
-			count(ctx, XLAT_HAIRPIN);
+			xlat_count(ctx, XLAT_HAIRPIN);
 			v = xlat46(ctx, pkt, true);
 		}
 	} else {
-		count(ctx, JSTAT_RECEIVED4);
+		xlat_count(ctx, JSTAT_RECEIVED4);
 		v = xlat46(ctx, pkt, false);
 	}
 	if (v == XV_FORWARD) {
-		count(ctx, JSTAT_SUCCESS);
+		xlat_count(ctx, JSTAT_SUCCESS);
 		if (pkt->gso) {
 			/* segments no longer than the sender's link would have carried them (translated: IPv4's
 			 * header is 20 bytes shorter), nor than the egress link takes */
 			uint32_t wire = pkt->family == 4 ? ctx->in_mtu - 20u : ctx->in_mtu + 20u;
-			count(ctx, XLAT_GSO_SEGMENTED);
+			xlat_count(ctx, XLAT_GSO_SEGMENTED);
 			pkt->seg_size = pkt->route.mtu < wire ? pkt->route.mtu : wire;
 		}
 	}

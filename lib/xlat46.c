@@ -20,12 +20,12 @@ static int rfc6791_src6(struct xlat_ctx *ctx, const struct xlat_route *rt, uint8
 		memcpy(src6, g->rfc6791v6.addr, 16);
 		if (g->randomize_rfc6791) {
 			for (unsigned bit = g->rfc6791v6.len; bit < 128; bit++)
-				if (xrand(ctx) & 1)
+				if (xlat_rand(ctx) & 1)
 					src6[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
 		}
 		return 0;
 	}
-	count(ctx, JSTAT46_6791_ENOENT);
+	xlat_count(ctx, JSTAT46_6791_ENOENT);
 	if (rt->self_set) {
 		memcpy(src6, rt->self, 16);
 		return 0;
@@ -37,23 +37,23 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 {
 	const struct xlat_config *cfg = ctx->cfg;
 	uint8_t *p = pkt->data;
-	struct l3info li;
-	int r = parse4(p, pkt->len, false, &li);
+	struct pkt_info li;
+	int r = pkt_parse4(p, pkt->len, false, &li);
 
 	if (r != XSTAT_MAX) {
-		count(ctx, (enum xlat_stat)r);
+		xlat_count(ctx, (enum xlat_stat)r);
 		return XV_DROP;
 	}
 	pkt->len = li.pktlen;
 	if (li.src_route) { /* RFC 7915 4.1 */
-		count(ctx, JSTAT46_SRC_ROUTE);
-		return icmp4_error_reply(ctx, pkt, 3, 5, 0);
+		xlat_count(ctx, JSTAT46_SRC_ROUTE);
+		return icmp_reply4(ctx, pkt, 3, 5, 0);
 	}
 	uint8_t *l4 = p + li.l3len;
 	uint32_t l4len = pkt->len - li.l3len;
 	/* A first fragment or whole packet must hold its whole TCP/UDP/ICMP header (as Jool). */
 	if (li.frag_off == 0 && l4len < l4_min_len(li.proto)) {
-		count(ctx, JSTAT_SKB_TRUNCATED);
+		xlat_count(ctx, JSTAT_SKB_TRUNCATED);
 		return XV_DROP;
 	}
 	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
@@ -65,17 +65,17 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 
 	if (li.proto == IPPROTO_ICMP_) {
 		if (li.frag) { /* the ICMPv6 pseudo-header needs the full length of the message */
-			count(ctx, JSTAT46_FRAGMENTED_ICMP);
+			xlat_count(ctx, JSTAT46_FRAGMENTED_ICMP);
 			return XV_DROP;
 		}
 		if (l4len < 8) {
-			count(ctx, JSTAT_SKB_TRUNCATED);
+			xlat_count(ctx, JSTAT_SKB_TRUNCATED);
 			return XV_DROP;
 		}
 		icmp_err = icmp4_is_error(l4[0]);
-		r = icmp46_map(l4[0], l4[1], l4 + 4, &im);
+		r = icmp_map46(l4[0], l4[1], l4 + 4, &im);
 		if (r != XSTAT_MAX) {
-			count(ctx, (enum xlat_stat)r);
+			xlat_count(ctx, (enum xlat_stat)r);
 			return XV_DROP;
 		}
 	}
@@ -83,48 +83,48 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	uint8_t src6[16], dst6[16];
 	uint16_t nport = 0;
 	if (cfg->mode == XLAT_MODE_NAT64) {
-		if (reserved4(src4)) { /* a martian source (RFC 1812 5.3.7): no state, no reply */
-			count(ctx, XLAT_DENYLIST4);
+		if (addr_reserved4(src4)) { /* a martian source (RFC 1812 5.3.7): no state, no reply */
+			xlat_count(ctx, XLAT_DENYLIST4);
 			return XV_DROP;
 		}
 		if (p[8] <= 1) {
-			count(ctx, JSTAT46_TTL);
-			return icmp_err ? XV_DROP : icmp4_error_reply(ctx, pkt, 11, 0, 0);
+			xlat_count(ctx, JSTAT46_TTL);
+			return icmp_err ? XV_DROP : icmp_reply4(ctx, pkt, 11, 0, 0);
 		}
-		r = nat64_dst46(ctx, &li, l4, l4len, icmp_err, src4, dst4, dst6, &nport);
+		r = nat64_tuple46_dst(ctx, &li, l4, l4len, icmp_err, src4, dst4, dst6, &nport);
 		if (r != XSTAT_MAX)
-			return nat64_refused46(ctx, pkt, r, icmp_err);
-	} else if ((hairpin ? map_hairpin46(cfg, dst4, dst6, false) : map_addr46(cfg, dst4, dst6)) != 0) {
-		count(ctx, denied4(cfg, dst4) ? XLAT_DENYLIST4 : JSTAT46_DST);
+			return nat64_tuple46_refuse(ctx, pkt, r, icmp_err);
+	} else if ((hairpin ? addr_map46_hairpin(cfg, dst4, dst6, false) : addr_map46(cfg, dst4, dst6)) != 0) {
+		xlat_count(ctx, addr_denied4(cfg, dst4) ? XLAT_DENYLIST4 : JSTAT46_DST);
 		return XV_DROP;
 	}
 	/* RFC 7915 4.1: TTL decremented (once: a hairpinned packet lost it on the way in); expired -> Time Exceeded */
 	if (!hairpin && p[8] <= 1) {
-		count(ctx, JSTAT46_TTL);
-		return icmp_err ? XV_DROP : icmp4_error_reply(ctx, pkt, 11, 0, 0);
+		xlat_count(ctx, JSTAT46_TTL);
+		return icmp_err ? XV_DROP : icmp_reply4(ctx, pkt, 11, 0, 0);
 	}
 	/* RFC 7915 4.5: a zero UDP checksum cannot cross into IPv6 unless computed; never for fragments. */
 	if (li.proto == IPPROTO_UDP_ && li.frag_off == 0 && l4len >= 8 && rd16(l4 + 6) == 0) {
 		if (li.frag) {
-			count(ctx, JSTAT46_FRAGMENTED_ZERO_CSUM);
-			return icmp4_error_reply(ctx, pkt, 3, 13, 0);
+			xlat_count(ctx, JSTAT46_FRAGMENTED_ZERO_CSUM);
+			return icmp_reply4(ctx, pkt, 3, 13, 0);
 		}
 		if (!cfg->g.amend_udp_checksum_zero && cfg->mode != XLAT_MODE_NAT64) { /* stateful: always computed */
-			count(ctx, XLAT_UDP_ZERO_CSUM);
-			return icmp4_error_reply(ctx, pkt, 3, 13, 0);
+			xlat_count(ctx, XLAT_UDP_ZERO_CSUM);
+			return icmp_reply4(ctx, pkt, 3, 13, 0);
 		}
 	}
 	if (ctx->route(ctx->route_opaque, 6, dst6, &pkt->route) != 0) {
-		count(ctx, JSTAT_FAILED_ROUTES);
+		xlat_count(ctx, JSTAT_FAILED_ROUTES);
 		return XV_DROP;
 	}
 	int srcmap = cfg->mode == XLAT_MODE_NAT64 ? (rfc6052_4to6(&cfg->g.pool6, src4, src6), 0)
-		     : hairpin			  ? map_hairpin46(cfg, src4, src6, true)
-		     : icmp_err			  ? map_errsrc46(cfg, src4, src6)
-						  : map_addr46(cfg, src4, src6);
+		     : hairpin			  ? addr_map46_hairpin(cfg, src4, src6, true)
+		     : icmp_err			  ? addr_map46_errsrc(cfg, src4, src6)
+						  : addr_map46(cfg, src4, src6);
 	if (srcmap != 0) {
 		if (!icmp_err || rfc6791_src6(ctx, &pkt->route, src6) != 0) {
-			count(ctx, denied4(cfg, src4) ? XLAT_DENYLIST4 : JSTAT46_SRC);
+			xlat_count(ctx, addr_denied4(cfg, src4) ? XLAT_DENYLIST4 : JSTAT46_SRC);
 			return XV_DROP;
 		}
 	}
@@ -135,10 +135,10 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	bool fraghdr = li.frag;
 	uint32_t outlen = 40 + (fraghdr ? 8 : 0) + l4len;
 	/* a super-frame is cut to the MTU after translation (pkt->gso): neither too big nor fragmented */
-	if (!pkt->gso && (r = fit46(ctx, pkt, li.df, &fraghdr, &outlen)) >= 0)
+	if (!pkt->gso && (r = xlat46_fit(ctx, pkt, li.df, &fraghdr, &outlen)) >= 0)
 		return (enum xlat_verdict)r;
 
-	uint8_t tc = tclass_of(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1), proto = li.proto;
+	uint8_t tc = xlat46_tclass(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1), proto = li.proto;
 	uint32_t id = li.frag_id;
 	if (proto == IPPROTO_ICMP_)
 		proto = IPPROTO_ICMPV6_;
@@ -149,19 +149,19 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 		uint16_t c = csum_fold(csum_partial(l4, l4len, sum));
 		wr16(l4 + 6, c ? c : 0xffff);
 	} else {
-		l4_update46(&li, l4, l4len, l4len, src4, dst4, src6, dst6, li.proto == IPPROTO_ICMP_ ? &im : NULL);
+		xlat46_l4_update(&li, l4, l4len, l4len, src4, dst4, src6, dst6, li.proto == IPPROTO_ICMP_ ? &im : NULL);
 	}
 	if (cfg->mode == XLAT_MODE_NAT64 && li.frag_off == 0) /* the IPv6 host's own port (or query id) back */
 		l4_set_port(li.proto, l4, l4len, li.proto == IPPROTO_ICMP_ ? 4 : 2, nport);
 
 	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);
 	if (h < p && (uint32_t)(p - h) > pkt->headroom) {
-		count(ctx, XLAT_NO_MBUF);
+		xlat_count(ctx, XLAT_NO_MBUF);
 		return XV_DROP;
 	}
-	write_ipv6(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : proto, hl, src6, dst6);
+	ip6_hdr_write(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : proto, hl, src6, dst6);
 	if (fraghdr)
-		write_frag6(h + 40, proto, li.frag_off, li.mf, id);
-	move_data(pkt, h, outlen);
+		ip6_frag_hdr_write(h + 40, proto, li.frag_off, li.mf, id);
+	xlat46_move(pkt, h, outlen);
 	return XV_FORWARD;
 }

@@ -18,14 +18,14 @@
 #include "xlat_step.h"
 
 /* RFC 7915 4.1: traffic class is the TOS, unless zeroize-traffic-class. */
-static inline uint8_t tclass_of(const struct xlat_config *cfg, const uint8_t *ip4)
+static inline uint8_t xlat46_tclass(const struct xlat_config *cfg, const uint8_t *ip4)
 {
 	return cfg->g.zeroize_traffic_class ? 0 : ip4[1];
 }
 
 /* l4_csum46() for a whole datagram or first fragment (a later fragment has no L4 header). */
-static inline void l4_update46(const struct l3info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen, uint32_t src4,
-			       uint32_t dst4, const uint8_t *src6, const uint8_t *dst6, const struct icmp_map *im)
+static inline void xlat46_l4_update(const struct pkt_info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen, uint32_t src4,
+				    uint32_t dst4, const uint8_t *src6, const uint8_t *dst6, const struct icmp_map *im)
 {
 	if (li->frag_off != 0)
 		return;
@@ -39,15 +39,15 @@ static inline void l4_update46(const struct l3info *li, uint8_t *l4, uint32_t l4
  * MTU and lowest-ipv6-mtu, each with a Fragment header (pkt->frag_size). -1:
  * go on.
  */
-static inline int fit46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool df, bool *fraghdr, uint32_t *outlen)
+static inline int xlat46_fit(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool df, bool *fraghdr, uint32_t *outlen)
 {
 	uint32_t limit = pkt->route.mtu;
 
 	pkt->frag_size = 0;
 	if (df) {
 		if (*outlen > limit) {
-			count(ctx, JSTAT_PKT_TOO_BIG);
-			return icmp4_error_reply(ctx, pkt, 3, 4, limit > 20 ? limit - 20 : 0);
+			xlat_count(ctx, JSTAT_PKT_TOO_BIG);
+			return icmp_reply4(ctx, pkt, 3, 4, limit > 20 ? limit - 20 : 0);
 		}
 		return -1;
 	}
@@ -64,7 +64,7 @@ static inline int fit46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool df, boo
 }
 
 /* The translated datagram now starts at h (in the headroom, or inside the old headers) and is len bytes long. */
-static inline void move_data(struct xlat_pkt *pkt, uint8_t *h, uint32_t len)
+static inline void xlat46_move(struct xlat_pkt *pkt, uint8_t *h, uint32_t len)
 {
 	pkt->headroom = (uint32_t)((int64_t)pkt->headroom + (h - pkt->data));
 	pkt->data = h;
@@ -75,7 +75,7 @@ static inline void move_data(struct xlat_pkt *pkt, uint8_t *h, uint32_t len)
 /* hairpin: second pass of an EAM hairpin (no TTL decrement, RFC 7757 B address choice). */
 enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpin);
 /* RFC 7915 4.3: an ICMPv4 error's outer and inner headers, both translated (src6/dst6: the outer addresses). */
-enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
+enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct pkt_info *li,
 				    const uint8_t src6[16], const uint8_t dst6[16], bool hairpin);
 
 #endif

@@ -4,7 +4,7 @@
 
 #include "addr_xlat.h"
 #include "checksum.h"
-#include "icmp_ext.h"
+#include "icmp_error.h"
 #include "ip_hdr.h"
 #include "nat64_filter.h"
 #include "nat64_tuple46.h"
@@ -19,7 +19,7 @@ static bool icmp4_has_len(uint8_t type)
 }
 
 /* RFC 7915 4.3: an ICMPv4 error's outer and inner headers, both translated; truncated to 1280. */
-enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
+enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct pkt_info *li,
 				    const uint8_t src6[16], const uint8_t dst6[16], bool hairpin)
 {
 	const struct xlat_config *cfg = ctx->cfg;
@@ -28,13 +28,13 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	uint32_t icmplen = pkt->len - li->l3len;
 
 	if (csum_fold(csum_partial(icmp, icmplen, 0)) != 0) {
-		count(ctx, JSTAT46_ICMP_CSUM);
+		xlat_count(ctx, JSTAT46_ICMP_CSUM);
 		return XV_DROP;
 	}
 	struct icmp_map im;
-	int r = icmp46_map(icmp[0], icmp[1], icmp + 4, &im);
+	int r = icmp_map46(icmp[0], icmp[1], icmp + 4, &im);
 	if (r != XSTAT_MAX) {
-		count(ctx, (enum xlat_stat)r);
+		xlat_count(ctx, (enum xlat_stat)r);
 		return XV_DROP;
 	}
 	uint8_t *in = icmp + 8;
@@ -46,16 +46,16 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		inlen = icmp[5] * 4u;
 	}
 	const uint8_t *buf_end = p + pkt->len + pkt->tailroom;
-	struct l3info ili;
-	r = parse4(in, inlen, true, &ili);
+	struct pkt_info ili;
+	r = pkt_parse4(in, inlen, true, &ili);
 	if (r != XSTAT_MAX) {
-		count(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : (enum xlat_stat)r);
+		xlat_count(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : (enum xlat_stat)r);
 		return XV_DROP;
 	}
 	uint8_t *il4 = in + ili.l3len;
 	uint32_t il4len = inlen - ili.l3len;
 	if (ili.proto == IPPROTO_ICMP_ && ili.frag_off == 0 && il4len >= 1 && icmp4_is_error(il4[0])) {
-		count(ctx, JSTAT_DOUBLE_ICMP4_ERROR);
+		xlat_count(ctx, JSTAT_DOUBLE_ICMP4_ERROR);
 		return XV_DROP;
 	}
 	uint32_t isrc4 = ld32(in + 12), idst4 = ld32(in + 16);
@@ -65,9 +65,9 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	if (nat) {
 		/* RFC 6146 3.5.3? / Jool: the quoted packet is one we sent: its source is a BIB entry. */
 		uint16_t isport, idport;
-		if (!inner_ports(ili.proto, il4, il4len, &isport, &idport) ||
+		if (!l4_quoted_ports(ili.proto, il4, il4len, &isport, &idport) ||
 		    nat64_find_in(ctx, ili.proto, isrc4, isport, idst4, idport, isrc6, &iport6) != 0) {
-			count(ctx, JSTAT_SESSION_NOT_FOUND);
+			xlat_count(ctx, JSTAT_SESSION_NOT_FOUND);
 			return XV_DROP;
 		}
 		rfc6052_4to6(&cfg->g.pool6, idst4, idst6);
@@ -76,33 +76,33 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		 * real source: the default) */
 		if (!cfg->g.nat.source_icmpv6_errors_better)
 			src6 = idst6;
-	} else if (hairpin ? (map_hairpin46(cfg, isrc4, isrc6, false) != 0 || map_hairpin46(cfg, idst4, idst6, true) != 0)
-		    : (map_addr46(cfg, isrc4, isrc6) != 0 || map_addr46(cfg, idst4, idst6) != 0)) {
-		count(ctx, JSTAT_UNTRANSLATABLE_DST4);
+	} else if (hairpin ? (addr_map46_hairpin(cfg, isrc4, isrc6, false) != 0 || addr_map46_hairpin(cfg, idst4, idst6, true) != 0)
+		    : (addr_map46(cfg, isrc4, isrc6) != 0 || addr_map46(cfg, idst4, idst6) != 0)) {
+		xlat_count(ctx, JSTAT_UNTRANSLATABLE_DST4);
 		return XV_DROP;
 	}
 
 	uint32_t rest;
 	switch (im.rest) {
-	case REST_MTU:
-		rest = mtu46(&cfg->g, rd16(icmp + 6), rd16(in + 2), pkt->route.mtu, ctx->in_mtu);
+	case ICMP_REST_MTU:
+		rest = icmp_mtu46(&cfg->g, rd16(icmp + 6), rd16(in + 2), pkt->route.mtu, ctx->in_mtu);
 		break;
-	case REST_PTR:
+	case ICMP_REST_PTR:
 		rest = im.ptr;
 		break;
 	default:
 		rest = 0;
 		break;
 	}
-	uint8_t tc = tclass_of(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1);
-	uint8_t itc = tclass_of(cfg, in), ihl = in[8];
+	uint8_t tc = xlat46_tclass(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1);
+	uint8_t itc = xlat46_tclass(cfg, in), ihl = in[8];
 	uint8_t iproto = ili.proto == IPPROTO_ICMP_ ? IPPROTO_ICMPV6_ : ili.proto;
 	uint32_t iulen = ili.pktlen - ili.l3len; /* the original packet's upper-layer length */
 	bool ifrag = ili.frag;
 	struct icmp_map iim;
 	bool inner_icmp = ili.proto == IPPROTO_ICMP_ && il4len >= 4 &&
-			  icmp46_map(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XSTAT_MAX;
-	l4_update46(&ili, il4, il4len, iulen, isrc4, idst4, isrc6, idst6, inner_icmp ? &iim : NULL);
+			  icmp_map46(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XSTAT_MAX;
+	xlat46_l4_update(&ili, il4, il4len, iulen, isrc4, idst4, isrc6, idst6, inner_icmp ? &iim : NULL);
 	if (nat)
 		l4_set_port(ili.proto, il4, il4len, ili.proto == IPPROTO_ICMP_ ? 4 : 0, iport6);
 
@@ -110,16 +110,16 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	uint8_t *nicmp = ih - 8;
 	uint8_t *h = nicmp - 40;
 	if ((uint32_t)(p - h) > pkt->headroom) {
-		count(ctx, XLAT_NO_MBUF);
+		xlat_count(ctx, XLAT_NO_MBUF);
 		return XV_DROP;
 	}
-	write_ipv6(ih, itc, (uint16_t)(iulen + (ifrag ? 8 : 0)), ifrag ? IPPROTO_FRAGMENT_ : iproto, ihl, isrc6, idst6);
+	ip6_hdr_write(ih, itc, (uint16_t)(iulen + (ifrag ? 8 : 0)), ifrag ? IPPROTO_FRAGMENT_ : iproto, ihl, isrc6, idst6);
 	if (ifrag)
-		write_frag6(ih + 40, iproto, ili.frag_off, ili.mf, ili.frag_id);
+		ip6_frag_hdr_write(ih + 40, iproto, ili.frag_off, ili.mf, ili.frag_id);
 	uint32_t quote = (uint32_t)(il4 - ih) + il4len;
 	/* 1280 also when lowest-ipv6-mtu is larger */
 	uint32_t len = 40 + icmp_error_finish(nicmp, im.type, im.code, rest, quote, ext_len, buf_end, src6, dst6);
-	write_ipv6(h, tc, (uint16_t)(len - 40), IPPROTO_ICMPV6_, hl, src6, dst6);
-	move_data(pkt, h, len);
+	ip6_hdr_write(h, tc, (uint16_t)(len - 40), IPPROTO_ICMPV6_, hl, src6, dst6);
+	xlat46_move(pkt, h, len);
 	return XV_FORWARD;
 }

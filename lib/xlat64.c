@@ -18,7 +18,7 @@
  * larger than 1260 bytes (so that PMTUD works), with id 0 (RFC 6864 atomic
  * datagram); smaller ones get DF clear and a random id.
  */
-void id_flags(struct xlat_ctx *ctx, const struct l3info *li, uint32_t totlen, uint16_t *id, uint16_t *frag)
+void xlat64_id_flags(struct xlat_ctx *ctx, const struct pkt_info *li, uint32_t totlen, uint16_t *id, uint16_t *frag)
 {
 	if (li->frag) {
 		*id = (uint16_t)li->frag_id;
@@ -27,7 +27,7 @@ void id_flags(struct xlat_ctx *ctx, const struct l3info *li, uint32_t totlen, ui
 		*id = 0;
 		*frag = IPV4_DF;
 	} else {
-		*id = (uint16_t)xrand(ctx);
+		*id = (uint16_t)xlat_rand(ctx);
 		*frag = 0;
 	}
 }
@@ -38,12 +38,12 @@ static int rfc6791_src4(struct xlat_ctx *ctx, const struct xlat_route *rt, uint3
 	const struct xlat_globals *g = &ctx->cfg->g;
 
 	if (g->rfc6791v4_set) {
-		uint32_t host = g->rfc6791v4.len >= 32 ? 0 : (g->randomize_rfc6791 ? xrand(ctx) : 0);
+		uint32_t host = g->rfc6791v4.len >= 32 ? 0 : (g->randomize_rfc6791 ? xlat_rand(ctx) : 0);
 		uint32_t mask = g->rfc6791v4.len ? ~0u << (32 - g->rfc6791v4.len) : 0;
 		*src4 = g->rfc6791v4.addr | __builtin_bswap32(host & ~mask);
 		return 0;
 	}
-	count(ctx, JSTAT64_6791_ENOENT);
+	xlat_count(ctx, JSTAT64_6791_ENOENT);
 	if (rt && rt->self_set) {
 		memcpy(src4, rt->self, 4);
 		return 0;
@@ -55,30 +55,30 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 {
 	const struct xlat_config *cfg = ctx->cfg;
 	uint8_t *p = pkt->data;
-	struct l3info li;
-	int r = parse6(p, pkt->len, false, &li);
+	struct pkt_info li;
+	int r = pkt_parse6(p, pkt->len, false, &li);
 
 	if (r != XSTAT_MAX) {
-		count(ctx, (enum xlat_stat)r);
+		xlat_count(ctx, (enum xlat_stat)r);
 		return XV_DROP;
 	}
 	pkt->len = li.pktlen; /* drop L2 padding */
 	/* Extension headers after a Fragment header cannot be skipped in later fragments (as Jool: 1/1). */
 	if (li.ext_after_frag) {
-		count(ctx, JSTAT64_FRAG_THEN_EXT);
-		return icmp6_error_reply(ctx, pkt, 1, 1, 0);
+		xlat_count(ctx, JSTAT64_FRAG_THEN_EXT);
+		return icmp_reply6(ctx, pkt, 1, 1, 0);
 	}
 	/* RFC 7915 5.1: a Routing header with Segments Left != 0 -> Parameter Problem pointing at it. */
 	if (li.seg_left_ptr) {
-		count(ctx, JSTAT64_SEGMENTS_LEFT);
-		return icmp6_error_reply(ctx, pkt, 4, 0, li.seg_left_ptr);
+		xlat_count(ctx, JSTAT64_SEGMENTS_LEFT);
+		return icmp_reply6(ctx, pkt, 4, 0, li.seg_left_ptr);
 	}
 
 	uint8_t *l4 = p + li.l3len;
 	uint32_t l4len = pkt->len - li.l3len;
 	/* A first fragment or whole packet must hold its whole TCP/UDP/ICMP header (as Jool). */
 	if (li.frag_off == 0 && l4len < l4_min_len(li.proto)) {
-		count(ctx, JSTAT_SKB_TRUNCATED);
+		xlat_count(ctx, JSTAT_SKB_TRUNCATED);
 		return XV_DROP;
 	}
 	/* a super-frame's segments get checksums of their own (tso.c) */
@@ -90,72 +90,72 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	if (li.proto == IPPROTO_ICMPV6_) {
 		/* The ICMPv6 checksum covers a pseudo-header with the full length: not fixable per fragment. */
 		if (li.mf || li.frag_off) {
-			count(ctx, JSTAT64_FRAGMENTED_ICMP);
+			xlat_count(ctx, JSTAT64_FRAGMENTED_ICMP);
 			return XV_DROP;
 		}
 		if (l4len < 8) {
-			count(ctx, JSTAT_SKB_TRUNCATED);
+			xlat_count(ctx, JSTAT_SKB_TRUNCATED);
 			return XV_DROP;
 		}
 		icmp_err = icmp6_is_error(l4[0]);
-		r = icmp64_map(l4[0], l4[1], l4 + 4, &im);
+		r = icmp_map64(l4[0], l4[1], l4 + 4, &im);
 		if (r != XSTAT_MAX) {
-			count(ctx, (enum xlat_stat)r);
+			xlat_count(ctx, (enum xlat_stat)r);
 			return XV_DROP;
 		}
 	}
 
 	uint32_t src4, dst4;
-	int dstmap = MAP_POOL6;
+	int dstmap = ADDR_MAP_POOL6;
 	if (cfg->mode == XLAT_MODE_NAT64) {
 		/* RFC 6146 3.5: NAT64 destinations are pool6 addresses only. */
 		if (!cfg->g.pool6_set || rfc6052_6to4(&cfg->g.pool6, p + 24, &dst4) != 0) {
-			count(ctx, JSTAT_POOL6_MISMATCH);
+			xlat_count(ctx, JSTAT_POOL6_MISMATCH);
 			return XV_DROP;
 		}
 		/* a pool6 source comes back here once translated (Jool: hairpinning loop); no state for
 		 * sources no router forwards */
 		if (prefix6_contains(&cfg->g.pool6, p + 8)) {
-			count(ctx, JSTAT_HAIRPIN_LOOP);
+			xlat_count(ctx, JSTAT_HAIRPIN_LOOP);
 			return XV_DROP;
 		}
-		if (unforwardable6(p + 8)) {
-			count(ctx, JSTAT64_SRC);
+		if (addr_unforwardable6(p + 8)) {
+			xlat_count(ctx, JSTAT64_SRC);
 			return XV_DROP;
 		}
 	} else {
-		dstmap = map64(cfg, p + 24, &dst4);
+		dstmap = addr_map64(cfg, p + 24, &dst4);
 		if (dstmap < 0) {
-			count(ctx, dstmap == MAP_DENIED ? XLAT_DENYLIST4 : JSTAT64_DST);
+			xlat_count(ctx, dstmap == ADDR_MAP_DENIED ? XLAT_DENYLIST4 : JSTAT64_DST);
 			return XV_DROP;
 		}
 	}
 	/* RFC 7915 5.1: hop limit decremented; expired -> ICMPv6 Time Exceeded from the translator. */
 	if (p[7] <= 1) {
-		count(ctx, JSTAT64_TTL);
-		return icmp6_error_reply(ctx, pkt, 3, 0, 0);
+		xlat_count(ctx, JSTAT64_TTL);
+		return icmp_reply6(ctx, pkt, 3, 0, 0);
 	}
 
 	/*
 	 * RFC 7757 4.2 / appendix B (intrinsic hairpinning): a pool6 destination whose
 	 * IPv4 address is an EAMT one belongs to another IPv6 node: straight back to IPv6.
 	 */
-	*hairpin = cfg->mode == XLAT_MODE_SIIT && cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && dstmap == MAP_POOL6 &&
+	*hairpin = cfg->mode == XLAT_MODE_SIIT && cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && dstmap == ADDR_MAP_POOL6 &&
 		   eamt_has4(&cfg->eamt, dst4);
 	if (*hairpin || (cfg->mode == XLAT_MODE_NAT64 && nat64_pool4_has(cfg, dst4))) {
 		/* hairpinned (EAM here, pool4 by the dataplane): it never leaves as IPv4 */
 		pkt->route.mtu = 0xffff;
 		pkt->route.self_set = false;
 	} else if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&dst4, &pkt->route) != 0) {
-		count(ctx, JSTAT_FAILED_ROUTES);
+		xlat_count(ctx, JSTAT_FAILED_ROUTES);
 		return XV_DROP;
 	}
 
 	if (cfg->mode == XLAT_MODE_NAT64) {
 		src4 = 0; /* from the session, below (or from the inner packet's, for errors) */
-	} else if (map64(cfg, p + 8, &src4) < 0) {
+	} else if (addr_map64(cfg, p + 8, &src4) < 0) {
 		if (!icmp_err || rfc6791_src4(ctx, *hairpin ? NULL : &pkt->route, &src4) != 0) {
-			count(ctx, JSTAT64_SRC);
+			xlat_count(ctx, JSTAT64_SRC);
 			return XV_DROP;
 		}
 	}
@@ -168,22 +168,22 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	 * A super-frame is cut to the MTU instead (pkt->gso). */
 	if (totlen > pkt->route.mtu && !pkt->gso) {
 		uint32_t mtu = pkt->route.mtu + 20u;
-		count(ctx, JSTAT_PKT_TOO_BIG);
-		return icmp6_error_reply(ctx, pkt, 2, 0, mtu < 1280 ? 1280 : mtu);
+		xlat_count(ctx, JSTAT_PKT_TOO_BIG);
+		return icmp_reply6(ctx, pkt, 2, 0, mtu < 1280 ? 1280 : mtu);
 	}
 
 	uint8_t src6[16], dst6[16];
 	memcpy(src6, p + 8, 16);
 	memcpy(dst6, p + 24, 16);
-	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
+	uint8_t tos = xlat64_tos(cfg, p), ttl = (uint8_t)(p[7] - 1);
 	uint16_t id, frag;
-	id_flags(ctx, &li, totlen, &id, &frag);
+	xlat64_id_flags(ctx, &li, totlen, &id, &frag);
 
 	if (cfg->mode == XLAT_MODE_NAT64 && li.frag_off != 0) {
 		/* a later fragment: no ports; its datagram's first fragment told us the IPv4 source */
 		uint8_t proto = li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto;
 		if (nat64_frag_get(ctx, 6, proto, li.frag_id, src6, dst6, &src4, NULL) != 0) {
-			count(ctx, XLAT_NAT64_FRAGMENT);
+			xlat_count(ctx, XLAT_NAT64_FRAGMENT);
 			return XV_DROP;
 		}
 	} else if (cfg->mode == XLAT_MODE_NAT64) {
@@ -192,19 +192,19 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 		uint16_t sport, dport, nport;
 		uint8_t flags;
 		if (!l4_ports(proto, l4, l4len, &sport, &dport, &flags)) {
-			count(ctx, JSTAT_UNKNOWN_L4_PROTO);
+			xlat_count(ctx, JSTAT_UNKNOWN_L4_PROTO);
 			return XV_DROP;
 		}
 		if (proto == IPPROTO_ICMP_ && cfg->g.nat.drop_icmpv6_info) {
-			count(ctx, JSTAT_ICMP6_FILTER);
+			xlat_count(ctx, JSTAT_ICMP6_FILTER);
 			return XV_DROP;
 		}
 		r = nat64_out(ctx, proto, src6, sport, dst4, dport, flags, &src4, &nport);
 		if (r != XSTAT_MAX) {
-			count(ctx, (enum xlat_stat)r);
+			xlat_count(ctx, (enum xlat_stat)r);
 			/* RFC 6146 3.5.1.1: no port left -> ICMPv6 Destination Unreachable, address unreachable */
 			if (r == XLAT_POOL4_EXHAUSTED || r == XLAT_NAT64_TABLE_FULL)
-				return icmp6_error_reply(ctx, pkt, 1, 3, 0);
+				return icmp_reply6(ctx, pkt, 1, 3, 0);
 			return XV_DROP;
 		}
 		l4_set_port(proto, l4, l4len, proto == IPPROTO_ICMP_ ? 4 : 0, nport);
@@ -212,11 +212,11 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 			nat64_frag_put(ctx, 6, proto, li.frag_id, src6, dst6, src4, NULL);
 	}
 
-	l4_update64(&li, l4, l4len, li.pktlen - li.l3len, src6, dst6, src4, dst4,
+	xlat64_l4_update(&li, l4, l4len, li.pktlen - li.l3len, src6, dst6, src4, dst4,
 		    li.proto == IPPROTO_ICMPV6_ ? &im : NULL);
 
 	uint8_t *h = l4 - 20;
-	write_ipv4(h, tos, (uint16_t)totlen, id, frag, ttl, li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto,
+	ip4_hdr_write(h, tos, (uint16_t)totlen, id, frag, ttl, li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto,
 		   src4, dst4);
 	pkt->headroom += (uint32_t)(h - p);
 	pkt->data = h;

@@ -16,15 +16,15 @@
 #include "xlat.h"
 
 /* The traffic class of an IPv6 header (RFC 8200 3). */
-static inline uint8_t tclass6(const uint8_t *p)
+static inline uint8_t xlat64_tclass(const uint8_t *p)
 {
 	return (uint8_t)((p[0] << 4) | (p[1] >> 4));
 }
 
 /* RFC 7915 5.1: TOS is the traffic class, unless the operator overrides it. */
-static inline uint8_t tos_of(const struct xlat_config *cfg, const uint8_t *ip6)
+static inline uint8_t xlat64_tos(const struct xlat_config *cfg, const uint8_t *ip6)
 {
-	return cfg->g.override_tos ? cfg->g.tos : tclass6(ip6);
+	return cfg->g.override_tos ? cfg->g.tos : xlat64_tclass(ip6);
 }
 
 /*
@@ -33,12 +33,12 @@ static inline uint8_t tos_of(const struct xlat_config *cfg, const uint8_t *ip6)
  * larger than 1260 bytes (so that PMTUD works), with id 0 (RFC 6864 atomic
  * datagram); smaller ones get DF clear and a random id.
  */
-void id_flags(struct xlat_ctx *ctx, const struct l3info *li, uint32_t totlen, uint16_t *id, uint16_t *frag);
+void xlat64_id_flags(struct xlat_ctx *ctx, const struct pkt_info *li, uint32_t totlen, uint16_t *id, uint16_t *frag);
 
 /* l4_csum64() for a whole datagram or first fragment (a later fragment has no L4 header). */
-static inline void l4_update64(const struct l3info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen,
-			       const uint8_t *src6, const uint8_t *dst6, uint32_t src4, uint32_t dst4,
-			       const struct icmp_map *im)
+static inline void xlat64_l4_update(const struct pkt_info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen,
+				    const uint8_t *src6, const uint8_t *dst6, uint32_t src4, uint32_t dst4,
+				    const struct icmp_map *im)
 {
 	if (li->frag_off != 0)
 		return; /* no L4 header in a non-first fragment */
@@ -47,7 +47,7 @@ static inline void l4_update64(const struct l3info *li, uint8_t *l4, uint32_t l4
 
 enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairpin);
 /* RFC 7915 5.3: an ICMPv6 error's outer and inner headers, both translated (src4/dst4: the outer addresses). */
-enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
+enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct pkt_info *li,
 				    uint32_t src4, uint32_t dst4);
 
 #endif

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "checksum.h"
-#include "icmp_ext.h"
+#include "icmp_error.h"
 #include "ip_hdr.h"
 #include "nat64_filter.h"
 #include "rfc6052.h"
@@ -18,7 +18,7 @@ static bool icmp6_has_len(uint8_t type)
 }
 
 /* RFC 7915 5.3: an ICMPv6 error's outer and inner headers, both translated; the quote truncated to 576. */
-enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct l3info *li,
+enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct pkt_info *li,
 				    uint32_t src4, uint32_t dst4)
 {
 	const struct xlat_config *cfg = ctx->cfg;
@@ -27,13 +27,13 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	uint32_t icmplen = pkt->len - li->l3len;
 
 	if (csum_fold(csum_partial(icmp, icmplen, csum_pseudo6(p + 8, p + 24, IPPROTO_ICMPV6_, icmplen))) != 0) {
-		count(ctx, JSTAT64_ICMP_CSUM);
+		xlat_count(ctx, JSTAT64_ICMP_CSUM);
 		return XV_DROP;
 	}
 	struct icmp_map im;
-	int r = icmp64_map(icmp[0], icmp[1], icmp + 4, &im);
+	int r = icmp_map64(icmp[0], icmp[1], icmp + 4, &im);
 	if (r != XSTAT_MAX) {
-		count(ctx, (enum xlat_stat)r);
+		xlat_count(ctx, (enum xlat_stat)r);
 		return XV_DROP;
 	}
 
@@ -46,14 +46,14 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		inlen = icmp[4] * 8u;
 	}
 	const uint8_t *buf_end = p + pkt->len + pkt->tailroom;
-	struct l3info ili;
-	r = parse6(in, inlen, true, &ili);
+	struct pkt_info ili;
+	r = pkt_parse6(in, inlen, true, &ili);
 	if (r != XSTAT_MAX) {
-		count(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : (enum xlat_stat)r);
+		xlat_count(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : (enum xlat_stat)r);
 		return XV_DROP;
 	}
 	if (ili.proto == IPPROTO_ICMPV6_ && ili.frag_off == 0 && inlen > ili.l3len && icmp6_is_error(in[ili.l3len])) {
-		count(ctx, JSTAT_DOUBLE_ICMP6_ERROR);
+		xlat_count(ctx, JSTAT_DOUBLE_ICMP6_ERROR);
 		return XV_DROP;
 	}
 	uint32_t isrc4, idst4;
@@ -66,18 +66,18 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		uint32_t qlen = inlen - ili.l3len;
 		uint16_t isport, idport;
 		if ((ip == IPPROTO_ICMP_ ? qlen < 6 : qlen < 4) || rfc6052_6to4(&cfg->g.pool6, in + 8, &isrc4) != 0) {
-			count(ctx, XLAT_ICMP_TOO_SHORT);
+			xlat_count(ctx, XLAT_ICMP_TOO_SHORT);
 			return XV_DROP;
 		}
 		isport = ip == IPPROTO_ICMP_ ? rd16(q + 4) : rd16(q);
 		idport = ip == IPPROTO_ICMP_ ? rd16(q + 4) : rd16(q + 2);
 		if (nat64_find_out(ctx, ip, in + 24, idport, isrc4, isport, &idst4, &iport4) != 0) {
-			count(ctx, JSTAT_SESSION_NOT_FOUND);
+			xlat_count(ctx, JSTAT_SESSION_NOT_FOUND);
 			return XV_DROP;
 		}
 		src4 = idst4; /* RFC 6146: the error comes from the NAT64's own (pool4) address */
-	} else if (map64(cfg, in + 8, &isrc4) < 0 || map64(cfg, in + 24, &idst4) < 0) {
-		count(ctx, JSTAT_UNTRANSLATABLE_DST6);
+	} else if (addr_map64(cfg, in + 8, &isrc4) < 0 || addr_map64(cfg, in + 24, &idst4) < 0) {
+		xlat_count(ctx, JSTAT_UNTRANSLATABLE_DST6);
 		return XV_DROP;
 	}
 
@@ -85,14 +85,14 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	uint8_t isrc6[16], idst6[16];
 	memcpy(isrc6, in + 8, 16);
 	memcpy(idst6, in + 24, 16);
-	uint8_t itos = tos_of(cfg, in), ittl = in[7];
-	uint8_t tos = tos_of(cfg, p), ttl = (uint8_t)(p[7] - 1);
+	uint8_t itos = xlat64_tos(cfg, in), ittl = in[7];
+	uint8_t tos = xlat64_tos(cfg, p), ttl = (uint8_t)(p[7] - 1);
 	uint32_t rest;
 	switch (im.rest) {
-	case REST_MTU:
-		rest = mtu64(rd32(icmp + 4), pkt->route.mtu, ctx->in_mtu);
+	case ICMP_REST_MTU:
+		rest = icmp_mtu64(rd32(icmp + 4), pkt->route.mtu, ctx->in_mtu);
 		break;
-	case REST_PTR:
+	case ICMP_REST_PTR:
 		rest = im.ptr << 24;
 		break;
 	default:
@@ -103,24 +103,24 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	uint32_t il4len = inlen - ili.l3len;
 	uint32_t itotlen = 20 + (ili.pktlen - ili.l3len); /* what the original packet's header said */
 	uint16_t iid, ifrag;
-	id_flags(ctx, &ili, itotlen, &iid, &ifrag);
+	xlat64_id_flags(ctx, &ili, itotlen, &iid, &ifrag);
 	struct icmp_map iim;
 	bool inner_icmp = ili.proto == IPPROTO_ICMPV6_ && il4len >= 4 &&
-			  icmp64_map(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XSTAT_MAX;
-	l4_update64(&ili, il4, il4len, ili.pktlen - ili.l3len, isrc6, idst6, isrc4, idst4, inner_icmp ? &iim : NULL);
+			  icmp_map64(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XSTAT_MAX;
+	xlat64_l4_update(&ili, il4, il4len, ili.pktlen - ili.l3len, isrc6, idst6, isrc4, idst4, inner_icmp ? &iim : NULL);
 	if (nat)
 		l4_set_port(ili.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : ili.proto, il4, il4len,
 			    ili.proto == IPPROTO_ICMPV6_ ? 4 : 2, iport4);
 
 	uint8_t *ih = il4 - 20;
-	write_ipv4(ih, itos, (uint16_t)itotlen, iid, ifrag, ittl,
+	ip4_hdr_write(ih, itos, (uint16_t)itotlen, iid, ifrag, ittl,
 		   ili.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : ili.proto, isrc4, idst4);
 	uint8_t *nicmp = ih - 8;
 	uint8_t *h = nicmp - 20;
 	uint32_t len = 20 + icmp_error_finish(nicmp, im.type, im.code, rest, 20 + il4len, ext_len, buf_end, NULL, NULL);
 	uint16_t id, frag;
-	id_flags(ctx, li, len, &id, &frag);
-	write_ipv4(h, tos, (uint16_t)len, id, frag, ttl, IPPROTO_ICMP_, src4, dst4);
+	xlat64_id_flags(ctx, li, len, &id, &frag);
+	ip4_hdr_write(h, tos, (uint16_t)len, id, frag, ttl, IPPROTO_ICMP_, src4, dst4);
 	pkt->headroom += (uint32_t)(h - p);
 	pkt->data = h;
 	pkt->len = len;

@@ -11,7 +11,7 @@
 
 #include "xlat.h"
 
-static inline void count(struct xlat_ctx *ctx, enum xlat_stat s) { ctx->counters[s]++; }
+static inline void xlat_count(struct xlat_ctx *ctx, enum xlat_stat s) { ctx->counters[s]++; }
 
 /* Longer than the link it came in on (a super-frame, xlat.c oversize())? An in_mtu of 0 means unknown: never. */
 static inline bool xlat_longer_than_link(const struct xlat_ctx *ctx, uint32_t len)
@@ -19,7 +19,7 @@ static inline bool xlat_longer_than_link(const struct xlat_ctx *ctx, uint32_t le
 	return len - 1u > ctx->in_mtu - 1u; /* one compare; in_mtu 0 wraps to the largest value */
 }
 /* xorshift32: IPv4 identifications and RFC 6791 hosts (no secrecy needed); inline, one per 6->4 packet. */
-static inline uint32_t xrand(struct xlat_ctx *ctx)
+static inline uint32_t xlat_rand(struct xlat_ctx *ctx)
 {
 	uint32_t x = ctx->rand_state ? ctx->rand_state : 0x9e3779b9u;
 

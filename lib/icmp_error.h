@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The tail of every translated ICMP error (icmp_ext.c): RFC 4884 extensions, the size limits, the checksum. */
+/* The tail of every translated ICMP error (icmp_error.c): RFC 4884 extensions, the size limits, the checksum. */
 #ifndef XLAT_ICMP_EXT_H
 #define XLAT_ICMP_EXT_H
 
@@ -11,8 +11,8 @@
  * extension (ext_len bytes) right after it. unit: 4 (ICMPv4) or 8 (ICMPv6).
  * Returns the new ICMP message length and sets *lenfield (0: extension dropped).
  */
-uint32_t icmp_ext_relayout(uint8_t *icmp, uint32_t quote, uint32_t ext_len, unsigned unit, uint32_t max_icmp,
-			   const uint8_t *buf_end, uint8_t *lenfield);
+uint32_t icmp_error_relayout_ext(uint8_t *icmp, uint32_t quote, uint32_t ext_len, unsigned unit, uint32_t max_icmp,
+				 const uint8_t *buf_end, uint8_t *lenfield);
 /*
  * The tail of every translated ICMP error (RFC 7915 4.3, 5.3): the new header at icmp (type, code,
  * bytes 4-7 = rest) before a quote of quote bytes and ext_len bytes of RFC 4884 extension, the

@@ -5,11 +5,11 @@
 
 #include "bytes.h"
 #include "checksum.h"
-#include "icmp_ext.h"
+#include "icmp_error.h"
 #include "ip_hdr.h"
 
-uint32_t icmp_ext_relayout(uint8_t *icmp, uint32_t quote, uint32_t ext_len, unsigned unit, uint32_t max_icmp,
-			   const uint8_t *buf_end, uint8_t *lenfield)
+uint32_t icmp_error_relayout_ext(uint8_t *icmp, uint32_t quote, uint32_t ext_len, unsigned unit, uint32_t max_icmp,
+				 const uint8_t *buf_end, uint8_t *lenfield)
 {
 	/*
 	 * RFC 4884 4/5: the original-datagram field is padded with zeros to a
@@ -55,7 +55,7 @@ uint32_t icmp_error_finish(uint8_t *icmp, uint8_t type, uint8_t code, uint32_t r
 	/* RFC 4884 length field: ICMPv6 Destination Unreachable / Time Exceeded (byte 4, 64-bit words),
 	 * ICMPv4 Destination Unreachable / Time Exceeded (byte 5, 32-bit words) */
 	if (ext_len && (v6 ? (type == 1 || type == 3) : (type == 3 || type == 11)))
-		len = icmp_ext_relayout(icmp, quote, ext_len, v6 ? 8 : 4, max_icmp, buf_end, &icmp[v6 ? 4 : 5]);
+		len = icmp_error_relayout_ext(icmp, quote, ext_len, v6 ? 8 : 4, max_icmp, buf_end, &icmp[v6 ? 4 : 5]);
 	if (len > max_icmp)
 		len = max_icmp;
 	uint32_t sum = v6 ? csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, len) : 0;
