@@ -178,30 +178,30 @@ void cgn_quota(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos, 
 	cgn_log(c, &e);
 }
 
-int cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16])
+enum xlat_stat cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16])
 {
 	int pi = cgn_proto_idx(proto);
 
 	if (!cfg->cgn.enabled || pi < 0 || !cfg->cgn.max_ports[pi])
-		return XSTAT_MAX;
+		return XLAT_OK;
 	int32_t pos = cgn_sub_find(c, cfg, addr6);
 	if (pos >= 0 && c->sub[pos].bibs[pi] >= cfg->cgn.max_ports[pi]) {
 		cgn_quota(c, cfg, pos, proto, cfg->cgn.max_ports[pi]);
 		return XLAT_CGN_PORT_LIMIT;
 	}
-	return XSTAT_MAX;
+	return XLAT_OK;
 }
 
-int cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16])
+enum xlat_stat cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16])
 {
 	if (!cfg->cgn.enabled || !cfg->cgn.max_sessions)
-		return XSTAT_MAX;
+		return XLAT_OK;
 	int32_t pos = cgn_sub_find(c, cfg, addr6);
 	if (pos >= 0 && c->sub[pos].sessions >= cfg->cgn.max_sessions) {
 		cgn_quota(c, cfg, pos, proto, cfg->cgn.max_sessions);
 		return XLAT_CGN_SESSION_LIMIT;
 	}
-	return XSTAT_MAX;
+	return XLAT_OK;
 }
 
 /* ---- BIB entries and sessions ---- */

@@ -81,11 +81,11 @@ void cgn_log(struct cgn_table *c, struct natlog_event *e);
 
 /*
  * May the subscriber of addr6 have one more BIB entry / session of proto?
- * XSTAT_MAX (enum xlat_stat) when yes, else the counter naming the refusal
+ * XLAT_OK when yes, else the counter naming the refusal
  * (a Quota Exceeded event is logged, at most once a second per subscriber).
  */
-int cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16]);
-int cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16]);
+enum xlat_stat cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16]);
+enum xlat_stat cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16]);
 
 /* Accounting and events of BIB entries and sessions, created (up) or deleted. */
 void cgn_bib_event(struct cgn_table *c, const struct xlat_config *cfg, bool up, uint8_t proto, const uint8_t addr6[16],
@@ -97,15 +97,16 @@ void cgn_session_event(struct cgn_table *c, const struct xlat_config *cfg, bool 
 /* Is this pool4 port free (no BIB entry, no static entry)? The NAT64 table answers. */
 typedef bool (*cgn_port_free_fn)(void *arg, uint8_t proto, uint32_t addr4, uint16_t port4);
 
+/* Does cgn_alloc() give new BIB entries their ports (PBA or deterministic NAT configured)? Else pool4 does. */
+bool cgn_allocates(const struct xlat_config *cfg);
 /*
- * Allocation under PBA or deterministic NAT: a port for a new BIB entry of
- * (proto, addr6, sport), searched from start (a hash). Returns 1 when neither
- * is configured (the caller allocates as usual), 0 with *addr4 and *port4, or the
- * counter naming why not (an enum xlat_stat value).
+ * Allocation under PBA or deterministic NAT (cgn_allocates()): a port for a new
+ * BIB entry of (proto, addr6, sport), searched from start (a hash). XLAT_OK
+ * with *addr4 and *port4, or the counter naming why not.
  */
-int cgn_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16],
-	      uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *addr4,
-	      uint16_t *port4);
+enum xlat_stat cgn_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16],
+			 uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *addr4,
+			 uint16_t *port4);
 
 /*
  * The worker owning pool4 (proto, addr4, port4) under PBA (the block's) or

@@ -135,8 +135,8 @@ static int32_t blk_new(struct cgn_table *c, const struct xlat_config *cfg, int32
 }
 
 /* The pool4 address a subscriber starts at (RFC 6888 REQ-2, paired pooling): where its blocks are, else a hash. */
-static int pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16],
-		     uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *a4, uint16_t *p4)
+static enum xlat_stat pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16],
+				uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *a4, uint16_t *p4)
 {
 	int pi = cgn_proto_idx(proto);
 	int32_t sp = cgn_sub_get(c, cfg, addr6);
@@ -158,7 +158,7 @@ static int pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t
 			continue;
 		if (range_port(proto, k->addr4, k->first, k->last, sport, start, port_free, arg, p4) == 0) {
 			*a4 = k->addr4;
-			return 0;
+			return XLAT_OK;
 		}
 	}
 	if (s->nblk[pi] >= cfg->cgn.max_blocks) {
@@ -202,19 +202,24 @@ static int pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t
 		struct cgn_block *nb = &c->blk[b];
 		if (range_port(proto, nb->addr4, nb->first, nb->last, sport, start, port_free, arg, p4) == 0) {
 			*a4 = nb->addr4;
-			return 0;
+			return XLAT_OK;
 		}
 	}
 	cgn_sub_release(c, sp);
 	return XLAT_POOL4_EXHAUSTED;
 }
 
-int cgn_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16],
-	      uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *addr4,
-	      uint16_t *port4)
+bool cgn_allocates(const struct xlat_config *cfg)
 {
-	if (!cfg->cgn.enabled)
-		return 1;
+	return cfg->cgn.enabled && (cfg->cgn.det.enabled || cfg->cgn.block_size);
+}
+
+enum xlat_stat cgn_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16],
+			 uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *addr4,
+			 uint16_t *port4)
+{
+	if (!cgn_allocates(cfg))
+		return XLAT_POOL4_EXHAUSTED; /* never: the caller asks cgn_allocates() first */
 	if (cfg->cgn.det.enabled) {
 		uint16_t first, last;
 		if (!cgn_det_forward(&cfg->cgn, addr6, addr4, &first, &last))
@@ -224,12 +229,10 @@ int cgn_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto,
 		/* a full range is refused without a search (its entries are counted) */
 		bool full = sp >= 0 && pi >= 0 && c->sub[sp].bibs[pi] >= (uint32_t)last - first + 1;
 		if (!full && range_port(proto, *addr4, first, last, sport, start, port_free, arg, port4) == 0)
-			return 0;
+			return XLAT_OK;
 		if (sp >= 0)
 			cgn_quota(c, cfg, sp, proto, (uint32_t)last - first + 1);
 		return XLAT_CGN_BLOCK_LIMIT;
 	}
-	if (!cfg->cgn.block_size)
-		return 1;
 	return pba_alloc(c, cfg, proto, addr6, sport, start, port_free, arg, addr4, port4);
 }

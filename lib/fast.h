@@ -43,7 +43,7 @@ static inline bool fast64_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uin
 			return false;
 		*coff = 16;
 	} else if (pr == IPPROTO_ICMPV6_) {
-		if (len < 8 || (u[0] != 128 && u[0] != 129) || icmp_map64(u[0], u[1], u + 4, im) != XSTAT_MAX)
+		if (len < 8 || (u[0] != 128 && u[0] != 129) || icmp_map64(u[0], u[1], u + 4, im) != XLAT_OK)
 			return false;
 		*coff = 0;
 	} else {
@@ -81,7 +81,7 @@ static inline bool fast46_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uin
 			return false;
 		*coff = 16;
 	} else if (pr == IPPROTO_ICMP_) {
-		if (len < 8 || (u[0] != 0 && u[0] != 8) || icmp_map46(u[0], u[1], u + 4, im) != XSTAT_MAX)
+		if (len < 8 || (u[0] != 0 && u[0] != 8) || icmp_map46(u[0], u[1], u + 4, im) != XLAT_OK)
 			return false;
 		*coff = 0;
 	} else {

@@ -67,16 +67,14 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	pkt->len = 20 + l4len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];
 	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
-	int r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
-	if (r != XSTAT_MAX)
+	enum xlat_stat r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
+	if (r != XLAT_OK)
 		return nat64_tuple46_refuse(ctx, pkt, r, false);
 	struct xlat_fr6 *rc = &m->r6[xlat_fm_slot6(dst6)];
 	if (rc->gen != m->gen || !xlat_same16(rc->key, dst6)) {
 		struct xlat_route rt;
-		if (ctx->route(ctx->route_opaque, 6, dst6, &rt) != 0) {
-			xlat_count(ctx, JSTAT_FAILED_ROUTES);
-			return XV_DROP;
-		}
+		if (ctx->route(ctx->route_opaque, 6, dst6, &rt) != 0)
+			return xlat_drop(ctx, JSTAT_FAILED_ROUTES);
 		memcpy(rc->key, dst6, 16);
 		rc->nexthop = rt.nexthop;
 		rc->mtu = rt.mtu;
@@ -87,8 +85,9 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	const uint8_t *src6 = sm->val;
 	uint32_t outlen = 40 + l4len;
 	bool fraghdr = false;
-	if ((r = xlat46_fit(ctx, pkt, p[6] & 0x40, &fraghdr, &outlen)) >= 0)
-		return r;
+	enum xlat_verdict v = xlat46_fit(ctx, pkt, p[6] & 0x40, &fraghdr, &outlen);
+	if (v != XV_CONTINUE)
+		return v;
 	uint8_t tc = xlat46_tclass(cfg, p), hl = (uint8_t)(p[8] - 1), nproto = proto;
 	if (proto != IPPROTO_ICMP_) {
 		/* l4_update46 + l4_set_port in one RFC 1624 update: the addresses and the destination port */
@@ -100,10 +99,8 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		nproto = IPPROTO_ICMPV6_;
 	}
 	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);
-	if ((uint32_t)(p - h) > pkt->headroom) {
-		xlat_count(ctx, XLAT_NO_MBUF);
-		return XV_DROP;
-	}
+	if ((uint32_t)(p - h) > pkt->headroom)
+		return xlat_drop(ctx, XLAT_NO_MBUF);
 	uint16_t id = rd16(p + 4); /* the new header overwrites the old one */
 	ip6_hdr_write(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : nproto, hl, src6, dst6);
 	if (fraghdr)

@@ -10,6 +10,7 @@
 #include "ip_hdr.h"
 #include "nat64.h"
 #include "nat64_filter.h"
+#include "nat64_tuple64.h"
 #include "rfc6052.h"
 #include "xlat64.h"
 #include "xlat_step.h"
@@ -84,13 +85,9 @@ int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		frag = 0;
 	}
 	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
-	int r = nat64_out(ctx, nproto, p + 8, sport, dst4, dport, flags, &src4, &nport);
-	if (r != XSTAT_MAX) {
-		xlat_count(ctx, (enum xlat_stat)r);
-		if (r == XLAT_POOL4_EXHAUSTED || r == XLAT_NAT64_TABLE_FULL)
-			return icmp_reply6(ctx, pkt, 1, 3, 0);
-		return XV_DROP;
-	}
+	enum xlat_stat r = nat64_out(ctx, nproto, p + 8, sport, dst4, dport, flags, &src4, &nport);
+	if (r != XLAT_OK)
+		return nat64_tuple64_refuse(ctx, pkt, r);
 	uint32_t s4 = csum_a4(src4);
 	if (nproto != IPPROTO_ICMP_) {
 		/* l4_set_port + l4_csum64 in one RFC 1624 update: the addresses and the source port */

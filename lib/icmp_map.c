@@ -29,39 +29,39 @@ static int ptr46(uint8_t p)
 	return p < 20 ? map[p] : -1;
 }
 
-int icmp_map46(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m)
+enum xlat_stat icmp_map46(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m)
 {
 	switch (type) {
 	case 0: /* echo reply */
 		set(m, 129, 0, ICMP_REST_COPY);
-		return XSTAT_MAX;
+		return XLAT_OK;
 	case 8: /* echo request */
 		set(m, 128, 0, ICMP_REST_COPY);
-		return XSTAT_MAX;
+		return XLAT_OK;
 	case 3: /* destination unreachable */
 		switch (code) {
 		case 0: case 1: case 5: case 6: case 7: case 8: case 11: case 12:
 			set(m, 1, 0, ICMP_REST_ZERO);
-			return XSTAT_MAX;
+			return XLAT_OK;
 		case 2: /* protocol unreachable -> parameter problem, pointer to next header */
 			set(m, 4, 1, ICMP_REST_PTR);
 			m->ptr = 6;
-			return XSTAT_MAX;
+			return XLAT_OK;
 		case 3:
 			set(m, 1, 4, ICMP_REST_ZERO);
-			return XSTAT_MAX;
+			return XLAT_OK;
 		case 4:
 			set(m, 2, 0, ICMP_REST_MTU);
-			return XSTAT_MAX;
+			return XLAT_OK;
 		case 9: case 10: case 13: case 15:
 			set(m, 1, 1, ICMP_REST_ZERO);
-			return XSTAT_MAX;
+			return XLAT_OK;
 		default: /* 14 (host precedence violation) and unknown codes: silently dropped */
 			return JSTAT_UNKNOWN_ICMP4_TYPE;
 		}
 	case 11: /* time exceeded: code unchanged */
 		set(m, 3, code, ICMP_REST_ZERO);
-		return XSTAT_MAX;
+		return XLAT_OK;
 	case 12: /* parameter problem */
 		if (code != 0 && code != 2)
 			return JSTAT_UNKNOWN_ICMP4_TYPE;
@@ -70,7 +70,7 @@ int icmp_map46(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_ma
 			return JSTAT46_UNTRANSLATABLE_PARAM_PROBLEM_PTR;
 		set(m, 4, 0, ICMP_REST_PTR);
 		m->ptr = (uint32_t)p;
-		return XSTAT_MAX;
+		return XLAT_OK;
 	default: /* timestamps, info, router, redirect, source quench: single-hop or obsolete */
 		return JSTAT_UNKNOWN_ICMP4_TYPE;
 	}
@@ -94,39 +94,39 @@ static int ptr64(uint32_t p)
 	return -1;
 }
 
-int icmp_map64(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m)
+enum xlat_stat icmp_map64(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m)
 {
 	switch (type) {
 	case 128:
 		set(m, 8, 0, ICMP_REST_COPY);
-		return XSTAT_MAX;
+		return XLAT_OK;
 	case 129:
 		set(m, 0, 0, ICMP_REST_COPY);
-		return XSTAT_MAX;
+		return XLAT_OK;
 	case 1: /* destination unreachable */
 		switch (code) {
 		case 0: case 2: case 3:
 			set(m, 3, 1, ICMP_REST_ZERO);
-			return XSTAT_MAX;
+			return XLAT_OK;
 		case 1:
 			set(m, 3, 10, ICMP_REST_ZERO);
-			return XSTAT_MAX;
+			return XLAT_OK;
 		case 4:
 			set(m, 3, 3, ICMP_REST_ZERO);
-			return XSTAT_MAX;
+			return XLAT_OK;
 		default:
 			return JSTAT_UNKNOWN_ICMP6_TYPE;
 		}
 	case 2: /* packet too big -> fragmentation needed */
 		set(m, 3, 4, ICMP_REST_MTU);
-		return XSTAT_MAX;
+		return XLAT_OK;
 	case 3:
 		set(m, 11, code, ICMP_REST_ZERO);
-		return XSTAT_MAX;
+		return XLAT_OK;
 	case 4: /* parameter problem */
 		if (code == 1) { /* unrecognized next header -> protocol unreachable */
 			set(m, 3, 2, ICMP_REST_ZERO);
-			return XSTAT_MAX;
+			return XLAT_OK;
 		}
 		if (code != 0)
 			return JSTAT_UNKNOWN_ICMP6_TYPE;
@@ -135,7 +135,7 @@ int icmp_map64(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_ma
 			return JSTAT64_UNTRANSLATABLE_PARAM_PROB_PTR;
 		set(m, 12, 0, ICMP_REST_PTR);
 		m->ptr = (uint32_t)p;
-		return XSTAT_MAX;
+		return XLAT_OK;
 	default: /* MLD, ND, and unknown informational messages are single-hop: not translated */
 		return JSTAT_UNKNOWN_ICMP6_TYPE;
 	}

@@ -15,9 +15,9 @@ struct icmp_map {
 	enum icmp_rest rest; /* what to do with bytes 4-7 of the ICMP header */
 	uint32_t ptr;        /* ICMP_REST_PTR: the translated pointer */
 };
-/* Return XSTAT_MAX when translatable, else the counter naming why not. */
-int icmp_map46(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m);
-int icmp_map64(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m);
+/* XLAT_OK when translatable, else the counter naming why not. */
+enum xlat_stat icmp_map46(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m);
+enum xlat_stat icmp_map64(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m);
 /* RFC 7915 4.2: PTB MTU for a Fragmentation Needed; 5.2: the other way. */
 uint32_t icmp_mtu46(const struct xlat_globals *g, uint16_t mtu4_field, uint32_t inner_totlen, uint32_t out6_mtu,
 		    uint32_t in4_mtu);

@@ -57,10 +57,8 @@ enum xlat_verdict icmp_reply4(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_
 	    (rd16(o + 6) & IPV4_OFFMASK) || (h >> 24) == 0 || (h >> 28) >= 0xe || (h >> 24) == 127)
 		return XV_DROP;
 	if (!ctx->in_self4_set || pkt->headroom < 28 || !ratelimit_ok(ctx) ||
-	    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&dst, &pkt->route) != 0) {
-		xlat_count(ctx, JSTAT_ICMP4ERR_FAILURE);
-		return XV_DROP;
-	}
+	    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&dst, &pkt->route) != 0)
+		return xlat_drop(ctx, JSTAT_ICMP4ERR_FAILURE);
 	uint32_t quoted = trim(pkt->len, 28, ICMP4_ERR_MAX);
 	pkt->data -= 28;
 	pkt->headroom -= 28;
@@ -87,17 +85,15 @@ enum xlat_verdict icmp_reply6(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_
 
 	memcpy(dst, o + 8, 16);
 	/* RFC 4443 2.4 (e): not about errors, not to multicast or unspecified sources. */
-	if (dst[0] == 0xff || (pkt_parse6(o, pkt->len, true, &li) == XSTAT_MAX && li.proto == IPPROTO_ICMPV6_ &&
+	if (dst[0] == 0xff || (pkt_parse6(o, pkt->len, true, &li) == XLAT_OK && li.proto == IPPROTO_ICMPV6_ &&
 			       li.frag_off == 0 && li.l3len < pkt->len && icmp6_is_error(o[li.l3len])))
 		return XV_DROP;
 	static const uint8_t zero[16];
 	if (memcmp(dst, zero, 16) == 0)
 		return XV_DROP;
 	if (!ctx->in_self6_set || pkt->headroom < 48 || !ratelimit_ok(ctx) ||
-	    ctx->route(ctx->route_opaque, 6, dst, &pkt->route) != 0) {
-		xlat_count(ctx, JSTAT_ICMP6ERR_FAILURE);
-		return XV_DROP;
-	}
+	    ctx->route(ctx->route_opaque, 6, dst, &pkt->route) != 0)
+		return xlat_drop(ctx, JSTAT_ICMP6ERR_FAILURE);
 	uint32_t quoted = trim(pkt->len, 48, ICMP6_ERR_MAX);
 	pkt->data -= 48;
 	pkt->headroom -= 48;

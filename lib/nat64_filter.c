@@ -33,8 +33,8 @@ static void bib_v6side(const struct nat64_table *t, uint32_t bi, uint8_t a6[16],
 	*p6 = k->port6;
 }
 
-int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
-	      uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
+enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
+			 uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
 {
 	struct nat64_table *t = ctx->nat;
 	const struct xlat_config *cfg = ctx->cfg;
@@ -67,7 +67,7 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 			refresh(t, g, (uint32_t)si, proto, now);
 		*src4 = b->addr4;
 		*sport4 = b->port4;
-		return XSTAT_MAX;
+		return XLAT_OK;
 	}
 	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
 	if (proto == IPPROTO_TCP_ && !(flags & TCPF_SYN))
@@ -77,10 +77,10 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 	memcpy(src6_words, src6, 16);
 	src6 = (const uint8_t *)src6_words;
 	struct cgn_table *c = cgn_of(t, cfg);
-	int r;
+	enum xlat_stat r;
 	if (c) { /* RFC 6888 REQ-4: the subscriber's limits, before anything is taken */
 		cgn_clock(c, now);
-		if ((r = cgn_admit_session(c, cfg, proto, src6)) != XSTAT_MAX)
+		if ((r = cgn_admit_session(c, cfg, proto, src6)) != XLAT_OK)
 			return r;
 	}
 	struct bib6_key bk;
@@ -107,11 +107,12 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 			   bib_find4(t, proto, a4, p4) < 0) {
 			/* simultaneous open: the BIB takes the address and port the stored IPv4 SYN was sent to */
 			xlat_count(ctx, XLAT_SO_OPENED);
-		} else if (c && (r = cgn_admit_bib(c, cfg, proto, src6)) != XSTAT_MAX) {
+		} else if (c && (r = cgn_admit_bib(c, cfg, proto, src6)) != XLAT_OK) {
 			return r;
-		} else if (c && (r = cgn_alloc(c, cfg, proto, src6, sport, nat64_fargs_hash(g, src6, sport, dst4, dport),
-					       nat64_port_free, t, &a4, &p4)) != 1) {
-			if (r != 0) /* port blocks or deterministic NAT: their answer is final */
+		} else if (c && cgn_allocates(cfg)) { /* port blocks or deterministic NAT: their answer is final */
+			r = cgn_alloc(c, cfg, proto, src6, sport, nat64_fargs_hash(g, src6, sport, dst4, dport),
+				      nat64_port_free, t, &a4, &p4);
+			if (r != XLAT_OK)
 				return r;
 		} else if (nat64_alloc4(t, cfg, proto, src6, sport, dst4, dport, &a4, &p4) != 0) {
 			return XLAT_POOL4_EXHAUSTED;
@@ -136,11 +137,11 @@ int nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t
 		nat64_tcp_update(t, g, (uint32_t)si, true, flags, now);
 	*src4 = t->bibs[bi].addr4;
 	*sport4 = t->bibs[bi].port4;
-	return XSTAT_MAX;
+	return XLAT_OK;
 }
 
-int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4, uint16_t dport,
-	     uint8_t flags, uint8_t dst6[16], uint16_t *dport6)
+enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4, uint16_t dport,
+			uint8_t flags, uint8_t dst6[16], uint16_t *dport6)
 {
 	struct nat64_table *t = ctx->nat;
 	const struct xlat_config *cfg = ctx->cfg;
@@ -165,7 +166,7 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 			refresh(t, g, (uint32_t)si, proto, now);
 		memcpy(dst6, k->addr6, 16);
 		*dport6 = k->port6;
-		return XSTAT_MAX;
+		return XLAT_OK;
 	}
 	int32_t bi = bib_find4(t, proto, dst4, dport);
 	if (bi < 0) {
@@ -195,9 +196,9 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 	struct cgn_table *c = cgn_of(t, cfg);
 	const struct bib6_key *bk = c ? bib_key(t, (uint32_t)bi) : NULL;
 	if (c) { /* sessions from the IPv4 side count against the subscriber too (RFC 6888 REQ-4) */
-		int r;
+		enum xlat_stat r;
 		cgn_clock(c, now);
-		if ((r = cgn_admit_session(c, cfg, proto, bk->addr6)) != XSTAT_MAX)
+		if ((r = cgn_admit_session(c, cfg, proto, bk->addr6)) != XLAT_OK)
 			return r;
 	}
 	si = nat64_sess_add(t, (uint32_t)bi, src4, rport, now, g, NULL, &sh);
@@ -209,7 +210,7 @@ int nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
 	if (proto == IPPROTO_TCP_)
 		nat64_tcp_update(t, g, (uint32_t)si, false, flags, now);
 	bib_v6side(t, (uint32_t)bi, dst6, dport6);
-	return XSTAT_MAX;
+	return XLAT_OK;
 }
 
 /*

@@ -17,8 +17,8 @@
  * open, else ICMP port unreachable goes back (nat64_so_expired). The caller
  * copies the packet in with nat64_so_keep() when this returns JSTAT_TYPE1PKT.
  */
-int nat64_so_store(struct nat64_table *t, const struct nat64_globals *g, uint32_t remote4, uint16_t rport,
-		   uint32_t local4, uint16_t lport, uint64_t now)
+enum xlat_stat nat64_so_store(struct nat64_table *t, const struct nat64_globals *g, uint32_t remote4, uint16_t rport,
+			      uint32_t local4, uint16_t lport, uint64_t now)
 {
 	unsigned max = g->max_simultaneous_opens < SO_MAX ? g->max_simultaneous_opens : SO_MAX, used = 0;
 	struct stored_syn *free_slot = NULL;
@@ -88,7 +88,6 @@ bool nat64_so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, uin
 
 enum xlat_verdict nat64_so_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 {
-	xlat_count(ctx, XLAT_SO_EXPIRED);
 	/* RFC 6146 3.5.2.2: ICMP Destination Unreachable, port unreachable */
-	return icmp_reply4(ctx, pkt, 3, 3, 0);
+	return icmp_refuse4(ctx, pkt, XLAT_SO_EXPIRED, 3, 3, 0);
 }

@@ -17,8 +17,8 @@
  * open, else ICMP port unreachable goes back (nat64_so_expired). The caller
  * copies the packet in with nat64_so_keep() when this returns JSTAT_TYPE1PKT.
  */
-int nat64_so_store(struct nat64_table *t, const struct nat64_globals *g, uint32_t remote4, uint16_t rport,
-		   uint32_t local4, uint16_t lport, uint64_t now);
+enum xlat_stat nat64_so_store(struct nat64_table *t, const struct nat64_globals *g, uint32_t remote4, uint16_t rport,
+			      uint32_t local4, uint16_t lport, uint64_t now);
 /* An IPv6 SYN towards remote4:rport: was an IPv4 SYN from there waiting? Take it, and its pool4 port. */
 bool nat64_so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, uint32_t *local4, uint16_t *lport);
 

@@ -16,11 +16,11 @@ bool xlat_csum_finish_partial(uint8_t *ip, uint32_t len, int family)
 	uint32_t pseudo;
 
 	if (family == 6) {
-		if (pkt_parse6(ip, len, false, &li) != XSTAT_MAX || li.frag)
+		if (pkt_parse6(ip, len, false, &li) != XLAT_OK || li.frag)
 			return false;
 		pseudo = csum_pseudo6(ip + 8, ip + 24, li.proto, li.pktlen - li.l3len);
 	} else {
-		if (pkt_parse4(ip, len, false, &li) != XSTAT_MAX || li.frag)
+		if (pkt_parse4(ip, len, false, &li) != XLAT_OK || li.frag)
 			return false;
 		pseudo = csum_pseudo4(ld32(ip + 12), ld32(ip + 16), li.proto, li.pktlen - li.l3len);
 	}

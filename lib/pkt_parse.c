@@ -14,7 +14,7 @@ static bool is_ext6(uint8_t nh)
 	return nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ || nh == IPPROTO_DSTOPTS_ || nh == IPPROTO_FRAGMENT_;
 }
 
-int pkt_parse6(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li)
+enum xlat_stat pkt_parse6(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li)
 {
 	memset(li, 0, sizeof(*li));
 	if (len < 40)
@@ -63,7 +63,7 @@ int pkt_parse6(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li)
 	}
 	li->proto = nh;
 	li->l3len = off;
-	return XSTAT_MAX;
+	return XLAT_OK;
 }
 
 /* RFC 7915 4.1: an unexpired Loose/Strict Source Route option makes the packet untranslatable. */
@@ -91,7 +91,7 @@ static bool has_source_route(const uint8_t *p, uint32_t ihl)
 	return false;
 }
 
-int pkt_parse4(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li)
+enum xlat_stat pkt_parse4(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li)
 {
 	memset(li, 0, sizeof(*li));
 	if (len < 20)
@@ -121,5 +121,5 @@ int pkt_parse4(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li)
 	li->proto = p[9];
 	li->l3len = ihl;
 	li->src_route = ihl > 20 && has_source_route(p, ihl);
-	return XSTAT_MAX;
+	return XLAT_OK;
 }

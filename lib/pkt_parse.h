@@ -23,9 +23,9 @@ struct pkt_info {
 	bool two_frags;
 };
 
-/* Parse an IP header (chain). inner: the packet may be truncated (ICMP error payload). Returns XSTAT_MAX when
+/* Parse an IP header (chain). inner: the packet may be truncated (ICMP error payload). Returns XLAT_OK when
  * fine, else the counter that names the drop. */
-int pkt_parse6(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li);
-int pkt_parse4(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li);
+enum xlat_stat pkt_parse6(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li);
+enum xlat_stat pkt_parse4(const uint8_t *p, uint32_t len, bool inner, struct pkt_info *li);
 
 #endif

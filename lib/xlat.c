@@ -33,19 +33,19 @@ bool xlat_wants4(const struct xlat_config *cfg, uint32_t dst4_be)
  * TCP is segmented after translation (pkt->gso); an IPv4 datagram with DF clear
  * is translated as RFC 7915 4.1 says (IPv6 fragments); anything else cannot be
  * cut without the segment size the sender chose, which no port type passes
- * (UDP GSO): counted and dropped. True: go on.
+ * (UDP GSO): refused (true).
  */
-static bool oversize(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
+static bool oversize_refused(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 {
 	const uint8_t *p = pkt->data;
 	uint32_t iplen;
 	bool tcp, df;
 
 	if (!xlat_longer_than_link(ctx, pkt->len) || pkt->len < 20)
-		return true;
+		return false;
 	if (pkt->family == 6) {
 		if (pkt->len < 40)
-			return true;
+			return false;
 		iplen = 40u + rd16(p + 4);
 		tcp = p[6] == IPPROTO_TCP_;
 		df = true;
@@ -55,15 +55,12 @@ static bool oversize(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 		df = rd16(p + 6) & IPV4_DF;
 	}
 	if (iplen <= ctx->in_mtu || iplen > pkt->len)
-		return true; /* L2 padding, or a bogus length the parser drops */
+		return false; /* L2 padding, or a bogus length the parser drops */
 	if (tcp) {
 		pkt->gso = true;
-		return true;
+		return false;
 	}
-	if (!df)
-		return true;
-	xlat_count(ctx, XLAT_GSO_REFUSED);
-	return false;
+	return df;
 }
 
 enum xlat_verdict xlat_process(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
@@ -73,12 +70,10 @@ enum xlat_verdict xlat_process(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 	pkt->frag_size = 0;
 	pkt->gso = false;
 	pkt->seg_size = 0;
-	if (!ctx->cfg->g.manually_enabled) {
-		xlat_count(ctx, JSTAT_XLATOR_DISABLED);
-		return XV_DROP;
-	}
-	if (__builtin_expect(!oversize(ctx, pkt), 0))
-		return XV_DROP;
+	if (!ctx->cfg->g.manually_enabled)
+		return xlat_drop(ctx, JSTAT_XLATOR_DISABLED);
+	if (__builtin_expect(oversize_refused(ctx, pkt), 0))
+		return xlat_drop(ctx, XLAT_GSO_REFUSED);
 	if (pkt->family == 6) {
 		bool hairpin = false;
 		xlat_count(ctx, JSTAT_RECEIVED6);

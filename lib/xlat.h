@@ -84,6 +84,7 @@ enum xlat_verdict {
 	XV_FORWARD = 0, /* translated; send to pkt->route */
 	XV_REPLY,       /* pkt now holds an ICMP error for the sender; send to pkt->route */
 	XV_DROP,        /* counted; free it */
+	XV_CONTINUE,    /* inside lib/ only: a step let the packet go on (never returned by the API) */
 };
 
 /* Translate one datagram that the classifier decided is ours. */

@@ -38,24 +38,19 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	const struct xlat_config *cfg = ctx->cfg;
 	uint8_t *p = pkt->data;
 	struct pkt_info li;
-	int r = pkt_parse4(p, pkt->len, false, &li);
+	enum xlat_stat r = pkt_parse4(p, pkt->len, false, &li);
 
-	if (r != XSTAT_MAX) {
-		xlat_count(ctx, (enum xlat_stat)r);
-		return XV_DROP;
-	}
+	if (r != XLAT_OK)
+		return xlat_drop(ctx, r);
 	pkt->len = li.pktlen;
 	if (li.src_route) { /* RFC 7915 4.1 */
-		xlat_count(ctx, JSTAT46_SRC_ROUTE);
-		return icmp_reply4(ctx, pkt, 3, 5, 0);
+		return icmp_refuse4(ctx, pkt, JSTAT46_SRC_ROUTE, 3, 5, 0);
 	}
 	uint8_t *l4 = p + li.l3len;
 	uint32_t l4len = pkt->len - li.l3len;
 	/* A first fragment or whole packet must hold its whole TCP/UDP/ICMP header (as Jool). */
-	if (li.frag_off == 0 && l4len < l4_min_len(li.proto)) {
-		xlat_count(ctx, JSTAT_SKB_TRUNCATED);
-		return XV_DROP;
-	}
+	if (li.frag_off == 0 && l4len < l4_min_len(li.proto))
+		return xlat_drop(ctx, JSTAT_SKB_TRUNCATED);
 	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
 	/* a super-frame's segments get checksums of their own (tso.c) */
 	if (!li.frag && !pkt->gso)
@@ -65,68 +60,52 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 
 	if (li.proto == IPPROTO_ICMP_) {
 		if (li.frag) { /* the ICMPv6 pseudo-header needs the full length of the message */
-			xlat_count(ctx, JSTAT46_FRAGMENTED_ICMP);
-			return XV_DROP;
+			return xlat_drop(ctx, JSTAT46_FRAGMENTED_ICMP);
 		}
-		if (l4len < 8) {
-			xlat_count(ctx, JSTAT_SKB_TRUNCATED);
-			return XV_DROP;
-		}
+		if (l4len < 8)
+			return xlat_drop(ctx, JSTAT_SKB_TRUNCATED);
 		icmp_err = icmp4_is_error(l4[0]);
 		r = icmp_map46(l4[0], l4[1], l4 + 4, &im);
-		if (r != XSTAT_MAX) {
-			xlat_count(ctx, (enum xlat_stat)r);
-			return XV_DROP;
-		}
+		if (r != XLAT_OK)
+			return xlat_drop(ctx, r);
 	}
 
 	uint8_t src6[16], dst6[16];
 	uint16_t nport = 0;
 	if (cfg->mode == XLAT_MODE_NAT64) {
 		if (addr_reserved4(src4)) { /* a martian source (RFC 1812 5.3.7): no state, no reply */
-			xlat_count(ctx, XLAT_DENYLIST4);
-			return XV_DROP;
+			return xlat_drop(ctx, XLAT_DENYLIST4);
 		}
 		if (p[8] <= 1) {
-			xlat_count(ctx, JSTAT46_TTL);
-			return icmp_err ? XV_DROP : icmp_reply4(ctx, pkt, 11, 0, 0);
+			return icmp_err ? xlat_drop(ctx, JSTAT46_TTL) : icmp_refuse4(ctx, pkt, JSTAT46_TTL, 11, 0, 0);
 		}
 		r = nat64_tuple46_dst(ctx, &li, l4, l4len, icmp_err, src4, dst4, dst6, &nport);
-		if (r != XSTAT_MAX)
+		if (r != XLAT_OK)
 			return nat64_tuple46_refuse(ctx, pkt, r, icmp_err);
-	} else if ((hairpin ? addr_map46_hairpin(cfg, dst4, dst6, false) : addr_map46(cfg, dst4, dst6)) != 0) {
-		xlat_count(ctx, addr_denied4(cfg, dst4) ? XLAT_DENYLIST4 : JSTAT46_DST);
-		return XV_DROP;
-	}
+	} else if ((hairpin ? addr_map46_hairpin(cfg, dst4, dst6, false) : addr_map46(cfg, dst4, dst6)) != 0)
+		return xlat_drop(ctx, addr_denied4(cfg, dst4) ? XLAT_DENYLIST4 : JSTAT46_DST);
 	/* RFC 7915 4.1: TTL decremented (once: a hairpinned packet lost it on the way in); expired -> Time Exceeded */
 	if (!hairpin && p[8] <= 1) {
-		xlat_count(ctx, JSTAT46_TTL);
-		return icmp_err ? XV_DROP : icmp_reply4(ctx, pkt, 11, 0, 0);
+		return icmp_err ? xlat_drop(ctx, JSTAT46_TTL) : icmp_refuse4(ctx, pkt, JSTAT46_TTL, 11, 0, 0);
 	}
 	/* RFC 7915 4.5: a zero UDP checksum cannot cross into IPv6 unless computed; never for fragments. */
 	if (li.proto == IPPROTO_UDP_ && li.frag_off == 0 && l4len >= 8 && rd16(l4 + 6) == 0) {
 		if (li.frag) {
-			xlat_count(ctx, JSTAT46_FRAGMENTED_ZERO_CSUM);
-			return icmp_reply4(ctx, pkt, 3, 13, 0);
+			return icmp_refuse4(ctx, pkt, JSTAT46_FRAGMENTED_ZERO_CSUM, 3, 13, 0);
 		}
 		if (!cfg->g.amend_udp_checksum_zero && cfg->mode != XLAT_MODE_NAT64) { /* stateful: always computed */
-			xlat_count(ctx, XLAT_UDP_ZERO_CSUM);
-			return icmp_reply4(ctx, pkt, 3, 13, 0);
+			return icmp_refuse4(ctx, pkt, XLAT_UDP_ZERO_CSUM, 3, 13, 0);
 		}
 	}
-	if (ctx->route(ctx->route_opaque, 6, dst6, &pkt->route) != 0) {
-		xlat_count(ctx, JSTAT_FAILED_ROUTES);
-		return XV_DROP;
-	}
+	if (ctx->route(ctx->route_opaque, 6, dst6, &pkt->route) != 0)
+		return xlat_drop(ctx, JSTAT_FAILED_ROUTES);
 	int srcmap = cfg->mode == XLAT_MODE_NAT64 ? (rfc6052_4to6(&cfg->g.pool6, src4, src6), 0)
 		     : hairpin			  ? addr_map46_hairpin(cfg, src4, src6, true)
 		     : icmp_err			  ? addr_map46_errsrc(cfg, src4, src6)
 						  : addr_map46(cfg, src4, src6);
 	if (srcmap != 0) {
-		if (!icmp_err || rfc6791_src6(ctx, &pkt->route, src6) != 0) {
-			xlat_count(ctx, addr_denied4(cfg, src4) ? XLAT_DENYLIST4 : JSTAT46_SRC);
-			return XV_DROP;
-		}
+		if (!icmp_err || rfc6791_src6(ctx, &pkt->route, src6) != 0)
+			return xlat_drop(ctx, addr_denied4(cfg, src4) ? XLAT_DENYLIST4 : JSTAT46_SRC);
 	}
 	if (icmp_err)
 		return xlat46_icmp_error(ctx, pkt, &li, src6, dst6, hairpin);
@@ -135,8 +114,11 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	bool fraghdr = li.frag;
 	uint32_t outlen = 40 + (fraghdr ? 8 : 0) + l4len;
 	/* a super-frame is cut to the MTU after translation (pkt->gso): neither too big nor fragmented */
-	if (!pkt->gso && (r = xlat46_fit(ctx, pkt, li.df, &fraghdr, &outlen)) >= 0)
-		return (enum xlat_verdict)r;
+	if (!pkt->gso) {
+		enum xlat_verdict v = xlat46_fit(ctx, pkt, li.df, &fraghdr, &outlen);
+		if (v != XV_CONTINUE)
+			return v;
+	}
 
 	uint8_t tc = xlat46_tclass(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1), proto = li.proto;
 	uint32_t id = li.frag_id;
@@ -155,10 +137,8 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 		l4_set_port(li.proto, l4, l4len, li.proto == IPPROTO_ICMP_ ? 4 : 2, nport);
 
 	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);
-	if (h < p && (uint32_t)(p - h) > pkt->headroom) {
-		xlat_count(ctx, XLAT_NO_MBUF);
-		return XV_DROP;
-	}
+	if (h < p && (uint32_t)(p - h) > pkt->headroom)
+		return xlat_drop(ctx, XLAT_NO_MBUF);
 	ip6_hdr_write(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : proto, hl, src6, dst6);
 	if (fraghdr)
 		ip6_frag_hdr_write(h + 40, proto, li.frag_off, li.mf, id);

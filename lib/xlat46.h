@@ -36,20 +36,19 @@ static inline void xlat46_l4_update(const struct pkt_info *li, uint8_t *l4, uint
  * RFC 7915 4.1: does a datagram of *outlen bytes (Fragment header included when
  * *fraghdr) fit pkt->route? DF set and too big: Packet Too Big back (its
  * verdict returned). DF clear: fragments of at most the smaller of the route's
- * MTU and lowest-ipv6-mtu, each with a Fragment header (pkt->frag_size). -1:
- * go on.
+ * MTU and lowest-ipv6-mtu, each with a Fragment header (pkt->frag_size).
+ * XV_CONTINUE: go on.
  */
-static inline int xlat46_fit(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool df, bool *fraghdr, uint32_t *outlen)
+static inline enum xlat_verdict xlat46_fit(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool df, bool *fraghdr, uint32_t *outlen)
 {
 	uint32_t limit = pkt->route.mtu;
 
 	pkt->frag_size = 0;
 	if (df) {
 		if (*outlen > limit) {
-			xlat_count(ctx, JSTAT_PKT_TOO_BIG);
-			return icmp_reply4(ctx, pkt, 3, 4, limit > 20 ? limit - 20 : 0);
+			return icmp_refuse4(ctx, pkt, JSTAT_PKT_TOO_BIG, 3, 4, limit > 20 ? limit - 20 : 0);
 		}
-		return -1;
+		return XV_CONTINUE;
 	}
 	if (ctx->cfg->g.lowest_ipv6_mtu < limit)
 		limit = ctx->cfg->g.lowest_ipv6_mtu;
@@ -60,7 +59,7 @@ static inline int xlat46_fit(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool df
 		}
 		pkt->frag_size = limit;
 	}
-	return -1;
+	return XV_CONTINUE;
 }
 
 /* The translated datagram now starts at h (in the headroom, or inside the old headers) and is len bytes long. */

@@ -27,16 +27,12 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	uint8_t *icmp = p + li->l3len;
 	uint32_t icmplen = pkt->len - li->l3len;
 
-	if (csum_fold(csum_partial(icmp, icmplen, 0)) != 0) {
-		xlat_count(ctx, JSTAT46_ICMP_CSUM);
-		return XV_DROP;
-	}
+	if (csum_fold(csum_partial(icmp, icmplen, 0)) != 0)
+		return xlat_drop(ctx, JSTAT46_ICMP_CSUM);
 	struct icmp_map im;
-	int r = icmp_map46(icmp[0], icmp[1], icmp + 4, &im);
-	if (r != XSTAT_MAX) {
-		xlat_count(ctx, (enum xlat_stat)r);
-		return XV_DROP;
-	}
+	enum xlat_stat r = icmp_map46(icmp[0], icmp[1], icmp + 4, &im);
+	if (r != XLAT_OK)
+		return xlat_drop(ctx, r);
 	uint8_t *in = icmp + 8;
 	uint32_t inlen = icmplen - 8;
 	/* RFC 4884: with a length field, the quote ends there and an extension structure follows. */
@@ -48,16 +44,12 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	const uint8_t *buf_end = p + pkt->len + pkt->tailroom;
 	struct pkt_info ili;
 	r = pkt_parse4(in, inlen, true, &ili);
-	if (r != XSTAT_MAX) {
-		xlat_count(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : (enum xlat_stat)r);
-		return XV_DROP;
-	}
+	if (r != XLAT_OK)
+		return xlat_drop(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : r);
 	uint8_t *il4 = in + ili.l3len;
 	uint32_t il4len = inlen - ili.l3len;
-	if (ili.proto == IPPROTO_ICMP_ && ili.frag_off == 0 && il4len >= 1 && icmp4_is_error(il4[0])) {
-		xlat_count(ctx, JSTAT_DOUBLE_ICMP4_ERROR);
-		return XV_DROP;
-	}
+	if (ili.proto == IPPROTO_ICMP_ && ili.frag_off == 0 && il4len >= 1 && icmp4_is_error(il4[0]))
+		return xlat_drop(ctx, JSTAT_DOUBLE_ICMP4_ERROR);
 	uint32_t isrc4 = ld32(in + 12), idst4 = ld32(in + 16);
 	uint8_t isrc6[16], idst6[16];
 	uint16_t iport6 = 0;
@@ -66,10 +58,8 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		/* RFC 6146 3.5.3? / Jool: the quoted packet is one we sent: its source is a BIB entry. */
 		uint16_t isport, idport;
 		if (!l4_quoted_ports(ili.proto, il4, il4len, &isport, &idport) ||
-		    nat64_find_in(ctx, ili.proto, isrc4, isport, idst4, idport, isrc6, &iport6) != 0) {
-			xlat_count(ctx, JSTAT_SESSION_NOT_FOUND);
-			return XV_DROP;
-		}
+		    nat64_find_in(ctx, ili.proto, isrc4, isport, idst4, idport, isrc6, &iport6) != 0)
+			return xlat_drop(ctx, JSTAT_SESSION_NOT_FOUND);
 		rfc6052_4to6(&cfg->g.pool6, idst4, idst6);
 		/* Jool's source-icmpv6-errors-better off (its behaviour before issue 132): the error seems to
 		 * come from the server the host tried, not from the router that sent it (RFC 7915 4.2 maps the
@@ -77,10 +67,8 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		if (!cfg->g.nat.source_icmpv6_errors_better)
 			src6 = idst6;
 	} else if (hairpin ? (addr_map46_hairpin(cfg, isrc4, isrc6, false) != 0 || addr_map46_hairpin(cfg, idst4, idst6, true) != 0)
-		    : (addr_map46(cfg, isrc4, isrc6) != 0 || addr_map46(cfg, idst4, idst6) != 0)) {
-		xlat_count(ctx, JSTAT_UNTRANSLATABLE_DST4);
-		return XV_DROP;
-	}
+		    : (addr_map46(cfg, isrc4, isrc6) != 0 || addr_map46(cfg, idst4, idst6) != 0))
+		return xlat_drop(ctx, JSTAT_UNTRANSLATABLE_DST4);
 
 	uint32_t rest;
 	switch (im.rest) {
@@ -101,7 +89,7 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	bool ifrag = ili.frag;
 	struct icmp_map iim;
 	bool inner_icmp = ili.proto == IPPROTO_ICMP_ && il4len >= 4 &&
-			  icmp_map46(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XSTAT_MAX;
+			  icmp_map46(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XLAT_OK;
 	xlat46_l4_update(&ili, il4, il4len, iulen, isrc4, idst4, isrc6, idst6, inner_icmp ? &iim : NULL);
 	if (nat)
 		l4_set_port(ili.proto, il4, il4len, ili.proto == IPPROTO_ICMP_ ? 4 : 0, iport6);
@@ -109,10 +97,8 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	uint8_t *ih = il4 - 40 - (ifrag ? 8 : 0);
 	uint8_t *nicmp = ih - 8;
 	uint8_t *h = nicmp - 40;
-	if ((uint32_t)(p - h) > pkt->headroom) {
-		xlat_count(ctx, XLAT_NO_MBUF);
-		return XV_DROP;
-	}
+	if ((uint32_t)(p - h) > pkt->headroom)
+		return xlat_drop(ctx, XLAT_NO_MBUF);
 	ip6_hdr_write(ih, itc, (uint16_t)(iulen + (ifrag ? 8 : 0)), ifrag ? IPPROTO_FRAGMENT_ : iproto, ihl, isrc6, idst6);
 	if (ifrag)
 		ip6_frag_hdr_write(ih + 40, iproto, ili.frag_off, ili.mf, ili.frag_id);

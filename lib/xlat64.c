@@ -8,6 +8,7 @@
 #include "ip_hdr.h"
 #include "nat64.h"
 #include "nat64_filter.h"
+#include "nat64_tuple64.h"
 #include "rfc6052.h"
 #include "xlat64.h"
 #include "xlat_step.h"
@@ -56,31 +57,25 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	const struct xlat_config *cfg = ctx->cfg;
 	uint8_t *p = pkt->data;
 	struct pkt_info li;
-	int r = pkt_parse6(p, pkt->len, false, &li);
+	enum xlat_stat r = pkt_parse6(p, pkt->len, false, &li);
 
-	if (r != XSTAT_MAX) {
-		xlat_count(ctx, (enum xlat_stat)r);
-		return XV_DROP;
-	}
+	if (r != XLAT_OK)
+		return xlat_drop(ctx, r);
 	pkt->len = li.pktlen; /* drop L2 padding */
 	/* Extension headers after a Fragment header cannot be skipped in later fragments (as Jool: 1/1). */
 	if (li.ext_after_frag) {
-		xlat_count(ctx, JSTAT64_FRAG_THEN_EXT);
-		return icmp_reply6(ctx, pkt, 1, 1, 0);
+		return icmp_refuse6(ctx, pkt, JSTAT64_FRAG_THEN_EXT, 1, 1, 0);
 	}
 	/* RFC 7915 5.1: a Routing header with Segments Left != 0 -> Parameter Problem pointing at it. */
 	if (li.seg_left_ptr) {
-		xlat_count(ctx, JSTAT64_SEGMENTS_LEFT);
-		return icmp_reply6(ctx, pkt, 4, 0, li.seg_left_ptr);
+		return icmp_refuse6(ctx, pkt, JSTAT64_SEGMENTS_LEFT, 4, 0, li.seg_left_ptr);
 	}
 
 	uint8_t *l4 = p + li.l3len;
 	uint32_t l4len = pkt->len - li.l3len;
 	/* A first fragment or whole packet must hold its whole TCP/UDP/ICMP header (as Jool). */
-	if (li.frag_off == 0 && l4len < l4_min_len(li.proto)) {
-		xlat_count(ctx, JSTAT_SKB_TRUNCATED);
-		return XV_DROP;
-	}
+	if (li.frag_off == 0 && l4len < l4_min_len(li.proto))
+		return xlat_drop(ctx, JSTAT_SKB_TRUNCATED);
 	/* a super-frame's segments get checksums of their own (tso.c) */
 	if (!li.frag && !pkt->gso)
 		l4_csum_offload(ctx, li.proto, l4, l4len, csum_pseudo6(p + 8, p + 24, li.proto, l4len));
@@ -89,51 +84,36 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 
 	if (li.proto == IPPROTO_ICMPV6_) {
 		/* The ICMPv6 checksum covers a pseudo-header with the full length: not fixable per fragment. */
-		if (li.mf || li.frag_off) {
-			xlat_count(ctx, JSTAT64_FRAGMENTED_ICMP);
-			return XV_DROP;
-		}
-		if (l4len < 8) {
-			xlat_count(ctx, JSTAT_SKB_TRUNCATED);
-			return XV_DROP;
-		}
+		if (li.mf || li.frag_off)
+			return xlat_drop(ctx, JSTAT64_FRAGMENTED_ICMP);
+		if (l4len < 8)
+			return xlat_drop(ctx, JSTAT_SKB_TRUNCATED);
 		icmp_err = icmp6_is_error(l4[0]);
 		r = icmp_map64(l4[0], l4[1], l4 + 4, &im);
-		if (r != XSTAT_MAX) {
-			xlat_count(ctx, (enum xlat_stat)r);
-			return XV_DROP;
-		}
+		if (r != XLAT_OK)
+			return xlat_drop(ctx, r);
 	}
 
 	uint32_t src4, dst4;
 	int dstmap = ADDR_MAP_POOL6;
 	if (cfg->mode == XLAT_MODE_NAT64) {
 		/* RFC 6146 3.5: NAT64 destinations are pool6 addresses only. */
-		if (!cfg->g.pool6_set || rfc6052_6to4(&cfg->g.pool6, p + 24, &dst4) != 0) {
-			xlat_count(ctx, JSTAT_POOL6_MISMATCH);
-			return XV_DROP;
-		}
+		if (!cfg->g.pool6_set || rfc6052_6to4(&cfg->g.pool6, p + 24, &dst4) != 0)
+			return xlat_drop(ctx, JSTAT_POOL6_MISMATCH);
 		/* a pool6 source comes back here once translated (Jool: hairpinning loop); no state for
 		 * sources no router forwards */
-		if (prefix6_contains(&cfg->g.pool6, p + 8)) {
-			xlat_count(ctx, JSTAT_HAIRPIN_LOOP);
-			return XV_DROP;
-		}
-		if (addr_unforwardable6(p + 8)) {
-			xlat_count(ctx, JSTAT64_SRC);
-			return XV_DROP;
-		}
+		if (prefix6_contains(&cfg->g.pool6, p + 8))
+			return xlat_drop(ctx, JSTAT_HAIRPIN_LOOP);
+		if (addr_unforwardable6(p + 8))
+			return xlat_drop(ctx, JSTAT64_SRC);
 	} else {
 		dstmap = addr_map64(cfg, p + 24, &dst4);
-		if (dstmap < 0) {
-			xlat_count(ctx, dstmap == ADDR_MAP_DENIED ? XLAT_DENYLIST4 : JSTAT64_DST);
-			return XV_DROP;
-		}
+		if (dstmap < 0)
+			return xlat_drop(ctx, dstmap == ADDR_MAP_DENIED ? XLAT_DENYLIST4 : JSTAT64_DST);
 	}
 	/* RFC 7915 5.1: hop limit decremented; expired -> ICMPv6 Time Exceeded from the translator. */
 	if (p[7] <= 1) {
-		xlat_count(ctx, JSTAT64_TTL);
-		return icmp_reply6(ctx, pkt, 3, 0, 0);
+		return icmp_refuse6(ctx, pkt, JSTAT64_TTL, 3, 0, 0);
 	}
 
 	/*
@@ -146,18 +126,14 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 		/* hairpinned (EAM here, pool4 by the dataplane): it never leaves as IPv4 */
 		pkt->route.mtu = 0xffff;
 		pkt->route.self_set = false;
-	} else if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&dst4, &pkt->route) != 0) {
-		xlat_count(ctx, JSTAT_FAILED_ROUTES);
-		return XV_DROP;
-	}
+	} else if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&dst4, &pkt->route) != 0)
+		return xlat_drop(ctx, JSTAT_FAILED_ROUTES);
 
 	if (cfg->mode == XLAT_MODE_NAT64) {
 		src4 = 0; /* from the session, below (or from the inner packet's, for errors) */
 	} else if (addr_map64(cfg, p + 8, &src4) < 0) {
-		if (!icmp_err || rfc6791_src4(ctx, *hairpin ? NULL : &pkt->route, &src4) != 0) {
-			xlat_count(ctx, JSTAT64_SRC);
-			return XV_DROP;
-		}
+		if (!icmp_err || rfc6791_src4(ctx, *hairpin ? NULL : &pkt->route, &src4) != 0)
+			return xlat_drop(ctx, JSTAT64_SRC);
 	}
 
 	if (icmp_err)
@@ -168,8 +144,7 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	 * A super-frame is cut to the MTU instead (pkt->gso). */
 	if (totlen > pkt->route.mtu && !pkt->gso) {
 		uint32_t mtu = pkt->route.mtu + 20u;
-		xlat_count(ctx, JSTAT_PKT_TOO_BIG);
-		return icmp_reply6(ctx, pkt, 2, 0, mtu < 1280 ? 1280 : mtu);
+		return icmp_refuse6(ctx, pkt, JSTAT_PKT_TOO_BIG, 2, 0, mtu < 1280 ? 1280 : mtu);
 	}
 
 	uint8_t src6[16], dst6[16];
@@ -182,31 +157,20 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	if (cfg->mode == XLAT_MODE_NAT64 && li.frag_off != 0) {
 		/* a later fragment: no ports; its datagram's first fragment told us the IPv4 source */
 		uint8_t proto = li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto;
-		if (nat64_frag_get(ctx, 6, proto, li.frag_id, src6, dst6, &src4, NULL) != 0) {
-			xlat_count(ctx, XLAT_NAT64_FRAGMENT);
-			return XV_DROP;
-		}
+		if (nat64_frag_get(ctx, 6, proto, li.frag_id, src6, dst6, &src4, NULL) != 0)
+			return xlat_drop(ctx, XLAT_NAT64_FRAGMENT);
 	} else if (cfg->mode == XLAT_MODE_NAT64) {
 		/* RFC 6146 3.5.1-3.5.3: BIB and session, then the source port (or query id) they give. */
 		uint8_t proto = li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto;
 		uint16_t sport, dport, nport;
 		uint8_t flags;
-		if (!l4_ports(proto, l4, l4len, &sport, &dport, &flags)) {
-			xlat_count(ctx, JSTAT_UNKNOWN_L4_PROTO);
-			return XV_DROP;
-		}
-		if (proto == IPPROTO_ICMP_ && cfg->g.nat.drop_icmpv6_info) {
-			xlat_count(ctx, JSTAT_ICMP6_FILTER);
-			return XV_DROP;
-		}
+		if (!l4_ports(proto, l4, l4len, &sport, &dport, &flags))
+			return xlat_drop(ctx, JSTAT_UNKNOWN_L4_PROTO);
+		if (proto == IPPROTO_ICMP_ && cfg->g.nat.drop_icmpv6_info)
+			return xlat_drop(ctx, JSTAT_ICMP6_FILTER);
 		r = nat64_out(ctx, proto, src6, sport, dst4, dport, flags, &src4, &nport);
-		if (r != XSTAT_MAX) {
-			xlat_count(ctx, (enum xlat_stat)r);
-			/* RFC 6146 3.5.1.1: no port left -> ICMPv6 Destination Unreachable, address unreachable */
-			if (r == XLAT_POOL4_EXHAUSTED || r == XLAT_NAT64_TABLE_FULL)
-				return icmp_reply6(ctx, pkt, 1, 3, 0);
-			return XV_DROP;
-		}
+		if (r != XLAT_OK)
+			return nat64_tuple64_refuse(ctx, pkt, r);
 		l4_set_port(proto, l4, l4len, proto == IPPROTO_ICMP_ ? 4 : 0, nport);
 		if (li.mf)
 			nat64_frag_put(ctx, 6, proto, li.frag_id, src6, dst6, src4, NULL);

@@ -26,16 +26,12 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	uint8_t *icmp = p + li->l3len;
 	uint32_t icmplen = pkt->len - li->l3len;
 
-	if (csum_fold(csum_partial(icmp, icmplen, csum_pseudo6(p + 8, p + 24, IPPROTO_ICMPV6_, icmplen))) != 0) {
-		xlat_count(ctx, JSTAT64_ICMP_CSUM);
-		return XV_DROP;
-	}
+	if (csum_fold(csum_partial(icmp, icmplen, csum_pseudo6(p + 8, p + 24, IPPROTO_ICMPV6_, icmplen))) != 0)
+		return xlat_drop(ctx, JSTAT64_ICMP_CSUM);
 	struct icmp_map im;
-	int r = icmp_map64(icmp[0], icmp[1], icmp + 4, &im);
-	if (r != XSTAT_MAX) {
-		xlat_count(ctx, (enum xlat_stat)r);
-		return XV_DROP;
-	}
+	enum xlat_stat r = icmp_map64(icmp[0], icmp[1], icmp + 4, &im);
+	if (r != XLAT_OK)
+		return xlat_drop(ctx, r);
 
 	uint8_t *in = icmp + 8;
 	uint32_t inlen = icmplen - 8;
@@ -48,14 +44,10 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	const uint8_t *buf_end = p + pkt->len + pkt->tailroom;
 	struct pkt_info ili;
 	r = pkt_parse6(in, inlen, true, &ili);
-	if (r != XSTAT_MAX) {
-		xlat_count(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : (enum xlat_stat)r);
-		return XV_DROP;
-	}
-	if (ili.proto == IPPROTO_ICMPV6_ && ili.frag_off == 0 && inlen > ili.l3len && icmp6_is_error(in[ili.l3len])) {
-		xlat_count(ctx, JSTAT_DOUBLE_ICMP6_ERROR);
-		return XV_DROP;
-	}
+	if (r != XLAT_OK)
+		return xlat_drop(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : r);
+	if (ili.proto == IPPROTO_ICMPV6_ && ili.frag_off == 0 && inlen > ili.l3len && icmp6_is_error(in[ili.l3len]))
+		return xlat_drop(ctx, JSTAT_DOUBLE_ICMP6_ERROR);
 	uint32_t isrc4, idst4;
 	uint16_t iport4 = 0;
 	bool nat = cfg->mode == XLAT_MODE_NAT64;
@@ -65,21 +57,15 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		const uint8_t *q = in + ili.l3len;
 		uint32_t qlen = inlen - ili.l3len;
 		uint16_t isport, idport;
-		if ((ip == IPPROTO_ICMP_ ? qlen < 6 : qlen < 4) || rfc6052_6to4(&cfg->g.pool6, in + 8, &isrc4) != 0) {
-			xlat_count(ctx, XLAT_ICMP_TOO_SHORT);
-			return XV_DROP;
-		}
+		if ((ip == IPPROTO_ICMP_ ? qlen < 6 : qlen < 4) || rfc6052_6to4(&cfg->g.pool6, in + 8, &isrc4) != 0)
+			return xlat_drop(ctx, XLAT_ICMP_TOO_SHORT);
 		isport = ip == IPPROTO_ICMP_ ? rd16(q + 4) : rd16(q);
 		idport = ip == IPPROTO_ICMP_ ? rd16(q + 4) : rd16(q + 2);
-		if (nat64_find_out(ctx, ip, in + 24, idport, isrc4, isport, &idst4, &iport4) != 0) {
-			xlat_count(ctx, JSTAT_SESSION_NOT_FOUND);
-			return XV_DROP;
-		}
+		if (nat64_find_out(ctx, ip, in + 24, idport, isrc4, isport, &idst4, &iport4) != 0)
+			return xlat_drop(ctx, JSTAT_SESSION_NOT_FOUND);
 		src4 = idst4; /* RFC 6146: the error comes from the NAT64's own (pool4) address */
-	} else if (addr_map64(cfg, in + 8, &isrc4) < 0 || addr_map64(cfg, in + 24, &idst4) < 0) {
-		xlat_count(ctx, JSTAT_UNTRANSLATABLE_DST6);
-		return XV_DROP;
-	}
+	} else if (addr_map64(cfg, in + 8, &isrc4) < 0 || addr_map64(cfg, in + 24, &idst4) < 0)
+		return xlat_drop(ctx, JSTAT_UNTRANSLATABLE_DST6);
 
 	/* Everything read from the old headers before the new ones overwrite them. */
 	uint8_t isrc6[16], idst6[16];
@@ -106,7 +92,7 @@ enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	xlat64_id_flags(ctx, &ili, itotlen, &iid, &ifrag);
 	struct icmp_map iim;
 	bool inner_icmp = ili.proto == IPPROTO_ICMPV6_ && il4len >= 4 &&
-			  icmp_map64(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XSTAT_MAX;
+			  icmp_map64(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XLAT_OK;
 	xlat64_l4_update(&ili, il4, il4len, ili.pktlen - ili.l3len, isrc6, idst6, isrc4, idst4, inner_icmp ? &iim : NULL);
 	if (nat)
 		l4_set_port(ili.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : ili.proto, il4, il4len,

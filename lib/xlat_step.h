@@ -11,7 +11,18 @@
 
 #include "xlat.h"
 
-static inline void xlat_count(struct xlat_ctx *ctx, enum xlat_stat s) { ctx->counters[s]++; }
+/* Something happened to this packet: one more of counter s (this worker's). */
+static inline void xlat_count(struct xlat_ctx *ctx, enum xlat_stat s)
+{
+	ctx->counters[s]++;
+}
+
+/* The packet goes no further, for the reason the counter why names: counted, and dropped. */
+static inline enum xlat_verdict xlat_drop(struct xlat_ctx *ctx, enum xlat_stat why)
+{
+	ctx->counters[why]++;
+	return XV_DROP;
+}
 
 /* Longer than the link it came in on (a super-frame, xlat.c oversize())? An in_mtu of 0 means unknown: never. */
 static inline bool xlat_longer_than_link(const struct xlat_ctx *ctx, uint32_t len)

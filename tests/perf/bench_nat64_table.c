@@ -111,7 +111,7 @@ static PHASE int phase_new(struct xlat_ctx *ctx, struct flow *fl, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		struct flow *f = &fl[i];
-		if (nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XSTAT_MAX) {
+		if (nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XLAT_OK) {
 			fprintf(stderr, "flow %u refused\n", i);
 			return 1;
 		}
@@ -127,7 +127,7 @@ static PHASE int phase_est6(struct xlat_ctx *ctx, struct flow *fl, const uint32_
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct flow *f = &fl[order ? order[i] : i];
-		rc |= nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XSTAT_MAX;
+		rc |= nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XLAT_OK;
 	}
 	return rc;
 }
@@ -140,7 +140,7 @@ static PHASE int phase_est4(struct xlat_ctx *ctx, struct flow *fl, const uint32_
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct flow *f = &fl[order[i]];
-		rc |= nat64_in(ctx, 17, f->dst4, 53, f->a4, f->p4, 0, a6, &p6) != XSTAT_MAX;
+		rc |= nat64_in(ctx, 17, f->dst4, 53, f->a4, f->p4, 0, a6, &p6) != XLAT_OK;
 	}
 	return rc;
 }
@@ -156,7 +156,7 @@ static PHASE int phase_churn(struct xlat_ctx *ctx, uint32_t n, uint32_t churn, u
 		mkflow(&f, n + 1 + i);
 		ctx->now_ns += 1000000u; /* 1 ms a step; the sessions above were all made at the start */
 		nat64_expire(ctx->nat, &cfg, base_ms + 1 + i, 1);
-		if (nat64_out(ctx, 17, f.src6, f.sport, f.dst4, 53, 0, &a4, &p4) != XSTAT_MAX) {
+		if (nat64_out(ctx, 17, f.src6, f.sport, f.dst4, 53, 0, &a4, &p4) != XLAT_OK) {
 			fprintf(stderr, "churn flow %u refused\n", i);
 			return 1;
 		}
@@ -185,9 +185,9 @@ static inline int burst_pass(struct xlat_ctx *ctx, struct flow *fl, const uint32
 			struct flow *f = &fl[order[b + i]];
 			nat64_hint(ctx, i);
 			if (family == 6)
-				bad |= nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XSTAT_MAX;
+				bad |= nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XLAT_OK;
 			else
-				bad |= nat64_in(ctx, 17, f->dst4, 53, f->a4, f->p4, 0, a6, &p6) != XSTAT_MAX;
+				bad |= nat64_in(ctx, 17, f->dst4, 53, f->a4, f->p4, 0, a6, &p6) != XLAT_OK;
 		}
 	}
 	return bad;
@@ -209,7 +209,7 @@ static PHASE int phase_new_burst(struct xlat_ctx *ctx, struct flow *fl, uint32_t
 		for (unsigned i = 0; i < m; i++) {
 			struct flow *f = &fl[b + i];
 			nat64_hint(ctx, i);
-			if (nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XSTAT_MAX) {
+			if (nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XLAT_OK) {
 				fprintf(stderr, "flow %u refused (bursts)\n", b + i);
 				return 1;
 			}

@@ -253,7 +253,7 @@ static uint64_t sess_expires(uint8_t proto, const uint8_t *a6, uint16_t port6, c
 	return si.expires_ms;
 }
 
-#define OK XSTAT_MAX
+#define OK XLAT_OK
 
 /*
  * A test of an open bug in lib/: skipped (with the reason printed) unless

@@ -88,9 +88,9 @@ static void t_million_sessions_within_budget(void **state)
 	uint32_t d4, a4;
 	for (uint32_t i = 0; i < N_SESSIONS; i++) {
 		flow(i, a6, &sp, &d4);
-		int r = nat64_out(&ctx, 17, a6, sp, d4, 53, 0, &a4, &p4);
-		if (r != XSTAT_MAX)
-			fail_msg("flow %u refused: %s", i, xlat_stat_name((enum xlat_stat)r));
+		enum xlat_stat r = nat64_out(&ctx, 17, a6, sp, d4, 53, 0, &a4, &p4);
+		if (r != XLAT_OK)
+			fail_msg("flow %u refused: %s", i, xlat_stat_name(r));
 	}
 	assert_int_equal(nat64_table_sessions(t), N_SESSIONS);
 	assert_int_equal(nat64_table_bibs(t), N_SESSIONS);
@@ -105,7 +105,7 @@ static void t_million_sessions_within_budget(void **state)
 	assert_int_equal(nat64_out(&ctx, 17, a6, sp, d4, 53, 0, &a4, &p4), XLAT_NAT64_TABLE_FULL);
 	for (uint32_t i = 0; i < N_SESSIONS; i += 99991) {
 		flow(i, a6, &sp, &d4);
-		assert_int_equal(nat64_out(&ctx, 17, a6, sp, d4, 53, 0, &a4, &p4), XSTAT_MAX);
+		assert_int_equal(nat64_out(&ctx, 17, a6, sp, d4, 53, 0, &a4, &p4), XLAT_OK);
 	}
 
 	/* udp-timeout later every session (and its BIB entry) is gone */
