@@ -7,6 +7,7 @@
 #include "fast.h"
 #include "fast_nat64.h"
 #include "ip_hdr.h"
+#include "l4.h"
 #include "xlat46.h"
 #include "xlat_fast.h"
 #include "xlat_step.h"
@@ -18,62 +19,53 @@
 static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
 	const struct xlat_config *cfg = ctx->cfg;
-	uint8_t *p = pkt->data;
-
+	const struct rte_ipv4_hdr *ip4 = (const void *)pkt->data;
 	uint8_t *l4;
 	uint32_t l4len;
 	uint8_t proto;
 	unsigned coff; /* where the TCP/UDP checksum is */
 	struct icmp_map im;
+
 	if (!fast46_accept(ctx, pkt, &l4, &l4len, &proto, &coff, &im))
 		return XF_SLOW;
-
-	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
+	uint32_t src4 = ip4->src_addr, dst4 = ip4->dst_addr;
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
 	if (d->gen != m->gen || d->key != dst4) {
 		struct xlat_route rt;
-		if ((ctx->own && ctx->own(ctx->route_opaque, 4, p + 16)) || addr_map46(cfg, dst4, d->val) != 0 ||
-		    ctx->route(ctx->route_opaque, 6, d->val, &rt) != 0) {
+		if ((ctx->own && ctx->own(ctx->route_opaque, 4, (const uint8_t *)&dst4)) ||
+		    addr_map46(cfg, dst4, d->val) != 0 || ctx->route(ctx->route_opaque, 6, d->val, &rt) != 0) {
 			d->gen = 0; /* d->val may have been written */
 			return XF_SLOW;
 		}
-		d->key = dst4;
-		d->a = (uint16_t)csum_a4(dst4);
-		d->adj = csum_delta(d->a, csum_a6(d->val));
 		d->nexthop = rt.nexthop;
 		d->mtu = rt.mtu;
-		d->gen = m->gen;
+		fast_fm4(d, m->gen, dst4);
 	}
 	if (sm->gen != m->gen || sm->key != src4) {
 		if (addr_map46(cfg, src4, sm->val) != 0) {
 			sm->gen = 0;
 			return XF_SLOW;
 		}
-		sm->key = src4;
-		sm->a = (uint16_t)csum_a4(src4);
-		sm->adj = csum_delta(sm->a, csum_a6(sm->val));
-		sm->gen = m->gen;
+		fast_fm4(sm, m->gen, src4);
 	}
-	uint32_t outlen = 40 + l4len, limit = d->mtu;
-	if (!(p[6] & 0x40) && cfg->g.lowest_ipv6_mtu < limit)
+	uint32_t outlen = sizeof(struct rte_ipv6_hdr) + l4len, limit = d->mtu;
+	if (!ip4_df(ip4) && cfg->g.lowest_ipv6_mtu < limit)
 		limit = cfg->g.lowest_ipv6_mtu;
 	if (outlen > limit)
 		return XF_SLOW; /* Packet Too Big, or IPv6 fragments */
 
 	/* committed: what xlat_process() + xlat46() do for it */
 	xlat_count(ctx, JSTAT_RECEIVED4);
-	pkt->frag_size = 0;
-	pkt->route.nexthop = d->nexthop; /* of the route, the caller reads only this */
-	pkt->route.mtu = d->mtu;
+	fast_route(pkt, d->nexthop, d->mtu);
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
-	uint8_t tc = xlat46_tclass(cfg, p), hl = (uint8_t)(p[8] - 1);
+	uint8_t tc = xlat46_tclass(cfg, ip4), hl = (uint8_t)(ip4->time_to_live - 1);
 	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
 	if (!l4_adjust(proto, l4, sm->adj + d->adj)) {
 		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);
-		proto = IPPROTO_ICMPV6_;
+		proto = IPPROTO_ICMPV6;
 	}
-	uint8_t *h = l4 - 40;
+	uint8_t *h = l4 - sizeof(struct rte_ipv6_hdr);
 	ip6_hdr_write(h, tc, (uint16_t)l4len, proto, hl, src6, dst6);
 	xlat46_move(pkt, h, outlen);
 	xlat_count(ctx, JSTAT_SUCCESS);

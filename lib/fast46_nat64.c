@@ -7,6 +7,7 @@
 #include "fast.h"
 #include "fast_nat64.h"
 #include "ip_hdr.h"
+#include "l4.h"
 #include "nat64.h"
 #include "nat64_filter.h"
 #include "nat64_tuple46.h"
@@ -23,27 +24,25 @@
  */
 int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct rte_ipv4_hdr *ip4 = (const void *)pkt->data;
 	uint8_t *l4;
 	uint32_t l4len;
 	uint8_t proto;
 	unsigned coff; /* where the TCP/UDP checksum is */
-	struct icmp_map icmp;
-	const struct icmp_map *im = &icmp;
+	struct icmp_map im;
 
-	if (!fast46_accept(ctx, pkt, &l4, &l4len, &proto, &coff, &icmp))
+	if (!fast46_accept(ctx, pkt, &l4, &l4len, &proto, &coff, &im))
 		return XF_SLOW;
-	const struct xlat_config *cfg = ctx->cfg;
-	uint8_t *p = pkt->data;
-	uint32_t src4 = ld32(p + 12), dst4 = ld32(p + 16);
+	uint32_t src4 = ip4->src_addr, dst4 = ip4->dst_addr;
 	uint16_t sport, dport, nport;
 	uint8_t flags;
-
 	if (!l4_ports(proto, l4, l4len, &sport, &dport, &flags))
 		return XF_SLOW;
 	/* a pool4 destination (the classifier's test); its checksum part */
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
 	if (d->gen != m->gen || d->key != dst4) {
-		if (!nat64_pool4_has(cfg, dst4) || (ctx->own && ctx->own(ctx->route_opaque, 4, p + 16)))
+		if (!nat64_pool4_has(cfg, dst4) || (ctx->own && ctx->own(ctx->route_opaque, 4, (const uint8_t *)&dst4)))
 			return XF_SLOW;
 		d->key = dst4;
 		d->a = (uint16_t)csum_a4(dst4);
@@ -55,16 +54,13 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		if (!cfg->g.pool6_set || addr_reserved4(src4) || nat64_pool4_has(cfg, src4))
 			return XF_SLOW;
 		rfc6052_4to6(&cfg->g.pool6, src4, sm->val);
-		sm->key = src4;
-		sm->a = (uint16_t)csum_a4(src4);
-		sm->adj = csum_delta(sm->a, csum_a6(sm->val));
-		sm->gen = m->gen;
+		fast_fm4(sm, m->gen, src4);
 	}
 
 	/* committed: what xlat_process() + xlat46() do for it */
 	xlat_count(ctx, JSTAT_RECEIVED4);
 	pkt->frag_size = 0;
-	pkt->len = 20 + l4len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
+	pkt->len = sizeof(*ip4) + l4len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];
 	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
 	enum xlat_stat r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
@@ -80,31 +76,31 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		rc->mtu = rt.mtu;
 		rc->gen = m->gen;
 	}
-	pkt->route.nexthop = rc->nexthop; /* of the route, the caller reads only this */
-	pkt->route.mtu = rc->mtu;
+	fast_route(pkt, rc->nexthop, rc->mtu);
 	const uint8_t *src6 = sm->val;
-	uint32_t outlen = 40 + l4len;
+	uint32_t outlen = sizeof(struct rte_ipv6_hdr) + l4len;
 	bool fraghdr = false;
-	enum xlat_verdict v = xlat46_fit(ctx, pkt, p[6] & 0x40, &fraghdr, &outlen);
+	enum xlat_verdict v = xlat46_fit(ctx, pkt, ip4_df(ip4), &fraghdr, &outlen);
 	if (v != XV_CONTINUE)
 		return v;
-	uint8_t tc = xlat46_tclass(cfg, p), hl = (uint8_t)(p[8] - 1), nproto = proto;
-	if (proto != IPPROTO_ICMP_) {
-		/* l4_update46 + l4_set_port in one RFC 1624 update: the addresses and the destination port */
+	uint8_t tc = xlat46_tclass(cfg, ip4), hl = (uint8_t)(ip4->time_to_live - 1), nproto = proto;
+	if (proto != IPPROTO_ICMP) {
+		/* xlat46_l4_update + l4_set_port in one RFC 1624 update: the addresses and the destination port */
 		wr16(l4 + 2, nport);
 		l4_adjust(proto, l4, sm->adj + d->adj + csum_a6(dst6) + csum_delta(dport, nport));
 	} else {
-		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, im);
+		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);
 		l4_set_port(proto, l4, l4len, 4, nport);
-		nproto = IPPROTO_ICMPV6_;
+		nproto = IPPROTO_ICMPV6;
 	}
-	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);
-	if ((uint32_t)(p - h) > pkt->headroom)
+	uint8_t *h = l4 - sizeof(struct rte_ipv6_hdr) - (fraghdr ? sizeof(struct rte_ipv6_fragment_ext) : 0);
+	if ((uint32_t)(pkt->data - h) > pkt->headroom)
 		return xlat_drop(ctx, XLAT_NO_MBUF);
-	uint16_t id = rd16(p + 4); /* the new header overwrites the old one */
-	ip6_hdr_write(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : nproto, hl, src6, dst6);
+	uint16_t id = rte_be_to_cpu_16(ip4->packet_id); /* the new header overwrites the old one */
+	ip6_hdr_write(h, tc, (uint16_t)(outlen - sizeof(struct rte_ipv6_hdr)), fraghdr ? IPPROTO_FRAGMENT : nproto, hl,
+		      src6, dst6);
 	if (fraghdr)
-		ip6_frag_hdr_write(h + 40, nproto, 0, false, id);
+		ip6_frag_hdr_write(h + sizeof(struct rte_ipv6_hdr), nproto, 0, false, id);
 	xlat46_move(pkt, h, outlen);
 	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;

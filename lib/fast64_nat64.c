@@ -6,7 +6,7 @@
 #include "checksum.h"
 #include "fast.h"
 #include "fast_nat64.h"
-#include "icmp_reply.h"
+#include "l4.h"
 #include "ip_hdr.h"
 #include "nat64.h"
 #include "nat64_filter.h"
@@ -23,86 +23,69 @@
  */
 int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
 	uint8_t *l4;
 	uint32_t l4len;
 	uint8_t proto;
 	unsigned coff; /* where the TCP/UDP checksum is */
-	struct icmp_map icmp;
-	const struct icmp_map *im = &icmp;
+	struct icmp_map im;
 
-	if (!fast64_accept(ctx, pkt, &l4, &l4len, &proto, &coff, &icmp))
+	if (!fast64_accept(ctx, pkt, &l4, &l4len, &proto, &coff, &im))
 		return XF_SLOW;
-	const struct xlat_config *cfg = ctx->cfg;
-	uint8_t *p = pkt->data;
-	uint8_t nproto = proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : proto;
+	uint8_t nproto = proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : proto;
 	uint16_t sport, dport, nport;
 	uint8_t flags;
-
-	if (!cfg->g.pool6_set || (nproto == IPPROTO_ICMP_ && cfg->g.nat.drop_icmpv6_info) ||
+	if (!cfg->g.pool6_set || (nproto == IPPROTO_ICMP && cfg->g.nat.drop_icmpv6_info) ||
 	    !l4_ports(nproto, l4, l4len, &sport, &dport, &flags))
 		return XF_SLOW;
 	/* a pool6 destination that is not pool4 (hairpinning), routed */
-	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(p + 24)], *sm = &m->s6[xlat_fm_slot6(p + 8)];
-	if (d->gen != m->gen || !xlat_same16(d->key, p + 24)) {
+	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(ip6->dst_addr)], *sm = &m->s6[xlat_fm_slot6(ip6->src_addr)];
+	if (d->gen != m->gen || !xlat_same16(d->key, ip6->dst_addr)) {
 		uint32_t d4;
 		struct xlat_route rt;
-		if ((ctx->own && ctx->own(ctx->route_opaque, 6, p + 24)) ||
-		    rfc6052_6to4(&cfg->g.pool6, p + 24, &d4) != 0 || nat64_pool4_has(cfg, d4) ||
+		if ((ctx->own && ctx->own(ctx->route_opaque, 6, ip6->dst_addr)) ||
+		    rfc6052_6to4(&cfg->g.pool6, ip6->dst_addr, &d4) != 0 || nat64_pool4_has(cfg, d4) ||
 		    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
 			return XF_SLOW;
-		memcpy(d->key, p + 24, 16);
-		d->val = d4;
-		d->a = (uint16_t)csum_a6(p + 24);
-		d->adj = csum_delta(d->a, csum_a4(d4));
-		d->h = csum_a4(d4);
-		d->nexthop = rt.nexthop;
-		d->mtu = rt.mtu;
-		d->gen = m->gen;
+		fast_fm6_dst(d, m->gen, ip6->dst_addr, d4, &rt);
 	}
 	/* a source that may have state: not in pool6 (a hairpin loop), one routers forward */
-	if (sm->gen != m->gen || !xlat_same16(sm->key, p + 8)) {
-		if (prefix6_contains(&cfg->g.pool6, p + 8) || addr_unforwardable6(p + 8))
+	if (sm->gen != m->gen || !xlat_same16(sm->key, ip6->src_addr)) {
+		if (prefix6_contains(&cfg->g.pool6, ip6->src_addr) || addr_unforwardable6(ip6->src_addr))
 			return XF_SLOW;
-		memcpy(sm->key, p + 8, 16);
-		sm->a = (uint16_t)csum_a6(p + 8);
+		memcpy(sm->key, ip6->src_addr, 16);
+		sm->a = (uint16_t)csum_a6(ip6->src_addr);
 		sm->adj = (uint16_t)~sm->a; /* the IPv4 source comes from the session */
 		sm->gen = m->gen;
 	}
-	uint32_t totlen = 20 + l4len, dst4 = d->val, src4;
+	uint32_t totlen = sizeof(struct rte_ipv4_hdr) + l4len, dst4 = d->val, src4;
 	if (totlen > d->mtu)
 		return XF_SLOW;
 
 	/* committed: what xlat_process() + xlat64() do for it */
 	xlat_count(ctx, JSTAT_RECEIVED6);
-	pkt->frag_size = 0;
-	pkt->len = 40 + l4len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
-	pkt->route.nexthop = d->nexthop; /* of the route, the caller reads only this */
-	pkt->route.mtu = d->mtu;
-	uint8_t tos = xlat64_tos(cfg, p), ttl = (uint8_t)(p[7] - 1);
-	uint16_t id = 0, frag = IPV4_DF;
-	if (totlen <= 1260) {
-		id = (uint16_t)xlat_rand(ctx);
-		frag = 0;
-	}
+	fast_route(pkt, d->nexthop, d->mtu);
+	pkt->len = sizeof(*ip6) + l4len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
+	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
+	uint16_t id, frag;
+	xlat64_id_flags_whole(ctx, totlen, &id, &frag);
 	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
-	enum xlat_stat r = nat64_out(ctx, nproto, p + 8, sport, dst4, dport, flags, &src4, &nport);
+	enum xlat_stat r = nat64_out(ctx, nproto, ip6->src_addr, sport, dst4, dport, flags, &src4, &nport);
 	if (r != XLAT_OK)
 		return nat64_tuple64_refuse(ctx, pkt, r);
 	uint32_t s4 = csum_a4(src4);
-	if (nproto != IPPROTO_ICMP_) {
+	if (nproto != IPPROTO_ICMP) {
 		/* l4_set_port + l4_csum64 in one RFC 1624 update: the addresses and the source port */
 		wr16(l4, nport);
 		l4_adjust(proto, l4, sm->adj + s4 + d->adj + csum_delta(sport, nport));
 	} else {
 		l4_set_port(nproto, l4, l4len, 4, nport);
-		l4_csum64(proto, l4, l4len, l4len, p + 8, p + 24, src4, dst4, im);
+		l4_csum64(proto, l4, l4len, l4len, ip6->src_addr, ip6->dst_addr, src4, dst4, &im);
 	}
-	uint8_t *h = l4 - 20;
+	uint8_t *h = l4 - sizeof(struct rte_ipv4_hdr);
 	ip4_hdr_write_sum(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4, s4 + d->h);
-	pkt->headroom += 20;
-	pkt->data = h;
-	pkt->len = totlen;
-	pkt->family = 4;
+	fast64_move(pkt, h, totlen);
 	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
 }

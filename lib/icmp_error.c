@@ -6,6 +6,7 @@
 #include "bytes.h"
 #include "checksum.h"
 #include "icmp_error.h"
+#include "icmp_types.h"
 #include "ip_hdr.h"
 
 uint32_t icmp_error_relayout_ext(uint8_t *icmp, uint32_t quote, uint32_t ext_len, unsigned unit, uint32_t max_icmp,
@@ -45,20 +46,18 @@ uint32_t icmp_error_finish(uint8_t *icmp, uint8_t type, uint8_t code, uint32_t r
 			   const uint8_t *buf_end, const uint8_t *src6, const uint8_t *dst6)
 {
 	bool v6 = src6 != NULL;
-	/* RFC 1812 4.3.2.3: 576 bytes for ICMPv4 errors; RFC 4443 2.4 (c): 1280 for ICMPv6 */
-	uint32_t max_icmp = v6 ? 1280 - 40 : 576 - 20, len = 8 + quote;
+	uint32_t max_icmp = v6 ? ICMP6_ERR_MAX - sizeof(struct rte_ipv6_hdr) : ICMP4_ERR_MAX - sizeof(struct rte_ipv4_hdr);
+	uint32_t len = ICMP_HDR_LEN + quote;
 
-	icmp[0] = type;
-	icmp[1] = code;
-	wr16(icmp + 2, 0);
-	wr32(icmp + 4, rest);
+	icmp_hdr_write(icmp, type, code, rest);
 	/* RFC 4884 length field: ICMPv6 Destination Unreachable / Time Exceeded (byte 4, 64-bit words),
 	 * ICMPv4 Destination Unreachable / Time Exceeded (byte 5, 32-bit words) */
-	if (ext_len && (v6 ? (type == 1 || type == 3) : (type == 3 || type == 11)))
+	if (ext_len && (v6 ? (type == ICMPV6_DEST_UNREACH || type == ICMPV6_TIME_EXCEEDED)
+			  : (type == ICMPV4_DEST_UNREACH || type == ICMPV4_TIME_EXCEEDED)))
 		len = icmp_error_relayout_ext(icmp, quote, ext_len, v6 ? 8 : 4, max_icmp, buf_end, &icmp[v6 ? 4 : 5]);
 	if (len > max_icmp)
 		len = max_icmp;
-	uint32_t sum = v6 ? csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, len) : 0;
+	uint32_t sum = v6 ? csum_pseudo6(src6, dst6, IPPROTO_ICMPV6, len) : 0;
 	wr16(icmp + 2, csum_fold(csum_partial(icmp, len, sum)));
 	return len;
 }

@@ -2,16 +2,7 @@
 /* ICMP type, code, pointer and MTU translation: RFC 7915 4.2 (v4->v6) and 5.2 (v6->v4). */
 #include "bytes.h"
 #include "icmp_map.h"
-
-bool icmp4_is_error(uint8_t type)
-{
-	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
-}
-
-bool icmp6_is_error(uint8_t type)
-{
-	return type < 128;
-}
+#include "icmp_types.h"
 
 static void set(struct icmp_map *m, uint8_t type, uint8_t code, enum icmp_rest rest)
 {
@@ -32,43 +23,46 @@ static int ptr46(uint8_t p)
 enum xlat_stat icmp_map46(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m)
 {
 	switch (type) {
-	case 0: /* echo reply */
-		set(m, 129, 0, ICMP_REST_COPY);
+	case ICMPV4_ECHO_REPLY:
+		set(m, ICMPV6_ECHO_REPLY, 0, ICMP_REST_COPY);
 		return XLAT_OK;
-	case 8: /* echo request */
-		set(m, 128, 0, ICMP_REST_COPY);
+	case ICMPV4_ECHO_REQUEST:
+		set(m, ICMPV6_ECHO_REQUEST, 0, ICMP_REST_COPY);
 		return XLAT_OK;
-	case 3: /* destination unreachable */
+	case ICMPV4_DEST_UNREACH:
 		switch (code) {
-		case 0: case 1: case 5: case 6: case 7: case 8: case 11: case 12:
-			set(m, 1, 0, ICMP_REST_ZERO);
+		case ICMPV4_NET_UNREACH: case ICMPV4_HOST_UNREACH: case ICMPV4_SOURCE_ROUTE_FAILED:
+		case ICMPV4_NET_UNKNOWN: case ICMPV4_HOST_UNKNOWN: case ICMPV4_HOST_ISOLATED:
+		case ICMPV4_NET_TOS_UNREACH: case ICMPV4_HOST_TOS_UNREACH:
+			set(m, ICMPV6_DEST_UNREACH, ICMPV6_NO_ROUTE, ICMP_REST_ZERO);
 			return XLAT_OK;
-		case 2: /* protocol unreachable -> parameter problem, pointer to next header */
-			set(m, 4, 1, ICMP_REST_PTR);
+		case ICMPV4_PROTO_UNREACH: /* -> parameter problem, pointer to the IPv6 Next Header field */
+			set(m, ICMPV6_PARAM_PROBLEM, ICMPV6_UNKNOWN_NEXT_HEADER, ICMP_REST_PTR);
 			m->ptr = 6;
 			return XLAT_OK;
-		case 3:
-			set(m, 1, 4, ICMP_REST_ZERO);
+		case ICMPV4_PORT_UNREACH:
+			set(m, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, ICMP_REST_ZERO);
 			return XLAT_OK;
-		case 4:
-			set(m, 2, 0, ICMP_REST_MTU);
+		case ICMPV4_FRAG_NEEDED:
+			set(m, ICMPV6_PKT_TOO_BIG, 0, ICMP_REST_MTU);
 			return XLAT_OK;
-		case 9: case 10: case 13: case 15:
-			set(m, 1, 1, ICMP_REST_ZERO);
+		case ICMPV4_NET_PROHIBITED: case ICMPV4_HOST_PROHIBITED: case ICMPV4_ADMIN_PROHIBITED:
+		case ICMPV4_PRECEDENCE_CUTOFF:
+			set(m, ICMPV6_DEST_UNREACH, ICMPV6_ADMIN_PROHIBITED, ICMP_REST_ZERO);
 			return XLAT_OK;
-		default: /* 14 (host precedence violation) and unknown codes: silently dropped */
+		default: /* ICMPV4_HOST_PRECEDENCE and unknown codes: silently dropped */
 			return JSTAT_UNKNOWN_ICMP4_TYPE;
 		}
-	case 11: /* time exceeded: code unchanged */
-		set(m, 3, code, ICMP_REST_ZERO);
+	case ICMPV4_TIME_EXCEEDED: /* the code unchanged */
+		set(m, ICMPV6_TIME_EXCEEDED, code, ICMP_REST_ZERO);
 		return XLAT_OK;
-	case 12: /* parameter problem */
-		if (code != 0 && code != 2)
+	case ICMPV4_PARAM_PROBLEM:
+		if (code != ICMPV4_POINTER && code != ICMPV4_BAD_LENGTH)
 			return JSTAT_UNKNOWN_ICMP4_TYPE;
 		int p = ptr46(rest[0]);
 		if (p < 0)
 			return JSTAT46_UNTRANSLATABLE_PARAM_PROBLEM_PTR;
-		set(m, 4, 0, ICMP_REST_PTR);
+		set(m, ICMPV6_PARAM_PROBLEM, ICMPV6_ERRONEOUS_HEADER, ICMP_REST_PTR);
 		m->ptr = (uint32_t)p;
 		return XLAT_OK;
 	default: /* timestamps, info, router, redirect, source quench: single-hop or obsolete */
@@ -97,43 +91,43 @@ static int ptr64(uint32_t p)
 enum xlat_stat icmp_map64(uint8_t type, uint8_t code, const uint8_t rest[4], struct icmp_map *m)
 {
 	switch (type) {
-	case 128:
-		set(m, 8, 0, ICMP_REST_COPY);
+	case ICMPV6_ECHO_REQUEST:
+		set(m, ICMPV4_ECHO_REQUEST, 0, ICMP_REST_COPY);
 		return XLAT_OK;
-	case 129:
-		set(m, 0, 0, ICMP_REST_COPY);
+	case ICMPV6_ECHO_REPLY:
+		set(m, ICMPV4_ECHO_REPLY, 0, ICMP_REST_COPY);
 		return XLAT_OK;
-	case 1: /* destination unreachable */
+	case ICMPV6_DEST_UNREACH:
 		switch (code) {
-		case 0: case 2: case 3:
-			set(m, 3, 1, ICMP_REST_ZERO);
+		case ICMPV6_NO_ROUTE: case ICMPV6_BEYOND_SCOPE: case ICMPV6_ADDR_UNREACH:
+			set(m, ICMPV4_DEST_UNREACH, ICMPV4_HOST_UNREACH, ICMP_REST_ZERO);
 			return XLAT_OK;
-		case 1:
-			set(m, 3, 10, ICMP_REST_ZERO);
+		case ICMPV6_ADMIN_PROHIBITED:
+			set(m, ICMPV4_DEST_UNREACH, ICMPV4_HOST_PROHIBITED, ICMP_REST_ZERO);
 			return XLAT_OK;
-		case 4:
-			set(m, 3, 3, ICMP_REST_ZERO);
+		case ICMPV6_PORT_UNREACH:
+			set(m, ICMPV4_DEST_UNREACH, ICMPV4_PORT_UNREACH, ICMP_REST_ZERO);
 			return XLAT_OK;
 		default:
 			return JSTAT_UNKNOWN_ICMP6_TYPE;
 		}
-	case 2: /* packet too big -> fragmentation needed */
-		set(m, 3, 4, ICMP_REST_MTU);
+	case ICMPV6_PKT_TOO_BIG:
+		set(m, ICMPV4_DEST_UNREACH, ICMPV4_FRAG_NEEDED, ICMP_REST_MTU);
 		return XLAT_OK;
-	case 3:
-		set(m, 11, code, ICMP_REST_ZERO);
+	case ICMPV6_TIME_EXCEEDED: /* the code unchanged */
+		set(m, ICMPV4_TIME_EXCEEDED, code, ICMP_REST_ZERO);
 		return XLAT_OK;
-	case 4: /* parameter problem */
-		if (code == 1) { /* unrecognized next header -> protocol unreachable */
-			set(m, 3, 2, ICMP_REST_ZERO);
+	case ICMPV6_PARAM_PROBLEM:
+		if (code == ICMPV6_UNKNOWN_NEXT_HEADER) {
+			set(m, ICMPV4_DEST_UNREACH, ICMPV4_PROTO_UNREACH, ICMP_REST_ZERO);
 			return XLAT_OK;
 		}
-		if (code != 0)
+		if (code != ICMPV6_ERRONEOUS_HEADER)
 			return JSTAT_UNKNOWN_ICMP6_TYPE;
 		int p = ptr64(rd32(rest));
 		if (p < 0)
 			return JSTAT64_UNTRANSLATABLE_PARAM_PROB_PTR;
-		set(m, 12, 0, ICMP_REST_PTR);
+		set(m, ICMPV4_PARAM_PROBLEM, ICMPV4_POINTER, ICMP_REST_PTR);
 		m->ptr = (uint32_t)p;
 		return XLAT_OK;
 	default: /* MLD, ND, and unknown informational messages are single-hop: not translated */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "icmp_types.h"
 #include "stats.h"
 #include "xlat_config.h"
 
@@ -22,7 +23,5 @@ enum xlat_stat icmp_map64(uint8_t type, uint8_t code, const uint8_t rest[4], str
 uint32_t icmp_mtu46(const struct xlat_globals *g, uint16_t mtu4_field, uint32_t inner_totlen, uint32_t out6_mtu,
 		    uint32_t in4_mtu);
 uint32_t icmp_mtu64(uint32_t mtu6_field, uint32_t out4_mtu, uint32_t in6_mtu);
-bool icmp4_is_error(uint8_t type);
-bool icmp6_is_error(uint8_t type);
 
 #endif

@@ -14,8 +14,6 @@
 #include "pkt_parse.h"
 #include "xlat_step.h"
 
-#define ICMP4_ERR_MAX 576  /* RFC 1812 4.3.2.3 */
-#define ICMP6_ERR_MAX 1280 /* RFC 4443 2.4 (c) */
 
 /* Per-worker token bucket: never more than icmp_errors_per_sec, bursts of up to that many. */
 static bool ratelimit_ok(struct xlat_ctx *ctx)
@@ -45,32 +43,35 @@ static uint32_t trim(uint32_t len, uint32_t hdr, uint32_t max)
 	return hdr + len > max ? max - hdr : len;
 }
 
+/* RFC 1812 4.3.2.5: the errors a router sends carry precedence 6 (internetwork control). */
+#define ICMP4_ERR_TOS 0xc0
+/* RFC 1700 / RFC 4443: the default TTL and hop limit of the box's own packets. */
+#define ICMP_ERR_TTL 64
+
 enum xlat_verdict icmp_reply4(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
 			      uint32_t rest)
 {
-	uint8_t *o = pkt->data;
-	uint32_t dst = ld32(o + 12);
-	uint32_t h = __builtin_bswap32(dst);
+	const struct rte_ipv4_hdr *o = (const void *)pkt->data;
+	const uint32_t hdrs = sizeof(struct rte_ipv4_hdr) + ICMP_HDR_LEN, ihl = rte_ipv4_hdr_len(o);
+	uint32_t to = o->src_addr; /* the error goes back to the sender */
+	uint32_t h = rte_be_to_cpu_32(to);
 
 	/* RFC 1122 3.2.2: never about ICMP errors, non-first fragments, or to non-unicast sources. */
-	if ((o[9] == IPPROTO_ICMP_ && (o[0] & 0xf) * 4u < pkt->len && icmp4_is_error(o[(o[0] & 0xf) * 4])) ||
-	    (rd16(o + 6) & IPV4_OFFMASK) || (h >> 24) == 0 || (h >> 28) >= 0xe || (h >> 24) == 127)
+	if ((o->next_proto_id == IPPROTO_ICMP && ihl < pkt->len && icmp4_is_error(pkt->data[ihl])) ||
+	    (ip4_frag_field(o) & RTE_IPV4_HDR_OFFSET_MASK) || (h >> 24) == 0 || (h >> 28) >= 0xe || (h >> 24) == 127)
 		return XV_DROP;
-	if (!ctx->in_self4_set || pkt->headroom < 28 || !ratelimit_ok(ctx) ||
-	    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&dst, &pkt->route) != 0)
+	if (!ctx->in_self4_set || pkt->headroom < hdrs || !ratelimit_ok(ctx) ||
+	    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&to, &pkt->route) != 0)
 		return xlat_drop(ctx, JSTAT_ICMP4ERR_FAILURE);
-	uint32_t quoted = trim(pkt->len, 28, ICMP4_ERR_MAX);
-	pkt->data -= 28;
-	pkt->headroom -= 28;
-	pkt->len = 28 + quoted;
-	uint8_t *n = pkt->data;
-	ip4_hdr_write(n, 0xc0, (uint16_t)pkt->len, (uint16_t)xlat_rand(ctx), 0, 64, IPPROTO_ICMP_, ctx->in_self4, dst);
-	uint8_t *icmp = n + 20;
-	icmp[0] = type;
-	icmp[1] = code;
-	wr16(icmp + 2, 0);
-	wr32(icmp + 4, rest);
-	wr16(icmp + 2, csum_fold(csum_partial(icmp, pkt->len - 20, 0)));
+	uint32_t quoted = trim(pkt->len, hdrs, ICMP4_ERR_MAX);
+	pkt->data -= hdrs;
+	pkt->headroom -= hdrs;
+	pkt->len = hdrs + quoted;
+	uint8_t *icmp = pkt->data + sizeof(struct rte_ipv4_hdr);
+	ip4_hdr_write(pkt->data, ICMP4_ERR_TOS, (uint16_t)pkt->len, (uint16_t)xlat_rand(ctx), 0, ICMP_ERR_TTL,
+		      IPPROTO_ICMP, ctx->in_self4, to);
+	icmp_hdr_write(icmp, type, code, rest);
+	wr16(icmp + 2, csum_fold(csum_partial(icmp, pkt->len - sizeof(struct rte_ipv4_hdr), 0)));
 	pkt->family = 4;
 	xlat_count(ctx, JSTAT_ICMP4ERR_SUCCESS);
 	return XV_REPLY;
@@ -79,34 +80,33 @@ enum xlat_verdict icmp_reply4(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_
 enum xlat_verdict icmp_reply6(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t type, uint8_t code,
 			      uint32_t rest)
 {
-	uint8_t *o = pkt->data;
-	uint8_t dst[16];
+	const struct rte_ipv6_hdr *o = (const void *)pkt->data;
+	const uint32_t hdrs = sizeof(struct rte_ipv6_hdr) + ICMP_HDR_LEN;
+	uint8_t to[16]; /* the error goes back to the sender */
 	struct pkt_info li;
 
-	memcpy(dst, o + 8, 16);
+	memcpy(to, o->src_addr, 16);
 	/* RFC 4443 2.4 (e): not about errors, not to multicast or unspecified sources. */
-	if (dst[0] == 0xff || (pkt_parse6(o, pkt->len, true, &li) == XLAT_OK && li.proto == IPPROTO_ICMPV6_ &&
-			       li.frag_off == 0 && li.l3len < pkt->len && icmp6_is_error(o[li.l3len])))
+	if (to[0] == 0xff || (pkt_parse6(pkt->data, pkt->len, true, &li) == XLAT_OK && li.proto == IPPROTO_ICMPV6 &&
+			      li.frag_off == 0 && li.l3len < pkt->len && icmp6_is_error(pkt->data[li.l3len])))
 		return XV_DROP;
 	static const uint8_t zero[16];
-	if (memcmp(dst, zero, 16) == 0)
+	if (memcmp(to, zero, 16) == 0)
 		return XV_DROP;
-	if (!ctx->in_self6_set || pkt->headroom < 48 || !ratelimit_ok(ctx) ||
-	    ctx->route(ctx->route_opaque, 6, dst, &pkt->route) != 0)
+	if (!ctx->in_self6_set || pkt->headroom < hdrs || !ratelimit_ok(ctx) ||
+	    ctx->route(ctx->route_opaque, 6, to, &pkt->route) != 0)
 		return xlat_drop(ctx, JSTAT_ICMP6ERR_FAILURE);
-	uint32_t quoted = trim(pkt->len, 48, ICMP6_ERR_MAX);
-	pkt->data -= 48;
-	pkt->headroom -= 48;
-	pkt->len = 48 + quoted;
-	uint8_t *n = pkt->data;
-	ip6_hdr_write(n, 0, (uint16_t)(pkt->len - 40), IPPROTO_ICMPV6_, 64, ctx->in_self6, dst);
-	uint8_t *icmp = n + 40;
-	icmp[0] = type;
-	icmp[1] = code;
-	wr16(icmp + 2, 0);
-	wr32(icmp + 4, rest);
-	uint32_t sum = csum_pseudo6(n + 8, n + 24, IPPROTO_ICMPV6_, pkt->len - 40);
-	wr16(icmp + 2, csum_fold(csum_partial(icmp, pkt->len - 40, sum)));
+	uint32_t quoted = trim(pkt->len, hdrs, ICMP6_ERR_MAX);
+	pkt->data -= hdrs;
+	pkt->headroom -= hdrs;
+	pkt->len = hdrs + quoted;
+	const struct rte_ipv6_hdr *n = (const void *)pkt->data;
+	uint8_t *icmp = pkt->data + sizeof(*n);
+	uint32_t icmp_len = pkt->len - (uint32_t)sizeof(*n);
+	ip6_hdr_write(pkt->data, 0, (uint16_t)icmp_len, IPPROTO_ICMPV6, ICMP_ERR_TTL, ctx->in_self6, to);
+	icmp_hdr_write(icmp, type, code, rest);
+	uint32_t sum = csum_pseudo6(n->src_addr, n->dst_addr, IPPROTO_ICMPV6, icmp_len);
+	wr16(icmp + 2, csum_fold(csum_partial(icmp, icmp_len, sum)));
 	pkt->family = 6;
 	xlat_count(ctx, JSTAT_ICMP6ERR_SUCCESS);
 	return XV_REPLY;

@@ -8,30 +8,31 @@
 void ip4_hdr_write(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t proto,
 		   uint32_t src, uint32_t dst)
 {
-	h[0] = 0x45;
-	h[1] = tos;
-	wr16(h + 2, totlen);
-	wr16(h + 4, id);
-	wr16(h + 6, frag);
-	h[8] = ttl;
-	h[9] = proto;
-	wr16(h + 10, 0);
-	st32(h + 12, src);
-	st32(h + 16, dst);
-	wr16(h + 10, csum_ipv4_header(h, 20));
+	struct rte_ipv4_hdr *ip = (void *)h;
+
+	ip->version_ihl = RTE_IPV4_VHL_DEF; /* no options */
+	ip->type_of_service = tos;
+	ip->total_length = rte_cpu_to_be_16(totlen);
+	ip->packet_id = rte_cpu_to_be_16(id);
+	ip->fragment_offset = rte_cpu_to_be_16(frag);
+	ip->time_to_live = ttl;
+	ip->next_proto_id = proto;
+	ip->hdr_checksum = 0;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+	ip->hdr_checksum = rte_cpu_to_be_16(csum_ipv4_header(h, sizeof(*ip)));
 }
 
 void ip6_hdr_write(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim, const uint8_t src[16],
 		   const uint8_t dst[16])
 {
+	struct rte_ipv6_hdr *ip = (void *)h;
+
 	/* RFC 7915 4.1: flow label 0. */
-	h[0] = (uint8_t)(0x60 | (tclass >> 4));
-	h[1] = (uint8_t)(tclass << 4);
-	h[2] = 0;
-	h[3] = 0;
-	wr16(h + 4, paylen);
-	h[6] = nexthdr;
-	h[7] = hlim;
-	memcpy(h + 8, src, 16);
-	memcpy(h + 24, dst, 16);
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28 | (uint32_t)tclass << RTE_IPV6_HDR_TC_SHIFT);
+	ip->payload_len = rte_cpu_to_be_16(paylen);
+	ip->proto = nexthdr;
+	ip->hop_limits = hlim;
+	memcpy(ip->src_addr, src, 16);
+	memcpy(ip->dst_addr, dst, 16);
 }

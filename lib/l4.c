@@ -6,7 +6,7 @@
 void l4_set_port(uint8_t proto, uint8_t *l4, uint32_t l4len, unsigned off, uint16_t v)
 {
 	uint16_t old = rd16(l4 + off);
-	unsigned coff = proto == IPPROTO_TCP_ ? 16 : proto == IPPROTO_UDP_ ? 6 : 2;
+	unsigned coff = proto == IPPROTO_TCP ? 16 : proto == IPPROTO_UDP ? 6 : 2;
 
 	if (old == v)
 		return;
@@ -14,10 +14,10 @@ void l4_set_port(uint8_t proto, uint8_t *l4, uint32_t l4len, unsigned off, uint1
 	if (l4len < coff + 2u)
 		return;
 	uint16_t c = rd16(l4 + coff);
-	if (proto == IPPROTO_UDP_ && c == 0)
+	if (proto == IPPROTO_UDP && c == 0)
 		return;
 	c = csum_replace(c, old, v);
-	wr16(l4 + coff, (proto == IPPROTO_UDP_ && c == 0) ? 0xffff : c);
+	wr16(l4 + coff, (proto == IPPROTO_UDP && c == 0) ? 0xffff : c);
 }
 
 /* Out of line: the translator's rare case (a partial checksum) costs its callers one compare. */

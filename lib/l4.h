@@ -24,9 +24,9 @@
  */
 static inline bool l4_adjust(uint8_t proto, uint8_t *l4, uint32_t adj)
 {
-	if (proto == IPPROTO_TCP_) {
+	if (proto == IPPROTO_TCP) {
 		wr16(l4 + 16, csum_adjust(rd16(l4 + 16), adj));
-	} else if (proto == IPPROTO_UDP_) {
+	} else if (proto == IPPROTO_UDP) {
 		uint16_t c = rd16(l4 + 6);
 		if (c != 0) {
 			c = csum_adjust(c, adj);
@@ -49,9 +49,9 @@ static inline bool l4_csum_is_partial(uint8_t proto, const uint8_t *l4, uint32_t
 {
 	uint16_t f;
 
-	if (proto == IPPROTO_TCP_ && l4len >= 20)
+	if (proto == IPPROTO_TCP && l4len >= 20)
 		f = rd16(l4 + 16);
-	else if (proto == IPPROTO_UDP_ && l4len >= 8 && rd16(l4 + 6) != 0)
+	else if (proto == IPPROTO_UDP && l4len >= 8 && rd16(l4 + 6) != 0)
 		f = rd16(l4 + 6);
 	else
 		return false;
@@ -94,14 +94,14 @@ static inline bool l4_ports(uint8_t proto, const uint8_t *l4, uint32_t l4len, ui
 			    uint8_t *flags)
 {
 	*flags = 0;
-	if ((proto == IPPROTO_TCP_ && l4len >= 20) || (proto == IPPROTO_UDP_ && l4len >= 8)) {
+	if ((proto == IPPROTO_TCP && l4len >= 20) || (proto == IPPROTO_UDP && l4len >= 8)) {
 		*sport = rd16(l4);
 		*dport = rd16(l4 + 2);
-		if (proto == IPPROTO_TCP_)
+		if (proto == IPPROTO_TCP)
 			*flags = l4[13];
 		return true;
 	}
-	if (proto == IPPROTO_ICMP_ && l4len >= 8 && (l4[0] == 0 || l4[0] == 8 || l4[0] == 128 || l4[0] == 129)) {
+	if (proto == IPPROTO_ICMP && l4len >= 8 && (icmp4_is_echo(l4[0]) || icmp6_is_echo(l4[0]))) {
 		*sport = *dport = rd16(l4 + 4);
 		return true;
 	}
@@ -112,12 +112,12 @@ static inline bool l4_ports(uint8_t proto, const uint8_t *l4, uint32_t l4len, ui
 static inline bool l4_quoted_ports(uint8_t proto, const uint8_t *l4, uint32_t l4len, uint16_t *sport,
 				   uint16_t *dport)
 {
-	if ((proto == IPPROTO_TCP_ || proto == IPPROTO_UDP_) && l4len >= 4) {
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && l4len >= 4) {
 		*sport = rd16(l4);
 		*dport = rd16(l4 + 2);
 		return true;
 	}
-	if (proto == IPPROTO_ICMP_ && l4len >= 6) {
+	if (proto == IPPROTO_ICMP && l4len >= 6) {
 		*sport = *dport = rd16(l4 + 4);
 		return true;
 	}
@@ -135,17 +135,17 @@ void l4_set_port(uint8_t proto, uint8_t *l4, uint32_t l4len, unsigned off, uint1
 static inline void l4_csum64(uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t ulen, const uint8_t *src6,
 			     const uint8_t *dst6, uint32_t src4, uint32_t dst4, const struct icmp_map *im)
 {
-	if (proto == IPPROTO_TCP_ && l4len >= 18) {
+	if (proto == IPPROTO_TCP && l4len >= 18) {
 		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr6(src6, dst6), csum_addr4(src4, dst4)));
-	} else if (proto == IPPROTO_UDP_ && l4len >= 8) {
+	} else if (proto == IPPROTO_UDP && l4len >= 8) {
 		uint16_t c = rd16(l4 + 6);
 		if (c == 0)
 			return; /* invalid in IPv6; in IPv4 it reads as "no checksum" */
 		c = csum_replace(c, csum_addr6(src6, dst6), csum_addr4(src4, dst4));
 		wr16(l4 + 6, c ? c : 0xffff);
-	} else if (proto == IPPROTO_ICMPV6_ && im && l4len >= 4) {
+	} else if (proto == IPPROTO_ICMPV6 && im && l4len >= 4) {
 		/* ICMPv4 has no pseudo-header: take it out, and swap the type/code word. */
-		uint32_t old = csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, ulen) + rd16(l4);
+		uint32_t old = csum_pseudo6(src6, dst6, IPPROTO_ICMPV6, ulen) + rd16(l4);
 		l4[0] = im->type;
 		l4[1] = im->code;
 		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, rd16(l4)));
@@ -156,20 +156,20 @@ static inline void l4_csum64(uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_
 static inline void l4_csum46(uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t ulen, uint32_t src4,
 			     uint32_t dst4, const uint8_t *src6, const uint8_t *dst6, const struct icmp_map *im)
 {
-	if (proto == IPPROTO_TCP_ && l4len >= 18) {
+	if (proto == IPPROTO_TCP && l4len >= 18) {
 		wr16(l4 + 16, csum_replace(rd16(l4 + 16), csum_addr4(src4, dst4), csum_addr6(src6, dst6)));
-	} else if (proto == IPPROTO_UDP_ && l4len >= 8) {
+	} else if (proto == IPPROTO_UDP && l4len >= 8) {
 		uint16_t c = rd16(l4 + 6);
 		if (c == 0)
 			return; /* handled by the caller (amend-udp-checksum-zero) or left as quoted */
 		c = csum_replace(c, csum_addr4(src4, dst4), csum_addr6(src6, dst6));
 		wr16(l4 + 6, c ? c : 0xffff);
-	} else if (proto == IPPROTO_ICMP_ && im && l4len >= 4) {
+	} else if (proto == IPPROTO_ICMP && im && l4len >= 4) {
 		/* ICMPv6 adds the pseudo-header (RFC 4443 2.3) and a new type/code. */
 		uint32_t old = rd16(l4);
 		l4[0] = im->type;
 		l4[1] = im->code;
-		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, csum_pseudo6(src6, dst6, IPPROTO_ICMPV6_, ulen) + rd16(l4)));
+		wr16(l4 + 2, csum_replace(rd16(l4 + 2), old, csum_pseudo6(src6, dst6, IPPROTO_ICMPV6, ulen) + rd16(l4)));
 	}
 }
 

@@ -17,19 +17,21 @@
 /* The 6->4 session key of an IPv6 packet NAT64 would look up (false: not a plain query/datagram). */
 static bool burst_key6(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len, struct s6_key *k)
 {
-	uint8_t proto = ip[6] == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : ip[6];
+	const struct rte_ipv6_hdr *ip6 = (const void *)ip;
+	uint8_t proto = ip6->proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : ip6->proto;
 	uint16_t sport, dport;
 	uint8_t flags;
 	uint32_t dst4;
 
-	if (len < 48 || (ip[0] >> 4) != 6 || !cfg->g.pool6_set ||
-	    !l4_ports(proto, ip + 40, len - 40, &sport, &dport, &flags) || rfc6052_6to4(&cfg->g.pool6, ip + 24, &dst4) != 0)
+	if (len < sizeof(*ip6) + 8 || ip_version(ip) != 6 || !cfg->g.pool6_set ||
+	    !l4_ports(proto, ip + sizeof(*ip6), len - (uint32_t)sizeof(*ip6), &sport, &dport, &flags) ||
+	    rfc6052_6to4(&cfg->g.pool6, ip6->dst_addr, &dst4) != 0)
 		return false;
 	memset(k, 0, sizeof(*k));
 	k->proto = proto;
 	k->port6 = sport;
-	k->rport = proto == IPPROTO_ICMP_ ? 0 : dport;
-	memcpy(k->addr6, ip + 8, 16);
+	k->rport = proto == IPPROTO_ICMP ? 0 : dport;
+	memcpy(k->addr6, ip6->src_addr, 16);
 	k->remote4 = dst4;
 	return true;
 }
@@ -37,19 +39,21 @@ static bool burst_key6(const struct xlat_config *cfg, const uint8_t *ip, uint32_
 /* The 4->6 session key of an IPv4 packet (unfragmented, or a first fragment). */
 static bool burst_key4(const uint8_t *ip, uint32_t len, struct s4_key *k)
 {
-	uint32_t ihl = (ip[0] & 15u) * 4u;
+	const struct rte_ipv4_hdr *ip4 = (const void *)ip;
+	uint32_t ihl = rte_ipv4_hdr_len(ip4);
 	uint16_t sport, dport;
 	uint8_t flags;
 
-	if ((ip[0] >> 4) != 4 || ihl < 20 || len < ihl + 8 || (rd16(ip + 6) & 0x1fff) != 0 ||
-	    !l4_ports(ip[9], ip + ihl, len - ihl, &sport, &dport, &flags))
+	if (ip_version(ip) != 4 || ihl < sizeof(*ip4) || len < ihl + 8 ||
+	    (ip4_frag_field(ip4) & RTE_IPV4_HDR_OFFSET_MASK) != 0 ||
+	    !l4_ports(ip4->next_proto_id, ip + ihl, len - ihl, &sport, &dport, &flags))
 		return false;
 	memset(k, 0, sizeof(*k));
-	k->proto = ip[9];
+	k->proto = ip4->next_proto_id;
 	k->lport = dport;
-	k->rport = ip[9] == IPPROTO_ICMP_ ? 0 : sport;
-	memcpy(&k->local4, ip + 16, 4);
-	memcpy(&k->remote4, ip + 12, 4);
+	k->rport = ip4->next_proto_id == IPPROTO_ICMP ? 0 : sport;
+	k->local4 = ip4->dst_addr;
+	k->remote4 = ip4->src_addr;
 	return true;
 }
 

@@ -237,9 +237,9 @@ static inline struct cgn_table *cgn_of(const struct nat64_table *t, const struct
 
 static inline uint8_t list_of(uint8_t proto, uint8_t state)
 {
-	if (proto == IPPROTO_UDP_)
+	if (proto == IPPROTO_UDP)
 		return LIST_UDP;
-	if (proto == IPPROTO_ICMP_)
+	if (proto == IPPROTO_ICMP)
 		return LIST_ICMP;
 	return (state == TCP_ESTABLISHED || state == TCP_V4_FIN_RCV || state == TCP_V6_FIN_RCV) ? LIST_TCP_EST
 											     : LIST_TCP_TRANS;

@@ -40,7 +40,7 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 	const struct xlat_config *cfg = ctx->cfg;
 	const struct nat64_globals *g = &cfg->g.nat;
 	uint64_t now = ctx->now_ns / 1000000u;
-	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : dport;
+	uint16_t rport = proto == IPPROTO_ICMP ? 0 : dport;
 
 	struct s6_key sk;
 	uint32_t sh = 0;
@@ -61,7 +61,7 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 	}
 	if (si >= 0) {
 		const struct bib *b = &t->bibs[t->sess[si].bib];
-		if (proto == IPPROTO_TCP_)
+		if (proto == IPPROTO_TCP)
 			nat64_tcp_update(t, g, (uint32_t)si, true, flags, now);
 		else
 			refresh(t, g, (uint32_t)si, proto, now);
@@ -70,7 +70,7 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 		return XLAT_OK;
 	}
 	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
-	if (proto == IPPROTO_TCP_ && !(flags & TCPF_SYN))
+	if (proto == IPPROTO_TCP && !(flags & TCPF_SYN))
 		return JSTAT_SYN6_EXPECTED;
 	/* src6 may point into the frame (2-byte aligned behind Ethernet): rte_jhash (nat64_fargs_hash) reads words */
 	uint32_t src6_words[4];
@@ -103,7 +103,7 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 		if (sb) {
 			a4 = sb->addr4;
 			p4 = sb->port4;
-		} else if (proto == IPPROTO_TCP_ && (flags & TCPF_SYN) && nat64_so_claim(t, dst4, dport, &a4, &p4) &&
+		} else if (proto == IPPROTO_TCP && (flags & TCPF_SYN) && nat64_so_claim(t, dst4, dport, &a4, &p4) &&
 			   bib_find4(t, proto, a4, p4) < 0) {
 			/* simultaneous open: the BIB takes the address and port the stored IPv4 SYN was sent to */
 			xlat_count(ctx, XLAT_SO_OPENED);
@@ -133,7 +133,7 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);
 	if (c)
 		cgn_session_event(c, cfg, true, proto, src6, sport, t->bibs[bi].addr4, t->bibs[bi].port4, dst4, rport);
-	if (proto == IPPROTO_TCP_)
+	if (proto == IPPROTO_TCP)
 		nat64_tcp_update(t, g, (uint32_t)si, true, flags, now);
 	*src4 = t->bibs[bi].addr4;
 	*sport4 = t->bibs[bi].port4;
@@ -147,7 +147,7 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 	const struct xlat_config *cfg = ctx->cfg;
 	const struct nat64_globals *g = &cfg->g.nat;
 	uint64_t now = ctx->now_ns / 1000000u;
-	uint16_t rport = proto == IPPROTO_ICMP_ ? 0 : sport;
+	uint16_t rport = proto == IPPROTO_ICMP ? 0 : sport;
 
 	struct s4_key sk;
 	uint32_t sh = 0;
@@ -160,7 +160,7 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 	}
 	if (si >= 0) {
 		const struct bib6_key *k = bib_key(t, t->sess[si].bib);
-		if (proto == IPPROTO_TCP_)
+		if (proto == IPPROTO_TCP)
 			nat64_tcp_update(t, g, (uint32_t)si, false, flags, now);
 		else
 			refresh(t, g, (uint32_t)si, proto, now);
@@ -172,7 +172,7 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 	if (bi < 0) {
 		const struct bib_static *sb = nat64_static_by4(cfg, proto, dst4, dport);
 		if (!sb) {
-			if (proto != IPPROTO_TCP_ || !(flags & TCPF_SYN))
+			if (proto != IPPROTO_TCP || !(flags & TCPF_SYN))
 				return JSTAT_BIB4_NOT_FOUND;
 			return g->drop_externally_initiated_tcp ? JSTAT_V4_SYN : nat64_so_store(t, g, src4, sport, dst4, dport, now);
 		}
@@ -187,7 +187,7 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 	} else if (g->address_dependent_filtering && !adf_allows(t, bi, src4)) {
 		return JSTAT_ADF;
 	}
-	if (proto == IPPROTO_TCP_) {
+	if (proto == IPPROTO_TCP) {
 		if (g->drop_externally_initiated_tcp)
 			return JSTAT_V4_SYN;
 		if (!(flags & TCPF_SYN))
@@ -207,7 +207,7 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);
 	if (c)
 		cgn_session_event(c, cfg, true, proto, bk->addr6, bk->port6, dst4, dport, src4, rport);
-	if (proto == IPPROTO_TCP_)
+	if (proto == IPPROTO_TCP)
 		nat64_tcp_update(t, g, (uint32_t)si, false, flags, now);
 	bib_v6side(t, (uint32_t)bi, dst6, dport6);
 	return XLAT_OK;
@@ -222,7 +222,7 @@ int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t
 		  uint16_t rport, uint8_t a6[16], uint16_t *p6)
 {
 	struct s4_key k;
-	s4_key_mk(&k, proto, local4, lport, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
+	s4_key_mk(&k, proto, local4, lport, remote4, proto == IPPROTO_ICMP ? 0 : rport);
 	int32_t si = sess_find4(ctx->nat, &k, hash_s4(ctx->nat, &k));
 
 	if (si >= 0) {
@@ -243,7 +243,7 @@ int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint1
 		   uint16_t rport, uint32_t *local4, uint16_t *lport)
 {
 	struct s6_key k;
-	s6_key_mk(&k, proto, a6, p6, remote4, proto == IPPROTO_ICMP_ ? 0 : rport);
+	s6_key_mk(&k, proto, a6, p6, remote4, proto == IPPROTO_ICMP ? 0 : rport);
 	int32_t si = sess_find6(ctx->nat, &k, hash_s6(ctx->nat, &k));
 
 	if (si >= 0) {

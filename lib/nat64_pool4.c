@@ -89,7 +89,7 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 	uint32_t parity = sport & 1;
 	uint32_t lo = e->port_min, hi = e->port_max;
 
-	if (e->proto == IPPROTO_ICMP_) {
+	if (e->proto == IPPROTO_ICMP) {
 		parity = 2; /* identifiers have no parity to keep */
 	} else {
 		/* RFC 6146 3.5.1.1: keep the range (0-1023 or 1024-65535) when this entry has ports in it */

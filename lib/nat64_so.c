@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "icmp_reply.h"
+#include "icmp_types.h"
 #include "nat64_db.h"
 #include "nat64_so.h"
 #include "xlat_step.h"
@@ -89,5 +90,5 @@ bool nat64_so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, uin
 enum xlat_verdict nat64_so_reply(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 {
 	/* RFC 6146 3.5.2.2: ICMP Destination Unreachable, port unreachable */
-	return icmp_refuse4(ctx, pkt, XLAT_SO_EXPIRED, 3, 3, 0);
+	return icmp_refuse4(ctx, pkt, XLAT_SO_EXPIRED, ICMPV4_DEST_UNREACH, ICMPV4_PORT_UNREACH, 0);
 }

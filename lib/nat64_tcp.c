@@ -45,5 +45,5 @@ void nat64_tcp_update(struct nat64_table *t, const struct nat64_globals *g, uint
 		return;
 	if (s->state == TCP_TRANS && old == TCP_TRANS)
 		return; /* RST in TRANS: let it run out */
-	refresh(t, g, i, IPPROTO_TCP_, now);
+	refresh(t, g, i, IPPROTO_TCP, now);
 }

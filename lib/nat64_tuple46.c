@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "icmp_reply.h"
+#include "icmp_types.h"
 #include "l4.h"
 #include "nat64.h"
 #include "nat64_filter.h"
@@ -61,10 +62,10 @@ enum xlat_verdict nat64_tuple46_refuse(struct xlat_ctx *ctx, struct xlat_pkt *pk
 	}
 	/* no BIB: port unreachable; drop-externally-initiated-tcp: a silent discard, as policy asks */
 	if (!icmp_err && r == JSTAT_BIB4_NOT_FOUND)
-		return icmp_refuse4(ctx, pkt, r, 3, 3, 0);
+		return icmp_refuse4(ctx, pkt, r, ICMPV4_DEST_UNREACH, ICMPV4_PORT_UNREACH, 0);
 	/* RFC 6146 3.5.1: refused by address-dependent filtering -> Destination Unreachable,
 	 * Communication Administratively Prohibited (as Jool) */
 	if (!icmp_err && r == JSTAT_ADF)
-		return icmp_refuse4(ctx, pkt, r, 3, 13, 0);
+		return icmp_refuse4(ctx, pkt, r, ICMPV4_DEST_UNREACH, ICMPV4_ADMIN_PROHIBITED, 0);
 	return xlat_drop(ctx, r);
 }

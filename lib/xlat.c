@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The entry point: which direction, hairpinning, totals. */
 #include "addr_xlat.h"
-#include "bytes.h"
 #include "ip_hdr.h"
 #include "nat64.h"
 #include "rfc6052.h"
@@ -37,22 +36,23 @@ bool xlat_wants4(const struct xlat_config *cfg, uint32_t dst4_be)
  */
 static bool oversize_refused(struct xlat_ctx *ctx, struct xlat_pkt *pkt)
 {
-	const uint8_t *p = pkt->data;
 	uint32_t iplen;
 	bool tcp, df;
 
-	if (!xlat_longer_than_link(ctx, pkt->len) || pkt->len < 20)
+	if (!xlat_longer_than_link(ctx, pkt->len) || pkt->len < sizeof(struct rte_ipv4_hdr))
 		return false;
 	if (pkt->family == 6) {
-		if (pkt->len < 40)
+		const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
+		if (pkt->len < sizeof(*ip6))
 			return false;
-		iplen = 40u + rd16(p + 4);
-		tcp = p[6] == IPPROTO_TCP_;
-		df = true;
+		iplen = ip6_total_len(ip6);
+		tcp = ip6->proto == IPPROTO_TCP;
+		df = true; /* RFC 8200 5: nothing on the way fragments IPv6 */
 	} else {
-		iplen = rd16(p + 2);
-		tcp = p[9] == IPPROTO_TCP_ && (rd16(p + 6) & (IPV4_MF | IPV4_OFFMASK)) == 0;
-		df = rd16(p + 6) & IPV4_DF;
+		const struct rte_ipv4_hdr *ip4 = (const void *)pkt->data;
+		iplen = rte_be_to_cpu_16(ip4->total_length);
+		tcp = ip4->next_proto_id == IPPROTO_TCP && !ip4_is_fragment(ip4);
+		df = ip4_frag_field(ip4) & RTE_IPV4_HDR_DF_FLAG;
 	}
 	if (iplen <= ctx->in_mtu || iplen > pkt->len)
 		return false; /* L2 padding, or a bogus length the parser drops */

@@ -5,6 +5,7 @@
 #include "addr_xlat.h"
 #include "checksum.h"
 #include "icmp_reply.h"
+#include "icmp_types.h"
 #include "ip_hdr.h"
 #include "nat64_tuple46.h"
 #include "rfc6052.h"
@@ -44,7 +45,7 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 		return xlat_drop(ctx, r);
 	pkt->len = li.pktlen;
 	if (li.src_route) { /* RFC 7915 4.1 */
-		return icmp_refuse4(ctx, pkt, JSTAT46_SRC_ROUTE, 3, 5, 0);
+		return icmp_refuse4(ctx, pkt, JSTAT46_SRC_ROUTE, ICMPV4_DEST_UNREACH, ICMPV4_SOURCE_ROUTE_FAILED, 0);
 	}
 	uint8_t *l4 = p + li.l3len;
 	uint32_t l4len = pkt->len - li.l3len;
@@ -58,7 +59,7 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 	bool icmp_err = false;
 	struct icmp_map im;
 
-	if (li.proto == IPPROTO_ICMP_) {
+	if (li.proto == IPPROTO_ICMP) {
 		if (li.frag) { /* the ICMPv6 pseudo-header needs the full length of the message */
 			return xlat_drop(ctx, JSTAT46_FRAGMENTED_ICMP);
 		}
@@ -77,7 +78,7 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 			return xlat_drop(ctx, XLAT_DENYLIST4);
 		}
 		if (p[8] <= 1) {
-			return icmp_err ? xlat_drop(ctx, JSTAT46_TTL) : icmp_refuse4(ctx, pkt, JSTAT46_TTL, 11, 0, 0);
+			return icmp_err ? xlat_drop(ctx, JSTAT46_TTL) : icmp_refuse4(ctx, pkt, JSTAT46_TTL, ICMPV4_TIME_EXCEEDED, ICMPV4_TTL_EXCEEDED, 0);
 		}
 		r = nat64_tuple46_dst(ctx, &li, l4, l4len, icmp_err, src4, dst4, dst6, &nport);
 		if (r != XLAT_OK)
@@ -86,15 +87,16 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 		return xlat_drop(ctx, addr_denied4(cfg, dst4) ? XLAT_DENYLIST4 : JSTAT46_DST);
 	/* RFC 7915 4.1: TTL decremented (once: a hairpinned packet lost it on the way in); expired -> Time Exceeded */
 	if (!hairpin && p[8] <= 1) {
-		return icmp_err ? xlat_drop(ctx, JSTAT46_TTL) : icmp_refuse4(ctx, pkt, JSTAT46_TTL, 11, 0, 0);
+		return icmp_err ? xlat_drop(ctx, JSTAT46_TTL) : icmp_refuse4(ctx, pkt, JSTAT46_TTL, ICMPV4_TIME_EXCEEDED, ICMPV4_TTL_EXCEEDED, 0);
 	}
 	/* RFC 7915 4.5: a zero UDP checksum cannot cross into IPv6 unless computed; never for fragments. */
-	if (li.proto == IPPROTO_UDP_ && li.frag_off == 0 && l4len >= 8 && rd16(l4 + 6) == 0) {
+	if (li.proto == IPPROTO_UDP && li.frag_off == 0 && l4len >= 8 && rd16(l4 + 6) == 0) {
 		if (li.frag) {
-			return icmp_refuse4(ctx, pkt, JSTAT46_FRAGMENTED_ZERO_CSUM, 3, 13, 0);
+			return icmp_refuse4(ctx, pkt, JSTAT46_FRAGMENTED_ZERO_CSUM, ICMPV4_DEST_UNREACH, ICMPV4_ADMIN_PROHIBITED,
+					    0);
 		}
 		if (!cfg->g.amend_udp_checksum_zero && cfg->mode != XLAT_MODE_NAT64) { /* stateful: always computed */
-			return icmp_refuse4(ctx, pkt, XLAT_UDP_ZERO_CSUM, 3, 13, 0);
+			return icmp_refuse4(ctx, pkt, XLAT_UDP_ZERO_CSUM, ICMPV4_DEST_UNREACH, ICMPV4_ADMIN_PROHIBITED, 0);
 		}
 	}
 	if (ctx->route(ctx->route_opaque, 6, dst6, &pkt->route) != 0)
@@ -120,26 +122,26 @@ enum xlat_verdict xlat46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool hairpi
 			return v;
 	}
 
-	uint8_t tc = xlat46_tclass(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1), proto = li.proto;
+	uint8_t tc = xlat46_tclass(cfg, (const void *)p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1), proto = li.proto;
 	uint32_t id = li.frag_id;
-	if (proto == IPPROTO_ICMP_)
-		proto = IPPROTO_ICMPV6_;
+	if (proto == IPPROTO_ICMP)
+		proto = IPPROTO_ICMPV6;
 
-	if (li.proto == IPPROTO_UDP_ && li.frag_off == 0 && l4len >= 8 && rd16(l4 + 6) == 0) {
+	if (li.proto == IPPROTO_UDP && li.frag_off == 0 && l4len >= 8 && rd16(l4 + 6) == 0) {
 		/* amend-udp-checksum-zero (checked above): compute it over the whole datagram */
-		uint32_t sum = csum_pseudo6(src6, dst6, IPPROTO_UDP_, l4len);
+		uint32_t sum = csum_pseudo6(src6, dst6, IPPROTO_UDP, l4len);
 		uint16_t c = csum_fold(csum_partial(l4, l4len, sum));
 		wr16(l4 + 6, c ? c : 0xffff);
 	} else {
-		xlat46_l4_update(&li, l4, l4len, l4len, src4, dst4, src6, dst6, li.proto == IPPROTO_ICMP_ ? &im : NULL);
+		xlat46_l4_update(&li, l4, l4len, l4len, src4, dst4, src6, dst6, li.proto == IPPROTO_ICMP ? &im : NULL);
 	}
 	if (cfg->mode == XLAT_MODE_NAT64 && li.frag_off == 0) /* the IPv6 host's own port (or query id) back */
-		l4_set_port(li.proto, l4, l4len, li.proto == IPPROTO_ICMP_ ? 4 : 2, nport);
+		l4_set_port(li.proto, l4, l4len, li.proto == IPPROTO_ICMP ? 4 : 2, nport);
 
 	uint8_t *h = l4 - 40 - (fraghdr ? 8 : 0);
 	if (h < p && (uint32_t)(p - h) > pkt->headroom)
 		return xlat_drop(ctx, XLAT_NO_MBUF);
-	ip6_hdr_write(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT_ : proto, hl, src6, dst6);
+	ip6_hdr_write(h, tc, (uint16_t)(outlen - 40), fraghdr ? IPPROTO_FRAGMENT : proto, hl, src6, dst6);
 	if (fraghdr)
 		ip6_frag_hdr_write(h + 40, proto, li.frag_off, li.mf, id);
 	xlat46_move(pkt, h, outlen);

@@ -18,9 +18,9 @@
 #include "xlat_step.h"
 
 /* RFC 7915 4.1: traffic class is the TOS, unless zeroize-traffic-class. */
-static inline uint8_t xlat46_tclass(const struct xlat_config *cfg, const uint8_t *ip4)
+static inline uint8_t xlat46_tclass(const struct xlat_config *cfg, const struct rte_ipv4_hdr *ip4)
 {
-	return cfg->g.zeroize_traffic_class ? 0 : ip4[1];
+	return cfg->g.zeroize_traffic_class ? 0 : ip4->type_of_service;
 }
 
 /* l4_csum46() for a whole datagram or first fragment (a later fragment has no L4 header). */
@@ -46,7 +46,8 @@ static inline enum xlat_verdict xlat46_fit(struct xlat_ctx *ctx, struct xlat_pkt
 	pkt->frag_size = 0;
 	if (df) {
 		if (*outlen > limit) {
-			return icmp_refuse4(ctx, pkt, JSTAT_PKT_TOO_BIG, 3, 4, limit > 20 ? limit - 20 : 0);
+			return icmp_refuse4(ctx, pkt, JSTAT_PKT_TOO_BIG, ICMPV4_DEST_UNREACH, ICMPV4_FRAG_NEEDED,
+					    limit > 20 ? limit - 20 : 0);
 		}
 		return XV_CONTINUE;
 	}

@@ -5,6 +5,7 @@
 #include "addr_xlat.h"
 #include "checksum.h"
 #include "icmp_error.h"
+#include "icmp_types.h"
 #include "ip_hdr.h"
 #include "nat64_filter.h"
 #include "nat64_tuple46.h"
@@ -15,7 +16,7 @@
 /* RFC 4884: ICMPv4 Destination Unreachable, Time Exceeded and Parameter Problem carry a length in 32-bit words. */
 static bool icmp4_has_len(uint8_t type)
 {
-	return type == 3 || type == 11 || type == 12;
+	return type == ICMPV4_DEST_UNREACH || type == ICMPV4_TIME_EXCEEDED || type == ICMPV4_PARAM_PROBLEM;
 }
 
 /* RFC 7915 4.3: an ICMPv4 error's outer and inner headers, both translated; truncated to 1280. */
@@ -48,7 +49,7 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		return xlat_drop(ctx, r == JSTAT_SKB_TRUNCATED ? XLAT_ICMP_TOO_SHORT : r);
 	uint8_t *il4 = in + ili.l3len;
 	uint32_t il4len = inlen - ili.l3len;
-	if (ili.proto == IPPROTO_ICMP_ && ili.frag_off == 0 && il4len >= 1 && icmp4_is_error(il4[0]))
+	if (ili.proto == IPPROTO_ICMP && ili.frag_off == 0 && il4len >= 1 && icmp4_is_error(il4[0]))
 		return xlat_drop(ctx, JSTAT_DOUBLE_ICMP4_ERROR);
 	uint32_t isrc4 = ld32(in + 12), idst4 = ld32(in + 16);
 	uint8_t isrc6[16], idst6[16];
@@ -82,30 +83,30 @@ enum xlat_verdict xlat46_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 		rest = 0;
 		break;
 	}
-	uint8_t tc = xlat46_tclass(cfg, p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1);
-	uint8_t itc = xlat46_tclass(cfg, in), ihl = in[8];
-	uint8_t iproto = ili.proto == IPPROTO_ICMP_ ? IPPROTO_ICMPV6_ : ili.proto;
+	uint8_t tc = xlat46_tclass(cfg, (const void *)p), hl = hairpin ? p[8] : (uint8_t)(p[8] - 1);
+	uint8_t itc = xlat46_tclass(cfg, (const void *)in), ihl = in[8];
+	uint8_t iproto = ili.proto == IPPROTO_ICMP ? IPPROTO_ICMPV6 : ili.proto;
 	uint32_t iulen = ili.pktlen - ili.l3len; /* the original packet's upper-layer length */
 	bool ifrag = ili.frag;
 	struct icmp_map iim;
-	bool inner_icmp = ili.proto == IPPROTO_ICMP_ && il4len >= 4 &&
+	bool inner_icmp = ili.proto == IPPROTO_ICMP && il4len >= 4 &&
 			  icmp_map46(il4[0], il4[1], il4len >= 8 ? il4 + 4 : il4, &iim) == XLAT_OK;
 	xlat46_l4_update(&ili, il4, il4len, iulen, isrc4, idst4, isrc6, idst6, inner_icmp ? &iim : NULL);
 	if (nat)
-		l4_set_port(ili.proto, il4, il4len, ili.proto == IPPROTO_ICMP_ ? 4 : 0, iport6);
+		l4_set_port(ili.proto, il4, il4len, ili.proto == IPPROTO_ICMP ? 4 : 0, iport6);
 
 	uint8_t *ih = il4 - 40 - (ifrag ? 8 : 0);
 	uint8_t *nicmp = ih - 8;
 	uint8_t *h = nicmp - 40;
 	if ((uint32_t)(p - h) > pkt->headroom)
 		return xlat_drop(ctx, XLAT_NO_MBUF);
-	ip6_hdr_write(ih, itc, (uint16_t)(iulen + (ifrag ? 8 : 0)), ifrag ? IPPROTO_FRAGMENT_ : iproto, ihl, isrc6, idst6);
+	ip6_hdr_write(ih, itc, (uint16_t)(iulen + (ifrag ? 8 : 0)), ifrag ? IPPROTO_FRAGMENT : iproto, ihl, isrc6, idst6);
 	if (ifrag)
 		ip6_frag_hdr_write(ih + 40, iproto, ili.frag_off, ili.mf, ili.frag_id);
 	uint32_t quote = (uint32_t)(il4 - ih) + il4len;
 	/* 1280 also when lowest-ipv6-mtu is larger */
 	uint32_t len = 40 + icmp_error_finish(nicmp, im.type, im.code, rest, quote, ext_len, buf_end, src6, dst6);
-	ip6_hdr_write(h, tc, (uint16_t)(len - 40), IPPROTO_ICMPV6_, hl, src6, dst6);
+	ip6_hdr_write(h, tc, (uint16_t)(len - 40), IPPROTO_ICMPV6, hl, src6, dst6);
 	xlat46_move(pkt, h, len);
 	return XV_FORWARD;
 }

@@ -5,6 +5,7 @@
 #include "addr_xlat.h"
 #include "checksum.h"
 #include "icmp_reply.h"
+#include "icmp_types.h"
 #include "ip_hdr.h"
 #include "nat64.h"
 #include "nat64_filter.h"
@@ -23,13 +24,9 @@ void xlat64_id_flags(struct xlat_ctx *ctx, const struct pkt_info *li, uint32_t t
 {
 	if (li->frag) {
 		*id = (uint16_t)li->frag_id;
-		*frag = (uint16_t)(li->frag_off | (li->mf ? IPV4_MF : 0));
-	} else if (totlen > 1260) {
-		*id = 0;
-		*frag = IPV4_DF;
+		*frag = (uint16_t)(li->frag_off | (li->mf ? RTE_IPV4_HDR_MF_FLAG : 0));
 	} else {
-		*id = (uint16_t)xlat_rand(ctx);
-		*frag = 0;
+		xlat64_id_flags_whole(ctx, totlen, id, frag);
 	}
 }
 
@@ -64,11 +61,12 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	pkt->len = li.pktlen; /* drop L2 padding */
 	/* Extension headers after a Fragment header cannot be skipped in later fragments (as Jool: 1/1). */
 	if (li.ext_after_frag) {
-		return icmp_refuse6(ctx, pkt, JSTAT64_FRAG_THEN_EXT, 1, 1, 0);
+		return icmp_refuse6(ctx, pkt, JSTAT64_FRAG_THEN_EXT, ICMPV6_DEST_UNREACH, ICMPV6_ADMIN_PROHIBITED, 0);
 	}
 	/* RFC 7915 5.1: a Routing header with Segments Left != 0 -> Parameter Problem pointing at it. */
 	if (li.seg_left_ptr) {
-		return icmp_refuse6(ctx, pkt, JSTAT64_SEGMENTS_LEFT, 4, 0, li.seg_left_ptr);
+		return icmp_refuse6(ctx, pkt, JSTAT64_SEGMENTS_LEFT, ICMPV6_PARAM_PROBLEM, ICMPV6_ERRONEOUS_HEADER,
+				    li.seg_left_ptr);
 	}
 
 	uint8_t *l4 = p + li.l3len;
@@ -82,7 +80,7 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	bool icmp_err = false;
 	struct icmp_map im;
 
-	if (li.proto == IPPROTO_ICMPV6_) {
+	if (li.proto == IPPROTO_ICMPV6) {
 		/* The ICMPv6 checksum covers a pseudo-header with the full length: not fixable per fragment. */
 		if (li.mf || li.frag_off)
 			return xlat_drop(ctx, JSTAT64_FRAGMENTED_ICMP);
@@ -113,7 +111,7 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	}
 	/* RFC 7915 5.1: hop limit decremented; expired -> ICMPv6 Time Exceeded from the translator. */
 	if (p[7] <= 1) {
-		return icmp_refuse6(ctx, pkt, JSTAT64_TTL, 3, 0, 0);
+		return icmp_refuse6(ctx, pkt, JSTAT64_TTL, ICMPV6_TIME_EXCEEDED, ICMPV6_HOP_LIMIT_EXCEEDED, 0);
 	}
 
 	/*
@@ -144,43 +142,43 @@ enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairp
 	 * A super-frame is cut to the MTU instead (pkt->gso). */
 	if (totlen > pkt->route.mtu && !pkt->gso) {
 		uint32_t mtu = pkt->route.mtu + 20u;
-		return icmp_refuse6(ctx, pkt, JSTAT_PKT_TOO_BIG, 2, 0, mtu < 1280 ? 1280 : mtu);
+		return icmp_refuse6(ctx, pkt, JSTAT_PKT_TOO_BIG, ICMPV6_PKT_TOO_BIG, 0, mtu < 1280 ? 1280 : mtu);
 	}
 
 	uint8_t src6[16], dst6[16];
 	memcpy(src6, p + 8, 16);
 	memcpy(dst6, p + 24, 16);
-	uint8_t tos = xlat64_tos(cfg, p), ttl = (uint8_t)(p[7] - 1);
+	uint8_t tos = xlat64_tos(cfg, (const void *)p), ttl = (uint8_t)(p[7] - 1);
 	uint16_t id, frag;
 	xlat64_id_flags(ctx, &li, totlen, &id, &frag);
 
 	if (cfg->mode == XLAT_MODE_NAT64 && li.frag_off != 0) {
 		/* a later fragment: no ports; its datagram's first fragment told us the IPv4 source */
-		uint8_t proto = li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto;
+		uint8_t proto = li.proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : li.proto;
 		if (nat64_frag_get(ctx, 6, proto, li.frag_id, src6, dst6, &src4, NULL) != 0)
 			return xlat_drop(ctx, XLAT_NAT64_FRAGMENT);
 	} else if (cfg->mode == XLAT_MODE_NAT64) {
 		/* RFC 6146 3.5.1-3.5.3: BIB and session, then the source port (or query id) they give. */
-		uint8_t proto = li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto;
+		uint8_t proto = li.proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : li.proto;
 		uint16_t sport, dport, nport;
 		uint8_t flags;
 		if (!l4_ports(proto, l4, l4len, &sport, &dport, &flags))
 			return xlat_drop(ctx, JSTAT_UNKNOWN_L4_PROTO);
-		if (proto == IPPROTO_ICMP_ && cfg->g.nat.drop_icmpv6_info)
+		if (proto == IPPROTO_ICMP && cfg->g.nat.drop_icmpv6_info)
 			return xlat_drop(ctx, JSTAT_ICMP6_FILTER);
 		r = nat64_out(ctx, proto, src6, sport, dst4, dport, flags, &src4, &nport);
 		if (r != XLAT_OK)
 			return nat64_tuple64_refuse(ctx, pkt, r);
-		l4_set_port(proto, l4, l4len, proto == IPPROTO_ICMP_ ? 4 : 0, nport);
+		l4_set_port(proto, l4, l4len, proto == IPPROTO_ICMP ? 4 : 0, nport);
 		if (li.mf)
 			nat64_frag_put(ctx, 6, proto, li.frag_id, src6, dst6, src4, NULL);
 	}
 
 	xlat64_l4_update(&li, l4, l4len, li.pktlen - li.l3len, src6, dst6, src4, dst4,
-		    li.proto == IPPROTO_ICMPV6_ ? &im : NULL);
+		    li.proto == IPPROTO_ICMPV6 ? &im : NULL);
 
 	uint8_t *h = l4 - 20;
-	ip4_hdr_write(h, tos, (uint16_t)totlen, id, frag, ttl, li.proto == IPPROTO_ICMPV6_ ? IPPROTO_ICMP_ : li.proto,
+	ip4_hdr_write(h, tos, (uint16_t)totlen, id, frag, ttl, li.proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : li.proto,
 		   src4, dst4);
 	pkt->headroom += (uint32_t)(h - p);
 	pkt->data = h;

@@ -14,17 +14,31 @@
 #include "l4.h"
 #include "pkt_parse.h"
 #include "xlat.h"
-
-/* The traffic class of an IPv6 header (RFC 8200 3). */
-static inline uint8_t xlat64_tclass(const uint8_t *p)
-{
-	return (uint8_t)((p[0] << 4) | (p[1] >> 4));
-}
+#include "xlat_step.h"
 
 /* RFC 7915 5.1: TOS is the traffic class, unless the operator overrides it. */
-static inline uint8_t xlat64_tos(const struct xlat_config *cfg, const uint8_t *ip6)
+static inline uint8_t xlat64_tos(const struct xlat_config *cfg, const struct rte_ipv6_hdr *ip6)
 {
-	return cfg->g.override_tos ? cfg->g.tos : xlat64_tclass(ip6);
+	return cfg->g.override_tos ? cfg->g.tos : ip6_tclass(ip6);
+}
+
+/* RFC 7915 5.1: an IPv4 packet longer than this (1280 bytes as IPv6) gets DF set, so that PMTUD works. */
+#define XLAT64_DF_ABOVE 1260
+
+/*
+ * RFC 7915 5.1 for a whole datagram (no Fragment Header): DF and id 0 (RFC 6864
+ * atomic datagram) above XLAT64_DF_ABOVE bytes; smaller ones get DF clear and a
+ * random id.
+ */
+static inline void xlat64_id_flags_whole(struct xlat_ctx *ctx, uint32_t totlen, uint16_t *id, uint16_t *frag)
+{
+	if (totlen > XLAT64_DF_ABOVE) {
+		*id = 0;
+		*frag = RTE_IPV4_HDR_DF_FLAG;
+	} else {
+		*id = (uint16_t)xlat_rand(ctx);
+		*frag = 0;
+	}
 }
 
 /*
