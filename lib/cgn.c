@@ -178,7 +178,8 @@ void cgn_quota(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos, 
 	cgn_log(c, &e);
 }
 
-enum xlat_stat cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16])
+enum xlat_stat cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto,
+			     const uint8_t addr6[16])
 {
 	int pi = cgn_proto_idx(proto);
 
@@ -192,7 +193,8 @@ enum xlat_stat cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg,
 	return XLAT_OK;
 }
 
-enum xlat_stat cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16])
+enum xlat_stat cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto,
+				 const uint8_t addr6[16])
 {
 	if (!cfg->cgn.enabled || !cfg->cgn.max_sessions)
 		return XLAT_OK;

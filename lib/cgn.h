@@ -84,8 +84,10 @@ void cgn_log(struct cgn_table *c, struct natlog_event *e);
  * XLAT_OK when yes, else the counter naming the refusal
  * (a Quota Exceeded event is logged, at most once a second per subscriber).
  */
-enum xlat_stat cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16]);
-enum xlat_stat cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16]);
+enum xlat_stat cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto,
+			     const uint8_t addr6[16]);
+enum xlat_stat cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto,
+				 const uint8_t addr6[16]);
 
 /* Accounting and events of BIB entries and sessions, created (up) or deleted. */
 void cgn_bib_event(struct cgn_table *c, const struct xlat_config *cfg, bool up, uint8_t proto, const uint8_t addr6[16],

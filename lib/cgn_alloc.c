@@ -135,8 +135,9 @@ static int32_t blk_new(struct cgn_table *c, const struct xlat_config *cfg, int32
 }
 
 /* The pool4 address a subscriber starts at (RFC 6888 REQ-2, paired pooling): where its blocks are, else a hash. */
-static enum xlat_stat pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16],
-				uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *a4, uint16_t *p4)
+static enum xlat_stat pba_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto,
+				const uint8_t addr6[16], uint16_t sport, uint32_t start, cgn_port_free_fn port_free,
+				void *arg, uint32_t *a4, uint16_t *p4)
 {
 	int pi = cgn_proto_idx(proto);
 	int32_t sp = cgn_sub_get(c, cfg, addr6);

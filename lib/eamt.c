@@ -112,8 +112,9 @@ static int find6(const struct eamt *t, const uint8_t a6[16])
 		for (unsigned i = 0; i < n; i++) {
 			const struct prefix6 *p = &t->by6[i].p6;
 			uint64_t d0 = a0 ^ prefix_ld_be64(p->addr);
+			uint64_t d1 = a1 ^ prefix_ld_be64(p->addr + 8);
 			bool hit = p->len <= 64 ? (d0 & prefix_mask64(p->len)) == 0
-						: d0 == 0 && ((a1 ^ prefix_ld_be64(p->addr + 8)) & prefix_mask64(p->len - 64u)) == 0;
+						: d0 == 0 && (d1 & prefix_mask64(p->len - 64u)) == 0;
 			if (hit)
 				return (int)i;
 		}

@@ -124,6 +124,23 @@ static inline void fast_fm4(struct xlat_fm4 *e, uint32_t gen, uint32_t a4)
 	e->gen = gen;
 }
 
+/* NAT64 4->6: the route to the IPv6 host a session names, from the memo or asked and kept; NULL: none. */
+static inline const struct xlat_fr6 *fast_fr6(struct xlat_ctx *ctx, struct xlat_fmemo *m, const uint8_t dst6[16])
+{
+	struct xlat_fr6 *rc = &m->r6[xlat_fm_slot6(dst6)];
+	struct xlat_route rt;
+
+	if (rc->gen == m->gen && xlat_same16(rc->key, dst6))
+		return rc;
+	if (ctx->route(ctx->route_opaque, 6, dst6, &rt) != 0)
+		return NULL;
+	memcpy(rc->key, dst6, 16);
+	rc->nexthop = rt.nexthop;
+	rc->mtu = rt.mtu;
+	rc->gen = m->gen;
+	return rc;
+}
+
 /* What the caller reads of a forwarded packet's route (xlat_fast.h): the next hop and its MTU. */
 static inline void fast_route(struct xlat_pkt *pkt, uint32_t nexthop, uint16_t mtu)
 {

@@ -66,16 +66,9 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	enum xlat_stat r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
 	if (r != XLAT_OK)
 		return nat64_tuple46_refuse(ctx, pkt, r, false);
-	struct xlat_fr6 *rc = &m->r6[xlat_fm_slot6(dst6)];
-	if (rc->gen != m->gen || !xlat_same16(rc->key, dst6)) {
-		struct xlat_route rt;
-		if (ctx->route(ctx->route_opaque, 6, dst6, &rt) != 0)
-			return xlat_drop(ctx, JSTAT_FAILED_ROUTES);
-		memcpy(rc->key, dst6, 16);
-		rc->nexthop = rt.nexthop;
-		rc->mtu = rt.mtu;
-		rc->gen = m->gen;
-	}
+	const struct xlat_fr6 *rc = fast_fr6(ctx, m, dst6);
+	if (!rc)
+		return xlat_drop(ctx, JSTAT_FAILED_ROUTES);
 	fast_route(pkt, rc->nexthop, rc->mtu);
 	const uint8_t *src6 = sm->val;
 	uint32_t outlen = sizeof(struct rte_ipv6_hdr) + l4len;

@@ -46,7 +46,8 @@ uint32_t icmp_error_finish(uint8_t *icmp, uint8_t type, uint8_t code, uint32_t r
 			   const uint8_t *buf_end, const uint8_t *src6, const uint8_t *dst6)
 {
 	bool v6 = src6 != NULL;
-	uint32_t max_icmp = v6 ? ICMP6_ERR_MAX - sizeof(struct rte_ipv6_hdr) : ICMP4_ERR_MAX - sizeof(struct rte_ipv4_hdr);
+	uint32_t max_icmp = v6 ? ICMP6_ERR_MAX - sizeof(struct rte_ipv6_hdr)
+			       : ICMP4_ERR_MAX - sizeof(struct rte_ipv4_hdr);
 	uint32_t len = ICMP_HDR_LEN + quote;
 
 	icmp_hdr_write(icmp, type, code, rest);

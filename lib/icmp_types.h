@@ -18,6 +18,16 @@
 /* The longest ICMP error, IP header included: RFC 1812 4.3.2.3 for ICMPv4, RFC 4443 2.4 (c) for ICMPv6. */
 #define ICMP4_ERR_MAX 576
 #define ICMP6_ERR_MAX 1280
+/*
+ * RFC 4884: the error types that say how long their quote is (ICMPv4
+ * Destination Unreachable, Time Exceeded, Parameter Problem; ICMPv6
+ * Destination Unreachable, Time Exceeded) say it in this byte of the header,
+ * in units of this many bytes; an extension structure may follow the quote.
+ */
+#define ICMP4_LEN_OFF 5
+#define ICMP4_LEN_UNIT 4
+#define ICMP6_LEN_OFF 4
+#define ICMP6_LEN_UNIT 8
 
 enum icmpv4_type {
 	ICMPV4_ECHO_REPLY = 0,

@@ -17,6 +17,9 @@
 
 #include "bytes.h"
 
+/* RFC 8200 5: every IPv6 link carries at least this much; no IPv6 host takes a smaller PTB. */
+#define IPV6_MIN_MTU 1280
+
 /* The version nibble both families start with (RFC 791 3.1, RFC 8200 3). */
 static inline unsigned ip_version(const uint8_t *p)
 {

@@ -8,7 +8,12 @@
 #define XLAT_L4_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include <rte_icmp.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
 
 #include "bytes.h"
 #include "checksum.h"
@@ -122,6 +127,18 @@ static inline bool l4_quoted_ports(uint8_t proto, const uint8_t *l4, uint32_t l4
 		return true;
 	}
 	return false;
+}
+
+/*
+ * Where NAT64 rewrites a transport identifier (RFC 6146 3.5): the source or
+ * destination port of TCP and UDP, the query identifier of an ICMP echo
+ * (either way). proto is the IPv4 number.
+ */
+static inline unsigned l4_port_off(uint8_t proto, bool dst)
+{
+	if (proto == IPPROTO_ICMP)
+		return offsetof(struct rte_icmp_hdr, icmp_ident);
+	return dst ? offsetof(struct rte_udp_hdr, dst_port) : offsetof(struct rte_udp_hdr, src_port);
 }
 
 /* NAT64: rewrite the port or id at byte off of an L4 header and fix its checksum (RFC 1624). */

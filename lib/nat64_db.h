@@ -334,7 +334,7 @@ static inline int32_t bib_find4(const struct nat64_table *t, uint8_t proto, uint
 	return (int32_t)(uintptr_t)data;
 }
 
-/* Session keys as a packet gives them; the hash goes with the key, to the lookup and, on a miss, to nat64_sess_add(). */
+/* Session keys as a packet gives them; the hash goes with the key to the lookup and, on a miss, to nat64_sess_add(). */
 static inline void s4_key_mk(struct s4_key *k, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
 			     uint16_t rport)
 {

@@ -33,12 +33,123 @@ static void bib_v6side(const struct nat64_table *t, uint32_t bi, uint8_t a6[16],
 	*p6 = k->port6;
 }
 
-enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
-			 uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
+/* A flow from the IPv6 side, as nat64_out() was given it. */
+struct flow64 {
+	const uint8_t *src6; /* 4-byte aligned: rte_jhash (nat64_fargs_hash) reads words */
+	uint32_t dst4;
+	uint16_t sport, dport, rport;
+	uint8_t proto, flags;
+};
+
+/*
+ * The BIB entry of a new flow whose IPv6 side has none: its static entry's,
+ * the address and port a stored IPv4 SYN was sent to (a simultaneous open),
+ * CGN's port block or deterministic range, or a free pool4 port (RFC 6146
+ * 3.5.1.1). Its position, or -1 with *r the refusal.
+ */
+static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct flow64 *f, const struct bib6_key *bk,
+			uint32_t bh, enum xlat_stat *r)
+{
+	struct nat64_table *t = ctx->nat;
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct bib_static *sb = nat64_static_by6(cfg, f->proto, f->src6, f->sport);
+	uint32_t a4;
+	uint16_t p4;
+
+	if (sb) {
+		a4 = sb->addr4;
+		p4 = sb->port4;
+	} else if (f->proto == IPPROTO_TCP && (f->flags & TCPF_SYN) && nat64_so_claim(t, f->dst4, f->dport, &a4, &p4) &&
+		   bib_find4(t, f->proto, a4, p4) < 0) {
+		/* simultaneous open: the BIB takes the address and port the stored IPv4 SYN was sent to */
+		xlat_count(ctx, XLAT_SO_OPENED);
+	} else if (c && (*r = cgn_admit_bib(c, cfg, f->proto, f->src6)) != XLAT_OK) {
+		return -1;
+	} else if (c && cgn_allocates(cfg)) { /* port blocks or deterministic NAT: their answer is final */
+		*r = cgn_alloc(c, cfg, f->proto, f->src6, f->sport,
+			       nat64_fargs_hash(&cfg->g.nat, f->src6, f->sport, f->dst4, f->dport), nat64_port_free, t,
+			       &a4, &p4);
+		if (*r != XLAT_OK)
+			return -1;
+	} else if (nat64_alloc4(t, cfg, f->proto, f->src6, f->sport, f->dst4, f->dport, &a4, &p4) != 0) {
+		*r = XLAT_POOL4_EXHAUSTED;
+		return -1;
+	}
+	int32_t bi = nat64_bib_add(t, bk, bh, a4, p4);
+	if (bi < 0) {
+		*r = XLAT_NAT64_TABLE_FULL;
+		return -1;
+	}
+	xlat_count(ctx, XLAT_NAT64_BIB_CREATED);
+	if (c)
+		cgn_bib_event(c, cfg, true, f->proto, f->src6, f->sport, a4, p4);
+	return bi;
+}
+
+/*
+ * nat64_out() for a flow with no session yet (RFC 6146 3.5.1, 3.5.2.2, 3.5.3):
+ * its BIB entry (found, with the burst's lookup where it still holds, or made),
+ * then its session. sh: the session key's hash; ci, known: the burst's word on it.
+ */
+static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint32_t sh, int ci, bool known, uint32_t *src4,
+			      uint16_t *sport4)
 {
 	struct nat64_table *t = ctx->nat;
 	const struct xlat_config *cfg = ctx->cfg;
 	const struct nat64_globals *g = &cfg->g.nat;
+	uint64_t now = ctx->now_ns / 1000000u;
+
+	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
+	if (f->proto == IPPROTO_TCP && !(f->flags & TCPF_SYN))
+		return JSTAT_SYN6_EXPECTED;
+	/* src6 may point into the frame (2-byte aligned behind Ethernet): a copy rte_jhash can read by words */
+	uint32_t src6_words[4];
+	memcpy(src6_words, f->src6, 16);
+	f->src6 = (const uint8_t *)src6_words;
+	struct cgn_table *c = cgn_of(t, cfg);
+	enum xlat_stat r;
+	if (c) { /* RFC 6888 REQ-4: the subscriber's limits, before anything is taken */
+		cgn_clock(c, now);
+		if ((r = cgn_admit_session(c, cfg, f->proto, f->src6)) != XLAT_OK)
+			return r;
+	}
+	struct bib6_key bk;
+	bib6_key_of(&bk, f->proto, f->src6, f->sport);
+	uint32_t bh;
+	int32_t bi;
+	if (known && t->b6pos[ci] != -2) { /* the burst looked the BIB entry up too: still so? */
+		bh = t->bhb6[ci];
+		bi = t->b6pos[ci];
+		if (bi >= 0 ? memcmp(&t->bibs[bi].k6, &bk, sizeof(bk)) != 0 : ((t->added_b6 >> (bh & 63)) & 1) != 0)
+			bi = bib_find6(t, &bk, bh);
+	} else {
+		bh = hash_b6(t, &bk);
+		bi = bib_find6(t, &bk, bh);
+	}
+	if (bi < 0 && (bi = bib_new6(ctx, c, f, &bk, bh, &r)) < 0)
+		return r;
+	int32_t si = nat64_sess_add(t, (uint32_t)bi, f->dst4, f->rport, now, g, &sh, NULL);
+	if (si < 0) {
+		if (t->bibs[bi].head == NIL && !nat64_static_by6(cfg, f->proto, f->src6, f->sport))
+			nat64_bib_gone(t, cfg, (uint32_t)bi);
+		return XLAT_NAT64_TABLE_FULL;
+	}
+	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);
+	if (c)
+		cgn_session_event(c, cfg, true, f->proto, f->src6, f->sport, t->bibs[bi].addr4, t->bibs[bi].port4,
+				  f->dst4, f->rport);
+	if (f->proto == IPPROTO_TCP)
+		nat64_tcp_update(t, g, (uint32_t)si, true, f->flags, now);
+	*src4 = t->bibs[bi].addr4;
+	*sport4 = t->bibs[bi].port4;
+	return XLAT_OK;
+}
+
+enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
+			 uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
+{
+	struct nat64_table *t = ctx->nat;
+	const struct nat64_globals *g = &ctx->cfg->g.nat;
 	uint64_t now = ctx->now_ns / 1000000u;
 	uint16_t rport = proto == IPPROTO_ICMP ? 0 : dport;
 
@@ -59,89 +170,23 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 			si = sess_find6(t, &sk, sh); /* a miss: sk and sh go on to nat64_sess_add() */
 		}
 	}
-	if (si >= 0) {
-		const struct bib *b = &t->bibs[t->sess[si].bib];
-		if (proto == IPPROTO_TCP)
-			nat64_tcp_update(t, g, (uint32_t)si, true, flags, now);
-		else
-			refresh(t, g, (uint32_t)si, proto, now);
-		*src4 = b->addr4;
-		*sport4 = b->port4;
-		return XLAT_OK;
-	}
-	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
-	if (proto == IPPROTO_TCP && !(flags & TCPF_SYN))
-		return JSTAT_SYN6_EXPECTED;
-	/* src6 may point into the frame (2-byte aligned behind Ethernet): rte_jhash (nat64_fargs_hash) reads words */
-	uint32_t src6_words[4];
-	memcpy(src6_words, src6, 16);
-	src6 = (const uint8_t *)src6_words;
-	struct cgn_table *c = cgn_of(t, cfg);
-	enum xlat_stat r;
-	if (c) { /* RFC 6888 REQ-4: the subscriber's limits, before anything is taken */
-		cgn_clock(c, now);
-		if ((r = cgn_admit_session(c, cfg, proto, src6)) != XLAT_OK)
-			return r;
-	}
-	struct bib6_key bk;
-	bib6_key_of(&bk, proto, src6, sport);
-	uint32_t bh;
-	int32_t bi;
-	if (known && t->b6pos[ci] != -2) { /* the burst looked the BIB entry up too: still so? */
-		bh = t->bhb6[ci];
-		bi = t->b6pos[ci];
-		if (bi >= 0 ? memcmp(&t->bibs[bi].k6, &bk, sizeof(bk)) != 0 : ((t->added_b6 >> (bh & 63)) & 1) != 0)
-			bi = bib_find6(t, &bk, bh);
-	} else {
-		bh = hash_b6(t, &bk);
-		bi = bib_find6(t, &bk, bh);
-	}
-	if (bi < 0) {
-		const struct bib_static *sb = nat64_static_by6(cfg, proto, src6, sport);
-		uint32_t a4;
-		uint16_t p4;
-		if (sb) {
-			a4 = sb->addr4;
-			p4 = sb->port4;
-		} else if (proto == IPPROTO_TCP && (flags & TCPF_SYN) && nat64_so_claim(t, dst4, dport, &a4, &p4) &&
-			   bib_find4(t, proto, a4, p4) < 0) {
-			/* simultaneous open: the BIB takes the address and port the stored IPv4 SYN was sent to */
-			xlat_count(ctx, XLAT_SO_OPENED);
-		} else if (c && (r = cgn_admit_bib(c, cfg, proto, src6)) != XLAT_OK) {
-			return r;
-		} else if (c && cgn_allocates(cfg)) { /* port blocks or deterministic NAT: their answer is final */
-			r = cgn_alloc(c, cfg, proto, src6, sport, nat64_fargs_hash(g, src6, sport, dst4, dport),
-				      nat64_port_free, t, &a4, &p4);
-			if (r != XLAT_OK)
-				return r;
-		} else if (nat64_alloc4(t, cfg, proto, src6, sport, dst4, dport, &a4, &p4) != 0) {
-			return XLAT_POOL4_EXHAUSTED;
-		}
-		bi = nat64_bib_add(t, &bk, bh, a4, p4);
-		if (bi < 0)
-			return XLAT_NAT64_TABLE_FULL;
-		xlat_count(ctx, XLAT_NAT64_BIB_CREATED);
-		if (c)
-			cgn_bib_event(c, cfg, true, proto, src6, sport, a4, p4);
-	}
-	si = nat64_sess_add(t, (uint32_t)bi, dst4, rport, now, g, &sh, NULL);
 	if (si < 0) {
-		if (t->bibs[bi].head == NIL && !nat64_static_by6(cfg, proto, src6, sport))
-			nat64_bib_gone(t, cfg, (uint32_t)bi);
-		return XLAT_NAT64_TABLE_FULL;
+		struct flow64 f = { .src6 = src6, .dst4 = dst4, .sport = sport, .dport = dport, .rport = rport,
+				    .proto = proto, .flags = flags };
+		return out_new(ctx, &f, sh, ci, known, src4, sport4);
 	}
-	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);
-	if (c)
-		cgn_session_event(c, cfg, true, proto, src6, sport, t->bibs[bi].addr4, t->bibs[bi].port4, dst4, rport);
+	const struct bib *b = &t->bibs[t->sess[si].bib];
 	if (proto == IPPROTO_TCP)
 		nat64_tcp_update(t, g, (uint32_t)si, true, flags, now);
-	*src4 = t->bibs[bi].addr4;
-	*sport4 = t->bibs[bi].port4;
+	else
+		refresh(t, g, (uint32_t)si, proto, now);
+	*src4 = b->addr4;
+	*sport4 = b->port4;
 	return XLAT_OK;
 }
 
-enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4, uint16_t dport,
-			uint8_t flags, uint8_t dst6[16], uint16_t *dport6)
+enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4,
+			uint16_t dport, uint8_t flags, uint8_t dst6[16], uint16_t *dport6)
 {
 	struct nat64_table *t = ctx->nat;
 	const struct xlat_config *cfg = ctx->cfg;
@@ -174,7 +219,9 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 		if (!sb) {
 			if (proto != IPPROTO_TCP || !(flags & TCPF_SYN))
 				return JSTAT_BIB4_NOT_FOUND;
-			return g->drop_externally_initiated_tcp ? JSTAT_V4_SYN : nat64_so_store(t, g, src4, sport, dst4, dport, now);
+			if (g->drop_externally_initiated_tcp)
+				return JSTAT_V4_SYN;
+			return nat64_so_store(t, g, src4, sport, dst4, dport, now);
 		}
 		struct bib6_key bk;
 		bib6_key_of(&bk, proto, sb->addr6, sb->port6);

@@ -13,8 +13,8 @@
 /* Ports and ids in host order, addresses in network order; XLAT_OK or the counter naming the refusal. */
 enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
 			 uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4);
-enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4, uint16_t dport,
-			uint8_t flags, uint8_t dst6[16], uint16_t *dport6);
+enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4,
+			uint16_t dport, uint8_t flags, uint8_t dst6[16], uint16_t *dport6);
 /*
  * NAT64 fragment tracking: a datagram's first fragment records what it was
  * mapped to (6->4: the IPv4 source; 4->6: the IPv6 destination), keyed by the

@@ -59,9 +59,40 @@ static inline void xlat64_l4_update(const struct pkt_info *li, uint8_t *l4, uint
 	l4_csum64(li->proto, l4, l4len, ulen, src6, dst6, src4, dst4, im);
 }
 
+/* One IPv6 datagram on its way to IPv4: what xlat64() and its steps learn of it. */
+struct xlat64_state {
+	struct pkt_info li;  /* its header chain */
+	uint8_t *l4;         /* its upper layer, l4len bytes of it */
+	uint32_t l4len;
+	bool icmp_err;       /* an ICMPv6 error: the packet it quotes is translated too (xlat64_icmp.c) */
+	struct icmp_map im;  /* an ICMPv6 message's ICMPv4 type and code */
+	uint32_t src4, dst4; /* its IPv4 addresses (network order) */
+	bool hairpin;        /* RFC 7757 appendix B: it goes back out as IPv6 (xlat_process()) */
+	bool stays;          /* it never leaves as IPv4 (an EAM or a NAT64 hairpin): no route is asked */
+};
+
+/* The packet an ICMPv6 error quotes (RFC 4443 2.4 (c)), and what it becomes. */
+struct xlat64_quote {
+	uint8_t *in;         /* the quoted IPv6 packet, inlen bytes of it */
+	uint32_t inlen;
+	uint32_t ext_len;    /* RFC 4884: the extension structure after it */
+	struct pkt_info li;  /* its header chain */
+	uint32_t src4, dst4; /* its addresses, translated */
+	uint16_t port4;      /* NAT64: its IPv4 side's port or query id (its session's) */
+};
+
+/* The translated packet now starts at h (inside the old headers) and is len bytes long. */
+static inline void xlat64_move(struct xlat_pkt *pkt, uint8_t *h, uint32_t len)
+{
+	pkt->headroom += (uint32_t)(h - pkt->data);
+	pkt->data = h;
+	pkt->len = len;
+	pkt->family = 4;
+}
+
+/* RFC 7915 section 5, one IPv6 datagram. *hairpin: RFC 7757 B, it must go through xlat46() too. */
 enum xlat_verdict xlat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, bool *hairpin);
-/* RFC 7915 5.3: an ICMPv6 error's outer and inner headers, both translated (src4/dst4: the outer addresses). */
-enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, const struct pkt_info *li,
-				    uint32_t src4, uint32_t dst4);
+/* RFC 7915 5.3: an ICMPv6 error's outer and inner headers, both translated (xlat64_icmp.c). */
+enum xlat_verdict xlat64_icmp_error(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat64_state *s);
 
 #endif
