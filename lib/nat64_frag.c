@@ -11,6 +11,7 @@
 #include <rte_hash.h>
 
 #include "nat64_db.h"
+#include "nat64_frag.h"
 
 static void frag_key(struct frag_key *k, int family, uint8_t proto, uint32_t id, const uint8_t *src,
 		     const uint8_t *dst)

@@ -9,6 +9,7 @@
 #include "l4.h"
 #include "nat64.h"
 #include "nat64_filter.h"
+#include "nat64_frag.h"
 #include "nat64_tuple46.h"
 #include "pkt_parse.h"
 #include "rfc6052.h"

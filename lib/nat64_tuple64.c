@@ -6,6 +6,7 @@
 #include "l4.h"
 #include "nat64.h"
 #include "nat64_filter.h"
+#include "nat64_frag.h"
 #include "nat64_tuple64.h"
 #include "rfc6052.h"
 #include "xlat_step.h"

@@ -44,6 +44,7 @@
 #include "xlat.h"
 #include "bytes.h"
 #include "nat64_filter.h"
+#include "nat64_frag.h"
 
 #define BUFSZ 2048
 #define HEADROOM 128
