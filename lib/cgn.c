@@ -206,6 +206,47 @@ enum xlat_stat cgn_admit_session(struct cgn_table *c, const struct xlat_config *
 	return XLAT_OK;
 }
 
+/* ---- port blocks: their bookkeeping (their allocation: cgn_alloc.c) ---- */
+
+int32_t cgn_blk_find(const struct cgn_table *c, uint16_t bs, uint8_t proto, uint32_t a4, uint16_t port)
+{
+	struct blk_key k = { .proto = proto, .start = (uint16_t)(port / bs * bs), .addr4 = a4 };
+
+	return rte_hash_lookup(c->blocks, &k);
+}
+
+void cgn_blk_event(struct cgn_table *c, const struct xlat_config *cfg, const struct cgn_block *b, uint8_t type)
+{
+	if (!cgn_wants(cfg, CGN_LOG_BLOCK))
+		return;
+	struct natlog_event e = { .type = type, .proto = b->proto, .addr4 = b->addr4, .port4 = b->first,
+				  .port_last = b->last };
+	cgn_sub_prefix(c, (int32_t)b->sub, e.addr6);
+	cgn_log(c, &e);
+}
+
+void cgn_blk_free(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos)
+{
+	struct cgn_block *b = &c->blk[pos];
+	struct cgn_sub *s = &c->sub[b->sub];
+	int pi = cgn_proto_idx(b->proto);
+	struct blk_key k = { .proto = b->proto, .start = (uint16_t)(b->first / cfg->cgn.block_size *
+								   cfg->cgn.block_size), .addr4 = b->addr4 };
+
+	for (uint32_t *pp = &s->blk_head[pi]; *pp != NIL; pp = &c->blk[*pp].next) {
+		if (*pp == (uint32_t)pos) {
+			*pp = b->next;
+			break;
+		}
+	}
+	if (s->nblk[pi])
+		s->nblk[pi]--;
+	cgn_blk_event(c, cfg, b, NATLOG_BLOCK_FREE);
+	cgn_cnt(c, XLAT_CGN_BLOCK_FREED);
+	if (rte_hash_del_key(c->blocks, &k) >= 0 && c->counters)
+		c->counters[XLAT_CGN_BLOCKS]--;
+}
+
 /* ---- BIB entries and sessions ---- */
 
 void cgn_bib_event(struct cgn_table *c, const struct xlat_config *cfg, bool up, uint8_t proto, const uint8_t addr6[16],

@@ -12,46 +12,8 @@
 
 #include "cgn.h"
 #include "cgn_table.h"
+#include "nat64.h"
 #include "xlat.h"
-
-int32_t cgn_blk_find(const struct cgn_table *c, uint16_t bs, uint8_t proto, uint32_t a4, uint16_t port)
-{
-	struct blk_key k = { .proto = proto, .start = (uint16_t)(port / bs * bs), .addr4 = a4 };
-
-	return rte_hash_lookup(c->blocks, &k);
-}
-
-static void blk_event(struct cgn_table *c, const struct xlat_config *cfg, const struct cgn_block *b, uint8_t type)
-{
-	if (!cgn_wants(cfg, CGN_LOG_BLOCK))
-		return;
-	struct natlog_event e = { .type = type, .proto = b->proto, .addr4 = b->addr4, .port4 = b->first,
-				  .port_last = b->last };
-	cgn_sub_prefix(c, (int32_t)b->sub, e.addr6);
-	cgn_log(c, &e);
-}
-
-void cgn_blk_free(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos)
-{
-	struct cgn_block *b = &c->blk[pos];
-	struct cgn_sub *s = &c->sub[b->sub];
-	int pi = cgn_proto_idx(b->proto);
-	struct blk_key k = { .proto = b->proto, .start = (uint16_t)(b->first / cfg->cgn.block_size *
-								   cfg->cgn.block_size), .addr4 = b->addr4 };
-
-	for (uint32_t *pp = &s->blk_head[pi]; *pp != NIL; pp = &c->blk[*pp].next) {
-		if (*pp == (uint32_t)pos) {
-			*pp = b->next;
-			break;
-		}
-	}
-	if (s->nblk[pi])
-		s->nblk[pi]--;
-	blk_event(c, cfg, b, NATLOG_BLOCK_FREE);
-	cgn_cnt(c, XLAT_CGN_BLOCK_FREED);
-	if (rte_hash_del_key(c->blocks, &k) >= 0 && c->counters)
-		c->counters[XLAT_CGN_BLOCKS]--;
-}
 
 /* Ports a search looks at, at most (pool4's automatic max-iterations is 4096 per parity). */
 #define CGN_PORT_PROBES 8192
@@ -127,7 +89,7 @@ static int32_t blk_new(struct cgn_table *c, const struct xlat_config *cfg, int32
 			s->nblk[pi]++;
 			cgn_cnt(c, XLAT_CGN_BLOCK_ALLOCATED);
 			cgn_cnt(c, XLAT_CGN_BLOCKS);
-			blk_event(c, cfg, b, NATLOG_BLOCK_ALLOC);
+			cgn_blk_event(c, cfg, b, NATLOG_BLOCK_ALLOC);
 			return pos;
 		}
 	}
@@ -167,10 +129,7 @@ static enum xlat_stat pba_alloc(struct cgn_table *c, const struct xlat_config *c
 		cgn_sub_release(c, sp);
 		return XLAT_CGN_BLOCK_LIMIT;
 	}
-	uint32_t total = 0;
-	for (unsigned i = 0; i < cfg->n_pool4; i++)
-		if (cfg->pool4[i].proto == proto)
-			total += 1u << (32 - cfg->pool4[i].plen);
+	uint32_t total = nat64_pool4_count(cfg, proto);
 	uint8_t k[16] __attribute__((aligned(4)));
 	cgn_subscriber(addr6, cfg->cgn.subscriber_plen, k);
 	uint32_t pick = total ? rte_jhash(k, 16, 0x2e0) % total : 0;
@@ -181,21 +140,8 @@ static enum xlat_stat pba_alloc(struct cgn_table *c, const struct xlat_config *c
 			if (!has_home)
 				continue;
 			addr = home;
-		} else {
-			uint32_t idx = (pick + tried - 1) % total;
+		} else if (!nat64_pool4_addr(cfg, proto, (pick + tried - 1) % total, &addr)) {
 			addr = 0;
-			for (unsigned i = 0; i < cfg->n_pool4; i++) {
-				const struct pool4_entry *e = &cfg->pool4[i];
-				if (e->proto != proto)
-					continue;
-				uint32_t size = 1u << (32 - e->plen);
-				if (idx >= size) {
-					idx -= size;
-					continue;
-				}
-				addr = e->addr | __builtin_bswap32(idx);
-				break;
-			}
 		}
 		int32_t b = blk_new(c, cfg, sp, proto, addr, &budget);
 		if (b < 0)

@@ -70,8 +70,10 @@ void cgn_sub_prefix(const struct cgn_table *c, int32_t pos, uint8_t out[16]);
 /* RFC 8158 Quota Exceeded, "maximum entries per user", once a second per subscriber at most. */
 void cgn_quota(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos, uint8_t proto, uint32_t limit);
 
-/* The block holding port (block size bs) of a4, or -1 (cgn_alloc.c). */
+/* The block holding port (block size bs) of a4, or -1. */
 int32_t cgn_blk_find(const struct cgn_table *c, uint16_t bs, uint8_t proto, uint32_t a4, uint16_t port);
+/* RFC 8158: a Port Block allocation or de-allocation event (type), if logged. */
+void cgn_blk_event(struct cgn_table *c, const struct xlat_config *cfg, const struct cgn_block *b, uint8_t type);
 /* A block goes back to the pool: its last BIB entry went (RFC 7422). */
 void cgn_blk_free(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos);
 

@@ -24,9 +24,21 @@
 #include "xlat_fast.h"
 #include "xlat_step.h"
 
-/* IPv6: *l4 and *l4len its upper layer, *coff where its TCP/UDP checksum is (0: ICMPv6 echo, mapped in *im). */
-static inline bool fast64_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t **l4, uint32_t *l4len,
-				 uint8_t *proto, unsigned *coff, struct icmp_map *im)
+/*
+ * What the fast paths' first checks learn of a datagram's upper layer. (An
+ * ICMP echo's mapping goes apart, in a struct icmp_map: its address is
+ * passed on, and this one is better kept in registers.)
+ */
+struct fast_l4 {
+	uint8_t *l4;   /* its header; len bytes of it to the end of the datagram */
+	uint32_t len;
+	uint8_t proto;
+	unsigned coff; /* where its TCP/UDP checksum is (0: an ICMP echo, mapped in *im) */
+};
+
+/* An IPv6 datagram the fast paths take (u: its upper layer). */
+static inline bool fast64_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct fast_l4 *u,
+				 struct icmp_map *im)
 {
 	const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
 
@@ -35,34 +47,34 @@ static inline bool fast64_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uin
 		return false;
 	uint32_t len = rte_be_to_cpu_16(ip6->payload_len);
 	uint8_t pr = ip6->proto;
-	uint8_t *u = pkt->data + sizeof(*ip6);
+	uint8_t *l4 = pkt->data + sizeof(*ip6);
 	/* a whole datagram in the buffer (L2 padding allowed), its whole L4 header, hop limit left */
 	if (sizeof(*ip6) + len > pkt->len || ip6->hop_limits <= 1)
 		return false;
 	if (pr == IPPROTO_UDP) {
 		if (len < sizeof(struct rte_udp_hdr))
 			return false;
-		*coff = offsetof(struct rte_udp_hdr, dgram_cksum);
+		u->coff = offsetof(struct rte_udp_hdr, dgram_cksum);
 	} else if (pr == IPPROTO_TCP) {
 		if (len < sizeof(struct rte_tcp_hdr))
 			return false;
-		*coff = offsetof(struct rte_tcp_hdr, cksum);
+		u->coff = offsetof(struct rte_tcp_hdr, cksum);
 	} else if (pr == IPPROTO_ICMPV6) {
-		if (len < ICMP_HDR_LEN || !icmp6_is_echo(u[0]) || icmp_map64(u[0], u[1], u + 4, im) != XLAT_OK)
+		if (len < ICMP_HDR_LEN || !icmp6_is_echo(l4[0]) || icmp_map64(l4[0], l4[1], l4 + 4, im) != XLAT_OK)
 			return false;
-		*coff = 0;
+		u->coff = 0;
 	} else {
 		return false;
 	}
-	*l4 = u;
-	*l4len = len;
-	*proto = pr;
+	u->l4 = l4;
+	u->len = len;
+	u->proto = pr;
 	return true;
 }
 
-/* IPv4, the same; its header checksum verified, and room for the IPv6 header's 20 more bytes. */
-static inline bool fast46_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uint8_t **l4, uint32_t *l4len,
-				 uint8_t *proto, unsigned *coff, struct icmp_map *im)
+/* An IPv4 datagram, the same; its header checksum verified, and room for the IPv6 header's 20 more bytes. */
+static inline bool fast46_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct fast_l4 *u,
+				 struct icmp_map *im)
 {
 	const struct rte_ipv4_hdr *ip4 = (const void *)pkt->data;
 
@@ -76,28 +88,28 @@ static inline bool fast46_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, uin
 		return false;
 	uint32_t len = totlen - (uint32_t)sizeof(*ip4);
 	uint8_t pr = ip4->next_proto_id;
-	uint8_t *u = pkt->data + sizeof(*ip4);
+	uint8_t *l4 = pkt->data + sizeof(*ip4);
 	if (pr == IPPROTO_UDP) {
 		/* a zero checksum: computed or refused, RFC 7915 4.5 */
-		if (len < sizeof(struct rte_udp_hdr) || ((const struct rte_udp_hdr *)(const void *)u)->dgram_cksum == 0)
+		if (len < sizeof(struct rte_udp_hdr) || ((const struct rte_udp_hdr *)(const void *)l4)->dgram_cksum == 0)
 			return false;
-		*coff = offsetof(struct rte_udp_hdr, dgram_cksum);
+		u->coff = offsetof(struct rte_udp_hdr, dgram_cksum);
 	} else if (pr == IPPROTO_TCP) {
 		if (len < sizeof(struct rte_tcp_hdr))
 			return false;
-		*coff = offsetof(struct rte_tcp_hdr, cksum);
+		u->coff = offsetof(struct rte_tcp_hdr, cksum);
 	} else if (pr == IPPROTO_ICMP) {
-		if (len < ICMP_HDR_LEN || !icmp4_is_echo(u[0]) || icmp_map46(u[0], u[1], u + 4, im) != XLAT_OK)
+		if (len < ICMP_HDR_LEN || !icmp4_is_echo(l4[0]) || icmp_map46(l4[0], l4[1], l4 + 4, im) != XLAT_OK)
 			return false;
-		*coff = 0;
+		u->coff = 0;
 	} else {
 		return false;
 	}
 	if (pkt->headroom < sizeof(struct rte_ipv6_hdr) - sizeof(*ip4))
 		return false;
-	*l4 = u;
-	*l4len = len;
-	*proto = pr;
+	u->l4 = l4;
+	u->len = len;
+	u->proto = pr;
 	return true;
 }
 

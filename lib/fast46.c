@@ -18,17 +18,14 @@
  */
 static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
-	const struct xlat_config *cfg = ctx->cfg;
 	const struct rte_ipv4_hdr *ip4 = (const void *)pkt->data;
-	uint8_t *l4;
-	uint32_t l4len;
-	uint8_t proto;
-	unsigned coff; /* where the TCP/UDP checksum is */
+	struct fast_l4 u;
 	struct icmp_map im;
 
-	if (!fast46_accept(ctx, pkt, &l4, &l4len, &proto, &coff, &im))
+	if (!fast46_accept(ctx, pkt, &u, &im))
 		return XF_SLOW;
-	uint32_t src4 = ip4->src_addr, dst4 = ip4->dst_addr;
+	const struct xlat_config *cfg = ctx->cfg;
+	uint32_t dst4 = ip4->dst_addr, src4 = ip4->src_addr;
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
 	if (d->gen != m->gen || d->key != dst4) {
 		struct xlat_route rt;
@@ -48,7 +45,7 @@ static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xl
 		}
 		fast_fm4(sm, m->gen, src4);
 	}
-	uint32_t outlen = sizeof(struct rte_ipv6_hdr) + l4len, limit = d->mtu;
+	uint32_t outlen = sizeof(struct rte_ipv6_hdr) + u.len, limit = d->mtu;
 	if (!ip4_df(ip4) && cfg->g.lowest_ipv6_mtu < limit)
 		limit = cfg->g.lowest_ipv6_mtu;
 	if (outlen > limit)
@@ -59,14 +56,15 @@ static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xl
 	fast_route(pkt, d->nexthop, d->mtu);
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
 	uint8_t tc = xlat46_tclass(cfg, ip4), hl = (uint8_t)(ip4->time_to_live - 1);
-	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
+	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
 	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
-	if (!l4_adjust(proto, l4, sm->adj + d->adj)) {
-		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);
-		proto = IPPROTO_ICMPV6;
+	uint8_t proto6 = u.proto;
+	if (!l4_adjust(u.proto, u.l4, sm->adj + d->adj)) {
+		l4_csum46(u.proto, u.l4, u.len, u.len, src4, dst4, src6, dst6, &im);
+		proto6 = IPPROTO_ICMPV6;
 	}
-	uint8_t *h = l4 - sizeof(struct rte_ipv6_hdr);
-	ip6_hdr_write(h, tc, (uint16_t)l4len, proto, hl, src6, dst6);
+	uint8_t *h = u.l4 - sizeof(struct rte_ipv6_hdr);
+	ip6_hdr_write(h, tc, (uint16_t)u.len, proto6, hl, src6, dst6);
 	xlat46_move(pkt, h, outlen);
 	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;

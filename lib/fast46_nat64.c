@@ -26,19 +26,14 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 {
 	const struct xlat_config *cfg = ctx->cfg;
 	const struct rte_ipv4_hdr *ip4 = (const void *)pkt->data;
-	uint8_t *l4;
-	uint32_t l4len;
-	uint8_t proto;
-	unsigned coff; /* where the TCP/UDP checksum is */
+	struct fast_l4 u;
 	struct icmp_map im;
-
-	if (!fast46_accept(ctx, pkt, &l4, &l4len, &proto, &coff, &im))
-		return XF_SLOW;
-	uint32_t src4 = ip4->src_addr, dst4 = ip4->dst_addr;
 	uint16_t sport, dport, nport;
 	uint8_t flags;
-	if (!l4_ports(proto, l4, l4len, &sport, &dport, &flags))
+
+	if (!fast46_accept(ctx, pkt, &u, &im) || !l4_ports(u.proto, u.l4, u.len, &sport, &dport, &flags))
 		return XF_SLOW;
+	uint32_t src4 = ip4->src_addr, dst4 = ip4->dst_addr;
 	/* a pool4 destination (the classifier's test); its checksum part */
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
 	if (d->gen != m->gen || d->key != dst4) {
@@ -60,10 +55,10 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	/* committed: what xlat_process() + xlat46() do for it */
 	xlat_count(ctx, JSTAT_RECEIVED4);
 	pkt->frag_size = 0;
-	pkt->len = sizeof(*ip4) + l4len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
+	pkt->len = sizeof(*ip4) + u.len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];
-	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
-	enum xlat_stat r = nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, &nport);
+	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
+	enum xlat_stat r = nat64_in(ctx, u.proto, src4, sport, dst4, dport, flags, dst6, &nport);
 	if (r != XLAT_OK)
 		return nat64_tuple46_refuse(ctx, pkt, r, false);
 	const struct xlat_fr6 *rc = fast_fr6(ctx, m, dst6);
@@ -71,22 +66,22 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		return xlat_drop(ctx, JSTAT_FAILED_ROUTES);
 	fast_route(pkt, rc->nexthop, rc->mtu);
 	const uint8_t *src6 = sm->val;
-	uint32_t outlen = sizeof(struct rte_ipv6_hdr) + l4len;
+	uint32_t outlen = sizeof(struct rte_ipv6_hdr) + u.len;
 	bool fraghdr = false;
 	enum xlat_verdict v = xlat46_fit(ctx, pkt, ip4_df(ip4), &fraghdr, &outlen);
 	if (v != XV_CONTINUE)
 		return v;
-	uint8_t tc = xlat46_tclass(cfg, ip4), hl = (uint8_t)(ip4->time_to_live - 1), nproto = proto;
-	if (proto != IPPROTO_ICMP) {
+	uint8_t tc = xlat46_tclass(cfg, ip4), hl = (uint8_t)(ip4->time_to_live - 1), nproto = u.proto;
+	if (u.proto != IPPROTO_ICMP) {
 		/* xlat46_l4_update + l4_set_port in one RFC 1624 update: the addresses and the destination port */
-		wr16(l4 + 2, nport);
-		l4_adjust(proto, l4, sm->adj + d->adj + csum_a6(dst6) + csum_delta(dport, nport));
+		wr16(u.l4 + l4_port_off(u.proto, true), nport);
+		l4_adjust(u.proto, u.l4, sm->adj + d->adj + csum_a6(dst6) + csum_delta(dport, nport));
 	} else {
-		l4_csum46(proto, l4, l4len, l4len, src4, dst4, src6, dst6, &im);
-		l4_set_port(proto, l4, l4len, 4, nport);
+		l4_csum46(u.proto, u.l4, u.len, u.len, src4, dst4, src6, dst6, &im);
+		l4_set_port(u.proto, u.l4, u.len, l4_port_off(u.proto, true), nport);
 		nproto = IPPROTO_ICMPV6;
 	}
-	uint8_t *h = l4 - sizeof(struct rte_ipv6_hdr) - (fraghdr ? sizeof(struct rte_ipv6_fragment_ext) : 0);
+	uint8_t *h = u.l4 - sizeof(struct rte_ipv6_hdr) - (fraghdr ? sizeof(struct rte_ipv6_fragment_ext) : 0);
 	if ((uint32_t)(pkt->data - h) > pkt->headroom)
 		return xlat_drop(ctx, XLAT_NO_MBUF);
 	uint16_t id = rte_be_to_cpu_16(ip4->packet_id); /* the new header overwrites the old one */

@@ -19,16 +19,13 @@
  */
 static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
-	const struct xlat_config *cfg = ctx->cfg;
 	const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
-	uint8_t *l4;
-	uint32_t l4len;
-	uint8_t proto;
-	unsigned coff; /* where the TCP/UDP checksum is */
+	struct fast_l4 u;
 	struct icmp_map im;
 
-	if (!fast64_accept(ctx, pkt, &l4, &l4len, &proto, &coff, &im))
+	if (!fast64_accept(ctx, pkt, &u, &im))
 		return XF_SLOW;
+	const struct xlat_config *cfg = ctx->cfg;
 	/* destination: EAMT or pool6 (not denied), not intrinsically hairpinned, routed */
 	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(ip6->dst_addr)], *sm = &m->s6[xlat_fm_slot6(ip6->src_addr)];
 	if (d->gen != m->gen || !xlat_same16(d->key, ip6->dst_addr)) {
@@ -56,7 +53,7 @@ static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xl
 		sm->h = csum_a4(s4);
 		sm->gen = m->gen;
 	}
-	uint32_t totlen = sizeof(struct rte_ipv4_hdr) + l4len, src4 = sm->val, dst4 = d->val;
+	uint32_t totlen = sizeof(struct rte_ipv4_hdr) + u.len, src4 = sm->val, dst4 = d->val;
 	if (totlen > d->mtu)
 		return XF_SLOW; /* Packet Too Big */
 
@@ -66,13 +63,12 @@ static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xl
 	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
 	uint16_t id, frag;
 	xlat64_id_flags_whole(ctx, totlen, &id, &frag);
-	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
-	if (!l4_adjust(proto, l4, sm->adj + d->adj))
-		l4_csum64(proto, l4, l4len, l4len, ip6->src_addr, ip6->dst_addr, src4, dst4, &im);
-	if (proto == IPPROTO_ICMPV6)
-		proto = IPPROTO_ICMP;
-	uint8_t *h = l4 - sizeof(struct rte_ipv4_hdr);
-	ip4_hdr_write_sum(h, tos, (uint16_t)totlen, id, frag, ttl, proto, src4, dst4, sm->h + d->h);
+	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
+	if (!l4_adjust(u.proto, u.l4, sm->adj + d->adj))
+		l4_csum64(u.proto, u.l4, u.len, u.len, ip6->src_addr, ip6->dst_addr, src4, dst4, &im);
+	uint8_t proto4 = u.proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : u.proto;
+	uint8_t *h = u.l4 - sizeof(struct rte_ipv4_hdr);
+	ip4_hdr_write_sum(h, tos, (uint16_t)totlen, id, frag, ttl, proto4, src4, dst4, sm->h + d->h);
 	fast64_move(pkt, h, totlen);
 	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;

@@ -25,19 +25,16 @@ int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 {
 	const struct xlat_config *cfg = ctx->cfg;
 	const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
-	uint8_t *l4;
-	uint32_t l4len;
-	uint8_t proto;
-	unsigned coff; /* where the TCP/UDP checksum is */
+	struct fast_l4 u;
 	struct icmp_map im;
-
-	if (!fast64_accept(ctx, pkt, &l4, &l4len, &proto, &coff, &im))
-		return XF_SLOW;
-	uint8_t nproto = proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : proto;
 	uint16_t sport, dport, nport;
 	uint8_t flags;
+
+	if (!fast64_accept(ctx, pkt, &u, &im))
+		return XF_SLOW;
+	uint8_t nproto = u.proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : u.proto; /* NAT64 keys use IPv4's numbers */
 	if (!cfg->g.pool6_set || (nproto == IPPROTO_ICMP && cfg->g.nat.drop_icmpv6_info) ||
-	    !l4_ports(nproto, l4, l4len, &sport, &dport, &flags))
+	    !l4_ports(nproto, u.l4, u.len, &sport, &dport, &flags))
 		return XF_SLOW;
 	/* a pool6 destination that is not pool4 (hairpinning), routed */
 	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(ip6->dst_addr)], *sm = &m->s6[xlat_fm_slot6(ip6->src_addr)];
@@ -59,31 +56,31 @@ int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 		sm->adj = (uint16_t)~sm->a; /* the IPv4 source comes from the session */
 		sm->gen = m->gen;
 	}
-	uint32_t totlen = sizeof(struct rte_ipv4_hdr) + l4len, dst4 = d->val, src4;
+	uint32_t totlen = sizeof(struct rte_ipv4_hdr) + u.len, dst4 = d->val, src4;
 	if (totlen > d->mtu)
 		return XF_SLOW;
 
 	/* committed: what xlat_process() + xlat64() do for it */
 	xlat_count(ctx, JSTAT_RECEIVED6);
 	fast_route(pkt, d->nexthop, d->mtu);
-	pkt->len = sizeof(*ip6) + l4len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
+	pkt->len = sizeof(*ip6) + u.len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
 	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
 	uint16_t id, frag;
 	xlat64_id_flags_whole(ctx, totlen, &id, &frag);
-	l4_csum_offload_at(ctx, coff, proto, l4, l4len, (uint32_t)sm->a + d->a + proto + l4len);
+	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
 	enum xlat_stat r = nat64_out(ctx, nproto, ip6->src_addr, sport, dst4, dport, flags, &src4, &nport);
 	if (r != XLAT_OK)
 		return nat64_tuple64_refuse(ctx, pkt, r);
 	uint32_t s4 = csum_a4(src4);
 	if (nproto != IPPROTO_ICMP) {
 		/* l4_set_port + l4_csum64 in one RFC 1624 update: the addresses and the source port */
-		wr16(l4, nport);
-		l4_adjust(proto, l4, sm->adj + s4 + d->adj + csum_delta(sport, nport));
+		wr16(u.l4, nport);
+		l4_adjust(u.proto, u.l4, sm->adj + s4 + d->adj + csum_delta(sport, nport));
 	} else {
-		l4_set_port(nproto, l4, l4len, 4, nport);
-		l4_csum64(proto, l4, l4len, l4len, ip6->src_addr, ip6->dst_addr, src4, dst4, &im);
+		l4_set_port(nproto, u.l4, u.len, l4_port_off(nproto, false), nport);
+		l4_csum64(u.proto, u.l4, u.len, u.len, ip6->src_addr, ip6->dst_addr, src4, dst4, &im);
 	}
-	uint8_t *h = l4 - sizeof(struct rte_ipv4_hdr);
+	uint8_t *h = u.l4 - sizeof(struct rte_ipv4_hdr);
 	ip4_hdr_write_sum(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4, s4 + d->h);
 	fast64_move(pkt, h, totlen);
 	xlat_count(ctx, JSTAT_SUCCESS);

@@ -10,16 +10,7 @@ void ip4_hdr_write(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16
 {
 	struct rte_ipv4_hdr *ip = (void *)h;
 
-	ip->version_ihl = RTE_IPV4_VHL_DEF; /* no options */
-	ip->type_of_service = tos;
-	ip->total_length = rte_cpu_to_be_16(totlen);
-	ip->packet_id = rte_cpu_to_be_16(id);
-	ip->fragment_offset = rte_cpu_to_be_16(frag);
-	ip->time_to_live = ttl;
-	ip->next_proto_id = proto;
-	ip->hdr_checksum = 0;
-	ip->src_addr = src;
-	ip->dst_addr = dst;
+	ip4_hdr_fields(ip, tos, totlen, id, frag, ttl, proto, src, dst);
 	ip->hdr_checksum = rte_cpu_to_be_16(csum_ipv4_header(h, sizeof(*ip)));
 }
 

@@ -56,6 +56,21 @@ static inline bool ip4_is_fragment(const struct rte_ipv4_hdr *h)
 	return (ip4_frag_field(h) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
 }
 
+/* The fields of a 20-byte IPv4 header (RFC 791 3.1) but its checksum. Addresses in network order. */
+static inline void ip4_hdr_fields(struct rte_ipv4_hdr *ip, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag,
+				  uint8_t ttl, uint8_t proto, uint32_t src, uint32_t dst)
+{
+	ip->version_ihl = RTE_IPV4_VHL_DEF; /* no options */
+	ip->type_of_service = tos;
+	ip->total_length = rte_cpu_to_be_16(totlen);
+	ip->packet_id = rte_cpu_to_be_16(id);
+	ip->fragment_offset = rte_cpu_to_be_16(frag);
+	ip->time_to_live = ttl;
+	ip->next_proto_id = proto;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+}
+
 /* A 20-byte IPv4 header, its checksum computed. Addresses in network order. */
 void ip4_hdr_write(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t proto,
 		   uint32_t src, uint32_t dst);
@@ -72,16 +87,8 @@ static inline void ip4_hdr_write_sum(uint8_t *h, uint8_t tos, uint16_t totlen, u
 
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->type_of_service = tos;
-	ip->total_length = rte_cpu_to_be_16(totlen);
-	ip->packet_id = rte_cpu_to_be_16(id);
-	ip->fragment_offset = rte_cpu_to_be_16(frag);
-	ip->time_to_live = ttl;
-	ip->next_proto_id = proto;
+	ip4_hdr_fields(ip, tos, totlen, id, frag, ttl, proto, src, dst);
 	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~s);
-	ip->src_addr = src;
-	ip->dst_addr = dst;
 }
 
 /* A 40-byte IPv6 header (flow label 0). */

@@ -84,6 +84,9 @@ bool nat64_claims4(const struct xlat_config *cfg, const uint8_t *ip, uint32_t le
 bool nat64_hairpin(const struct xlat_config *cfg, const struct xlat_pkt *pkt);
 /* Its TTL back up by the one the translation took: a trip through the box costs one (header checksum kept). */
 void nat64_hairpin_reenter(uint8_t *ip4);
+/* How many addresses pool4 has for proto; address number idx of them (in configuration order) and its entry. */
+uint32_t nat64_pool4_count(const struct xlat_config *cfg, uint8_t proto);
+const struct pool4_entry *nat64_pool4_addr(const struct xlat_config *cfg, uint8_t proto, uint32_t idx, uint32_t *a4);
 /* Is (proto, address, port) one that NAT64 translates (a pool4 range or a static BIB entry)? */
 bool nat64_pool4_port(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port);
 bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port);

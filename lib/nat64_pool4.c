@@ -62,6 +62,32 @@ bool nat64_pool4_has(const struct xlat_config *cfg, uint32_t a4)
 	return false;
 }
 
+uint32_t nat64_pool4_count(const struct xlat_config *cfg, uint8_t proto)
+{
+	uint32_t total = 0;
+
+	for (unsigned i = 0; i < cfg->n_pool4; i++)
+		if (cfg->pool4[i].proto == proto)
+			total += 1u << (32 - cfg->pool4[i].plen);
+	return total;
+}
+
+const struct pool4_entry *nat64_pool4_addr(const struct xlat_config *cfg, uint8_t proto, uint32_t idx, uint32_t *a4)
+{
+	for (unsigned i = 0; i < cfg->n_pool4; i++) {
+		const struct pool4_entry *e = &cfg->pool4[i];
+		if (e->proto != proto)
+			continue;
+		uint32_t size = 1u << (32 - e->plen);
+		if (idx < size) {
+			*a4 = e->addr | __builtin_bswap32(idx);
+			return e;
+		}
+		idx -= size;
+	}
+	return NULL;
+}
+
 /* ---- allocation ---- */
 
 /* RFC 6056 algorithm 3 flavour: a keyed hash of what f-args selects picks where the search starts. */
@@ -159,32 +185,18 @@ bool nat64_port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4)
 int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
 		 uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4)
 {
-	uint32_t total = 0;
+	uint32_t total = nat64_pool4_count(cfg, proto);
 
-	for (unsigned i = 0; i < cfg->n_pool4; i++)
-		if (cfg->pool4[i].proto == proto)
-			total += 1u << (32 - cfg->pool4[i].plen);
 	if (total == 0)
 		return -1;
 	uint32_t pick = rte_jhash(src6, 16, 0x2e0) % total;
 	uint32_t start = nat64_fargs_hash(&cfg->g.nat, src6, sport, dst4, dport);
 	for (uint32_t tried = 0; tried < total && tried < 256; tried++) {
-		uint32_t idx = (pick + tried) % total;
-		for (unsigned i = 0; i < cfg->n_pool4; i++) {
-			const struct pool4_entry *e = &cfg->pool4[i];
-			if (e->proto != proto)
-				continue;
-			uint32_t size = 1u << (32 - e->plen);
-			if (idx >= size) {
-				idx -= size;
-				continue;
-			}
-			uint32_t addr = e->addr | __builtin_bswap32(idx);
-			if (try_addr(t, cfg, e, addr, sport, start, p4) == 0) {
-				*a4 = addr;
-				return 0;
-			}
-			break;
+		uint32_t addr;
+		const struct pool4_entry *e = nat64_pool4_addr(cfg, proto, (pick + tried) % total, &addr);
+		if (e && try_addr(t, cfg, e, addr, sport, start, p4) == 0) {
+			*a4 = addr;
+			return 0;
 		}
 	}
 	return -1;

@@ -19,16 +19,6 @@
 #include "xlat64.h"
 #include "xlat_step.h"
 
-void xlat64_id_flags(struct xlat_ctx *ctx, const struct pkt_info *li, uint32_t totlen, uint16_t *id, uint16_t *frag)
-{
-	if (li->frag) {
-		*id = (uint16_t)li->frag_id;
-		*frag = (uint16_t)(li->frag_off | (li->mf ? RTE_IPV4_HDR_MF_FLAG : 0));
-	} else {
-		xlat64_id_flags_whole(ctx, totlen, id, frag);
-	}
-}
-
 /* RFC 7915 5.1: what makes an IPv6 packet untranslatable before its addresses are looked at. */
 static enum xlat_verdict xlat64_check(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat64_state *s)
 {

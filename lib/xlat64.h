@@ -47,7 +47,16 @@ static inline void xlat64_id_flags_whole(struct xlat_ctx *ctx, uint32_t totlen, 
  * larger than 1260 bytes (so that PMTUD works), with id 0 (RFC 6864 atomic
  * datagram); smaller ones get DF clear and a random id.
  */
-void xlat64_id_flags(struct xlat_ctx *ctx, const struct pkt_info *li, uint32_t totlen, uint16_t *id, uint16_t *frag);
+static inline void xlat64_id_flags(struct xlat_ctx *ctx, const struct pkt_info *li, uint32_t totlen, uint16_t *id,
+				   uint16_t *frag)
+{
+	if (li->frag) {
+		*id = (uint16_t)li->frag_id;
+		*frag = (uint16_t)(li->frag_off | (li->mf ? RTE_IPV4_HDR_MF_FLAG : 0));
+	} else {
+		xlat64_id_flags_whole(ctx, totlen, id, frag);
+	}
+}
 
 /* l4_csum64() for a whole datagram or first fragment (a later fragment has no L4 header). */
 static inline void xlat64_l4_update(const struct pkt_info *li, uint8_t *l4, uint32_t l4len, uint32_t ulen,

@@ -24,7 +24,7 @@ static inline enum xlat_verdict xlat_drop(struct xlat_ctx *ctx, enum xlat_stat w
 	return XV_DROP;
 }
 
-/* Longer than the link it came in on (a super-frame, xlat.c oversize())? An in_mtu of 0 means unknown: never. */
+/* Longer than the link it came in on (a super-frame, xlat.c oversize_refused())? An in_mtu of 0 means unknown: never. */
 static inline bool xlat_longer_than_link(const struct xlat_ctx *ctx, uint32_t len)
 {
 	return len - 1u > ctx->in_mtu - 1u; /* one compare; in_mtu 0 wraps to the largest value */

@@ -31,6 +31,7 @@
 #include "stats.h"
 #include "xlat.h"
 #include "bytes.h"
+#include "eal_test.h"
 #include "nat64_filter.h"
 
 #define N_SESSIONS 1000000u
@@ -120,16 +121,8 @@ static void t_million_sessions_within_budget(void **state)
 
 int main(void)
 {
-	char *argv[] = { "test_nat64_memory", "-l", "0", "--no-huge", "-m", "512", "--no-shconf", "--no-pci",
-			 "--log-level", "*:error", "--file-prefix", "tnat64m", NULL };
-	char prefix[32];
-
-	snprintf(prefix, sizeof(prefix), "tnat64m_%d", (int)getpid());
-	argv[11] = prefix;
-	if (rte_eal_init(12, argv) < 0) {
-		fprintf(stderr, "rte_eal_init failed\n");
+	if (eal_test_start("tnat64m", "512") != 0)
 		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_million_sessions_within_budget),
 	};
