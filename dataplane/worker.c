@@ -8,7 +8,6 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
-#include <rte_ip.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_memcpy.h>
@@ -231,68 +230,6 @@ static inline uint16_t rd16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static unsigned nat64_owner_ports(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len, uint32_t ihl,
-				  uint32_t dst4, unsigned n);
-
-/*
- * NAT64: the worker that owns this packet's flow (design: IPv6 by source
- * address, IPv4 by pool4 port; ICMP errors by the packet they quote). A packet
- * too short to tell goes to worker 0, whose translator drops it with a reason.
- */
-static unsigned nat64_owner(struct xlat_ctx *ctx, const uint8_t *ip, uint32_t len, int family)
-{
-	const struct xlat_config *cfg = ctx->cfg;
-	unsigned n = g_dp.n_workers;
-
-	if (family == 6) {
-		if (ip[6] == 58 && len >= 40 + 8 + 40 && ip[40] < 128)
-			return nat64_owner6(cfg, ip + 48 + 24, n); /* the quoted packet went to this IPv6 host */
-		return nat64_owner6(cfg, ip + 8, n);
-	}
-	uint32_t ihl = (ip[0] & 0xfu) * 4u, dst4;
-	memcpy(&dst4, ip + 16, 4);
-	if (ihl < 20 || len < ihl + 8)
-		return 0;
-	uint16_t fo = rd16(ip + 6);
-	if (fo & 0x3fff) {
-		/*
-		 * A fragment: every fragment of a datagram reaches this worker (RSS and
-		 * fanout hash fragments on addresses), but only the first has ports. Remember
-		 * where the first went, and send the others after it.
-		 */
-		uint32_t o = 0, id = rd16(ip + 4);
-		if (fo & 0x1fff)
-			return nat64_frag_get(ctx, 44, ip[9], id, ip + 12, ip + 16, &o, NULL) == 0 ? o : 0;
-		o = nat64_owner_ports(cfg, ip, len, ihl, dst4, n);
-		nat64_frag_put(ctx, 44, ip[9], id, ip + 12, ip + 16, o, NULL);
-		return o;
-	}
-	return nat64_owner_ports(cfg, ip, len, ihl, dst4, n);
-}
-
-/* The owner of an unfragmented IPv4 packet (or first fragment), from its ports. */
-static unsigned nat64_owner_ports(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len, uint32_t ihl,
-				  uint32_t dst4, unsigned n)
-{
-	const uint8_t *l4 = ip + ihl;
-
-	if (ip[9] == 6 || ip[9] == 17)
-		return nat64_owner4(cfg, ip[9], dst4, rd16(l4 + 2), n);
-	if (ip[9] != 1)
-		return 0;
-	if (l4[0] == 0 || l4[0] == 8)
-		return nat64_owner4(cfg, 1, dst4, rd16(l4 + 4), n);
-	/* an ICMP error: the quoted packet left from a pool4 address and port */
-	const uint8_t *in = l4 + 8;
-	if (len < ihl + 8 + 20)
-		return 0;
-	uint32_t iihl = (in[0] & 0xfu) * 4u, src4;
-	memcpy(&src4, in + 12, 4);
-	if (iihl < 20 || len < ihl + 8 + iihl + 6)
-		return 0;
-	return nat64_owner4(cfg, in[9], src4, in[9] == 1 ? rd16(in + iihl + 4) : rd16(in + iihl), n);
-}
-
 static void translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family, uint64_t now)
 {
 	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ETH_HLEN);
@@ -314,29 +251,20 @@ static void translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, in
 	m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
 	m->data_len = (uint16_t)xp.len;
 	m->pkt_len = xp.len;
-	if (unlikely(ctx->cfg->mode == XLAT_MODE_NAT64 && xp.family == 4)) {
-		uint32_t dst4;
-		memcpy(&dst4, xp.data + 16, 4);
-		if (nat64_pool4_has(ctx->cfg, dst4)) {
-			/* RFC 6146 3.8 hairpinning: back in as if it had arrived on the IPv4 side */
-			uint8_t *eh = (uint8_t *)rte_pktmbuf_prepend(m, ETH_HLEN);
-			if (!eh) {
-				cnt(w, XLAT_NO_MBUF);
-				rte_pktmbuf_free(m);
-				return;
-			}
-			eh[12] = 0x08;
-			eh[13] = 0x00;
-			/* the TTL goes down once per trip through the box, not once per translation */
-			uint8_t *ip = eh + ETH_HLEN;
-			ip[8]++;
-			ip[10] = ip[11] = 0;
-			uint16_t c = rte_ipv4_cksum((const struct rte_ipv4_hdr *)ip);
-			memcpy(ip + 10, &c, 2);
-			cnt(w, XLAT_HAIRPIN);
-			dispatch(w, m, pidx, 4, ctx->cfg, now);
+	if (unlikely(nat64_hairpin(ctx->cfg, &xp))) {
+		/* RFC 6146 3.8 hairpinning: back in as if it had arrived on the IPv4 side */
+		uint8_t *eh = (uint8_t *)rte_pktmbuf_prepend(m, ETH_HLEN);
+		if (!eh) {
+			cnt(w, XLAT_NO_MBUF);
+			rte_pktmbuf_free(m);
 			return;
 		}
+		eh[12] = 0x08;
+		eh[13] = 0x00;
+		nat64_hairpin_reenter(eh + ETH_HLEN);
+		cnt(w, XLAT_HAIRPIN);
+		dispatch(w, m, pidx, 4, ctx->cfg, now);
+		return;
 	}
 	if (unlikely(xp.frag_size)) {
 		output_fragments(w, m, &xp);
@@ -347,36 +275,6 @@ static void translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, in
 		return;
 	}
 	output(w, m, xp.family, xp.route.nexthop);
-}
-
-/*
- * NAT64 shares pool4 addresses with the box (Jool's default: its own address):
- * it claims only what falls in pool4's port ranges (or a static BIB entry), echo
- * replies, and errors about such packets; the rest of the address's traffic is
- * the host's.
- */
-static bool nat64_claims4(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len)
-{
-	uint32_t ihl = (ip[0] & 0xfu) * 4u, dst4;
-	const uint8_t *l4 = ip + ihl;
-
-	memcpy(&dst4, ip + 16, 4);
-	if (ihl < 20 || len < ihl + 8)
-		return true; /* malformed: the translator counts and drops it */
-	if (rd16(ip + 6) & 0x1fff)
-		return true; /* a later fragment: no port to look at */
-	if (ip[9] == 6 || ip[9] == 17)
-		return nat64_pool4_port(cfg, ip[9], dst4, rd16(l4 + 2));
-	if (ip[9] != 1)
-		return false;
-	if (l4[0] == 0 || l4[0] == 8) /* echo requests: only a static BIB entry makes one ours */
-		return l4[0] == 0 ? nat64_pool4_port(cfg, 1, dst4, rd16(l4 + 4)) : nat64_static4(cfg, 1, dst4, rd16(l4 + 4));
-	const uint8_t *in = l4 + 8;
-	uint32_t iihl = (in[0] & 0xfu) * 4u, src4;
-	if (len < ihl + 8 + 20 || iihl < 20 || len < ihl + 8 + iihl + 6)
-		return true;
-	memcpy(&src4, in + 12, 4);
-	return nat64_pool4_port(cfg, in[9], src4, in[9] == 1 ? rd16(in + iihl + 4) : rd16(in + iihl));
 }
 
 /*
@@ -450,7 +348,7 @@ static void dispatch(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int
 		ctx->now_ns = now;
 		unsigned o = w->pre_owner >= 0 ? (unsigned)w->pre_owner
 					       : nat64_owner(ctx, rte_pktmbuf_mtod_offset(m, const uint8_t *, ETH_HLEN),
-							     m->data_len - ETH_HLEN, family);
+							     m->data_len - ETH_HLEN, family, g_dp.n_workers);
 		w->pre_owner = -1; /* it was this packet's; what the translation makes of it is asked again */
 		if (o != w->index) {
 			struct dp_meta *meta = dp_meta(m);
@@ -634,8 +532,6 @@ static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, stru
 		if (v == XF_SLOW)
 			return false;
 	} else if (f[12] == 0x08 && f[13] == 0x00) {
-		uint32_t dst;
-		memcpy(&dst, xp.data + 16, 4);
 		/* multicast is the host's; so are the box's own addresses, which xlat_fast46() asks ctx->own
 		 * about (NAT64: an address of the box's that pool4 shares is classified port by port, handle()) */
 		if ((xp.data[16] & 0xf0) == 0xe0)
@@ -645,7 +541,7 @@ static inline __attribute__((always_inline)) bool fast(struct dp_worker *w, stru
 		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
 		    (flen < ETH_HLEN + 28 || xp.data[0] != 0x45 ||
 		     (w->pre_owner >= 0 ? (unsigned)w->pre_owner
-					: nat64_owner_ports(ctx->cfg, xp.data, xp.len, 20, dst, g_dp.n_workers)) != w->index))
+					: nat64_owner_ports(ctx->cfg, xp.data, xp.len, g_dp.n_workers)) != w->index))
 			return false;
 		v = xlat_fast46(ctx, &xp, &fm->x);
 		if (v == XF_SLOW)
@@ -748,9 +644,7 @@ static void stored_syns_expire(struct dp_worker *w, const struct xlat_config *cf
 		m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
 		m->data_len = (uint16_t)xp.len;
 		m->pkt_len = xp.len;
-		uint32_t dst4;
-		memcpy(&dst4, xp.data + 16, 4);
-		if (nat64_pool4_has(cfg, dst4)) {
+		if (nat64_hairpin(cfg, &xp)) {
 			/* the SYN was hairpinned (an IPv6 host's, RFC 6146 3.8): its error goes back the same way, to
 			 * be translated through that host's session into ICMPv6 */
 			uint8_t *eh = (uint8_t *)rte_pktmbuf_prepend(m, ETH_HLEN);
@@ -806,9 +700,9 @@ static void frame_owners(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t 
 
 		owner[i] = -1;
 		if (flen >= ETH_HLEN + 40 && f[12] == 0x86 && f[13] == 0xdd)
-			owner[i] = (int16_t)nat64_owner(ctx, ip, flen - ETH_HLEN, 6);
+			owner[i] = (int16_t)nat64_owner(ctx, ip, flen - ETH_HLEN, 6, g_dp.n_workers);
 		else if (flen >= ETH_HLEN + 20 && f[12] == 0x08 && f[13] == 0x00 && !(rd16(ip + 6) & 0x3fff))
-			owner[i] = (int16_t)nat64_owner(ctx, ip, flen - ETH_HLEN, 4);
+			owner[i] = (int16_t)nat64_owner(ctx, ip, flen - ETH_HLEN, 4, g_dp.n_workers);
 	}
 }
 

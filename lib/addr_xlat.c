@@ -2,12 +2,14 @@
 /* Address translation policy: EAMT first (RFC 7757 3.3), then pool6 (RFC 6052), denylist4 for pool6 only. */
 #include <arpa/inet.h>
 
+#include <string.h>
+
+#include "addr_xlat.h"
 #include "rfc6052.h"
-#include "xlat_internal.h"
 
 static bool denylisted4(const struct xlat_config *cfg, uint32_t a4);
 
-bool reserved4(uint32_t a4)
+bool addr_reserved4(uint32_t a4)
 {
 	/* Never translated through pool6 (Jool's list): this-network, loopback, link-local, multicast/class E. */
 	uint32_t h = ntohl(a4);
@@ -15,12 +17,12 @@ bool reserved4(uint32_t a4)
 	return (h >> 24) == 0 || (h >> 24) == 127 || (h >> 16) == 0xa9fe || (h >> 28) >= 0xe;
 }
 
-bool denied4(const struct xlat_config *cfg, uint32_t a4)
+bool addr_denied4(const struct xlat_config *cfg, uint32_t a4)
 {
-	return reserved4(a4) || denylisted4(cfg, a4);
+	return addr_reserved4(a4) || denylisted4(cfg, a4);
 }
 
-bool unforwardable6(const uint8_t a[16])
+bool addr_unforwardable6(const uint8_t a[16])
 {
 	/* RFC 4291 2.5.2, 2.5.3, 2.5.6, 2.7: unspecified, loopback, link-local, multicast */
 	static const uint8_t zero[15];
@@ -31,22 +33,22 @@ bool unforwardable6(const uint8_t a[16])
 static int pool6_to4(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
 {
 	if (!cfg->g.pool6_set || rfc6052_6to4(&cfg->g.pool6, a6, a4) != 0)
-		return MAP_NONE;
-	return denied4(cfg, *a4) ? MAP_DENIED : MAP_POOL6;
+		return ADDR_MAP_NONE;
+	return addr_denied4(cfg, *a4) ? ADDR_MAP_DENIED : ADDR_MAP_POOL6;
 }
 
-int map64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
+int addr_map64(const struct xlat_config *cfg, const uint8_t a6[16], uint32_t *a4)
 {
 	if (eamt_6to4(&cfg->eamt, a6, a4) == 0)
-		return MAP_EAMT;
+		return ADDR_MAP_EAMT;
 	return pool6_to4(cfg, a6, a4);
 }
 
-int map_addr46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16])
+int addr_map46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16])
 {
 	if (eamt_4to6(&cfg->eamt, a4, a6) == 0)
 		return 0;
-	if (!cfg->g.pool6_set || denied4(cfg, a4))
+	if (!cfg->g.pool6_set || addr_denied4(cfg, a4))
 		return -1;
 	rfc6052_4to6(&cfg->g.pool6, a4, a6);
 	return 0;
@@ -61,7 +63,7 @@ static bool denylisted4(const struct xlat_config *cfg, uint32_t a4)
 	return false;
 }
 
-int map_errsrc46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16])
+int addr_map46_errsrc(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16])
 {
 	if (eamt_4to6(&cfg->eamt, a4, a6) == 0)
 		return 0;
@@ -71,7 +73,7 @@ int map_errsrc46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16])
 	return 0;
 }
 
-int map_hairpin46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16], bool use_pool6)
+int addr_map46_hairpin(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16], bool use_pool6)
 {
 	if (use_pool6 && cfg->g.pool6_set) {
 		rfc6052_4to6(&cfg->g.pool6, a4, a6);
@@ -79,5 +81,5 @@ int map_hairpin46(const struct xlat_config *cfg, uint32_t a4, uint8_t a6[16], bo
 	}
 	if (!use_pool6 && eamt_4to6(&cfg->eamt, a4, a6) == 0)
 		return 0;
-	return map_addr46(cfg, a4, a6);
+	return addr_map46(cfg, a4, a6);
 }

@@ -16,61 +16,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cgn_config.h"
 #include "eamt.h"
 #include "natlog.h"
 
-/* Per-protocol arrays: TCP, UDP, ICMP. */
-enum { CGN_TCP, CGN_UDP, CGN_ICMP, CGN_NPROTO };
-
+/* The index of per-protocol arrays (cgn_config.h): TCP, UDP, ICMP; -1 for anything else. */
 static inline int cgn_proto_idx(uint8_t proto)
 {
 	return proto == 6 ? CGN_TCP : proto == 17 ? CGN_UDP : proto == 1 ? CGN_ICMP : -1;
 }
-
-/* Which events are logged (cgn.logging.events). */
-#define CGN_LOG_BIB 0x1
-#define CGN_LOG_SESSION 0x2
-#define CGN_LOG_BLOCK 0x4
-#define CGN_LOG_QUOTA 0x8
-
-/* A UDP destination for the exporter (IPFIX collector, syslog server). */
-struct cgn_target {
-	bool set;
-	int family; /* 4 or 6 */
-	uint8_t addr[16];
-	uint16_t port;
-};
-
-/* RFC 7422 deterministic NAT: subscribers of prefix6 share prefix4's ports in fixed ranges. */
-struct cgn_det {
-	bool enabled;
-	struct prefix6 prefix6; /* the subscribers' aggregate: its /subscriber_plen sub-prefixes */
-	struct prefix4 prefix4;
-	uint16_t port_min, port_max;
-};
-
-struct cgn_config {
-	bool enabled;           /* a "cgn" section was configured (fixed at start: ownership depends on it) */
-	uint8_t subscriber_plen; /* default 56 */
-	uint32_t max_sessions;  /* per subscriber; 0: no limit */
-	uint32_t max_ports[CGN_NPROTO]; /* BIB entries (pool4 ports) per subscriber and protocol; 0: no limit */
-	uint16_t block_size;    /* PBA: ports per block; 0: PBA off */
-	uint16_t max_blocks;    /* PBA: blocks per subscriber and protocol */
-	struct cgn_det det;
-	/* logging */
-	uint8_t log_events;     /* CGN_LOG_* */
-	struct cgn_target ipfix, syslog;
-	uint32_t observation_domain;
-	uint32_t template_refresh_s;
-};
-
-#define CGN_DEFAULT_PLEN 56
-#define CGN_DEFAULT_MAX_BLOCKS 4
-#define CGN_DEFAULT_TEMPLATE_REFRESH_S 60
-/* Quota events are rate-limited per subscriber (a refused flow retries). */
-#define CGN_QUOTA_LOG_INTERVAL_MS 1000
-
-void cgn_config_init(struct cgn_config *c);
 
 /* The subscriber prefix of an IPv6 address: its first plen bits, the rest zero. */
 void cgn_subscriber(const uint8_t a6[16], uint8_t plen, uint8_t out[16]);
@@ -127,11 +81,13 @@ void cgn_log(struct cgn_table *c, struct natlog_event *e);
 
 /*
  * May the subscriber of addr6 have one more BIB entry / session of proto?
- * XSTAT_MAX (enum xlat_stat) when yes, else the counter naming the refusal
+ * XLAT_OK when yes, else the counter naming the refusal
  * (a Quota Exceeded event is logged, at most once a second per subscriber).
  */
-int cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16]);
-int cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16]);
+enum xlat_stat cgn_admit_bib(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto,
+			     const uint8_t addr6[16]);
+enum xlat_stat cgn_admit_session(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto,
+				 const uint8_t addr6[16]);
 
 /* Accounting and events of BIB entries and sessions, created (up) or deleted. */
 void cgn_bib_event(struct cgn_table *c, const struct xlat_config *cfg, bool up, uint8_t proto, const uint8_t addr6[16],
@@ -143,15 +99,16 @@ void cgn_session_event(struct cgn_table *c, const struct xlat_config *cfg, bool 
 /* Is this pool4 port free (no BIB entry, no static entry)? The NAT64 table answers. */
 typedef bool (*cgn_port_free_fn)(void *arg, uint8_t proto, uint32_t addr4, uint16_t port4);
 
+/* Does cgn_alloc() give new BIB entries their ports (PBA or deterministic NAT configured)? Else pool4 does. */
+bool cgn_allocates(const struct xlat_config *cfg);
 /*
- * Allocation under PBA or deterministic NAT: a port for a new BIB entry of
- * (proto, addr6, sport), searched from start (a hash). Returns 1 when neither
- * is configured (the caller allocates as usual), 0 with *addr4 and *port4, or the
- * counter naming why not (an enum xlat_stat value).
+ * Allocation under PBA or deterministic NAT (cgn_allocates()): a port for a new
+ * BIB entry of (proto, addr6, sport), searched from start (a hash). XLAT_OK
+ * with *addr4 and *port4, or the counter naming why not.
  */
-int cgn_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16],
-	      uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *addr4,
-	      uint16_t *port4);
+enum xlat_stat cgn_alloc(struct cgn_table *c, const struct xlat_config *cfg, uint8_t proto, const uint8_t addr6[16],
+			 uint16_t sport, uint32_t start, cgn_port_free_fn port_free, void *arg, uint32_t *addr4,
+			 uint16_t *port4);
 
 /*
  * The worker owning pool4 (proto, addr4, port4) under PBA (the block's) or

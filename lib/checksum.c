@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* Internet checksum (RFC 1071) and its incremental update (RFC 1624): checksum.h. */
 #include "checksum.h"
 
 #include <string.h>

@@ -1,119 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* The Explicit Address Mapping Table (RFC 7757): two sorted views, longest prefix first. */
 #include "eamt.h"
+#include "prefix.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint32_t mask4(unsigned len)
-{
-	return len ? htonl(~0u << (32 - len)) : 0;
-}
-
-bool prefix4_contains(const struct prefix4 *p, uint32_t a_be)
-{
-	return ((a_be ^ p->addr) & mask4(p->len)) == 0;
-}
-
-/* Big-endian 64-bit halves of an IPv6 address: prefixes become shifts and masks. */
-static inline uint64_t ld_be64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline void st_be64(uint8_t *p, uint64_t v)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	memcpy(p, &v, 8);
-}
-
-/* The top bits (0..64) of a 64-bit word. */
-static inline uint64_t mask64(unsigned bits)
-{
-	return bits ? ~0ull << (64 - bits) : 0;
-}
-
-bool prefix6_contains(const struct prefix6 *p, const uint8_t a[16])
-{
-	uint64_t a0 = ld_be64(a), p0 = ld_be64(p->addr);
-
-	if (p->len <= 64)
-		return ((a0 ^ p0) & mask64(p->len)) == 0;
-	return a0 == p0 && ((ld_be64(a + 8) ^ ld_be64(p->addr + 8)) & mask64(p->len - 64u)) == 0;
-}
-
-bool prefix4_has_host_bits(const struct prefix4 *p)
-{
-	return (p->addr & ~mask4(p->len)) != 0;
-}
-
-bool prefix6_has_host_bits(const struct prefix6 *p)
-{
-	for (unsigned bit = p->len; bit < 128; bit++)
-		if (p->addr[bit / 8] & (0x80 >> (bit % 8)))
-			return true;
-	return false;
-}
-
-static int parse_len(const char *slash, unsigned max, uint8_t *len)
-{
-	char *end;
-	unsigned long v;
-
-	if (!slash) {
-		*len = (uint8_t)max;
-		return 0;
-	}
-	if (slash[1] < '0' || slash[1] > '9')
-		return -1;
-	v = strtoul(slash + 1, &end, 10);
-	if (*end != '\0' || v > max)
-		return -1;
-	*len = (uint8_t)v;
-	return 0;
-}
-
-static int split_prefix(const char *s, char *addr, size_t cap, const char **slash)
-{
-	size_t n;
-
-	*slash = strchr(s, '/');
-	n = *slash ? (size_t)(*slash - s) : strlen(s);
-	if (n == 0 || n >= cap)
-		return -1;
-	memcpy(addr, s, n);
-	addr[n] = '\0';
-	return 0;
-}
-
-int prefix6_parse(const char *s, struct prefix6 *p)
-{
-	char a[INET6_ADDRSTRLEN + 1];
-	const char *slash;
-
-	if (split_prefix(s, a, sizeof(a), &slash) || inet_pton(AF_INET6, a, p->addr) != 1)
-		return -1;
-	return parse_len(slash, 128, &p->len);
-}
-
-int prefix4_parse(const char *s, struct prefix4 *p)
-{
-	char a[INET_ADDRSTRLEN + 1];
-	const char *slash;
-
-	if (split_prefix(s, a, sizeof(a), &slash) || inet_pton(AF_INET, a, &p->addr) != 1)
-		return -1;
-	return parse_len(slash, 32, &p->len);
-}
 
 void eamt_init(struct eamt *t)
 {
@@ -214,13 +107,14 @@ static int find6(const struct eamt *t, const uint8_t a6[16])
 {
 	unsigned n = t->n;
 
-	uint64_t a0 = ld_be64(a6), a1 = ld_be64(a6 + 8);
+	uint64_t a0 = prefix_ld_be64(a6), a1 = prefix_ld_be64(a6 + 8);
 	if (n <= EAMT_LINEAR) { /* the prefix test inline, the address loaded once */
 		for (unsigned i = 0; i < n; i++) {
 			const struct prefix6 *p = &t->by6[i].p6;
-			uint64_t d0 = a0 ^ ld_be64(p->addr);
-			bool hit = p->len <= 64 ? (d0 & mask64(p->len)) == 0
-						: d0 == 0 && ((a1 ^ ld_be64(p->addr + 8)) & mask64(p->len - 64u)) == 0;
+			uint64_t d0 = a0 ^ prefix_ld_be64(p->addr);
+			uint64_t d1 = a1 ^ prefix_ld_be64(p->addr + 8);
+			bool hit = p->len <= 64 ? (d0 & prefix_mask64(p->len)) == 0
+						: d0 == 0 && (d1 & prefix_mask64(p->len - 64u)) == 0;
 			if (hit)
 				return (int)i;
 		}
@@ -237,12 +131,12 @@ static int find6(const struct eamt *t, const uint8_t a6[16])
 				hi = mid;
 		}
 		unsigned end = lo;
-		uint64_t k0 = a0 & mask64(len < 64 ? len : 64), k1 = a1 & mask64(len > 64 ? len - 64 : 0);
+		uint64_t k0 = a0 & prefix_mask64(len < 64 ? len : 64), k1 = a1 & prefix_mask64(len > 64 ? len - 64 : 0);
 		lo = i;
 		hi = end;
 		while (lo < hi) {
 			unsigned mid = lo + (hi - lo) / 2;
-			uint64_t e0 = ld_be64(t->by6[mid].p6.addr), e1 = ld_be64(t->by6[mid].p6.addr + 8);
+			uint64_t e0 = prefix_ld_be64(t->by6[mid].p6.addr), e1 = prefix_ld_be64(t->by6[mid].p6.addr + 8);
 			if (e0 == k0 && e1 == k1)
 				return (int)mid;
 			if (e0 < k0 || (e0 == k0 && e1 < k1))
@@ -262,7 +156,7 @@ static int find4(const struct eamt *t, uint32_t a4_be)
 
 	if (n <= EAMT_LINEAR) {
 		for (unsigned i = 0; i < n; i++)
-			if (((a4_be ^ t->by4[i].p4.addr) & mask4(t->by4[i].p4.len)) == 0)
+			if (((a4_be ^ t->by4[i].p4.addr) & prefix_mask4(t->by4[i].p4.len)) == 0)
 				return (int)i;
 		return -1;
 	}
@@ -277,7 +171,7 @@ static int find4(const struct eamt *t, uint32_t a4_be)
 				hi = mid;
 		}
 		unsigned end = lo;
-		uint32_t k = a & ntohl(mask4(len));
+		uint32_t k = a & ntohl(prefix_mask4(len));
 		lo = i;
 		hi = end;
 		while (lo < hi) {
@@ -308,7 +202,7 @@ int eamt_6to4(const struct eamt *t, const uint8_t a6[16], uint32_t *a4_be)
 	unsigned nbits = 32u - e->p4.len;
 	uint32_t suffix = 0;
 	if (nbits) {
-		eamt_u128 a = (eamt_u128)ld_be64(a6) << 64 | ld_be64(a6 + 8);
+		eamt_u128 a = (eamt_u128)prefix_ld_be64(a6) << 64 | prefix_ld_be64(a6 + 8);
 		suffix = (uint32_t)((a << e->p6.len) >> (128 - nbits));
 	}
 	*a4_be = e->p4.addr | htonl(suffix);
@@ -323,15 +217,15 @@ int eamt_4to6(const struct eamt *t, uint32_t a4_be, uint8_t a6[16])
 		return -1;
 	const struct eamt_entry *e = &t->by4[i];
 	unsigned nbits = 32u - e->p4.len;
-	uint64_t hi = ld_be64(e->p6.addr), lo = ld_be64(e->p6.addr + 8);
+	uint64_t hi = prefix_ld_be64(e->p6.addr), lo = prefix_ld_be64(e->p6.addr + 8);
 	if (nbits) {
 		uint32_t suffix = ntohl(a4_be) & (nbits == 32 ? ~0u : ((1u << nbits) - 1));
 		eamt_u128 s = (eamt_u128)suffix << (128 - e->p6.len - nbits);
 		hi |= (uint64_t)(s >> 64);
 		lo |= (uint64_t)s;
 	}
-	st_be64(a6, hi);
-	st_be64(a6 + 8, lo);
+	prefix_st_be64(a6, hi);
+	prefix_st_be64(a6 + 8, lo);
 	return 0;
 }
 

@@ -18,42 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define POOL4_MAX 64
-#define BIB_STATIC_MAX 1024
-
-struct pool4_entry {
-	uint8_t proto; /* 6, 17 or 1 (ICMP: the range is of query identifiers) */
-	uint32_t addr; /* network order */
-	uint8_t plen;
-	uint16_t port_min, port_max;
-	uint32_t mark;
-	uint32_t max_iterations; /* 0: automatic */
-};
-
-struct bib_static {
-	uint8_t proto;
-	uint8_t addr6[16];
-	uint16_t port6;
-	uint32_t addr4; /* network order */
-	uint16_t port4;
-};
-
-/* Jool's NAT64 options (jool-reference.md), in milliseconds where timed. */
-struct nat64_globals {
-	bool address_dependent_filtering;
-	bool drop_externally_initiated_tcp;
-	bool drop_icmpv6_info;
-	bool handle_rst_during_fin_rcv;
-	bool source_icmpv6_errors_better; /* off: a translated ICMPv4 error leaves from pool6(quoted dst) */
-	uint32_t udp_timeout_ms;
-	uint32_t tcp_est_timeout_ms;
-	uint32_t tcp_trans_timeout_ms;
-	uint32_t icmp_timeout_ms;
-	uint32_t f_args;
-	uint32_t max_simultaneous_opens;
-	/* Ours: the bound of each worker's tables. */
-	uint32_t max_sessions;
-};
+#include "nat64_config.h"
+#include "xlat.h"
 
 enum tcp_state {
 	TCP_CLOSED = 0,
@@ -73,9 +39,6 @@ enum tcp_state {
 /* RFC 6146 3.5.2: the next state for a segment seen in a direction, and whether it is allowed at all. */
 enum tcp_state nat64_tcp_next(enum tcp_state s, bool from_v6, uint8_t flags, bool handle_rst_fin);
 
-struct xlat_config;
-struct xlat_ctx;
-struct xlat_pkt;
 struct nat64_table;
 
 /* One table per worker; max entries bound both BIB and sessions. NULL on failure (rte_errno). */
@@ -94,6 +57,36 @@ unsigned nat64_owner6(const struct xlat_config *cfg, const uint8_t src6[16], uns
 unsigned nat64_owner4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port4,
 		      unsigned n_workers);
 bool nat64_pool4_has(const struct xlat_config *cfg, uint32_t addr4);
+/*
+ * The worker that owns a packet's flow (ip: the datagram, len bytes, family 4
+ * or 6): IPv6 by source address, IPv4 by pool4 port, an ICMP error by the
+ * packet it quotes (nat64_owner6 / nat64_owner4). An IPv4 fragment goes where
+ * its datagram's first fragment went (remembered in ctx->nat), a packet too
+ * short to tell to worker 0, whose translator drops it with a reason.
+ */
+unsigned nat64_owner(struct xlat_ctx *ctx, const uint8_t *ip, uint32_t len, int family, unsigned n_workers);
+/* The same for an IPv4 packet that is no fragment (or a first one), with no side effect. */
+unsigned nat64_owner_ports(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len, unsigned n_workers);
+/*
+ * NAT64 shares pool4 addresses with the box (Jool's default: its own address):
+ * of the IPv4 packets to such an address (ip, len bytes), it claims only what
+ * falls in pool4's port ranges (or a static BIB entry), echo replies, and
+ * errors about such packets; the rest of the address's traffic is the host's.
+ * A packet too short or malformed to tell is claimed (the translator counts and
+ * drops it).
+ */
+bool nat64_claims4(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len);
+/*
+ * RFC 6146 3.8 hairpinning: a packet xlat_process() made IPv4 (pkt) that is
+ * addressed to pool4 goes back in as if it had arrived on the IPv4 side
+ * (nat64_hairpin_reenter() first), never out.
+ */
+bool nat64_hairpin(const struct xlat_config *cfg, const struct xlat_pkt *pkt);
+/* Its TTL back up by the one the translation took: a trip through the box costs one (header checksum kept). */
+void nat64_hairpin_reenter(uint8_t *ip4);
+/* How many addresses pool4 has for proto; address number idx of them (in configuration order) and its entry. */
+uint32_t nat64_pool4_count(const struct xlat_config *cfg, uint8_t proto);
+const struct pool4_entry *nat64_pool4_addr(const struct xlat_config *cfg, uint8_t proto, uint32_t idx, uint32_t *a4);
 /* Is (proto, address, port) one that NAT64 translates (a pool4 range or a static BIB entry)? */
 bool nat64_pool4_port(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port);
 bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4, uint16_t port);
@@ -115,22 +108,12 @@ void nat64_hint(struct xlat_ctx *ctx, unsigned i);
  * A session's timer runs out at least its timeout T after its last packet (RFC
  * 6146's timeouts are minimums) and at most T + NAT64_TIMER_SLACK(T) after it:
  * a packet relinks its session in the expiry lists only once the timer is
- * closer than T, and then sets it to T + slack (lib/nat64.c, refresh()).
+ * closer than T, and then sets it to T + slack (lib/nat64_db.h, refresh()).
  */
 #define NAT64_TIMER_SLACK(t_ms) ((t_ms) / 64u)
 
 /* Remove sessions whose time has come (at most budget of them); BIBs go with their last session. */
 unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now_ms, unsigned budget);
-
-/*
- * Fragment tracking (see xlat_internal.h); exported so that the dataplane can
- * remember which worker a fragmented IPv4 datagram's first fragment went to
- * (family 44 is its private tag: a4 holds the worker index).
- */
-void nat64_frag_put(struct xlat_ctx *ctx, int family, uint8_t proto, uint32_t id, const uint8_t *src,
-		    const uint8_t *dst, uint32_t a4, const uint8_t *a6);
-int nat64_frag_get(struct xlat_ctx *ctx, int family, uint8_t proto, uint32_t id, const uint8_t *src,
-		   const uint8_t *dst, uint32_t *a4, uint8_t *a6);
 
 /* Stored IPv4 SYNs: keep the packet just refused with JSTAT_TYPE1PKT; take one whose 6 s ran out (its length, 0: none). */
 void nat64_so_keep(struct xlat_ctx *ctx, const uint8_t *pkt, uint32_t len);

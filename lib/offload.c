@@ -5,28 +5,26 @@
  * hands the kernel no flag that says so, and the kernel would drop them as
  * corrupt. Finished here as the NIC would have; anything else is left alone.
  */
-#include "xlat_internal.h"
-
-/* Out of line: the translator's rare case (a partial checksum) costs its callers one compare. */
-void l4_csum_finish_counted(struct xlat_ctx *ctx, uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t pseudo)
-{
-	if (csum_l4_finish(proto, l4, l4len, pseudo))
-		count(ctx, XLAT_CSUM_PARTIAL);
-}
+#include "ip_hdr.h"
+#include "l4.h"
+#include "pkt_parse.h"
+#include "xlat.h"
 
 bool xlat_csum_finish_partial(uint8_t *ip, uint32_t len, int family)
 {
-	struct l3info li;
+	struct pkt_info li;
 	uint32_t pseudo;
 
 	if (family == 6) {
-		if (parse6(ip, len, false, &li) != XSTAT_MAX || li.frag)
+		const struct rte_ipv6_hdr *ip6 = (const void *)ip;
+		if (pkt_parse6(ip, len, false, &li) != XLAT_OK || li.frag)
 			return false;
-		pseudo = csum_pseudo6(ip + 8, ip + 24, li.proto, li.pktlen - li.l3len);
+		pseudo = csum_pseudo6(ip6->src_addr, ip6->dst_addr, li.proto, li.pktlen - li.l3len);
 	} else {
-		if (parse4(ip, len, false, &li) != XSTAT_MAX || li.frag)
+		const struct rte_ipv4_hdr *ip4 = (const void *)ip;
+		if (pkt_parse4(ip, len, false, &li) != XLAT_OK || li.frag)
 			return false;
-		pseudo = csum_pseudo4(ld32(ip + 12), ld32(ip + 16), li.proto, li.pktlen - li.l3len);
+		pseudo = csum_pseudo4(ip4->src_addr, ip4->dst_addr, li.proto, li.pktlen - li.l3len);
 	}
 	uint8_t *l4 = ip + li.l3len;
 	uint32_t l4len = li.pktlen - li.l3len;

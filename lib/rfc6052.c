@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* RFC 6052 IPv4-embedded IPv6 addresses: the prefix lengths it defines, both ways. */
 #include "rfc6052.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* The counters' names and descriptions, from the X-macro list in stats.h. */
 #include "stats.h"
 
 static const char *const names[XSTAT_MAX] = {

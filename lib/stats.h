@@ -134,7 +134,12 @@ enum xlat_stat {
 #define XLAT_STAT_ENUM(name, desc) name,
 	XLAT_STATS(XLAT_STAT_ENUM)
 #undef XLAT_STAT_ENUM
-	XSTAT_MAX
+	XSTAT_MAX, /* how many counters there are: the size of a counter array */
+	/*
+	 * Not a counter: what a step of lib/ that may refuse a packet returns when
+	 * it lets the packet go on (a refusal returns the counter that names it).
+	 */
+	XLAT_OK,
 };
 
 const char *xlat_stat_name(enum xlat_stat s);

@@ -6,12 +6,14 @@
  * of the byte stream is valid TCP). The packet is one the translator wrote: an
  * IPv4 header (options allowed) or a 40-byte IPv6 header, then TCP.
  */
-#include "checksum.h"
-#include "xlat_internal.h"
+#include <string.h>
 
-#define TCP_FIN 0x01
-#define TCP_PSH 0x08
-#define TCP_CWR 0x80
+#include <rte_tcp.h>
+
+#include "bytes.h"
+#include "checksum.h"
+#include "ip_hdr.h"
+#include "xlat.h"
 
 struct tso_layout {
 	uint32_t l3, hdrs, data, mss;
@@ -21,22 +23,25 @@ static bool layout(const struct xlat_pkt *pkt, struct tso_layout *t)
 {
 	const uint8_t *p = pkt->data;
 
-	if (pkt->len < 20)
+	if (pkt->len < sizeof(struct rte_ipv4_hdr))
 		return false;
 	if (pkt->family == 4) {
-		t->l3 = (p[0] & 0xfu) * 4u;
-		if (p[9] != IPPROTO_TCP_)
+		const struct rte_ipv4_hdr *ip4 = (const void *)p;
+		t->l3 = rte_ipv4_hdr_len(ip4);
+		if (ip4->next_proto_id != IPPROTO_TCP)
 			return false;
 	} else {
-		t->l3 = 40;
-		if (pkt->len < 40 || p[6] != IPPROTO_TCP_)
+		const struct rte_ipv6_hdr *ip6 = (const void *)p;
+		t->l3 = sizeof(*ip6);
+		if (pkt->len < sizeof(*ip6) || ip6->proto != IPPROTO_TCP)
 			return false;
 	}
-	if (t->l3 < 20 || pkt->len < t->l3 + 20)
+	if (t->l3 < sizeof(struct rte_ipv4_hdr) || pkt->len < t->l3 + sizeof(struct rte_tcp_hdr))
 		return false;
-	uint32_t thl = (uint32_t)(p[t->l3 + 12] >> 4) * 4u;
+	const struct rte_tcp_hdr *tcp = (const void *)(p + t->l3);
+	uint32_t thl = (uint32_t)(tcp->data_off >> 4) * 4u; /* RFC 9293 3.1: Data Offset, in 32-bit words */
 	t->hdrs = t->l3 + thl;
-	if (thl < 20 || pkt->len < t->hdrs || pkt->seg_size <= t->hdrs)
+	if (thl < sizeof(*tcp) || pkt->len < t->hdrs || pkt->seg_size <= t->hdrs)
 		return false;
 	t->data = pkt->len - t->hdrs;
 	t->mss = pkt->seg_size - t->hdrs;
@@ -62,28 +67,32 @@ uint32_t xlat_tso_write(const struct xlat_pkt *pkt, unsigned i, uint8_t *out)
 	unsigned n = t.data ? (unsigned)((t.data + t.mss - 1) / t.mss) : 1;
 	uint32_t start = i * t.mss, chunk = t.data - start < t.mss ? t.data - start : t.mss;
 	uint32_t len = t.hdrs + chunk;
-	uint8_t *tcp = out + t.l3;
+	struct rte_tcp_hdr *tcp = (void *)(out + t.l3);
 
 	memcpy(out, p, t.hdrs);
 	memcpy(out + t.hdrs, p + t.hdrs + start, chunk);
-	wr32(tcp + 4, rd32(tcp + 4) + start);
+	tcp->sent_seq = rte_cpu_to_be_32(rte_be_to_cpu_32(tcp->sent_seq) + start);
 	if (i + 1 < n)
-		tcp[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+		tcp->tcp_flags &= (uint8_t)~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
 	if (i > 0)
-		tcp[13] &= (uint8_t)~TCP_CWR;
+		tcp->tcp_flags &= (uint8_t)~RTE_TCP_CWR_FLAG;
 	uint32_t pseudo;
 	if (pkt->family == 4) {
-		wr16(out + 2, (uint16_t)len);
+		const struct rte_ipv4_hdr *in4 = (const void *)p;
+		struct rte_ipv4_hdr *o4 = (void *)out;
+		uint16_t id = rte_be_to_cpu_16(in4->packet_id);
+		o4->total_length = rte_cpu_to_be_16((uint16_t)len);
 		/* RFC 6864: an atomic datagram (DF, id 0) keeps id 0; others count up, as Linux's TSO */
-		if (!((rd16(p + 6) & IPV4_DF) && rd16(p + 4) == 0))
-			wr16(out + 4, (uint16_t)(rd16(p + 4) + i));
-		wr16(out + 10, csum_ipv4_header(out, t.l3));
-		pseudo = csum_pseudo4(ld32(out + 12), ld32(out + 16), IPPROTO_TCP_, len - t.l3);
+		if (!((ip4_frag_field(in4) & RTE_IPV4_HDR_DF_FLAG) && id == 0))
+			o4->packet_id = rte_cpu_to_be_16((uint16_t)(id + i));
+		o4->hdr_checksum = rte_cpu_to_be_16(csum_ipv4_header(out, t.l3));
+		pseudo = csum_pseudo4(o4->src_addr, o4->dst_addr, IPPROTO_TCP, len - t.l3);
 	} else {
-		wr16(out + 4, (uint16_t)(len - 40));
-		pseudo = csum_pseudo6(out + 8, out + 24, IPPROTO_TCP_, len - 40);
+		struct rte_ipv6_hdr *o6 = (void *)out;
+		o6->payload_len = rte_cpu_to_be_16((uint16_t)(len - sizeof(*o6)));
+		pseudo = csum_pseudo6(o6->src_addr, o6->dst_addr, IPPROTO_TCP, len - (uint32_t)sizeof(*o6));
 	}
-	wr16(tcp + 16, 0);
-	wr16(tcp + 16, csum_fold(csum_partial(tcp, len - t.l3, pseudo)));
+	tcp->cksum = 0;
+	tcp->cksum = rte_cpu_to_be_16(csum_fold(csum_partial(tcp, len - t.l3, pseudo)));
 	return len;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The translation core's public interface: configuration snapshot, per-call
- * context and the single entry point xlat_process().
+ * The translation core's public interface: per-call context, the datagram,
+ * the verdict and the single entry point xlat_process() (the configuration
+ * snapshot it reads: xlat_config.h).
  *
  * lib/ does no I/O. It works on one contiguous IP datagram (no L2 header) in a
  * buffer with headroom, rewrites it in place (headers grow into the headroom
@@ -16,61 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cgn.h"
-#include "eamt.h"
-#include "nat64.h"
 #include "stats.h"
-
-enum xlat_mode { XLAT_MODE_SIIT = 0, XLAT_MODE_NAT64 = 1 };
-
-enum eam_hairpin_mode { EAM_HAIRPIN_OFF = 0, EAM_HAIRPIN_SIMPLE = 1, EAM_HAIRPIN_INTRINSIC = 2 };
-
-#define XLAT_MAX_PLATEAUS 16
-#define XLAT_MAX_DENYLIST4 64
-
-/* Global options, named after Jool's (jool-reference.md), defaults in xlat_globals_init(). */
-struct xlat_globals {
-	bool manually_enabled;
-	bool pool6_set;
-	struct prefix6 pool6;
-	uint16_t lowest_ipv6_mtu;
-	bool zeroize_traffic_class;
-	bool override_tos;
-	uint8_t tos;
-	uint16_t mtu_plateaus[XLAT_MAX_PLATEAUS]; /* descending */
-	uint8_t n_plateaus;
-	bool amend_udp_checksum_zero;
-	enum eam_hairpin_mode eam_hairpin_mode;
-	bool randomize_rfc6791;
-	bool rfc6791v6_set;
-	struct prefix6 rfc6791v6;
-	bool rfc6791v4_set;
-	struct prefix4 rfc6791v4;
-	/* Ours: ICMP errors the box itself originates, per worker, per second. */
-	uint32_t icmp_errors_per_sec;
-	struct nat64_globals nat;
-};
-
-/* Immutable translator configuration; workers read it through RCU. */
-struct xlat_config {
-	/* the snapshot's generation: whoever publishes a changed copy bumps it (the fast path's memo keys on it) */
-	uint64_t gen;
-	enum xlat_mode mode;
-	struct xlat_globals g;
-	struct eamt eamt;
-	struct prefix4 denylist4[XLAT_MAX_DENYLIST4];
-	unsigned n_denylist4;
-	/* NAT64 (RFC 6146); its options are in g.nat */
-	struct pool4_entry pool4[POOL4_MAX];
-	unsigned n_pool4;
-	struct bib_static bib[BIB_STATIC_MAX];
-	unsigned n_bib;
-	/* Carrier-grade NAT64 (doc/cgn.md): subscriber limits, port blocks, deterministic NAT, event logging */
-	struct cgn_config cgn;
-};
-
-void xlat_globals_init(struct xlat_globals *g);
-void xlat_config_init(struct xlat_config *cfg, enum xlat_mode mode);
+#include "xlat_config.h"
 
 /* Where a datagram goes: filled by the caller's route callback. */
 struct xlat_route {
@@ -136,6 +84,7 @@ enum xlat_verdict {
 	XV_FORWARD = 0, /* translated; send to pkt->route */
 	XV_REPLY,       /* pkt now holds an ICMP error for the sender; send to pkt->route */
 	XV_DROP,        /* counted; free it */
+	XV_CONTINUE,    /* inside lib/ only: a step let the packet go on (never returned by the API) */
 };
 
 /* Translate one datagram that the classifier decided is ours. */

@@ -7,7 +7,7 @@ secs=${1:-30}
 out=${FUZZ_DIR:-build-fuzz}
 mkdir -p "$out"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -Ilib)
-# lib/nat64.c keeps its tables in rte_hash: DPDK's headers and libraries (the SIIT target never calls them)
+# lib/nat64_db.c keeps its tables in rte_hash: DPDK's headers and libraries (the SIIT target never calls them)
 read -r -a dpdk_cflags <<<"$(pkg-config --cflags libdpdk)"
 read -r -a dpdk_libs <<<"$(pkg-config --libs libdpdk)"
 # the corpora start from every input frame of the packet tests (and the hostile suite's templates)

@@ -37,7 +37,8 @@
 #include "ipfix.h"
 #include "nat64.h"
 #include "xlat.h"
-#include "xlat_internal.h"
+#include "bytes.h"
+#include "nat64_filter.h"
 
 enum { M_OFF, M_LIMITS, M_LOG_BIB, M_LOG_ALL, M_PBA, N_MODES };
 static const char *const mode_name[] = { "off", "limits", "log-bib", "log-all", "pba-log" };
@@ -156,7 +157,7 @@ static struct res run_mode(struct setup *su, int mode, unsigned flows, unsigned 
 	double t0 = now_ns(), spent = 0;
 	for (unsigned i = 0; i < flows; i++) {
 		FLOW_SRC(i);
-		if (nat64_out(&ctx, 17, src, (uint16_t)(10000 + i % 64), dst, 53, 0, &a4, &p4) != XSTAT_MAX) {
+		if (nat64_out(&ctx, 17, src, (uint16_t)(10000 + i % 64), dst, 53, 0, &a4, &p4) != XLAT_OK) {
 			fprintf(stderr, "%s: flow %u refused\n", mode_name[mode], i);
 			exit(1);
 		}

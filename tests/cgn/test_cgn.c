@@ -32,10 +32,12 @@
 
 #include "cgn.h"
 #include "ipfix.h"
+#include "nat64.h"
 #include "natlog.h"
 #include "stats.h"
 #include "xlat.h"
-#include "xlat_internal.h"
+#include "bytes.h"
+#include "nat64_filter.h"
 
 static void a6(const char *s, uint8_t out[16])
 {
@@ -190,7 +192,7 @@ static void t_det_geometry_errors(void **st)
 
 /* ------------------------------------------------------------------ IPFIX */
 
-/* rd16 / rd32 (big-endian reads): lib/xlat_internal.h */
+/* rd16 / rd32 (big-endian reads): lib/bytes.h */
 
 /* Events of every type, with distinct values. */
 static unsigned sample_events(struct natlog_event *ev)
@@ -358,24 +360,23 @@ static unsigned drain(struct natlog_event *out, unsigned max)
 	return rte_ring_sc_dequeue_burst_elem(F.ring, out, sizeof(*out), max, NULL);
 }
 
-/* What nat64.c does around a new BIB entry: admit, allocate (PBA), account. */
+/* What nat64_filter.c does around a new BIB entry: admit, allocate (PBA), account. */
 static int new_bib(const char *src, uint16_t sport, uint32_t *addr4, uint16_t *port4)
 {
 	uint8_t s[16];
 	a6(src, s);
 	int r = cgn_admit_bib(F.t, &F.cfg, 17, s);
-	if (r != XSTAT_MAX)
+	if (r != XLAT_OK)
 		return r;
-	r = cgn_alloc(F.t, &F.cfg, 17, s, sport, 0, port_free, &F, addr4, port4);
-	if (r == 1) {
+	if (!cgn_allocates(&F.cfg)) {
 		*addr4 = a4("192.0.2.1");
 		*port4 = sport;
-	} else if (r != 0) {
+	} else if ((r = cgn_alloc(F.t, &F.cfg, 17, s, sport, 0, port_free, &F, addr4, port4)) != XLAT_OK) {
 		return r;
 	}
 	F.used[*port4] = 1;
 	cgn_bib_event(F.t, &F.cfg, true, 17, s, sport, *addr4, *port4);
-	return XSTAT_MAX;
+	return XLAT_OK;
 }
 
 static void del_bib(const char *src, uint16_t sport, uint32_t addr4, uint16_t port4)
@@ -395,22 +396,22 @@ static void t_port_limit_per_subscriber(void **st)
 	fx_init(1024);
 	F.cfg.cgn.max_ports[CGN_UDP] = 3;
 	/* A: two hosts of one /56 share its 3 ports */
-	assert_int_equal(new_bib("2001:db8:a:100::1", 1001, &addr, &port), XSTAT_MAX);
-	assert_int_equal(new_bib("2001:db8:a:100::2", 1002, &addr, &port), XSTAT_MAX);
-	assert_int_equal(new_bib("2001:db8:a:1ff::3", 1003, &addr, &port), XSTAT_MAX);
+	assert_int_equal(new_bib("2001:db8:a:100::1", 1001, &addr, &port), XLAT_OK);
+	assert_int_equal(new_bib("2001:db8:a:100::2", 1002, &addr, &port), XLAT_OK);
+	assert_int_equal(new_bib("2001:db8:a:1ff::3", 1003, &addr, &port), XLAT_OK);
 	assert_int_equal(new_bib("2001:db8:a:100::1", 1004, &addr, &port), XLAT_CGN_PORT_LIMIT);
 	assert_int_equal(new_bib("2001:db8:a:100::9", 1005, &addr, &port), XLAT_CGN_PORT_LIMIT);
 	/* B, the next /56, is unaffected */
 	for (unsigned i = 0; i < 3; i++)
-		assert_int_equal(new_bib("2001:db8:a:200::1", (uint16_t)(2000 + i), &addr, &port), XSTAT_MAX);
+		assert_int_equal(new_bib("2001:db8:a:200::1", (uint16_t)(2000 + i), &addr, &port), XLAT_OK);
 	assert_int_equal(new_bib("2001:db8:a:200::1", 2003, &addr, &port), XLAT_CGN_PORT_LIMIT);
 	/* TCP is counted apart: no TCP limit, nothing refused */
 	uint8_t s[16];
 	a6("2001:db8:a:100::1", s);
-	assert_int_equal(cgn_admit_bib(F.t, &F.cfg, 6, s), XSTAT_MAX);
+	assert_int_equal(cgn_admit_bib(F.t, &F.cfg, 6, s), XLAT_OK);
 	/* one of A's entries goes: A may have one again */
 	del_bib("2001:db8:a:100::2", 1002, a4("192.0.2.1"), 1002);
-	assert_int_equal(new_bib("2001:db8:a:100::1", 1006, &addr, &port), XSTAT_MAX);
+	assert_int_equal(new_bib("2001:db8:a:100::1", 1006, &addr, &port), XLAT_OK);
 	assert_int_equal(cgn_table_subscribers(F.t), 2);
 
 	/* events: 3 + 3 + 1 BIB creates, 1 delete; one Quota Exceeded per subscriber (rate-limited: A hit it twice) */
@@ -454,19 +455,19 @@ static void t_session_limit_per_subscriber(void **st)
 	a6("2001:db8:a:100::1", a);
 	a6("2001:db8:a:300::1", b);
 	for (unsigned i = 0; i < 2; i++) {
-		assert_int_equal(cgn_admit_session(F.t, &F.cfg, 6, a), XSTAT_MAX);
+		assert_int_equal(cgn_admit_session(F.t, &F.cfg, 6, a), XLAT_OK);
 		cgn_session_event(F.t, &F.cfg, true, 6, a, 1000, a4("192.0.2.1"), 1000, a4("198.51.100.2"), 80);
 	}
 	assert_int_equal(cgn_admit_session(F.t, &F.cfg, 6, a), XLAT_CGN_SESSION_LIMIT);
 	assert_int_equal(cgn_admit_session(F.t, &F.cfg, 17, a), XLAT_CGN_SESSION_LIMIT); /* all protocols */
-	assert_int_equal(cgn_admit_session(F.t, &F.cfg, 6, b), XSTAT_MAX);
+	assert_int_equal(cgn_admit_session(F.t, &F.cfg, 6, b), XLAT_OK);
 	cgn_session_event(F.t, &F.cfg, false, 6, a, 1000, a4("192.0.2.1"), 1000, a4("198.51.100.2"), 80);
-	assert_int_equal(cgn_admit_session(F.t, &F.cfg, 6, a), XSTAT_MAX);
+	assert_int_equal(cgn_admit_session(F.t, &F.cfg, 6, a), XLAT_OK);
 	/* without a limit nothing is refused */
 	F.cfg.cgn.max_sessions = 0;
 	for (unsigned i = 0; i < 10; i++)
 		cgn_session_event(F.t, &F.cfg, true, 6, a, 1000, a4("192.0.2.1"), 1000, a4("198.51.100.2"), 80);
-	assert_int_equal(cgn_admit_session(F.t, &F.cfg, 6, a), XSTAT_MAX);
+	assert_int_equal(cgn_admit_session(F.t, &F.cfg, 6, a), XLAT_OK);
 }
 
 static void t_blocks(void **st)
@@ -482,7 +483,7 @@ static void t_blocks(void **st)
 	F.cfg.cgn.log_events = CGN_LOG_BLOCK | CGN_LOG_QUOTA;
 	/* 16 entries fill one block: one allocation, logged once; all in one aligned 16-port range */
 	for (unsigned i = 0; i < 16; i++) {
-		assert_int_equal(new_bib("2001:db8:a:100::1", (uint16_t)(3000 + i), &addr, &ports[i]), XSTAT_MAX);
+		assert_int_equal(new_bib("2001:db8:a:100::1", (uint16_t)(3000 + i), &addr, &ports[i]), XLAT_OK);
 		assert_int_equal(addr, a4("192.0.2.1"));
 		assert_int_equal(ports[i] / 16, ports[0] / 16);
 	}
@@ -503,7 +504,7 @@ static void t_blocks(void **st)
 	assert_int_equal(ports[1] & 1, 1);
 	/* the 17th takes a second block, the 33rd is refused (2 blocks at most) */
 	for (unsigned i = 16; i < 32; i++)
-		assert_int_equal(new_bib("2001:db8:a:100::1", (uint16_t)(3000 + i), &addr, &ports[i]), XSTAT_MAX);
+		assert_int_equal(new_bib("2001:db8:a:100::1", (uint16_t)(3000 + i), &addr, &ports[i]), XLAT_OK);
 	assert_int_equal(new_bib("2001:db8:a:100::1", 3032, &addr, &port), XLAT_CGN_BLOCK_LIMIT);
 	assert_int_equal(cgn_table_blocks(F.t), 2);
 	n = drain(ev, 64);
@@ -514,7 +515,7 @@ static void t_blocks(void **st)
 	assert_int_equal(ev[1].type, NATLOG_QUOTA_EXCEEDED);
 	assert_int_equal(ev[1].limit, 32);
 	/* another subscriber gets blocks of its own */
-	assert_int_equal(new_bib("2001:db8:b:100::1", 4000, &addr, &port), XSTAT_MAX);
+	assert_int_equal(new_bib("2001:db8:b:100::1", 4000, &addr, &port), XLAT_OK);
 	assert_true(port / 16 != first / 16 && port / 16 != second / 16);
 	n = drain(ev, 64);
 	assert_int_equal(n, 1);
@@ -529,7 +530,7 @@ static void t_blocks(void **st)
 	assert_int_equal(ev[0].type, NATLOG_BLOCK_FREE);
 	assert_int_equal(ev[0].port4, first);
 	/* the freed block is the lowest free one again: C gets it */
-	assert_int_equal(new_bib("2001:db8:c:100::1", 5000, &addr, &port), XSTAT_MAX);
+	assert_int_equal(new_bib("2001:db8:c:100::1", 5000, &addr, &port), XLAT_OK);
 	n = drain(ev, 64);
 	assert_int_equal(n, 1);
 	assert_int_equal(ev[0].type, NATLOG_BLOCK_ALLOC);
@@ -539,7 +540,7 @@ static void t_blocks(void **st)
 	assert_memory_equal(sub, exp, 16);
 	(void)third;
 	/* A, down to one block, may have a new one again */
-	assert_int_equal(new_bib("2001:db8:a:100::1", 3040, &addr, &port), XSTAT_MAX);
+	assert_int_equal(new_bib("2001:db8:a:100::1", 3040, &addr, &port), XLAT_OK);
 	assert_int_equal(cgn_table_blocks(F.t), 4);
 }
 
@@ -589,7 +590,7 @@ static void t_ring_full_drops(void **st)
 	assert_int_equal(F.counters[XLAT_NATLOG_EVENTS] + F.counters[XLAT_NATLOG_DROPPED], 20);
 }
 
-/* ------------------------------------------------------ through lib/nat64.c */
+/* ------------------------------------------------ through lib/nat64_filter.c */
 
 struct nx {
 	struct xlat_config cfg;
@@ -669,24 +670,24 @@ static void t_nat64_limits(void **st)
 	(void)st;
 	x->cfg.cgn.max_sessions = 2;
 	x->cfg.cgn.max_ports[CGN_UDP] = 1;
-	assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 1000, 53, &a, &p, NULL), XSTAT_MAX);
-	assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 1000, 54, &a, &p, NULL), XSTAT_MAX);
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 1000, 53, &a, &p, NULL), XLAT_OK);
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 1000, 54, &a, &p, NULL), XLAT_OK);
 	/* a third session, even of an existing BIB entry, is over max-sessions; a second port over max-ports */
 	assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 1000, 55, &a, &p, NULL), XLAT_CGN_SESSION_LIMIT);
 	x->cfg.cgn.max_sessions = 3;
 	assert_int_equal(nx_out(x, 1000, "2001:db8:a:1aa::7", 1001, 53, &a, &p, NULL), XLAT_CGN_PORT_LIMIT);
 	/* established flows keep working; another subscriber is unaffected */
-	assert_int_equal(nx_out(x, 1001, "2001:db8:a:100::1", 1000, 53, &a, &p, NULL), XSTAT_MAX);
-	assert_int_equal(nx_out(x, 1001, "2001:db8:a:200::1", 1000, 53, &a, &p, NULL), XSTAT_MAX);
+	assert_int_equal(nx_out(x, 1001, "2001:db8:a:100::1", 1000, 53, &a, &p, NULL), XLAT_OK);
+	assert_int_equal(nx_out(x, 1001, "2001:db8:a:200::1", 1000, 53, &a, &p, NULL), XLAT_OK);
 	assert_int_equal(nat64_table_sessions(x->t[0]), 3);
 	/* the IPv4 side counts too: a new remote on A's BIB entry is A's 3rd session, a 4th is refused */
 	uint8_t d6[16];
 	uint16_t dp;
 	uint32_t a_a4;
 	uint16_t a_p4;
-	assert_int_equal(nx_out(x, 1002, "2001:db8:a:100::1", 1000, 53, &a_a4, &a_p4, NULL), XSTAT_MAX);
+	assert_int_equal(nx_out(x, 1002, "2001:db8:a:100::1", 1000, 53, &a_a4, &a_p4, NULL), XLAT_OK);
 	x->ctx[0].now_ns = 1002 * 1000000ull;
-	assert_int_equal(nat64_in(&x->ctx[0], 17, a4("203.0.113.9"), 7, a_a4, a_p4, 0, d6, &dp), XSTAT_MAX);
+	assert_int_equal(nat64_in(&x->ctx[0], 17, a4("203.0.113.9"), 7, a_a4, a_p4, 0, d6, &dp), XLAT_OK);
 	assert_int_equal(nat64_in(&x->ctx[0], 17, a4("203.0.113.10"), 7, a_a4, a_p4, 0, d6, &dp),
 			 XLAT_CGN_SESSION_LIMIT);
 	/* everything runs out: A starts afresh, and its subscriber entry went with its last session */
@@ -694,7 +695,7 @@ static void t_nat64_limits(void **st)
 	assert_int_equal(cgn_table_subscribers(x->c[0]), 0);
 	for (unsigned i = 0; i < 3; i++)
 		assert_int_equal(nx_out(x, 700000, "2001:db8:a:100::1", 1000, (uint16_t)(60 + i), &a, &p, NULL),
-				 XSTAT_MAX);
+				 XLAT_OK);
 	nx_free(x);
 }
 
@@ -711,7 +712,7 @@ static void t_nat64_blocks_reused_after_expiry(void **st)
 	x->cfg.cgn.log_events = CGN_LOG_BLOCK | CGN_LOG_BIB;
 	for (unsigned i = 0; i < 3; i++)
 		assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", (uint16_t)(5000 + i), 53, &a, &p[i], NULL),
-				 XSTAT_MAX);
+				 XLAT_OK);
 	unsigned n = nx_events(x, 0, ev, 64);
 	assert_int_equal(n, 1 + 3); /* the block (once), then each BIB entry */
 	assert_int_equal(ev[0].type, NATLOG_BLOCK_ALLOC);
@@ -721,7 +722,7 @@ static void t_nat64_blocks_reused_after_expiry(void **st)
 	for (unsigned i = 0; i < 3; i++)
 		assert_true(p[i] >= 2000 && p[i] <= 2015);
 	/* B gets the next block while A's is in use */
-	assert_int_equal(nx_out(x, 2000, "2001:db8:a:200::1", 5000, 53, &a, &p[0], NULL), XSTAT_MAX);
+	assert_int_equal(nx_out(x, 2000, "2001:db8:a:200::1", 5000, 53, &a, &p[0], NULL), XLAT_OK);
 	assert_true(p[0] >= 2016 && p[0] <= 2031);
 	nx_events(x, 0, ev, 64);
 	/* A's sessions run out (UDP 5 min): its BIB entries go, then its block, logged once */
@@ -738,7 +739,7 @@ static void t_nat64_blocks_reused_after_expiry(void **st)
 	assert_int_equal(freed, 1);
 	assert_int_equal(x->counters[0][XLAT_CGN_BLOCK_FREED], 1);
 	/* C now gets the freed block */
-	assert_int_equal(nx_out(x, 400000, "2001:db8:a:300::1", 5000, 53, &a, &p[0], NULL), XSTAT_MAX);
+	assert_int_equal(nx_out(x, 400000, "2001:db8:a:300::1", 5000, 53, &a, &p[0], NULL), XLAT_OK);
 	assert_true(p[0] >= 2000 && p[0] <= 2015);
 	n = nx_events(x, 0, ev, 64);
 	assert_int_equal(ev[0].type, NATLOG_BLOCK_ALLOC);
@@ -750,7 +751,7 @@ static void t_nat64_blocks_reused_after_expiry(void **st)
 	/* B, at its one block, is refused once it is full */
 	for (unsigned i = 1; i < 16; i++)
 		assert_int_equal(nx_out(x, 400001, "2001:db8:a:200::1", (uint16_t)(5000 + i), 53, &a, &p[0], NULL),
-				 XSTAT_MAX);
+				 XLAT_OK);
 	assert_int_equal(nx_out(x, 400001, "2001:db8:a:200::1", 6000, 53, &a, &p[0], NULL), XLAT_CGN_BLOCK_LIMIT);
 	/* gauges: B and C, one block each */
 	assert_int_equal(x->counters[0][XLAT_CGN_BLOCKS], 2);
@@ -771,13 +772,13 @@ static void t_nat64_blocks_exhausted(void **st)
 	x->cfg.cgn.max_blocks = 1;
 	for (unsigned s = 0; s < 32; s++) { /* 2000-2063: 32 blocks of 2 */
 		snprintf(src, sizeof(src), "2001:db8:a:%x00::1", s);
-		assert_int_equal(nx_out(x, 1000, src, 7000, 53, &a, &p, NULL), XSTAT_MAX);
+		assert_int_equal(nx_out(x, 1000, src, 7000, 53, &a, &p, NULL), XLAT_OK);
 	}
 	assert_int_equal(nx_out(x, 1000, "2001:db8:b:100::1", 7000, 53, &a, &p, NULL), XLAT_POOL4_EXHAUSTED);
 	assert_int_equal(x->counters[0][XLAT_CGN_BLOCKS], 32);
 	assert_int_equal(cgn_table_subscribers(x->c[0]), 32); /* the refused one left nothing behind */
 	snprintf(src, sizeof(src), "2001:db8:a:%x00::1", 5);
-	assert_int_equal(nx_out(x, 1000, src, 7001, 53, &a, &p, NULL), XSTAT_MAX); /* its block's other port */
+	assert_int_equal(nx_out(x, 1000, src, 7001, 53, &a, &p, NULL), XLAT_OK); /* its block's other port */
 	nx_free(x);
 }
 
@@ -801,13 +802,13 @@ static void t_nat64_deterministic_full(void **st)
 	assert_true(cgn_det_forward(&x->cfg.cgn, s6, &fa, &first, &last));
 	assert_int_equal(last - first + 1, 8);
 	for (unsigned i = 0; i < 8; i++) {
-		assert_int_equal(nx_out(x, 1000, "2001:db8:a:5::1", (uint16_t)(7000 + i), 53, &a, &p, NULL), XSTAT_MAX);
+		assert_int_equal(nx_out(x, 1000, "2001:db8:a:5::1", (uint16_t)(7000 + i), 53, &a, &p, NULL), XLAT_OK);
 		assert_int_equal(a, fa);
 		assert_true(p >= first && p <= last);
 	}
 	assert_int_equal(nx_out(x, 1000, "2001:db8:a:5::2", 7100, 53, &a, &p, NULL), XLAT_CGN_BLOCK_LIMIT);
 	assert_int_equal(nx_out(x, 1000, "2001:db8:b::1", 7100, 53, &a, &p, NULL), XLAT_CGN_DET_OUTSIDE);
-	assert_int_equal(nx_out(x, 1000, "2001:db8:a:6::1", 7100, 53, &a, &p, NULL), XSTAT_MAX); /* a neighbour */
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:6::1", 7100, 53, &a, &p, NULL), XLAT_OK); /* a neighbour */
 	unsigned n = nx_events(x, 0, ev, 16);
 	assert_int_equal(n, 1); /* the quota event only */
 	assert_int_equal(ev[0].type, NATLOG_QUOTA_EXCEEDED);
@@ -840,7 +841,7 @@ static void t_nat64_ownership(void **st)
 				uint32_t a;
 				uint16_t p;
 				unsigned w;
-				assert_int_equal(nx_out(x, 1000, src, (uint16_t)(4000 + f), 53, &a, &p, &w), XSTAT_MAX);
+				assert_int_equal(nx_out(x, 1000, src, (uint16_t)(4000 + f), 53, &a, &p, &w), XLAT_OK);
 				assert_int_equal(nat64_owner4(&x->cfg, 17, a, p, 4), w);
 				seen[w]++;
 			}

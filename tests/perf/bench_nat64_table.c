@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The cost of lib/nat64.c's tables alone, in TSC cycles per operation, with
+ * The cost of lib/nat64_*.c's tables alone, in TSC cycles per operation, with
  * no packet I/O and no header translation around them: how much of a NAT64
  * packet's budget goes to finding (or making) its session.
  *
@@ -34,7 +34,8 @@
 #include "nat64.h"
 #include "stats.h"
 #include "xlat.h"
-#include "xlat_internal.h"
+#include "bytes.h"
+#include "nat64_filter.h"
 
 struct flow {
 	uint8_t pkt6[48]; /* its IPv6/UDP header, for the burst lookups */
@@ -110,7 +111,7 @@ static PHASE int phase_new(struct xlat_ctx *ctx, struct flow *fl, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		struct flow *f = &fl[i];
-		if (nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XSTAT_MAX) {
+		if (nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XLAT_OK) {
 			fprintf(stderr, "flow %u refused\n", i);
 			return 1;
 		}
@@ -126,7 +127,7 @@ static PHASE int phase_est6(struct xlat_ctx *ctx, struct flow *fl, const uint32_
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct flow *f = &fl[order ? order[i] : i];
-		rc |= nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XSTAT_MAX;
+		rc |= nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XLAT_OK;
 	}
 	return rc;
 }
@@ -139,7 +140,7 @@ static PHASE int phase_est4(struct xlat_ctx *ctx, struct flow *fl, const uint32_
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct flow *f = &fl[order[i]];
-		rc |= nat64_in(ctx, 17, f->dst4, 53, f->a4, f->p4, 0, a6, &p6) != XSTAT_MAX;
+		rc |= nat64_in(ctx, 17, f->dst4, 53, f->a4, f->p4, 0, a6, &p6) != XLAT_OK;
 	}
 	return rc;
 }
@@ -155,7 +156,7 @@ static PHASE int phase_churn(struct xlat_ctx *ctx, uint32_t n, uint32_t churn, u
 		mkflow(&f, n + 1 + i);
 		ctx->now_ns += 1000000u; /* 1 ms a step; the sessions above were all made at the start */
 		nat64_expire(ctx->nat, &cfg, base_ms + 1 + i, 1);
-		if (nat64_out(ctx, 17, f.src6, f.sport, f.dst4, 53, 0, &a4, &p4) != XSTAT_MAX) {
+		if (nat64_out(ctx, 17, f.src6, f.sport, f.dst4, 53, 0, &a4, &p4) != XLAT_OK) {
 			fprintf(stderr, "churn flow %u refused\n", i);
 			return 1;
 		}
@@ -184,9 +185,9 @@ static inline int burst_pass(struct xlat_ctx *ctx, struct flow *fl, const uint32
 			struct flow *f = &fl[order[b + i]];
 			nat64_hint(ctx, i);
 			if (family == 6)
-				bad |= nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XSTAT_MAX;
+				bad |= nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &a4, &p4) != XLAT_OK;
 			else
-				bad |= nat64_in(ctx, 17, f->dst4, 53, f->a4, f->p4, 0, a6, &p6) != XSTAT_MAX;
+				bad |= nat64_in(ctx, 17, f->dst4, 53, f->a4, f->p4, 0, a6, &p6) != XLAT_OK;
 		}
 	}
 	return bad;
@@ -208,7 +209,7 @@ static PHASE int phase_new_burst(struct xlat_ctx *ctx, struct flow *fl, uint32_t
 		for (unsigned i = 0; i < m; i++) {
 			struct flow *f = &fl[b + i];
 			nat64_hint(ctx, i);
-			if (nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XSTAT_MAX) {
+			if (nat64_out(ctx, 17, f->src6, f->sport, f->dst4, 53, 0, &f->a4, &f->p4) != XLAT_OK) {
 				fprintf(stderr, "flow %u refused (bursts)\n", b + i);
 				return 1;
 			}
@@ -381,7 +382,7 @@ int main(int argc, char **argv)
 	cfg.g.pool6.addr[2] = 0xff;
 	cfg.g.pool6.addr[3] = 0x9b;
 	cfg.g.pool6.len = 96;
-	printf("TSC %.2f GHz; cycles (of thread CPU time) per operation on one core, lib/nat64.c alone\n", rte_get_tsc_hz() / 1e9);
+	printf("TSC %.2f GHz; cycles (of thread CPU time) per operation on one core, lib/nat64_*.c alone\n", rte_get_tsc_hz() / 1e9);
 	for (int i = 0; i < n_sizes; i++)
 		rc |= run(sizes[i]);
 	rte_eal_cleanup();

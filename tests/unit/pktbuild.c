@@ -157,6 +157,11 @@ const uint8_t *ip4(const char *s)
 	return a;
 }
 
+void ip6_to(const char *s, uint8_t out[16])
+{
+	memcpy(out, ip6(s), 16);
+}
+
 uint32_t be4(const char *s)
 {
 	uint32_t a;

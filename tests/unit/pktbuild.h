@@ -39,6 +39,7 @@ void ip4_fix_csum(uint8_t *p);
 const uint8_t *ip6(const char *s);
 const uint8_t *ip4(const char *s);
 uint32_t be4(const char *s); /* network order */
+void ip6_to(const char *s, uint8_t out[16]);
 const char *str4(uint32_t a);
 const char *str6(const uint8_t *a);
 

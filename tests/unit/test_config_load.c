@@ -21,7 +21,7 @@
 
 #include "appcfg.h"
 #include "config_load.h"
-#include "xlat_internal.h" /* mtu46(): what the translator makes of the plateaus */
+#include "icmp_map.h" /* icmp_mtu46(): what the translator makes of the plateaus */
 
 static char err[512];
 
@@ -276,9 +276,9 @@ static void test_plateaus_jool(void **state)
 	assert_int_equal(g->mtu_plateaus[0], 6);
 	assert_int_equal(g->mtu_plateaus[5], 1);
 	/* MTU field 0, a 1500-byte packet quoted, 1500 both ways: plateau 6 -> 26 -> the IPv6 minimum */
-	assert_int_equal(mtu46(g, 0, 1500, 1500, 1500), 1280);
+	assert_int_equal(icmp_mtu46(g, 0, 1500, 1500, 1500), 1280);
 	/* nothing below the quoted length 1: the last resort 68 -> 1280 */
-	assert_int_equal(mtu46(g, 0, 1, 1500, 1500), 1280);
+	assert_int_equal(icmp_mtu46(g, 0, 1, 1500, 1500), 1280);
 	release(c);
 
 	c = load("{\"global\": {\"mtu-plateaus\": [0, 1500, 0, 1500, 9000]}}");
@@ -286,7 +286,7 @@ static void test_plateaus_jool(void **state)
 	assert_int_equal(g->n_plateaus, 2);
 	assert_int_equal(g->mtu_plateaus[0], 9000);
 	assert_int_equal(g->mtu_plateaus[1], 1500);
-	assert_int_equal(mtu46(g, 0, 4000, 9000, 9000), 1520);
+	assert_int_equal(icmp_mtu46(g, 0, 4000, 9000, 9000), 1520);
 	release(c);
 }
 

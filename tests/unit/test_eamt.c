@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "eamt.h"
+#include "pktbuild.h"
 
 static struct eamt table; /* large: keep it off the stack */
 
@@ -38,19 +39,6 @@ static struct prefix4 p4(const char *s)
 	if (prefix4_parse(s, &p) != 0)
 		fail_msg("prefix4_parse(%s)", s);
 	return p;
-}
-
-static uint32_t v4(const char *s)
-{
-	uint32_t a;
-
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
-
-static void v6(const char *s, uint8_t out[16])
-{
-	assert_int_equal(inet_pton(AF_INET6, s, out), 1);
 }
 
 static int add(const char *s6, const char *s4)
@@ -78,21 +66,21 @@ static void assert_maps(const char *s6, const char *s4)
 	uint32_t got4 = 0;
 	char buf[INET6_ADDRSTRLEN];
 
-	v6(s6, a6);
+	ip6_to(s6, a6);
 	if (eamt_6to4(&table, a6, &got4) != 0)
 		fail_msg("%s: no 6->4 match", s6);
-	if (got4 != v4(s4)) {
+	if (got4 != be4(s4)) {
 		inet_ntop(AF_INET, &got4, buf, sizeof(buf));
 		fail_msg("%s -> %s, want %s", s6, buf, s4);
 	}
-	if (eamt_4to6(&table, v4(s4), got6) != 0)
+	if (eamt_4to6(&table, be4(s4), got6) != 0)
 		fail_msg("%s: no 4->6 match", s4);
 	if (memcmp(got6, a6, 16) != 0) {
 		inet_ntop(AF_INET6, got6, buf, sizeof(buf));
 		fail_msg("%s -> %s, want %s", s4, buf, s6);
 	}
 	assert_true(eamt_has6(&table, a6));
-	assert_true(eamt_has4(&table, v4(s4)));
+	assert_true(eamt_has4(&table, be4(s4)));
 }
 
 static void assert_miss6(const char *s6)
@@ -100,7 +88,7 @@ static void assert_miss6(const char *s6)
 	uint8_t a6[16];
 	uint32_t a4;
 
-	v6(s6, a6);
+	ip6_to(s6, a6);
 	assert_int_equal(eamt_6to4(&table, a6, &a4), -1);
 	assert_false(eamt_has6(&table, a6));
 }
@@ -109,8 +97,8 @@ static void assert_miss4(const char *s4)
 {
 	uint8_t a6[16];
 
-	assert_int_equal(eamt_4to6(&table, v4(s4), a6), -1);
-	assert_false(eamt_has4(&table, v4(s4)));
+	assert_int_equal(eamt_4to6(&table, be4(s4), a6), -1);
+	assert_false(eamt_has4(&table, be4(s4)));
 }
 
 static int setup(void **state)
@@ -151,12 +139,12 @@ static void test_rfc7757_table(void **state)
 	assert_maps("64:ff9b::", "192.0.2.224");
 	assert_maps("64:ff9b::1", "192.0.2.225");
 	/* IPv6 bits after the IPv4 suffix are ignored on the way to IPv4 */
-	v6("2001:db8:dddd:0:4ff:ffff:ffff:ffff", a6);
+	ip6_to("2001:db8:dddd:0:4ff:ffff:ffff:ffff", a6);
 	assert_int_equal(eamt_6to4(&table, a6, &a4), 0);
-	assert_int_equal(a4, v4("192.0.2.129"));
-	v6("2001:db8:eeee:9:ffff::1", a6);
+	assert_int_equal(a4, be4("192.0.2.129"));
+	ip6_to("2001:db8:eeee:9:ffff::1", a6);
 	assert_int_equal(eamt_6to4(&table, a6, &a4), 0);
-	assert_int_equal(a4, v4("192.0.2.195"));
+	assert_int_equal(a4, be4("192.0.2.195"));
 
 	assert_miss6("2001:db8:aaaa::1");
 	assert_miss6("2001:db8:bbbb::a");
@@ -235,9 +223,9 @@ static void test_longest_prefix_match(void **state)
 		/* 2001:db8:aaaa::9 -> 192.0.2.9, which goes back as 2001:db8:bbbb::1 */
 		uint8_t a6[16];
 		uint32_t a4;
-		v6("2001:db8:aaaa::9", a6);
+		ip6_to("2001:db8:aaaa::9", a6);
 		assert_int_equal(eamt_6to4(&table, a6, &a4), 0);
-		assert_int_equal(a4, v4("192.0.2.9"));
+		assert_int_equal(a4, be4("192.0.2.9"));
 	}
 	/* nested on the IPv6 side only */
 	eamt_init(&table);
@@ -381,7 +369,7 @@ static void test_prefix_parse(void **state)
 	assert_int_equal(a.len, 0);
 	assert_int_equal(prefix4_parse("192.0.2.0/24", &b), 0);
 	assert_int_equal(b.len, 24);
-	assert_int_equal(b.addr, v4("192.0.2.0"));
+	assert_int_equal(b.addr, be4("192.0.2.0"));
 	assert_int_equal(prefix4_parse("192.0.2.1", &b), 0);
 	assert_int_equal(b.len, 32);
 
@@ -406,17 +394,17 @@ static void test_prefix_contains(void **state)
 	uint8_t x[16];
 
 	(void)state;
-	v6("2001:db8:1ff:ffff::1", x);
+	ip6_to("2001:db8:1ff:ffff::1", x);
 	assert_true(prefix6_contains(&a, x));
-	v6("2001:db8:200::", x);
+	ip6_to("2001:db8:200::", x);
 	assert_false(prefix6_contains(&a, x));
-	v6("2001:db8:1bf:ffff::", x);
+	ip6_to("2001:db8:1bf:ffff::", x);
 	assert_false(prefix6_contains(&a, x));
-	assert_true(prefix4_contains(&b, v4("198.51.100.255")));
-	assert_true(prefix4_contains(&b, v4("198.51.100.128")));
-	assert_false(prefix4_contains(&b, v4("198.51.100.127")));
+	assert_true(prefix4_contains(&b, be4("198.51.100.255")));
+	assert_true(prefix4_contains(&b, be4("198.51.100.128")));
+	assert_false(prefix4_contains(&b, be4("198.51.100.127")));
 	struct prefix4 all = p4("0.0.0.0/0");
-	assert_true(prefix4_contains(&all, v4("255.1.2.3")));
+	assert_true(prefix4_contains(&all, be4("255.1.2.3")));
 	struct prefix6 all6 = p6("::/0");
 	assert_true(prefix6_contains(&all6, x));
 

@@ -30,7 +30,9 @@
 #include "nat64.h"
 #include "stats.h"
 #include "xlat.h"
-#include "xlat_internal.h"
+#include "bytes.h"
+#include "eal_test.h"
+#include "nat64_filter.h"
 
 #define N_SESSIONS 1000000u
 #define BUDGET_PER_SESSION 256u
@@ -87,9 +89,9 @@ static void t_million_sessions_within_budget(void **state)
 	uint32_t d4, a4;
 	for (uint32_t i = 0; i < N_SESSIONS; i++) {
 		flow(i, a6, &sp, &d4);
-		int r = nat64_out(&ctx, 17, a6, sp, d4, 53, 0, &a4, &p4);
-		if (r != XSTAT_MAX)
-			fail_msg("flow %u refused: %s", i, xlat_stat_name((enum xlat_stat)r));
+		enum xlat_stat r = nat64_out(&ctx, 17, a6, sp, d4, 53, 0, &a4, &p4);
+		if (r != XLAT_OK)
+			fail_msg("flow %u refused: %s", i, xlat_stat_name(r));
 	}
 	assert_int_equal(nat64_table_sessions(t), N_SESSIONS);
 	assert_int_equal(nat64_table_bibs(t), N_SESSIONS);
@@ -104,7 +106,7 @@ static void t_million_sessions_within_budget(void **state)
 	assert_int_equal(nat64_out(&ctx, 17, a6, sp, d4, 53, 0, &a4, &p4), XLAT_NAT64_TABLE_FULL);
 	for (uint32_t i = 0; i < N_SESSIONS; i += 99991) {
 		flow(i, a6, &sp, &d4);
-		assert_int_equal(nat64_out(&ctx, 17, a6, sp, d4, 53, 0, &a4, &p4), XSTAT_MAX);
+		assert_int_equal(nat64_out(&ctx, 17, a6, sp, d4, 53, 0, &a4, &p4), XLAT_OK);
 	}
 
 	/* udp-timeout later every session (and its BIB entry) is gone */
@@ -119,16 +121,8 @@ static void t_million_sessions_within_budget(void **state)
 
 int main(void)
 {
-	char *argv[] = { "test_nat64_memory", "-l", "0", "--no-huge", "-m", "512", "--no-shconf", "--no-pci",
-			 "--log-level", "*:error", "--file-prefix", "tnat64m", NULL };
-	char prefix[32];
-
-	snprintf(prefix, sizeof(prefix), "tnat64m_%d", (int)getpid());
-	argv[11] = prefix;
-	if (rte_eal_init(12, argv) < 0) {
-		fprintf(stderr, "rte_eal_init failed\n");
+	if (eal_test_start("tnat64m", "512") != 0)
 		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_million_sessions_within_budget),
 	};

@@ -22,11 +22,13 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "eamt.h"
 #include "pktbuild.h"
 #include "stats.h"
 #include "xlat.h"
 #include "xlat_fast.h"
+#include "xlat_fixture.h"
 
 #define HEADROOM 128
 #define BUFSZ (HEADROOM + 70000)
@@ -47,22 +49,6 @@ static uint16_t mtu4 = 1500, mtu6 = 1500;
 #define SRC4 "192.0.2.33"
 #define DST4 "1.0.0.5"
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 static int route_cb(void *opaque, int family, const uint8_t *dst, struct xlat_route *out)
 {
 	(void)opaque;
@@ -75,24 +61,9 @@ static int route_cb(void *opaque, int family, const uint8_t *dst, struct xlat_ro
 
 static int setup(void **state)
 {
-	struct prefix6 a;
-	struct prefix4 b;
-	const char *why = NULL;
-
 	(void)state;
-	xlat_config_init(&cfg, XLAT_MODE_SIIT);
-	assert_int_equal(prefix6_parse("2001:db8:100::/40", &cfg.g.pool6), 0);
-	cfg.g.pool6_set = true;
-	assert_int_equal(prefix6_parse("2001:db8:3::/120", &a), 0);
-	assert_int_equal(prefix4_parse("1.0.0.0/24", &b), 0);
-	assert_int_equal(eamt_add(&cfg.eamt, &a, &b, &why), 0);
-	memset(ctr, 0, sizeof(ctr));
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.cfg = &cfg;
-	ctx.counters = ctr;
-	ctx.route = route_cb;
-	ctx.rand_state = 0x2545f491;
-	ctx.in_mtu = 1500;
+	xlat_fixture_siit(&cfg);
+	xlat_fixture_ctx(&ctx, &cfg, ctr, route_cb);
 	mtu4 = mtu6 = 1500;
 	memset(mem, 0x5a, sizeof(mem));
 	return 0;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pktbuild.h"
 #include "rfc6052.h"
 
 static struct prefix6 pfx(const char *addr, uint8_t len)
@@ -27,25 +28,12 @@ static struct prefix6 pfx(const char *addr, uint8_t len)
 	return p;
 }
 
-static uint32_t v4(const char *s)
-{
-	uint32_t a;
-
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
-
-static void v6(const char *s, uint8_t out[16])
-{
-	assert_int_equal(inet_pton(AF_INET6, s, out), 1);
-}
-
 static void assert_addr6_equal(const uint8_t got[16], const char *want)
 {
 	uint8_t w[16];
 	char gs[INET6_ADDRSTRLEN];
 
-	v6(want, w);
+	ip6_to(want, w);
 	if (memcmp(got, w, 16) != 0) {
 		inet_ntop(AF_INET6, got, gs, sizeof(gs));
 		fail_msg("got %s, want %s", gs, want);
@@ -74,7 +62,7 @@ static void test_table_4to6(void **state)
 		uint8_t out[16];
 
 		memset(out, 0xaa, sizeof(out));
-		rfc6052_4to6(&p, v4("192.0.2.33"), out);
+		rfc6052_4to6(&p, be4("192.0.2.33"), out);
 		assert_addr6_equal(out, table[i].embedded);
 	}
 }
@@ -87,9 +75,9 @@ static void test_table_6to4(void **state)
 		uint8_t a6[16];
 		uint32_t a4 = 0;
 
-		v6(table[i].embedded, a6);
+		ip6_to(table[i].embedded, a6);
 		assert_int_equal(rfc6052_6to4(&p, a6, &a4), 0);
-		assert_int_equal(a4, v4("192.0.2.33"));
+		assert_int_equal(a4, be4("192.0.2.33"));
 	}
 }
 
@@ -101,10 +89,10 @@ static void test_well_known_prefix(void **state)
 	uint32_t a4;
 
 	(void)state;
-	rfc6052_4to6(&p, v4("192.0.2.33"), out);
+	rfc6052_4to6(&p, be4("192.0.2.33"), out);
 	assert_addr6_equal(out, "64:ff9b::c000:221");
 	assert_int_equal(rfc6052_6to4(&p, out, &a4), 0);
-	assert_int_equal(a4, v4("192.0.2.33"));
+	assert_int_equal(a4, be4("192.0.2.33"));
 }
 
 /*
@@ -160,14 +148,14 @@ static void test_suffix_ignored(void **state)
 		uint32_t a4 = 0;
 
 		memset(p.addr + lens[i] / 8, 0, 16 - lens[i] / 8);
-		rfc6052_4to6(&p, v4("203.0.113.77"), a6);
+		rfc6052_4to6(&p, be4("203.0.113.77"), a6);
 		/* IPv4 bytes end at byte 12 at most for lengths <= 64 (byte 8 skipped); set the rest. */
 		unsigned end = lens[i] / 8 + 4 + (lens[i] / 8 + 4 > 8 ? 1 : 0);
 		for (unsigned b = end; b < 16; b++)
 			if (b != 8) /* the u-octet is not suffix */
 				a6[b] = 0xff;
 		assert_int_equal(rfc6052_6to4(&p, a6, &a4), 0);
-		assert_int_equal(a4, v4("203.0.113.77"));
+		assert_int_equal(a4, be4("203.0.113.77"));
 	}
 }
 
@@ -178,12 +166,12 @@ static void test_outside_prefix_refused(void **state)
 	uint32_t a4;
 
 	(void)state;
-	v6("2001:db8:200:2:21::", a6);
+	ip6_to("2001:db8:200:2:21::", a6);
 	assert_int_equal(rfc6052_6to4(&p, a6, &a4), -1);
-	v6("2001:db9:1c0:2:21::", a6);
+	ip6_to("2001:db9:1c0:2:21::", a6);
 	assert_int_equal(rfc6052_6to4(&p, a6, &a4), -1);
 	p = pfx("64:ff9b::", 96);
-	v6("64:ff9b:1::c000:221", a6);
+	ip6_to("64:ff9b:1::c000:221", a6);
 	assert_int_equal(rfc6052_6to4(&p, a6, &a4), -1);
 }
 

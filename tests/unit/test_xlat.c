@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "eamt.h"
 #include "pktbuild.h"
 #include "stats.h"
@@ -41,32 +42,8 @@
 #define HEADROOM 128
 
 /* ------------------------------------------------------------------------ */
-/* Byte helpers (reference checksum, addresses, IP headers: pktbuild.h)    */
+/* Helpers (fields: lib's bytes.h; checksum, addresses, headers: pktbuild.h) */
 /* ------------------------------------------------------------------------ */
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 static void assert_addr6(const uint8_t *got, const char *want)
 {

@@ -30,12 +30,14 @@
 #include <rte_eal.h>
 #include <rte_memory.h>
 
+#include "eal_test.h"
 #include "eamt.h"
 #include "nat64.h"
 #include "pktbuild.h"
 #include "stats.h"
 #include "xlat.h"
 #include "xlat_fast.h"
+#include "xlat_fixture.h"
 
 #define BUFSZ 2048
 #define HEADROOM 128
@@ -95,16 +97,7 @@ static void ctx_init(struct xlat_ctx *c, uint64_t *ctr)
 
 static void setup_cfg(void)
 {
-	struct prefix6 a;
-	struct prefix4 b;
-	const char *why = NULL;
-
-	xlat_config_init(&cfg, XLAT_MODE_SIIT);
-	assert_int_equal(prefix6_parse("2001:db8:100::/40", &cfg.g.pool6), 0);
-	cfg.g.pool6_set = true;
-	assert_int_equal(prefix6_parse("2001:db8:3::/120", &a), 0);
-	assert_int_equal(prefix4_parse("1.0.0.0/24", &b), 0);
-	assert_int_equal(eamt_add(&cfg.eamt, &a, &b, &why), 0);
+	xlat_fixture_siit(&cfg);
 	assert_int_equal(prefix4_parse("203.0.113.8/32", &cfg.g.rfc6791v4), 0);
 	cfg.g.rfc6791v4_set = true;
 }
@@ -633,15 +626,8 @@ static void test_nat64_fast_same_as_xlat_process_adf(void **state)
 
 int main(void)
 {
-	char prefix[32];
-	char *argv[] = { "test_xlat_fast", "-l", "0", "--no-huge", "-m", "64", "--no-shconf", "--no-pci",
-			 "--log-level", "*:error", "--file-prefix", prefix, NULL };
-
-	snprintf(prefix, sizeof(prefix), "txfast_%d", (int)getpid());
-	if (rte_eal_init(12, argv) < 0) {
-		fprintf(stderr, "rte_eal_init failed\n");
+	if (eal_test_start("txfast", "64") != 0)
 		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast64_same_as_xlat_process),
 		cmocka_unit_test(test_fast46_same_as_xlat_process),

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* The configuration's defaults (Jool 4.1's where Jool has the option). */
 #include <string.h>
 
-#include "xlat.h"
+#include "xlat_config.h"
 
 static void nat64_globals_init(struct nat64_globals *n)
 {

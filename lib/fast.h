@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What every fast path (xlat_fast.h) shares, inline in each (fast64.c,
+ * fast64_nat64.c, fast46.c, fast46_nat64.c): the tests they all make first
+ * (a whole datagram without extension headers or options, not fragmented, TTL
+ * left, TCP, UDP or an echo; false: not one for them, nothing changed), the
+ * memo's entries filled in, and the translated packet handed back.
+ */
+#ifndef XLAT_FAST_INTERNAL_H
+#define XLAT_FAST_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "bytes.h"
+#include "checksum.h"
+#include "icmp_map.h"
+#include "ip_hdr.h"
+#include "xlat_fast.h"
+#include "xlat_step.h"
+
+/*
+ * What the fast paths' first checks learn of a datagram's upper layer. (An
+ * ICMP echo's mapping goes apart, in a struct icmp_map: its address is
+ * passed on, and this one is better kept in registers.)
+ */
+struct fast_l4 {
+	uint8_t *l4;   /* its header; len bytes of it to the end of the datagram */
+	uint32_t len;
+	uint8_t proto;
+	unsigned coff; /* where its TCP/UDP checksum is (0: an ICMP echo, mapped in *im) */
+};
+
+/* An IPv6 datagram the fast paths take (u: its upper layer). */
+static inline bool fast64_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct fast_l4 *u,
+				 struct icmp_map *im)
+{
+	const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
+
+	if (!ctx->cfg->g.manually_enabled || pkt->len < sizeof(*ip6) || ip_version(pkt->data) != 6 ||
+	    xlat_longer_than_link(ctx, pkt->len))
+		return false;
+	uint32_t len = rte_be_to_cpu_16(ip6->payload_len);
+	uint8_t pr = ip6->proto;
+	uint8_t *l4 = pkt->data + sizeof(*ip6);
+	/* a whole datagram in the buffer (L2 padding allowed), its whole L4 header, hop limit left */
+	if (sizeof(*ip6) + len > pkt->len || ip6->hop_limits <= 1)
+		return false;
+	if (pr == IPPROTO_UDP) {
+		if (len < sizeof(struct rte_udp_hdr))
+			return false;
+		u->coff = offsetof(struct rte_udp_hdr, dgram_cksum);
+	} else if (pr == IPPROTO_TCP) {
+		if (len < sizeof(struct rte_tcp_hdr))
+			return false;
+		u->coff = offsetof(struct rte_tcp_hdr, cksum);
+	} else if (pr == IPPROTO_ICMPV6) {
+		if (len < ICMP_HDR_LEN || !icmp6_is_echo(l4[0]) || icmp_map64(l4[0], l4[1], l4 + 4, im) != XLAT_OK)
+			return false;
+		u->coff = 0;
+	} else {
+		return false;
+	}
+	u->l4 = l4;
+	u->len = len;
+	u->proto = pr;
+	return true;
+}
+
+/* An IPv4 datagram, the same; its header checksum verified, and room for the IPv6 header's 20 more bytes. */
+static inline bool fast46_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct fast_l4 *u,
+				 struct icmp_map *im)
+{
+	const struct rte_ipv4_hdr *ip4 = (const void *)pkt->data;
+
+	/* version 4, no options, not a fragment (DF may be set), TTL left, a valid header checksum */
+	if (!ctx->cfg->g.manually_enabled || pkt->len < sizeof(*ip4) || xlat_longer_than_link(ctx, pkt->len) ||
+	    ip4->version_ihl != RTE_IPV4_VHL_DEF || ip4_is_fragment(ip4) || ip4->time_to_live <= 1)
+		return false;
+	uint32_t totlen = rte_be_to_cpu_16(ip4->total_length);
+	if (totlen < sizeof(*ip4) || totlen > pkt->len ||
+	    csum_ipv4_header20(pkt->data) != rte_be_to_cpu_16(ip4->hdr_checksum))
+		return false;
+	uint32_t len = totlen - (uint32_t)sizeof(*ip4);
+	uint8_t pr = ip4->next_proto_id;
+	uint8_t *l4 = pkt->data + sizeof(*ip4);
+	if (pr == IPPROTO_UDP) {
+		/* a zero checksum: computed or refused, RFC 7915 4.5 */
+		if (len < sizeof(struct rte_udp_hdr) || ((const struct rte_udp_hdr *)(const void *)l4)->dgram_cksum == 0)
+			return false;
+		u->coff = offsetof(struct rte_udp_hdr, dgram_cksum);
+	} else if (pr == IPPROTO_TCP) {
+		if (len < sizeof(struct rte_tcp_hdr))
+			return false;
+		u->coff = offsetof(struct rte_tcp_hdr, cksum);
+	} else if (pr == IPPROTO_ICMP) {
+		if (len < ICMP_HDR_LEN || !icmp4_is_echo(l4[0]) || icmp_map46(l4[0], l4[1], l4 + 4, im) != XLAT_OK)
+			return false;
+		u->coff = 0;
+	} else {
+		return false;
+	}
+	if (pkt->headroom < sizeof(struct rte_ipv6_hdr) - sizeof(*ip4))
+		return false;
+	u->l4 = l4;
+	u->len = len;
+	u->proto = pr;
+	return true;
+}
+
+/* A memo entry for IPv6 destination a6, mapped to d4 and routed by rt (xlat_fast.h). */
+static inline void fast_fm6_dst(struct xlat_fm6 *d, uint32_t gen, const uint8_t a6[16], uint32_t d4,
+				const struct xlat_route *rt)
+{
+	memcpy(d->key, a6, 16);
+	d->val = d4;
+	d->a = (uint16_t)csum_a6(a6);
+	d->adj = csum_delta(d->a, csum_a4(d4));
+	d->h = csum_a4(d4);
+	d->nexthop = rt->nexthop;
+	d->mtu = rt->mtu;
+	d->gen = gen;
+}
+
+/* A memo entry for IPv4 address a4 whose IPv6 form is already in its val. */
+static inline void fast_fm4(struct xlat_fm4 *e, uint32_t gen, uint32_t a4)
+{
+	e->key = a4;
+	e->a = (uint16_t)csum_a4(a4);
+	e->adj = csum_delta(e->a, csum_a6(e->val));
+	e->gen = gen;
+}
+
+/* NAT64 4->6: the route to the IPv6 host a session names, from the memo or asked and kept; NULL: none. */
+static inline const struct xlat_fr6 *fast_fr6(struct xlat_ctx *ctx, struct xlat_fmemo *m, const uint8_t dst6[16])
+{
+	struct xlat_fr6 *rc = &m->r6[xlat_fm_slot6(dst6)];
+	struct xlat_route rt;
+
+	if (rc->gen == m->gen && xlat_same16(rc->key, dst6))
+		return rc;
+	if (ctx->route(ctx->route_opaque, 6, dst6, &rt) != 0)
+		return NULL;
+	memcpy(rc->key, dst6, 16);
+	rc->nexthop = rt.nexthop;
+	rc->mtu = rt.mtu;
+	rc->gen = m->gen;
+	return rc;
+}
+
+/* What the caller reads of a forwarded packet's route (xlat_fast.h): the next hop and its MTU. */
+static inline void fast_route(struct xlat_pkt *pkt, uint32_t nexthop, uint16_t mtu)
+{
+	pkt->frag_size = 0;
+	pkt->route.nexthop = nexthop;
+	pkt->route.mtu = mtu;
+}
+
+/* IPv6 -> IPv4: the datagram now starts at its new 20-byte header h, totlen bytes long. */
+static inline void fast64_move(struct xlat_pkt *pkt, uint8_t *h, uint32_t totlen)
+{
+	pkt->headroom += (uint32_t)(sizeof(struct rte_ipv6_hdr) - sizeof(struct rte_ipv4_hdr));
+	pkt->data = h;
+	pkt->len = totlen;
+	pkt->family = 4;
+}
+
+#endif

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The IPv6 -> IPv4 fast path (xlat_fast.h): SIIT here, NAT64 in fast64_nat64.c. */
+#include <string.h>
+
+#include "addr_xlat.h"
+#include "checksum.h"
+#include "fast.h"
+#include "fast_nat64.h"
+#include "ip_hdr.h"
+#include "l4.h"
+#include "xlat64.h"
+#include "xlat_fast.h"
+#include "xlat_step.h"
+
+/*
+ * xlat64() for the common case only (xlat_fast.h): every test below is one
+ * xlat64() makes, in the order that lets the packet fall back untouched; the
+ * rewrite is xlat64()'s own (same helpers, same random draws).
+ */
+static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
+	struct fast_l4 u;
+	struct icmp_map im;
+
+	if (!fast64_accept(ctx, pkt, &u, &im))
+		return XF_SLOW;
+	const struct xlat_config *cfg = ctx->cfg;
+	/* destination: EAMT or pool6 (not denied), not intrinsically hairpinned, routed */
+	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(ip6->dst_addr)], *sm = &m->s6[xlat_fm_slot6(ip6->src_addr)];
+	if (d->gen != m->gen || !xlat_same16(d->key, ip6->dst_addr)) {
+		uint32_t d4;
+		struct xlat_route rt;
+		if (ctx->own && ctx->own(ctx->route_opaque, 6, ip6->dst_addr))
+			return XF_SLOW;
+		int map = addr_map64(cfg, ip6->dst_addr, &d4);
+		if (map < 0)
+			return XF_SLOW;
+		if (cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && map == ADDR_MAP_POOL6 && eamt_has4(&cfg->eamt, d4))
+			return XF_SLOW;
+		if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
+			return XF_SLOW;
+		fast_fm6_dst(d, m->gen, ip6->dst_addr, d4, &rt);
+	}
+	if (sm->gen != m->gen || !xlat_same16(sm->key, ip6->src_addr)) {
+		uint32_t s4;
+		if (addr_map64(cfg, ip6->src_addr, &s4) < 0)
+			return XF_SLOW;
+		memcpy(sm->key, ip6->src_addr, 16);
+		sm->val = s4;
+		sm->a = (uint16_t)csum_a6(ip6->src_addr);
+		sm->adj = csum_delta(sm->a, csum_a4(s4));
+		sm->h = csum_a4(s4);
+		sm->gen = m->gen;
+	}
+	uint32_t totlen = sizeof(struct rte_ipv4_hdr) + u.len, src4 = sm->val, dst4 = d->val;
+	if (totlen > d->mtu)
+		return XF_SLOW; /* Packet Too Big */
+
+	/* committed: what xlat_process() + xlat64() do for it */
+	xlat_count(ctx, JSTAT_RECEIVED6);
+	fast_route(pkt, d->nexthop, d->mtu);
+	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
+	uint16_t id, frag;
+	xlat64_id_flags_whole(ctx, totlen, &id, &frag);
+	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
+	if (!l4_adjust(u.proto, u.l4, sm->adj + d->adj))
+		l4_csum64(u.proto, u.l4, u.len, u.len, ip6->src_addr, ip6->dst_addr, src4, dst4, &im);
+	uint8_t proto4 = u.proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : u.proto;
+	uint8_t *h = u.l4 - sizeof(struct rte_ipv4_hdr);
+	ip4_hdr_write_sum(h, tos, (uint16_t)totlen, id, frag, ttl, proto4, src4, dst4, sm->h + d->h);
+	fast64_move(pkt, h, totlen);
+	xlat_count(ctx, JSTAT_SUCCESS);
+	return XV_FORWARD;
+}
+
+/* Each mode's fast path is a function of its own (a tail call here): neither pays for the other's registers. */
+int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	if (ctx->cfg->mode == XLAT_MODE_NAT64)
+		return xlat_fast64_nat64(ctx, pkt, m);
+	return fast64_siit(ctx, pkt, m);
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The IPv6 -> IPv4 fast path in NAT64 mode (xlat_fast.h). */
+#include <string.h>
+
+#include "addr_xlat.h"
+#include "checksum.h"
+#include "fast.h"
+#include "fast_nat64.h"
+#include "l4.h"
+#include "ip_hdr.h"
+#include "nat64.h"
+#include "nat64_filter.h"
+#include "nat64_tuple64.h"
+#include "rfc6052.h"
+#include "xlat64.h"
+#include "xlat_step.h"
+
+/*
+ * xlat64()'s NAT64 branch for the common case: the tests that can send the
+ * packet back untouched come first; nat64_out() changes state, so from there on
+ * every outcome is xlat64()'s own (a refused flow is counted, and answered as
+ * xlat64() answers it).
+ */
+int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
+	struct fast_l4 u;
+	struct icmp_map im;
+	uint16_t sport, dport, nport;
+	uint8_t flags;
+
+	if (!fast64_accept(ctx, pkt, &u, &im))
+		return XF_SLOW;
+	uint8_t nproto = u.proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : u.proto; /* NAT64 keys use IPv4's numbers */
+	if (!cfg->g.pool6_set || (nproto == IPPROTO_ICMP && cfg->g.nat.drop_icmpv6_info) ||
+	    !l4_ports(nproto, u.l4, u.len, &sport, &dport, &flags))
+		return XF_SLOW;
+	/* a pool6 destination that is not pool4 (hairpinning), routed */
+	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(ip6->dst_addr)], *sm = &m->s6[xlat_fm_slot6(ip6->src_addr)];
+	if (d->gen != m->gen || !xlat_same16(d->key, ip6->dst_addr)) {
+		uint32_t d4;
+		struct xlat_route rt;
+		if ((ctx->own && ctx->own(ctx->route_opaque, 6, ip6->dst_addr)) ||
+		    rfc6052_6to4(&cfg->g.pool6, ip6->dst_addr, &d4) != 0 || nat64_pool4_has(cfg, d4) ||
+		    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
+			return XF_SLOW;
+		fast_fm6_dst(d, m->gen, ip6->dst_addr, d4, &rt);
+	}
+	/* a source that may have state: not in pool6 (a hairpin loop), one routers forward */
+	if (sm->gen != m->gen || !xlat_same16(sm->key, ip6->src_addr)) {
+		if (prefix6_contains(&cfg->g.pool6, ip6->src_addr) || addr_unforwardable6(ip6->src_addr))
+			return XF_SLOW;
+		memcpy(sm->key, ip6->src_addr, 16);
+		sm->a = (uint16_t)csum_a6(ip6->src_addr);
+		sm->adj = (uint16_t)~sm->a; /* the IPv4 source comes from the session */
+		sm->gen = m->gen;
+	}
+	uint32_t totlen = sizeof(struct rte_ipv4_hdr) + u.len, dst4 = d->val, src4;
+	if (totlen > d->mtu)
+		return XF_SLOW;
+
+	/* committed: what xlat_process() + xlat64() do for it */
+	xlat_count(ctx, JSTAT_RECEIVED6);
+	fast_route(pkt, d->nexthop, d->mtu);
+	pkt->len = sizeof(*ip6) + u.len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
+	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
+	uint16_t id, frag;
+	xlat64_id_flags_whole(ctx, totlen, &id, &frag);
+	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
+	enum xlat_stat r = nat64_out(ctx, nproto, ip6->src_addr, sport, dst4, dport, flags, &src4, &nport);
+	if (r != XLAT_OK)
+		return nat64_tuple64_refuse(ctx, pkt, r);
+	uint32_t s4 = csum_a4(src4);
+	if (nproto != IPPROTO_ICMP) {
+		/* l4_set_port + l4_csum64 in one RFC 1624 update: the addresses and the source port */
+		wr16(u.l4, nport);
+		l4_adjust(u.proto, u.l4, sm->adj + s4 + d->adj + csum_delta(sport, nport));
+	} else {
+		l4_set_port(nproto, u.l4, u.len, l4_port_off(nproto, false), nport);
+		l4_csum64(u.proto, u.l4, u.len, u.len, ip6->src_addr, ip6->dst_addr, src4, dst4, &im);
+	}
+	uint8_t *h = u.l4 - sizeof(struct rte_ipv4_hdr);
+	ip4_hdr_write_sum(h, tos, (uint16_t)totlen, id, frag, ttl, nproto, src4, dst4, s4 + d->h);
+	fast64_move(pkt, h, totlen);
+	xlat_count(ctx, JSTAT_SUCCESS);
+	return XV_FORWARD;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A burst's NAT64 lookups (nat64_burst.c) as nat64_out() / nat64_in() take
+ * them: one hint each, checked before use.
+ */
+#ifndef XLAT_NAT64_BURST_H
+#define XLAT_NAT64_BURST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "nat64_db.h"
+
+/* A hint is used once, and only if its session is still this flow's (sessions may have gone since). */
+static inline int32_t take_hint(struct nat64_table *t, int *idx)
+{
+	int32_t h = t->hint_cur;
+
+	*idx = t->hint_idx;
+	t->hint_cur = -1;
+	t->hint_idx = -1;
+	return h;
+}
+
+static inline bool hint_is6(const struct nat64_table *t, int32_t si, uint8_t proto, const uint8_t *a6, uint16_t p6,
+			    uint32_t remote4, uint16_t rport)
+{
+	const struct session *s = &t->sess[si];
+	const struct bib *b = &t->bibs[s->bib];
+
+	return s->list != LIST_FREE && s->remote4 == remote4 && s->rport == rport && b->k6.proto == proto &&
+	       b->k6.port6 == p6 && memcmp(b->k6.addr6, a6, 16) == 0;
+}
+
+static inline bool hint_is4(const struct nat64_table *t, int32_t si, uint8_t proto, uint32_t local4, uint16_t lport,
+			    uint32_t remote4, uint16_t rport)
+{
+	const struct session *s = &t->sess[si];
+	const struct bib *b = &t->bibs[s->bib];
+
+	return s->list != LIST_FREE && s->remote4 == remote4 && s->rport == rport && b->addr4 == local4 &&
+	       b->port4 == lport && b->k6.proto == proto;
+}
+
+#endif

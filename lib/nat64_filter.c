@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * NAT64 filtering and updating of binding and session information (RFC 6146
+ * 3.5): the BIB entry and session of a packet, found or created (within the
+ * subscriber's CGN limits), refused when the RFC or the policy says so; and
+ * the read-only lookups of the packets that ICMP errors quote (3.5.3 via 3.4).
+ */
+#include <string.h>
+
+#include "cgn.h"
+#include "nat64_burst.h"
+#include "nat64_db.h"
+#include "nat64_filter.h"
+#include "nat64_pool4.h"
+#include "nat64_so.h"
+#include "xlat_step.h"
+
+/* ADF (RFC 4787): does any session of this BIB talk to that remote address? (the BIB's own sessions only) */
+static bool adf_allows(const struct nat64_table *t, int32_t bib, uint32_t remote4)
+{
+	for (uint32_t i = t->bibs[bib].head; i != NIL; i = t->sess[i].bnext)
+		if (t->sess[i].remote4 == remote4)
+			return true;
+	return false;
+}
+
+/* Where 4->6 traffic of BIB entry bi goes. */
+static void bib_v6side(const struct nat64_table *t, uint32_t bi, uint8_t a6[16], uint16_t *p6)
+{
+	const struct bib6_key *k = bib_key(t, bi);
+
+	memcpy(a6, k->addr6, 16);
+	*p6 = k->port6;
+}
+
+/* A flow from the IPv6 side, as nat64_out() was given it. */
+struct flow64 {
+	const uint8_t *src6; /* 4-byte aligned: rte_jhash (nat64_fargs_hash) reads words */
+	uint32_t dst4;
+	uint16_t sport, dport, rport;
+	uint8_t proto, flags;
+};
+
+/*
+ * The BIB entry of a new flow whose IPv6 side has none: its static entry's,
+ * the address and port a stored IPv4 SYN was sent to (a simultaneous open),
+ * CGN's port block or deterministic range, or a free pool4 port (RFC 6146
+ * 3.5.1.1). Its position, or -1 with *r the refusal.
+ */
+static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct flow64 *f, const struct bib6_key *bk,
+			uint32_t bh, enum xlat_stat *r)
+{
+	struct nat64_table *t = ctx->nat;
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct bib_static *sb = nat64_static_by6(cfg, f->proto, f->src6, f->sport);
+	uint32_t a4;
+	uint16_t p4;
+
+	if (sb) {
+		a4 = sb->addr4;
+		p4 = sb->port4;
+	} else if (f->proto == IPPROTO_TCP && (f->flags & TCPF_SYN) && nat64_so_claim(t, f->dst4, f->dport, &a4, &p4) &&
+		   bib_find4(t, f->proto, a4, p4) < 0) {
+		/* simultaneous open: the BIB takes the address and port the stored IPv4 SYN was sent to */
+		xlat_count(ctx, XLAT_SO_OPENED);
+	} else if (c && (*r = cgn_admit_bib(c, cfg, f->proto, f->src6)) != XLAT_OK) {
+		return -1;
+	} else if (c && cgn_allocates(cfg)) { /* port blocks or deterministic NAT: their answer is final */
+		*r = cgn_alloc(c, cfg, f->proto, f->src6, f->sport,
+			       nat64_fargs_hash(&cfg->g.nat, f->src6, f->sport, f->dst4, f->dport), nat64_port_free, t,
+			       &a4, &p4);
+		if (*r != XLAT_OK)
+			return -1;
+	} else if (nat64_alloc4(t, cfg, f->proto, f->src6, f->sport, f->dst4, f->dport, &a4, &p4) != 0) {
+		*r = XLAT_POOL4_EXHAUSTED;
+		return -1;
+	}
+	int32_t bi = nat64_bib_add(t, bk, bh, a4, p4);
+	if (bi < 0) {
+		*r = XLAT_NAT64_TABLE_FULL;
+		return -1;
+	}
+	xlat_count(ctx, XLAT_NAT64_BIB_CREATED);
+	if (c)
+		cgn_bib_event(c, cfg, true, f->proto, f->src6, f->sport, a4, p4);
+	return bi;
+}
+
+/*
+ * nat64_out() for a flow with no session yet (RFC 6146 3.5.1, 3.5.2.2, 3.5.3):
+ * its BIB entry (found, with the burst's lookup where it still holds, or made),
+ * then its session. sh: the session key's hash; ci, known: the burst's word on it.
+ */
+static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint32_t sh, int ci, bool known, uint32_t *src4,
+			      uint16_t *sport4)
+{
+	struct nat64_table *t = ctx->nat;
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct nat64_globals *g = &cfg->g.nat;
+	uint64_t now = ctx->now_ns / 1000000u;
+
+	/* RFC 6146 3.5.2.2: only a SYN opens a TCP session from the IPv6 side. */
+	if (f->proto == IPPROTO_TCP && !(f->flags & TCPF_SYN))
+		return JSTAT_SYN6_EXPECTED;
+	/* src6 may point into the frame (2-byte aligned behind Ethernet): a copy rte_jhash can read by words */
+	uint32_t src6_words[4];
+	memcpy(src6_words, f->src6, 16);
+	f->src6 = (const uint8_t *)src6_words;
+	struct cgn_table *c = cgn_of(t, cfg);
+	enum xlat_stat r;
+	if (c) { /* RFC 6888 REQ-4: the subscriber's limits, before anything is taken */
+		cgn_clock(c, now);
+		if ((r = cgn_admit_session(c, cfg, f->proto, f->src6)) != XLAT_OK)
+			return r;
+	}
+	struct bib6_key bk;
+	bib6_key_of(&bk, f->proto, f->src6, f->sport);
+	uint32_t bh;
+	int32_t bi;
+	if (known && t->b6pos[ci] != -2) { /* the burst looked the BIB entry up too: still so? */
+		bh = t->bhb6[ci];
+		bi = t->b6pos[ci];
+		if (bi >= 0 ? memcmp(&t->bibs[bi].k6, &bk, sizeof(bk)) != 0 : ((t->added_b6 >> (bh & 63)) & 1) != 0)
+			bi = bib_find6(t, &bk, bh);
+	} else {
+		bh = hash_b6(t, &bk);
+		bi = bib_find6(t, &bk, bh);
+	}
+	if (bi < 0 && (bi = bib_new6(ctx, c, f, &bk, bh, &r)) < 0)
+		return r;
+	int32_t si = nat64_sess_add(t, (uint32_t)bi, f->dst4, f->rport, now, g, &sh, NULL);
+	if (si < 0) {
+		if (t->bibs[bi].head == NIL && !nat64_static_by6(cfg, f->proto, f->src6, f->sport))
+			nat64_bib_gone(t, cfg, (uint32_t)bi);
+		return XLAT_NAT64_TABLE_FULL;
+	}
+	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);
+	if (c)
+		cgn_session_event(c, cfg, true, f->proto, f->src6, f->sport, t->bibs[bi].addr4, t->bibs[bi].port4,
+				  f->dst4, f->rport);
+	if (f->proto == IPPROTO_TCP)
+		nat64_tcp_update(t, g, (uint32_t)si, true, f->flags, now);
+	*src4 = t->bibs[bi].addr4;
+	*sport4 = t->bibs[bi].port4;
+	return XLAT_OK;
+}
+
+enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport, uint32_t dst4,
+			 uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
+{
+	struct nat64_table *t = ctx->nat;
+	const struct nat64_globals *g = &ctx->cfg->g.nat;
+	uint64_t now = ctx->now_ns / 1000000u;
+	uint16_t rport = proto == IPPROTO_ICMP ? 0 : dport;
+
+	struct s6_key sk;
+	uint32_t sh = 0;
+	int ci;
+	bool known = false; /* the burst lookup found no session for this very key, and none came since */
+	int32_t si = take_hint(t, &ci);
+	if (si < 0 || !hint_is6(t, si, proto, src6, sport, dst4, rport)) {
+		s6_key_mk(&sk, proto, src6, sport, dst4, rport);
+		if (ci >= 0 && ((t->miss6 >> ci) & 1) && !((t->added_s6 >> (t->bh6[ci] & 63)) & 1) &&
+		    memcmp(&sk, &t->bkey6[ci], sizeof(sk)) == 0) {
+			sh = t->bh6[ci];
+			si = -1;
+			known = true;
+		} else {
+			sh = hash_s6(t, &sk);
+			si = sess_find6(t, &sk, sh); /* a miss: sk and sh go on to nat64_sess_add() */
+		}
+	}
+	if (si < 0) {
+		struct flow64 f = { .src6 = src6, .dst4 = dst4, .sport = sport, .dport = dport, .rport = rport,
+				    .proto = proto, .flags = flags };
+		return out_new(ctx, &f, sh, ci, known, src4, sport4);
+	}
+	const struct bib *b = &t->bibs[t->sess[si].bib];
+	if (proto == IPPROTO_TCP)
+		nat64_tcp_update(t, g, (uint32_t)si, true, flags, now);
+	else
+		refresh(t, g, (uint32_t)si, proto, now);
+	*src4 = b->addr4;
+	*sport4 = b->port4;
+	return XLAT_OK;
+}
+
+enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport, uint32_t dst4,
+			uint16_t dport, uint8_t flags, uint8_t dst6[16], uint16_t *dport6)
+{
+	struct nat64_table *t = ctx->nat;
+	const struct xlat_config *cfg = ctx->cfg;
+	const struct nat64_globals *g = &cfg->g.nat;
+	uint64_t now = ctx->now_ns / 1000000u;
+	uint16_t rport = proto == IPPROTO_ICMP ? 0 : sport;
+
+	struct s4_key sk;
+	uint32_t sh = 0;
+	int ci;
+	int32_t si = take_hint(t, &ci);
+	if (si < 0 || !hint_is4(t, si, proto, dst4, dport, src4, rport)) {
+		s4_key_mk(&sk, proto, dst4, dport, src4, rport);
+		sh = hash_s4(t, &sk);
+		si = sess_find4(t, &sk, sh); /* a miss: sh goes on to nat64_sess_add() */
+	}
+	if (si >= 0) {
+		const struct bib6_key *k = bib_key(t, t->sess[si].bib);
+		if (proto == IPPROTO_TCP)
+			nat64_tcp_update(t, g, (uint32_t)si, false, flags, now);
+		else
+			refresh(t, g, (uint32_t)si, proto, now);
+		memcpy(dst6, k->addr6, 16);
+		*dport6 = k->port6;
+		return XLAT_OK;
+	}
+	int32_t bi = bib_find4(t, proto, dst4, dport);
+	if (bi < 0) {
+		const struct bib_static *sb = nat64_static_by4(cfg, proto, dst4, dport);
+		if (!sb) {
+			if (proto != IPPROTO_TCP || !(flags & TCPF_SYN))
+				return JSTAT_BIB4_NOT_FOUND;
+			if (g->drop_externally_initiated_tcp)
+				return JSTAT_V4_SYN;
+			return nat64_so_store(t, g, src4, sport, dst4, dport, now);
+		}
+		struct bib6_key bk;
+		bib6_key_of(&bk, proto, sb->addr6, sb->port6);
+		bi = nat64_bib_add(t, &bk, hash_b6(t, &bk), sb->addr4, sb->port4);
+		if (bi < 0)
+			return XLAT_NAT64_TABLE_FULL;
+		xlat_count(ctx, XLAT_NAT64_BIB_CREATED); /* a static entry enters the table as a dynamic one does */
+		if (cgn_of(t, cfg))
+			cgn_bib_event(t->cgn, cfg, true, proto, sb->addr6, sb->port6, sb->addr4, sb->port4);
+	} else if (g->address_dependent_filtering && !adf_allows(t, bi, src4)) {
+		return JSTAT_ADF;
+	}
+	if (proto == IPPROTO_TCP) {
+		if (g->drop_externally_initiated_tcp)
+			return JSTAT_V4_SYN;
+		if (!(flags & TCPF_SYN))
+			return JSTAT_SYN4_EXPECTED;
+	}
+	struct cgn_table *c = cgn_of(t, cfg);
+	const struct bib6_key *bk = c ? bib_key(t, (uint32_t)bi) : NULL;
+	if (c) { /* sessions from the IPv4 side count against the subscriber too (RFC 6888 REQ-4) */
+		enum xlat_stat r;
+		cgn_clock(c, now);
+		if ((r = cgn_admit_session(c, cfg, proto, bk->addr6)) != XLAT_OK)
+			return r;
+	}
+	si = nat64_sess_add(t, (uint32_t)bi, src4, rport, now, g, NULL, &sh);
+	if (si < 0)
+		return XLAT_NAT64_TABLE_FULL;
+	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);
+	if (c)
+		cgn_session_event(c, cfg, true, proto, bk->addr6, bk->port6, dst4, dport, src4, rport);
+	if (proto == IPPROTO_TCP)
+		nat64_tcp_update(t, g, (uint32_t)si, false, flags, now);
+	bib_v6side(t, (uint32_t)bi, dst6, dport6);
+	return XLAT_OK;
+}
+
+/*
+ * ICMP errors (RFC 6146 3.5.3 via 3.4): the quoted packet must belong to a
+ * session (a BIB entry alone would let any host send errors), else to a
+ * static BIB entry.
+ */
+int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
+		  uint16_t rport, uint8_t a6[16], uint16_t *p6)
+{
+	struct s4_key k;
+	s4_key_mk(&k, proto, local4, lport, remote4, proto == IPPROTO_ICMP ? 0 : rport);
+	int32_t si = sess_find4(ctx->nat, &k, hash_s4(ctx->nat, &k));
+
+	if (si >= 0) {
+		const struct bib6_key *k = bib_key(ctx->nat, ctx->nat->sess[si].bib);
+		memcpy(a6, k->addr6, 16);
+		*p6 = k->port6;
+		return 0;
+	}
+	const struct bib_static *sb = nat64_static_by4(ctx->cfg, proto, local4, lport);
+	if (!sb)
+		return -1;
+	memcpy(a6, sb->addr6, 16);
+	*p6 = sb->port6;
+	return 0;
+}
+
+int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
+		   uint16_t rport, uint32_t *local4, uint16_t *lport)
+{
+	struct s6_key k;
+	s6_key_mk(&k, proto, a6, p6, remote4, proto == IPPROTO_ICMP ? 0 : rport);
+	int32_t si = sess_find6(ctx->nat, &k, hash_s6(ctx->nat, &k));
+
+	if (si >= 0) {
+		*local4 = ctx->nat->bibs[ctx->nat->sess[si].bib].addr4;
+		*lport = ctx->nat->bibs[ctx->nat->sess[si].bib].port4;
+		return 0;
+	}
+	const struct bib_static *sb = nat64_static_by6(ctx->cfg, proto, a6, p6);
+	if (!sb)
+		return -1;
+	*local4 = sb->addr4;
+	*lport = sb->port4;
+	return 0;
+}

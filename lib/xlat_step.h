@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What every step of the translation pipeline uses: counting what happens to
+ * a packet, the per-worker random numbers, the super-frame test.
+ */
+#ifndef XLAT_STEP_H
+#define XLAT_STEP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xlat.h"
+
+/* Something happened to this packet: one more of counter s (this worker's). */
+static inline void xlat_count(struct xlat_ctx *ctx, enum xlat_stat s)
+{
+	ctx->counters[s]++;
+}
+
+/* The packet goes no further, for the reason the counter why names: counted, and dropped. */
+static inline enum xlat_verdict xlat_drop(struct xlat_ctx *ctx, enum xlat_stat why)
+{
+	ctx->counters[why]++;
+	return XV_DROP;
+}
+
+/* Longer than the link it came in on (a super-frame, xlat.c oversize_refused())? An in_mtu of 0 means unknown: never. */
+static inline bool xlat_longer_than_link(const struct xlat_ctx *ctx, uint32_t len)
+{
+	return len - 1u > ctx->in_mtu - 1u; /* one compare; in_mtu 0 wraps to the largest value */
+}
+/* xorshift32: IPv4 identifications and RFC 6791 hosts (no secrecy needed); inline, one per 6->4 packet. */
+static inline uint32_t xlat_rand(struct xlat_ctx *ctx)
+{
+	uint32_t x = ctx->rand_state ? ctx->rand_state : 0x9e3779b9u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	ctx->rand_state = x;
+	return x;
+}
+
+#endif
