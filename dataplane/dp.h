@@ -68,7 +68,7 @@ struct dp_worker {
 	/* NAT64: this worker's BIB/sessions, and the ring other workers hand its flows to (MP/SC). */
 	struct nat64_table *nat;
 	struct rte_ring *handoff;
-	/* the current burst's handoffs, enqueued per owner together (worker.c handoff_flush) */
+	/* the current burst's handoffs, enqueued per owner together (handoff.c: dp_handoff_flush) */
 	struct rte_mbuf *ho[DP_BURST];
 	uint16_t ho_to[DP_BURST];
 	unsigned n_ho;
@@ -172,7 +172,7 @@ void announce_tick(struct dp *dp, uint64_t now_ns);
 void announce_close(struct dp *dp);
 int exception_ifindex(uint16_t port); /* the TAP's kernel interface index, 0 without one */
 
-/* worker.c */
+/* worker.c: the loop; tx.c: dp_send_eth() */
 int worker_main(void *arg);
 void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst,
 		 uint16_t ethertype);

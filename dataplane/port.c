@@ -213,7 +213,7 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 		port->rx_cap = fsz - AFP_FRAME_HDR;
 		if (fsz - AFP_MBUF_HDR > (unsigned)rte_pktmbuf_data_room_size(dp->pool) - RTE_PKTMBUF_HEADROOM) {
 			/* mbufs as long as the ring's frames, few of them: the worker copies what fits the packet
-			 * pool out at once, so only super-frames hold one, while they are cut (worker.c) */
+			 * pool out at once, so only super-frames hold one, while they are cut (rx.c) */
 			char pname[RTE_MEMPOOL_NAMESIZE];
 			unsigned n = 128 + 64 * nq;
 			snprintf(pname, sizeof(pname), "rxbig%u", idx);
@@ -239,7 +239,7 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	 * (with mq_mode left at NONE most PMDs deliver everything to queue 0).
 	 * Hash on addresses and ports where the NIC can; fragments hash on
 	 * addresses, so every fragment of a datagram meets on one queue, as the
-	 * NAT64 fragment tracking expects (worker.c nat64_owner). Virtual devices
+	 * NAT64 fragment tracking expects (lib/nat64_owner.c). Virtual devices
 	 * (net_pcap, af_packet fanout, af_xdp) spread by themselves.
 	 */
 	struct rte_eth_dev_info info;

@@ -3,7 +3,7 @@
  * NAT64 across workers, lib's half (lib/nat64_owner.c, lib/nat64_hairpin.c):
  * which worker owns a packet's flow, which IPv4 packets to an address NAT64
  * shares with the box are NAT64's, and the hairpin re-entry (RFC 6146 3.8).
- * The dataplane (dataplane/worker.c) only moves the packets these answers
+ * The dataplane (dataplane/handoff.c) only moves the packets these answers
  * send somewhere; what they are is tested here, packet by packet.
  *
  * The design these tests hold lib to: a flow is owned by a pure function of

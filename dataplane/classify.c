@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The general path's classification ("packet thievery"): what is for the
+ * translator's pools is translated (translate.c), what is for the box itself
+ * goes to the host kernel (to_host.c), anything else is dropped and counted.
+ * The common case never comes here: fastpath.h takes it first.
+ */
+#include <string.h>
+
+#include "worker.h"
+
+/*
+ * A frame as long as the port's receive buffers (dp_port.rx_cap) whose IP
+ * header says it was longer: the port cut it (af_packet with frames smaller
+ * than a sender's super-frame). Told apart from a malformed packet, which the
+ * translator counts as such, so that the operator learns what to change
+ * (ports_watch).
+ */
+static bool cut_by_port(const uint8_t *f, uint32_t flen, uint16_t et)
+{
+	if (et == RTE_ETHER_TYPE_IPV6 && flen >= ETH_HLEN + 40)
+		return ETH_HLEN + 40u + dp_rd16(f + ETH_HLEN + 4) > flen;
+	if (et == RTE_ETHER_TYPE_IPV4 && flen >= ETH_HLEN + 20)
+		return ETH_HLEN + (uint32_t)dp_rd16(f + ETH_HLEN + 2) > flen;
+	return false;
+}
+
+/* Classify: translate what is ours, hand the box's own traffic to the slow path, drop the rest (counted). */
+void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const struct xlat_config *cfg, uint64_t now)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t flen = m->data_len;
+
+	if (unlikely(m->nb_segs != 1)) {
+		dp_count(w, XLAT_RX_MULTISEG);
+		goto drop;
+	}
+	if (unlikely(flen < ETH_HLEN)) {
+		dp_count(w, XLAT_RX_BAD_L2);
+		goto drop;
+	}
+	/* Unicast frames for other stations (promiscuous ports, shared segments) are not ours. */
+	if (!(f[0] & 1) && !rte_is_same_ether_addr((const struct rte_ether_addr *)f, &g_dp.ports[pidx].mac)) {
+		dp_count(w, XLAT_NOT_OURS);
+		goto drop;
+	}
+	uint16_t et = (uint16_t)(f[12] << 8 | f[13]);
+	if (unlikely(flen >= g_dp.ports[pidx].rx_cap) && cut_by_port(f, flen, et)) {
+		dp_count(w, XLAT_RX_TRUNCATED);
+		goto drop;
+	}
+	if (et == RTE_ETHER_TYPE_IPV6) {
+		if (unlikely(flen < ETH_HLEN + 40)) {
+			dp_count(w, JSTAT_SKB_TRUNCATED);
+			goto drop;
+		}
+		const uint8_t *ip = f + ETH_HLEN, *dst = ip + 24;
+		if (dst[0] == 0xff || dp_is_own6(&g_dp, dst) ||
+		    (ip[6] == 58 && flen > ETH_HLEN + 40 && ip[40] >= 133 && ip[40] <= 137)) {
+			dp_to_slowpath(w, m, META_HOST, (uint16_t)pidx, 6, NULL);
+			return;
+		}
+		if (likely(xlat_wants6(cfg, dst))) {
+			dp_dispatch(w, m, pidx, 6, cfg, now);
+			return;
+		}
+		dp_count(w, XLAT_NOT_OURS);
+		goto drop;
+	}
+	if (et == RTE_ETHER_TYPE_IPV4) {
+		if (unlikely(flen < ETH_HLEN + 20)) {
+			dp_count(w, JSTAT_SKB_TRUNCATED);
+			goto drop;
+		}
+		uint32_t dst;
+		memcpy(&dst, f + ETH_HLEN + 16, 4);
+		if (cfg->mode == XLAT_MODE_NAT64 && nat64_pool4_has(cfg, dst) &&
+		    (!dp_is_own4(&g_dp, dst) || nat64_claims4(cfg, f + ETH_HLEN, flen - ETH_HLEN))) {
+			dp_dispatch(w, m, pidx, 4, cfg, now);
+			return;
+		}
+		if (dp_is_own4(&g_dp, dst) || (f[ETH_HLEN + 16] & 0xf0) == 0xe0) {
+			dp_to_slowpath(w, m, META_HOST, (uint16_t)pidx, 4, NULL);
+			return;
+		}
+		if (likely(xlat_wants4(cfg, dst))) {
+			dp_dispatch(w, m, pidx, 4, cfg, now);
+			return;
+		}
+		dp_count(w, XLAT_NOT_OURS);
+		goto drop;
+	}
+	/* 802.1Q/802.1ad on a port that carries no VLANs (dp_vlan_demux() takes those of the ones that do) */
+	if (et == RTE_ETHER_TYPE_VLAN || et == RTE_ETHER_TYPE_QINQ) {
+		dp_count(w, XLAT_VLAN_UNKNOWN);
+		goto drop;
+	}
+	/* ARP and anything else non-IP belongs to the host side. */
+	dp_to_slowpath(w, m, META_HOST, (uint16_t)pidx, 0, NULL);
+	return;
+drop:
+	rte_pktmbuf_free(m);
+}

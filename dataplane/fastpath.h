@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The fast path, inlined into the worker's loop (worker.c): the common case of
+ * classify + translate + output in one pass, with what it remembers across
+ * packets (struct fp_memo). Everything else returns false, untouched, to the
+ * general path (classify.c).
+ */
+#ifndef XLAT_DP_FASTPATH_H
+#define XLAT_DP_FASTPATH_H
+
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "worker.h"
+#include "xlat_fast.h"
+
+/*
+ * What the fast path remembers. The translator's memo (xlat_fast.h: mappings,
+ * routes, checksum parts, and so which destinations are not the box's own: the
+ * ports' addresses are fixed at start) lives as long as the configuration
+ * snapshot: values only, reset when the worker loads a snapshot of another
+ * generation. The next hop's MAC lives one poll round, so a neighbour update
+ * reaches the fast path within a round.
+ */
+struct fp_memo {
+	struct xlat_fmemo x;
+	uint64_t cfg_gen;
+	bool cfg_seen;
+	bool nb_ok, nb_gw;
+	int nb_family;
+	uint32_t nb_nexthop;
+	uint8_t nb_dst[16];  /* the destination the neighbour was derived from (unless nb_gw: a gateway's) */
+	uint16_t nb_port, nb_port_id; /* the interface, and its DPDK port */
+	bool nb_vlan;                 /* the interface is a VLAN sub-interface (dp_tx_vlan) */
+	struct rte_ether_addr nb_mac;
+	uint8_t nb_eth[RTE_ETHER_HDR_LEN]; /* the L2 header for that next hop, written as it is */
+};
+
+/* Once per poll round, with the snapshot the round uses. */
+static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *cfg)
+{
+	if (!fm->cfg_seen || fm->cfg_gen != cfg->gen) {
+		xlat_fmemo_reset(&fm->x);
+		fm->cfg_gen = cfg->gen;
+		fm->cfg_seen = true;
+	}
+	fm->nb_ok = false;
+}
+
+/*
+ * The common case (xlat_fast.h) of dp_classify() + dp_translate() + dp_output(): a frame
+ * for our MAC, for an address that is not the box's, that xlat_fast64/46()
+ * translate. Returns false with nothing changed otherwise, and dp_classify() takes
+ * the frame (classification, counters, every other case).
+ */
+static inline __attribute__((always_inline)) bool dp_fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m,
+							 unsigned pidx)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t flen = m->data_len;
+	struct xlat_ctx *ctx = &w->ctx[pidx];
+	struct xlat_pkt xp;
+	int family, v;
+
+	if (unlikely(m->nb_segs != 1 || flen < ETH_HLEN + 20) ||
+	    !rte_is_same_ether_addr((const struct rte_ether_addr *)f, &g_dp.ports[pidx].mac))
+		return false;
+	xp.data = f + ETH_HLEN;
+	xp.len = flen - ETH_HLEN;
+	xp.headroom = rte_pktmbuf_headroom(m);
+	xp.tailroom = rte_pktmbuf_tailroom(m);
+	if (f[12] == 0x86 && f[13] == 0xdd) {
+		const uint8_t *dst = xp.data + 24;
+		if (flen < ETH_HLEN + 40 || dst[0] == 0xff)
+			return false;
+		/* the box's own addresses: xlat_fast64() asks ctx->own (dp_own), once per memo entry */
+		xp.family = 6;
+		/* NAT64 with several workers: only the flow's owner translates it (dp_dispatch()) */
+		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
+		    (w->pre_owner >= 0 ? (unsigned)w->pre_owner : nat64_owner6(ctx->cfg, xp.data + 8, g_dp.n_workers)) !=
+			    w->index)
+			return false;
+		v = xlat_fast64(ctx, &xp, &fm->x);
+		if (v == XF_SLOW)
+			return false;
+	} else if (f[12] == 0x08 && f[13] == 0x00) {
+		/* multicast is the host's; so are the box's own addresses, which xlat_fast46() asks ctx->own
+		 * about (NAT64: an address of the box's that pool4 shares is classified port by port, dp_classify()) */
+		if ((xp.data[16] & 0xf0) == 0xe0)
+			return false;
+		xp.family = 4;
+		/* NAT64 with several workers: only the owner of the pool4 port translates (dp_dispatch()) */
+		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
+		    (flen < ETH_HLEN + 28 || xp.data[0] != 0x45 ||
+		     (w->pre_owner >= 0 ? (unsigned)w->pre_owner
+					: nat64_owner_ports(ctx->cfg, xp.data, xp.len, g_dp.n_workers)) != w->index))
+			return false;
+		v = xlat_fast46(ctx, &xp, &fm->x);
+		if (v == XF_SLOW)
+			return false;
+	} else {
+		return false;
+	}
+	if (v == XV_DROP) { /* NAT64: a flow refused after the translator committed (counted) */
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
+	m->data_len = (uint16_t)xp.len;
+	m->pkt_len = xp.len;
+	if (unlikely(xp.frag_size)) { /* NAT64 4->6, DF clear, larger than the IPv6 MTU */
+		dp_output_fragments(w, m, &xp);
+		return true;
+	}
+	/* dp_output(), with the next hop's MAC remembered for the round */
+	family = xp.family;
+	const uint8_t *dst = xp.data + (family == 4 ? 16 : 24);
+	unsigned alen = family == 4 ? 4 : 16;
+	if (!fm->nb_ok || fm->nb_nexthop != xp.route.nexthop || fm->nb_family != family ||
+	    (!fm->nb_gw && (family == 4 ? memcmp(fm->nb_dst, dst, 4) != 0 : !xlat_same16(fm->nb_dst, dst)))) {
+		uint8_t addr[16];
+		uint16_t port;
+		fib_neighbor_addr(xp.route.nexthop, family, dst, addr, &port);
+		if (unlikely(!neigh_lookup(port, family, addr, &fm->nb_mac))) {
+			fm->nb_ok = false;
+			dp_to_slowpath(w, m, META_RESOLVE, port, family, addr);
+			return true;
+		}
+		fm->nb_ok = true;
+		fm->nb_family = family;
+		fm->nb_nexthop = xp.route.nexthop;
+		fm->nb_port = port;
+		fm->nb_port_id = g_dp.ports[port].port_id;
+		fm->nb_vlan = g_dp.ports[port].is_vlan;
+		/* the neighbour is not the destination: a gateway, the same for every destination of the next hop */
+		fm->nb_gw = memcmp(addr, dst, alen) != 0;
+		memcpy(fm->nb_dst, dst, alen);
+		struct rte_ether_hdr *eh = (struct rte_ether_hdr *)fm->nb_eth;
+		rte_ether_addr_copy(&fm->nb_mac, &eh->dst_addr);
+		rte_ether_addr_copy(&g_dp.ports[port].mac, &eh->src_addr);
+		eh->ether_type = rte_cpu_to_be_16(family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	}
+	/* dp_send_eth() with the header remembered */
+	if (unlikely(m->data_off < ETH_HLEN)) {
+		dp_count(w, XLAT_NO_MBUF);
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	m->data_off = (uint16_t)(m->data_off - ETH_HLEN);
+	m->data_len = (uint16_t)(m->data_len + ETH_HLEN);
+	m->pkt_len += ETH_HLEN;
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), fm->nb_eth, ETH_HLEN);
+	m->port = fm->nb_port;
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	if (unlikely(fm->nb_vlan)) {
+		dp_tx_vlan(w, m, fm->nb_port);
+		return true;
+	}
+	w->counters[XLAT_TX] += rte_eth_tx_buffer(fm->nb_port_id, (uint16_t)w->index, w->txb[fm->nb_port], m);
+	return true;
+}
+
+#endif

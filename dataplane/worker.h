@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A worker's path through the dataplane, one file per stage; a frame goes
+ * worker.c (the loop) -> rx.c -> fastpath.h, or classify.c -> translate.c
+ * (handoff.c: to the NAT64 flow's owner) -> tx.c; to_host.c for the box's own
+ * traffic and unresolved next hops. These run on worker lcores only.
+ */
+#ifndef XLAT_DP_WORKER_H
+#define XLAT_DP_WORKER_H
+
+#include <rte_ethdev.h>
+
+#include "dp.h"
+
+#define ETH_HLEN 14
+
+static inline void dp_count(struct dp_worker *w, enum xlat_stat s)
+{
+	w->counters[s]++;
+}
+
+static inline uint16_t dp_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* tx.c */
+void dp_tx_vlan(struct dp_worker *w, struct rte_mbuf *m, unsigned iface);
+/*
+ * A frame with its Ethernet header leaves through interface iface: a VLAN
+ * sub-interface adds its 802.1Q tag and sends on its parent's port.
+ */
+static inline void dp_tx(struct dp_worker *w, struct rte_mbuf *m, unsigned iface)
+{
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	if (unlikely(g_dp.ports[iface].is_vlan)) {
+		dp_tx_vlan(w, m, iface);
+		return;
+	}
+	w->counters[XLAT_TX] += rte_eth_tx_buffer(g_dp.ports[iface].port_id, (uint16_t)w->index, w->txb[iface], m);
+}
+/* One IP datagram (no L2) out through route nexthop; fragments and segments for those longer than the MTU. */
+void dp_output(struct dp_worker *w, struct rte_mbuf *m, int family, uint32_t nexthop);
+void dp_output_fragments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp);
+void dp_output_segments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp);
+
+/* to_host.c: reason META_HOST (the frame keeps its L2 header) or META_RESOLVE (addr: the next hop) */
+void dp_to_slowpath(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason, uint16_t port, int family,
+		    const uint8_t *addr);
+
+/* classify.c */
+void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const struct xlat_config *cfg, uint64_t now);
+
+/* translate.c: dp_dispatch() hands another worker's NAT64 flow over; dp_translate() translates here */
+void dp_dispatch(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family, const struct xlat_config *cfg,
+		 uint64_t now);
+void dp_translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family, uint64_t now);
+
+/* handoff.c */
+void dp_handoff_flush(struct dp_worker *w);
+bool dp_handoff_give_up(struct dp_worker *w, uint64_t now);
+void dp_frame_owners(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, int16_t *owner);
+
+/* rx.c */
+void dp_rx_copy_out(struct rte_mbuf **pkts, uint16_t n);
+uint16_t dp_vlan_demux(struct dp_worker *w, const struct dp_port *pt, unsigned p, struct rte_mbuf **pkts, uint16_t n,
+		       uint8_t *pif);
+void dp_nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, const int16_t *owner, unsigned self);
+
+/* stored_syns.c */
+void dp_stored_syns_expire(struct dp_worker *w, const struct xlat_config *cfg, uint64_t now);
+
+#endif
