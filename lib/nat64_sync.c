@@ -66,17 +66,19 @@ __attribute__((noinline)) void nat64_sync_bib_gone(struct nat64_table *t, uint32
 		put(t, &r);
 }
 
-bool nat64_sync_walk(struct nat64_table *t, uint32_t *pos, unsigned budget)
+bool nat64_sync_walk(struct nat64_table *t, uint32_t *pos, unsigned budget, unsigned *emitted)
 {
 	uint32_t i = *pos;
+	unsigned n = 0;
 
-	for (unsigned n = 0; i < t->max && n < budget; i++) {
+	for (; i < t->max && n < budget; i++) {
 		if (t->sess[i].list == LIST_FREE)
 			continue;
 		nat64_sync_emit(t, i);
 		n++;
 	}
 	*pos = i;
+	*emitted = n;
 	return i < t->max;
 }
 
@@ -103,8 +105,8 @@ static bool record_valid(const struct xlat_config *cfg, const struct sync_sessio
 	return nat64_pool4_port(cfg, s->proto, s->addr4, s->port4);
 }
 
-enum nat64_install nat64_sync_install(struct nat64_table *t, const struct xlat_config *cfg,
-				      const struct sync_session *s, uint64_t now)
+static enum nat64_install install(struct nat64_table *t, const struct xlat_config *cfg,
+				  const struct sync_session *s, uint64_t now)
 {
 	const struct nat64_globals *g = &cfg->g.nat;
 
@@ -140,6 +142,25 @@ enum nat64_install nat64_sync_install(struct nat64_table *t, const struct xlat_c
 	}
 	set_session(t, g, (uint32_t)si, s, now);
 	return NAT64_INSTALL_NEW;
+}
+
+enum nat64_install nat64_sync_install(struct nat64_table *t, const struct xlat_config *cfg,
+				      const struct sync_session *s, uint64_t now)
+{
+	enum nat64_install r = install(t, cfg, s, now);
+
+	/*
+	 * Refused, on a port whose number is another worker's: the sync thread
+	 * redirected it here before handing the record over; it takes that back
+	 * (unless this worker holds the port after all).
+	 */
+	if (r >= NAT64_INSTALL_CONFLICT && t->sync_ring && t->n_workers > 1 && s->op == SYNC_UPSERT &&
+	    (s->port4 / 2u) % t->n_workers != t->worker && bib_find4(t, s->proto, s->addr4, s->port4) < 0) {
+		struct sync_session g = { .op = SYNC_LOCAL_BIB_GONE, .proto = s->proto, .addr4 = s->addr4,
+					  .port4 = s->port4 };
+		put(t, &g);
+	}
+	return r;
 }
 
 const char *nat64_install_name(enum nat64_install r)

@@ -60,9 +60,9 @@ enum nat64_install nat64_sync_install(struct nat64_table *t, const struct xlat_c
 
 /*
  * The bulk: events for t's sessions from position *pos on, at most budget of
- * them; *pos moves on. False once every session was sent.
+ * them (*emitted: how many); *pos moves on. False once every session was sent.
  */
-bool nat64_sync_walk(struct nat64_table *t, uint32_t *pos, unsigned budget);
+bool nat64_sync_walk(struct nat64_table *t, uint32_t *pos, unsigned budget, unsigned *emitted);
 
 const char *nat64_install_name(enum nat64_install r);
 

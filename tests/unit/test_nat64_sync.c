@@ -409,10 +409,12 @@ static void t_bulk_walk(void **state)
 	nat64_sync_attach(tab, ring);
 	bool more = true;
 	while (more) {
-		more = nat64_sync_walk(tab, &pos, 30);
+		unsigned emitted;
+		more = nat64_sync_walk(tab, &pos, 30, &emitted);
 		calls++;
 		unsigned n = drain(r, 128);
 		assert_true(n <= 30);
+		assert_int_equal(n, emitted);
 		got += n;
 	}
 	assert_int_equal(got, 100);
@@ -420,7 +422,9 @@ static void t_bulk_walk(void **state)
 	/* walked into a fresh table, it is the same table */
 	struct nat64_table *b = mktable(4096, 0, 1);
 	pos = 0;
-	nat64_sync_walk(tab, &pos, 1000);
+	unsigned emitted;
+	assert_false(nat64_sync_walk(tab, &pos, 1000, &emitted));
+	assert_int_equal(emitted, 100);
 	unsigned n = drain(r, 128);
 	for (unsigned i = 0; i < n; i++)
 		assert_int_equal(nat64_sync_install(b, &cfg, &r[i], 1000), NAT64_INSTALL_NEW);
@@ -529,6 +533,27 @@ static void t_redirected_bib_gone_event(void **state)
 	nat64_table_free(w1);
 }
 
+/* A refused record on a port the sync thread redirected here: the redirect is taken back. */
+static void t_refused_redirected_install_takes_back(void **state)
+{
+	(void)state;
+	struct nat64_table *w1 = mktable(4096, 1, 2);
+	struct sync_session mine = rec(17, A, 5000, POOL, 2002, S1, 53), theirs = rec(17, A, 5000, POOL, 2000, S1, 53);
+	struct sync_session r[4];
+
+	nat64_sync_attach(w1, ring);
+	assert_int_equal(nat64_sync_install(w1, &cfg, &mine, 1000), NAT64_INSTALL_NEW);
+	assert_int_equal(nat64_sync_install(w1, &cfg, &theirs, 1000), NAT64_INSTALL_CONFLICT);
+	assert_int_equal(drain(r, 4), 1);
+	assert_int_equal(r[0].op, SYNC_LOCAL_BIB_GONE);
+	assert_int_equal(r[0].port4, 2000);
+	/* refused on one of its own ports: nothing to take back */
+	struct sync_session own = rec(17, A, 5000, POOL, 2003, S1, 53);
+	assert_int_equal(nat64_sync_install(w1, &cfg, &own, 1000), NAT64_INSTALL_CONFLICT);
+	assert_int_equal(pending(), 0);
+	nat64_table_free(w1);
+}
+
 /* ------------------------------------------------------------------------ */
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_sync, teardown_sync)
@@ -557,6 +582,7 @@ int main(void)
 		R(t_redirect_alloc_skips),
 		R(t_redirected_session_translates),
 		R(t_redirected_bib_gone_event),
+		R(t_refused_redirected_install_takes_back),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
