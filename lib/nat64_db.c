@@ -233,6 +233,8 @@ void nat64_bib_del(struct nat64_table *t, uint32_t i)
 	struct bib6_key k6 = *bib_key(t, i);
 	struct bib4_key k4 = { .proto = k6.proto, .port4 = b->port4, .addr4 = b->addr4 };
 
+	if (__builtin_expect(t->sync_ring != NULL, 0))
+		nat64_sync_bib_gone(t, i);
 	rte_hash_del_key_with_hash(t->bib4, &k4, hash_b4(t, &k4));
 	rte_hash_del_key_with_hash(t->bib6, &k6, hash_b6(t, &k6));
 	b->head = NIL;

@@ -163,6 +163,9 @@ struct nat64_table {
 	int hint_idx;
 	/* RFC 6056 algorithm 3's table: how far past its F() offset a tuple's next port search starts */
 	uint16_t alg3[1024];
+	/* HA (nat64_sync.h): where this table's session events go (NULL: nowhere), and those a full ring lost */
+	struct rte_ring *sync_ring;
+	uint64_t sync_drops;
 };
 
 /*
@@ -285,20 +288,40 @@ void nat64_list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t
  */
 void nat64_relink(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires);
 
+/* HA (nat64_sync.c): session i's record into the sync ring; a redirected port's BIB entry gone. */
+void nat64_sync_emit(struct nat64_table *t, uint32_t i);
+void nat64_sync_bib_gone(struct nat64_table *t, uint32_t i);
+
+/*
+ * HA: a refresh is worth telling the peer when the timer crossed a multiple of
+ * half the timeout (nat64_sync.h): once per T/2 for a busy session.
+ */
+static inline bool sync_refresh_due(uint32_t before, uint32_t after, uint64_t tmo)
+{
+	uint32_t half = (uint32_t)(tmo / 2u) | 1u;
+
+	return before / half != after / half;
+}
+
 /* Inline: most packets only compare (the relink is the rare, out-of-line part). */
 static inline void refresh(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, uint8_t proto,
 			   uint64_t now)
 {
 	struct session *s = &t->sess[i];
 	uint8_t list = list_of(proto, s->state);
-	uint64_t tmo = timeout_of(g, list);
+	uint64_t tmo = timeout_of(g, list), t0 = tmo;
+	uint32_t before = s->expires;
+	bool same = list == s->list;
 
-	if (list == s->list) {
+	if (same) {
 		if ((int32_t)(s->expires - (uint32_t)(now + tmo)) >= 0)
 			return; /* the timer already runs at least T from now */
 		tmo += NAT64_TIMER_SLACK(tmo);
 	}
 	nat64_relink(t, i, list, now + tmo);
+	/* (a move to another list is a TCP state change, which nat64_tcp_update() tells) */
+	if (__builtin_expect(t->sync_ring != NULL, 0) && same && sync_refresh_due(before, s->expires, t0))
+		nat64_sync_emit(t, i);
 }
 
 /* Apply a segment to a session: new state, and its timer (nat64_tcp.c). */

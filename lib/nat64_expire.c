@@ -7,6 +7,7 @@
 #include "cgn.h"
 #include "nat64_db.h"
 #include "nat64_pool4.h"
+#include "nat64_redirect.h"
 
 unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint64_t now, unsigned budget)
 {
@@ -24,6 +25,8 @@ unsigned nat64_expire(struct nat64_table *t, const struct xlat_config *cfg, uint
 				s->state = TCP_TRANS;
 				nat64_list_unlink(t, i);
 				nat64_list_append(t, i, LIST_TCP_TRANS, now + timeout_of(&cfg->g.nat, LIST_TCP_TRANS));
+				if (t->sync_ring)
+					nat64_sync_emit(t, i);
 			} else {
 				nat64_sess_del(t, cfg, i);
 				deleted++;
@@ -46,6 +49,10 @@ static bool bib_still_valid(const struct nat64_table *t, const struct xlat_confi
 	if (!nat64_pool4_port(cfg, k->proto, b->addr4, b->port4))
 		return false;
 	/* no longer static: a dynamic entry must be on a port this worker could have allocated */
+	/* HA: a port a peer allocated, kept here with its IPv6 side's owner (nat64_redirect.h) */
+	if (nat64_redirect_active(cfg->redirect) &&
+	    nat64_redirect_get(cfg->redirect, k->proto, b->addr4, b->port4) == (int)t->worker)
+		return true;
 	int v = cfg->cgn.enabled ? cgn_port_valid(cfg, k->proto, b->addr4, b->port4, t->worker, t->n_workers) : -1;
 	if (v >= 0)
 		return t->n_workers <= 1 || v;

@@ -139,7 +139,9 @@ static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint32_t s
 		cgn_session_event(c, cfg, true, f->proto, f->src6, f->sport, t->bibs[bi].addr4, t->bibs[bi].port4,
 				  f->dst4, f->rport);
 	if (f->proto == IPPROTO_TCP)
-		nat64_tcp_update(t, g, (uint32_t)si, true, f->flags, now);
+		nat64_tcp_update(t, g, (uint32_t)si, true, f->flags, now); /* HA: tells the peer (a state change) */
+	else if (__builtin_expect(t->sync_ring != NULL, 0))
+		nat64_sync_emit(t, (uint32_t)si);
 	*src4 = t->bibs[bi].addr4;
 	*sport4 = t->bibs[bi].port4;
 	return XLAT_OK;
@@ -255,7 +257,9 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 	if (c)
 		cgn_session_event(c, cfg, true, proto, bk->addr6, bk->port6, dst4, dport, src4, rport);
 	if (proto == IPPROTO_TCP)
-		nat64_tcp_update(t, g, (uint32_t)si, false, flags, now);
+		nat64_tcp_update(t, g, (uint32_t)si, false, flags, now); /* HA: tells the peer (a state change) */
+	else if (__builtin_expect(t->sync_ring != NULL, 0))
+		nat64_sync_emit(t, (uint32_t)si);
 	bib_v6side(t, (uint32_t)bi, dst6, dport6);
 	return XLAT_OK;
 }

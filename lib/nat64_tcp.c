@@ -46,4 +46,6 @@ void nat64_tcp_update(struct nat64_table *t, const struct nat64_globals *g, uint
 	if (s->state == TCP_TRANS && old == TCP_TRANS)
 		return; /* RST in TRANS: let it run out */
 	refresh(t, g, i, IPPROTO_TCP, now);
+	if (__builtin_expect(t->sync_ring != NULL, 0) && s->state != old)
+		nat64_sync_emit(t, i); /* HA: every TCP state change, the first (a new session's) included */
 }
