@@ -79,11 +79,8 @@ int worker_main(void *arg)
 			const struct dp_port *pt = &g_dp.ports[p];
 			if (pt->is_vlan) /* its frames arrive on its parent's port */
 				continue;
-			if (unlikely(w->n_ho)) { /* backpressure: handoffs still waiting for an owner's ring */
-				dp_handoff_flush(w);
-				if (w->n_ho && !dp_handoff_give_up(w, now))
-					break;
-			}
+			if (unlikely(w->n_ho) && dp_handoff_backpressure(w, now))
+				break; /* handoffs still waiting for an owner's ring: no new frames */
 			uint16_t n = rte_eth_rx_burst(pt->port_id, (uint16_t)w->index, pkts, DP_BURST);
 			if (!n)
 				continue;
@@ -165,10 +162,7 @@ int worker_main(void *arg)
 		if (!got && idle_us)
 			rte_delay_us_sleep(idle_us);
 	}
-	w->counters[XLAT_HANDOFF_FULL] += w->n_ho; /* at exit: handoffs no owner will take any more */
-	for (unsigned i = 0; i < w->n_ho; i++)
-		rte_pktmbuf_free(w->ho[i]);
-	w->n_ho = 0;
+	dp_handoff_drop_held(w);
 	rte_free(fmp);
 	rte_rcu_qsbr_thread_offline(g_dp.rcu, w->index);
 	rte_rcu_qsbr_thread_unregister(g_dp.rcu, w->index);

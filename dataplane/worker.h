@@ -60,6 +60,8 @@ void dp_translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int fa
 /* handoff.c */
 void dp_handoff_flush(struct dp_worker *w);
 bool dp_handoff_give_up(struct dp_worker *w, uint64_t now);
+bool dp_handoff_backpressure(struct dp_worker *w, uint64_t now); /* true: receive nothing this round */
+void dp_handoff_drop_held(struct dp_worker *w);                  /* at exit */
 void dp_frame_owners(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, int16_t *owner);
 
 /* rx.c */
