@@ -28,6 +28,7 @@
 
 #include "appcfg.h"
 #include "ctl_server.h"
+#include "nat64.h" /* struct nat64_session_info */
 #include "stats.h"
 
 /* What "ports" reports about one port (the dataplane fills it). */

@@ -14,6 +14,8 @@
 #include <rte_rcu_qsbr.h>
 
 #include "appcfg.h"
+#include "cgn.h"
+#include "nat64.h"
 #include "xlat.h"
 
 #define DP_BURST 32
