@@ -316,6 +316,23 @@ def exp_list(items, port):
     return out
 
 
+def run_daemon(daemon, work, cfg, idle_ms, timeout=DAEMON_TIMEOUT, env=None):
+    """The daemon on cfg (written to work/cfg.json) until its ports have been idle for idle_ms, killed
+    after timeout s: (its CompletedProcess, its output as text (also work/daemon.log), the seconds it
+    took, the path of its --stats-out file)."""
+    with open(os.path.join(work, "cfg.json"), "w") as f:
+        json.dump(cfg, f, indent=1)
+    stats = os.path.join(work, "stats.json")
+    cmd = ["timeout", str(timeout), daemon, "--config", os.path.join(work, "cfg.json"),
+           "--idle-exit", str(idle_ms), "--stats-out", stats]
+    t0 = time.time()
+    pr = subprocess.run(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    dt = time.time() - t0
+    with open(os.path.join(work, "daemon.log"), "wb") as f:
+        f.write(pr.stdout)
+    return pr, pr.stdout.decode(errors="replace"), dt, stats
+
+
 def run_case(case, daemon, root, lcore, idx, verbose):
     work = os.path.join(root, case.get("dir", case["name"]))
     os.makedirs(work, exist_ok=True)
@@ -324,18 +341,7 @@ def run_case(case, daemon, root, lcore, idx, verbose):
     workers = case.get("workers", 1)
     if workers > 1:
         write_pcap(os.path.join(work, "empty.pcap"), [])
-    cfg = make_config(case, work, lcore, idx)
-    with open(os.path.join(work, "cfg.json"), "w") as f:
-        json.dump(cfg, f, indent=1)
-    stats = os.path.join(work, "stats.json")
-    cmd = ["timeout", str(DAEMON_TIMEOUT), daemon, "--config", os.path.join(work, "cfg.json"),
-           "--idle-exit", str(case.get("idle_ms", 300)), "--stats-out", stats]
-    t0 = time.time()
-    pr = subprocess.run(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    dt = time.time() - t0
-    with open(os.path.join(work, "daemon.log"), "wb") as f:
-        f.write(pr.stdout)
-    log = pr.stdout.decode(errors="replace")
+    pr, log, dt, stats = run_daemon(daemon, work, make_config(case, work, lcore, idx), case.get("idle_ms", 300))
     if pr.returncode != 0:
         tail = " | ".join(log.strip().splitlines()[-3:])
         what = "timed out after %ds" % DAEMON_TIMEOUT if pr.returncode == 124 else "exit %d" % pr.returncode
