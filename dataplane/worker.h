@@ -56,6 +56,7 @@ void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const s
 void dp_dispatch(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family, const struct xlat_config *cfg,
 		 uint64_t now);
 void dp_translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family, uint64_t now);
+void dp_hairpin(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const struct xlat_config *cfg, uint64_t now);
 
 /* handoff.c */
 void dp_handoff_flush(struct dp_worker *w);
