@@ -58,7 +58,7 @@ import live
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(REPO, "tests", "packet"))
-from pcapio import read_pcap, write_pcap  # noqa: E402
+from harness import find_daemon, read_pcap, write_pcap  # noqa: E402
 VECTORS = os.path.join(HERE, "vectors")  # Jool's graybox vectors, GPL-2.0 (vectors/README.md)
 DAEMON_TIMEOUT = 60  # generous: the box may be busy (a run takes ~0.6 s when idle)
 IDLE_EXIT_MS = 300
@@ -655,9 +655,8 @@ def main():
         return 0
     must = read_expect(args.expect_pass) if args.expect_pass else set()
 
-    daemon = os.environ.get("XLAT64D") or os.path.join(REPO, "build", "dataplane", "xlat64d")
-    if not os.access(daemon, os.X_OK):
-        print("conformance: xlat64d not found at %s (build it, or set XLAT64D)" % daemon)
+    daemon = find_daemon("conformance")
+    if not daemon:
         return 2
     root = tempfile.mkdtemp(prefix="xlat64-conf-")
     # run a private copy: a rebuild during the run must not swap the binary under us

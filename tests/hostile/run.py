@@ -36,7 +36,7 @@ sys.path.insert(0, os.path.join(REPO, "tests", "packet"))
 sys.dont_write_bytecode = True
 
 import run as P  # noqa: E402  (the packet suite's runner: configuration, net_pcap devices)
-from pcapio import read_pcap, write_pcap  # noqa: E402
+from harness import find_daemon, read_pcap, run_daemon, select, write_pcap  # noqa: E402
 import hostile_cases as H  # noqa: E402
 
 DAEMON_TIMEOUT = 40
@@ -112,7 +112,7 @@ def run_one(sc, daemon, root, lcore, idx, verbose):
     env = dict(os.environ)
     env.setdefault("ASAN_OPTIONS", "detect_leaks=0")  # EAL's own allocations at exit are not ours
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
-    pr, log, dt, stats = P.run_daemon(daemon, work, config(sc, work, lcore, idx),
+    pr, log, dt, stats = run_daemon(daemon, work, config(sc, work, lcore, idx),
                                       max(sc.get("idle_ms", 300), IDLE_MIN), DAEMON_TIMEOUT, env)
     nin = len(frames["in6"]) + len(frames["in4"])
     if pr.returncode != 0:
@@ -168,14 +168,13 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work directories")
     ap.add_argument("--list", action="store_true", help="list scenarios")
     a = ap.parse_args()
-    sel = [s for s in H.SCENARIOS if not a.k or any(k in s["name"] for k in a.k)]
+    sel = select(H.SCENARIOS, a.k)
     if a.list:
         for s in sel:
             print("%-36s %s" % (s["name"], s["what"]))
         return 0
-    daemon = os.environ.get("XLAT64D", os.path.join(REPO, "build", "dataplane", "xlat64d"))
-    if not os.access(daemon, os.X_OK):
-        print("hostile: no daemon at %s (build first, or set XLAT64D)" % daemon, file=sys.stderr)
+    daemon = find_daemon("hostile")
+    if not daemon:
         return 2
     root = tempfile.mkdtemp(prefix="xlat64-hostile-")
     ncpu = os.cpu_count() or 1

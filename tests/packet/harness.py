@@ -1,7 +1,45 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""pcap files of raw Ethernet frames, without scapy: what the hostile and conformance suites feed
-the daemon's net_pcap ports and read back from them."""
+"""What the suites that run the daemon on net_pcap ports share (packet, hostile, conformance): the
+daemon binary, a run of it on a configuration, pcap files of raw Ethernet frames (without scapy)."""
+import json
+import os
 import struct
+import subprocess
+import sys
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def select(items, keys):
+    """The cases (dicts with a "name") whose name contains one of keys (-k); all of them without keys."""
+    return [c for c in items if not keys or any(k in c["name"] for k in keys)]
+
+
+def find_daemon(who):
+    """$XLAT64D or the build's xlat64d, absolute; None, said on stderr, when it is not there."""
+    daemon = os.path.abspath(os.environ.get("XLAT64D") or os.path.join(REPO, "build", "dataplane", "xlat64d"))
+    if not os.access(daemon, os.X_OK):
+        print("%s: no xlat64d at %s (build it, or set XLAT64D)" % (who, daemon), file=sys.stderr)
+        return None
+    return daemon
+
+
+def run_daemon(daemon, work, cfg, idle_ms, timeout, env=None):
+    """The daemon on cfg (written to work/cfg.json) until its ports have been idle for idle_ms, killed
+    after timeout s: (its CompletedProcess, its output as text (also work/daemon.log), the seconds it
+    took, the path of its --stats-out file)."""
+    with open(os.path.join(work, "cfg.json"), "w") as f:
+        json.dump(cfg, f, indent=1)
+    stats = os.path.join(work, "stats.json")
+    cmd = ["timeout", str(timeout), daemon, "--config", os.path.join(work, "cfg.json"),
+           "--idle-exit", str(idle_ms), "--stats-out", stats]
+    t0 = time.time()
+    pr = subprocess.run(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    dt = time.time() - t0
+    with open(os.path.join(work, "daemon.log"), "wb") as f:
+        f.write(pr.stdout)
+    return pr, pr.stdout.decode(errors="replace"), dt, stats
 
 
 def write_pcap(path, frames):
