@@ -28,8 +28,9 @@
 
 #include "appcfg.h"
 #include "ctl_server.h"
-#include "nat64.h" /* struct nat64_session_info */
 #include "stats.h"
+
+struct nat64_session_info; /* lib/nat64.h; used by pointer only, so the API needs no more of lib than appcfg.h */
 
 /* What "ports" reports about one port (the dataplane fills it). */
 struct api_port_info {
