@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,7 +35,7 @@ sys.path.insert(0, os.path.join(REPO, "tests", "packet"))
 sys.dont_write_bytecode = True
 
 import run as P  # noqa: E402  (the packet suite's runner: configuration, net_pcap devices)
-from harness import find_daemon, read_pcap, run_daemon, select, write_pcap  # noqa: E402
+from harness import read_pcap, run_daemon, start, write_pcap  # noqa: E402
 import hostile_cases as H  # noqa: E402
 
 DAEMON_TIMEOUT = 40
@@ -168,15 +167,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work directories")
     ap.add_argument("--list", action="store_true", help="list scenarios")
     a = ap.parse_args()
-    sel = select(H.SCENARIOS, a.k)
-    if a.list:
-        for s in sel:
-            print("%-36s %s" % (s["name"], s["what"]))
-        return 0
-    daemon = find_daemon("hostile")
-    if not daemon:
-        return 2
-    root = tempfile.mkdtemp(prefix="xlat64-hostile-")
+    sel, daemon, root = start(H.SCENARIOS, a, "hostile", lambda s: "%-36s %s" % (s["name"], s["what"]),
+                              "xlat64-hostile-")
     ncpu = os.cpu_count() or 1
     t0 = time.time()
     results = []

@@ -6,6 +6,7 @@ import os
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -23,6 +24,20 @@ def find_daemon(who):
         print("%s: no xlat64d at %s (build it, or set XLAT64D)" % (who, daemon), file=sys.stderr)
         return None
     return daemon
+
+
+def start(items, args, who, show, prefix):
+    """A suite's start: the cases -k picks (args.k); with --list (args.list) each printed as show(case), and
+    the suite exits 0; otherwise (cases, daemon, a fresh work directory), the suite exiting 2 without a daemon."""
+    sel = select(items, args.k)
+    if args.list:
+        for c in sel:
+            print(show(c))
+        sys.exit(0)
+    daemon = find_daemon(who)
+    if not daemon:
+        sys.exit(2)
+    return sel, daemon, tempfile.mkdtemp(prefix=prefix)
 
 
 def run_daemon(daemon, work, cfg, idle_ms, timeout, env=None):

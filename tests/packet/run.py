@@ -20,7 +20,6 @@ import os
 import shutil
 import struct
 import sys
-import tempfile
 import threading
 import time
 
@@ -32,7 +31,7 @@ from scapy.all import (Ether, checksum, conf, in6_chksum, raw, rdpcap,  # noqa: 
                        wrpcap)
 
 import cases as C  # noqa: E402
-from harness import find_daemon, run_daemon, select  # noqa: E402
+from harness import run_daemon, start  # noqa: E402
 import nat64_cases as N64  # noqa: E402
 
 ALL_CASES = C.CASES + N64.CASES
@@ -417,15 +416,7 @@ def main():
     ap.add_argument("--list", action="store_true", help="list cases and the rule each checks")
     args = ap.parse_args()
 
-    sel = select(ALL_CASES, args.k)
-    if args.list:
-        for c in sel:
-            print("%-45s %s" % (c["name"], c["rfc"]))
-        return 0
-    daemon = find_daemon("packet")
-    if not daemon:
-        return 2
-    root = tempfile.mkdtemp(prefix="xlat64-pkt-")
+    sel, daemon, root = start(ALL_CASES, args, "packet", lambda c: "%-45s %s" % (c["name"], c["rfc"]), "xlat64-pkt-")
     ncpu = os.cpu_count() or 1
     jobs = max(1, min(args.j, ncpu))
     free = list(range(jobs))
