@@ -38,6 +38,7 @@
 #include "xlat.h"
 #include "bytes.h"
 #include "nat64_filter.h"
+#include "eal_test.h"
 
 static void a6(const char *s, uint8_t out[16])
 {
@@ -913,16 +914,8 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "--pcap") == 0)
 		return dump_pcap(argv[2], (unsigned)atoi(argv[3]));
 
-	char *eal[] = { "test_cgn", "-l", "0", "--no-huge", "-m", "64", "--no-shconf", "--no-pci",
-			"--log-level", "*:error", "--file-prefix", "tcgn", NULL };
-	char prefix[32];
-
-	snprintf(prefix, sizeof(prefix), "tcgn_%d", (int)getpid());
-	eal[11] = prefix;
-	if (rte_eal_init(12, eal) < 0) {
-		fprintf(stderr, "rte_eal_init failed\n");
+	if (eal_test_start("tcgn", "64") != 0)
 		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 		T(t_subscriber_prefix),
 		T(t_det_reversible),
