@@ -23,6 +23,10 @@ worker against flows owned by another) and testpmd io with as many cores; it
 replaces the one-core DPDK part and the lab in that run.
 
 Writes WORK/results-*.json and .md, and the plot (--plot).
+
+Why ~800 lines: one driver for three parts that share the pcaps, the pinning,
+the counters read over the control socket and the report; scaling.py,
+genpcap.py and cgcount.py are its separable pieces.
 """
 import argparse
 import datetime

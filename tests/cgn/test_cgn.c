@@ -11,6 +11,11 @@
  * decodes with tshark's IPFIX dissector.
  *
  * The subscriber table is rte_hash: main() starts an EAL without hugepages.
+ *
+ * Why one file of ~950 lines: its parts (deterministic NAT, the event
+ * encoders, the subscriber table and NAT64 with limits) share their set-up:
+ * det_cfg() serves all of them, and the --pcap writer sends the IPFIX tests'
+ * sample events.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -38,6 +38,10 @@ Rows that upstream never runs (upstream_run=no) are run and tagged [extra].
 Writes ${OUT:-/tmp}/conformance-results.json.
 Exit status: 0, or 1 when a case listed in --expect-pass did not pass
 (regression guard), 2 when the daemon binary or the vectors are missing.
+
+Why ~770 lines: graybox's judgement (matching, exceptions, checksum rules) and
+the live replay for the rows pcaps cannot carry, both needed to read a row;
+the daemon and pcap plumbing is tests/packet/harness.py's.
 """
 
 import argparse

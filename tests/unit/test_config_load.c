@@ -3,6 +3,10 @@
  * control/config_load.c: valid files load with the right values; each
  * invalid file is refused with a message that names the field and the reason.
  *
+ * Why this file is long: most of it is tables of invalid files and the message
+ * each must give (test_timeouts() alone lists the global options' limits), one
+ * row a rule; the "cgn" section's are tests/cgn/test_cgn_config.c.
+ *
  * Optional argument: paths of configuration files that must load (the
  * examples in config/).
  */
