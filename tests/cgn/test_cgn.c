@@ -919,8 +919,6 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "--pcap") == 0)
 		return dump_pcap(argv[2], (unsigned)atoi(argv[3]));
 
-	if (eal_test_start("tcgn", "64") != 0)
-		return 1;
 	const struct CMUnitTest tests[] = {
 		T(t_subscriber_prefix),
 		T(t_det_reversible),
@@ -939,7 +937,5 @@ int main(int argc, char **argv)
 		T(t_nat64_deterministic_full),
 		T(t_nat64_ownership),
 	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	return rc;
+	return EAL_TEST_RUN("tcgn", "64", tests);
 }

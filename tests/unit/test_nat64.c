@@ -270,8 +270,6 @@ static void t_hairpin_lib(void **state)
 
 int main(void)
 {
-	if (eal_test_start("tnat64", "64") != 0)
-		return 1;
 	const struct CMUnitTest tests[] = {
 		T(t_icmp_echo),
 		T(t_icmp_error_46_through_session),
@@ -281,7 +279,5 @@ int main(void)
 		T(t_udp_zero_checksum_46),
 		T(t_hairpin_lib),
 	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	return rc;
+	return EAL_TEST_RUN("tnat64", "64", tests);
 }

@@ -514,8 +514,6 @@ static void t_table_full(void **state)
 
 int main(void)
 {
-	if (eal_test_start("tnat64exp", "64") != 0)
-		return 1;
 	const struct CMUnitTest tests[] = {
 		T(t_expire_udp_timing),
 		T(t_expire_order_and_refresh),
@@ -530,7 +528,5 @@ int main(void)
 		T(t_lookup_burst_hints),
 		T(t_lookup_burst_new_flows),
 	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	return rc;
+	return EAL_TEST_RUN("tnat64exp", "64", tests);
 }

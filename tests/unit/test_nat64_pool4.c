@@ -395,8 +395,6 @@ static void t_filtering_address_dependent(void **state)
 
 int main(void)
 {
-	if (eal_test_start("tnat64pool4", "64") != 0)
-		return 1;
 	const struct CMUnitTest tests[] = {
 		T(t_pool4_exhaustion),
 		T(t_pool4_parity),
@@ -410,7 +408,5 @@ int main(void)
 		T(t_filtering_endpoint_independent),
 		T(t_filtering_address_dependent),
 	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	return rc;
+	return EAL_TEST_RUN("tnat64pool4", "64", tests);
 }

@@ -394,8 +394,6 @@ static void t_tcp_stored_syn_limits(void **state)
 
 int main(void)
 {
-	if (eal_test_start("tnat64tcp", "64") != 0)
-		return 1;
 	const struct CMUnitTest tests[] = {
 		T(t_tcp_next_every_transition),
 		T(t_tcp_v6_open_and_fin_v4_first),
@@ -410,7 +408,5 @@ int main(void)
 		T(t_tcp_stored_syn_expires),
 		T(t_tcp_stored_syn_limits),
 	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	return rc;
+	return EAL_TEST_RUN("tnat64tcp", "64", tests);
 }
