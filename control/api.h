@@ -30,6 +30,8 @@
 #include "ctl_server.h"
 #include "stats.h"
 
+struct nat64_session_info; /* lib/nat64.h; used by pointer only, so the API needs no more of lib than appcfg.h */
+
 /* What "ports" reports about one port (the dataplane fills it). */
 struct api_port_info {
 	uint16_t port_id;   /* DPDK port id */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgn.h"
 #include "config_internal.h"
 #include "xlat.h"
 

@@ -197,9 +197,9 @@ static int cmp_desc_u16(const void *a, const void *b)
  * 16-bit values, sorted descending, zeros and duplicates dropped, a list of
  * nothing but zeros refused. Small values are harmless: a plateau only
  * guesses the MTU of an ICMPv4 "Fragmentation Needed" that carries none
- * (RFC 1191 7), and mtu46() never advertises less than 1280 in the
- * translated Packet Too Big (RFC 8200 5, RFC 7915 4.2), so Jool's old
- * examples' [1, 2, 3, 4, 5, 6] load as they do in Jool.
+ * (RFC 1191 7), and icmp_mtu46() (lib/icmp_map.c) never advertises less
+ * than 1280 in the translated Packet Too Big (RFC 8200 5, RFC 7915 4.2), so
+ * Jool's old examples' [1, 2, 3, 4, 5, 6] load as they do in Jool.
  */
 static int parse_plateaus(struct ld *ld, const char *path, const json_t *j, struct gval *v)
 {

@@ -15,6 +15,8 @@
 #include <jansson.h>
 
 #include "appcfg.h"
+#include "cgn.h"
+#include "nat64.h"
 #include "xlat.h"
 
 #define DP_BURST 32

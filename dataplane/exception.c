@@ -228,6 +228,33 @@ static void silence_kernel_iface(const char *device)
 			      "speaks for it)\n", ifname);
 }
 
+/* The port's addresses on its TAP, and its static neighbours as permanent entries in the kernel. */
+static int tap_addresses(const struct appcfg_port *pc, unsigned idx, const char *ifname, char *err, size_t errlen)
+{
+	int rc, ifindex = (int)if_nametoindex(ifname);
+
+	if (ifindex <= 0) {
+		snprintf(err, errlen, "ports[%u] (%s): TAP %s vanished: %s", idx, pc->name, ifname,
+			 strerror(errno));
+		return -1;
+	}
+	for (unsigned a = 0; a < pc->n_addrs; a++) {
+		char txt[64];
+		inet_ntop(pc->addrs[a].family == 4 ? AF_INET : AF_INET6, pc->addrs[a].addr, txt, sizeof(txt));
+		if ((rc = rtnl_addr_add(ifindex, &pc->addrs[a])) != 0) {
+			snprintf(err, errlen, "ports[%u] (%s): cannot put %s/%u on TAP %s: %s", idx, pc->name, txt,
+				 pc->addrs[a].plen, ifname, strerror(-rc));
+			return -1;
+		}
+	}
+	/* Static neighbours override on both sides: the kernel gets them as permanent entries. */
+	for (unsigned i = 0; i < pc->n_neigh; i++)
+		if ((rc = rtnl_neigh_add(ifindex, &pc->neigh[i])) != 0)
+			RTE_LOG(WARNING, XLAT64, "port %s: TAP %s: static neighbour %u not set in the kernel: %s\n",
+				pc->name, ifname, i, strerror(-rc));
+	return 0;
+}
+
 static int tap_create(struct dp *dp, unsigned idx, char *err, size_t errlen)
 {
 	const struct appcfg_port *pc = &dp->cfg.ports[idx];
@@ -293,27 +320,8 @@ static int tap_create(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	}
 	t->on = true;
 	silence_kernel_iface(pc->device);
-
-	int ifindex = (int)if_nametoindex(t->ifname);
-	if (ifindex <= 0) {
-		snprintf(err, errlen, "ports[%u] (%s): TAP %s vanished: %s", idx, pc->name, t->ifname,
-			 strerror(errno));
+	if (tap_addresses(pc, idx, t->ifname, err, errlen))
 		return -1;
-	}
-	for (unsigned a = 0; a < pc->n_addrs; a++) {
-		char txt[64];
-		inet_ntop(pc->addrs[a].family == 4 ? AF_INET : AF_INET6, pc->addrs[a].addr, txt, sizeof(txt));
-		if ((rc = rtnl_addr_add(ifindex, &pc->addrs[a])) != 0) {
-			snprintf(err, errlen, "ports[%u] (%s): cannot put %s/%u on TAP %s: %s", idx, pc->name, txt,
-				 pc->addrs[a].plen, t->ifname, strerror(-rc));
-			return -1;
-		}
-	}
-	/* Static neighbours override on both sides: the kernel gets them as permanent entries. */
-	for (unsigned i = 0; i < pc->n_neigh; i++)
-		if ((rc = rtnl_neigh_add(ifindex, &pc->neigh[i])) != 0)
-			RTE_LOG(WARNING, XLAT64, "port %s: TAP %s: static neighbour %u not set in the kernel: %s\n",
-				pc->name, t->ifname, i, strerror(-rc));
 	RTE_LOG(INFO, XLAT64, "port %s: exception path through TAP %s (MAC " RTE_ETHER_ADDR_PRT_FMT
 			      ", MTU %u, %u address(es), %u static neighbour(s))\n",
 		pc->name, t->ifname, RTE_ETHER_ADDR_BYTES(&port->mac), port->mtu, pc->n_addrs, pc->n_neigh);

@@ -49,59 +49,130 @@ static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *c
 }
 
 /*
- * The common case (xlat_fast.h) of dp_classify() + dp_translate() + dp_output(): a frame
- * for our MAC, for an address that is not the box's, that xlat_fast64/46()
- * translate. Returns false with nothing changed otherwise, and dp_classify() takes
- * the frame (classification, counters, every other case).
+ * dp_fast()'s first half: a frame for our MAC, for an address that is not the
+ * box's, that xlat_fast64/46() translate (in place, into *xp). XF_SLOW with
+ * nothing changed otherwise.
  */
-static inline __attribute__((always_inline)) bool dp_fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m,
-							 unsigned pidx)
+static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *w, struct fp_memo *fm,
+							      struct rte_mbuf *m, unsigned pidx, struct xlat_pkt *xp)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t flen = m->data_len;
 	struct xlat_ctx *ctx = &w->ctx[pidx];
-	struct xlat_pkt xp;
-	int family, v;
 
 	if (unlikely(m->nb_segs != 1 || flen < ETH_HLEN + 20) ||
 	    !rte_is_same_ether_addr((const struct rte_ether_addr *)f, &g_dp.ports[pidx].mac))
-		return false;
-	xp.data = f + ETH_HLEN;
-	xp.len = flen - ETH_HLEN;
-	xp.headroom = rte_pktmbuf_headroom(m);
-	xp.tailroom = rte_pktmbuf_tailroom(m);
+		return XF_SLOW;
+	xp->data = f + ETH_HLEN;
+	xp->len = flen - ETH_HLEN;
+	xp->headroom = rte_pktmbuf_headroom(m);
+	xp->tailroom = rte_pktmbuf_tailroom(m);
 	if (f[12] == 0x86 && f[13] == 0xdd) {
-		const uint8_t *dst = xp.data + 24;
+		const uint8_t *dst = xp->data + 24;
 		if (flen < ETH_HLEN + 40 || dst[0] == 0xff)
-			return false;
+			return XF_SLOW;
 		/* the box's own addresses: xlat_fast64() asks ctx->own (dp_own), once per memo entry */
-		xp.family = 6;
+		xp->family = 6;
 		/* NAT64 with several workers: only the flow's owner translates it (dp_dispatch()) */
 		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
-		    (w->pre_owner >= 0 ? (unsigned)w->pre_owner : nat64_owner6(ctx->cfg, xp.data + 8, g_dp.n_workers)) !=
+		    (w->pre_owner >= 0 ? (unsigned)w->pre_owner : nat64_owner6(ctx->cfg, xp->data + 8, g_dp.n_workers)) !=
 			    w->index)
-			return false;
-		v = xlat_fast64(ctx, &xp, &fm->x);
-		if (v == XF_SLOW)
-			return false;
-	} else if (f[12] == 0x08 && f[13] == 0x00) {
+			return XF_SLOW;
+		return xlat_fast64(ctx, xp, &fm->x);
+	}
+	if (f[12] == 0x08 && f[13] == 0x00) {
 		/* multicast is the host's; so are the box's own addresses, which xlat_fast46() asks ctx->own
 		 * about (NAT64: an address of the box's that pool4 shares is classified port by port, dp_classify()) */
-		if ((xp.data[16] & 0xf0) == 0xe0)
-			return false;
-		xp.family = 4;
+		if ((xp->data[16] & 0xf0) == 0xe0)
+			return XF_SLOW;
+		xp->family = 4;
 		/* NAT64 with several workers: only the owner of the pool4 port translates (dp_dispatch()) */
 		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
-		    (flen < ETH_HLEN + 28 || xp.data[0] != 0x45 ||
+		    (flen < ETH_HLEN + 28 || xp->data[0] != 0x45 ||
 		     (w->pre_owner >= 0 ? (unsigned)w->pre_owner
-					: nat64_owner_ports(ctx->cfg, xp.data, xp.len, g_dp.n_workers)) != w->index))
-			return false;
-		v = xlat_fast46(ctx, &xp, &fm->x);
-		if (v == XF_SLOW)
-			return false;
-	} else {
+					: nat64_owner_ports(ctx->cfg, xp->data, xp->len, g_dp.n_workers)) != w->index))
+			return XF_SLOW;
+		return xlat_fast46(ctx, xp, &fm->x);
+	}
+	return XF_SLOW;
+}
+
+/*
+ * dp_output()'s neighbour lookup, remembered for the round: the next hop's L2
+ * header in fm->nb_eth. False when the neighbour is unresolved: the frame has
+ * gone to the slow path (META_RESOLVE).
+ */
+static inline __attribute__((always_inline)) bool fp_neighbour(struct dp_worker *w, struct fp_memo *fm,
+							       struct rte_mbuf *m, const struct xlat_pkt *xp)
+{
+	int family = xp->family;
+	const uint8_t *dst = xp->data + (family == 4 ? 16 : 24);
+	unsigned alen = family == 4 ? 4 : 16;
+
+	if (fm->nb_ok && fm->nb_nexthop == xp->route.nexthop && fm->nb_family == family &&
+	    (fm->nb_gw || (family == 4 ? memcmp(fm->nb_dst, dst, 4) == 0 : xlat_same16(fm->nb_dst, dst))))
+		return true;
+	uint8_t addr[16];
+	uint16_t port;
+	fib_neighbor_addr(xp->route.nexthop, family, dst, addr, &port);
+	if (unlikely(!neigh_lookup(port, family, addr, &fm->nb_mac))) {
+		fm->nb_ok = false;
+		dp_to_slowpath(w, m, META_RESOLVE, port, family, addr);
 		return false;
 	}
+	fm->nb_ok = true;
+	fm->nb_family = family;
+	fm->nb_nexthop = xp->route.nexthop;
+	fm->nb_port = port;
+	fm->nb_port_id = g_dp.ports[port].port_id;
+	fm->nb_vlan = g_dp.ports[port].is_vlan;
+	/* the neighbour is not the destination: a gateway, the same for every destination of the next hop */
+	fm->nb_gw = memcmp(addr, dst, alen) != 0;
+	memcpy(fm->nb_dst, dst, alen);
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)fm->nb_eth;
+	rte_ether_addr_copy(&fm->nb_mac, &eh->dst_addr);
+	rte_ether_addr_copy(&g_dp.ports[port].mac, &eh->src_addr);
+	eh->ether_type = rte_cpu_to_be_16(family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	return true;
+}
+
+/* dp_send_eth() with the L2 header fp_neighbour() remembered. */
+static inline __attribute__((always_inline)) void fp_send(struct dp_worker *w, const struct fp_memo *fm,
+							  struct rte_mbuf *m)
+{
+	if (unlikely(m->data_off < ETH_HLEN)) {
+		dp_count(w, XLAT_NO_MBUF);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	m->data_off = (uint16_t)(m->data_off - ETH_HLEN);
+	m->data_len = (uint16_t)(m->data_len + ETH_HLEN);
+	m->pkt_len += ETH_HLEN;
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), fm->nb_eth, ETH_HLEN);
+	m->port = fm->nb_port;
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	if (unlikely(fm->nb_vlan)) {
+		dp_tx_vlan(w, m, fm->nb_port);
+		return;
+	}
+	w->counters[XLAT_TX] += rte_eth_tx_buffer(fm->nb_port_id, (uint16_t)w->index, w->txb[fm->nb_port], m);
+}
+
+/*
+ * The common case (xlat_fast.h) of dp_classify() + dp_translate() + dp_output():
+ * fp_translate(), then fp_neighbour() and fp_send(). Returns false with nothing
+ * changed otherwise, and dp_classify() takes the frame (classification,
+ * counters, every other case).
+ */
+static inline __attribute__((always_inline)) bool dp_fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m,
+							 unsigned pidx)
+{
+	struct xlat_pkt xp;
+	int v = fp_translate(w, fm, m, pidx, &xp);
+
+	if (v == XF_SLOW)
+		return false;
 	if (v == XV_DROP) { /* NAT64: a flow refused after the translator committed (counted) */
 		rte_pktmbuf_free(m);
 		return true;
@@ -113,52 +184,8 @@ static inline __attribute__((always_inline)) bool dp_fast(struct dp_worker *w, s
 		dp_output_fragments(w, m, &xp);
 		return true;
 	}
-	/* dp_output(), with the next hop's MAC remembered for the round */
-	family = xp.family;
-	const uint8_t *dst = xp.data + (family == 4 ? 16 : 24);
-	unsigned alen = family == 4 ? 4 : 16;
-	if (!fm->nb_ok || fm->nb_nexthop != xp.route.nexthop || fm->nb_family != family ||
-	    (!fm->nb_gw && (family == 4 ? memcmp(fm->nb_dst, dst, 4) != 0 : !xlat_same16(fm->nb_dst, dst)))) {
-		uint8_t addr[16];
-		uint16_t port;
-		fib_neighbor_addr(xp.route.nexthop, family, dst, addr, &port);
-		if (unlikely(!neigh_lookup(port, family, addr, &fm->nb_mac))) {
-			fm->nb_ok = false;
-			dp_to_slowpath(w, m, META_RESOLVE, port, family, addr);
-			return true;
-		}
-		fm->nb_ok = true;
-		fm->nb_family = family;
-		fm->nb_nexthop = xp.route.nexthop;
-		fm->nb_port = port;
-		fm->nb_port_id = g_dp.ports[port].port_id;
-		fm->nb_vlan = g_dp.ports[port].is_vlan;
-		/* the neighbour is not the destination: a gateway, the same for every destination of the next hop */
-		fm->nb_gw = memcmp(addr, dst, alen) != 0;
-		memcpy(fm->nb_dst, dst, alen);
-		struct rte_ether_hdr *eh = (struct rte_ether_hdr *)fm->nb_eth;
-		rte_ether_addr_copy(&fm->nb_mac, &eh->dst_addr);
-		rte_ether_addr_copy(&g_dp.ports[port].mac, &eh->src_addr);
-		eh->ether_type = rte_cpu_to_be_16(family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
-	}
-	/* dp_send_eth() with the header remembered */
-	if (unlikely(m->data_off < ETH_HLEN)) {
-		dp_count(w, XLAT_NO_MBUF);
-		rte_pktmbuf_free(m);
-		return true;
-	}
-	m->data_off = (uint16_t)(m->data_off - ETH_HLEN);
-	m->data_len = (uint16_t)(m->data_len + ETH_HLEN);
-	m->pkt_len += ETH_HLEN;
-	memcpy(rte_pktmbuf_mtod(m, uint8_t *), fm->nb_eth, ETH_HLEN);
-	m->port = fm->nb_port;
-	m->ol_flags = 0;
-	m->packet_type = 0;
-	if (unlikely(fm->nb_vlan)) {
-		dp_tx_vlan(w, m, fm->nb_port);
-		return true;
-	}
-	w->counters[XLAT_TX] += rte_eth_tx_buffer(fm->nb_port_id, (uint16_t)w->index, w->txb[fm->nb_port], m);
+	if (fp_neighbour(w, fm, m, &xp))
+		fp_send(w, fm, m);
 	return true;
 }
 

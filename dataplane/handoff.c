@@ -72,6 +72,26 @@ bool dp_handoff_give_up(struct dp_worker *w, uint64_t now)
 }
 
 /*
+ * The loop asks before each port's receive: while handoffs wait for a full
+ * owner ring (and dp_handoff_give_up() does not give up on it), true: this
+ * round receives nothing more.
+ */
+bool dp_handoff_backpressure(struct dp_worker *w, uint64_t now)
+{
+	dp_handoff_flush(w);
+	return w->n_ho && !dp_handoff_give_up(w, now);
+}
+
+/* At exit: the handoffs no owner will take any more, dropped and counted. */
+void dp_handoff_drop_held(struct dp_worker *w)
+{
+	w->counters[XLAT_HANDOFF_FULL] += w->n_ho;
+	for (unsigned i = 0; i < w->n_ho; i++)
+		rte_pktmbuf_free(w->ho[i]);
+	w->n_ho = 0;
+}
+
+/*
  * NAT64 with several workers: the owner of each frame of a burst where it can
  * be told without side effects (nat64_owner(), which remembers where a first
  * fragment went: fragments are left to dp_dispatch()), -1 for those and non-IP.

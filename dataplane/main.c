@@ -202,6 +202,57 @@ static char **eal_argv(const struct appcfg *cfg, const char *argv0, int *argc)
 	return v;
 }
 
+/* Worker i on lcore: a translator context and a transmit buffer per port, NAT64's tables and handoff ring. */
+static int worker_init(struct dp *dp, unsigned i, unsigned lcore, char *err, size_t errlen)
+{
+	struct dp_worker *w = &dp->workers[i];
+
+	w->index = i;
+	w->lcore = lcore;
+	for (unsigned p = 0; p < dp->n_ports; p++) {
+		struct xlat_ctx *c = &w->ctx[p];
+		const struct dp_port *port = &dp->ports[p];
+		c->cfg = dp->xcfg;
+		c->counters = w->counters;
+		c->route = fib_route;
+		c->route_opaque = dp;
+		c->own = dp_own;
+		c->rand_state = 0x2545f491u * (i + 1) + p * 7919u + (uint32_t)rte_rdtsc();
+		c->icmp_rl.tokens = dp->cfg.xlat.g.icmp_errors_per_sec;
+		c->in_self4 = port->self4;
+		c->in_self4_set = port->has4;
+		memcpy(c->in_self6, port->has6 ? port->self6 : port->ll6, 16);
+		c->in_self6_set = true;
+		c->in_mtu = port->mtu;
+		w->txb[p] = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(DP_BURST), 0,
+					       rte_eth_dev_socket_id(port->port_id));
+		if (!w->txb[p]) {
+			snprintf(err, errlen, "out of memory for tx buffers");
+			return -1;
+		}
+		rte_eth_tx_buffer_init(w->txb[p], DP_BURST);
+	}
+	if (dp->cfg.xlat.mode == XLAT_MODE_NAT64) {
+		char name[32];
+		snprintf(name, sizeof(name), "nat%u", i);
+		w->nat = nat64_table_create(name, dp->cfg.xlat.g.nat.max_sessions, i, dp->n_workers,
+					    (int)rte_lcore_to_socket_id(lcore));
+		snprintf(name, sizeof(name), "handoff%u", i);
+		w->handoff = rte_ring_create(name, 4096, (int)rte_lcore_to_socket_id(lcore), RING_F_SC_DEQ);
+		if (!w->nat || !w->handoff) {
+			snprintf(err, errlen, "worker %u: cannot create NAT64 tables for %u sessions: %s "
+					      "(hugepages? -m? global.max-sessions-per-worker?)",
+				 i, dp->cfg.xlat.g.nat.max_sessions, rte_strerror(rte_errno));
+			return -1;
+		}
+		for (unsigned p = 0; p < dp->n_ports; p++)
+			w->ctx[p].nat = w->nat;
+		if (natlog_worker_init(dp, w, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
 static int setup(struct dp *dp, char *err, size_t errlen)
 {
 	static const struct rte_mbuf_dynfield meta_desc = {
@@ -250,50 +301,8 @@ static int setup(struct dp *dp, char *err, size_t errlen)
 
 	unsigned i = 0, lcore;
 	RTE_LCORE_FOREACH(lcore) {
-		struct dp_worker *w = &dp->workers[i];
-		w->index = i;
-		w->lcore = lcore;
-		for (unsigned p = 0; p < dp->n_ports; p++) {
-			struct xlat_ctx *c = &w->ctx[p];
-			const struct dp_port *port = &dp->ports[p];
-			c->cfg = dp->xcfg;
-			c->counters = w->counters;
-			c->route = fib_route;
-			c->route_opaque = dp;
-			c->own = dp_own;
-			c->rand_state = 0x2545f491u * (i + 1) + p * 7919u + (uint32_t)rte_rdtsc();
-			c->icmp_rl.tokens = dp->cfg.xlat.g.icmp_errors_per_sec;
-			c->in_self4 = port->self4;
-			c->in_self4_set = port->has4;
-			memcpy(c->in_self6, port->has6 ? port->self6 : port->ll6, 16);
-			c->in_self6_set = true;
-			c->in_mtu = port->mtu;
-			w->txb[p] = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(DP_BURST), 0,
-						       rte_eth_dev_socket_id(port->port_id));
-			if (!w->txb[p]) {
-				snprintf(err, errlen, "out of memory for tx buffers");
-				return -1;
-			}
-			rte_eth_tx_buffer_init(w->txb[p], DP_BURST);
-		}
-		if (dp->cfg.xlat.mode == XLAT_MODE_NAT64) {
-			char name[32];
-			snprintf(name, sizeof(name), "nat%u", i);
-			w->nat = nat64_table_create(name, dp->cfg.xlat.g.nat.max_sessions, i, dp->n_workers,
-						    (int)rte_lcore_to_socket_id(lcore));
-			snprintf(name, sizeof(name), "handoff%u", i);
-			w->handoff = rte_ring_create(name, 4096, (int)rte_lcore_to_socket_id(lcore), RING_F_SC_DEQ);
-			if (!w->nat || !w->handoff) {
-				snprintf(err, errlen, "worker %u: cannot create NAT64 tables for %u sessions: %s "
-						      "(hugepages? -m? global.max-sessions-per-worker?)",
-					 i, dp->cfg.xlat.g.nat.max_sessions, rte_strerror(rte_errno));
-				return -1;
-			}
-			for (unsigned p = 0; p < dp->n_ports; p++)
-				w->ctx[p].nat = w->nat;
-			if (natlog_worker_init(dp, w, err, errlen))
-				return -1;
-		}
+		if (worker_init(dp, i, lcore, err, errlen))
+			return -1;
 		i++;
 	}
 	return sync_init(dp, err, errlen);

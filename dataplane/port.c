@@ -172,67 +172,62 @@ static void set_self(struct dp_port *port, const struct appcfg_port *pc)
 	}
 }
 
-static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
+/*
+ * An af_packet port receives frames of up to framesz (its device argument) less
+ * af_packet's header (rx_cap); frames longer than the packet pool's mbufs take
+ * receive buffers of their own (*rx_pool).
+ */
+static int afp_rx_setup(struct dp *dp, unsigned idx, struct rte_mempool **rx_pool, char *err, size_t errlen)
 {
 	const struct appcfg_port *pc = &dp->cfg.ports[idx];
 	struct dp_port *port = &dp->ports[idx];
-	char name[128];
-	uint16_t pid;
 	unsigned nq = dp->n_workers;
-	int rc;
 
-	if (is_vdev(pc->device)) {
-		if (create_vdev(pc->device, nq, name, sizeof(name), err, errlen))
-			return -1;
-	} else {
-		snprintf(name, sizeof(name), "%s", pc->device);
-	}
-	if (rte_eth_dev_get_port_by_name(name, &pid) != 0) {
-		snprintf(err, errlen, "ports[%u] (%s): no such DPDK port '%s' (bound to a DPDK driver? allowed with -a?)",
-			 idx, pc->name, name);
+	const char *args = strchr(pc->device, ',');
+	unsigned fsz = args ? afp_framesz_arg(args + 1) : 0;
+	if (!fsz)
+		fsz = AFP_FRAMESZ;
+	if (fsz <= AFP_FRAME_HDR) {
+		snprintf(err, errlen, "ports[%u] (%s): framesz=%u leaves no room for a frame", idx, pc->name, fsz);
 		return -1;
 	}
-	port->port_id = pid;
-	port->mtu = pc->mtu;
-	port->rx_cap = UINT32_MAX;
-	struct rte_mempool *rx_pool = dp->pool;
-	if (is_af_packet(pc->device)) {
-		const char *args = strchr(pc->device, ',');
-		unsigned fsz = args ? afp_framesz_arg(args + 1) : 0;
-		if (!fsz)
-			fsz = AFP_FRAMESZ;
-		if (fsz <= AFP_FRAME_HDR) {
-			snprintf(err, errlen, "ports[%u] (%s): framesz=%u leaves no room for a frame", idx, pc->name, fsz);
-			return -1;
-		}
-		if (RTE_PKTMBUF_HEADROOM + fsz - AFP_MBUF_HDR > UINT16_MAX) {
-			snprintf(err, errlen, "ports[%u] (%s): framesz=%u is longer than an mbuf can be (at most %u)", idx,
-				 pc->name, fsz, UINT16_MAX - RTE_PKTMBUF_HEADROOM + AFP_MBUF_HDR);
-			return -1;
-		}
-		port->rx_cap = fsz - AFP_FRAME_HDR;
-		if (fsz - AFP_MBUF_HDR > (unsigned)rte_pktmbuf_data_room_size(dp->pool) - RTE_PKTMBUF_HEADROOM) {
-			/* mbufs as long as the ring's frames, few of them: the worker copies what fits the packet
-			 * pool out at once, so only super-frames hold one, while they are cut (rx.c) */
-			char pname[RTE_MEMPOOL_NAMESIZE];
-			unsigned n = 128 + 64 * nq;
-			snprintf(pname, sizeof(pname), "rxbig%u", idx);
-			port->rx_pool_big = rte_pktmbuf_pool_create(pname, n, 0, 0,
-								    (uint16_t)(RTE_PKTMBUF_HEADROOM + fsz - AFP_MBUF_HDR),
-								    (int)rte_socket_id());
-			if (!port->rx_pool_big) {
-				snprintf(err, errlen, "ports[%u] (%s): cannot create %u receive buffers of %u bytes for "
-						      "af_packet's %u-byte frames: %s (hugepages? -m? framesz=2048 in the "
-						      "device takes no super-frames and needs none)",
-					 idx, pc->name, n, fsz, fsz, rte_strerror(rte_errno));
-				return -1;
-			}
-			rx_pool = port->rx_pool_big;
-			port->rx_copy = true;
-		}
+	if (RTE_PKTMBUF_HEADROOM + fsz - AFP_MBUF_HDR > UINT16_MAX) {
+		snprintf(err, errlen, "ports[%u] (%s): framesz=%u is longer than an mbuf can be (at most %u)", idx,
+			 pc->name, fsz, UINT16_MAX - RTE_PKTMBUF_HEADROOM + AFP_MBUF_HDR);
+		return -1;
 	}
+	port->rx_cap = fsz - AFP_FRAME_HDR;
+	if (fsz - AFP_MBUF_HDR > (unsigned)rte_pktmbuf_data_room_size(dp->pool) - RTE_PKTMBUF_HEADROOM) {
+		/* mbufs as long as the ring's frames, few of them: the worker copies what fits the packet
+		 * pool out at once, so only super-frames hold one, while they are cut (rx.c) */
+		char pname[RTE_MEMPOOL_NAMESIZE];
+		unsigned n = 128 + 64 * nq;
+		snprintf(pname, sizeof(pname), "rxbig%u", idx);
+		port->rx_pool_big = rte_pktmbuf_pool_create(pname, n, 0, 0,
+							    (uint16_t)(RTE_PKTMBUF_HEADROOM + fsz - AFP_MBUF_HDR),
+							    (int)rte_socket_id());
+		if (!port->rx_pool_big) {
+			snprintf(err, errlen, "ports[%u] (%s): cannot create %u receive buffers of %u bytes for "
+					      "af_packet's %u-byte frames: %s (hugepages? -m? framesz=2048 in the "
+					      "device takes no super-frames and needs none)",
+				 idx, pc->name, n, fsz, fsz, rte_strerror(rte_errno));
+			return -1;
+		}
+		*rx_pool = port->rx_pool_big;
+		port->rx_copy = true;
+	}
+	return 0;
+}
 
+/* The port's queues: one rx/tx pair per worker, RSS where the NIC has it. */
+static int queues_setup(struct dp *dp, unsigned idx, uint16_t pid, struct rte_mempool *rx_pool, char *err,
+			size_t errlen)
+{
+	const struct appcfg_port *pc = &dp->cfg.ports[idx];
+	unsigned nq = dp->n_workers;
 	struct rte_eth_conf conf;
+	int rc;
+
 	memset(&conf, 0, sizeof(conf));
 	/*
 	 * One rx queue per worker: a NIC spreads flows over them only with RSS
@@ -271,6 +266,37 @@ static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+static int port_setup(struct dp *dp, unsigned idx, char *err, size_t errlen)
+{
+	const struct appcfg_port *pc = &dp->cfg.ports[idx];
+	struct dp_port *port = &dp->ports[idx];
+	char name[128];
+	uint16_t pid;
+	unsigned nq = dp->n_workers;
+	int rc;
+
+	if (is_vdev(pc->device)) {
+		if (create_vdev(pc->device, nq, name, sizeof(name), err, errlen))
+			return -1;
+	} else {
+		snprintf(name, sizeof(name), "%s", pc->device);
+	}
+	if (rte_eth_dev_get_port_by_name(name, &pid) != 0) {
+		snprintf(err, errlen, "ports[%u] (%s): no such DPDK port '%s' (bound to a DPDK driver? allowed with -a?)",
+			 idx, pc->name, name);
+		return -1;
+	}
+	port->port_id = pid;
+	port->mtu = pc->mtu;
+	port->rx_cap = UINT32_MAX;
+	struct rte_mempool *rx_pool = dp->pool;
+	if (is_af_packet(pc->device) && afp_rx_setup(dp, idx, &rx_pool, err, errlen))
+		return -1;
+	if (queues_setup(dp, idx, pid, rx_pool, err, errlen))
+		return -1;
 	/* Physical NICs need the MTU programmed; virtual ones follow their kernel/pcap side. */
 	if (!is_vdev(pc->device) && (rc = rte_eth_dev_set_mtu(pid, pc->mtu)) != 0)
 		RTE_LOG(WARNING, XLAT64, "ports[%u] (%s): cannot set MTU %u: %s (continuing)\n", idx, pc->name,

@@ -42,16 +42,7 @@ void dp_stored_syns_expire(struct dp_worker *w, const struct xlat_config *cfg, u
 		if (nat64_hairpin(cfg, &xp)) {
 			/* the SYN was hairpinned (an IPv6 host's, RFC 6146 3.8): its error goes back the same way, to
 			 * be translated through that host's session into ICMPv6 */
-			uint8_t *eh = (uint8_t *)rte_pktmbuf_prepend(m, ETH_HLEN);
-			if (!eh) {
-				dp_count(w, XLAT_NO_MBUF);
-				rte_pktmbuf_free(m);
-				continue;
-			}
-			eh[12] = 0x08;
-			eh[13] = 0x00;
-			dp_count(w, XLAT_HAIRPIN);
-			dp_dispatch(w, m, pidx, 4, cfg, now);
+			dp_hairpin(w, m, pidx, cfg, now);
 			continue;
 		}
 		dp_output(w, m, 4, xp.route.nexthop);

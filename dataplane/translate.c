@@ -31,18 +31,8 @@ void dp_translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int fa
 	m->data_len = (uint16_t)xp.len;
 	m->pkt_len = xp.len;
 	if (unlikely(nat64_hairpin(ctx->cfg, &xp))) {
-		/* RFC 6146 3.8 hairpinning: back in as if it had arrived on the IPv4 side */
-		uint8_t *eh = (uint8_t *)rte_pktmbuf_prepend(m, ETH_HLEN);
-		if (!eh) {
-			dp_count(w, XLAT_NO_MBUF);
-			rte_pktmbuf_free(m);
-			return;
-		}
-		eh[12] = 0x08;
-		eh[13] = 0x00;
-		nat64_hairpin_reenter(eh + ETH_HLEN);
-		dp_count(w, XLAT_HAIRPIN);
-		dp_dispatch(w, m, pidx, 4, ctx->cfg, now);
+		nat64_hairpin_reenter(xp.data);
+		dp_hairpin(w, m, pidx, ctx->cfg, now);
 		return;
 	}
 	if (unlikely(xp.frag_size)) {
@@ -54,6 +44,25 @@ void dp_translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int fa
 		return;
 	}
 	dp_output(w, m, xp.family, xp.route.nexthop);
+}
+
+/*
+ * RFC 6146 3.8 hairpinning: an IPv4 packet (m's data) for pool4 comes back in
+ * as if it had arrived on the IPv4 side, through its flow's owner.
+ */
+void dp_hairpin(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const struct xlat_config *cfg, uint64_t now)
+{
+	uint8_t *eh = (uint8_t *)rte_pktmbuf_prepend(m, ETH_HLEN);
+
+	if (!eh) {
+		dp_count(w, XLAT_NO_MBUF);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	eh[12] = 0x08;
+	eh[13] = 0x00;
+	dp_count(w, XLAT_HAIRPIN);
+	dp_dispatch(w, m, pidx, 4, cfg, now);
 }
 
 /* NAT64 flows are translated by the worker that owns their state; others are handed to it. */

@@ -33,23 +33,13 @@ static struct dp_worker *self_worker(void)
 	return NULL;
 }
 
-int worker_main(void *arg)
+/* The worker's start: its transmit buffers' drop counter, its RCU reader slot, its fast-path memo (NULL: none). */
+static struct fp_memo *worker_start(struct dp_worker *w)
 {
-	struct dp_worker *w = self_worker();
-	struct rte_mbuf *pkts[DP_BURST];
-	int16_t owner[DP_BURST];
-	uint8_t pif[DP_BURST]; /* each frame's interface, on a port that carries VLANs */
-	const uint64_t hz = rte_get_tsc_hz();
-	const uint64_t t0 = rte_get_tsc_cycles();
-	const uint32_t idle_us = g_dp.cfg.idle_sleep_us;
-
-	(void)arg;
-	if (!w)
-		return -1;
 	w->pre_owner = -1;
 	w->n_ho = 0;
 	w->ho_blocked_ns = 0;
-	__atomic_store_n(&w->tsc0, t0, __ATOMIC_RELEASE); /* NAT events' clock origin (natlog.c) */
+	__atomic_store_n(&w->tsc0, rte_get_tsc_cycles(), __ATOMIC_RELEASE); /* NAT events' clock origin (natlog.c) */
 	for (unsigned p = 0; p < g_dp.n_ports; p++)
 		rte_eth_tx_buffer_set_err_callback(w->txb[p], tx_drop_cb, &w->counters[XLAT_TX_DROP]);
 	rte_rcu_qsbr_thread_register(g_dp.rcu, w->index);
@@ -59,9 +49,121 @@ int worker_main(void *arg)
 	struct fp_memo *fmp = rte_zmalloc_socket("fp_memo", sizeof(*fmp), RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
 	if (!fmp) {
 		RTE_LOG(ERR, XLAT64, "worker %u: no memory for its fast-path memo\n", w->index);
-		return -1;
+		return NULL;
 	}
 	xlat_fmemo_init(&fmp->x);
+	return fmp;
+}
+
+/*
+ * One port's burst: received (rx.c: copied out of long buffers, VLAN tags off),
+ * NAT64's owners and session lookups for the whole burst, then each frame
+ * through the fast path or the general path (classify.c), its handoffs
+ * flushed (handoff.c). The frames received.
+ */
+static uint16_t rx_port(struct dp_worker *w, struct fp_memo *fmp, unsigned p, const struct xlat_config *cfg,
+			bool try_fast, uint64_t now)
+{
+	const struct dp_port *pt = &g_dp.ports[p];
+	struct rte_mbuf *pkts[DP_BURST];
+	int16_t owner[DP_BURST];
+	uint8_t pif[DP_BURST]; /* each frame's interface, on a port that carries VLANs */
+	uint16_t n = rte_eth_rx_burst(pt->port_id, (uint16_t)w->index, pkts, DP_BURST), got = n;
+
+	if (!n)
+		return 0;
+	w->counters[XLAT_RX] += n;
+	if (unlikely(pt->rx_copy))
+		dp_rx_copy_out(pkts, n);
+	if (unlikely(pt->has_vlans) && !(n = dp_vlan_demux(w, pt, p, pkts, n, pif)))
+		return got;
+	const bool vlans = pt->has_vlans;
+	bool owners = w->nat && g_dp.n_workers > 1 && cfg->mode == XLAT_MODE_NAT64;
+	if (owners)
+		dp_frame_owners(&w->ctx[p], pkts, n, owner);
+	if (w->nat)
+		dp_nat64_burst(&w->ctx[p], pkts, n, owners ? owner : NULL, w->index);
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (w->nat)
+			nat64_hint(&w->ctx[p], i);
+		w->pre_owner = owners ? owner[i] : -1;
+		unsigned pi = unlikely(vlans) ? pif[i] : p;
+		if (!try_fast || !dp_fast(w, fmp, pkts[i], pi))
+			dp_classify(w, pkts[i], pi, cfg, now);
+	}
+	w->pre_owner = -1;
+	dp_handoff_flush(w);
+	return got;
+}
+
+/*
+ * NAT64's share of a round: the flows other workers received for this one
+ * (classified by them: the fast path, or straight to dp_translate()), then
+ * expiry, stored SYNs and the control thread's requests. The frames taken.
+ */
+static uint16_t nat64_round(struct dp_worker *w, struct fp_memo *fmp, const struct xlat_config *cfg, bool try_fast,
+			    uint64_t now)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	uint16_t n = (uint16_t)rte_ring_dequeue_burst(w->handoff, (void **)pkts, DP_BURST, NULL);
+
+	/*
+	 * Another core wrote these mbufs and frames: their lines are in its cache.
+	 * Ask for all of them at once (headers, then the frames they point to)
+	 * rather than one miss after another in the lookups below.
+	 */
+	for (uint16_t i = 0; i < n; i++)
+		rte_prefetch0(pkts[i]);
+	for (uint16_t i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	if (n) {
+		w->ctx[0].cfg = cfg;
+		/* every port's ctx shares the table, and so the hints */
+		dp_nat64_burst(&w->ctx[0], pkts, n, NULL, w->index);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		const struct dp_meta *meta = dp_meta(pkts[i]);
+		w->ctx[meta->port].cfg = cfg;
+		w->ctx[meta->port].now_ns = now;
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		nat64_hint(&w->ctx[meta->port], i);
+		if (!try_fast || !dp_fast(w, fmp, pkts[i], meta->port))
+			dp_translate(w, pkts[i], meta->port, meta->family, now);
+	}
+	w->counters[XLAT_NAT64_EXPIRED] += nat64_expire(w->nat, cfg, now / 1000000u, 64);
+	dp_stored_syns_expire(w, cfg, now);
+	dp_handoff_flush(w); /* hairpins and stored-SYN errors of flows that another worker owns */
+	ctl_bridge_worker_poll(w, now / 1000000u);
+	if (unlikely(w->sync_in != NULL)) /* HA: a peer's sessions in, a bulk's share out (sync.c) */
+		sync_worker_poll(w, cfg, now / 1000000u);
+	return n;
+}
+
+/* Worker 0: the frames the slow path built (ARP/ND replies, held packets) leave through its queues. */
+static uint16_t slowpath_frames(struct dp_worker *w)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	uint16_t n = (uint16_t)rte_ring_dequeue_burst(g_dp.to_tx, (void **)pkts, DP_BURST, NULL);
+
+	for (uint16_t i = 0; i < n; i++)
+		dp_tx(w, pkts[i], pkts[i]->port);
+	return n;
+}
+
+int worker_main(void *arg)
+{
+	struct dp_worker *w = self_worker();
+	struct fp_memo *fmp;
+	const uint64_t hz = rte_get_tsc_hz();
+	const uint32_t idle_us = g_dp.cfg.idle_sleep_us;
+
+	(void)arg;
+	if (!w || !(fmp = worker_start(w)))
+		return -1;
+	const uint64_t t0 = w->tsc0;
 	while (!__atomic_load_n(&g_dp.quit, __ATOMIC_RELAXED)) {
 		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
 		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
@@ -76,85 +178,16 @@ int worker_main(void *arg)
 			w->ctx[p].now_ns = now; /* the fast path's clock (NAT64 timers) for the round */
 		}
 		for (unsigned p = 0; p < g_dp.n_ports; p++) {
-			const struct dp_port *pt = &g_dp.ports[p];
-			if (pt->is_vlan) /* its frames arrive on its parent's port */
+			if (g_dp.ports[p].is_vlan) /* its frames arrive on its parent's port */
 				continue;
-			if (unlikely(w->n_ho)) { /* backpressure: handoffs still waiting for an owner's ring */
-				dp_handoff_flush(w);
-				if (w->n_ho && !dp_handoff_give_up(w, now))
-					break;
-			}
-			uint16_t n = rte_eth_rx_burst(pt->port_id, (uint16_t)w->index, pkts, DP_BURST);
-			if (!n)
-				continue;
-			got += n;
-			w->counters[XLAT_RX] += n;
-			if (unlikely(pt->rx_copy))
-				dp_rx_copy_out(pkts, n);
-			if (unlikely(pt->has_vlans) && !(n = dp_vlan_demux(w, pt, p, pkts, n, pif)))
-				continue;
-			const bool vlans = pt->has_vlans;
-			bool owners = w->nat && g_dp.n_workers > 1 && cfg->mode == XLAT_MODE_NAT64;
-			if (owners)
-				dp_frame_owners(&w->ctx[p], pkts, n, owner);
-			if (w->nat)
-				dp_nat64_burst(&w->ctx[p], pkts, n, owners ? owner : NULL, w->index);
-			for (uint16_t i = 0; i < n; i++) {
-				if (i + 1 < n)
-					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-				if (w->nat)
-					nat64_hint(&w->ctx[p], i);
-				w->pre_owner = owners ? owner[i] : -1;
-				unsigned pi = unlikely(vlans) ? pif[i] : p;
-				if (!try_fast || !dp_fast(w, fmp, pkts[i], pi))
-					dp_classify(w, pkts[i], pi, cfg, now);
-			}
-			w->pre_owner = -1;
-			dp_handoff_flush(w);
+			if (unlikely(w->n_ho) && dp_handoff_backpressure(w, now))
+				break; /* handoffs still waiting for an owner's ring: no new frames */
+			got += rx_port(w, fmp, p, cfg, try_fast, now);
 		}
-		if (w->nat) {
-			/* flows other workers received for us, then our share of expiry */
-			uint16_t n = (uint16_t)rte_ring_dequeue_burst(w->handoff, (void **)pkts, DP_BURST, NULL);
-			/*
-			 * Another core wrote these mbufs and frames: their lines are in its cache.
-			 * Ask for all of them at once (headers, then the frames they point to)
-			 * rather than one miss after another in the lookups below.
-			 */
-			for (uint16_t i = 0; i < n; i++)
-				rte_prefetch0(pkts[i]);
-			for (uint16_t i = 0; i < n; i++)
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-			if (n) {
-				w->ctx[0].cfg = cfg;
-				/* every port's ctx shares the table, and so the hints */
-				dp_nat64_burst(&w->ctx[0], pkts, n, NULL, w->index);
-			}
-			for (uint16_t i = 0; i < n; i++) {
-				const struct dp_meta *meta = dp_meta(pkts[i]);
-				w->ctx[meta->port].cfg = cfg;
-				w->ctx[meta->port].now_ns = now;
-				if (i + 1 < n)
-					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-				nat64_hint(&w->ctx[meta->port], i);
-				/* classified by the worker that received it: the fast path, or straight to dp_translate() */
-				if (!try_fast || !dp_fast(w, fmp, pkts[i], meta->port))
-					dp_translate(w, pkts[i], meta->port, meta->family, now);
-			}
-			got += n;
-			w->counters[XLAT_NAT64_EXPIRED] += nat64_expire(w->nat, cfg, now / 1000000u, 64);
-			dp_stored_syns_expire(w, cfg, now);
-			dp_handoff_flush(w); /* hairpins and stored-SYN errors of flows that another worker owns */
-			ctl_bridge_worker_poll(w, now / 1000000u);
-			if (unlikely(w->sync_in != NULL)) /* HA: a peer's sessions in, a bulk's share out (sync.c) */
-				sync_worker_poll(w, cfg, now / 1000000u);
-		}
-		if (w->index == 0) {
-			/* frames the slow path built (ARP/ND replies, held packets) leave through worker 0's queues */
-			uint16_t n = (uint16_t)rte_ring_dequeue_burst(g_dp.to_tx, (void **)pkts, DP_BURST, NULL);
-			for (uint16_t i = 0; i < n; i++)
-				dp_tx(w, pkts[i], pkts[i]->port);
-			got += n;
-		}
+		if (w->nat)
+			got += nat64_round(w, fmp, cfg, try_fast, now);
+		if (w->index == 0)
+			got += slowpath_frames(w);
 		for (unsigned p = 0; p < g_dp.n_ports; p++)
 			if (!g_dp.ports[p].is_vlan)
 				w->counters[XLAT_TX] +=
@@ -167,10 +200,7 @@ int worker_main(void *arg)
 		if (!got && idle_us)
 			rte_delay_us_sleep(idle_us);
 	}
-	w->counters[XLAT_HANDOFF_FULL] += w->n_ho; /* at exit: handoffs no owner will take any more */
-	for (unsigned i = 0; i < w->n_ho; i++)
-		rte_pktmbuf_free(w->ho[i]);
-	w->n_ho = 0;
+	dp_handoff_drop_held(w);
 	rte_free(fmp);
 	rte_rcu_qsbr_thread_offline(g_dp.rcu, w->index);
 	rte_rcu_qsbr_thread_unregister(g_dp.rcu, w->index);

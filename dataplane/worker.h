@@ -56,10 +56,13 @@ void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const s
 void dp_dispatch(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family, const struct xlat_config *cfg,
 		 uint64_t now);
 void dp_translate(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family, uint64_t now);
+void dp_hairpin(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const struct xlat_config *cfg, uint64_t now);
 
 /* handoff.c */
 void dp_handoff_flush(struct dp_worker *w);
 bool dp_handoff_give_up(struct dp_worker *w, uint64_t now);
+bool dp_handoff_backpressure(struct dp_worker *w, uint64_t now); /* true: receive nothing this round */
+void dp_handoff_drop_held(struct dp_worker *w);                  /* at exit */
 void dp_frame_owners(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, int16_t *owner);
 
 /* rx.c */

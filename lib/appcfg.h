@@ -10,13 +10,6 @@
 #include <stdint.h>
 
 #include "xlat.h"
-/*
- * Not needed by the types below: control/ (api.h, config_load.c) reaches the
- * NAT64 and CGN interfaces through this header since xlat.h stopped including
- * them; they belong in control/'s own includes.
- */
-#include "cgn.h"
-#include "nat64.h"
 
 #define APPCFG_MAX_PORTS 32 /* ports and their VLAN sub-interfaces together */
 #define APPCFG_MAX_ADDRS 8

@@ -36,6 +36,20 @@ struct fast_l4 {
 	unsigned coff; /* where its TCP/UDP checksum is (0: an ICMP echo, mapped in *im) */
 };
 
+/* TCP, or UDP, whose header the len bytes hold: where its checksum is (u->coff); false for anything else. */
+static inline bool fast_tcp_udp(struct fast_l4 *u, uint8_t pr, uint32_t len)
+{
+	if (pr == IPPROTO_UDP && len >= sizeof(struct rte_udp_hdr)) {
+		u->coff = offsetof(struct rte_udp_hdr, dgram_cksum);
+		return true;
+	}
+	if (pr == IPPROTO_TCP && len >= sizeof(struct rte_tcp_hdr)) {
+		u->coff = offsetof(struct rte_tcp_hdr, cksum);
+		return true;
+	}
+	return false;
+}
+
 /* An IPv6 datagram the fast paths take (u: its upper layer). */
 static inline bool fast64_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct fast_l4 *u,
 				 struct icmp_map *im)
@@ -51,20 +65,11 @@ static inline bool fast64_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, str
 	/* a whole datagram in the buffer (L2 padding allowed), its whole L4 header, hop limit left */
 	if (sizeof(*ip6) + len > pkt->len || ip6->hop_limits <= 1)
 		return false;
-	if (pr == IPPROTO_UDP) {
-		if (len < sizeof(struct rte_udp_hdr))
-			return false;
-		u->coff = offsetof(struct rte_udp_hdr, dgram_cksum);
-	} else if (pr == IPPROTO_TCP) {
-		if (len < sizeof(struct rte_tcp_hdr))
-			return false;
-		u->coff = offsetof(struct rte_tcp_hdr, cksum);
-	} else if (pr == IPPROTO_ICMPV6) {
-		if (len < ICMP_HDR_LEN || !icmp6_is_echo(l4[0]) || icmp_map64(l4[0], l4[1], l4 + 4, im) != XLAT_OK)
+	if (!fast_tcp_udp(u, pr, len)) {
+		if (pr != IPPROTO_ICMPV6 || len < ICMP_HDR_LEN || !icmp6_is_echo(l4[0]) ||
+		    icmp_map64(l4[0], l4[1], l4 + 4, im) != XLAT_OK)
 			return false;
 		u->coff = 0;
-	} else {
-		return false;
 	}
 	u->l4 = l4;
 	u->len = len;
@@ -89,21 +94,15 @@ static inline bool fast46_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, str
 	uint32_t len = totlen - (uint32_t)sizeof(*ip4);
 	uint8_t pr = ip4->next_proto_id;
 	uint8_t *l4 = pkt->data + sizeof(*ip4);
-	if (pr == IPPROTO_UDP) {
-		/* a zero checksum: computed or refused, RFC 7915 4.5 */
-		if (len < sizeof(struct rte_udp_hdr) || ((const struct rte_udp_hdr *)(const void *)l4)->dgram_cksum == 0)
+	if (fast_tcp_udp(u, pr, len)) {
+		/* a zero UDP checksum: computed or refused, RFC 7915 4.5 */
+		if (pr == IPPROTO_UDP && ((const struct rte_udp_hdr *)(const void *)l4)->dgram_cksum == 0)
 			return false;
-		u->coff = offsetof(struct rte_udp_hdr, dgram_cksum);
-	} else if (pr == IPPROTO_TCP) {
-		if (len < sizeof(struct rte_tcp_hdr))
-			return false;
-		u->coff = offsetof(struct rte_tcp_hdr, cksum);
-	} else if (pr == IPPROTO_ICMP) {
-		if (len < ICMP_HDR_LEN || !icmp4_is_echo(l4[0]) || icmp_map46(l4[0], l4[1], l4 + 4, im) != XLAT_OK)
+	} else {
+		if (pr != IPPROTO_ICMP || len < ICMP_HDR_LEN || !icmp4_is_echo(l4[0]) ||
+		    icmp_map46(l4[0], l4[1], l4 + 4, im) != XLAT_OK)
 			return false;
 		u->coff = 0;
-	} else {
-		return false;
 	}
 	if (pkt->headroom < sizeof(struct rte_ipv6_hdr) - sizeof(*ip4))
 		return false;

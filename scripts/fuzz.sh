@@ -16,7 +16,7 @@ if /usr/bin/python3 -c 'import scapy' 2>/dev/null; then
 fi
 for t in fuzz_xlat fuzz_icmp_inner; do
 	# SIIT packet path; fuzz_icmp_inner: the packet quoted in an ICMP error, inside a valid outer error
-	clang "${flags[@]}" "${dpdk_cflags[@]}" "tests/fuzz/$t.c" lib/*.c "${dpdk_libs[@]}" -lcrypto -o "$out/$t"
+	clang "${flags[@]}" "${dpdk_cflags[@]}" "tests/fuzz/$t.c" tests/fuzz/fuzz_common.c lib/*.c "${dpdk_libs[@]}" -lcrypto -o "$out/$t"
 	c=corpus_${t#fuzz_}
 	mkdir -p "$out/$c"
 	cp -n "tests/fuzz/$c"/* "$out/$c/" 2>/dev/null || true
@@ -27,7 +27,7 @@ for t in fuzz_xlat fuzz_icmp_inner; do
 done
 
 # NAT64: one worker's real tables kept across inputs (sessions, state, fragments, expiry)
-clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_nat64.c lib/*.c "${dpdk_libs[@]}" -lcrypto -o "$out/fuzz_nat64"
+clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_nat64.c tests/fuzz/fuzz_common.c lib/*.c "${dpdk_libs[@]}" -lcrypto -o "$out/fuzz_nat64"
 mkdir -p "$out/corpus_nat64"
 cp -n tests/fuzz/corpus_nat64/* "$out/corpus_nat64/" 2>/dev/null || true
 echo "fuzz: fuzz_nat64 for ${secs}s"

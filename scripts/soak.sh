@@ -46,22 +46,7 @@ fail() { echo "soak: FAIL: $*"; FAIL=1; }
 # req JSON: one control request; prints the reply; status 1 unless "ok": true. A change waits for an RCU
 # grace period (both workers' next poll round), which a loaded machine can make slow: 20 s allowed.
 req() {
-	timeout 25 $PY - "$DAEMON_SOCK" "$1" <<'EOF'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(20)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-buf = b""
-while not buf.endswith(b"\n"):
-    c = s.recv(1 << 20)
-    if not c:
-        break
-    buf += c
-r = json.loads(buf)
-print(json.dumps(r))
-sys.exit(0 if r.get("ok") else 1)
-EOF
+	timeout 25 $CTL request "$DAEMON_SOCK" "$1" 20
 }
 jget() { $PY -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {"d": d}))' "$1"; }
 counter() { req '{"command": "stats", "all": true}' | jget "d['counters']['$1']"; }

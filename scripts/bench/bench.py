@@ -23,6 +23,10 @@ worker against flows owned by another) and testpmd io with as many cores; it
 replaces the one-core DPDK part and the lab in that run.
 
 Writes WORK/results-*.json and .md, and the plot (--plot).
+
+Why ~800 lines: one driver for three parts that share the pcaps, the pinning,
+the counters read over the control socket and the report; scaling.py,
+genpcap.py and cgcount.py are its separable pieces.
 """
 import argparse
 import datetime
@@ -31,7 +35,6 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +44,8 @@ import scaling
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+import ctl as ctlsock  # noqa: E402  (the control socket's client)
 PY = "/usr/bin/python3"
 LOCK = "/tmp/xlat64-lab.lock"
 CPU_FWD = "1"   # the forwarding core
@@ -236,18 +241,7 @@ class Bench:
 
     @staticmethod
     def ctl_req(sock, req, timeout=5):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(timeout)
-        s.connect(sock)
-        s.sendall((json.dumps(req) + "\n").encode())
-        buf = b""
-        while not buf.endswith(b"\n"):
-            chunk = s.recv(1 << 20)
-            if not chunk:
-                break
-            buf += chunk
-        s.close()
-        return json.loads(buf)
+        return ctlsock.call(sock, req, timeout)
 
     def sample(self, sock):
         t0 = time.monotonic()

@@ -10,9 +10,9 @@ with its own flows; xlat64d's worker i polls queue i of every port):
       whose flows are all owned by the worker whose queue receives them, against
       "cross" pcaps, whose flows are all owned by the next worker (every packet
       goes through that worker's handoff ring): the handoff's cost per packet.
-      Owners as lib/nat64.c decides them: 6->4 by the IPv6 source
+      Owners as lib/nat64_owner.c decides them: 6->4 by the IPv6 source
       (nat64_owner6: rte_jhash of the address, seed 0x6146, mod N; jhash16()
-      below is the same function), 4->6 by the pool4 port ((port / 2) % N,
+      of tests/packet/nat64_owner.py), 4->6 by the pool4 port ((port / 2) % N,
       nat64_owner4; the ports are read from the daemon's BIB);
   (c) dpdk-testpmd io with N forwarding cores and N queues on the same ports and
       pcaps: the ceiling for the N-core figures.
@@ -28,46 +28,17 @@ import math
 import os
 import struct
 import subprocess
+import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "packet"))
+from nat64_owner import jhash16  # noqa: E402  (rte_jhash as lib/nat64_owner.c uses it)
+
 PY = "/usr/bin/python3"
-M32 = 0xFFFFFFFF
 
 
-# ---------------------------------------------------------------------- flow owners (lib/nat64.c)
-def _rot(x, k):
-    return ((x << k) | (x >> (32 - k))) & M32
-
-
-def jhash16(key, init):
-    """rte_jhash(key, 16, init) (rte_jhash.h, lookup3), on a little-endian CPU."""
-    k = struct.unpack("<4I", key)
-    a = b = c = (0xDEADBEEF + 16 + init) & M32
-    a, b, c = (a + k[0]) & M32, (b + k[1]) & M32, (c + k[2]) & M32
-    # __rte_jhash_mix
-    a = (a - c) & M32; a ^= _rot(c, 4); c = (c + b) & M32  # noqa: E702
-    b = (b - a) & M32; b ^= _rot(a, 6); a = (a + c) & M32  # noqa: E702
-    c = (c - b) & M32; c ^= _rot(b, 8); b = (b + a) & M32  # noqa: E702
-    a = (a - c) & M32; a ^= _rot(c, 16); c = (c + b) & M32  # noqa: E702
-    b = (b - a) & M32; b ^= _rot(a, 19); a = (a + c) & M32  # noqa: E702
-    c = (c - b) & M32; c ^= _rot(b, 4); b = (b + a) & M32  # noqa: E702
-    a = (a + k[3]) & M32
-    # __rte_jhash_final
-    c ^= b; c = (c - _rot(b, 14)) & M32  # noqa: E702
-    a ^= c; a = (a - _rot(c, 11)) & M32  # noqa: E702
-    b ^= a; b = (b - _rot(a, 25)) & M32  # noqa: E702
-    c ^= b; c = (c - _rot(b, 16)) & M32  # noqa: E702
-    a ^= c; a = (a - _rot(c, 4)) & M32  # noqa: E702
-    b ^= a; b = (b - _rot(a, 14)) & M32  # noqa: E702
-    c ^= b; c = (c - _rot(b, 24)) & M32  # noqa: E702
-    return c
-
-
-# rte_jhash("2001:db8:7::", 16, 0x6146): checked against rte_jhash.h (DPDK 22.11) when this was written
-assert jhash16(ipaddress.IPv6Address("2001:db8:7::").packed, 0x6146) == 3362788056
-
-
+# ---------------------------------------------------------------------- flow owners (lib/nat64_owner.c)
 def owner6(client, n):
     """nat64_owner6() of genpcap's nat64 client 2001:db8:7::client (no CGN section)."""
     if n <= 1:

@@ -39,6 +39,7 @@
 #include "xlat.h"
 #include "bytes.h"
 #include "nat64_filter.h"
+#include "eal_test.h"
 
 enum { M_OFF, M_LIMITS, M_LOG_BIB, M_LOG_ALL, M_PBA, N_MODES };
 static const char *const mode_name[] = { "off", "limits", "log-bib", "log-all", "pba-log" };
@@ -209,16 +210,8 @@ static struct res run_mode(struct setup *su, int mode, unsigned flows, unsigned 
 int main(int argc, char **argv)
 {
 	unsigned flows = argc > 1 ? (unsigned)atoi(argv[1]) : 100000, rounds = argc > 2 ? (unsigned)atoi(argv[2]) : 5;
-	char *eal[] = { "bench_cgn", "-l", "0", "--no-huge", "-m", "1024", "--no-shconf", "--no-pci",
-			"--log-level", "*:error", "--file-prefix", "bcgn", NULL };
-	char prefix[32];
-
-	snprintf(prefix, sizeof(prefix), "bcgn_%d", (int)getpid());
-	eal[11] = prefix;
-	if (rte_eal_init(12, eal) < 0) {
-		fprintf(stderr, "rte_eal_init failed\n");
+	if (eal_test_start("bcgn", "1024") != 0)
 		return 1;
-	}
 	static double v[N_MODES][4][64];
 	static uint64_t ev[N_MODES], drop[N_MODES];
 	if (rounds > 63)

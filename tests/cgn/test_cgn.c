@@ -11,6 +11,11 @@
  * decodes with tshark's IPFIX dissector.
  *
  * The subscriber table is rte_hash: main() starts an EAL without hugepages.
+ *
+ * Why one file of ~950 lines: its parts (deterministic NAT, the event
+ * encoders, the subscriber table and NAT64 with limits) share their set-up:
+ * det_cfg() serves all of them, and the --pcap writer sends the IPFIX tests'
+ * sample events.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,6 +43,7 @@
 #include "xlat.h"
 #include "bytes.h"
 #include "nat64_filter.h"
+#include "eal_test.h"
 
 static void a6(const char *s, uint8_t out[16])
 {
@@ -913,16 +919,6 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "--pcap") == 0)
 		return dump_pcap(argv[2], (unsigned)atoi(argv[3]));
 
-	char *eal[] = { "test_cgn", "-l", "0", "--no-huge", "-m", "64", "--no-shconf", "--no-pci",
-			"--log-level", "*:error", "--file-prefix", "tcgn", NULL };
-	char prefix[32];
-
-	snprintf(prefix, sizeof(prefix), "tcgn_%d", (int)getpid());
-	eal[11] = prefix;
-	if (rte_eal_init(12, eal) < 0) {
-		fprintf(stderr, "rte_eal_init failed\n");
-		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 		T(t_subscriber_prefix),
 		T(t_det_reversible),
@@ -941,7 +937,5 @@ int main(int argc, char **argv)
 		T(t_nat64_deterministic_full),
 		T(t_nat64_ownership),
 	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	return rc;
+	return EAL_TEST_RUN("tcgn", "64", tests);
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "appcfg.h"
+#include "config_fixture.h"
 #include "config_load.h"
 #include "ipfix.h"
 #include "natlog_export.h"
@@ -31,26 +32,10 @@ static char err[512];
 	     "{\"protocol\": \"UDP\", \"prefix\": \"192.0.2.0/30\", \"port range\": \"1024-65535\"}," \
 	     "{\"protocol\": \"TCP\", \"prefix\": \"192.0.2.0/30\", \"port range\": \"1024-65535\"}], "
 
-static struct appcfg *load(const char *json)
-{
-	struct appcfg *c = calloc(1, sizeof(*c));
-
-	assert_non_null(c);
-	if (appcfg_load_string(json, strlen(json), "t.json", c, err, sizeof(err)) != 0)
-		fail_msg("expected success, got: %s", err);
-	return c;
-}
-
-static void release(struct appcfg *c)
-{
-	appcfg_free(c);
-	free(c);
-}
-
 static void t_values(void **st)
 {
 	(void)st;
-	struct appcfg *c = load(HEAD "\"cgn\": {\"subscriber-prefix-length\": 60, \"max-sessions\": 10, "
+	struct appcfg *c = cfgfx_load(HEAD "\"cgn\": {\"subscriber-prefix-length\": 60, \"max-sessions\": 10, "
 				     "\"max-ports\": {\"tcp\": 3, \"UDP\": 4}, \"port-blocks\": {\"block-size\": 128}, "
 				     "\"logging\": {\"ipfix\": \"2001:db8::9#4739\", \"syslog\": \"192.0.2.9#514\", "
 				     "\"observation-domain\": 5, \"template-refresh-s\": 30}}}");
@@ -71,27 +56,27 @@ static void t_values(void **st)
 	/* the dump loads back into the same section */
 	json_t *d = appcfg_to_json(c);
 	char *s = json_dumps(d, 0);
-	struct appcfg *c2 = load(s);
+	struct appcfg *c2 = cfgfx_load(s);
 	assert_memory_equal(&c2->xlat.cgn, &c->xlat.cgn, sizeof(c->xlat.cgn));
 	free(s);
 	json_decref(d);
-	release(c2);
-	release(c);
+	cfgfx_free(c2);
+	cfgfx_free(c);
 	/* no section: nothing enabled, and nothing in the dump */
-	c = load(HEAD "\"cgn\": null}");
+	c = cfgfx_load(HEAD "\"cgn\": null}");
 	assert_false(c->xlat.cgn.enabled);
 	d = appcfg_to_json(c);
 	assert_null(json_object_get(d, "cgn"));
 	json_decref(d);
-	release(c);
+	cfgfx_free(c);
 	/* an empty section: enabled (ownership by /56), defaults */
-	c = load(HEAD "\"cgn\": {}}");
+	c = cfgfx_load(HEAD "\"cgn\": {}}");
 	assert_true(c->xlat.cgn.enabled);
 	assert_int_equal(c->xlat.cgn.subscriber_plen, 56);
 	assert_int_equal(c->xlat.cgn.log_events, CGN_LOG_BIB | CGN_LOG_QUOTA);
-	release(c);
+	cfgfx_free(c);
 	/* deterministic: quota events only, range defaults to 1024-65535 */
-	c = load(HEAD "\"cgn\": {\"deterministic\": {\"ipv6 prefix\": \"2001:db8:100::/48\", "
+	c = cfgfx_load(HEAD "\"cgn\": {\"deterministic\": {\"ipv6 prefix\": \"2001:db8:100::/48\", "
 		      "\"ipv4 prefix\": \"192.0.2.0/30\"}}}");
 	assert_true(c->xlat.cgn.det.enabled);
 	assert_int_equal(c->xlat.cgn.det.port_min, 1024);
@@ -99,12 +84,12 @@ static void t_values(void **st)
 	assert_int_equal(c->xlat.cgn.log_events, CGN_LOG_QUOTA);
 	d = appcfg_to_json(c);
 	s = json_dumps(d, 0);
-	c2 = load(s);
+	c2 = cfgfx_load(s);
 	assert_memory_equal(&c2->xlat.cgn, &c->xlat.cgn, sizeof(c->xlat.cgn));
 	free(s);
 	json_decref(d);
-	release(c2);
-	release(c);
+	cfgfx_free(c2);
+	cfgfx_free(c);
 }
 
 struct bad {
@@ -147,7 +132,7 @@ static void t_bad(void **st)
 			fail_msg("case %zu loaded; expected: %s", i, bad[i].msg);
 		if (strcmp(err, bad[i].msg) != 0)
 			fail_msg("case %zu:\n  got      %s\n  expected %s", i, err, bad[i].msg);
-		release(c);
+		cfgfx_free(c);
 	}
 }
 
@@ -155,7 +140,7 @@ static void t_bad(void **st)
 static void t_live(void **st)
 {
 	(void)st;
-	struct appcfg *c = load(HEAD "\"cgn\": {\"max-sessions\": 10, \"port-blocks\": {\"block-size\": 64}}}");
+	struct appcfg *c = cfgfx_load(HEAD "\"cgn\": {\"max-sessions\": 10, \"port-blocks\": {\"block-size\": 64}}}");
 	json_error_t je;
 	json_t *j = json_loads("{\"max-sessions\": 20, \"logging\": {\"events\": [\"quota\"]}}", 0, &je);
 	assert_int_equal(appcfg_cgn_parse(j, "cgn", &c->xlat, false, err, sizeof(err)), 0);
@@ -172,7 +157,7 @@ static void t_live(void **st)
 	assert_int_equal(appcfg_cgn_parse(j, "cgn", &c->xlat, false, err, sizeof(err)), -1);
 	json_decref(j);
 	assert_int_equal(c->xlat.cgn.subscriber_plen, 56);
-	release(c);
+	cfgfx_free(c);
 }
 
 static int udp_listener(uint16_t *port)

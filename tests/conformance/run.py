@@ -38,6 +38,10 @@ Rows that upstream never runs (upstream_run=no) are run and tagged [extra].
 Writes ${OUT:-/tmp}/conformance-results.json.
 Exit status: 0, or 1 when a case listed in --expect-pass did not pass
 (regression guard), 2 when the daemon binary or the vectors are missing.
+
+Why ~770 lines: graybox's judgement (matching, exceptions, checksum rules) and
+the live replay for the rows pcaps cannot carry, both needed to read a row;
+the daemon and pcap plumbing is tests/packet/harness.py's.
 """
 
 import argparse
@@ -57,6 +61,8 @@ import live
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(REPO, "tests", "packet"))
+from harness import find_daemon, read_pcap, write_pcap  # noqa: E402
 VECTORS = os.path.join(HERE, "vectors")  # Jool's graybox vectors, GPL-2.0 (vectors/README.md)
 DAEMON_TIMEOUT = 60  # generous: the box may be busy (a run takes ~0.6 s when idle)
 IDLE_EXIT_MS = 300
@@ -128,39 +134,6 @@ LIVE = {
 # ------------------------------------------------------------------- pcap ---
 def mac_bytes(m):
     return bytes(int(x, 16) for x in m.split(":"))
-
-
-def write_pcap(path, frames):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for i, fr in enumerate(frames):
-            f.write(struct.pack("<IIII", 1, i, len(fr), len(fr)))
-            f.write(fr)
-
-
-def read_pcap(path):
-    """Frames of a pcap file, or None when it is missing or unreadable."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
-        return None
-    if len(data) < 24:
-        return []
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        e = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        e = ">"
-    else:
-        return None
-    out, off = [], 24
-    while off + 16 <= len(data):
-        _, _, incl, _ = struct.unpack(e + "IIII", data[off:off + 16])
-        off += 16
-        out.append(data[off:off + incl])
-        off += incl
-    return out
 
 
 def eth_wrap(dgram, port):
@@ -686,9 +659,8 @@ def main():
         return 0
     must = read_expect(args.expect_pass) if args.expect_pass else set()
 
-    daemon = os.environ.get("XLAT64D") or os.path.join(REPO, "build", "dataplane", "xlat64d")
-    if not os.access(daemon, os.X_OK):
-        print("conformance: xlat64d not found at %s (build it, or set XLAT64D)" % daemon)
+    daemon = find_daemon("conformance")
+    if not daemon:
         return 2
     root = tempfile.mkdtemp(prefix="xlat64-conf-")
     # run a private copy: a rebuild during the run must not swap the binary under us

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,21 +25,12 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+import ctl  # noqa: E402  (the control socket's client)
 
 
 def request(sock, req):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(sock)
-    s.settimeout(10)
-    s.sendall(req.encode() + b"\n")
-    buf = b""
-    while not buf.endswith(b"\n"):
-        c = s.recv(1 << 20)
-        if not c:
-            break
-        buf += c
-    s.close()
-    return json.loads(buf)
+    return ctl.call(sock, req, 10)
 
 
 def main():

@@ -11,6 +11,8 @@
 #   CTL_NOLAB=1                            skip the lab test (it is then reported as a failure)
 #   XLAT64_BUILD=DIR                       build directory (default build/)
 # Prints "PASS name" / "FAIL name" per test and "N passed, M failed" last; exit 1 on any failure.
+# Why ~790 lines: one short test function per command and failure path, against one daemon; the
+# raw-protocol client is tests/control/client.py.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)

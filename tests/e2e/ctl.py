@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Helpers for the e2e suite.
 
-ctl.py request SOCKET COMMAND        send {"command": COMMAND} on the control socket, print the reply
+ctl.py request SOCKET COMMAND [SECONDS]
+                                     send {"command": COMMAND} (or COMMAND itself, a JSON request) on the
+                                     control socket, print the reply; status 1 unless "ok": true
 ctl.py counters FILE                 print "NAME VALUE" lines from a stats reply / --stats-out file
 ctl.py get FILE NAME [NAME...]       print the sum of the named counters in FILE (0 when absent)
 ctl.py mkconfig IN OUT KEY=VALUE...  write a copy of config IN with changes:
@@ -20,19 +22,24 @@ import socket
 import sys
 
 
-def request(path, command):
+def call(path, req, timeout=3):
+    """One request (a dict, or its JSON text) on the control socket at path: the reply, decoded."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(3)
+    s.settimeout(timeout)
     s.connect(path)
-    s.sendall((json.dumps({"command": command}) + "\n").encode())
+    s.sendall((req if isinstance(req, str) else json.dumps(req)).encode() + b"\n")
     buf = b""
     while not buf.endswith(b"\n"):
-        chunk = s.recv(65536)
+        chunk = s.recv(1 << 20)
         if not chunk:
             break
         buf += chunk
     s.close()
-    reply = json.loads(buf)
+    return json.loads(buf)
+
+
+def request(path, command, timeout=3):
+    reply = call(path, command if command.lstrip().startswith("{") else {"command": command}, timeout)
     print(json.dumps(reply))
     return 0 if reply.get("ok") else 1
 
@@ -94,8 +101,8 @@ def mkconfig(src, dst, changes):
 
 def main():
     a = sys.argv[1:]
-    if len(a) == 3 and a[0] == "request":
-        sys.exit(request(a[1], a[2]))
+    if len(a) in (3, 4) and a[0] == "request":
+        sys.exit(request(a[1], a[2], float(a[3]) if len(a) == 4 else 3))
     if len(a) == 2 and a[0] == "counters":
         for k, v in sorted(load_counters(a[1]).items()):
             print(k, v)

@@ -13,37 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rfc6052.h"
+#include "fuzz_common.h"
 #include "xlat.h"
 
 static struct xlat_config cfg;
 static uint64_t counters[XSTAT_MAX];
-
-static int route(void *opaque, int family, const uint8_t *dst, struct xlat_route *out)
-{
-	(void)opaque;
-	out->mtu = (dst[family == 4 ? 3 : 15] & 1) ? 1280 : 1500;
-	out->nexthop = 0;
-	out->self_set = true;
-	memset(out->self, 0x42, 16);
-	return 0;
-}
-
-static void setup(void)
-{
-	struct prefix6 p6;
-	struct prefix4 p4;
-	const char *why;
-
-	xlat_config_init(&cfg, XLAT_MODE_SIIT);
-	prefix6_parse("64:ff9b::/96", &cfg.g.pool6);
-	cfg.g.pool6_set = true;
-	prefix6_parse("2001:db8:6::/120", &p6);
-	prefix4_parse("192.0.2.0/24", &p4);
-	eamt_add(&cfg.eamt, &p6, &p4, &why);
-	prefix4_parse("203.0.113.8/32", &cfg.g.rfc6791v4);
-	cfg.g.rfc6791v4_set = true;
-}
 
 /* RFC 1071 sum, folded, not complemented */
 static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
@@ -76,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint32_t headroom = 128;
 
 	if (!ready) {
-		setup();
+		fuzz_siit_config(&cfg);
 		ready = 1;
 	}
 	if (size < 1 || size > 1400)
@@ -142,11 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p[23] = (uint8_t)c;
 		len = tot;
 	}
-	struct xlat_ctx ctx = {
-		.cfg = &cfg, .counters = counters, .route = route, .rand_state = 1, .now_ns = 1000000000ull,
-		.in_self4 = 0x0100a8c0, .in_self4_set = true, .in_self6_set = true, .in_mtu = 1500,
-	};
-	ctx.icmp_rl.tokens = 100;
+	struct xlat_ctx ctx = fuzz_ctx(&cfg, counters, fuzz_route, 1500, 1000000000ull);
 	struct xlat_pkt pkt = {
 		.data = p, .len = len, .headroom = headroom, .tailroom = (uint32_t)(sizeof(buf) - headroom - len),
 		.family = family,

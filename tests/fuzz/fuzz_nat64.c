@@ -11,6 +11,7 @@
 
 #include <rte_eal.h>
 
+#include "fuzz_common.h"
 #include "nat64.h"
 #include "xlat.h"
 
@@ -18,16 +19,6 @@ static struct xlat_config cfg;
 static uint64_t counters[XSTAT_MAX];
 static struct nat64_table *table;
 static uint64_t clock_ns = 1000000000ull;
-
-static int route(void *opaque, int family, const uint8_t *dst, struct xlat_route *out)
-{
-	(void)opaque;
-	out->mtu = (dst[family == 4 ? 3 : 15] & 1) ? 1280 : 1500;
-	out->nexthop = 0;
-	out->self_set = true;
-	memset(out->self, 0x42, 16);
-	return 0;
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -74,11 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(buf, 0xee, sizeof(buf));
 	memcpy(buf + headroom, data + 1, size - 1);
-	struct xlat_ctx ctx = {
-		.cfg = &cfg, .counters = counters, .route = route, .rand_state = 1, .now_ns = clock_ns,
-		.in_self4 = 0x0100a8c0, .in_self4_set = true, .in_self6_set = true, .in_mtu = 1500, .nat = table,
-	};
-	ctx.icmp_rl.tokens = 100;
+	struct xlat_ctx ctx = fuzz_ctx(&cfg, counters, fuzz_route, 1500, clock_ns);
+	ctx.nat = table;
 	struct xlat_pkt pkt = {
 		.data = buf + headroom, .len = (uint32_t)(size - 1), .headroom = headroom,
 		.tailroom = (uint32_t)(sizeof(buf) - headroom - (size - 1)), .family = (flags & 1) ? 4 : 6,

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "rfc6052.h"
 #include "xlat.h"
 
@@ -21,30 +22,14 @@ static uint64_t counters[XSTAT_MAX];
 
 static int route(void *opaque, int family, const uint8_t *dst, struct xlat_route *out)
 {
-	(void)opaque;
 	if (family == 4 && dst[0] == 10)
 		return -1; /* some destinations have no route */
-	out->mtu = (dst[family == 4 ? 3 : 15] & 1) ? 1280 : 1500;
-	out->nexthop = 0;
-	out->self_set = true;
-	memset(out->self, 0x42, 16);
-	return 0;
+	return fuzz_route(opaque, family, dst, out);
 }
 
 static void setup(void)
 {
-	struct prefix6 p6;
-	struct prefix4 p4;
-	const char *why;
-
-	xlat_config_init(&cfg, XLAT_MODE_SIIT);
-	prefix6_parse("64:ff9b::/96", &cfg.g.pool6);
-	cfg.g.pool6_set = true;
-	prefix6_parse("2001:db8:6::/120", &p6);
-	prefix4_parse("192.0.2.0/24", &p4);
-	eamt_add(&cfg.eamt, &p6, &p4, &why);
-	prefix4_parse("203.0.113.8/32", &cfg.g.rfc6791v4);
-	cfg.g.rfc6791v4_set = true;
+	fuzz_siit_config(&cfg);
 	prefix4_parse("198.51.100.128/25", &cfg.denylist4[0]);
 	cfg.n_denylist4 = 1;
 }
@@ -68,12 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(buf, 0xee, sizeof(buf));
 	memcpy(buf + headroom, data + 1, size - 1);
-	struct xlat_ctx ctx = {
-		.cfg = &cfg, .counters = counters, .route = route, .rand_state = 1, .now_ns = 1000000000ull,
-		.in_self4 = 0x0100a8c0, .in_self4_set = true, .in_self6_set = true,
-		.in_mtu = (flags & 16) ? 576 : 1500,
-	};
-	ctx.icmp_rl.tokens = 100;
+	struct xlat_ctx ctx = fuzz_ctx(&cfg, counters, route, (flags & 16) ? 576 : 1500, 1000000000ull);
 	struct xlat_pkt pkt = {
 		.data = buf + headroom, .len = (uint32_t)(size - 1), .headroom = headroom,
 		.tailroom = (uint32_t)(sizeof(buf) - headroom - (size - 1)), .family = (flags & 1) ? 4 : 6,

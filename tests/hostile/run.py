@@ -25,10 +25,7 @@ import json
 import os
 import re
 import shutil
-import struct
-import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,6 +35,7 @@ sys.path.insert(0, os.path.join(REPO, "tests", "packet"))
 sys.dont_write_bytecode = True
 
 import run as P  # noqa: E402  (the packet suite's runner: configuration, net_pcap devices)
+from harness import read_pcap, run_daemon, start, write_pcap  # noqa: E402
 import hostile_cases as H  # noqa: E402
 
 DAEMON_TIMEOUT = 40
@@ -71,32 +69,6 @@ def account(c, mode):
 
 
 # ------------------------------------------------------------------ pcap io ---
-def write_pcap(path, frames):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for i, b in enumerate(frames):
-            f.write(struct.pack("<IIII", 1, i, len(b), len(b)))
-            f.write(b)
-
-
-def read_pcap(path):
-    out = []
-    if not os.path.exists(path):
-        return None
-    with open(path, "rb") as f:
-        d = f.read()
-    if len(d) < 24:
-        return out
-    le = d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1")  # usec or nsec timestamps
-    hdr = "<IIII" if le else ">IIII"
-    off = 24
-    while off + 16 <= len(d):
-        _, _, incl, _ = struct.unpack(hdr, d[off:off + 16])
-        out.append(d[off + 16:off + 16 + incl])
-        off += 16 + incl
-    return out
-
-
 MARK = re.compile(rb"GOOD(\d{5})")
 
 
@@ -136,21 +108,11 @@ def run_one(sc, daemon, root, lcore, idx, verbose):
     write_pcap(os.path.join(work, "in4.pcap"), frames["in4"])
     workers = sc.get("workers", 1)
     write_pcap(os.path.join(work, "empty.pcap"), [])
-    cfg = config(sc, work, lcore, idx)
-    with open(os.path.join(work, "cfg.json"), "w") as f:
-        json.dump(cfg, f, indent=1)
-    stats = os.path.join(work, "stats.json")
-    cmd = ["timeout", str(DAEMON_TIMEOUT), daemon, "--config", os.path.join(work, "cfg.json"),
-           "--idle-exit", str(max(sc.get("idle_ms", 300), IDLE_MIN)), "--stats-out", stats]
     env = dict(os.environ)
     env.setdefault("ASAN_OPTIONS", "detect_leaks=0")  # EAL's own allocations at exit are not ours
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
-    t0 = time.time()
-    pr = subprocess.run(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-    dt = time.time() - t0
-    log = pr.stdout.decode(errors="replace")
-    with open(os.path.join(work, "daemon.log"), "w") as f:
-        f.write(log)
+    pr, log, dt, stats = run_daemon(daemon, work, config(sc, work, lcore, idx),
+                                      max(sc.get("idle_ms", 300), IDLE_MIN), DAEMON_TIMEOUT, env)
     nin = len(frames["in6"]) + len(frames["in4"])
     if pr.returncode != 0:
         tail = " | ".join(log.strip().splitlines()[-3:])
@@ -205,16 +167,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work directories")
     ap.add_argument("--list", action="store_true", help="list scenarios")
     a = ap.parse_args()
-    sel = [s for s in H.SCENARIOS if not a.k or any(k in s["name"] for k in a.k)]
-    if a.list:
-        for s in sel:
-            print("%-36s %s" % (s["name"], s["what"]))
-        return 0
-    daemon = os.environ.get("XLAT64D", os.path.join(REPO, "build", "dataplane", "xlat64d"))
-    if not os.access(daemon, os.X_OK):
-        print("hostile: no daemon at %s (build first, or set XLAT64D)" % daemon, file=sys.stderr)
-        return 2
-    root = tempfile.mkdtemp(prefix="xlat64-hostile-")
+    sel, daemon, root = start(H.SCENARIOS, a, "hostile", lambda s: "%-36s %s" % (s["name"], s["what"]),
+                              "xlat64-hostile-")
     ncpu = os.cpu_count() or 1
     t0 = time.time()
     results = []

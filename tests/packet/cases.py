@@ -34,6 +34,9 @@ checksums (outer and inner) are checked for validity rather than equality
 an ICMP/ICMPv6 checksum is compared exactly unless a field of that message
 varies, in which case it must be valid. TCP/UDP checksums are always compared
 exactly unless named in vary.
+
+Why this file is long: it is a table (about 90 SIIT records, one per rule, each a few
+lines of scapy), with no logic to split out; NAT64's records are nat64_cases.py.
 """
 
 import socket

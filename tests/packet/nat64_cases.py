@@ -23,7 +23,7 @@ Dynamic pool4 ports are made predictable, never read from the daemon's output:
   - with 2 workers, ranges of two pairs, one per worker (a worker owns the ports p with
     (p / 2) % 2 == its index), and IPv6 hosts chosen by the ownership hash (nat64_owner6:
     rte_jhash of the source address, initval 0x6146, modulo the worker count; mirrored by
-    owner6() below and checked by the 2-worker cases' handoff counters);
+    nat64_owner.py's owner6() and checked by the 2-worker cases' handoff counters);
   - static BIB entries for flows that start on the IPv4 side.
 
 Baseline (NCFG): pool6 64:ff9b::/96; pool4 192.0.2.1/32 (TCP, UDP, ICMP) ports 2000-2001;
@@ -31,14 +31,12 @@ IPv6 hosts 2001:db8:a::/64 behind the v6 next hop; IPv4 server S4 = 198.51.100.2
 v4 link and R4 = 203.0.113.1 behind it. No route covers pool4 (the box owns it).
 """
 
-import ipaddress
-import struct
-
 from scapy.all import (ARP, ICMP, IP, TCP, UDP, Ether, ICMPv6DestUnreach, ICMPv6EchoReply,
                        ICMPv6EchoRequest, ICMPv6TimeExceeded, IPv6, IPv6ExtHdrFragment, Raw, raw)
 
 from cases import (ANY, BOX4, BOX4_ERR_VARY, BOX6, BOX6_ERR_VARY, GW4, GW6, H4MAC, MAC4, POOL6,
                    R4, S4, Out, frag6_pieces, one_of, pat, rfc6052)
+from nat64_owner import owner6
 
 CASES = []
 
@@ -53,40 +51,6 @@ H2 = "2001:db8:a::2"
 
 
 # ------------------------------------------------------ ownership (2 workers) ---
-def _rot(x, k):
-    return ((x << k) | (x >> (32 - k))) & 0xFFFFFFFF
-
-
-def jhash16(key, initval):
-    """DPDK rte_jhash() of a 16-byte key (lookup3 hashlittle on little-endian words)."""
-    m = 0xFFFFFFFF
-    k = struct.unpack("<4I", key)
-    a = b = c = (0xDEADBEEF + 16 + initval) & m
-    a, b, c = (a + k[0]) & m, (b + k[1]) & m, (c + k[2]) & m
-    # mix
-    a = (a - c) & m; a ^= _rot(c, 4); c = (c + b) & m      # noqa: E702
-    b = (b - a) & m; b ^= _rot(a, 6); a = (a + c) & m      # noqa: E702
-    c = (c - b) & m; c ^= _rot(b, 8); b = (b + a) & m      # noqa: E702
-    a = (a - c) & m; a ^= _rot(c, 16); c = (c + b) & m     # noqa: E702
-    b = (b - a) & m; b ^= _rot(a, 19); a = (a + c) & m     # noqa: E702
-    c = (c - b) & m; c ^= _rot(b, 4); b = (b + a) & m      # noqa: E702
-    a = (a + k[3]) & m
-    # final
-    c ^= b; c = (c - _rot(b, 14)) & m     # noqa: E702
-    a ^= c; a = (a - _rot(c, 11)) & m     # noqa: E702
-    b ^= a; b = (b - _rot(a, 25)) & m     # noqa: E702
-    c ^= b; c = (c - _rot(b, 16)) & m     # noqa: E702
-    a ^= c; a = (a - _rot(c, 4)) & m      # noqa: E702
-    b ^= a; b = (b - _rot(a, 14)) & m     # noqa: E702
-    c ^= b; c = (c - _rot(b, 24)) & m     # noqa: E702
-    return c
-
-
-def owner6(addr, n):
-    """lib/nat64.c nat64_owner6(): the worker of an IPv6 source."""
-    return 0 if n <= 1 else jhash16(ipaddress.IPv6Address(addr).packed, 0x6146) % n
-
-
 def _host_of(owner, skip=()):
     for i in range(0x100, 0x10000):
         a = "2001:db8:a::%x" % i

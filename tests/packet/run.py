@@ -19,9 +19,7 @@ import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -33,6 +31,7 @@ from scapy.all import (Ether, checksum, conf, in6_chksum, raw, rdpcap,  # noqa: 
                        wrpcap)
 
 import cases as C  # noqa: E402
+from harness import run_daemon, start  # noqa: E402
 import nat64_cases as N64  # noqa: E402
 
 ALL_CASES = C.CASES + N64.CASES
@@ -324,18 +323,8 @@ def run_case(case, daemon, root, lcore, idx, verbose):
     workers = case.get("workers", 1)
     if workers > 1:
         write_pcap(os.path.join(work, "empty.pcap"), [])
-    cfg = make_config(case, work, lcore, idx)
-    with open(os.path.join(work, "cfg.json"), "w") as f:
-        json.dump(cfg, f, indent=1)
-    stats = os.path.join(work, "stats.json")
-    cmd = ["timeout", str(DAEMON_TIMEOUT), daemon, "--config", os.path.join(work, "cfg.json"),
-           "--idle-exit", str(case.get("idle_ms", 300)), "--stats-out", stats]
-    t0 = time.time()
-    pr = subprocess.run(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    dt = time.time() - t0
-    with open(os.path.join(work, "daemon.log"), "wb") as f:
-        f.write(pr.stdout)
-    log = pr.stdout.decode(errors="replace")
+    pr, log, dt, stats = run_daemon(daemon, work, make_config(case, work, lcore, idx), case.get("idle_ms", 300),
+                                    DAEMON_TIMEOUT)
     if pr.returncode != 0:
         tail = " | ".join(log.strip().splitlines()[-3:])
         what = "timed out after %ds" % DAEMON_TIMEOUT if pr.returncode == 124 else "exit %d" % pr.returncode
@@ -427,17 +416,7 @@ def main():
     ap.add_argument("--list", action="store_true", help="list cases and the rule each checks")
     args = ap.parse_args()
 
-    sel = [c for c in ALL_CASES if not args.k or any(k in c["name"] for k in args.k)]
-    if args.list:
-        for c in sel:
-            print("%-45s %s" % (c["name"], c["rfc"]))
-        return 0
-    daemon = os.environ.get("XLAT64D", os.path.join(REPO, "build", "dataplane", "xlat64d"))
-    if not os.access(daemon, os.X_OK):
-        print("xlat64d not found at %s (build it, or set XLAT64D)" % daemon)
-        return 2
-    daemon = os.path.abspath(daemon)
-    root = tempfile.mkdtemp(prefix="xlat64-pkt-")
+    sel, daemon, root = start(ALL_CASES, args, "packet", lambda c: "%-45s %s" % (c["name"], c["rfc"]), "xlat64-pkt-")
     ncpu = os.cpu_count() or 1
     jobs = max(1, min(args.j, ncpu))
     free = list(range(jobs))

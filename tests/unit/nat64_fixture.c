@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The NAT64 fixture that test_nat64.c and test_nat64_owner.c share
+ * The NAT64 fixture that test_nat64*.c and test_nat64_owner.c share
  * (nat64_fixture.h): one worker's configuration, context and table, and
  * packets built byte by byte, their checksums from pktbuild's reference.
  */
@@ -18,6 +18,7 @@
 #include <rte_memory.h>
 
 #include "bytes.h"
+#include "nat64_filter.h"
 #include "nat64_fixture.h"
 #include "pktbuild.h"
 #include "xlat_fixture.h"
@@ -324,4 +325,70 @@ void fwd46(uint8_t proto, const char *src4, uint16_t sport, uint32_t a4, uint16_
 		assert_int_equal(rd16(l4), sport);
 		assert_int_equal(rd16(l4 + 2), dport6);
 	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Table-level helpers                                                      */
+/* ------------------------------------------------------------------------ */
+
+int out6(uint8_t proto, const uint8_t *a6, uint16_t sport, const char *d4, uint16_t dport, uint8_t flags,
+	 uint32_t *a4, uint16_t *p4)
+{
+	return nat64_out(&ctx, proto, a6, sport, be4(d4), dport, flags, a4, p4);
+}
+
+int in4(uint8_t proto, const char *s4, uint16_t sport, uint32_t d4, uint16_t dport, uint8_t flags,
+	uint8_t a6[16], uint16_t *port6)
+{
+	return nat64_in(&ctx, proto, be4(s4), sport, d4, dport, flags, a6, port6);
+}
+
+/* The session of (proto, a6#port6, remote4), if any. */
+bool sess(uint8_t proto, const uint8_t *a6, uint16_t port6, const char *remote4,
+	  struct nat64_session_info *out)
+{
+	uint32_t pos = 0;
+	struct nat64_session_info si;
+
+	while ((pos = nat64_session_next(tab, pos, &si)) != 0) {
+		if (si.proto == proto && si.port6 == port6 && memcmp(si.addr6, a6, 16) == 0 &&
+		    si.remote4 == be4(remote4)) {
+			if (out)
+				*out = si;
+			return true;
+		}
+	}
+	return false;
+}
+
+uint8_t sess_state(uint8_t proto, const uint8_t *a6, uint16_t port6, const char *remote4)
+{
+	struct nat64_session_info si = { 0 }; /* fail_msg() does not return, which the compiler cannot see */
+
+	if (!sess(proto, a6, port6, remote4, &si))
+		fail_msg("no session for port %u to %s", port6, remote4);
+	return si.state;
+}
+
+uint64_t sess_expires(uint8_t proto, const uint8_t *a6, uint16_t port6, const char *remote4)
+{
+	struct nat64_session_info si = { 0 }; /* fail_msg() does not return, which the compiler cannot see */
+
+	if (!sess(proto, a6, port6, remote4, &si))
+		fail_msg("no session for port %u to %s", port6, remote4);
+	return si.expires_ms;
+}
+
+/* The NAT64 options in force (timeouts and switches). */
+const struct nat64_globals *G(void)
+{
+	return &cfg.g.nat;
+}
+
+/* v6 SYN, v4 SYN-ACK, v6 ACK; returns the mapping. */
+void handshake6(const uint8_t *a6, uint16_t port6, const char *srv, uint16_t sport, uint32_t *a4, uint16_t *p4)
+{
+	fwd64(6, a6, port6, srv, sport, SYN, a4, p4);
+	fwd46(6, srv, sport, *a4, *p4, SYN | ACK, a6, port6);
+	fwd64(6, a6, port6, srv, sport, ACK, a4, p4);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Test scaffolding shared by test_xlat.c and test_nat64.c: a naive reference
- * checksum (RFC 1071 read literally, byte at a time, so that lib/checksum.c is
- * never checked against itself), addresses from text, and IP header builders.
+ * Test scaffolding shared by the RFC 7915 rule tests (siit_fixture.c,
+ * test_xlat*.c) and test_nat64.c: a naive reference checksum (RFC 1071 read
+ * literally, byte at a time, so that lib/checksum.c is never checked against
+ * itself), addresses from text, and IP header builders.
  * Everything here fails the running cmocka test on bad input.
  */
 #ifndef PKTBUILD_H

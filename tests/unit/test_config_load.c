@@ -3,6 +3,10 @@
  * control/config_load.c: valid files load with the right values; each
  * invalid file is refused with a message that names the field and the reason.
  *
+ * Why this file is long: most of it is tables of invalid files and the message
+ * each must give (test_timeouts() alone lists the global options' limits), one
+ * row a rule; the "cgn" section's are tests/cgn/test_cgn_config.c.
+ *
  * Optional argument: paths of configuration files that must load (the
  * examples in config/).
  */
@@ -21,6 +25,7 @@
 #include <sys/stat.h>
 
 #include "appcfg.h"
+#include "config_fixture.h"
 #include "config_load.h"
 #include "icmp_map.h" /* icmp_mtu46(): what the translator makes of the plateaus */
 
@@ -28,22 +33,6 @@ static char err[512];
 
 /* The head of a NAT64 file, whose options are checked there (without "mode" they are refused). */
 #define N64 "{\"mode\": \"nat64\", \"global\": {\"pool6\": \"64:ff9b::/96\", "
-
-static struct appcfg *load(const char *json)
-{
-	struct appcfg *c = malloc(sizeof(*c));
-
-	assert_non_null(c);
-	if (appcfg_load_string(json, strlen(json), "t.json", c, err, sizeof(err)) != 0)
-		fail_msg("expected success, got: %s", err);
-	return c;
-}
-
-static void release(struct appcfg *c)
-{
-	appcfg_free(c);
-	free(c);
-}
 
 static uint32_t v4(const char *s)
 {
@@ -65,7 +54,7 @@ static void assert_v6(const uint8_t *got, const char *s)
 
 static void test_defaults(void **state)
 {
-	struct appcfg *c = load("{}");
+	struct appcfg *c = cfgfx_load("{}");
 
 	(void)state;
 	assert_int_equal(c->xlat.mode, XLAT_MODE_SIIT);
@@ -92,7 +81,7 @@ static void test_defaults(void **state)
 	assert_false(c->xlat.g.rfc6791v6_set);
 	assert_int_equal(c->xlat.eamt.n, 0);
 	assert_int_equal(c->xlat.n_denylist4, 0);
-	release(c);
+	cfgfx_free(c);
 }
 
 static const char full_config[] = "{\n"
@@ -126,7 +115,7 @@ static const char full_config[] = "{\n"
 
 static void test_full(void **state)
 {
-	struct appcfg *c = load(full_config);
+	struct appcfg *c = cfgfx_load(full_config);
 	const struct xlat_globals *g = &c->xlat.g;
 	uint32_t a;
 
@@ -213,13 +202,13 @@ static void test_full(void **state)
 	assert_int_equal(c->xlat.denylist4[0].addr, v4("198.51.100.0"));
 	assert_int_equal(c->xlat.denylist4[0].len, 24);
 	assert_int_equal(c->xlat.denylist4[1].len, 25);
-	release(c);
+	cfgfx_free(c);
 }
 
 /* A file written for Jool (`jool_siit file handle`) loads: key case, old names, null prefixes. */
 static void test_jool_file(void **state)
 {
-	struct appcfg *c = load("{ \"instance\": \"default\", \"framework\": \"iptables\",\n"
+	struct appcfg *c = cfgfx_load("{ \"instance\": \"default\", \"framework\": \"iptables\",\n"
 				"  \"global\": { \"pool6\": \"64:ff9b::/96\", \"rfc6791v4-prefix\": null,\n"
 				"    \"rfc6791v6-prefix\": \"null\", \"eam-hairpin-mode\": \"off\" },\n"
 				"  \"EAMT\": [ { \"IPv6 Prefix\": \"2001:db8:3::/120\", \"IPv4 Prefix\": \"1.0.0.0/24\" } ],\n"
@@ -232,7 +221,7 @@ static void test_jool_file(void **state)
 	assert_int_equal(c->xlat.g.eam_hairpin_mode, EAM_HAIRPIN_OFF);
 	assert_int_equal(c->xlat.eamt.n, 1);
 	assert_int_equal(c->xlat.n_denylist4, 1);
-	release(c);
+	cfgfx_free(c);
 }
 
 /*
@@ -243,7 +232,7 @@ static void test_jool_file(void **state)
  */
 static void test_comments(void **state)
 {
-	struct appcfg *c = load("{ \"comment\": \"one\", \"mode\": \"siit\", \"COMMENT\": [\"two\"],\n"
+	struct appcfg *c = cfgfx_load("{ \"comment\": \"one\", \"mode\": \"siit\", \"COMMENT\": [\"two\"],\n"
 				"  \"global\": { \"comment\": 1, \"pool6\": \"64:ff9b::/96\", \"Comment\": null, \"comment\": {} },\n"
 				"  \"comment\": { \"text\": \"three\", \"text\": \"again\", \"x\": [{\"y\": 1, \"y\": 2}] },\n"
 				"  \"eamt\": [ { \"comment\": \"a\", \"ipv6 prefix\": \"2001:db8::/128\", \"comment\": \"b\",\n"
@@ -257,7 +246,7 @@ static void test_comments(void **state)
 	assert_int_equal(c->xlat.eamt.n, 1);
 	assert_int_equal(c->n_ports, 1);
 	assert_int_equal(c->ports[0].n_neigh, 1);
-	release(c);
+	cfgfx_free(c);
 }
 
 /*
@@ -269,7 +258,7 @@ static void test_comments(void **state)
  */
 static void test_plateaus_jool(void **state)
 {
-	struct appcfg *c = load("{\"global\": {\"mtu-plateaus\": [1, 2, 3, 4, 5, 6]}}");
+	struct appcfg *c = cfgfx_load("{\"global\": {\"mtu-plateaus\": [1, 2, 3, 4, 5, 6]}}");
 	const struct xlat_globals *g = &c->xlat.g;
 
 	(void)state;
@@ -280,15 +269,15 @@ static void test_plateaus_jool(void **state)
 	assert_int_equal(icmp_mtu46(g, 0, 1500, 1500, 1500), 1280);
 	/* nothing below the quoted length 1: the last resort 68 -> 1280 */
 	assert_int_equal(icmp_mtu46(g, 0, 1, 1500, 1500), 1280);
-	release(c);
+	cfgfx_free(c);
 
-	c = load("{\"global\": {\"mtu-plateaus\": [0, 1500, 0, 1500, 9000]}}");
+	c = cfgfx_load("{\"global\": {\"mtu-plateaus\": [0, 1500, 0, 1500, 9000]}}");
 	g = &c->xlat.g;
 	assert_int_equal(g->n_plateaus, 2);
 	assert_int_equal(g->mtu_plateaus[0], 9000);
 	assert_int_equal(g->mtu_plateaus[1], 1500);
 	assert_int_equal(icmp_mtu46(g, 0, 4000, 9000, 9000), 1520);
-	release(c);
+	cfgfx_free(c);
 }
 
 /*
@@ -341,7 +330,7 @@ static void test_mode_default(void **state)
 		} else if (notes[0]) {
 			fail_msg("case %zu: unexpected notes: %s", i, notes);
 		}
-		release(c);
+		cfgfx_free(c);
 	}
 	/* a refused file has an error, no notes; a tiny notes buffer takes no cut line */
 	{
@@ -412,7 +401,7 @@ static void test_bib_pool4(void **state)
 		assert_int_equal(c->xlat.n_bib, i + 1);
 		if (i == 1) /* the port outside the default range only: one note */
 			assert_null(strstr(notes, "bib[0]"));
-		release(c);
+		cfgfx_free(c);
 	}
 	unlink(path);
 
@@ -447,15 +436,15 @@ static void test_pool6_lengths(void **state)
 		struct appcfg *c;
 
 		snprintf(buf, sizeof(buf), "{\"global\": {\"pool6\": \"%s\"}}", ok[i]);
-		c = load(buf);
+		c = cfgfx_load(buf);
 		assert_true(c->xlat.g.pool6_set);
-		release(c);
+		cfgfx_free(c);
 	}
 	/* null unsets it */
 	{
-		struct appcfg *c = load("{\"global\": {\"pool6\": null}}");
+		struct appcfg *c = cfgfx_load("{\"global\": {\"pool6\": null}}");
 		assert_false(c->xlat.g.pool6_set);
-		release(c);
+		cfgfx_free(c);
 	}
 }
 
@@ -469,8 +458,8 @@ static void test_timeouts(void **state)
 		struct appcfg *c;
 
 		snprintf(buf, sizeof(buf), N64 "\"tcp-est-timeout\": \"%s\"}}", ok[i]);
-		c = load(buf);
-		release(c);
+		c = cfgfx_load(buf);
+		cfgfx_free(c);
 	}
 }
 
@@ -759,7 +748,7 @@ static void test_bad(void **state)
 	/* The result is left at defaults and safe to free. */
 	assert_int_equal(c->n_eal_args, 0);
 	assert_int_equal(c->n_ports, 0);
-	release(c);
+	cfgfx_free(c);
 }
 
 /* Ports and VLAN sub-interfaces share one limit (APPCFG_MAX_PORTS). */
@@ -779,7 +768,7 @@ static void test_too_many_ports(void **state)
 	assert_int_equal(appcfg_load_string(j, strlen(j), "t.json", c, err, sizeof(err)), -1);
 	if (!strstr(err, want))
 		fail_msg("got: %s, expected: %s", err, want);
-	release(c);
+	cfgfx_free(c);
 }
 
 /* A trunk with two VLAN sub-interfaces: each an interface of its own; config dump writes them back the same. */
@@ -791,7 +780,7 @@ static void test_vlans(void **state)
 			"{\"name\": \"v20\", \"parent\": \"trunk\", \"vlan\": 20, \"mtu\": 1400,"
 			" \"addresses\": [\"203.0.113.1/24\"]}],"
 			"\"routes\": [{\"prefix\": \"0.0.0.0/0\", \"via\": \"203.0.113.254\", \"port\": \"v20\"}]}";
-	struct appcfg *c = load(j), *d;
+	struct appcfg *c = cfgfx_load(j), *d;
 
 	(void)state;
 	assert_int_equal(c->n_ports, 3);
@@ -808,7 +797,7 @@ static void test_vlans(void **state)
 	char *s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	assert_non_null(strstr(s, "\"name\":\"v10\",\"parent\":\"trunk\",\"vlan\":10"));
-	d = load(s);
+	d = cfgfx_load(s);
 	free(s);
 	assert_int_equal(d->n_ports, 3);
 	for (unsigned i = 0; i < 3; i++) {
@@ -818,8 +807,8 @@ static void test_vlans(void **state)
 		assert_int_equal(d->ports[i].vlan, c->ports[i].vlan);
 		assert_int_equal(d->ports[i].mtu, c->ports[i].mtu);
 	}
-	release(c);
-	release(d);
+	cfgfx_free(c);
+	cfgfx_free(d);
 }
 
 /* A comment nested 17 deep loads (the repeated-key scan freed a node it then read: found by fuzz_config, ASan). */
@@ -834,7 +823,7 @@ static void test_deep_comment(void **state)
 	for (int i = 0; i < 17; i++)
 		j[n++] = ']';
 	snprintf(j + n, sizeof(j) - n, ", \"comment\": {\"a\": [[[{\"b\": 1}]]]}, \"mode\": \"siit\"}");
-	release(load(j));
+	cfgfx_free(cfgfx_load(j));
 }
 
 /* An error after eal args were allocated frees them (run under valgrind/ASan to see). */
@@ -950,7 +939,7 @@ static void sync_refused(const char *json, const char *expect)
 		fail_msg("loaded, but should have failed: %s", json);
 	if (!strstr(err, expect))
 		fail_msg("got: %s\nexpected: %s", err, expect);
-	release(c);
+	cfgfx_free(c);
 }
 
 static void test_sync(void **state)
@@ -964,7 +953,7 @@ static void test_sync(void **state)
 	snprintf(j, sizeof(j), N64 "\"ss-enabled\": true}, \"pool4\": [{\"protocol\": \"UDP\", \"prefix\": \"192.0.2.1/32\"}], "
 		 "\"sync\": {\"node-id\": 7, \"key-file\": \"%s\", \"address\": \"10.64.0.1\", "
 		 "\"peers\": [\"10.64.0.2\", \"10.64.0.3\"], \"bulk-rate\": 5000}}", k);
-	struct appcfg *c = load(j);
+	struct appcfg *c = cfgfx_load(j);
 	assert_true(c->sync.configured);
 	assert_int_equal(c->sync.node_id, 7);
 	assert_int_equal(c->sync.key_len, 32);
@@ -983,29 +972,29 @@ static void test_sync(void **state)
 	json_t *d = appcfg_to_json(c);
 	char *text = json_dumps(d, 0);
 	json_decref(d);
-	struct appcfg *c2 = load(text);
+	struct appcfg *c2 = cfgfx_load(text);
 	free(text);
 	assert_true(c2->sync.configured);
 	assert_int_equal(c2->sync.node_id, 7);
 	assert_int_equal(c2->sync.n_peers, 2);
 	assert_int_equal(c2->sync.bulk_rate, 5000);
 	assert_memory_equal(c2->sync.key, c->sync.key, 32);
-	release(c2);
-	release(c);
+	cfgfx_free(c2);
+	cfgfx_free(c);
 
 	/* multicast on IPv6, and a key readable by others loads with a note */
 	const char *open_key = key_file("open.key", "0123456789abcdef0123456789abcdef", 0644);
 	snprintf(j, sizeof(j), N64 "\"ss-enabled\": true}, \"pool4\": [{\"protocol\": \"UDP\", \"prefix\": \"192.0.2.1/32\"}], "
 		 "\"sync\": {\"node-id\": 1, \"key-file\": \"%s\", \"address\": \"2001:db8::1\", \"port\": 7000, "
 		 "\"multicast\": \"ff02::6464\", \"interface\": \"sync0\"}}", open_key);
-	c = load(j);
+	c = cfgfx_load(j);
 	assert_true(c->sync.multicast);
 	assert_int_equal(c->sync.family, 6);
 	assert_int_equal(c->sync.port, 7000);
 	assert_int_equal(c->sync.key_len, 16);
 	assert_v6(c->sync.group, "ff02::6464");
 	assert_string_equal(c->sync.interface, "sync0");
-	release(c);
+	cfgfx_free(c);
 
 	const char *bad_keys[][2] = {
 		{ "short.key", "0011223344" }, { "odd.key", "00112233445566778899aabbccddeeff0" },

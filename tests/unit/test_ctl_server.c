@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* control/ctl_server.c: protocol, errors, limits, stale sockets, slow clients. */
+/*
+ * control/ctl_server.c: protocol, errors, limits, stale sockets, slow clients.
+ * Each test is a real client on a socket in a temp directory, which is most of
+ * the ~730 lines: every case sets up and reads back its own connection.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

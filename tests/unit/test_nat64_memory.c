@@ -121,12 +121,8 @@ static void t_million_sessions_within_budget(void **state)
 
 int main(void)
 {
-	if (eal_test_start("tnat64m", "512") != 0)
-		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_million_sessions_within_budget),
 	};
-	int r = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	return r;
+	return EAL_TEST_RUN("tnat64m", "512", tests);
 }

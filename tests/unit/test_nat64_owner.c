@@ -421,8 +421,6 @@ static void t_hairpin_round_trip(void **state)
 
 int main(void)
 {
-	if (eal_test_start("towner", "64") != 0)
-		return 1;
 	const struct CMUnitTest tests[] = {
 		T(t_owner6_by_source),
 		T(t_owner6_error_by_quote),
@@ -436,7 +434,5 @@ int main(void)
 		T(t_hairpin_reenter),
 		T(t_hairpin_round_trip),
 	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	return rc;
+	return EAL_TEST_RUN("towner", "64", tests);
 }

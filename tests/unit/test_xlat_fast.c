@@ -626,13 +626,11 @@ static void test_nat64_fast_same_as_xlat_process_adf(void **state)
 
 int main(void)
 {
-	if (eal_test_start("txfast", "64") != 0)
-		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast64_same_as_xlat_process),
 		cmocka_unit_test(test_fast46_same_as_xlat_process),
 		cmocka_unit_test(test_nat64_fast_same_as_xlat_process),
 		cmocka_unit_test(test_nat64_fast_same_as_xlat_process_adf),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return EAL_TEST_RUN("txfast", "64", tests);
 }
