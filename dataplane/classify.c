@@ -2,8 +2,11 @@
 /*
  * The general path's classification ("packet thievery"): what is for the
  * translator's pools is translated (translate.c), what is for the box itself
- * goes to the host kernel (to_host.c), anything else is dropped and counted.
- * The common case never comes here: fastpath.h takes it first.
+ * goes to the host kernel (to_host.c), any other IP packet is routed
+ * (forward.c; dropped and counted as not ours where dataplane.forwarding is
+ * off for its family), anything else is dropped and counted. Each packet
+ * takes one of these ways only. The common case never comes here: fastpath.h
+ * takes it first.
  */
 #include <string.h>
 
@@ -25,7 +28,7 @@ static bool cut_by_port(const uint8_t *f, uint32_t flen, uint16_t et)
 	return false;
 }
 
-/* Classify: translate what is ours, hand the box's own traffic to the slow path, drop the rest (counted). */
+/* Classify: translate what is ours, hand the box's own traffic to the slow path, route the rest (or drop it, counted). */
 void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const struct xlat_config *cfg, uint64_t now)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -64,6 +67,10 @@ void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const s
 			dp_dispatch(w, m, pidx, 6, cfg, now);
 			return;
 		}
+		if (g_dp.cfg.forwarding6) {
+			dp_forward(w, m, pidx, 6, now);
+			return;
+		}
 		dp_count(w, XLAT_NOT_OURS);
 		goto drop;
 	}
@@ -85,6 +92,10 @@ void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const s
 		}
 		if (likely(xlat_wants4(cfg, dst))) {
 			dp_dispatch(w, m, pidx, 4, cfg, now);
+			return;
+		}
+		if (g_dp.cfg.forwarding4) {
+			dp_forward(w, m, pidx, 4, now);
 			return;
 		}
 		dp_count(w, XLAT_NOT_OURS);

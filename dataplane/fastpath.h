@@ -25,7 +25,7 @@
  */
 struct fp_memo {
 	struct xlat_fmemo x;
-	uint64_t cfg_gen;
+	uint64_t cfg_gen, fib_gen; /* the routes it remembers are those of one routing table generation (fib.c) */
 	bool cfg_seen;
 	bool nb_ok, nb_gw;
 	int nb_family;
@@ -37,12 +37,13 @@ struct fp_memo {
 	uint8_t nb_eth[RTE_ETHER_HDR_LEN]; /* the L2 header for that next hop, written as it is */
 };
 
-/* Once per poll round, with the snapshot the round uses. */
-static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *cfg)
+/* Once per poll round, with the snapshot and the routing table generation (fib_round()) the round uses. */
+static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *cfg, uint64_t fib_gen)
 {
-	if (!fm->cfg_seen || fm->cfg_gen != cfg->gen) {
+	if (!fm->cfg_seen || fm->cfg_gen != cfg->gen || fm->fib_gen != fib_gen) {
 		xlat_fmemo_reset(&fm->x);
 		fm->cfg_gen = cfg->gen;
+		fm->fib_gen = fib_gen;
 		fm->cfg_seen = true;
 	}
 	fm->nb_ok = false;

@@ -66,7 +66,8 @@ int worker_main(void *arg)
 		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
 		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
 		bool try_fast = cfg->mode == XLAT_MODE_SIIT || cfg->mode == XLAT_MODE_NAT64;
-		fp_memo_round(fmp, cfg);
+		/* the routing table copy the round reads (RCU, like the snapshot) */
+		fp_memo_round(fmp, cfg, fib_round());
 		uint64_t cyc = rte_get_tsc_cycles() - t0;
 		uint64_t now = (cyc / hz) * 1000000000ull + (cyc % hz) * 1000000000ull / hz;
 		unsigned got = 0;

@@ -2,8 +2,9 @@
 /*
  * A worker's path through the dataplane, one file per stage; a frame goes
  * worker.c (the loop) -> rx.c -> fastpath.h, or classify.c -> translate.c
- * (handoff.c: to the NAT64 flow's owner) -> tx.c; to_host.c for the box's own
- * traffic and unresolved next hops. These run on worker lcores only.
+ * (handoff.c: to the NAT64 flow's owner) -> tx.c, or classify.c -> forward.c
+ * (native forwarding) -> tx.c; to_host.c for the box's own traffic, what only
+ * the host forwards, and unresolved next hops. These run on worker lcores only.
  */
 #ifndef XLAT_DP_WORKER_H
 #define XLAT_DP_WORKER_H
@@ -44,10 +45,14 @@ static inline void dp_tx(struct dp_worker *w, struct rte_mbuf *m, unsigned iface
 void dp_output(struct dp_worker *w, struct rte_mbuf *m, int family, uint32_t nexthop);
 void dp_output_fragments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp);
 void dp_output_segments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp);
+void dp_output_frag4(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp);
 
 /* to_host.c: reason META_HOST (the frame keeps its L2 header) or META_RESOLVE (addr: the next hop) */
 void dp_to_slowpath(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason, uint16_t port, int family,
 		    const uint8_t *addr);
+
+/* forward.c: native forwarding of what is neither translated nor the box's own */
+void dp_forward(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family, uint64_t now);
 
 /* classify.c */
 void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const struct xlat_config *cfg, uint64_t now);
