@@ -234,20 +234,29 @@ static int side_set(struct side *s, const struct fib_key *k, uint16_t nh)
 	return nh ? rte_fib6_add(s->v6, k->prefix, k->plen, nh) : rte_fib6_delete(s->v6, k->prefix, k->plen);
 }
 
+/*
+ * rte_fib's groups of 256 entries (tbl8) hold what is longer than /24: one per
+ * IPv4 route, up to one per 8 bits past /24 for IPv6 (a /64: up to 5). With
+ * 2-byte next-hop indices a table has 32767 groups at most, and 32 MiB of
+ * first-level entries; beyond, 4-byte ones (64 MiB). Returns the entry size.
+ */
+static unsigned groups(unsigned per_route, unsigned base, unsigned routes, uint32_t *n)
+{
+	uint64_t want = base + (uint64_t)per_route * routes;
+
+	*n = (uint32_t)RTE_MIN(want, (uint64_t)1 << 24);
+	return want > 32767 ? 4 : 2;
+}
+
 static int side_create(struct side *s, unsigned idx, unsigned routes, char *err, size_t errlen)
 {
 	char n4[32], n6[32];
-	struct rte_fib_conf c4 = {
-		.type = RTE_FIB_DIR24_8, .default_nh = 0, .max_routes = (int)routes,
-		/* a group of 256 entries per prefix longer than /24 */
-		.dir24_8 = { .nh_sz = RTE_FIB_DIR24_8_2B, .num_tbl8 = RTE_MIN(512 + routes / 4, 32767u) },
-	};
-	struct rte_fib6_conf c6 = {
-		.type = RTE_FIB6_TRIE, .default_nh = 0, .max_routes = (int)routes,
-		/* up to 13 groups for a /128, shared along a path: about one per route in practice */
-		.trie = { .nh_sz = RTE_FIB6_TRIE_2B, .num_tbl8 = RTE_MIN(1024 + routes, 32767u) },
-	};
+	/* the RIB under each table needs a node per route and one per branch between them */
+	struct rte_fib_conf c4 = { .type = RTE_FIB_DIR24_8, .default_nh = 0, .max_routes = (int)(2 * routes + 16) };
+	struct rte_fib6_conf c6 = { .type = RTE_FIB6_TRIE, .default_nh = 0, .max_routes = (int)(2 * routes + 16) };
 
+	c4.dir24_8.nh_sz = groups(1, 512, routes, &c4.dir24_8.num_tbl8) == 2 ? RTE_FIB_DIR24_8_2B : RTE_FIB_DIR24_8_4B;
+	c6.trie.nh_sz = groups(5, 1024, routes, &c6.trie.num_tbl8) == 2 ? RTE_FIB6_TRIE_2B : RTE_FIB6_TRIE_4B;
 	snprintf(n4, sizeof(n4), "fib4_%u", idx);
 	snprintf(n6, sizeof(n6), "fib6_%u", idx);
 	s->v4 = rte_fib_create(n4, SOCKET_ID_ANY, &c4);
