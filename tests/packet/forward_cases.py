@@ -220,3 +220,19 @@ case("fwd_off",
      in6=[u6()], in4=[u4()],
      out4=[], out6=[out6(hop(u4()))],
      counters={"XLAT_NOT_OURS": 1, "XLAT_FWD6": 0, "XLAT_FWD4": 1})
+
+case("fwd_siit_native_source_ipv6",
+     "SIIT takes what it can translate, both addresses (RFC 7915; Jool leaves the rest to the "
+     "kernel): to an EAMT IPv6 address from a source with no IPv4 form (not pool6, not EAMT) is "
+     "native traffic, routed",
+     config=fcfg(eamt=[{"ipv6 prefix": "2001:db8:f::/120", "ipv4 prefix": "198.18.5.0/24"}]),
+     in6=[u6()],
+     out4=[out4(hop(u6()))], out6=[],
+     counters={"XLAT_FWD6": 1, "JSTAT_SUCCESS": 0, "JSTAT64_SRC": 0})
+
+case("fwd_siit_native_source_ipv4",
+     "The same for IPv4: a reply from a denylist4 network (no IPv6 form) to an address pool6 "
+     "would translate is routed, not dropped as untranslatable",
+     in4=[u4(dst=NH4_6)],
+     out6=[out6(hop(u4(dst=NH4_6)))], out4=[],
+     counters={"XLAT_FWD4": 1, "JSTAT_SUCCESS": 0, "JSTAT46_SRC": 0})
