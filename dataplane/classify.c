@@ -37,20 +37,23 @@ static bool ext_hdr6(uint8_t nh)
 
 /*
  * SIIT takes what it can translate, both addresses (RFC 7915; Jool calls the
- * rest untranslatable and leaves it to the kernel, which routes it): a packet
- * to a translated destination (EAMT, pool6) from a source with no form in the
- * other family is native traffic -- an IPv6 host behind an EAMT entry talking
- * to a native IPv6 host, a reply from a denylist4 network -- and is routed
+ * rest untranslatable and leaves it to the kernel, which routes it). Where the
+ * destination is a native host that the translator maps -- an EAMT IPv6
+ * address, an IPv4 address pool6 maps -- a source with no form in the other
+ * family makes the packet native traffic (an IPv6 host behind an EAMT entry
+ * talking to a native IPv6 host, a reply from a denylist4 network), routed
  * when forwarding is on. An ICMP error from such a source is the translator's
  * (RFC 6791 gives it a source) when the packet it quotes went to a translated
- * destination, native otherwise; what must be parsed further to tell stays
- * the translator's. NAT64 maps any IPv6 source and owns its pool4 whole.
+ * destination; what must be parsed further to tell stays the translator's.
+ * The translator's own address space stays its own whatever the source:
+ * pool6, and EAMT IPv4 prefixes. NAT64 maps any IPv6 source and owns its pool4.
  */
 static bool siit_native6(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len)
 {
 	uint32_t a4;
 
-	if (cfg->mode != XLAT_MODE_SIIT || addr_map64(cfg, ip + 8, &a4) >= 0)
+	if (cfg->mode != XLAT_MODE_SIIT || (cfg->g.pool6_set && prefix6_contains(&cfg->g.pool6, ip + 24)) ||
+	    addr_map64(cfg, ip + 8, &a4) >= 0)
 		return false;
 	if (ip[6] != IPPROTO_ICMPV6)
 		return !ext_hdr6(ip[6]);
@@ -65,8 +68,11 @@ static bool siit_native4(const struct xlat_config *cfg, const uint8_t *ip, uint3
 	uint32_t a4, ihl = (ip[0] & 0xfu) * 4u;
 	uint8_t a6[16];
 
+	memcpy(&a4, ip + 16, 4);
+	if (cfg->mode != XLAT_MODE_SIIT || eamt_has4(&cfg->eamt, a4))
+		return false;
 	memcpy(&a4, ip + 12, 4);
-	if (cfg->mode != XLAT_MODE_SIIT || addr_map46(cfg, a4, a6) == 0)
+	if (addr_map46(cfg, a4, a6) == 0)
 		return false;
 	/* RFC 792: types 3, 4, 5, 11, 12 are errors */
 	if (ip[9] != IPPROTO_ICMP || ihl >= len ||

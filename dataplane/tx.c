@@ -100,10 +100,8 @@ void dp_output_fragments(struct dp_worker *w, struct rte_mbuf *m, const struct x
 /* RFC 1812 5.2.6: a forwarded IPv4 datagram without DF, larger than the egress MTU, cut into fragments. */
 void dp_output_frag4(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp)
 {
-	unsigned n = xlat_frag4_count(xp);
-
-	dp_count(w, n ? XLAT_FWD_FRAGMENTED : XLAT_FWD_TOO_BIG); /* 0: an MTU too small for the header */
-	output_pieces(w, m, xp, n, xp->frag_size, xlat_frag4_write, XLAT_FRAG4_OUT);
+	dp_count(w, XLAT_FWD_FRAGMENTED); /* lib/forward.c made sure it can be cut */
+	output_pieces(w, m, xp, xlat_frag4_count(xp), xp->frag_size, xlat_frag4_write, XLAT_FRAG4_OUT);
 }
 
 /*

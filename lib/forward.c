@@ -137,11 +137,11 @@ static enum xlat_stat fit_mtu(const struct xlat_ctx *ctx, struct xlat_pkt *pkt, 
 	if (super && plain_tcp(pkt)) {
 		pkt->gso = true;
 		pkt->seg_size = mtu < ctx->in_mtu ? mtu : ctx->in_mtu;
-		return XLAT_OK;
+		return xlat_tso_count(pkt) ? XLAT_OK : XLAT_GSO_REFUSED; /* 0: no room for the headers */
 	}
 	if (pkt->family == 4 && !ip4_df((const void *)pkt->data)) {
 		pkt->frag_size = mtu;
-		return XLAT_OK;
+		return xlat_frag4_count(pkt) ? XLAT_OK : XLAT_FWD_HDR; /* 0: offsets past 13 bits */
 	}
 	return super ? XLAT_GSO_REFUSED : XLAT_FWD_TOO_BIG;
 }

@@ -917,8 +917,9 @@ case("denylist4_46_dst",
 
 case("denylist4_46_src",
      "Jool denylist4: an IPv4 packet from a denied address (198.51.100.2 in 198.51.100.0/28) to a "
-     "translatable one is dropped and counted as denied",
-     config={"denylist4": ["198.51.100.0/28"]},
+     "translatable one is dropped and counted as denied (with forwarding on it is native traffic, "
+     "routed: forward_cases.py)",
+     config={"denylist4": ["198.51.100.0/28"], "dataplane": {"forwarding": False}},
      in4=[udp4(n=10)],
      out6=[], out4=[],
      counters={"XLAT_DENYLIST4": 1, "JSTAT_SUCCESS": 0})
