@@ -119,13 +119,13 @@ void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const s
 			dp_to_slowpath(w, m, META_HOST, (uint16_t)pidx, 6, NULL);
 			return;
 		}
-		if (likely(xlat_wants6(cfg, dst)) &&
-		    !(g_dp.cfg.forwarding6 && siit_native6(cfg, ip, flen - ETH_HLEN))) {
+		bool wanted = xlat_wants6(cfg, dst);
+		if (likely(wanted) && !(g_dp.cfg.forwarding6 && siit_native6(cfg, ip, flen - ETH_HLEN))) {
 			dp_dispatch(w, m, pidx, 6, cfg, now);
 			return;
 		}
-		if (g_dp.cfg.forwarding6) {
-			dp_forward(w, m, pidx, 6, now);
+		if (g_dp.cfg.forwarding6) { /* native by its destination alone: its route may be remembered */
+			dp_forward(w, m, pidx, 6, now, !wanted);
 			return;
 		}
 		dp_count(w, XLAT_NOT_OURS);
@@ -147,13 +147,13 @@ void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const s
 			dp_to_slowpath(w, m, META_HOST, (uint16_t)pidx, 4, NULL);
 			return;
 		}
-		if (likely(xlat_wants4(cfg, dst)) &&
-		    !(g_dp.cfg.forwarding4 && siit_native4(cfg, f + ETH_HLEN, flen - ETH_HLEN))) {
+		bool wanted = xlat_wants4(cfg, dst);
+		if (likely(wanted) && !(g_dp.cfg.forwarding4 && siit_native4(cfg, f + ETH_HLEN, flen - ETH_HLEN))) {
 			dp_dispatch(w, m, pidx, 4, cfg, now);
 			return;
 		}
 		if (g_dp.cfg.forwarding4) {
-			dp_forward(w, m, pidx, 4, now);
+			dp_forward(w, m, pidx, 4, now, !wanted);
 			return;
 		}
 		dp_count(w, XLAT_NOT_OURS);

@@ -74,6 +74,7 @@ struct dp_worker {
 	uint16_t ho_to[DP_BURST];
 	unsigned n_ho;
 	int pre_owner; /* the current packet's owner, computed before its lookup; -1: not yet */
+	struct dp_fwd_memo *fwd_memo; /* native forwarding's remembered destinations (worker.h, in the fast path's memo) */
 	uint64_t ho_blocked_ns; /* since when held handoffs have stopped this worker's receiving; 0: not */
 	/* CGN (doc/cgn.md): subscriber table, NAT event ring (SP/SC, drained by the control thread), clock origin */
 	struct cgn_table *cgn;

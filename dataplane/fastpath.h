@@ -35,6 +35,7 @@ struct fp_memo {
 	bool nb_vlan;                 /* the interface is a VLAN sub-interface (dp_tx_vlan) */
 	struct rte_ether_addr nb_mac;
 	uint8_t nb_eth[RTE_ETHER_HDR_LEN]; /* the L2 header for that next hop, written as it is */
+	struct dp_fwd_memo fwd; /* native forwarding's destinations (forward.c), the same lifetimes */
 };
 
 /* Once per poll round, with the snapshot and the routing table generation (fib_round()) the round uses. */
@@ -42,11 +43,14 @@ static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *c
 {
 	if (!fm->cfg_seen || fm->cfg_gen != cfg->gen || fm->fib_gen != fib_gen) {
 		xlat_fmemo_reset(&fm->x);
+		fm->fwd.gen++;
+		fm->fwd.n = 0;
 		fm->cfg_gen = cfg->gen;
 		fm->fib_gen = fib_gen;
 		fm->cfg_seen = true;
 	}
 	fm->nb_ok = false;
+	fm->fwd.round++;
 }
 
 /*
@@ -67,6 +71,9 @@ static inline __attribute__((always_inline)) bool dp_fast(struct dp_worker *w, s
 	if (unlikely(m->nb_segs != 1 || flen < ETH_HLEN + 20) ||
 	    !rte_is_same_ether_addr((const struct rte_ether_addr *)f, &g_dp.ports[pidx].mac))
 		return false;
+	/* a destination native forwarding remembers (none until it has forwarded something) */
+	if (unlikely(fm->fwd.n) && dp_forward_fast(w, &fm->fwd, m, pidx))
+		return true;
 	xp.data = f + ETH_HLEN;
 	xp.len = flen - ETH_HLEN;
 	xp.headroom = rte_pktmbuf_headroom(m);

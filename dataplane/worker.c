@@ -62,6 +62,8 @@ int worker_main(void *arg)
 		return -1;
 	}
 	xlat_fmemo_init(&fmp->x);
+	fmp->fwd.gen = 1; /* the zeroed entries are of no generation */
+	w->fwd_memo = &fmp->fwd;
 	while (!__atomic_load_n(&g_dp.quit, __ATOMIC_RELAXED)) {
 		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
 		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
@@ -170,6 +172,7 @@ int worker_main(void *arg)
 	for (unsigned i = 0; i < w->n_ho; i++)
 		rte_pktmbuf_free(w->ho[i]);
 	w->n_ho = 0;
+	w->fwd_memo = NULL;
 	rte_free(fmp);
 	rte_rcu_qsbr_thread_offline(g_dp.rcu, w->index);
 	rte_rcu_qsbr_thread_unregister(g_dp.rcu, w->index);

@@ -236,3 +236,14 @@ case("fwd_siit_native_source_ipv4",
      in4=[u4(dst=NH4_6)],
      out6=[out6(hop(u4(dst=NH4_6)))], out4=[],
      counters={"XLAT_FWD4": 1, "JSTAT_SUCCESS": 0, "JSTAT46_SRC": 0})
+
+_a, _b, _c = u6(n=20), u6(hlim=1, n=21), u6(n=1400)
+case("fwd_remembered_destination",
+     "The fast path's case (a destination forwarded before, remembered with its route): the same "
+     "rules, packet for packet: forwarded, hop limit 1 -> Time Exceeded, too big -> Packet Too Big",
+     config=fcfg(ports={"v4": {"mtu": 1400}}),
+     in6=[_a, _a, _b, _c, _a],
+     out4=[out4(hop(_a)), out4(hop(_a)), out4(hop(_a))],
+     out6=[Out(IPv6(src=BOX6, dst=SRC6) / ICMPv6TimeExceeded(code=0) / Raw(raw(_b)), BOX6_ERR_VARY),
+           Out(IPv6(src=BOX6, dst=SRC6) / ICMPv6PacketTooBig(mtu=1400) / Raw(raw(_c)[:1280 - 48]), BOX6_ERR_VARY)],
+     counters={"XLAT_FWD6": 3, "XLAT_FWD_TTL": 1, "XLAT_FWD_TOO_BIG": 1})
