@@ -24,7 +24,7 @@ static inline unsigned memo_slot(const uint8_t *dst, int family)
 	uint32_t h;
 
 	memcpy(&h, dst + (family == 4 ? 0 : 12), 4);
-	return (h * 0x9e3779b1u) >> 24; /* DP_FWD_MEMO: 256 */
+	return (h * 0x9e3779b1u) >> (32 - DP_FWD_MEMO_BITS);
 }
 
 static inline bool memo_same(const struct dp_fwd_ent *e, const uint8_t *dst, int family)

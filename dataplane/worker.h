@@ -57,7 +57,8 @@ void dp_to_slowpath(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason, uin
  * dp_forward_fast() the fast path's case (fastpath.h) for a destination it remembers: its route (one
  * routing table generation, one configuration) and its next hop's L2 header (one poll round).
  */
-#define DP_FWD_MEMO 256
+#define DP_FWD_MEMO_BITS 11 /* 2048 destinations, as many as the translator's memo holds addresses */
+#define DP_FWD_MEMO (1u << DP_FWD_MEMO_BITS)
 struct dp_fwd_ent {
 	uint64_t gen, eth_round; /* the memo's generation it was filled in; the round its L2 header is good for */
 	uint8_t key[16];         /* the destination (IPv4: the first 4 bytes) */
