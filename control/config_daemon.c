@@ -60,13 +60,45 @@ int cfg_parse_control(struct ld *ld, json_t *j)
 	return cfg_copy_string(ld, "control.socket", s, ld->cfg->control_socket, sizeof(ld->cfg->control_socket));
 }
 
+/* "forwarding": true or false for both families, or {"ipv4": BOOL, "ipv6": BOOL} (a family left out: true). */
+static int parse_forwarding(struct ld *ld, json_t *j)
+{
+	struct field f[] = { KEY("ipv4"), KEY("ipv6") };
+	struct appcfg *c = ld->cfg;
+
+	if (json_is_boolean(j)) {
+		c->forwarding4 = c->forwarding6 = json_is_true(j);
+		return 0;
+	}
+	if (!json_is_object(j))
+		return cfg_fail(ld, "dataplane.forwarding", "expected true, false or {\"ipv4\": BOOL, \"ipv6\": BOOL}, got %s",
+				cfg_jtype(j));
+	if (cfg_take_fields(ld, j, "dataplane.forwarding", f, 2))
+		return -1;
+	if (f[0].val && cfg_get_bool(ld, "dataplane.forwarding.ipv4", f[0].val, &c->forwarding4))
+		return -1;
+	if (f[1].val && cfg_get_bool(ld, "dataplane.forwarding.ipv6", f[1].val, &c->forwarding6))
+		return -1;
+	return 0;
+}
+
 int cfg_parse_dataplane(struct ld *ld, json_t *j)
 {
-	struct field f[] = { KEY("mbufs-per-port"), KEY("idle-sleep-us"), KEY("exception-path"), KEY("exception-pps") };
+	struct field f[] = { KEY("mbufs-per-port"), KEY("idle-sleep-us"), KEY("exception-path"), KEY("exception-pps"),
+			     KEY("forwarding"), KEY("kernel-routes"), KEY("max-kernel-routes") };
 	uint64_t u;
 
-	if (cfg_take_fields(ld, j, "dataplane", f, 4))
+	if (cfg_take_fields(ld, j, "dataplane", f, 7))
 		return -1;
+	if (f[4].val && parse_forwarding(ld, f[4].val))
+		return -1;
+	if (f[5].val && cfg_get_bool(ld, "dataplane.kernel-routes", f[5].val, &ld->cfg->kernel_routes))
+		return -1;
+	if (f[6].val) {
+		if (cfg_get_uint(ld, "dataplane.max-kernel-routes", f[6].val, 0, APPCFG_MAX_KERNEL_ROUTES, &u))
+			return -1;
+		ld->cfg->max_kernel_routes = (uint32_t)u;
+	}
 	if (f[2].val && cfg_get_bool(ld, "dataplane.exception-path", f[2].val, &ld->cfg->exception_path))
 		return -1;
 	if (f[3].val) {
@@ -106,7 +138,9 @@ json_t *cfg_control_json(const struct appcfg *c)
 
 json_t *cfg_dataplane_json(const struct appcfg *c)
 {
-	return json_pack("{s:I, s:I, s:b, s:I}", "mbufs-per-port", (json_int_t)c->mbufs_per_port, "idle-sleep-us",
-			 (json_int_t)c->idle_sleep_us, "exception-path", c->exception_path, "exception-pps",
-			 (json_int_t)c->exception_pps);
+	return json_pack("{s:I, s:I, s:b, s:I, s:{s:b, s:b}, s:b, s:I}", "mbufs-per-port", (json_int_t)c->mbufs_per_port,
+			 "idle-sleep-us", (json_int_t)c->idle_sleep_us, "exception-path", c->exception_path,
+			 "exception-pps", (json_int_t)c->exception_pps, "forwarding", "ipv4", c->forwarding4, "ipv6",
+			 c->forwarding6, "kernel-routes", c->kernel_routes, "max-kernel-routes",
+			 (json_int_t)c->max_kernel_routes);
 }

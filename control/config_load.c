@@ -183,6 +183,10 @@ static void appcfg_defaults(struct appcfg *c)
 	c->idle_sleep_us = 0;
 	c->exception_path = true;
 	c->exception_pps = APPCFG_DEFAULT_EXCEPTION_PPS;
+	/* a router by default: the box is the gateway of the hosts it translates for (doc/operations.md) */
+	c->forwarding4 = c->forwarding6 = true;
+	c->kernel_routes = true;
+	c->max_kernel_routes = APPCFG_DEFAULT_MAX_KERNEL_ROUTES;
 }
 
 void appcfg_free(struct appcfg *cfg)

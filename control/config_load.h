@@ -20,6 +20,8 @@
 #define APPCFG_DEFAULT_SOCKET "/run/xlat64/control.sock"
 #define APPCFG_DEFAULT_MBUFS 8191
 #define APPCFG_DEFAULT_EXCEPTION_PPS 10000
+#define APPCFG_DEFAULT_MAX_KERNEL_ROUTES 4096
+#define APPCFG_MAX_KERNEL_ROUTES 1048576
 #define APPCFG_DEFAULT_MTU 1500
 /* Files larger than this are refused before parsing. */
 #define APPCFG_MAX_FILE_SIZE (64u * 1024 * 1024)

@@ -17,6 +17,7 @@
 #include "appcfg.h"
 #include "cgn.h"
 #include "nat64.h"
+#include "forward.h"
 #include "xlat.h"
 
 #define DP_BURST 32
@@ -76,6 +77,7 @@ struct dp_worker {
 	uint16_t ho_to[DP_BURST];
 	unsigned n_ho;
 	int pre_owner; /* the current packet's owner, computed before its lookup; -1: not yet */
+	struct dp_fwd_memo *fwd_memo; /* native forwarding's remembered destinations (worker.h, in the fast path's memo) */
 	uint64_t ho_blocked_ns; /* since when held handoffs have stopped this worker's receiving; 0: not */
 	/* CGN (doc/cgn.md): subscriber table, NAT event ring (SP/SC, drained by the control thread), clock origin */
 	struct cgn_table *cgn;
@@ -134,11 +136,35 @@ void exception_timer(struct dp *dp);
 /* Workers: may this frame for the host be queued? Per-worker token buckets (ARP/ND, the rest). */
 bool exception_admit(unsigned worker, const struct rte_mbuf *m);
 
-/* fib.c */
+/*
+ * fib.c: the routing table, in two copies published with RCU (workers read one per poll round, the control
+ * thread changes the other). Routes are the configuration's, and those learnt from the host (route_sync.c).
+ */
+struct fib_hop {
+	uint8_t kind;    /* enum fwd_kind: a port (and gateway), the host's, blackhole, unreachable, prohibit */
+	bool has_gw;
+	uint16_t port;   /* FWD_VIA_PORT: the egress interface */
+	uint8_t gw[16];  /* the gateway, same family as the route */
+};
 int fib_init(struct dp *dp, char *err, size_t errlen);
-int fib_route(void *opaque, int family, const uint8_t *dst, struct xlat_route *out);
+uint64_t fib_round(void); /* worker, at the start of a poll round: the copy it reads until then; its generation */
+int fib_route(void *opaque, int family, const uint8_t *dst, struct xlat_route *out);      /* translator: ports only */
+int fib_route_fwd(void *opaque, int family, const uint8_t *dst, struct fwd_route *out);   /* forwarder: every kind */
 /* The address to resolve for a next hop: the gateway, or the destination itself on connected routes. */
 void fib_neighbor_addr(uint32_t nexthop, int family, const uint8_t *dst, uint8_t out[16], uint16_t *port);
+/* Control thread: a route learnt (0; 1: the configuration routes that prefix; -1: refused, counted, logged) or
+ * gone, keyed by prefix, metric and interface; a full re-read marks every learnt route, then sweeps the unseen. */
+int fib_learn(int family, const uint8_t *prefix, uint8_t plen, uint32_t metric, int oif, const struct fib_hop *hop);
+void fib_unlearn(int family, const uint8_t *prefix, uint8_t plen, uint32_t metric, int oif);
+void fib_learn_mark_stale(void);
+void fib_learn_sweep(void);
+void fib_commit(struct dp *dp); /* publish what changed (waits for a grace period) */
+unsigned fib_learnt(void);
+
+/* route_sync.c: the host kernel's main table, followed over rtnetlink (control thread) */
+int route_sync_init(struct dp *dp, char *err, size_t errlen);
+void route_sync_poll(struct dp *dp, uint64_t now_ns);
+void route_sync_close(void);
 
 /* neigh.c: single writer (slow path), lock-free readers (workers). */
 int neigh_init(struct dp *dp, char *err, size_t errlen);

@@ -296,6 +296,16 @@ static int tap_create(struct dp *dp, unsigned idx, char *err, size_t errlen)
 	tap_sysctl(t->ifname, "ipv6", "accept_dad", "0");
 	tap_sysctl(t->ifname, "ipv4", "arp_ignore", "1");
 	tap_sysctl(t->ifname, "ipv4", "arp_announce", "2");
+	/* The kernel is the forwarder's slow path (doc/architecture.md, "Forwarding"): what the dataplane hands
+	 * it from this TAP to route (its own routes, options) it forwards, as the dataplane does, without redirects
+	 * (IPv6 on kernels from 6.17: force_forwarding; before, net.ipv6.conf.all.forwarding decides). */
+	if (dp->cfg.forwarding4)
+		tap_sysctl(t->ifname, "ipv4", "forwarding", "1");
+	if (dp->cfg.forwarding6) {
+		tap_sysctl(t->ifname, "ipv6", "forwarding", "1");
+		tap_sysctl(t->ifname, "ipv6", "force_forwarding", "1");
+	}
+	tap_sysctl(t->ifname, "ipv4", "send_redirects", "0");
 
 	memset(&conf, 0, sizeof(conf));
 	int socket = rte_eth_dev_socket_id(t->port_id);

@@ -25,7 +25,7 @@
  */
 struct fp_memo {
 	struct xlat_fmemo x;
-	uint64_t cfg_gen;
+	uint64_t cfg_gen, fib_gen; /* the routes it remembers are those of one routing table generation (fib.c) */
 	bool cfg_seen;
 	bool nb_ok, nb_gw;
 	int nb_family;
@@ -35,18 +35,25 @@ struct fp_memo {
 	bool nb_vlan;                 /* the interface is a VLAN sub-interface (dp_tx_vlan) */
 	struct rte_ether_addr nb_mac;
 	uint8_t nb_eth[RTE_ETHER_HDR_LEN]; /* the L2 header for that next hop, written as it is */
+	struct dp_fwd_memo fwd; /* native forwarding's destinations (forward.c), the same lifetimes */
 };
 
-/* Once per poll round, with the snapshot the round uses. */
-static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *cfg)
+/* Once per poll round, with the snapshot and the routing table generation (fib_round()) the round uses. */
+static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *cfg, uint64_t fib_gen)
 {
-	if (!fm->cfg_seen || fm->cfg_gen != cfg->gen) {
+	if (!fm->cfg_seen || fm->cfg_gen != cfg->gen || fm->fib_gen != fib_gen) {
 		xlat_fmemo_reset(&fm->x);
+		fm->fwd.gen++;
+		fm->fwd.n = 0;
 		fm->cfg_gen = cfg->gen;
+		fm->fib_gen = fib_gen;
 		fm->cfg_seen = true;
 	}
 	fm->nb_ok = false;
+	fm->fwd.round++;
 }
+
+#define FP_FORWARDED (-2) /* fp_translate(): native forwarding's fast case sent the frame (forward.c) */
 
 /*
  * dp_fast()'s first half: a frame for our MAC, for an address that is not the
@@ -63,6 +70,9 @@ static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *
 	if (unlikely(m->nb_segs != 1 || flen < ETH_HLEN + 20) ||
 	    !rte_is_same_ether_addr((const struct rte_ether_addr *)f, &g_dp.ports[pidx].mac))
 		return XF_SLOW;
+	/* a destination native forwarding remembers (none until it has forwarded something) */
+	if (unlikely(fm->fwd.n) && dp_forward_fast(w, &fm->fwd, m, pidx))
+		return FP_FORWARDED;
 	xp->data = f + ETH_HLEN;
 	xp->len = flen - ETH_HLEN;
 	xp->headroom = rte_pktmbuf_headroom(m);
@@ -173,6 +183,8 @@ static inline __attribute__((always_inline)) bool dp_fast(struct dp_worker *w, s
 
 	if (v == XF_SLOW)
 		return false;
+	if (v == FP_FORWARDED)
+		return true;
 	if (v == XV_DROP) { /* NAT64: a flow refused after the translator committed (counted) */
 		rte_pktmbuf_free(m);
 		return true;

@@ -164,6 +164,7 @@ static uint32_t control_main(void *arg)
 			}
 		}
 		ctl_bridge_unlock();
+		route_sync_poll(dp, now); /* the host's routes into the dataplane's table */
 		if (rte_ring_empty(dp->to_slow))
 			usleep(200);
 	}
@@ -296,7 +297,8 @@ static int setup(struct dp *dp, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create rings: %s", rte_strerror(rte_errno));
 		return -1;
 	}
-	if (ports_init(dp, err, errlen) || fib_init(dp, err, errlen) || neigh_init(dp, err, errlen))
+	if (ports_init(dp, err, errlen) || fib_init(dp, err, errlen) || neigh_init(dp, err, errlen) ||
+	    route_sync_init(dp, err, errlen))
 		return -1;
 
 	unsigned i = 0, lcore;
@@ -381,6 +383,7 @@ out_ctl:
 	if (ctl)
 		ctl_server_stop(ctl);
 out_ports:
+	route_sync_close();
 	announce_close(dp);
 	ports_close(dp);
 	if (opts.stats_out && rc == 0)

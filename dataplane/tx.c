@@ -62,36 +62,51 @@ void dp_output(struct dp_worker *w, struct rte_mbuf *m, int family, uint32_t nex
 	dp_send_eth(w, m, port, &mac, family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
 }
 
-/* RFC 7915 4.1: cut a translated IPv6 packet into fragments of at most xp->frag_size bytes. */
-void dp_output_fragments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp)
+/*
+ * A datagram cut into n pieces of at most size bytes (write: lib's cutter),
+ * each in a packet pool mbuf of its own and out through the same route (each
+ * counted as each); the datagram's own buffer goes back at once.
+ */
+static void output_pieces(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp, unsigned n,
+			  uint32_t size, uint32_t (*write)(const struct xlat_pkt *, unsigned, uint8_t *),
+			  enum xlat_stat each)
 {
-	unsigned n = xlat_frag6_count(xp);
-
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *f = rte_pktmbuf_alloc(g_dp.pool);
 		if (unlikely(!f)) {
 			dp_count(w, XLAT_NO_MBUF);
 			break;
 		}
-		rte_pktmbuf_reset_headroom(f);
-		if (rte_pktmbuf_tailroom(f) < xp->frag_size) {
+		if (rte_pktmbuf_tailroom(f) < size) {
 			rte_pktmbuf_free(f);
 			dp_count(w, XLAT_NO_MBUF);
 			break;
 		}
-		uint32_t len = xlat_frag6_write(xp, i, rte_pktmbuf_mtod(f, uint8_t *));
+		uint32_t len = write(xp, i, rte_pktmbuf_mtod(f, uint8_t *));
 		f->data_len = (uint16_t)len;
 		f->pkt_len = len;
-		dp_count(w, XLAT_FRAG6_OUT);
-		dp_output(w, f, 6, xp->route.nexthop);
+		dp_count(w, each);
+		dp_output(w, f, xp->family, xp->route.nexthop);
 	}
 	rte_pktmbuf_free(m);
 }
 
+/* RFC 7915 4.1: cut a translated IPv6 packet into fragments of at most xp->frag_size bytes. */
+void dp_output_fragments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp)
+{
+	output_pieces(w, m, xp, xlat_frag6_count(xp), xp->frag_size, xlat_frag6_write, XLAT_FRAG6_OUT);
+}
+
+/* RFC 1812 5.2.6: a forwarded IPv4 datagram without DF, larger than the egress MTU, cut into fragments. */
+void dp_output_frag4(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp)
+{
+	dp_count(w, XLAT_FWD_FRAGMENTED); /* lib/forward.c made sure it can be cut */
+	output_pieces(w, m, xp, xlat_frag4_count(xp), xp->frag_size, xlat_frag4_write, XLAT_FRAG4_OUT);
+}
+
 /*
- * A translated TCP super-frame (xlat.h: xp->seg_size) cut into segments that
- * fit the egress MTU, each in a packet pool mbuf; the super-frame's own
- * buffer goes back at once.
+ * A TCP super-frame (xlat.h: xp->seg_size; translated, or forwarded) cut into
+ * segments that fit the egress MTU.
  */
 void dp_output_segments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp)
 {
@@ -99,22 +114,5 @@ void dp_output_segments(struct dp_worker *w, struct rte_mbuf *m, const struct xl
 
 	if (unlikely(!n)) /* an egress MTU too small for the headers */
 		dp_count(w, XLAT_GSO_REFUSED);
-	for (unsigned i = 0; i < n; i++) {
-		struct rte_mbuf *f = rte_pktmbuf_alloc(g_dp.pool);
-		if (unlikely(!f)) {
-			dp_count(w, XLAT_NO_MBUF);
-			break;
-		}
-		if (rte_pktmbuf_tailroom(f) < xp->seg_size) {
-			rte_pktmbuf_free(f);
-			dp_count(w, XLAT_NO_MBUF);
-			break;
-		}
-		uint32_t len = xlat_tso_write(xp, i, rte_pktmbuf_mtod(f, uint8_t *));
-		f->data_len = (uint16_t)len;
-		f->pkt_len = len;
-		dp_count(w, XLAT_GSO_SEGMENTS);
-		dp_output(w, f, xp->family, xp->route.nexthop);
-	}
-	rte_pktmbuf_free(m);
+	output_pieces(w, m, xp, n, xp->seg_size, xlat_tso_write, XLAT_GSO_SEGMENTS);
 }

@@ -45,13 +45,15 @@ static struct fp_memo *worker_start(struct dp_worker *w)
 	rte_rcu_qsbr_thread_register(g_dp.rcu, w->index);
 	rte_rcu_qsbr_thread_online(g_dp.rcu, w->index);
 
-	/* ~180 KB: from the heap of the worker's socket, not its stack */
+	/* ~520 KB (160 KB of it native forwarding's memo): from the heap of the worker's socket, not its stack */
 	struct fp_memo *fmp = rte_zmalloc_socket("fp_memo", sizeof(*fmp), RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
 	if (!fmp) {
 		RTE_LOG(ERR, XLAT64, "worker %u: no memory for its fast-path memo\n", w->index);
 		return NULL;
 	}
 	xlat_fmemo_init(&fmp->x);
+	fmp->fwd.gen = 1; /* the zeroed entries are of no generation */
+	w->fwd_memo = &fmp->fwd;
 	return fmp;
 }
 
@@ -168,7 +170,8 @@ int worker_main(void *arg)
 		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
 		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
 		bool try_fast = cfg->mode == XLAT_MODE_SIIT || cfg->mode == XLAT_MODE_NAT64;
-		fp_memo_round(fmp, cfg);
+		/* the routing table copy the round reads (RCU, like the snapshot) */
+		fp_memo_round(fmp, cfg, fib_round());
 		uint64_t cyc = rte_get_tsc_cycles() - t0;
 		uint64_t now = (cyc / hz) * 1000000000ull + (cyc % hz) * 1000000000ull / hz;
 		unsigned got = 0;
@@ -201,6 +204,7 @@ int worker_main(void *arg)
 			rte_delay_us_sleep(idle_us);
 	}
 	dp_handoff_drop_held(w);
+	w->fwd_memo = NULL;
 	rte_free(fmp);
 	rte_rcu_qsbr_thread_offline(g_dp.rcu, w->index);
 	rte_rcu_qsbr_thread_unregister(g_dp.rcu, w->index);

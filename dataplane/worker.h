@@ -2,8 +2,9 @@
 /*
  * A worker's path through the dataplane, one file per stage; a frame goes
  * worker.c (the loop) -> rx.c -> fastpath.h, or classify.c -> translate.c
- * (handoff.c: to the NAT64 flow's owner) -> tx.c; to_host.c for the box's own
- * traffic and unresolved next hops. These run on worker lcores only.
+ * (handoff.c: to the NAT64 flow's owner) -> tx.c, or classify.c -> forward.c
+ * (native forwarding) -> tx.c; to_host.c for the box's own traffic, what only
+ * the host forwards, and unresolved next hops. These run on worker lcores only.
  */
 #ifndef XLAT_DP_WORKER_H
 #define XLAT_DP_WORKER_H
@@ -44,10 +45,35 @@ static inline void dp_tx(struct dp_worker *w, struct rte_mbuf *m, unsigned iface
 void dp_output(struct dp_worker *w, struct rte_mbuf *m, int family, uint32_t nexthop);
 void dp_output_fragments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp);
 void dp_output_segments(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp);
+void dp_output_frag4(struct dp_worker *w, struct rte_mbuf *m, const struct xlat_pkt *xp);
 
 /* to_host.c: reason META_HOST (the frame keeps its L2 header) or META_RESOLVE (addr: the next hop) */
 void dp_to_slowpath(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason, uint16_t port, int family,
 		    const uint8_t *addr);
+
+/*
+ * forward.c: native forwarding of what is neither translated nor the box's own. dp_forward() is the
+ * general path (classify.c; memo: the destination alone made it native, so its route may be remembered);
+ * dp_forward_fast() the fast path's case (fastpath.h) for a destination it remembers: its route (one
+ * routing table generation, one configuration) and its next hop's L2 header (one poll round).
+ */
+#define DP_FWD_MEMO_BITS 11 /* 2048 destinations, as many as the translator's memo holds addresses */
+#define DP_FWD_MEMO (1u << DP_FWD_MEMO_BITS)
+struct dp_fwd_ent {
+	uint64_t gen, eth_round; /* the memo's generation it was filled in; the round its L2 header is good for */
+	uint8_t key[16];         /* the destination (IPv4: the first 4 bytes) */
+	uint8_t family;
+	struct xlat_route r;
+	uint16_t port;           /* the next hop's interface */
+	uint8_t eth[ETH_HLEN];   /* the L2 header for the next hop, as written */
+};
+struct dp_fwd_memo {
+	uint64_t gen, round;
+	unsigned n; /* entries filled in this generation: 0, and the fast path does not look */
+	struct dp_fwd_ent e[DP_FWD_MEMO];
+};
+void dp_forward(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int family, uint64_t now, bool memo);
+bool dp_forward_fast(struct dp_worker *w, struct dp_fwd_memo *fm, struct rte_mbuf *m, unsigned pidx);
 
 /* classify.c */
 void dp_classify(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, const struct xlat_config *cfg, uint64_t now);

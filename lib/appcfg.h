@@ -102,6 +102,9 @@ struct appcfg {
 	uint32_t idle_sleep_us;              /* worker sleeps this long after an empty poll round; 0 = busy poll */
 	bool exception_path;                 /* a TAP per port towards the host kernel; default true */
 	uint32_t exception_pps;              /* frames per second each worker may hand to the host; 0 = no limit */
+	bool forwarding4, forwarding6;       /* route what is neither translated nor the box's own; default true */
+	bool kernel_routes;                  /* learn the host's main table (needs the exception path); default true */
+	uint32_t max_kernel_routes;          /* learnt routes per family, at most; default 4096 */
 	struct appcfg_sync sync;
 };
 

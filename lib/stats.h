@@ -98,6 +98,23 @@
 	X(XLAT_NATLOG_DROPPED, "NAT events dropped: event ring full")          \
 	X(XLAT_NATLOG_MSGS, "IPFIX messages and syslog lines sent (control thread)") \
 	X(XLAT_NATLOG_SEND_FAILED, "IPFIX messages or syslog lines the socket refused (control thread)") \
+	/* native forwarding (lib/forward.c): what is neither translated nor the box's own */ \
+	X(XLAT_FWD6, "IPv6 packets forwarded (hop limit decremented, handed to output)") \
+	X(XLAT_FWD4, "IPv4 packets forwarded (TTL decremented, handed to output)") \
+	X(XLAT_FWD_TO_HOST, "packets to forward handed to the host kernel (its route only, IPv4 options, IPv6 hop-by-hop options)") \
+	X(XLAT_FWD_HDR, "dropped: malformed IP header (forwarding)")            \
+	X(XLAT_FWD_MARTIAN, "dropped: an address no router forwards (loopback, link-local, unspecified, multicast or class E source)") \
+	X(XLAT_FWD_TTL, "dropped: TTL or hop limit exceeded in forwarding (ICMP time exceeded sent)") \
+	X(XLAT_FWD_NO_ROUTE, "dropped: no route to forward by (ICMP destination unreachable sent)") \
+	X(XLAT_FWD_REJECTED, "dropped: a blackhole, unreachable or prohibit route (ICMP error sent for the last two)") \
+	X(XLAT_FWD_TOO_BIG, "dropped: larger than the egress MTU, DF set or IPv6 (ICMP fragmentation needed / packet too big sent)") \
+	X(XLAT_FWD_FRAGMENTED, "IPv4 packets without DF fragmented to the egress MTU") \
+	X(XLAT_FRAG4_OUT, "IPv4 fragments emitted by the forwarder")            \
+	/* the dataplane's routes learnt from the host's main table (dataplane/route_sync.c) */ \
+	X(XLAT_FIB_ROUTES, "gauge: routes learnt from the host kernel in the dataplane's table") \
+	X(XLAT_FIB_UPDATES, "route changes learnt from the host kernel and applied") \
+	X(XLAT_FIB_REFUSED, "routes not learnt: dataplane.max-kernel-routes reached or the table full") \
+	X(XLAT_FIB_RESYNCS, "full re-reads of the host's routes (netlink notifications lost)") \
 	/* dataplane events */                                                 \
 	X(XLAT_RX, "frames received")                                         \
 	X(XLAT_TX, "frames transmitted")                                      \

@@ -7,6 +7,7 @@
 #       1, 1k, 100k and 1M flows, one core: Mpps, cycles per packet, ratio to (a);
 #   (c) NAT64 established flows (sessions created by a warm-up pass), both ways, and
 #   (d) NAT64 session setup (every packet a new BIB entry and session; 100k+ flows);
+#   (e) native forwarding of (b)'s packets (routed, not translated; --no-fwd leaves it out);
 #   lab: small-UDP packets per second and TCP throughput through xlat64d and
 #       through TAYGA on the lab's veth pairs (under flock /tmp/xlat64-lab.lock).
 #
@@ -22,7 +23,7 @@
 # Options (scripts/bench/bench.py --help): --flows 1,1000 --duration 3 --no-lab --no-dpdk
 #   --eamt 1,1024 --no-siit --no-nat64 --baseline OTHER_XLAT64D --plot doc/perf-bench.png --build DIR
 #   --scaling [--workers 1,2] [--scaling-flows 1024] (--no-siit / --no-nat64 apply to it too)
-# Instructions per packet (callgrind, deterministic): scripts/bench/cgcount.py XLAT64D --mode siit|nat64|nat64new.
+# Instructions per packet (callgrind, deterministic): scripts/bench/cgcount.py XLAT64D --mode siit|nat64|nat64new|fwd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

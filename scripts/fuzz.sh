@@ -14,14 +14,16 @@ read -r -a dpdk_libs <<<"$(pkg-config --libs libdpdk)"
 if /usr/bin/python3 -c 'import scapy' 2>/dev/null; then
 	/usr/bin/python3 tests/fuzz/seed_corpus.py "$out"
 fi
-for t in fuzz_xlat fuzz_icmp_inner; do
-	# SIIT packet path; fuzz_icmp_inner: the packet quoted in an ICMP error, inside a valid outer error
+for t in fuzz_xlat fuzz_icmp_inner fuzz_forward; do
+	# SIIT packet path; fuzz_icmp_inner: the packet quoted in an ICMP error, inside a valid outer error;
+	# fuzz_forward: native forwarding (lib/forward.c), IPv4 fragments and TCP segments of what it forwards
 	clang "${flags[@]}" "${dpdk_cflags[@]}" "tests/fuzz/$t.c" tests/fuzz/fuzz_common.c lib/*.c "${dpdk_libs[@]}" -lcrypto -o "$out/$t"
 	c=corpus_${t#fuzz_}
 	mkdir -p "$out/$c"
 	cp -n "tests/fuzz/$c"/* "$out/$c/" 2>/dev/null || true
 	echo "fuzz: $t for ${secs}s"
-	"$out/$t" -max_total_time="$secs" -max_len=2000 -print_final_stats=1 "$out/$c" 2>&1 |
+	"$out/$t" -max_total_time="$secs" -max_len=$([[ $t == fuzz_forward ]] && echo 9000 || echo 2000) \
+		-print_final_stats=1 "$out/$c" 2>&1 |
 		grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true
 	test "${PIPESTATUS[0]}" -eq 0
 done

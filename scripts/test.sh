@@ -4,7 +4,7 @@
 # Suites: deps, hugepages, gcc build (-Dwerror=true), clang build (-Dwerror=true, build-clang/),
 # unit tests (meson test), packet tests (tests/packet/run.sh), hostile traffic (tests/hostile/run.sh),
 # conformance (tests/conformance/run.sh: fails on a regression, a row of tests/conformance/expected-pass.txt
-# that no longer passes), e2e (tests/e2e/run.sh and nat64.sh, on af_packet and on af_xdp ports), carrier-grade NAT64 (tests/cgn/run.sh), control API
+# that no longer passes), e2e (tests/e2e/run.sh, nat64.sh and forward.sh, on af_packet and on af_xdp ports), carrier-grade NAT64 (tests/cgn/run.sh), control API
 # (tests/control/run.sh), sanitizers (unit, packet and hostile tests on a clang ASan/UBSan build), fuzzing.
 # Prints a per-suite summary and "N passed, M failed" (required suites); exits 1 if any required suite failed.
 set -uo pipefail
@@ -135,6 +135,10 @@ if suite build-gcc required build_gcc; then
 	suite e2e-nat64 required "${LAB[@]}" tests/e2e/nat64.sh
 	suite e2e-xdp required "${LAB[@]}" env E2E_PORTS=af_xdp tests/e2e/run.sh
 	suite e2e-nat64-xdp required "${LAB[@]}" env E2E_PORTS=af_xdp tests/e2e/nat64.sh
+	# native forwarding beside translation: a third segment, ICMP errors byte for byte, BIRD's routes, the kernel
+	# as slow path (tests/e2e/forward.sh)
+	suite e2e-forward required "${LAB[@]}" tests/e2e/forward.sh
+	suite e2e-forward-xdp required "${LAB[@]}" env E2E_PORTS=af_xdp tests/e2e/forward.sh
 	# the README's demo, and its NAT64 + DNS64 variant (Unbound's dns64 module)
 	suite demo required "${LAB[@]}" scripts/demo.sh
 	suite demo-nat64 required "${LAB[@]}" scripts/demo.sh --nat64
@@ -148,10 +152,11 @@ if suite build-gcc required build_gcc; then
 	suite exporter required /usr/bin/python3 tests/exporter/run.py
 	suite control required tests/control/run.sh
 	suite sanitize required build_asan
-	# libFuzzer targets (packet path SIIT and NAT64, ICMP errors' inner packets, control requests, config loader), bounded
+	# libFuzzer targets (packet path SIIT and NAT64, ICMP errors' inner packets, native forwarding, control requests,
+	# config loader), bounded
 	suite fuzz required env FUZZ_DIR="$(realpath "$BUILD")-fuzz" scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 else
-	for s in build-clang unit packet hostile conformance e2e e2e-nat64 e2e-xdp e2e-nat64-xdp demo demo-nat64 e2e-scaleout e2e-vlan e2e-vlan-xdp cgn exporter control sanitize fuzz; do skip "$s" "gcc build failed"; done
+	for s in build-clang unit packet hostile conformance e2e e2e-nat64 e2e-xdp e2e-nat64-xdp e2e-forward e2e-forward-xdp demo demo-nat64 e2e-scaleout e2e-vlan e2e-vlan-xdp e2e-ha cgn exporter control sanitize fuzz; do skip "$s" "gcc build failed"; done
 fi
 # the Debian package (its own build, from a copy of the tree): lintian, apt-get install, the installed
 # daemon on the lab demo, apt-get purge leaving nothing (tests/package/run.sh)

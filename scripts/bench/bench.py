@@ -9,6 +9,7 @@ control threads live on CPU 0):
   (b) xlat64d SIIT on the same ports, 6->4 and 4->6, 64-byte-class UDP;
   (c) NAT64 established flows, 6->4 and 4->6 (nat64_established) and (d) NAT64
       session setup, every packet a new BIB entry and session (nat64_new_sessions);
+  (e) native forwarding (no translation) of the SIIT pcaps' packets, IPv6 and IPv4;
   each for 1, 1k, 100k and 1M flows (pcaps from genpcap.py, cached).
   xlat64d's rate is the XLAT_TX counter read twice over the control socket;
   testpmd's is the Tx-pps of the null port from --stats-period.
@@ -309,6 +310,28 @@ class Bench:
             f.write(top)
         return top
 
+    def fwd_config(self, direction, pcap, flows, sock):
+        """Native forwarding (issue 20) on the SIIT pcaps' ports: no pool6 and no EAMT, so nothing is
+        translated; each port gets an address of the other family and a static neighbour behind the null
+        port, and the pcap's destinations a route there (IPv6 2001:db8:64::/96 out of v4, IPv4 198.18.0.0/15
+        out of v6): every packet is routed, its hop limit decremented, to the other port."""
+        cfg = self.siit_config(direction, pcap, flows, "1", sock)
+        del cfg["eamt"]
+        del cfg["global"]["pool6"]
+        cfg["ports"][0]["addresses"].append("192.168.6.1/24")
+        cfg["ports"][0]["neighbors"].append({"address": "192.168.6.2", "mac": MAC_H6})
+        cfg["ports"][1]["addresses"].append("2001:db8:4::1/64")
+        cfg["ports"][1]["neighbors"].append({"address": "2001:db8:4::2", "mac": MAC_H4})
+        cfg["routes"] = [{"prefix": "2001:db8:64::/96", "via": "2001:db8:4::2", "port": "v4"},
+                         {"prefix": "198.18.0.0/15", "via": "192.168.6.2", "port": "v6"}]
+        return cfg
+
+    def forward(self, direction, pcap, flows):
+        sock = os.path.join(self.work, "run", "ctl-%d.sock" % os.getpid())
+        r, logf = self.run_daemon(self.fwd_config(direction, pcap, flows, sock), "fwd", measure=self.xlat_rate)
+        r["log"] = logf
+        return r
+
     def siit(self, direction, pcap, flows, eamt, exe=None):
         sock = os.path.join(self.work, "run", "ctl-%d.sock" % os.getpid())
         cfg = self.siit_config(direction, pcap, flows, eamt, sock)
@@ -484,6 +507,13 @@ class Bench:
                             self._row(name + " (baseline)", direction, flows, r["pps"], ceil, r)
                         except RuntimeError as e:
                             self._failed(name + " (baseline)", direction, flows, e)
+                if not a.no_fwd:  # the same packets routed natively, not translated
+                    try:
+                        r = max((self.forward(direction, pcap, flows) for _ in range(a.repeat)),
+                                key=lambda x: x["pps"])
+                        self._row("xlat64d forward", direction, flows, r["pps"], ceil, r)
+                    except RuntimeError as e:
+                        self._failed("xlat64d forward", direction, flows, e)
             if not a.no_nat64:
                 for name, fn in (("xlat64d nat64 est", self.nat64_established),
                                  ("xlat64d nat64 new", self.nat64_new_sessions)):
@@ -781,6 +811,7 @@ def main():
     ap.add_argument("--no-lab", action="store_true")
     ap.add_argument("--no-siit", action="store_true", help="DPDK part: leave out testpmd/SIIT on the SIIT pcaps")
     ap.add_argument("--no-nat64", action="store_true", help="DPDK part: leave out the NAT64 figures")
+    ap.add_argument("--no-fwd", action="store_true", help="DPDK part: leave out native forwarding on the SIIT pcaps")
     ap.add_argument("--scaling", action="store_true",
                     help="the multi-core figures only (scaling.py): SIIT with --workers, the NAT64 handoff, "
                          "testpmd with as many cores")

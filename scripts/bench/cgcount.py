@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Instructions per packet of the worker loop, under callgrind (deterministic, unlike time on a shared VM).
 
-  scripts/bench/cgcount.py XLAT64D [--dir 64|46] [--flows N] [--mode siit|nat64|nat64new] [--seconds S] [--top N]
+  scripts/bench/cgcount.py XLAT64D [--dir 64|46] [--flows N] [--mode siit|nat64|nat64new|fwd] [--seconds S] [--top N]
 
 Runs XLAT64D (build it with -Dmarch=x86-64-v3: valgrind has no AVX-512) under
 valgrind --tool=callgrind on the benchmark's ports (net_pcap infinite_rx ->
@@ -30,7 +30,7 @@ def main():
     ap.add_argument("xlat64d")
     ap.add_argument("--dir", default="64", choices=("64", "46"))
     ap.add_argument("--flows", type=int, default=1)
-    ap.add_argument("--mode", default="siit", choices=("siit", "nat64", "nat64new"))
+    ap.add_argument("--mode", default="siit", choices=("siit", "nat64", "nat64new", "fwd"))
     ap.add_argument("--seconds", type=float, default=25)
     ap.add_argument("--top", type=int, default=20)
     ap.add_argument("--work", default="/var/tmp/xlat64-bench")
@@ -42,6 +42,8 @@ def main():
     sock = os.path.join(d, "ctl.sock")
     if a.mode == "siit":
         cfg = b.siit_config(a.dir, b.pcap("dpdk", a.dir, a.flows), a.flows, "1", sock)
+    elif a.mode == "fwd":  # native forwarding of the same packets (bench.py fwd_config)
+        cfg = b.fwd_config(a.dir, b.pcap("dpdk", a.dir, a.flows), a.flows, sock)
     elif a.mode == "nat64":
         # 4->6: the pcap bench.py wrote with the BIB's ports, and the 6->4 pcap played once first
         cfg = b.nat64_config(a.dir, b.pcap("nat64", a.dir, a.flows), a.flows, sock)

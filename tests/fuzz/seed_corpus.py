@@ -6,7 +6,8 @@ Seed the libFuzzer corpora from the packet tests: every input frame of tests/pac
 input format (byte 0: flags, bit 0 = IPv4; then the IP datagram). ICMP errors also give their
 quoted packet to fuzz_icmp_inner.
 
-  seed_corpus.py OUTDIR      writes OUTDIR/corpus_xlat, corpus_nat64, corpus_icmp_inner
+  seed_corpus.py OUTDIR      writes OUTDIR/corpus_xlat, corpus_nat64, corpus_icmp_inner, corpus_forward
+                             (forward_cases.py's frames)
 Prints how many seeds each corpus got.
 """
 
@@ -23,6 +24,7 @@ sys.dont_write_bytecode = True
 from scapy.all import Ether, raw  # noqa: E402
 
 import cases as C  # noqa: E402
+import forward_cases as F  # noqa: E402
 import nat64_cases as N  # noqa: E402
 
 
@@ -51,8 +53,8 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     out = sys.argv[1]
-    seeds = {"corpus_xlat": set(), "corpus_nat64": set(), "corpus_icmp_inner": set()}
-    for corpus, cases in (("corpus_xlat", C.CASES), ("corpus_nat64", N.CASES)):
+    seeds = {"corpus_xlat": set(), "corpus_nat64": set(), "corpus_icmp_inner": set(), "corpus_forward": set()}
+    for corpus, cases in (("corpus_xlat", C.CASES), ("corpus_nat64", N.CASES), ("corpus_forward", F.CASES)):
         for c in cases:
             for key, fam in (("in6", 0), ("in4", 1)):
                 for p in c[key]:

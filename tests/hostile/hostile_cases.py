@@ -18,7 +18,8 @@ import random
 
 from scapy.all import (ICMP, IP, TCP, UDP, Ether, ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest,
                        ICMPv6PacketTooBig, ICMPv6ParamProblem, ICMPv6TimeExceeded, IPerror, IPv6,
-                       IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, Raw, raw)
+                       IPOption, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, Raw,
+                       raw)
 
 from cases import BOX4, BOX6, C4, C6, GW4, GW6, H4MAC, H6MAC, MAC4, MAC6, POOL6, S4, S6, rfc6052
 from nat64_cases import POOL, W0
@@ -333,9 +334,11 @@ def spoofed(mode):
 
 
 # idle 3.5 s: errors to the box's own address wait for a resolution that never comes (3 tries, 1 s apart)
+# IPv4: sources with no IPv6 form to an address pool6 maps are native traffic, and these are addresses
+# no router forwards (lib/forward.c), so the forwarder drops them (with forwarding off: XLAT_DENYLIST4)
 scenario("spoofed_siit", "unspecified, loopback, multicast, link-local, the box's own and pool addresses "
          "as sources", "siit", lambda: mix("siit", *spoofed("siit")), idle_ms=3500,
-         counters={"JSTAT64_SRC": 132, "XLAT_DENYLIST4": 72})
+         counters={"JSTAT64_SRC": 132, "XLAT_FWD_MARTIAN": 72})
 # NAT64: no state for sources no router forwards (4 IPv6 x 3 protocols x 4, 6 IPv4 x 3 x 4), pool6 sources
 # would loop (7 x 3 x 4)
 scenario("spoofed_nat64", "the same in NAT64: no BIB entry, session or pool4 port for them", "nat64",
@@ -449,3 +452,40 @@ scenario("mbufs_held_siit", "smallest pool (mbufs-per-port 1023): 1250 packets w
          "answer; good traffic still flows, all are freed after the 3 resolution tries", "siit",
          lambda: mix("siit", *held(250, 5)), config={"dataplane": {"mbufs-per-port": 1023}}, idle_ms=4500,
          counters={"XLAT_RESOLVE_HELD": 1250, "XLAT_RESOLVE_FAILED": 1250})
+
+
+# ------------------------------------------------------ native forwarding ---
+# What is neither translated nor the box's own is routed (lib/forward.c): hop limit / TTL 0 and 1, no
+# route, addresses no router forwards, malformed headers, what only the host kernel forwards (hop-by-hop
+# options, IPv4 options: no TAP on these ports, so dropped there), beside translated traffic. IPv4 native
+# destinations are in denylist4 (in SIIT with pool6 every other IPv4 address is translatable).
+NATIVE6, NATIVE4 = "2001:db8:77::1", "203.0.113.77"  # behind GW6 (2001:db8::/32), behind GW4 (203.0.0.0/16)
+
+
+def native(n):
+    u = UDP(sport=4000, dport=53) / Raw(b"n" * 16)
+    b6, b4 = [], []
+    for i in range(n):
+        b6 += [e6(IPv6(src=GW6, dst=NATIVE6, hlim=i % 2) / u),
+               e6(IPv6(src=GW6, dst="2a00:1::1") / u),
+               e6(IPv6(src="fe80::1", dst=NATIVE6) / u),
+               e6(IPv6(src=GW6, dst=NATIVE6) / IPv6ExtHdrHopByHop() / u),
+               e6(raw(IPv6(src=GW6, dst=NATIVE6, plen=200, nh=17) / u)),
+               e6(IPv6(src=GW6, dst=NATIVE6) / u)]
+        bad = bytearray(raw(IP(src=S4, dst=NATIVE4) / u))
+        bad[10] ^= 0x55  # header checksum
+        b4 += [e4(IP(src=S4, dst=NATIVE4, ttl=i % 2) / u),
+               e4(IP(src=S4, dst="100.64.0.1") / u),
+               e4(IP(src=S4, dst="127.0.0.9") / u),
+               e4(IP(src=S4, dst=NATIVE4, options=[IPOption(b"\x94\x04\x00\x00")]) / u),
+               e4(bytes(bad)),
+               e4(IP(src=S4, dst=NATIVE4) / u)]
+    return b6, b4
+
+
+scenario("native_siit", "native traffic beside translation: forwarded, or refused and counted once",
+         "siit", lambda: mix("siit", *native(100)), config={"denylist4": ["203.0.113.0/24", "100.64.0.0/10"]},
+         counters={"XLAT_FWD_TTL": 200, "XLAT_FWD_NO_ROUTE": 200, "XLAT_FWD_MARTIAN": 200, "XLAT_FWD_HDR": 200,
+                   "XLAT_FWD_TO_HOST": 200, "XLAT_HOST_DROPPED": 200, "XLAT_FWD6": 100, "XLAT_FWD4": 100,
+                   "JSTAT_ICMP6ERR_SUCCESS|JSTAT_ICMP6ERR_FAILURE": 200,
+                   "JSTAT_ICMP4ERR_SUCCESS|JSTAT_ICMP4ERR_FAILURE": 200, "JSTAT64_SRC": 0, "JSTAT46_SRC": 0})

@@ -57,7 +57,7 @@ LATER = {"XLAT_TX_DROP", "XLAT_NO_NEIGHBOR", "XLAT_RESOLVE_FAILED", "XLAT_NO_MBU
          "XLAT_HOST_DROPPED"}
 # Where a received frame ends: exactly one of these per frame.
 FINAL = sorted([n for n, d in DESC.items() if re.match(r"(dropped|refused):", d) and n not in LATER] +
-               ["JSTAT_SUCCESS", "XLAT_TO_HOST", "JSTAT_TYPE1PKT", "JSTAT_SO_EXISTS"])
+               ["JSTAT_SUCCESS", "XLAT_TO_HOST", "JSTAT_TYPE1PKT", "JSTAT_SO_EXISTS", "XLAT_FWD6", "XLAT_FWD4"])
 
 
 def account(c, mode):

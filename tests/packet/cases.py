@@ -912,16 +912,17 @@ case("denylist4_64_dst",
 
 case("denylist4_46_dst",
      "Jool denylist4: an IPv4 packet to a denied address is not translated (the classifier may "
-     "already refuse it: not ours)",
-     config={"denylist4": ["198.51.100.0/28", "192.0.2.32/28"]},
+     "already refuse it: not ours; with forwarding on it is routed, forward_cases.py)",
+     config={"denylist4": ["198.51.100.0/28", "192.0.2.32/28"], "dataplane": {"forwarding": False}},
      in4=[udp4(src="203.0.113.50", dst="192.0.2.40", n=10)],
      out6=[], out4=[],
      counters={"XLAT_DENYLIST4|XLAT_NOT_OURS": 1, "JSTAT_SUCCESS": 0})
 
 case("denylist4_46_src",
      "Jool denylist4: an IPv4 packet from a denied address (198.51.100.2 in 198.51.100.0/28) to a "
-     "translatable one is dropped and counted as denied",
-     config={"denylist4": ["198.51.100.0/28"]},
+     "translatable one is dropped and counted as denied (with forwarding on it is native traffic, "
+     "routed: forward_cases.py)",
+     config={"denylist4": ["198.51.100.0/28"], "dataplane": {"forwarding": False}},
      in4=[udp4(n=10)],
      out6=[], out4=[],
      counters={"XLAT_DENYLIST4": 1, "JSTAT_SUCCESS": 0})
@@ -937,7 +938,9 @@ case("reserved_ipv4_not_translated",
 # ============================================================ not ours ===
 case("not_ours_dropped",
      "design 1: an IPv6 packet to an address nobody translates (not pool6, not EAMT, not the "
-     "box) is not translated",
+     "box) is not translated; with dataplane.forwarding off it is dropped and counted (on, it is "
+     "routed: forward_cases.py)",
+     config={"dataplane": {"forwarding": False}},
      in6=[udp6(dst="2001:db8:99::1", n=10)],
      out6=[], out4=[],
      counters={"XLAT_NOT_OURS": 1, "JSTAT_SUCCESS": 0})

@@ -89,8 +89,9 @@ def sbib(proto, a6, p6, p4, a4=POOL):
     return {"protocol": proto, "ipv6 address": "%s#%d" % (a6, p6), "ipv4 address": "%s#%d" % (a4, p4)}
 
 
-# IPv6 frames the box drops without a word (destination outside pool6: XLAT_NOT_OURS).
-FILLER = IPv6(src="2001:db8:a::ff", dst="2001:db8:ffff::1", hlim=64) / UDP(sport=9, dport=9) / Raw(b"x")
+# IPv6 frames the box drops without a word (for another station's MAC: XLAT_NOT_OURS).
+FILLER = Ether(dst="02:00:00:00:99:99", src="02:00:00:00:01:06") / \
+    IPv6(src="2001:db8:a::ff", dst="2001:db8:ffff::1", hlim=64) / UDP(sport=9, dport=9) / Raw(b"x")
 
 
 def case(name, rfc, in6=(), in4=(), out6=(), out4=(), config=None, vary=None, counters=None,

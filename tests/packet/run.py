@@ -32,9 +32,10 @@ from scapy.all import (Ether, checksum, conf, in6_chksum, raw, rdpcap,  # noqa: 
 
 import cases as C  # noqa: E402
 from harness import run_daemon, start  # noqa: E402
+import forward_cases as F  # noqa: E402
 import nat64_cases as N64  # noqa: E402
 
-ALL_CASES = C.CASES + N64.CASES
+ALL_CASES = C.CASES + N64.CASES + F.CASES
 
 conf.verb = 0
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -95,6 +96,8 @@ def make_config(case, work, lcore, idx):
             for pname, pov in v.items():
                 port = next(p for p in cfg["ports"] if p["name"] == pname)
                 port.update(pov)
+        elif k == "dataplane":
+            cfg["dataplane"].update(copy.deepcopy(v))
         else:
             cfg[k] = copy.deepcopy(v)
     return cfg

@@ -81,6 +81,33 @@ static void test_defaults(void **state)
 	assert_false(c->xlat.g.rfc6791v6_set);
 	assert_int_equal(c->xlat.eamt.n, 0);
 	assert_int_equal(c->xlat.n_denylist4, 0);
+	/* a router that translates: forwarding on for both families, the host's routes learnt */
+	assert_true(c->forwarding4);
+	assert_true(c->forwarding6);
+	assert_true(c->kernel_routes);
+	assert_int_equal(c->max_kernel_routes, 4096);
+	cfgfx_free(c);
+}
+
+/* dataplane.forwarding: a boolean for both families, or one per family (a family left out stays on). */
+static void test_forwarding(void **state)
+{
+	struct appcfg *c = cfgfx_load("{\"dataplane\": {\"forwarding\": false, \"kernel-routes\": false, "
+				"\"max-kernel-routes\": 100}}");
+
+	(void)state;
+	assert_false(c->forwarding4);
+	assert_false(c->forwarding6);
+	assert_false(c->kernel_routes);
+	assert_int_equal(c->max_kernel_routes, 100);
+	cfgfx_free(c);
+	c = cfgfx_load("{\"dataplane\": {\"forwarding\": {\"ipv6\": false}}}");
+	assert_true(c->forwarding4);
+	assert_false(c->forwarding6);
+	cfgfx_free(c);
+	c = cfgfx_load("{\"dataplane\": {\"forwarding\": {\"ipv4\": false, \"ipv6\": true}}}");
+	assert_false(c->forwarding4);
+	assert_true(c->forwarding6);
 	cfgfx_free(c);
 }
 
@@ -728,6 +755,14 @@ static const struct bad bad_cases[] = {
 	{ "mbufs", "{\"dataplane\": {\"mbufs-per-port\": 10}}", "dataplane.mbufs-per-port: 10 is out of range", NULL },
 	{ "dataplane unknown", "{\"dataplane\": {\"idle-sleep\": 10}}",
 	  "dataplane: unknown key 'idle-sleep' (did you mean 'idle-sleep-us'?)", NULL },
+	{ "forwarding type", "{\"dataplane\": {\"forwarding\": 1}}",
+	  "dataplane.forwarding: expected true, false or {\"ipv4\": BOOL, \"ipv6\": BOOL}, got an integer", NULL },
+	{ "forwarding family", "{\"dataplane\": {\"forwarding\": {\"ipv5\": true}}}",
+	  "dataplane.forwarding: unknown key 'ipv5'", NULL },
+	{ "forwarding value", "{\"dataplane\": {\"forwarding\": {\"ipv4\": \"yes\"}}}",
+	  "dataplane.forwarding.ipv4: expected", NULL },
+	{ "max-kernel-routes", "{\"dataplane\": {\"max-kernel-routes\": 2000000}}",
+	  "dataplane.max-kernel-routes: 2000000 is out of range", NULL },
 	{ "nul in string", "{\"instance\": \"a\\u0000b\"}", "t.json: line 1, column", "invalid JSON" },
 };
 
@@ -1050,7 +1085,7 @@ static void test_sync(void **state)
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_full),
+		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_forwarding),    cmocka_unit_test(test_full),
 		cmocka_unit_test(test_jool_file),     cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_plateaus_jool), cmocka_unit_test(test_mode_default),
 		cmocka_unit_test(test_bib_pool4),
