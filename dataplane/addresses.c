@@ -128,8 +128,9 @@ int addr_live_change(struct dp *dp, uint16_t port, const struct appcfg_addr *a, 
 	return 0;
 }
 
-void addr_live_walk(void (*fn)(void *arg, uint16_t port, const struct appcfg_addr *a), void *arg)
+void addr_live_walk(void *opaque, void (*fn)(void *arg, unsigned port, const struct appcfg_addr *a), void *arg)
 {
+	(void)opaque;
 	const struct dp_live_addrs *l = snapshot();
 
 	for (unsigned i = 0; i < l->n; i++)

@@ -223,9 +223,10 @@ int sync_start(struct dp *dp);
 void sync_stop(struct dp *dp);
 void sync_worker_poll(struct dp_worker *w, const struct xlat_config *cfg, uint64_t now_ms);
 /* control API (ctl_bridge.c): NULL without a "sync" section */
-json_t *sync_status_json(void);
-int sync_ready(char *err, size_t errlen);        /* 0: synced, alone or no sync; -1: joining or off */
-int sync_request_bulk(char *err, size_t errlen); /* ask the peers for their tables again */
+/* the control API's (struct api_bridge's sync_status, sync_ready, sync_bulk; opaque unused) */
+json_t *sync_status_json(void *opaque);
+int sync_ready(void *opaque, char *err, size_t errlen);        /* 0: synced, alone or no sync; -1: joining or off */
+int sync_request_bulk(void *opaque, char *err, size_t errlen); /* ask the peers for their tables again */
 
 /*
  * addresses.c: port addresses added and removed live (a VRRP daemon's virtual
@@ -236,7 +237,7 @@ int sync_request_bulk(char *err, size_t errlen); /* ask the peers for their tabl
 #define ADDR_UNCHANGED 1
 bool addr_live_own(int family, const uint8_t *addr);
 int addr_live_change(struct dp *dp, uint16_t port, const struct appcfg_addr *a, bool add, char *err, size_t errlen);
-void addr_live_walk(void (*fn)(void *arg, uint16_t port, const struct appcfg_addr *a), void *arg);
+void addr_live_walk(void *opaque, void (*fn)(void *arg, unsigned port, const struct appcfg_addr *a), void *arg);
 
 /* port.c */
 int ports_init(struct dp *dp, char *err, size_t errlen);

@@ -20,7 +20,8 @@
  * keepalived's track script asks before it lets this box become master).
  *
  * The thread reads the configuration snapshot as the workers do (an RCU reader
- * of its own, thread id n_workers) and never touches a worker's table.
+ * of its own, thread id n_workers) and never touches a worker's table. Its
+ * socket is sync_socket.c's, the control API's questions sync_status.c's.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,174 +41,10 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
-#include "dp.h"
-#include "nat64_redirect.h"
-#include "nat64_sync.h"
-#include "sync_wire.h"
+#include "sync_internal.h"
 
-#define SYNC_JOIN_MS 3000          /* nobody answered a bulk request this long: alone */
-#define SYNC_REQUEST_EVERY_MS 1000 /* while joining, the request again */
-#define SYNC_INSTALL_RING 65536    /* each worker's install queue */
-#define SYNC_BATCH_MAX 1600        /* records per datagram at most (ss-max-sessions-per-packet's maximum) */
-#define SYNC_RX_BURST 64           /* datagrams read per round at most */
-
-enum sync_state { SS_OFF, SS_JOINING, SS_SYNCED, SS_ALONE };
-static const char *const state_names[] = { "off", "joining", "synced", "alone" };
-
-struct sync_peer_seen {
-	uint32_t node;
-	uint64_t epoch;
-	uint8_t addr[16];
-	uint64_t last_ns;
-	uint64_t datagrams, sessions;
-	bool bulk_asked; /* a bulk was asked of this epoch of the peer */
-};
-
-struct dp_sync {
-	struct dp *dp;
-	const struct appcfg_sync *conf;
-	struct sync_key key;
-	int fd;
-	struct sockaddr_storage dst[APPCFG_MAX_SYNC_PEERS];
-	socklen_t dlen;
-	unsigned n_dst;
-	uint64_t epoch, seq;
-	struct sync_replay replay;
-	struct nat64_redirect *redirect;
-	pthread_t tid;
-	bool started;
-	uint64_t *counters; /* dp->sync_counters */
-	/* what goes out */
-	struct sync_session batch[SYNC_BATCH_MAX];
-	unsigned n_batch;
-	uint64_t batch_since_ns;
-	uint8_t out[65536];
-	/* settings of the round (the snapshot's ss-* options) */
-	bool enabled, asap;
-	uint64_t deadline_ns;
-	unsigned per_packet;
-	/* serving a bulk: the generation asked of the workers (dp_worker.bulk_seen / bulk_done) */
-	uint32_t bulk_gen;
-	bool serving;
-	uint64_t pace_ns;
-	/* joining */
-	uint32_t state; /* enum sync_state, read by the control socket's thread */
-	uint64_t join_ns, asked_ns;
-	struct sync_peer_seen peers[SYNC_MAX_PEERS];
-	unsigned n_peers;
-	pthread_mutex_t peers_lock; /* the peer list: the sync thread writes it, `sync status` reads it */
-};
-
-static struct dp_sync *g_sync;
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void count(struct dp_sync *s, enum xlat_stat c, uint64_t n)
-{
-	__atomic_store_n(&s->counters[c], s->counters[c] + n, __ATOMIC_RELAXED);
-}
-
-/* ------------------------------------------------------------------ socket */
-
-static void sockaddr_of(const struct dp_sync *s, const uint8_t *a, struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (s->conf->family == 6) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(s->conf->port);
-		memcpy(&in6->sin6_addr, a, 16);
-		*len = sizeof(*in6);
-	} else {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-		in->sin_family = AF_INET;
-		in->sin_port = htons(s->conf->port);
-		memcpy(&in->sin_addr, a, 4);
-		*len = sizeof(*in);
-	}
-}
-
-static int join_group(struct dp_sync *s, char *err, size_t errlen)
-{
-	const struct appcfg_sync *c = s->conf;
-	unsigned ifx = if_nametoindex(c->interface);
-	int zero = 0, one = 1;
-
-	if (!ifx) {
-		snprintf(err, errlen, "sync.interface %s: %s", c->interface, strerror(errno));
-		return -1;
-	}
-	if (c->family == 6) {
-		struct ipv6_mreq m = { .ipv6mr_interface = ifx };
-		memcpy(&m.ipv6mr_multiaddr, c->group, 16);
-		if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof(m)) ||
-		    setsockopt(s->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifx, sizeof(ifx)) ||
-		    setsockopt(s->fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero, sizeof(zero)) ||
-		    setsockopt(s->fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &one, sizeof(one)))
-			goto fail;
-	} else {
-		struct ip_mreqn m = { .imr_ifindex = (int)ifx };
-		memcpy(&m.imr_multiaddr, c->group, 4);
-		memcpy(&m.imr_address, c->address, 4);
-		unsigned char ttl = 1, loop = 0;
-		if (setsockopt(s->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)) ||
-		    setsockopt(s->fd, IPPROTO_IP, IP_MULTICAST_IF, &m, sizeof(m)) ||
-		    setsockopt(s->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop)) ||
-		    setsockopt(s->fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)))
-			goto fail;
-	}
-	return 0;
-fail:
-	snprintf(err, errlen, "sync: joining the multicast group on %s: %s", c->interface, strerror(errno));
-	return -1;
-}
-
-static int open_socket(struct dp_sync *s, char *err, size_t errlen)
-{
-	const struct appcfg_sync *c = s->conf;
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int buf = 8 << 20, one = 1;
-
-	s->fd = socket(c->family == 6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0) {
-		snprintf(err, errlen, "sync: socket: %s", strerror(errno));
-		return -1;
-	}
-	/* a bulk arrives faster than the default buffers take while the thread sleeps between rounds */
-	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)))
-		setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-	if (setsockopt(s->fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf)))
-		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-	setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	/* bound to the group (multicast: receives what is sent to it) or to our unicast address */
-	sockaddr_of(s, c->multicast && c->family == 4 ? (const uint8_t[16]){ 0 } : c->address, &ss, &len);
-	if (c->multicast && c->family == 6)
-		sockaddr_of(s, (const uint8_t[16]){ 0 }, &ss, &len);
-	if (bind(s->fd, (struct sockaddr *)&ss, len) != 0) {
-		char a[INET6_ADDRSTRLEN];
-		inet_ntop(c->family == 6 ? AF_INET6 : AF_INET, c->address, a, sizeof(a));
-		snprintf(err, errlen, "sync: cannot listen on %s port %u: %s", a, c->port, strerror(errno));
-		return -1;
-	}
-	if (c->multicast) {
-		if (join_group(s, err, errlen))
-			return -1;
-		sockaddr_of(s, c->group, &s->dst[0], &s->dlen);
-		s->n_dst = 1;
-	} else {
-		for (unsigned i = 0; i < c->n_peers; i++)
-			sockaddr_of(s, c->peers[i], &s->dst[i], &s->dlen);
-		s->n_dst = c->n_peers;
-	}
-	return 0;
-}
+struct dp_sync *g_sync;
+const char *const sync_state_names[] = { "off", "joining", "synced", "alone" };
 
 /* ------------------------------------------------------------------- out */
 
@@ -553,7 +390,7 @@ int sync_init(struct dp *dp, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	return open_socket(s, err, errlen);
+	return sync_open_socket(s, err, errlen);
 }
 
 int sync_start(struct dp *dp)
@@ -630,69 +467,4 @@ void sync_worker_poll(struct dp_worker *w, const struct xlat_config *cfg, uint64
 	w->counters[XLAT_SYNC_BULK_SESSIONS] += emitted;
 	if (!more)
 		__atomic_store_n(&w->bulk_done, gen, __ATOMIC_RELEASE);
-}
-
-/* ------------------------------------------------------------- control API */
-
-json_t *sync_status_json(void)
-{
-	struct dp_sync *s = g_sync;
-
-	if (!s)
-		return NULL;
-	const struct appcfg_sync *c = s->conf;
-	char a[INET6_ADDRSTRLEN];
-	uint64_t queued = 0, now = mono_ns();
-	for (unsigned w = 0; w < s->dp->n_workers; w++)
-		queued += rte_ring_count(s->dp->workers[w].sync_out);
-	inet_ntop(c->family == 6 ? AF_INET6 : AF_INET, c->address, a, sizeof(a));
-	json_t *o = json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:b}", "state",
-			      state_names[__atomic_load_n(&s->state, __ATOMIC_ACQUIRE)], "node-id",
-			      (json_int_t)c->node_id, "address", a, "port", (json_int_t)c->port, "epoch",
-			      (json_int_t)s->epoch, "queued", (json_int_t)queued, "redirected-ports",
-			      (json_int_t)nat64_redirect_count(s->redirect), "serving-bulk", s->serving);
-	json_t *peers = json_array();
-	pthread_mutex_lock(&s->peers_lock);
-	for (unsigned i = 0; i < s->n_peers; i++) {
-		const struct sync_peer_seen *p = &s->peers[i];
-		inet_ntop(c->family == 6 ? AF_INET6 : AF_INET, p->addr, a, sizeof(a));
-		json_array_append_new(peers, json_pack("{s:I, s:s, s:I, s:I, s:I, s:I}", "node-id", (json_int_t)p->node,
-						       "address", a, "epoch", (json_int_t)p->epoch, "last-heard-ms",
-						       (json_int_t)((now - p->last_ns) / 1000000u), "datagrams",
-						       (json_int_t)p->datagrams, "sessions", (json_int_t)p->sessions));
-	}
-	pthread_mutex_unlock(&s->peers_lock);
-	json_object_set_new(o, "peers", peers);
-	return o;
-}
-
-int sync_ready(char *err, size_t errlen)
-{
-	struct dp_sync *s = g_sync;
-
-	if (!s) {
-		snprintf(err, errlen, "no \"sync\" section: nothing to wait for");
-		return 0;
-	}
-	uint32_t st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
-	if (st == SS_SYNCED || st == SS_ALONE)
-		return 0;
-	snprintf(err, errlen, "sync is %s%s", state_names[st],
-		 st == SS_OFF ? " (global ss-enabled is false)" : ": waiting for a peer's table");
-	return -1;
-}
-
-int sync_request_bulk(char *err, size_t errlen)
-{
-	struct dp_sync *s = g_sync;
-
-	if (!s) {
-		snprintf(err, errlen, "no \"sync\" section in the configuration");
-		return -1;
-	}
-	/* the sync thread owns the socket and the state: it sees the next settings() as a restart */
-	__atomic_store_n(&s->state, SS_JOINING, __ATOMIC_RELEASE);
-	s->join_ns = mono_ns();
-	s->asked_ns = 0;
-	return 0;
 }
