@@ -39,7 +39,7 @@ test "${PIPESTATUS[0]}" -eq 0
 
 # HA: session synchronisation datagrams as a box receives them (forged, and signed but hostile)
 # and what the records they carry do to two workers' real tables (install, redirect, expiry)
-clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_sync.c lib/*.c "${dpdk_libs[@]}" -lcrypto -o "$out/fuzz_sync"
+clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_sync.c tests/fuzz/fuzz_common.c lib/*.c "${dpdk_libs[@]}" -lcrypto -o "$out/fuzz_sync"
 mkdir -p "$out/corpus_sync"
 cp -n tests/fuzz/corpus_sync/* "$out/corpus_sync/" 2>/dev/null || true
 echo "fuzz: fuzz_sync for ${secs}s"

@@ -67,6 +67,8 @@ def mkconfig(src, dst, changes):
             for p in cfg["ports"]:
                 if p["name"] == key[4:]:
                     p["mtu"] = int(val)
+        elif key.startswith("dataplane."):  # dataplane.KEY=JSON
+            cfg.setdefault("dataplane", {})[key[len("dataplane."):]] = json.loads(val)
         elif key == "keyfile":
             cfg["sync"]["key-file"] = val
         elif key == "noneigh":

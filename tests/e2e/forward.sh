@@ -36,12 +36,8 @@ PROBE="$PY $E2E_DIR/fwdprobe.py"
 fwd_config() {
 	local out=$1
 	shift
-	local mk=() dp=()
-	for a in "$@"; do
-		if [[ $a == dataplane.* ]]; then dp+=("${a#dataplane.}"); else mk+=("$a"); fi
-	done
-	make_config "$out" "${mk[@]}" || return 1
-	$PY - "$out" "$E2E_PORTS" "$MTUF" "${dp[@]}" <<'EOF'
+	make_config "$out" "$@" || return 1
+	$PY - "$out" "$E2E_PORTS" "$MTUF" <<'EOF'
 import json, sys
 path, ports, mtu = sys.argv[1:4]
 cfg = json.load(open(path))
@@ -49,9 +45,6 @@ dev = "net_af_xdp2,iface=pf" if ports == "af_xdp" else "net_af_packet2,iface=pf"
 cfg["ports"].append({"name": "vf", "device": dev, "mtu": int(mtu),
                      "addresses": ["2001:db8:f::1/64", "203.0.113.1/24"]})
 cfg["denylist4"] = ["203.0.113.0/24", "198.18.0.0/15", "10.77.0.0/24"]
-for kv in sys.argv[4:]:
-    k, _, v = kv.partition("=")
-    cfg.setdefault("dataplane", {})[k] = json.loads(v)
 json.dump(cfg, open(path, "w"), indent=2)
 EOF
 }

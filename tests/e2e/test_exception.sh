@@ -6,25 +6,8 @@
 EXC_BOX6=2001:db8:6::1
 EXC_BOX4=198.51.100.1
 
-# exc_config OUT CHANGE... [dataplane.KEY=JSON]...: make_config, then dataplane keys set
-exc_config() {
-	local out=$1
-	shift
-	local mk=() dp=()
-	for a in "$@"; do
-		if [[ $a == dataplane.* ]]; then dp+=("${a#dataplane.}"); else mk+=("$a"); fi
-	done
-	make_config "$out" "${mk[@]}" || return 1
-	$PY - "$out" "${dp[@]}" <<'EOF'
-import json, sys
-path = sys.argv[1]
-cfg = json.load(open(path))
-for kv in sys.argv[2:]:
-    k, _, v = kv.partition("=")
-    cfg.setdefault("dataplane", {})[k] = json.loads(v)
-json.dump(cfg, open(path, "w"), indent=2)
-EOF
-}
+# exc_config OUT CHANGE... [dataplane.KEY=JSON]...: make_config (ctl.py mkconfig sets dataplane keys)
+exc_config() { make_config "$@"; }
 
 exc_phase() { # NAME CHANGES...: restart the daemon on a generated config
 	local name=$1

@@ -1,9 +1,31 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The packet-path fuzz targets' route, SIIT configuration and context (fuzz_common.h). */
+#include <stdlib.h>
 #include <string.h>
 
+#include <rte_eal.h>
+
 #include "fuzz_common.h"
+#include "nat64.h"
 #include "rfc6052.h"
+
+void fuzz_nat64_start(struct xlat_config *cfg)
+{
+	char *eal[] = { "fuzz", "-l", "0", "--no-huge", "-m", "128", "--no-shconf", "--no-pci",
+			"--log-level", "*:error", NULL };
+	static const uint8_t protos[] = { 6, 17, 1 };
+	struct prefix4 p;
+
+	if (rte_eal_init(10, eal) < 0)
+		abort();
+	xlat_config_init(cfg, XLAT_MODE_NAT64);
+	prefix6_parse("64:ff9b::/96", &cfg->g.pool6);
+	cfg->g.pool6_set = true;
+	prefix4_parse("192.0.2.0/30", &p);
+	for (unsigned i = 0; i < 3; i++)
+		cfg->pool4[cfg->n_pool4++] = (struct pool4_entry){ .proto = protos[i], .addr = p.addr, .plen = 30,
+								  .port_min = 1000, .port_max = 1063 };
+}
 
 int fuzz_route(void *opaque, int family, const uint8_t *dst, struct xlat_route *out)
 {

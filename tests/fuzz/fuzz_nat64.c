@@ -22,23 +22,12 @@ static uint64_t clock_ns = 1000000000ull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *eal[] = { "fuzz", "-l", "0", "--no-huge", "-m", "128", "--no-shconf", "--no-pci",
-			"--log-level", "*:error", NULL };
 	struct prefix4 p;
+
 	(void)argc;
 	(void)argv;
-	if (rte_eal_init(10, eal) < 0)
-		abort();
-	xlat_config_init(&cfg, XLAT_MODE_NAT64);
-	prefix6_parse("64:ff9b::/96", &cfg.g.pool6);
-	cfg.g.pool6_set = true;
-	static const uint8_t protos[] = { 6, 17, 1 };
+	fuzz_nat64_start(&cfg);
 	prefix4_parse("192.0.2.0/30", &p);
-	for (unsigned i = 0; i < 3; i++) {
-		/* a small range, so that exhaustion is reachable */
-		cfg.pool4[cfg.n_pool4++] = (struct pool4_entry){ .proto = protos[i], .addr = p.addr, .plen = 30,
-								 .port_min = 1000, .port_max = 1063 };
-	}
 	struct bib_static b = { .proto = 17, .port6 = 53, .port4 = 1000, .addr4 = p.addr };
 	struct prefix6 a6;
 	prefix6_parse("2001:db8::5", &a6);

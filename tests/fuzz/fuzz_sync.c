@@ -18,6 +18,7 @@
 #include <openssl/hmac.h>
 #include <rte_eal.h>
 
+#include "fuzz_common.h"
 #include "nat64.h"
 #include "nat64_redirect.h"
 #include "nat64_sync.h"
@@ -33,22 +34,9 @@ static uint64_t now_ms = 1000;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *eal[] = { "fuzz", "-l", "0", "--no-huge", "-m", "128", "--no-shconf", "--no-pci",
-			"--log-level", "*:error", NULL };
-	static const uint8_t protos[] = { 6, 17, 1 };
-	struct prefix4 p;
-
 	(void)argc;
 	(void)argv;
-	if (rte_eal_init(10, eal) < 0)
-		abort();
-	xlat_config_init(&cfg, XLAT_MODE_NAT64);
-	prefix6_parse("64:ff9b::/96", &cfg.g.pool6);
-	cfg.g.pool6_set = true;
-	prefix4_parse("192.0.2.0/30", &p);
-	for (unsigned i = 0; i < 3; i++) /* small, so that conflicts and a full table are reachable */
-		cfg.pool4[cfg.n_pool4++] = (struct pool4_entry){ .proto = protos[i], .addr = p.addr, .plen = 30,
-								 .port_min = 1000, .port_max = 1063 };
+	fuzz_nat64_start(&cfg);
 	cfg.redirect = nat64_redirect_create("fz_rd", 256, -1, NULL);
 	for (unsigned w = 0; w < WORKERS; w++) {
 		char name[8] = { 'f', 'z', (char)('0' + w), 0 };
