@@ -17,6 +17,7 @@
 #include "cgn.h"
 #include "ip_hdr.h"
 #include "nat64.h"
+#include "nat64_usage.h"
 #include "xlat.h"
 
 /* Expiry lists; LIST_FREE marks an unused session slot. */
@@ -163,6 +164,8 @@ struct nat64_table {
 	int hint_idx;
 	/* RFC 6056 algorithm 3's table: how far past its F() offset a tuple's next port search starts */
 	uint16_t alg3[1024];
+	/* issue 19: occupancy by protocol and pool4 address, for the control plane (nat64_usage.h) */
+	struct nat64_usage use;
 };
 
 /*
