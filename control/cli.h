@@ -10,6 +10,7 @@
  *   cli_basic.c    version, help, stats; raw
  *   cli_xlat.c     global, pool6, eamt, denylist4
  *   cli_nat64.c    pool4, bib, session
+ *   cli_status.c   nat64 status (the tables' occupancy, pool4 usage, limits hit)
  *   cli_ports.c    ports, neighbors, routes
  *   cli_cgn.c      cgn (and `cgn who` answered from a file)
  *   cli_config.c   config dump/reload, check
@@ -97,8 +98,8 @@ struct cli_cmd {
 };
 
 /* The groups' tables, each ended by an entry with cmd NULL (cli_table.c lists them in --help's order). */
-extern const struct cli_cmd cli_basic_cmds[], cli_xlat_cmds[], cli_nat64_cmds[], cli_ports_cmds[], cli_cgn_cmds[],
-	cli_config_cmds[], cli_raw_cmds[];
+extern const struct cli_cmd cli_basic_cmds[], cli_xlat_cmds[], cli_nat64_cmds[], cli_status_cmds[], cli_ports_cmds[],
+	cli_cgn_cmds[], cli_config_cmds[], cli_raw_cmds[];
 
 /* ---- cli_table.c */
 

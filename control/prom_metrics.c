@@ -192,13 +192,18 @@ static void nat64(struct out *o, json_t *st)
 	json_array_foreach(w, i, x)
 		put(o, "xlat64_nat64_sessions_max{worker=\"%zu\"} %lld\n", i,
 		    (long long)json_integer_value(json_object_get(x, "max-sessions")));
-	family(o, "xlat64_pool4_ports_used", "gauge", "pool4 ports (ICMP: identifiers) held by BIB entries, by address and protocol");
+	family(o, "xlat64_pool4_ports_used", "gauge",
+	       "pool4 ports (ICMP: identifiers) held by BIB entries, by address and protocol");
 	family(o, "xlat64_pool4_ports", "gauge", "pool4 ports (ICMP: identifiers) configured, by address and protocol");
 	json_array_foreach(json_object_get(st, "pool4"), i, x) {
-		const char *a = json_string_value(json_object_get(x, "address")), *pr = json_string_value(json_object_get(x, "protocol"));
-		put(o, "xlat64_pool4_ports_used{address=\"%s\",protocol=\"%s\"} %lld\n", a, pr,
+		const char *a = json_string_value(json_object_get(x, "address"));
+		const char *pr = json_string_value(json_object_get(x, "protocol"));
+		char lc[8] = "";
+		for (unsigned k = 0; pr && pr[k] && k + 1 < sizeof(lc); k++) /* "TCP" -> "tcp", as the tables' labels */
+			lc[k] = (char)(pr[k] >= 'A' && pr[k] <= 'Z' ? pr[k] + 32 : pr[k]);
+		put(o, "xlat64_pool4_ports_used{address=\"%s\",protocol=\"%s\"} %lld\n", a, lc,
 		    (long long)json_integer_value(json_object_get(x, "used")));
-		put(o, "xlat64_pool4_ports{address=\"%s\",protocol=\"%s\"} %lld\n", a, pr,
+		put(o, "xlat64_pool4_ports{address=\"%s\",protocol=\"%s\"} %lld\n", a, lc,
 		    (long long)json_integer_value(json_object_get(x, "ports")));
 	}
 }

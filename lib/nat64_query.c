@@ -100,10 +100,10 @@ struct sub_acc {
 /* The entry of prefix p (made if new), or NULL when out is full. */
 static struct nat64_sub_count *sub_entry(struct sub_acc *a, const uint8_t p[16])
 {
-	uint32_t h = 2166136261u; /* FNV-1a: a few hundred keys a call, in an index of their own */
+	uint64_t w[2];
 
-	for (unsigned i = 0; i < 16; i++)
-		h = (h ^ p[i]) * 16777619u;
+	memcpy(w, p, 16); /* a few hundred keys a call, in an index of their own: multiply-shift is plenty */
+	uint32_t h = (uint32_t)((w[0] * 0x9e3779b97f4a7c15ull ^ w[1] * 0xc2b2ae3d27d4eb4full) >> 54);
 	for (uint32_t i = h % SUB_INDEX;; i = (i + 1) % SUB_INDEX) {
 		if (a->idx[i] < 0) {
 			if (a->n == a->max)

@@ -606,7 +606,8 @@ test_telemetry() {
 test_nat64_siit_refused() {
 	err 1 'pool4 is a NAT64 command; this daemon runs in siit mode' pool4 || return 1
 	err 1 'bib is a NAT64 command' bib || return 1
-	err 1 'session is a NAT64 command' session
+	err 1 'session is a NAT64 command' session || return 1
+	err 1 'nat64 is a NAT64 command; this daemon runs in siit mode' nat64 status
 }
 
 # ------------------------------------------------------------------ NAT64
@@ -660,6 +661,59 @@ test_nat64_session() {
 	err 2 "session: 'bogus' is not a protocol" session bogus
 }
 
+# issue 19: the tables' occupancy against the sessions the pcap made (session list: the tables' own walk)
+# nat64_status_check PORTS PAIRS: "nat64 status" and "session" now; pool4 has PAIRS (protocol, address) pairs on
+# 192.0.2.1 of PORTS ports each
+nat64_status_check() {
+	ok --json nat64 status && cp "$OUT" "$WORK/status.json" || return 1
+	ok --json session limit 10000 && cp "$OUT" "$WORK/sessions.json" || return 1
+	$PY - "$WORK/status.json" "$WORK/sessions.json" "$1" "$2" <<'EOF'
+import json, sys
+st, se, ports, pairs = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3]), int(sys.argv[4])
+want = {"tcp": 0, "udp": 0, "icmp": 0}
+bibs = {}
+for s in se["sessions"]:
+    want[s["protocol"].lower()] += 1
+    bibs.setdefault(s["protocol"].lower(), set()).add(s["ipv4 address"])
+wb = {p: len(bibs.get(p, ())) for p in want}
+w0 = st["workers"][0]
+for p in want:
+    assert st["sessions"][p] == w0["sessions"][p] == want[p], (p, st["sessions"], want)
+    assert st["bib"][p] == w0["bib"][p] == wb[p], (p, st["bib"], wb)
+assert st["sessions"]["total"] == se["total"], (st["sessions"], se["total"])
+assert st["max-sessions"] == w0["max-sessions"] == 65536, st["max-sessions"]
+assert all(v == 0 for v in st["limits"].values()), st["limits"]
+pool = {(e["protocol"].lower(), e["address"]): e for e in st["pool4"]}
+assert st["pool4-complete"] and st["pool4-addresses"] == len(pool) == pairs and st["pool4-uncounted"] == 0, st
+for p in want:
+    e = pool.get((p, "192.0.2.1"), {"ports": ports, "used": 0})
+    assert e["ports"] == ports and e["used"] == wb[p], (p, e, wb)
+print("  - sessions %s, BIB entries %s, pool4 192.0.2.1 %s of %d ports: as the session list says"
+      % (st["sessions"], st["bib"], {p: pool[(p, "192.0.2.1")]["used"] for p in want if (p, "192.0.2.1") in pool},
+         ports))
+EOF
+}
+
+test_nat64_status() {
+	nat64_status_check 1001 3 || return 1
+	ok nat64 status && has '^worker 0 +1 +6 +1 +8 +65536 \(0\.0%\)$' && has '^all +1 +6 +1 +8 ' &&
+		has '^BIB +TCP' && has '^192\.0\.2\.1 +UDP +6 +1001 +0\.6%$' && has '^192\.0\.2\.1 +ICMP +1 +1001 +0\.1%$' &&
+		has '^limits hit \(flows refused\): table-full 0, pool4-exhausted 0, cgn-session-limit 0' || return 1
+	cat "$OUT"
+	ok nat64 && has '^SESSIONS' || return 1
+	err 1 'nat64 status takes no argument "x"' raw '{"command": "nat64", "op": "status", "x": 1}' || return 1
+	err 1 'nat64 has no operation "bogus"; "op" is one of "status"' raw '{"command": "nat64", "op": "bogus"}' || return 1
+	err 1 'nat64: "op" must be a string' raw '{"command": "nat64", "op": 5}' || return 1
+	err 2 "nat64: 'bogus' is not status" nat64 bogus || return 1
+	err 2 'nat64 status takes no arguments' nat64 status 1
+}
+
+# after test_nat64_pool4: UDP's pool4 entry and sessions went, and came back (config reload) with none
+test_nat64_status_reconfigured() {
+	nat64_status_check 1001 3 || return 1
+	ok nat64 status && has '^192\.0\.2\.1 +UDP +0 +1001 +0\.0%$'
+}
+
 test_nat64_bib() {
 	ok bib && has '^UDP +2001:db8:6::3#53 +192\.0\.2\.1#2053 +static' &&
 		has '^TCP +2001:db8:6::2#4000 +192\.0\.2\.1#[0-9]+ +dynamic' && has '^8 entries, 1 static' || return 1
@@ -689,6 +743,7 @@ test_nat64_pool4() {
 	ok pool4 remove 192.0.2.1/32 udp && has 'removed 1 pool4 entries and 1 static BIB entries' || return 1
 	ok --json session udp && has '"total": ?0' || return 1
 	ok session && has 'sessions 1-2 of 2' || return 1
+	nat64_status_check 1001 2 || return 1 # (issue 19) UDP's sessions, BIB entries and pool4 line went
 	ok bib && has '^2 entries, 0 static' || return 1
 	grep 'NAT64 sessions removed' "$WORK/xlat64d.log" | sed 's/^/  - /'
 	# config reload brings pool4 and bib back (live sections now)
@@ -765,11 +820,13 @@ if [[ "raw_abuse" =~ $ONLY ]]; then
 fi
 t nat64_siit_refused test_nat64_siit_refused
 t alive_at_end test_alive_at_end
-if [[ "nat64_session nat64_bib nat64_pool4 nat64_stop" =~ $ONLY ]]; then
+if [[ "nat64_session nat64_status nat64_bib nat64_pool4 nat64_status_reconfigured nat64_stop" =~ $ONLY ]]; then
 	if nat64_start >"$WORK/t.log" 2>&1; then
 		t nat64_session test_nat64_session
+		t nat64_status test_nat64_status
 		t nat64_bib test_nat64_bib
 		t nat64_pool4 test_nat64_pool4
+		t nat64_status_reconfigured test_nat64_status_reconfigured
 		t nat64_stop test_nat64_stop
 	else
 		NFAIL=$((NFAIL + 1)) FAILED+=(nat64_start)
