@@ -193,6 +193,7 @@ json_t *api_cmd_session(void *opaque, const json_t *req, char *err, size_t errle
 json_t *api_cmd_config(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_cgn(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_nat64(void *opaque, const json_t *req, char *err, size_t errlen);
+json_t *api_cmd_subscriber(void *opaque, const json_t *req, char *err, size_t errlen);
 struct cgn_config;
 /* Deterministic NAT's reverse lookup as the "cgn who" reply (also xlat64ctl's offline "cgn who ... FILE"). */
 json_t *api_cgn_who(const struct cgn_config *c, const char *addr, json_int_t port, char *err, size_t errlen);

@@ -46,6 +46,9 @@ static const struct {
 	{ "nat64", api_cmd_nat64,
 	  "NAT64 tables: {\"op\":\"status\"}: sessions and BIB entries per worker and protocol, pool4 ports held per "
 	  "address, limits hit" },
+	{ "subscriber", api_cmd_subscriber,
+	  "one subscriber (an IPv6 prefix): {\"op\":\"show\"|\"sessions\"|\"bib\",\"prefix\":P} (sessions, bib: "
+	  "\"offset\", \"limit\") | {\"op\":\"top\",\"prefix-length\":N,\"offset\",\"limit\"}: by sessions" },
 	{ "stats", api_cmd_stats, "counters: {\"all\":bool (zeros too), \"per-core\":bool}" },
 	{ "ports", api_cmd_ports, "ports: {\"name\":PORT, \"xstats\":bool}" },
 	{ "neighbors", api_cmd_neighbors, "neighbour table: {\"port\":PORT}" },

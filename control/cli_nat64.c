@@ -142,7 +142,7 @@ static json_t *build_session(struct cli_ctx *c, int argc, char **argv)
 	return req;
 }
 
-static int print_session(struct cli_ctx *ctx, json_t *reply)
+int cli_print_sessions(struct cli_ctx *ctx, json_t *reply)
 {
 	static const char *const hdr[] = { "PROTOCOL", "IPV6 ADDRESS", "IPV4 ADDRESS", "REMOTE IPV4", "STATE",
 					   "EXPIRES", "WORKER" };
@@ -197,6 +197,6 @@ const struct cli_cmd cli_nat64_cmds[] = {
 	{ .cmd = "session", .sub = "list", .flags = CLI_DEFAULT | CLI_SHOW_DEFAULT | CLI_BARE_ARGS,
 	  .args = { { "[PROTO]", ARG_PROTO }, { "[ADDRESS]", ARG_ANY }, { "[offset N]", ARG_ANY }, { "[limit N]", ARG_ANY } },
 	  .max_args = -1, .help = "NAT64 sessions (100 per page by default)", .build = build_session,
-	  .print = print_session },
+	  .print = cli_print_sessions },
 	{ .cmd = NULL },
 };
