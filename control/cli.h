@@ -12,6 +12,7 @@
  *   cli_nat64.c    pool4, bib, session
  *   cli_status.c   nat64 status (the tables' occupancy, pool4 usage, limits hit)
  *   cli_subscriber.c  subscriber show/sessions/bib/top
+ *   cli_top.c      top (a live view, several requests a second)
  *   cli_ports.c    ports, neighbors, routes
  *   cli_cgn.c      cgn (and `cgn who` answered from a file)
  *   cli_config.c   config dump/reload, check
@@ -100,7 +101,7 @@ struct cli_cmd {
 
 /* The groups' tables, each ended by an entry with cmd NULL (cli_table.c lists them in --help's order). */
 extern const struct cli_cmd cli_basic_cmds[], cli_xlat_cmds[], cli_nat64_cmds[], cli_status_cmds[],
-	cli_subscriber_cmds[], cli_ports_cmds[], cli_cgn_cmds[], cli_config_cmds[], cli_raw_cmds[];
+	cli_subscriber_cmds[], cli_top_cmds[], cli_ports_cmds[], cli_cgn_cmds[], cli_config_cmds[], cli_raw_cmds[];
 
 /* ---- cli_table.c */
 

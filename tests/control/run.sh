@@ -848,6 +848,15 @@ test_lab_live_eamt() {
 	XLAT64D=$XLAT64D XLAT64CTL=$XLAT64CTL WORK=$WORK timeout 300 flock /tmp/xlat64-lab.lock "$HERE/lab.sh"
 }
 
+# issue 19 on the NAT64 lab: nat64 status and the subscriber views against real flows, top in tmux
+test_lab_ops() {
+	if [[ -n ${CTL_NOLAB:-} ]]; then
+		echo "CTL_NOLAB set: not run"
+		return 1
+	fi
+	XLAT64D=$XLAT64D XLAT64CTL=$XLAT64CTL WORK=$WORK timeout 300 flock /tmp/xlat64-lab.lock "$HERE/lab_ops.sh"
+}
+
 # ---------------------------------------------------------------- main
 
 $PY -c 'from scapy.all import wrpcap; wrpcap("'"$WORK"'/empty.pcap", [])' 2>/dev/null ||
@@ -909,6 +918,7 @@ if [[ "nat64_session nat64_status nat64_subscriber nat64_bib nat64_pool4 nat64_s
 	fi
 fi
 t lab_live_eamt test_lab_live_eamt
+t lab_ops test_lab_ops
 
 echo
 ((NFAIL == 0)) || echo "failed: ${FAILED[*]}"
