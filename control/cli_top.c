@@ -210,7 +210,7 @@ static void draw_ports(struct top *tp, struct screen *s)
 }
 
 struct drop {
-	const char *name;
+	enum xlat_stat s;
 	double rate;
 };
 
@@ -218,7 +218,7 @@ static int cmp_drop(const void *a, const void *b)
 {
 	const struct drop *x = a, *y = b;
 
-	return x->rate < y->rate ? 1 : x->rate > y->rate ? -1 : strcmp(x->name, y->name);
+	return x->rate < y->rate ? 1 : x->rate > y->rate ? -1 : (int)x->s - (int)y->s;
 }
 
 /* Translated and dropped per second (every "dropped:"/"refused:" counter of lib/stats.h), the top reasons. */
@@ -230,13 +230,12 @@ static void draw_translator(struct top *tp, struct screen *s)
 	char a[4][24];
 
 	for (unsigned k = 0; k < XSTAT_MAX && tp->prev.stats; k++) {
-		const char *desc = xlat_stat_desc((enum xlat_stat)k), *name = xlat_stat_name((enum xlat_stat)k);
-		if (strncmp(desc, "dropped:", 8) && strncmp(desc, "refused:", 8))
+		if (!xlat_stat_is_drop((enum xlat_stat)k))
 			continue;
-		double r = stat_rate(tp, name);
+		double r = stat_rate(tp, xlat_stat_name((enum xlat_stat)k));
 		total += r;
 		if (r > 0)
-			d[n++] = (struct drop){ name, r };
+			d[n++] = (struct drop){ (enum xlat_stat)k, r };
 	}
 	line(s, "%-12s %12s %12s %12s %12s", "TRANSLATOR", "6->4 pps", "4->6 pps", "translated/s", "dropped/s");
 	line(s, "%-12s %12s %12s %12s %12s", "", fmt_rate(stat_rate(tp, "JSTAT_RECEIVED6"), a[0], sizeof(a[0])),
@@ -244,15 +243,11 @@ static void draw_translator(struct top *tp, struct screen *s)
 	     fmt_rate(stat_rate(tp, "JSTAT_SUCCESS"), a[2], sizeof(a[2])),
 	     fmt_rate(tp->prev.stats ? total : -1, a[3], sizeof(a[3])));
 	qsort(d, n, sizeof(d[0]), cmp_drop);
-	line(s, "%-34s %10s  %s", "TOP DROPS", "per s", n ? "" : "(none in the last interval)");
-	for (unsigned i = 0; i < n && i < TOP_DROPS; i++) {
-		enum xlat_stat k = XLAT_OK;
-		for (unsigned j = 0; j < XSTAT_MAX; j++)
-			if (!strcmp(xlat_stat_name((enum xlat_stat)j), d[i].name))
-				k = (enum xlat_stat)j;
-		line(s, "%-34s %10s  %s", d[i].name, fmt_rate(d[i].rate, a[0], sizeof(a[0])),
-		     k < XSTAT_MAX ? xlat_stat_desc(k) : "");
-	}
+	line(s, "%-34s %10s  %s", "TOP DROPS", "per s",
+	     n ? "" : tp->prev.stats ? "(none in the last interval)" : "(rates from the next frame on)");
+	for (unsigned i = 0; i < n && i < TOP_DROPS; i++)
+		line(s, "%-34s %10s  %s", xlat_stat_name(d[i].s), fmt_rate(d[i].rate, a[0], sizeof(a[0])),
+		     xlat_stat_desc(d[i].s));
 }
 
 static void draw_nat64(struct top *tp, struct screen *s)
