@@ -23,7 +23,6 @@ int nat64_usage_init(struct nat64_usage *u, uint32_t max, int socket)
 	if (!u->slot)
 		return -1;
 	u->mask = slots - 1;
-	u->shift = (uint8_t)(64 - rte_log2_u32(slots));
 	return 0;
 }
 

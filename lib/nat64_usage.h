@@ -44,7 +44,6 @@ struct nat64_usage {
 	/* slot: address (network order) << 32 | (protocol index + 1) << 30 | ports held; 0: empty */
 	uint64_t *slot;
 	uint32_t mask;      /* slots - 1 */
-	uint8_t shift;      /* 64 - log2(slots): Fibonacci hashing takes the product's top bits */
 	uint32_t keys;      /* slots in use (counts of 0 included, until a rebuild) */
 	uint32_t uncounted; /* BIB entries not counted per address: the table was at half load */
 	uint32_t seq;       /* odd while nat64_usage_rebuild() runs */
@@ -60,7 +59,14 @@ static inline uint64_t nat64_use_key(int pi, uint32_t a4)
 /* The address's slot: its own, or the empty one where it would go. */
 static inline uint32_t nat64_use_find(const struct nat64_usage *u, uint64_t key)
 {
-	uint32_t i = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> u->shift);
+	/*
+	 * Multiply, fold the high half in, take the low bits: pool4's addresses differ in their low bytes,
+	 * the high ones of a network-order word, which the product's top bits alone (Fibonacci hashing)
+	 * spread badly (measured: 4.5 probes per key for a /16 at quarter load; this: 1.0 to 1.4 for a /16,
+	 * /20 and /24 in three protocols, scattered /26s and random addresses at 38-50% load).
+	 */
+	uint64_t h = key * 0x9e3779b97f4a7c15ull;
+	uint32_t i = (uint32_t)(h ^ h >> 32) & u->mask;
 
 	for (;;) {
 		uint64_t s = u->slot[i];
