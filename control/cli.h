@@ -172,6 +172,12 @@ void print_members(const json_t *obj, const char *name_head, const char *value_h
 
 /* A command-line value as JSON: itself when it parses as JSON, else a string. */
 json_t *value_arg(const char *s);
+/*
+ * Words of a list's command line: "offset N" / "limit N" at argv[*i] into req (1, *i past them; 0: not
+ * one; -1 after a usage message naming cmd), a protocol's name as "protocol" (false: not one).
+ */
+int page_word(json_t *req, const char *cmd, int argc, char **argv, int *i);
+bool proto_word(json_t *req, const char *word);
 /* A page of sessions, "session list"'s table (cli_nat64.c; "subscriber sessions" too). */
 int cli_print_sessions(struct cli_ctx *c, json_t *reply);
 /* "cgn who": the subscriber, in words (cli_cgn.c). */

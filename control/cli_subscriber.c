@@ -18,18 +18,13 @@ static json_t *build(struct cli_ctx *c, int argc, char **argv, bool top)
 	for (int i = 0; req && i < argc; i++) {
 		const char *a = argv[i];
 		char *end;
+		int pw = page_word(req, top ? "subscriber top" : "subscriber", argc, argv, &i);
 
-		if ((!strcmp(a, "offset") || !strcmp(a, "limit")) && i + 1 < argc) {
-			long long v = strtoll(argv[i + 1], &end, 10);
-			if (*end || end == argv[i + 1] || v < 0) {
-				json_decref(req);
-				die_usage("subscriber: offset and limit take a number, not '%s'", argv[i + 1]);
-				return NULL;
-			}
-			json_object_set_new(req, a, json_integer(v));
-			i++;
-		} else if (!strcasecmp(a, "tcp") || !strcasecmp(a, "udp") || !strcasecmp(a, "icmp")) {
-			json_object_set_new(req, "protocol", json_string(a));
+		if (pw < 0) {
+			json_decref(req);
+			return NULL;
+		} else if (pw > 0 || proto_word(req, a)) {
+			continue;
 		} else if (top && a[0] == '/' && a[1]) {
 			long long v = strtoll(a + 1, &end, 10);
 			if (*end || v < 0) {

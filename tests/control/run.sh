@@ -783,7 +783,7 @@ EOF
 	err 2 'subscriber \[show\] takes PREFIX' subscriber || return 1
 	err 2 "subscriber: 'bogus' is not an IPv6 prefix, a protocol" subscriber sessions 2001:db8::/32 bogus || return 1
 	err 2 "subscriber top: '/x' is not /LENGTH" subscriber top /x || return 1
-	err 2 'subscriber: offset and limit take a number' subscriber top limit many
+	err 2 'subscriber top: offset and limit take a number, not .many.' subscriber top limit many
 }
 
 test_nat64_bib() {
