@@ -140,6 +140,7 @@ want=(
 	/usr/libexec/xlat64/xlat64d-configured /usr/libexec/xlat64/hugepages.sh
 	/usr/share/bash-completion/completions/xlat64ctl
 	/usr/share/man/man8/xlat64d.8.gz /usr/share/man/man8/xlat64ctl.8.gz /usr/share/man/man5/xlat64d.json.5.gz
+	/usr/share/man/man8/xlat64-exporter.8.gz /usr/share/doc/xlat64/examples/prometheus/xlat64-rules.yml
 	/usr/share/doc/xlat64/examples/siit-example.json /usr/share/doc/xlat64/examples/lab-siit.json
 	/usr/share/doc/xlat64/examples/lab-nat64.json /usr/share/doc/xlat64/operations.md
 	/usr/share/doc/xlat64/configuration.md /usr/share/doc/xlat64/copyright /etc/xlat64/xlat64d.json
