@@ -28,6 +28,7 @@
 
 #include "appcfg.h"
 #include "ctl_server.h"
+#include "nat64_status.h"
 #include "stats.h"
 
 struct nat64_session_info; /* lib/nat64.h; used by pointer only, so the API needs no more of lib than appcfg.h */
@@ -71,6 +72,33 @@ struct api_session_filter {
 	uint32_t addr4;    /* network order: the pool4 (local) or the remote IPv4 address */
 };
 #define API_SESSION_BATCH 256
+
+/*
+ * A question to one worker about its NAT64 table (api_bridge.nat64_query),
+ * answered by the worker itself in its next poll round, a bounded number of
+ * table positions at a time (lib/nat64_status.h).
+ */
+enum api_query_kind {
+	API_Q_SESSIONS,     /* sessions matching f: out->sess */
+	API_Q_BIBS,         /* BIB entries matching f: out->bib */
+	API_Q_SUB_SESSIONS, /* sessions matching f, counted per IPv6 prefix of plen bits: out->sub */
+	API_Q_SUB_BIBS,     /* the same for BIB entries */
+	API_Q_CGN_SUB,      /* the CGN state of subscriber sub (one answer, no position): out->cgn */
+};
+struct api_query {
+	enum api_query_kind kind;
+	struct nat64_filter f;
+	uint8_t plen;    /* API_Q_SUB_*: 0..128 */
+	uint8_t sub[16]; /* API_Q_CGN_SUB: the subscriber prefix */
+	uint32_t pos;    /* the table position to go on from (0: the start) */
+	unsigned max;    /* entries at most (<= API_SESSION_BATCH) */
+};
+union api_query_out {
+	struct nat64_session_info sess[API_SESSION_BATCH];
+	struct nat64_bib_info bib[API_SESSION_BATCH];
+	struct nat64_sub_count sub[API_SESSION_BATCH];
+	struct cgn_sub_info cgn;
+};
 typedef int (*api_edit_fn)(struct xlat_config *cfg, void *arg, char *err, size_t errlen);
 
 /* Who counted: every thread summed, the control thread (slow path), or worker 0, 1, ... */
@@ -112,6 +140,22 @@ struct api_bridge {
 	 */
 	int (*nat64_sessions)(void *opaque, unsigned w, uint32_t pos, const struct api_session_filter *f,
 			      struct nat64_session_info *out, unsigned max, uint32_t *next, char *err, size_t errlen);
+	/*
+	 * NAT64 (issue 19): question q to worker w (struct api_query), answered into
+	 * out by the worker itself as nat64_sessions is; *next: where to go on, 0 at
+	 * the end. Returns how many entries (API_Q_CGN_SUB: 1), or -1 with err.
+	 * NULL when the daemon has no NAT64.
+	 */
+	int (*nat64_query)(void *opaque, unsigned w, const struct api_query *q, union api_query_out *out, uint32_t *next,
+			   char *err, size_t errlen);
+	/*
+	 * NAT64 table occupancy of worker w and the pool4 ports its BIB entries hold
+	 * per address (up to max), read without asking the worker and without locks
+	 * (lib/nat64_status.h): 0 / the count, or -1 (no table; a rebuild kept the
+	 * addresses busy). NULL when the daemon has no NAT64.
+	 */
+	int (*nat64_occupancy)(void *opaque, unsigned w, struct nat64_occupancy *out);
+	int (*nat64_addr_use)(void *opaque, unsigned w, struct nat64_addr_use *out, unsigned max);
 	/* Members added to the "version" reply (DPDK version, workers, uptime); may be NULL. */
 	json_t *(*info)(void *opaque);
 	/*
@@ -166,6 +210,8 @@ json_t *api_cmd_bib(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_session(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_config(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_cgn(void *opaque, const json_t *req, char *err, size_t errlen);
+json_t *api_cmd_nat64(void *opaque, const json_t *req, char *err, size_t errlen);
+json_t *api_cmd_subscriber(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_sync(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_address(void *opaque, const json_t *req, char *err, size_t errlen);
 struct cgn_config;
@@ -221,6 +267,18 @@ json_t *api_list(const struct api_bridge *br, const json_t *req, const char *wha
 /* The "flush" operation: edit empties the table, *removed says how much went; {"removed": *removed}. NULL with err. */
 json_t *api_flush(const struct api_bridge *br, const json_t *req, const char *what, api_edit_fn edit, void *arg,
 		  const unsigned *removed, char *err, size_t errlen);
+/* An optional integer 0..max (dflt when absent); -1 with err otherwise. */
+int api_get_uint(const json_t *req, const char *key, unsigned dflt, unsigned max, unsigned *out, char *err,
+		 size_t errlen);
+/* NAT64 helpers: "TCP" / "UDP" / "ICMP"; the optional "protocol" member (0 when absent); mode nat64 or -1 with err. */
+const char *api_proto_name(uint8_t proto);
+int api_get_proto(const json_t *req, uint8_t *out, char *err, size_t errlen);
+int api_need_nat64(const struct api_bridge *br, const char *what, char *err, size_t errlen);
+/* "ADDRESS#PORT" (family 4 or 6) */
+json_t *api_taddr(int family, const void *addr, uint16_t port);
+/* A session / a BIB entry as "session list" and "bib list" show them (api_nat64.c). */
+json_t *api_session_json(const struct nat64_session_info *si, unsigned worker);
+json_t *api_bib_json(uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t a4, uint16_t p4, bool is_static);
 /* A heap copy of the translator configuration in force (free() it); NULL with err. */
 struct xlat_config *api_xlat_copy(const struct api_bridge *br, char *err, size_t errlen);
 /* "siit" / "nat64" */

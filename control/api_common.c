@@ -2,10 +2,12 @@
 /* The command table and the helpers every command group uses (api.h). */
 #include "api.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config_load.h"
 
@@ -41,6 +43,12 @@ static const struct {
 	  "\"ipv4 address\":\"A#P\"}" },
 	{ "session", api_cmd_session,
 	  "NAT64 sessions: {\"protocol\",\"ipv6\":ADDR,\"ipv4\":ADDR,\"offset\":N,\"limit\":N (100)}" },
+	{ "nat64", api_cmd_nat64,
+	  "NAT64 tables: {\"op\":\"status\"}: sessions and BIB entries per worker and protocol, pool4 ports held per "
+	  "address, limits hit" },
+	{ "subscriber", api_cmd_subscriber,
+	  "one subscriber (an IPv6 prefix): {\"op\":\"show\"|\"sessions\"|\"bib\",\"prefix\":P} (sessions, bib: "
+	  "\"offset\", \"limit\") | {\"op\":\"top\",\"prefix-length\":N,\"offset\",\"limit\"}: by sessions" },
 	{ "stats", api_cmd_stats, "counters: {\"all\":bool (zeros too), \"per-core\":bool}" },
 	{ "ports", api_cmd_ports, "ports: {\"name\":PORT, \"xstats\":bool}" },
 	{ "address", api_cmd_address,
@@ -209,6 +217,66 @@ int api_get_string(const json_t *req, const char *key, const char **out, char *e
 	}
 	*out = json_string_value(j);
 	return 0;
+}
+
+int api_get_uint(const json_t *req, const char *key, unsigned dflt, unsigned max, unsigned *out, char *err,
+		 size_t errlen)
+{
+	const json_t *j = json_object_get(req, key);
+
+	*out = dflt;
+	if (!j)
+		return 0;
+	if (!json_is_integer(j) || json_integer_value(j) < 0 || json_integer_value(j) > (json_int_t)max) {
+		api_fail(err, errlen, "\"%s\" must be an integer from 0 to %u", key, max);
+		return -1;
+	}
+	*out = (unsigned)json_integer_value(j);
+	return 0;
+}
+
+const char *api_proto_name(uint8_t p)
+{
+	return p == 6 ? "TCP" : p == 17 ? "UDP" : p == 1 ? "ICMP" : "?";
+}
+
+int api_get_proto(const json_t *req, uint8_t *out, char *err, size_t errlen)
+{
+	static const char *const names[] = { "tcp", "udp", "icmp" };
+	static const uint8_t protos[] = { 6, 17, 1 };
+	const char *s;
+
+	*out = 0;
+	if (api_get_string(req, "protocol", &s, err, errlen))
+		return -1;
+	if (!s)
+		return 0;
+	for (unsigned i = 0; i < 3; i++)
+		if (!strcasecmp(s, names[i])) {
+			*out = protos[i];
+			return 0;
+		}
+	api_fail(err, errlen, "protocol: '%.40s' is not one of \"TCP\", \"UDP\", \"ICMP\"", s);
+	return -1;
+}
+
+int api_need_nat64(const struct api_bridge *br, const char *what, char *err, size_t errlen)
+{
+	if (br->boot->xlat.mode != XLAT_MODE_NAT64) {
+		api_fail(err, errlen, "%s is a NAT64 command; this daemon runs in %s mode", what,
+			 api_mode_name(br->boot->xlat.mode));
+		return -1;
+	}
+	return 0;
+}
+
+json_t *api_taddr(int family, const void *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN + 8];
+
+	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, a, sizeof(a));
+	snprintf(s, sizeof(s), "%s#%u", a, port);
+	return json_string(s);
 }
 
 struct xlat_config *api_xlat_copy(const struct api_bridge *br, char *err, size_t errlen)

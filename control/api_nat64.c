@@ -17,52 +17,6 @@
 #include "config_load.h"
 #include "nat64.h"
 
-static const char *proto_name(uint8_t p)
-{
-	return p == 6 ? "TCP" : p == 17 ? "UDP" : p == 1 ? "ICMP" : "?";
-}
-
-static int proto_parse(const json_t *req, uint8_t *out, char *err, size_t errlen)
-{
-	const char *s;
-
-	*out = 0;
-	if (api_get_string(req, "protocol", &s, err, errlen))
-		return -1;
-	if (!s)
-		return 0;
-	if (!strcasecmp(s, "tcp"))
-		*out = 6;
-	else if (!strcasecmp(s, "udp"))
-		*out = 17;
-	else if (!strcasecmp(s, "icmp"))
-		*out = 1;
-	else {
-		api_fail(err, errlen, "protocol: '%.40s' is not one of \"TCP\", \"UDP\", \"ICMP\"", s);
-		return -1;
-	}
-	return 0;
-}
-
-static int need_nat64(const struct api_bridge *br, const char *what, char *err, size_t errlen)
-{
-	if (br->boot->xlat.mode != XLAT_MODE_NAT64) {
-		api_fail(err, errlen, "%s is a NAT64 command; this daemon runs in %s mode", what,
-			 api_mode_name(br->boot->xlat.mode));
-		return -1;
-	}
-	return 0;
-}
-
-static json_t *taddr(int family, const void *addr, uint16_t port)
-{
-	char a[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN + 8];
-
-	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, a, sizeof(a));
-	snprintf(s, sizeof(s), "%s#%u", a, port);
-	return json_string(s);
-}
-
 /* ------------------------------------------------------------- pool4 */
 
 struct p4_args {
@@ -214,7 +168,7 @@ static json_t *pool4_remove(const struct api_bridge *br, const json_t *req, stru
 		return NULL;
 	if (!jp)
 		return api_fail(err, errlen, "pool4 remove needs \"prefix\" (and optionally \"protocol\", \"port range\")");
-	if (appcfg_prefix4_parse(jp, "prefix", &a->pfx, err, errlen) || proto_parse(req, &a->proto, err, errlen) ||
+	if (appcfg_prefix4_parse(jp, "prefix", &a->pfx, err, errlen) || api_get_proto(req, &a->proto, err, errlen) ||
 	    (jr && port_range(jp, jr, a, err, errlen)) || br->xlat_update(br->opaque, p4_remove, a, err, errlen) < 0)
 		return NULL;
 	return json_pack("{s:i, s:i}", "removed", (int)a->removed, "bib-removed", (int)a->bib_removed);
@@ -229,7 +183,7 @@ json_t *api_cmd_pool4(void *opaque, const json_t *req, char *err, size_t errlen)
 	json_t *r;
 
 	memset(&a, 0, sizeof(a));
-	if (api_get_op(req, "pool4", ops, "list", &op, err, errlen) || need_nat64(br, "pool4", err, errlen))
+	if (api_get_op(req, "pool4", ops, "list", &op, err, errlen) || api_need_nat64(br, "pool4", err, errlen))
 		return NULL;
 	if (!strcmp(op, "list"))
 		return api_list(br, req, "pool4 list", "pool4", p4_list, POOL4_MAX, err, errlen);
@@ -282,14 +236,14 @@ static int bib_remove_edit(struct xlat_config *c, void *arg, char *err, size_t e
 		return 0;
 	}
 	api_fail(err, errlen, "no static %s BIB entry matches ({\"command\": \"bib\"} lists them)",
-		 proto_name(a->proto));
+		 api_proto_name(a->proto));
 	return -1;
 }
 
-static json_t *bib_json(uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t a4, uint16_t p4, bool is_static)
+json_t *api_bib_json(uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t a4, uint16_t p4, bool is_static)
 {
-	return json_pack("{s:s, s:o, s:o, s:b}", "protocol", proto_name(proto), "ipv6 address", taddr(6, a6, p6),
-			 "ipv4 address", taddr(4, &a4, p4), "static", is_static);
+	return json_pack("{s:s, s:o, s:o, s:b}", "protocol", api_proto_name(proto), "ipv6 address", api_taddr(6, a6, p6),
+			 "ipv4 address", api_taddr(4, &a4, p4), "static", is_static);
 }
 
 /* "A#P" with the loader's rules (a throwaway static entry parsed against a pool4 that takes anything). */
@@ -305,7 +259,7 @@ static int parse_pair(const json_t *req, struct bib_args *a, char *err, size_t e
 		return -1;
 	}
 	tmp = calloc(1, sizeof(*tmp));
-	e = json_pack("{s:s, s:o, s:o}", "protocol", proto_name(a->proto), "ipv6 address",
+	e = json_pack("{s:s, s:o, s:o}", "protocol", api_proto_name(a->proto), "ipv6 address",
 		      j6 ? json_incref((json_t *)(uintptr_t)j6) : json_string("::#0"), "ipv4 address",
 		      j4 ? json_incref((json_t *)(uintptr_t)j4) : json_string("0.0.0.0#0"));
 	if (!tmp || !e) {
@@ -368,7 +322,7 @@ static int bib_dynamic(const struct api_bridge *br, uint8_t proto, const struct 
 				if (json_object_get(seen, key))
 					continue;
 				json_object_set_new(seen, key, json_true());
-				json_t *o = bib_json(s->proto, s->addr6, s->port6, s->local4, s->lport, false);
+				json_t *o = api_bib_json(s->proto, s->addr6, s->port6, s->local4, s->lport, false);
 				json_object_set_new(o, "worker", json_integer(w));
 				json_array_append_new(arr, o);
 			}
@@ -390,7 +344,7 @@ json_t *api_cmd_bib(void *opaque, const json_t *req, char *err, size_t errlen)
 	const char *op;
 
 	memset(&a, 0, sizeof(a));
-	if (api_get_op(req, "bib", ops, "list", &op, err, errlen) || need_nat64(br, "bib", err, errlen))
+	if (api_get_op(req, "bib", ops, "list", &op, err, errlen) || api_need_nat64(br, "bib", err, errlen))
 		return NULL;
 	if (!strcmp(op, "list")) {
 		struct xlat_config *c;
@@ -398,7 +352,7 @@ json_t *api_cmd_bib(void *opaque, const json_t *req, char *err, size_t errlen)
 		json_t *arr, *r;
 		unsigned n_static = 0;
 
-		if (api_check_fields(req, "bib list", list_f, err, errlen) || proto_parse(req, &a.proto, err, errlen) ||
+		if (api_check_fields(req, "bib list", list_f, err, errlen) || api_get_proto(req, &a.proto, err, errlen) ||
 		    api_get_bool(req, "static-only", false, &static_only, err, errlen) ||
 		    !(c = api_xlat_copy(br, err, errlen)))
 			return NULL;
@@ -407,7 +361,7 @@ json_t *api_cmd_bib(void *opaque, const json_t *req, char *err, size_t errlen)
 			const struct bib_static *b = &c->bib[i];
 			if (a.proto && b->proto != a.proto)
 				continue;
-			json_array_append_new(arr, bib_json(b->proto, b->addr6, b->port6, b->addr4, b->port4, true));
+			json_array_append_new(arr, api_bib_json(b->proto, b->addr6, b->port6, b->addr4, b->port4, true));
 			n_static++;
 		}
 		if (!arr || (!static_only && bib_dynamic(br, a.proto, c, arr, err, errlen))) {
@@ -424,7 +378,7 @@ json_t *api_cmd_bib(void *opaque, const json_t *req, char *err, size_t errlen)
 		return NULL;
 	if (!json_object_get(req, "protocol"))
 		return api_fail(err, errlen, "bib %s needs \"protocol\" (\"TCP\", \"UDP\" or \"ICMP\")", op);
-	if (proto_parse(req, &a.proto, err, errlen))
+	if (api_get_proto(req, &a.proto, err, errlen))
 		return NULL;
 	if (!strcmp(op, "add")) {
 		json_t *e = json_deep_copy(req);
@@ -440,12 +394,12 @@ json_t *api_cmd_bib(void *opaque, const json_t *req, char *err, size_t errlen)
 		json_decref(e);
 		if (rc < 0)
 			return NULL;
-		return json_pack("{s:o}", "added", bib_json(a.removed.proto, a.removed.addr6, a.removed.port6,
+		return json_pack("{s:o}", "added", api_bib_json(a.removed.proto, a.removed.addr6, a.removed.port6,
 							     a.removed.addr4, a.removed.port4, true));
 	}
 	if (parse_pair(req, &a, err, errlen) || br->xlat_update(br->opaque, bib_remove_edit, &a, err, errlen) < 0)
 		return NULL;
-	return json_pack("{s:o}", "removed", bib_json(a.removed.proto, a.removed.addr6, a.removed.port6,
+	return json_pack("{s:o}", "removed", api_bib_json(a.removed.proto, a.removed.addr6, a.removed.port6,
 						      a.removed.addr4, a.removed.port4, true));
 }
 
@@ -458,20 +412,16 @@ static const char *tcp_state_name(uint8_t s)
 	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
 }
 
-static int get_uint(const json_t *req, const char *key, unsigned dflt, unsigned max, unsigned *out, char *err,
-		    size_t errlen)
+json_t *api_session_json(const struct nat64_session_info *si, unsigned worker)
 {
-	const json_t *j = json_object_get(req, key);
+	json_t *o = json_pack("{s:s, s:o, s:o, s:o, s:I, s:i}", "protocol", api_proto_name(si->proto), "ipv6 address",
+			      api_taddr(6, si->addr6, si->port6), "ipv4 address", api_taddr(4, &si->local4, si->lport),
+			      "remote ipv4", api_taddr(4, &si->remote4, si->rport), "expires-in-ms",
+			      (json_int_t)si->expires_ms, "worker", (int)worker);
 
-	*out = dflt;
-	if (!j)
-		return 0;
-	if (!json_is_integer(j) || json_integer_value(j) < 0 || json_integer_value(j) > (json_int_t)max) {
-		api_fail(err, errlen, "\"%s\" must be an integer from 0 to %u", key, max);
-		return -1;
-	}
-	*out = (unsigned)json_integer_value(j);
-	return 0;
+	if (o && si->proto == 6)
+		json_object_set_new(o, "state", json_string(tcp_state_name(si->state)));
+	return o;
 }
 
 #define SESSION_LIMIT_MAX 10000
@@ -488,11 +438,11 @@ json_t *api_cmd_session(void *opaque, const json_t *req, char *err, size_t errle
 	json_t *arr;
 
 	memset(&flt, 0, sizeof(flt));
-	if (api_get_op(req, "session", ops, "list", &op, err, errlen) || need_nat64(br, "session", err, errlen) ||
-	    api_check_fields(req, "session list", f, err, errlen) || proto_parse(req, &flt.proto, err, errlen) ||
+	if (api_get_op(req, "session", ops, "list", &op, err, errlen) || api_need_nat64(br, "session", err, errlen) ||
+	    api_check_fields(req, "session list", f, err, errlen) || api_get_proto(req, &flt.proto, err, errlen) ||
 	    api_get_string(req, "ipv6", &s6, err, errlen) || api_get_string(req, "ipv4", &s4, err, errlen) ||
-	    get_uint(req, "offset", 0, UINT32_MAX / 2, &offset, err, errlen) ||
-	    get_uint(req, "limit", 100, SESSION_LIMIT_MAX, &limit, err, errlen))
+	    api_get_uint(req, "offset", 0, UINT32_MAX / 2, &offset, err, errlen) ||
+	    api_get_uint(req, "limit", 100, SESSION_LIMIT_MAX, &limit, err, errlen))
 		return NULL;
 	if (s6 && inet_pton(AF_INET6, s6, flt.addr6) != 1)
 		return api_fail(err, errlen, "ipv6: '%.60s' is not an IPv6 address", s6);
@@ -519,17 +469,9 @@ json_t *api_cmd_session(void *opaque, const json_t *req, char *err, size_t errle
 				return NULL;
 			}
 			for (int i = 0; i < n; i++, total++) {
-				const struct nat64_session_info *si = &buf[i];
 				if (total < offset || total - offset >= limit)
 					continue;
-				json_t *o = json_pack("{s:s, s:o, s:o, s:o, s:I, s:i}", "protocol", proto_name(si->proto),
-						      "ipv6 address", taddr(6, si->addr6, si->port6), "ipv4 address",
-						      taddr(4, &si->local4, si->lport), "remote ipv4",
-						      taddr(4, &si->remote4, si->rport), "expires-in-ms",
-						      (json_int_t)si->expires_ms, "worker", (int)w);
-				if (o && si->proto == 6)
-					json_object_set_new(o, "state", json_string(tcp_state_name(si->state)));
-				json_array_append_new(arr, o);
+				json_array_append_new(arr, api_session_json(&buf[i], w));
 			}
 			pos = next;
 		} while (pos);

@@ -10,6 +10,9 @@
  *   cli_basic.c    version, help, stats; raw
  *   cli_xlat.c     global, pool6, eamt, denylist4
  *   cli_nat64.c    pool4, bib, session
+ *   cli_status.c   nat64 status (the tables' occupancy, pool4 usage, limits hit)
+ *   cli_subscriber.c  subscriber show/sessions/bib/top
+ *   cli_top.c      top (a live view, several requests a second)
  *   cli_ports.c    ports, neighbors, routes
  *   cli_cgn.c      cgn (and `cgn who` answered from a file)
  *   cli_address.c  address (live port addresses)
@@ -99,7 +102,8 @@ struct cli_cmd {
 };
 
 /* The groups' tables, each ended by an entry with cmd NULL (cli_table.c lists them in --help's order). */
-extern const struct cli_cmd cli_basic_cmds[], cli_xlat_cmds[], cli_nat64_cmds[], cli_ports_cmds[], cli_cgn_cmds[], cli_address_cmds[], cli_sync_cmds[],
+extern const struct cli_cmd cli_basic_cmds[], cli_xlat_cmds[], cli_nat64_cmds[], cli_status_cmds[],
+	cli_subscriber_cmds[], cli_top_cmds[], cli_ports_cmds[], cli_cgn_cmds[], cli_address_cmds[], cli_sync_cmds[],
 	cli_config_cmds[], cli_raw_cmds[];
 
 /* ---- cli_table.c */
@@ -171,6 +175,14 @@ void print_members(const json_t *obj, const char *name_head, const char *value_h
 
 /* A command-line value as JSON: itself when it parses as JSON, else a string. */
 json_t *value_arg(const char *s);
+/*
+ * Words of a list's command line: "offset N" / "limit N" at argv[*i] into req (1, *i past them; 0: not
+ * one; -1 after a usage message naming cmd), a protocol's name as "protocol" (false: not one).
+ */
+int page_word(json_t *req, const char *cmd, int argc, char **argv, int *i);
+bool proto_word(json_t *req, const char *word);
+/* A page of sessions, "session list"'s table (cli_nat64.c; "subscriber sessions" too). */
+int cli_print_sessions(struct cli_ctx *c, json_t *reply);
 /* "cgn who": the subscriber, in words (cli_cgn.c). */
 void print_who(const json_t *r);
 

@@ -117,20 +117,13 @@ static json_t *build_session(struct cli_ctx *c, int argc, char **argv)
 	(void)c;
 	for (int i = 0; req && i < argc; i++) {
 		const char *a = argv[i];
+		int pw = page_word(req, "session", argc, argv, &i);
 
-		if ((!strcmp(a, "offset") || !strcmp(a, "limit")) && i + 1 < argc) {
-			char *end;
-			long long v = strtoll(argv[i + 1], &end, 10);
-
-			if (*end || end == argv[i + 1] || v < 0) {
-				json_decref(req);
-				die_usage("session: offset and limit take a number, not '%s'", argv[i + 1]);
-				return NULL;
-			}
-			json_object_set_new(req, a, json_integer(v));
-			i++;
-		} else if (!strcasecmp(a, "tcp") || !strcasecmp(a, "udp") || !strcasecmp(a, "icmp")) {
-			json_object_set_new(req, "protocol", json_string(a));
+		if (pw < 0) {
+			json_decref(req);
+			return NULL;
+		} else if (pw > 0 || proto_word(req, a)) {
+			continue;
 		} else if (strchr(a, ':') || strchr(a, '.')) {
 			json_object_set_new(req, strchr(a, ':') ? "ipv6" : "ipv4", json_string(a));
 		} else {
@@ -142,7 +135,7 @@ static json_t *build_session(struct cli_ctx *c, int argc, char **argv)
 	return req;
 }
 
-static int print_session(struct cli_ctx *ctx, json_t *reply)
+int cli_print_sessions(struct cli_ctx *ctx, json_t *reply)
 {
 	static const char *const hdr[] = { "PROTOCOL", "IPV6 ADDRESS", "IPV4 ADDRESS", "REMOTE IPV4", "STATE",
 					   "EXPIRES", "WORKER" };
@@ -197,6 +190,6 @@ const struct cli_cmd cli_nat64_cmds[] = {
 	{ .cmd = "session", .sub = "list", .flags = CLI_DEFAULT | CLI_SHOW_DEFAULT | CLI_BARE_ARGS,
 	  .args = { { "[PROTO]", ARG_PROTO }, { "[ADDRESS]", ARG_ANY }, { "[offset N]", ARG_ANY }, { "[limit N]", ARG_ANY } },
 	  .max_args = -1, .help = "NAT64 sessions (100 per page by default)", .build = build_session,
-	  .print = print_session },
+	  .print = cli_print_sessions },
 	{ .cmd = NULL },
 };

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -184,4 +185,30 @@ void print_members(const json_t *obj, const char *name_head, const char *value_h
 		tbl_row(&t, row);
 	}
 	tbl_print(&t, indent);
+}
+
+int page_word(json_t *req, const char *cmd, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	char *end;
+
+	if ((strcmp(a, "offset") && strcmp(a, "limit")) || *i + 1 >= argc)
+		return 0;
+	long long v = strtoll(argv[*i + 1], &end, 10);
+	if (*end || end == argv[*i + 1] || v < 0) {
+		fprintf(stderr, "%s: %s: offset and limit take a number, not '%s'\nTry '%s --help'.\n", prog, cmd,
+			argv[*i + 1], prog);
+		return -1;
+	}
+	json_object_set_new(req, a, json_integer(v));
+	(*i)++;
+	return 1;
+}
+
+bool proto_word(json_t *req, const char *a)
+{
+	if (strcasecmp(a, "tcp") && strcasecmp(a, "udp") && strcasecmp(a, "icmp"))
+		return false;
+	json_object_set_new(req, "protocol", json_string(a));
+	return true;
 }

@@ -136,7 +136,7 @@ static const struct gopt table[] = {
 		 "bursts up to that many; 0 sends none. Translated ICMP errors are not limited" },
 	{ .name = "max-sessions-per-worker", .type = GOPT_UINT, .scope = GOPT_NAT64, .ours = true, .min = 1024,
 	  .max = 1u << 26, FIELD(nat.max_sessions), .dflt = "65536",
-	  .doc = "NAT64: the size of each worker's BIB and session tables (preallocated at start; 243 bytes per "
+	  .doc = "NAT64: the size of each worker's BIB and session tables (preallocated at start; 247 bytes per "
 		 "session measured at 1 000 000 (the extension buckets add ~36 bytes where the size is within 4% of a "
 		 "power of two, as 65536 is; see nat64.md), so size `-m`/hugepages to match). A full table refuses new "
 		 "flows (counter `XLAT_NAT64_TABLE_FULL`, ICMPv6 1/3 back) and keeps the old ones" },

@@ -136,6 +136,29 @@ static void counters(struct out *o, json_t *stats)
 	}
 }
 
+/*
+ * Every drop reason in one family, summed over the threads: what a dashboard's
+ * "drops by reason" panel asks (sum by (reason) (rate(...))) without naming
+ * each counter. The reason is the counter's metric name without xlat64_ and _total.
+ */
+static void drops(struct out *o, json_t *stats)
+{
+	json_t *sum = json_object_get(stats, "counters");
+
+	family(o, "xlat64_dropped_packets_total", "counter",
+	       "packets dropped or refused, by reason (each a counter above, summed over the threads)");
+	for (unsigned s = 0; s < XSTAT_MAX; s++) {
+		char name[96];
+		if (!xlat_stat_is_drop((enum xlat_stat)s))
+			continue;
+		stat_name((enum xlat_stat)s, name, sizeof(name));
+		size_t len = strlen(name) - strlen("_total");
+		put(o, "xlat64_dropped_packets_total{reason=\"%.*s\"} %lld\n", (int)(len - strlen("xlat64_")),
+		    name + strlen("xlat64_"),
+		    (long long)json_integer_value(json_object_get(sum, xlat_stat_name((enum xlat_stat)s))));
+	}
+}
+
 static void ports(struct out *o, json_t *reply)
 {
 	static const struct {
@@ -192,13 +215,18 @@ static void nat64(struct out *o, json_t *st)
 	json_array_foreach(w, i, x)
 		put(o, "xlat64_nat64_sessions_max{worker=\"%zu\"} %lld\n", i,
 		    (long long)json_integer_value(json_object_get(x, "max-sessions")));
-	family(o, "xlat64_pool4_ports_used", "gauge", "pool4 ports (ICMP: identifiers) held by BIB entries, by address and protocol");
+	family(o, "xlat64_pool4_ports_used", "gauge",
+	       "pool4 ports (ICMP: identifiers) held by BIB entries, by address and protocol");
 	family(o, "xlat64_pool4_ports", "gauge", "pool4 ports (ICMP: identifiers) configured, by address and protocol");
 	json_array_foreach(json_object_get(st, "pool4"), i, x) {
-		const char *a = json_string_value(json_object_get(x, "address")), *pr = json_string_value(json_object_get(x, "protocol"));
-		put(o, "xlat64_pool4_ports_used{address=\"%s\",protocol=\"%s\"} %lld\n", a, pr,
+		const char *a = json_string_value(json_object_get(x, "address"));
+		const char *pr = json_string_value(json_object_get(x, "protocol"));
+		char lc[8] = "";
+		for (unsigned k = 0; pr && pr[k] && k + 1 < sizeof(lc); k++) /* "TCP" -> "tcp", as the tables' labels */
+			lc[k] = (char)(pr[k] >= 'A' && pr[k] <= 'Z' ? pr[k] + 32 : pr[k]);
+		put(o, "xlat64_pool4_ports_used{address=\"%s\",protocol=\"%s\"} %lld\n", a, lc,
 		    (long long)json_integer_value(json_object_get(x, "used")));
-		put(o, "xlat64_pool4_ports{address=\"%s\",protocol=\"%s\"} %lld\n", a, pr,
+		put(o, "xlat64_pool4_ports{address=\"%s\",protocol=\"%s\"} %lld\n", a, lc,
 		    (long long)json_integer_value(json_object_get(x, "ports")));
 	}
 }
@@ -241,6 +269,7 @@ static void scrape(struct prom *p)
 	if (version && (stats = call(p, "{\"command\":\"stats\",\"all\":true,\"per-core\":true}", err, sizeof(err))) &&
 	    (pt = call(p, "{\"command\":\"ports\"}", err, sizeof(err)))) {
 		counters(&o, stats);
+		drops(&o, stats);
 		ports(&o, pt);
 		const char *mode = json_string_value(json_object_get(version, "mode"));
 		if (mode && !strcmp(mode, "nat64") &&

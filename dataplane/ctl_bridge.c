@@ -29,6 +29,7 @@
 #include <rte_version.h>
 
 #include "api.h"
+#include "ctl_query.h"
 #include "dp.h"
 
 #define RATE_INTERVAL_NS 1000000000ull
@@ -52,132 +53,6 @@ void ctl_bridge_lock(void)
 void ctl_bridge_unlock(void)
 {
 	pthread_mutex_unlock(&cp_lock);
-}
-
-/*
- * NAT64 requests to the workers. Only a worker touches its table, so the
- * control side asks: it fills a slot (under cp_lock) and sets state REQ
- * (release); the worker, once per poll round, claims it (REQ -> BUSY), does
- * a bounded amount of work and sets DONE (release); the control side waits
- * at most SESS_WAIT_MS. On a timeout it takes back a request not yet claimed
- * (REQ -> IDLE); one claimed is always finished, so it waits for that.
- */
-enum { SLOT_IDLE, SLOT_REQ, SLOT_BUSY, SLOT_DONE };
-#define SESS_SCAN_MAX 65536 /* table positions a worker looks at per request */
-#define SESS_WAIT_MS 1000
-
-struct sess_slot {
-	uint32_t state;
-	uint32_t pos, next;
-	unsigned max, n;
-	struct api_session_filter f;
-	struct nat64_session_info buf[API_SESSION_BATCH];
-	uint64_t seen_gen; /* the worker's: the configuration generation it last purged for */
-} __rte_cache_aligned;
-
-static struct sess_slot *slots;
-static unsigned n_slots;
-static uint64_t cfg_gen; /* bumped by every publication */
-
-static bool sess_match(const struct api_session_filter *f, const struct nat64_session_info *s)
-{
-	if (f->proto && s->proto != f->proto)
-		return false;
-	if (f->has6 && memcmp(f->addr6, s->addr6, 16) != 0)
-		return false;
-	if (f->has4 && f->addr4 != s->local4 && f->addr4 != s->remote4)
-		return false;
-	return true;
-}
-
-void ctl_bridge_worker_poll(struct dp_worker *w, uint64_t now_ms)
-{
-	struct sess_slot *sl;
-	uint32_t st = SLOT_REQ;
-
-	if (!w->nat || !slots || w->index >= n_slots)
-		return;
-	sl = &slots[w->index];
-	uint64_t gen = __atomic_load_n(&cfg_gen, __ATOMIC_ACQUIRE);
-	if (gen != sl->seen_gen) {
-		/* a new configuration: drop what depends on removed pool4 / static BIB entries */
-		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
-		unsigned n = nat64_purge(w->nat, cfg);
-
-		sl->seen_gen = gen;
-		if (n)
-			RTE_LOG(INFO, XLAT64, "worker %u: %u NAT64 sessions removed with the configuration change\n",
-				w->index, n);
-	}
-	if (!__atomic_compare_exchange_n(&sl->state, &st, SLOT_BUSY, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		return;
-	uint32_t pos = sl->pos, scanned_from = pos;
-	unsigned n = 0;
-	struct nat64_session_info si;
-
-	while (n < sl->max && pos - scanned_from < SESS_SCAN_MAX) {
-		uint32_t nx = nat64_session_next(w->nat, pos, &si);
-		if (!nx) {
-			pos = 0;
-			break;
-		}
-		if (sess_match(&sl->f, &si)) {
-			/* the worker's clock means nothing elsewhere: how long is left */
-			si.expires_ms = si.expires_ms > now_ms ? si.expires_ms - now_ms : 0;
-			sl->buf[n++] = si;
-		}
-		pos = nx;
-	}
-	sl->n = n;
-	sl->next = pos;
-	__atomic_store_n(&sl->state, SLOT_DONE, __ATOMIC_RELEASE);
-}
-
-static int b_nat64_sessions(void *opaque, unsigned w, uint32_t pos, const struct api_session_filter *f,
-			    struct nat64_session_info *out, unsigned max, uint32_t *next, char *err, size_t errlen)
-{
-	struct dp *dp = opaque;
-	struct sess_slot *sl;
-	struct timespec t0, t;
-	uint32_t st;
-	int n;
-
-	if (w >= dp->n_workers || w >= n_slots || !dp->workers[w].nat) {
-		snprintf(err, errlen, "worker %u has no NAT64 table", w);
-		return -1;
-	}
-	if (max > API_SESSION_BATCH)
-		max = API_SESSION_BATCH;
-	sl = &slots[w];
-	ctl_bridge_lock();
-	sl->pos = pos;
-	sl->max = max;
-	sl->f = *f;
-	__atomic_store_n(&sl->state, SLOT_REQ, __ATOMIC_RELEASE);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		st = __atomic_load_n(&sl->state, __ATOMIC_ACQUIRE);
-		if (st == SLOT_DONE)
-			break;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (st == SLOT_REQ && (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > SESS_WAIT_MS) {
-			if (__atomic_compare_exchange_n(&sl->state, &st, SLOT_IDLE, false, __ATOMIC_ACQUIRE,
-							__ATOMIC_RELAXED)) {
-				ctl_bridge_unlock();
-				snprintf(err, errlen, "worker %u did not answer within %d ms (is it stuck?)", w,
-					 SESS_WAIT_MS);
-				return -1;
-			}
-			continue; /* claimed meanwhile: it finishes */
-		}
-		rte_delay_us_sleep(20);
-	}
-	n = (int)sl->n;
-	memcpy(out, sl->buf, sizeof(*out) * sl->n);
-	*next = sl->next;
-	__atomic_store_n(&sl->state, SLOT_IDLE, __ATOMIC_RELAXED);
-	ctl_bridge_unlock();
-	return n;
 }
 
 /* ------------------------------------------------------ configuration */
@@ -213,8 +88,7 @@ static int b_xlat_update(void *opaque, api_edit_fn fn, void *arg, char *err, siz
 	}
 	nc->gen = old->gen + 1;
 	__atomic_store_n(&dp->xcfg, nc, __ATOMIC_RELEASE);
-	/* after the pointer: a worker that sees this generation loads nc or a newer one (ctl_bridge_worker_poll) */
-	__atomic_add_fetch(&cfg_gen, 1, __ATOMIC_RELEASE);
+	ctl_query_published(); /* the workers purge what depended on what went (ctl_query.c) */
 	/* Every worker has finished the poll round that might have used old. */
 	rte_rcu_qsbr_synchronize(dp->rcu, RTE_QSBR_THRID_INVALID);
 	ctl_bridge_unlock();
@@ -563,19 +437,17 @@ const struct api_bridge *ctl_bridge_init(struct dp *dp, const char *config_path)
 		.port_xstats = b_port_xstats,
 		.neigh_walk = b_neigh_walk,
 		.info = b_info,
-		.nat64_sessions = dp->n_workers && dp->workers[0].nat ? b_nat64_sessions : NULL,
 		.sync_status = sync_status_json, /* HA (sync_status.c): the sync thread keeps its own state */
 		.sync_ready = sync_ready,
 		.sync_bulk = sync_request_bulk,
 		.addr_change = b_addr_change,
 		.addr_walk = addr_live_walk,
 	};
-	if (dp->n_workers && dp->workers[0].nat) {
-		slots = rte_zmalloc("nat64_ctl_slots", sizeof(*slots) * dp->n_workers, RTE_CACHE_LINE_SIZE);
-		if (slots)
-			n_slots = dp->n_workers;
-		else
-			bridge.nat64_sessions = NULL;
+	if (ctl_query_init(dp) == 0) { /* NAT64: questions to the workers, occupancy */
+		bridge.nat64_sessions = ctl_query_sessions;
+		bridge.nat64_query = ctl_query_nat64;
+		bridge.nat64_occupancy = ctl_query_occupancy;
+		bridge.nat64_addr_use = ctl_query_addr_use;
 	}
 	telemetry_init();
 	return &bridge;

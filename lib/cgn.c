@@ -161,11 +161,15 @@ void cgn_sub_prefix(const struct cgn_table *c, int32_t pos, uint8_t out[16])
 		memset(out, 0, 16);
 }
 
-/* RFC 8158 Quota Exceeded, "maximum entries per user", once a second per subscriber at most. */
+/* A limit refused a flow: counted (limit_hits); RFC 8158 Quota Exceeded, "maximum entries per user", once a
+ * second per subscriber at most. */
 void cgn_quota(struct cgn_table *c, const struct xlat_config *cfg, int32_t pos, uint8_t proto, uint32_t limit)
 {
 	struct cgn_sub *s = &c->sub[pos];
+	int pi = cgn_proto_idx(proto);
 
+	if (pi >= 0) /* issue 19: the per-subscriber view's limit hits (cgn_query.c) */
+		s->limit_hits[pi]++;
 	if (!cgn_wants(cfg, CGN_LOG_QUOTA))
 		return;
 	if (s->quota_logged && c->now_ms - s->quota_ms < CGN_QUOTA_LOG_INTERVAL_MS)

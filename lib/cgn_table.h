@@ -21,6 +21,7 @@ struct cgn_sub {
 	uint16_t nblk[CGN_NPROTO];
 	uint64_t quota_ms; /* when the last Quota Exceeded event went out */
 	bool quota_logged;
+	uint32_t limit_hits[CGN_NPROTO]; /* issue 19: flows a limit refused it (cgn_quota), by protocol */
 };
 
 struct cgn_block {

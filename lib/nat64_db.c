@@ -97,8 +97,9 @@ struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned 
 	t->frag = mkhash(name, "fr", FRAG_MAX, sizeof(struct frag_key), socket, rte_jhash, (uint32_t)rte_rand());
 	t->fvals = rte_zmalloc_socket("nat64_frag", sizeof(struct frag_val) * FRAG_MAX, 64, socket);
 	t->frag_fifo = rte_zmalloc_socket("nat64_ffifo", sizeof(int32_t) * FRAG_MAX, 64, socket);
+	int use = nat64_usage_init(&t->use, max, socket); /* issue 19: occupancy counts */
 	if (!t->bib6 || !t->bib4 || !t->s6 || !t->s4 || !t->bibs || !t->sess || !t->frag ||
-	    !t->fvals || !t->frag_fifo) {
+	    !t->fvals || !t->frag_fifo || use != 0) {
 		nat64_table_free(t);
 		return NULL;
 	}
@@ -124,6 +125,7 @@ void nat64_table_free(struct nat64_table *t)
 	rte_hash_free(t->frag);
 	rte_free(t->fvals);
 	rte_free(t->frag_fifo);
+	nat64_usage_free(&t->use); /* issue 19 */
 	rte_free(t);
 }
 
@@ -224,6 +226,7 @@ int32_t nat64_bib_add(struct nat64_table *t, const struct bib6_key *key6, uint32
 	b->port4 = p4;
 	b->head = NIL;
 	t->n_bib++;
+	nat64_use_bib(&t->use, k6.proto, a4, 1); /* issue 19: occupancy counts */
 	return pos;
 }
 
@@ -240,6 +243,7 @@ void nat64_bib_del(struct nat64_table *t, uint32_t i)
 	b->head = NIL;
 	b->k6.proto = 0; /* no packet's key: a burst's BIB position (b6pos) that went stale cannot match */
 	t->n_bib--;
+	nat64_use_bib(&t->use, k6.proto, k4.addr4, -1); /* issue 19: occupancy counts */
 }
 
 static void s4_key_of(const struct s6_key *k6, const struct bib *b, struct s4_key *k4)
@@ -292,6 +296,7 @@ int32_t nat64_sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, ui
 	uint8_t list = list_of(k6.proto, s->state);
 	nat64_list_append(t, (uint32_t)pos, list, now + timeout_of(g, list));
 	t->n_sess++;
+	nat64_use_sess(&t->use, k6.proto, 1); /* issue 19: occupancy counts */
 	return pos;
 }
 
@@ -315,6 +320,7 @@ void nat64_sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32
 		t->sess[s->bnext].bprev = s->bprev;
 	s->list = LIST_FREE;
 	t->n_sess--;
+	nat64_use_sess(&t->use, k6.proto, -1); /* issue 19: occupancy counts */
 	struct cgn_table *c = cgn_of(t, cfg);
 	if (c)
 		cgn_session_event(c, cfg, false, k6.proto, k6.addr6, k6.port6, b->addr4, b->port4, k6.remote4, k6.rport);

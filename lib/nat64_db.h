@@ -17,6 +17,7 @@
 #include "cgn.h"
 #include "ip_hdr.h"
 #include "nat64.h"
+#include "nat64_usage.h"
 #include "xlat.h"
 
 /* Expiry lists; LIST_FREE marks an unused session slot. */
@@ -166,6 +167,8 @@ struct nat64_table {
 	/* HA (nat64_sync.h): where this table's session events go (NULL: nowhere), and those a full ring lost */
 	struct rte_ring *sync_ring;
 	uint64_t sync_drops;
+	/* issue 19: occupancy by protocol and pool4 address, for the control plane (nat64_usage.h) */
+	struct nat64_usage use;
 };
 
 /*

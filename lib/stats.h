@@ -7,6 +7,7 @@
 #ifndef XLAT_STATS_H
 #define XLAT_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define XLAT_STATS(X)                                                          \
@@ -182,5 +183,7 @@ enum xlat_stat {
 
 const char *xlat_stat_name(enum xlat_stat s);
 const char *xlat_stat_desc(enum xlat_stat s);
+/* A packet that went no further (its description says "dropped:" or "refused:"): the drop reasons. */
+bool xlat_stat_is_drop(enum xlat_stat s);
 
 #endif

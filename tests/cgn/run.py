@@ -435,9 +435,81 @@ def t_api_cli():
             d.terminate()
             d.wait(timeout=20)
 
+def t_subscriber_view():
+    """Issue 19: the per-subscriber view of a CGN daemon with port blocks, two workers: a subscriber's counts,
+    the ports it holds, its blocks (ports used of each) and the flows its limits refused come from the worker
+    that owns it, and agree with the session list; nat64 status counts the refusals; subscriber top ranks by
+    sessions at the CGN subscriber length."""
+    A, A2, B = "2001:db8:a:100::1", "2001:db8:a:1ff::2", "2001:db8:a:200::1"
+    in6 = ([udp6(A, 3000 + i) for i in range(20)] + [udp6(A2, 5000 + i) for i in range(15)] + [udp6(B, 4000)] +
+           [udp6(A, 3000, 54), udp6(A, 3000, 55)])  # A: 32 ports in 2 blocks, 3 refused; 2 more sessions
+    with tempfile.TemporaryDirectory() as work:
+        sock = os.path.join(work, "ctl.sock")
+        P.write_pcap(os.path.join(work, "in6.pcap"), [P.in_frame(p, "v6") for p in in6])
+        P.write_pcap(os.path.join(work, "in4.pcap"), [])
+        P.write_pcap(os.path.join(work, "empty.pcap"), [])
+        cfg = P.base_config(work, 0, os.getpid() % 1000, 2)
+        cfg["eal"][cfg["eal"].index("--file-prefix") + 1] = "cgnsub%d" % os.getpid()
+        cfg.update({"mode": "nat64", "control": {"socket": sock},
+                    "pool4": [{"protocol": "UDP", "prefix": "192.0.2.1/32", "port range": "2000-2999"}],
+                    "cgn": {"port-blocks": {"block-size": 16, "max-blocks": 2}}})
+        path = os.path.join(work, "cfg.json")
+        with open(path, "w") as f:
+            json.dump(cfg, f)
+        d = subprocess.Popen([DAEMON, "--config", path], cwd=work, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(300):
+                if os.path.exists(sock):
+                    break
+                time.sleep(0.1)
+            for _ in range(100):  # the input is read once the daemon runs
+                se = json.loads(ctl(sock, "--json", "session", "limit", "10000"))
+                if se.get("total") == 35:
+                    break
+                time.sleep(0.1)
+            check(se.get("total") == 35, "the pcap made %s sessions, not 35" % se.get("total"))
+            a_workers = {s["worker"] for s in se["sessions"] if s["ipv6 address"].startswith("2001:db8:a:1")}
+            check(len(a_workers) == 1, "A's sessions on workers %s" % a_workers)
+            v = json.loads(ctl(sock, "--json", "subscriber", "2001:db8:a:100::/56"))
+            g = v["cgn"]
+            check(v["sessions"]["udp"] == 34 and v["bib"]["udp"] == 32 and v["workers"] == sorted(a_workers),
+                  "subscriber A: %s" % v)
+            check(g["subscriber"] == "2001:db8:a:100::/56" and g["found"] and g["worker"] in a_workers and
+                  g["sessions"] == 34 and g["bib"]["udp"] == 32 and g["limit-hits"]["udp"] == 3 and
+                  g["blocks-total"] == 2, "A's CGN state: %s" % g)
+            ports = sorted(int(s["ipv4 address"].split("#")[1]) for s in se["sessions"]
+                           if s["ipv6 address"].startswith("2001:db8:a:1"))
+            for b in g["blocks"]:
+                lo, hi = (int(x) for x in b["ports"].split("-"))
+                inside = {p for p in ports if lo <= p <= hi}
+                check(b["size"] == 16 and b["used"] == len(inside) == 16 and b["address"] == "192.0.2.1",
+                      "block %s holds %d of A's ports" % (b, len(inside)))
+            check(v["pool4"] == [{"protocol": "UDP", "address": "192.0.2.1", "used": 32}], "A's ports: %s" % v["pool4"])
+            # one host of A: its own counts, A's CGN state
+            h = json.loads(ctl(sock, "--json", "subscriber", "show", A2))
+            check(h["sessions"]["udp"] == 12 and h["cgn"]["subscriber"] == "2001:db8:a:100::/56" and
+                  h["cgn"]["limit-hits"]["udp"] == 3, "host %s: %s" % (A2, h))
+            # a prefix of several subscribers: both workers asked, no CGN part
+            w = json.loads(ctl(sock, "--json", "subscriber", "2001:db8:a::/48"))
+            check(w["sessions"]["udp"] == 35 and w["cgn"] is None and w["workers"] == [0, 1], "the /48: %s" % w)
+            t = json.loads(ctl(sock, "--json", "subscriber", "top"))
+            check(t["prefix-length"] == 56 and [(x["prefix"], x["sessions"]["total"]) for x in t["subscribers"]] ==
+                  [("2001:db8:a:100::/56", 34), ("2001:db8:a:200::/56", 1)], "top: %s" % t)
+            st = json.loads(ctl(sock, "--json", "nat64", "status"))
+            check(st["limits"]["cgn-block-limit"] == 3 and st["sessions"]["udp"] == 35 and st["bib"]["udp"] == 33 and
+                  st["pool4"] == [{"protocol": "UDP", "address": "192.0.2.1", "ports": 1000, "used": 33}],
+                  "nat64 status: %s" % st)
+            out = ctl(sock, "subscriber", "2001:db8:a:100::/56")
+            check("CGN subscriber 2001:db8:a:100::/56 (worker %d): 34 sessions; flows its limits refused: TCP 0, "
+                  "UDP 3, ICMP 0" % g["worker"] in out and "192.0.2.1      UDP       " in out, "text: %s" % out)
+        finally:
+            d.terminate()
+            d.wait(timeout=20)
+
 
 TESTS = [t_ipfix_encoder_tshark, t_limits_per_subscriber_and_ipfix, t_port_blocks, t_port_blocks_two_workers,
-         t_deterministic, t_api_cli]
+         t_deterministic, t_api_cli, t_subscriber_view]
 
 
 def main():

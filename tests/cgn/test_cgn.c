@@ -38,6 +38,7 @@
 #include "cgn.h"
 #include "ipfix.h"
 #include "nat64.h"
+#include "nat64_status.h"
 #include "natlog.h"
 #include "stats.h"
 #include "xlat.h"
@@ -858,6 +859,70 @@ static void t_nat64_ownership(void **st)
 	}
 }
 
+/*
+ * Issue 19's per-subscriber view: what the owning worker answers for one subscriber (cgn_subscriber_info)
+ * is its counts, the flows its limits refused by protocol, and its blocks with the ports each holds; the
+ * table's per-prefix counts (nat64_query_subs) agree with it.
+ */
+static void t_subscriber_info(void **st)
+{
+	struct nx *x = nx_new(1);
+	struct cgn_sub_info si;
+	uint8_t sub[16];
+	uint32_t a;
+	uint16_t p;
+
+	(void)st;
+	x->cfg.cgn.block_size = 16;
+	x->cfg.cgn.max_blocks = 2;
+	x->cfg.cgn.max_sessions = 40;
+	for (unsigned i = 0; i < 32; i++) /* two blocks of 16, full */
+		assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", (uint16_t)(5000 + i), 53, &a, &p, NULL), XLAT_OK);
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 6000, 53, &a, &p, NULL), XLAT_CGN_BLOCK_LIMIT);
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:1ff::2", 6001, 53, &a, &p, NULL), XLAT_CGN_BLOCK_LIMIT);
+	for (unsigned i = 0; i < 8; i++) /* 8 more sessions on one BIB entry: 40, the limit */
+		assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 5000, (uint16_t)(60 + i), &a, &p, NULL), XLAT_OK);
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:100::1", 5000, 99, &a, &p, NULL), XLAT_CGN_SESSION_LIMIT);
+	assert_int_equal(nx_out(x, 1000, "2001:db8:a:200::1", 5000, 53, &a, &p, NULL), XLAT_OK);
+
+	a6("2001:db8:a:100::", sub);
+	cgn_subscriber_info(x->c[0], sub, &si);
+	assert_true(si.found);
+	assert_int_equal(si.sessions, 40);
+	assert_int_equal(si.bibs[CGN_UDP], 32);
+	assert_int_equal(si.limit_hits[CGN_UDP], 3);
+	assert_int_equal(si.limit_hits[CGN_TCP], 0);
+	assert_int_equal(si.n_blocks, 2);
+	for (unsigned b = 0; b < 2; b++) {
+		assert_int_equal(si.blk[b].proto, 17);
+		assert_int_equal(si.blk[b].used, 16);
+		assert_int_equal(si.blk[b].last - si.blk[b].first, 15);
+		assert_int_equal(si.blk[b].addr4, a4("192.0.2.1"));
+	}
+	assert_int_not_equal(si.blk[0].first, si.blk[1].first);
+	/* the table's own count of the /56 says the same */
+	struct nat64_sub_count sc[4];
+	struct nat64_filter f = { .has6 = true, .plen6 = 56 };
+	uint32_t next;
+	memcpy(f.addr6, sub, 16);
+	assert_int_equal(nat64_query_subs(x->t[0], &f, false, 56, 0, 1024, sc, 4, &next), 1);
+	assert_int_equal(next, 0);
+	assert_int_equal(sc[0].sess[CGN_UDP], 40);
+	assert_int_equal(nat64_query_subs(x->t[0], &f, true, 56, 0, 1024, sc, 4, &next), 1);
+	assert_int_equal(sc[0].bib[CGN_UDP], 32);
+	/* a subscriber with no state: not found; one with a single flow */
+	a6("2001:db8:a:300::", sub);
+	cgn_subscriber_info(x->c[0], sub, &si);
+	assert_false(si.found);
+	a6("2001:db8:a:200::", sub);
+	cgn_subscriber_info(x->c[0], sub, &si);
+	assert_true(si.found);
+	assert_int_equal(si.sessions, 1);
+	assert_int_equal(si.n_blocks, 1);
+	assert_int_equal(si.blk[0].used, 1);
+	nx_free(x);
+}
+
 /* ------------------------------------------------------------ pcap dump */
 
 static uint16_t csum16(const uint8_t *p, size_t n, uint32_t acc)
@@ -936,6 +1001,7 @@ int main(int argc, char **argv)
 		T(t_nat64_blocks_exhausted),
 		T(t_nat64_deterministic_full),
 		T(t_nat64_ownership),
+		T(t_subscriber_info),
 	};
 	return EAL_TEST_RUN("tcgn", "64", tests);
 }

@@ -608,7 +608,9 @@ test_telemetry() {
 test_nat64_siit_refused() {
 	err 1 'pool4 is a NAT64 command; this daemon runs in siit mode' pool4 || return 1
 	err 1 'bib is a NAT64 command' bib || return 1
-	err 1 'session is a NAT64 command' session
+	err 1 'session is a NAT64 command' session || return 1
+	err 1 'nat64 is a NAT64 command; this daemon runs in siit mode' nat64 status || return 1
+	err 1 'subscriber is a NAT64 command; this daemon runs in siit mode' subscriber top
 }
 
 # ------------------------------------------------------------------ NAT64
@@ -662,6 +664,130 @@ test_nat64_session() {
 	err 2 "session: 'bogus' is not a protocol" session bogus
 }
 
+# issue 19: the tables' occupancy against the sessions the pcap made (session list: the tables' own walk)
+# nat64_status_check PORTS PAIRS: "nat64 status" and "session" now; pool4 has PAIRS (protocol, address) pairs on
+# 192.0.2.1 of PORTS ports each
+nat64_status_check() {
+	ok --json nat64 status && cp "$OUT" "$WORK/status.json" || return 1
+	ok --json session limit 10000 && cp "$OUT" "$WORK/sessions.json" || return 1
+	$PY - "$WORK/status.json" "$WORK/sessions.json" "$1" "$2" <<'EOF'
+import json, sys
+st, se, ports, pairs = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3]), int(sys.argv[4])
+want = {"tcp": 0, "udp": 0, "icmp": 0}
+bibs = {}
+for s in se["sessions"]:
+    want[s["protocol"].lower()] += 1
+    bibs.setdefault(s["protocol"].lower(), set()).add(s["ipv4 address"])
+wb = {p: len(bibs.get(p, ())) for p in want}
+w0 = st["workers"][0]
+for p in want:
+    assert st["sessions"][p] == w0["sessions"][p] == want[p], (p, st["sessions"], want)
+    assert st["bib"][p] == w0["bib"][p] == wb[p], (p, st["bib"], wb)
+assert st["sessions"]["total"] == se["total"], (st["sessions"], se["total"])
+assert st["max-sessions"] == w0["max-sessions"] == 65536, st["max-sessions"]
+assert all(v == 0 for v in st["limits"].values()), st["limits"]
+pool = {(e["protocol"].lower(), e["address"]): e for e in st["pool4"]}
+assert st["pool4-complete"] and st["pool4-addresses"] == len(pool) == pairs and st["pool4-uncounted"] == 0, st
+for p in want:
+    e = pool.get((p, "192.0.2.1"), {"ports": ports, "used": 0})
+    assert e["ports"] == ports and e["used"] == wb[p], (p, e, wb)
+print("  - sessions %s, BIB entries %s, pool4 192.0.2.1 %s of %d ports: as the session list says"
+      % (st["sessions"], st["bib"], {p: pool[(p, "192.0.2.1")]["used"] for p in want if (p, "192.0.2.1") in pool},
+         ports))
+EOF
+}
+
+test_nat64_status() {
+	nat64_status_check 1001 3 || return 1
+	ok nat64 status && has '^worker 0 +1 +6 +1 +8 +65536 \(0\.0%\)$' && has '^all +1 +6 +1 +8 ' &&
+		has '^BIB +TCP' && has '^192\.0\.2\.1 +UDP +6 +1001 +0\.6%$' && has '^192\.0\.2\.1 +ICMP +1 +1001 +0\.1%$' &&
+		has '^limits hit \(flows refused\): table-full 0, pool4-exhausted 0, cgn-session-limit 0' || return 1
+	cat "$OUT"
+	ok nat64 && has '^SESSIONS' || return 1
+	err 1 'nat64 status takes no argument "x"' raw '{"command": "nat64", "op": "status", "x": 1}' || return 1
+	err 1 'nat64 has no operation "bogus"; "op" is one of "status"' raw '{"command": "nat64", "op": "bogus"}' || return 1
+	err 1 'nat64: "op" must be a string' raw '{"command": "nat64", "op": 5}' || return 1
+	err 2 "nat64: 'bogus' is not status" nat64 bogus || return 1
+	err 2 'nat64 status takes no arguments' nat64 status 1
+}
+
+# after test_nat64_pool4: UDP's pool4 entry and sessions went, and came back (config reload) with none
+test_nat64_status_reconfigured() {
+	nat64_status_check 1001 3 || return 1
+	ok nat64 status && has '^192\.0\.2\.1 +UDP +0 +1001 +0\.0%$'
+}
+
+# issue 19: one subscriber (a /128, the /64), its pages, the top ones: against the session list
+test_nat64_subscriber() {
+	ok --json session limit 10000 && cp "$OUT" "$WORK/sessions.json" || return 1
+	local p
+	for p in 2001:db8:6::2 2001:db8:6::/64 2001:db8:6::3/128; do
+		ok --json subscriber show "$p" && cp "$OUT" "$WORK/sub.json" || return 1
+		$PY - "$WORK/sub.json" "$WORK/sessions.json" "$p" <<'EOF' || return 1
+import ipaddress, json, sys
+r, se, p = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+net = ipaddress.ip_network(p if "/" in p else p + "/128")
+mine = [s for s in se["sessions"] if ipaddress.ip_address(s["ipv6 address"].split("#")[0]) in net]
+sess = {"tcp": 0, "udp": 0, "icmp": 0}
+bibs, held = {}, {}
+for s in mine:
+    sess[s["protocol"].lower()] += 1
+    bibs.setdefault(s["protocol"].lower(), set()).add(s["ipv4 address"])
+for pr, b in bibs.items():
+    for a in b:
+        k = (pr.upper(), a.split("#")[0])
+        held[k] = held.get(k, 0) + 1
+assert r["prefix"] == str(net), r["prefix"]
+for pr in sess:
+    assert r["sessions"][pr] == sess[pr], (pr, r["sessions"], sess)
+    assert r["bib"][pr] == len(bibs.get(pr, ())), (pr, r["bib"], bibs)
+assert {(e["protocol"], e["address"]): e["used"] for e in r["pool4"]} == held, (r["pool4"], held)
+assert r["cgn"] is None and r["workers"] == [0], r
+print("  - %s: sessions %s, pool4 ports %s, as the session list says" % (p, r["sessions"], r["pool4"]))
+EOF
+	done
+	ok subscriber 2001:db8:6::2 && has '^subscriber 2001:db8:6::2/128 \(workers \[0\]\)$' &&
+		has '^sessions +1 +5 +1 +7$' && has '^BIB +1 +5 +1 +7$' && has '^192\.0\.2\.1 +UDP +5$' || return 1
+	cat "$OUT"
+	# pages of one subscriber's sessions and BIB entries
+	ok subscriber sessions 2001:db8:6::/64 udp limit 2 offset 1 && has 'sessions 2-3 of 6 \(more' &&
+		has '^UDP +2001:db8:6::' && hasnt '^TCP' || return 1
+	ok subscriber sessions 2001:db8:6::2 tcp && has '^TCP +2001:db8:6::2#4000 .* V6_INIT ' && has 'sessions 1-1 of 1$' || return 1
+	ok subscriber bib 2001:db8:6::3 && has '^UDP +2001:db8:6::3#53 +192\.0\.2\.1#2053 +static +0$' &&
+		has '^BIB entries 1-1 of 1$' || return 1
+	ok --json subscriber bib 2001:db8:6::/64 offset 7 && has '"count": ?1' && has '"total": ?8' && has '"more": ?false' || return 1
+	ok subscriber sessions 2001:db8:7::/64 && has '^no sessions \(of 0\)' || return 1
+	# the top subscribers: per host, per /56 (the default without CGN), paged
+	ok subscriber top /128 && has '^2001:db8:6::2/128 +7 +1 +5 +1 +7 +1 +5 +1$' && has '^2001:db8:6::3/128 +1 +0 +1 +0 +1 ' &&
+		has 'subscribers \(/128\) 1-2 of 2$' || return 1
+	cat "$OUT"
+	ok --json subscriber top && has '"prefix-length": ?56' && has '"prefix": ?"2001:db8:6::/56"' || return 1
+	ok subscriber top /128 limit 1 offset 1 && has '^2001:db8:6::3/128 ' && has 'subscribers \(/128\) 2-2 of 2$' || return 1
+	ok subscriber top /128 2001:db8:6::2/127 icmp && has '^2001:db8:6::2/128 +1 +0 +0 +1 +1 +0 +0 +1$' &&
+		has 'subscribers \(/128\) 1-1 of 1$' || return 1
+	ok subscriber top /128 2001:db8:7::/64 && has '^# PREFIX' && has 'no subscribers \(/128\) \(of 0\)' || return 1
+	# bad requests: a clear message each
+	err 1 "prefix: '1\.2\.3\.4' is not an IPv6 prefix" raw '{"command": "subscriber", "prefix": "1.2.3.4"}' || return 1
+	err 1 "prefix: '2001:db8:6::1/64' has bits set after the prefix length \(did you mean 2001:db8:6::/64\?\)" \
+		subscriber 2001:db8:6::1/64 || return 1
+	err 1 'prefix: expected a string, got an integer' raw '{"command": "subscriber", "prefix": 5}' || return 1
+	err 1 'subscriber show needs "prefix"' raw '{"command": "subscriber"}' || return 1
+	err 1 'subscriber sessions needs "prefix"' raw '{"command": "subscriber", "op": "sessions"}' || return 1
+	err 1 '"limit" must be an integer from 0 to 10000' raw '{"command": "subscriber", "op": "sessions", "prefix": "2001:db8::/32", "limit": 100001}' || return 1
+	err 1 '"limit" must be an integer from 0 to 1000' raw '{"command": "subscriber", "op": "top", "limit": 5000}' || return 1
+	err 1 '"offset" must be an integer' raw '{"command": "subscriber", "op": "bib", "prefix": "2001:db8::/32", "offset": -1}' || return 1
+	err 1 '"prefix-length" must be an integer from 0 to 128' raw '{"command": "subscriber", "op": "top", "prefix-length": 200}' || return 1
+	err 1 '"prefix-length" must be an integer from 0 to 128' raw '{"command": "subscriber", "op": "top", "prefix-length": "64"}' || return 1
+	err 1 '"prefix-length" 48 is shorter than the prefix.s own \(/64\)' raw '{"command": "subscriber", "op": "top", "prefix-length": 48, "prefix": "2001:db8::/64"}' || return 1
+	err 1 'subscriber has no operation "drop"' raw '{"command": "subscriber", "op": "drop"}' || return 1
+	err 1 'subscriber show takes no argument "limit"' raw '{"command": "subscriber", "prefix": "2001:db8::/32", "limit": 1}' || return 1
+	err 1 "protocol: 'sctp' is not one of" raw '{"command": "subscriber", "op": "top", "protocol": "sctp"}' || return 1
+	err 2 'subscriber \[show\] takes PREFIX' subscriber || return 1
+	err 2 "subscriber: 'bogus' is not an IPv6 prefix, a protocol" subscriber sessions 2001:db8::/32 bogus || return 1
+	err 2 "subscriber top: '/x' is not /LENGTH" subscriber top /x || return 1
+	err 2 'subscriber top: offset and limit take a number, not .many.' subscriber top limit many
+}
+
 test_nat64_bib() {
 	ok bib && has '^UDP +2001:db8:6::3#53 +192\.0\.2\.1#2053 +static' &&
 		has '^TCP +2001:db8:6::2#4000 +192\.0\.2\.1#[0-9]+ +dynamic' && has '^8 entries, 1 static' || return 1
@@ -691,6 +817,7 @@ test_nat64_pool4() {
 	ok pool4 remove 192.0.2.1/32 udp && has 'removed 1 pool4 entries and 1 static BIB entries' || return 1
 	ok --json session udp && has '"total": ?0' || return 1
 	ok session && has 'sessions 1-2 of 2' || return 1
+	nat64_status_check 1001 2 || return 1 # (issue 19) UDP's sessions, BIB entries and pool4 line went
 	ok bib && has '^2 entries, 0 static' || return 1
 	grep 'NAT64 sessions removed' "$WORK/xlat64d.log" | sed 's/^/  - /'
 	# config reload brings pool4 and bib back (live sections now)
@@ -721,6 +848,15 @@ test_lab_live_eamt() {
 		return 1
 	fi
 	XLAT64D=$XLAT64D XLAT64CTL=$XLAT64CTL WORK=$WORK timeout 300 flock /tmp/xlat64-lab.lock "$HERE/lab.sh"
+}
+
+# issue 19 on the NAT64 lab: nat64 status and the subscriber views against real flows, top in tmux
+test_lab_ops() {
+	if [[ -n ${CTL_NOLAB:-} ]]; then
+		echo "CTL_NOLAB set: not run"
+		return 1
+	fi
+	XLAT64D=$XLAT64D XLAT64CTL=$XLAT64CTL WORK=$WORK timeout 300 flock /tmp/xlat64-lab.lock "$HERE/lab_ops.sh"
 }
 
 # ---------------------------------------------------------------- main
@@ -767,11 +903,14 @@ if [[ "raw_abuse" =~ $ONLY ]]; then
 fi
 t nat64_siit_refused test_nat64_siit_refused
 t alive_at_end test_alive_at_end
-if [[ "nat64_session nat64_bib nat64_pool4 nat64_stop" =~ $ONLY ]]; then
+if [[ "nat64_session nat64_status nat64_subscriber nat64_bib nat64_pool4 nat64_status_reconfigured nat64_stop" =~ $ONLY ]]; then
 	if nat64_start >"$WORK/t.log" 2>&1; then
 		t nat64_session test_nat64_session
+		t nat64_status test_nat64_status
+		t nat64_subscriber test_nat64_subscriber
 		t nat64_bib test_nat64_bib
 		t nat64_pool4 test_nat64_pool4
+		t nat64_status_reconfigured test_nat64_status_reconfigured
 		t nat64_stop test_nat64_stop
 	else
 		NFAIL=$((NFAIL + 1)) FAILED+=(nat64_start)
@@ -781,6 +920,7 @@ if [[ "nat64_session nat64_bib nat64_pool4 nat64_stop" =~ $ONLY ]]; then
 	fi
 fi
 t lab_live_eamt test_lab_live_eamt
+t lab_ops test_lab_ops
 
 echo
 ((NFAIL == 0)) || echo "failed: ${FAILED[*]}"

@@ -5,16 +5,22 @@ xlat64-exporter (control/prom.h) against a real Prometheus server (Debian's prom
 
   run.py [-v]
 
-xlat64d translates a known number of packets (net_pcap ports, tests/packet's harness); xlat64-exporter serves
-its counters; then:
+xlat64d (NAT64, two workers) translates a known number of packets (net_pcap ports, tests/packet's harness),
+which open as many sessions; xlat64-exporter serves its counters; then:
   exposition   promtool check metrics accepts /metrics, every counter of lib/stats.h is there per worker
   values       the exposition's values are the daemon's own (xlat64ctl --json stats)
+  nat64        the tables' occupancy per worker and protocol, pool4 usage per address and the drops by
+               reason are the daemon's (xlat64ctl --json nat64 status, stats)
+  dashboard    config/grafana/xlat64-dashboard.json: every PromQL expression parses (promtool check rules,
+               each a recording rule) and names only metrics the exporter serves
   http         bad clients get their status, and cost nothing: 400, 404, 405, 431, 408 (a client that sends
                nothing), 503 past 32 connections, each counted; /metrics still answers, the daemon was
                asked at most once a second
   prometheus   a Prometheus server scrapes the exporter every second and answers the PromQL query
                sum(xlat64_jstat_success_total) with the daemon's JSTAT_SUCCESS; the alerting rules
-               (config/prometheus/xlat64-rules.yml) pass promtool check rules and are loaded healthy
+               (config/prometheus/xlat64-rules.yml) pass promtool check rules and are loaded healthy; every
+               query of the dashboard runs on the server without an error, its sessions and pool4 panels
+               answer the daemon's values
 Prints "PASS name" / "FAIL name: why" per test and, last, "N passed, M failed".
 """
 import json
@@ -96,7 +102,9 @@ def t_exposition(env):
     r = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, text=True)
     check(r.returncode == 0, "promtool check metrics: %s %s" % (r.stdout[-500:], r.stderr[-500:]))
     for name in ("xlat64_jstat_success_total", "xlat64_rx_total", "xlat64_busy_cycles_total", "xlat64_mbuf_in_use",
-                 "xlat64_port_receive_packets_total", "xlat64_port_up", "xlat64_up", "xlat64_tsc_hertz"):
+                 "xlat64_port_receive_packets_total", "xlat64_port_up", "xlat64_up", "xlat64_tsc_hertz",
+                 "xlat64_nat64_sessions", "xlat64_nat64_bib_entries", "xlat64_nat64_sessions_max",
+                 "xlat64_pool4_ports_used", "xlat64_pool4_ports", "xlat64_dropped_packets_total"):
         check("# TYPE %s " % name in body, "no %s" % name)
     check(value(body, "xlat64_up") == 1, "xlat64_up is not 1")
     check('xlat64_rx_total{thread="worker",worker="0"}' in body, "no per-worker series")
@@ -114,6 +122,111 @@ def t_values(env):
                                                                                     c.get(name)))
     check(c.get("JSTAT_SUCCESS") == N_PACKETS, "the daemon translated %s, expected %d" % (c.get("JSTAT_SUCCESS"),
                                                                                          N_PACKETS))
+
+
+def series(body, name):
+    """{frozenset of label pairs: value} of one metric."""
+    out = {}
+    for line in body.splitlines():
+        m = re.match(r"^([a-z0-9_]+)(?:\{([^}]*)\})? (\S+)$", line)
+        if m and m.group(1) == name:
+            labels = frozenset(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
+            out[labels] = float(m.group(3))
+    return out
+
+
+def t_nat64(env):
+    st = ctl_json(env, "nat64", "status")
+    stats = ctl_json(env, "stats")["counters"]
+    time.sleep(1.1)  # past the exporter's one-second cache
+    body = metrics()
+    check(st["sessions"]["udp"] == N_PACKETS and len(st["workers"]) == 2, "nat64 status: %s" % st["sessions"])
+    sess, bib, mx = (series(body, n) for n in ("xlat64_nat64_sessions", "xlat64_nat64_bib_entries",
+                                               "xlat64_nat64_sessions_max"))
+    for w in st["workers"]:
+        for p in ("tcp", "udp", "icmp"):
+            key = frozenset({("worker", str(w["worker"])), ("protocol", p)})
+            check(sess.get(key) == w["sessions"][p] and bib.get(key) == w["bib"][p],
+                  "worker %d %s: exporter %s/%s, daemon %s/%s" % (w["worker"], p, sess.get(key), bib.get(key),
+                                                                  w["sessions"][p], w["bib"][p]))
+        check(mx.get(frozenset({("worker", str(w["worker"]))})) == w["max-sessions"], "max sessions %s" % mx)
+    used, ports = series(body, "xlat64_pool4_ports_used"), series(body, "xlat64_pool4_ports")
+    check(len(used) == len(st["pool4"]) == 3, "pool4 series: %d, daemon %d" % (len(used), len(st["pool4"])))
+    for e in st["pool4"]:
+        key = frozenset({("address", e["address"]), ("protocol", e["protocol"].lower())})
+        check(used.get(key) == e["used"] and ports.get(key) == e["ports"],
+              "pool4 %s: exporter %s of %s, daemon %s of %s" % (sorted(key), used.get(key), ports.get(key),
+                                                                e["used"], e["ports"]))
+    drops = series(body, "xlat64_dropped_packets_total")
+    for labels, v in drops.items():
+        reason = dict(labels)["reason"]
+        want = stats.get(reason.upper() if reason.startswith("jstat") else "XLAT_" + reason.upper(), 0)
+        check(v == want, "drops %s: exporter %s, daemon %s" % (reason, v, want))
+    check(len(drops) > 50 and drops.get(frozenset({("reason", "pool4_exhausted")})) is not None, "drop reasons: %d"
+          % len(drops))
+    print("  - nat64: %d sessions per worker %s, pool4 %s, %d drop reasons: the daemon's"
+          % (st["sessions"]["total"], [w["sessions"]["total"] for w in st["workers"]],
+             [(e["protocol"], e["used"], e["ports"]) for e in st["pool4"]], len(drops)))
+
+
+def ctl_json(env, *args):
+    return json.loads(subprocess.run([CTL, "--socket", env["sock"], "--json"] + list(args), capture_output=True,
+                                     text=True, check=True).stdout)
+
+
+DASHBOARD = os.path.join(ROOT, "config", "grafana", "xlat64-dashboard.json")
+
+
+def dashboard_exprs():
+    """(panel title, PromQL) of every query of the dashboard, Grafana's variables given values."""
+    with open(DASHBOARD) as f:
+        dash = json.load(f)
+    out = []
+    for p in dash["panels"]:
+        for t in p.get("targets", []):
+            e = t["expr"].replace("$__rate_interval", "1m").replace('"$instance"', '".*"')
+            check("$" not in e, "panel %s: a variable left in %s" % (p["title"], e))
+            out.append((p["title"], e))
+    return out
+
+
+def t_dashboard(env):
+    exprs = dashboard_exprs()
+    check(len(exprs) >= 20, "only %d queries" % len(exprs))
+    # every expression parses: promtool checks each as a recording rule
+    rules = os.path.join(env["work"], "dashboard-rules.yml")
+    with open(rules, "w") as f:
+        f.write("groups:\n  - name: dashboard\n    rules:\n")
+        for i, (_, e) in enumerate(exprs):
+            f.write("      - record: xlat64:dashboard_%d\n        expr: %s\n" % (i, json.dumps(e)))
+    r = subprocess.run(["promtool", "check", "rules", rules], capture_output=True, text=True)
+    check(r.returncode == 0, "promtool check rules (the dashboard's queries): %s" % (r.stdout + r.stderr)[-800:])
+    # and names only metrics the exporter serves (in NAT64 mode, where every family is there)
+    with open(os.path.join(env["work"], "metrics.txt")) as f:
+        served = set(re.findall(r"^# TYPE (\S+) ", f.read(), re.M))
+    used = set()
+    for title, e in exprs:
+        for name in re.findall(r"\bxlat64_[a-z0-9_]+", e):
+            check(name in served, "panel %s asks for %s, which the exporter does not serve" % (title, name))
+            used.add(name)
+    print("  - %d queries parse (promtool) and name %d metrics, all served" % (len(exprs), len(used)))
+
+
+def dashboard_live(prom_port, want_sessions):
+    """Each query of the dashboard on the server: no error; the sessions and pool4 panels give the daemon's."""
+    answered = 0
+    for title, e in dashboard_exprs():
+        q = urllib.parse.quote(e)
+        with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/query?query=%s" % (prom_port, q), timeout=5) as u:
+            r = json.load(u)
+        check(r["status"] == "success", "panel %s: %s: %s" % (title, e, r))
+        answered += bool(r["data"]["result"])
+        if e.startswith("sum(xlat64_nat64_sessions{"):
+            check(float(r["data"]["result"][0]["value"][1]) == want_sessions, "sessions panel: %s" % r["data"])
+        if e.startswith("sum by (address, protocol) (xlat64_pool4_ports_used"):
+            got = {(x["metric"]["protocol"], float(x["value"][1])) for x in r["data"]["result"]}
+            check(("udp", want_sessions / 1000.0) in got, "pool4 panel: %s" % got)
+    return answered
 
 
 def t_http(env):
@@ -191,23 +304,13 @@ def t_prometheus(env):
         loaded = [r for g in groups for r in g["rules"]]
         check(len(loaded) >= 2 and all(r.get("health") == "ok" for r in loaded),
               "rules: %s" % [(r["name"], r.get("health"), r.get("lastError")) for r in loaded])
-        print("  - Prometheus: sum(xlat64_jstat_success_total) = %g, as the daemon; %d rules loaded and healthy"
-              % (got, len(loaded)))
+        time.sleep(2)  # rate() over the last minute needs two scrapes of every series
+        answered = dashboard_live(PROM_PORT, N_PACKETS)
+        print("  - Prometheus: sum(xlat64_jstat_success_total) = %g, as the daemon; %d rules loaded and healthy; "
+              "the dashboard's %d queries ran, %d with series" % (got, len(loaded), len(dashboard_exprs()), answered))
     finally:
         prom.terminate()
         prom.wait(20)
-
-
-def t_dashboard(env):
-    with open(os.path.join(ROOT, "config", "grafana", "xlat64-dashboard.json")) as f:
-        dash = json.load(f)
-    with open(os.path.join(env["work"], "metrics.txt")) as f:
-        served = set(re.findall(r"^# TYPE (\S+) ", f.read(), re.M))
-    exprs = [t["expr"] for p in dash["panels"] for t in p.get("targets", [])]
-    check(len(exprs) >= 6, "only %d queries" % len(exprs))
-    for e in exprs:
-        for name in re.findall(r"\bxlat64_[a-z0-9_]+", e):
-            check(name in served, "the dashboard asks for %s, which the exporter does not serve" % name)
 
 
 def main():
@@ -220,14 +323,18 @@ def main():
     npass = nfail = 0
     with tempfile.TemporaryDirectory() as work:
         sock = os.path.join(work, "ctl.sock")
+        # N_PACKETS flows from one host: as many NAT64 sessions, on its worker
         P.write_pcap(os.path.join(work, "in6.pcap"),
-                     [P.in_frame(IPv6(src="2001:db8::1", dst="64:ff9b::c000:201") / UDP(sport=1000 + i, dport=53) /
+                     [P.in_frame(IPv6(src="2001:db8::1", dst="64:ff9b::cb00:7105") / UDP(sport=1000 + i, dport=53) /
                                  Raw(b"x" * 20), "v6") for i in range(N_PACKETS)])
         P.write_pcap(os.path.join(work, "in4.pcap"), [])
-        cfg = P.base_config(work, 0, os.getpid() % 1000)
+        P.write_pcap(os.path.join(work, "empty.pcap"), [])
+        cfg = P.base_config(work, 0, os.getpid() % 1000, 2)
         cfg["eal"][cfg["eal"].index("--file-prefix") + 1] = "prom%d" % os.getpid()
         cfg["control"] = {"socket": sock}
-        cfg["eamt"] = [{"ipv6 prefix": "2001:db8::/120", "ipv4 prefix": "203.0.113.0/24"}]
+        cfg["mode"] = "nat64"
+        cfg["pool4"] = [{"protocol": p, "prefix": "192.0.2.1/32", "port range": "2000-2999"}
+                        for p in ("TCP", "UDP", "ICMP")]
         path = os.path.join(work, "cfg.json")
         with open(path, "w") as f:
             json.dump(cfg, f)
@@ -249,8 +356,8 @@ def main():
                                  stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "exporter.log"), "w"))
             time.sleep(0.5)
             env = {"work": work, "sock": sock}
-            for name, fn in (("exposition", t_exposition), ("values", t_values), ("http", t_http),
-                             ("prometheus", t_prometheus)):
+            for name, fn in (("exposition", t_exposition), ("values", t_values), ("nat64", t_nat64),
+                             ("dashboard", t_dashboard), ("http", t_http), ("prometheus", t_prometheus)):
                 try:
                     fn(env)
                     print("PASS %s" % name)

@@ -3,7 +3,10 @@
  * libFuzzer target for the control API's request handling: the input is one
  * or more request lines, parsed as the control socket does (ctl_server.c) and
  * handed to the real handlers (control/api_*.c) over a bridge made of plain
- * memory. Every request must be answered (a reply object, or a message), and
+ * memory. NAT64's commands (pool4, bib, session, cgn, nat64, subscriber) go to
+ * a second bridge, a nat64-mode daemon with CGN port blocks whose workers
+ * answer the tables' questions with made-up entries (each kind, paged).
+ * Every request must be answered (a reply object, or a message), and
  * whatever the requests did, the configuration must stay consistent: both
  * EAMT views hold the same entries in longest-prefix order, the lists stay in
  * bounds, and the running configuration dumps to a file that loads back.
@@ -15,6 +18,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cgn.h"
 #include "config_load.h"
 
 static const char base_config[] =
@@ -29,28 +33,118 @@ static const char base_config[] =
 	"          {\"ipv6 prefix\": \"2001:db8:6:100::/120\", \"ipv4 prefix\": \"203.0.113.0/24\"}],"
 	" \"denylist4\": [\"192.168.0.0/16\"]}";
 
-static struct appcfg boot;
-static struct xlat_config cur, work;
-static struct api_bridge br;
-static struct ctl_command cmds[32];
-static unsigned n_cmds;
+static const char nat64_config[] =
+	"{\"mode\": \"nat64\", \"eal\": [\"-l\", \"0\"],"
+	" \"ports\": [{\"name\": \"v6\", \"device\": \"net_null0\", \"addresses\": [\"2001:db8:6::1/64\"]},"
+	"  {\"name\": \"v4\", \"device\": \"net_null1\", \"addresses\": [\"198.51.100.1/24\"]}],"
+	" \"routes\": [{\"prefix\": \"203.0.113.0/24\", \"via\": \"198.51.100.2\", \"port\": \"v4\"}],"
+	" \"control\": {\"socket\": \"/tmp/fuzz64.sock\"},"
+	" \"global\": {\"pool6\": \"64:ff9b::/96\"},"
+	" \"pool4\": [{\"protocol\": \"UDP\", \"prefix\": \"192.0.2.0/30\", \"port range\": \"2000-2999\"},"
+	"            {\"protocol\": \"TCP\", \"prefix\": \"192.0.2.1/32\"}],"
+	" \"bib\": [{\"protocol\": \"UDP\", \"ipv6 address\": \"2001:db8:6::3#53\", \"ipv4 address\": \"192.0.2.1#53\"}],"
+	" \"cgn\": {\"port-blocks\": {\"block-size\": 64}, \"max-ports\": {\"UDP\": 100}}}";
 
+static struct appcfg boot, boot64;
+static struct xlat_config cur, work, cur64;
+static struct api_bridge br, br64;
+static struct ctl_command cmds[32], cmds64[32];
+static unsigned n_cmds, n_cmds64;
+
+/* opaque: the configuration in force of that bridge (cur or cur64) */
 static void m_read(void *o, struct xlat_config *out)
 {
-	(void)o;
-	*out = cur;
+	*out = *(struct xlat_config *)o;
 }
 
 static int m_update(void *o, api_edit_fn fn, void *arg, char *err, size_t errlen)
 {
 	int rc;
 
-	(void)o;
-	work = cur;
+	work = *(struct xlat_config *)o;
 	rc = fn(&work, arg, err, errlen);
 	if (rc == 0)
-		cur = work;
+		*(struct xlat_config *)o = work;
 	return rc < 0 ? -1 : rc;
+}
+
+/* ---- the NAT64 bridge's workers: a few made-up entries per question, three pages of them */
+
+static void m_session(struct nat64_session_info *s, uint32_t i, const struct nat64_filter *f)
+{
+	memset(s, 0, sizeof(*s));
+	s->proto = f->proto ? f->proto : (uint8_t[]){ 6, 17, 1 }[i % 3];
+	memcpy(s->addr6, f->addr6, 16);
+	s->addr6[15] ^= (uint8_t)(f->plen6 < 128 ? i : 0);
+	s->port6 = (uint16_t)(1000 + i);
+	s->local4 = f->has4 ? f->addr4 : 0x010200c0u;
+	s->lport = (uint16_t)(2000 + i);
+	s->remote4 = 0x057100cbu;
+	s->rport = 53;
+	s->state = (uint8_t)(i % 9); /* 8: a state no name is known for */
+	s->expires_ms = i * 1000u;
+}
+
+static int m_query(void *o, unsigned w, const struct api_query *q, union api_query_out *out, uint32_t *next,
+		   char *err, size_t errlen)
+{
+	unsigned n = q->max < 3 ? q->max : 3;
+
+	(void)o;
+	if (w >= 2 || q->pos > 8) {
+		snprintf(err, errlen, "worker %u: bad question", w);
+		return -1;
+	}
+	if (q->kind == API_Q_CGN_SUB) { /* one answer, whatever max says */
+		memset(&out->cgn, 0, sizeof(out->cgn));
+		out->cgn.found = w == 1;
+		out->cgn.n_blocks = 70; /* more than are listed */
+		for (unsigned b = 0; b < CGN_INFO_BLOCKS; b++) {
+			out->cgn.blk[b].proto = 17;
+			out->cgn.blk[b].addr4 = 0x010200c0u;
+			out->cgn.blk[b].first = (uint16_t)(2000 + 64 * b);
+			out->cgn.blk[b].last = (uint16_t)(2063 + 64 * b);
+			out->cgn.blk[b].used = b;
+		}
+		*next = 0;
+		return 1;
+	}
+	*next = q->pos < 6 ? q->pos + 3 : 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t k = q->pos + i;
+		struct nat64_session_info s;
+		m_session(&s, k, &q->f);
+		if (q->kind == API_Q_SESSIONS) {
+			out->sess[i] = s;
+		} else if (q->kind == API_Q_BIBS) {
+			out->bib[i] = (struct nat64_bib_info){ .proto = s.proto, .port6 = s.port6, .addr4 = s.local4,
+							       .port4 = s.lport };
+			memcpy(out->bib[i].addr6, s.addr6, 16);
+		} else {
+			memset(&out->sub[i], 0, sizeof(out->sub[i]));
+			cgn_subscriber(s.addr6, q->plen, out->sub[i].prefix);
+			(q->kind == API_Q_SUB_BIBS ? out->sub[i].bib : out->sub[i].sess)[k % 3] = k + 1;
+		}
+	}
+	return (int)n;
+}
+
+static int m_occupancy(void *o, unsigned w, struct nat64_occupancy *out)
+{
+	(void)o;
+	*out = (struct nat64_occupancy){ .sess = { w, 2 * w, 3 }, .bib = { 1, w, 0 }, .max = 65536, .uncounted = w };
+	return w < 2 ? 0 : -1;
+}
+
+static int m_addr_use(void *o, unsigned w, struct nat64_addr_use *out, unsigned max)
+{
+	static const struct nat64_addr_use u[] = { { 17, 0x010200c0u, 5 }, { 6, 0x010200c0u, 1 }, { 17, 0x090200c0u, 2 } };
+
+	(void)o;
+	if (max < 3)
+		return -1;
+	memcpy(out, u, sizeof(u));
+	return 3 - (int)w;
 }
 
 static unsigned m_n_workers(void *o)
@@ -120,6 +214,7 @@ static void init(void)
 		abort();
 	}
 	br = (struct api_bridge){
+		.opaque = &cur,
 		.boot = &boot,
 		.config_path = NULL,
 		.xlat_read = m_read,
@@ -132,6 +227,28 @@ static void init(void)
 		.neigh_walk = m_neigh_walk,
 	};
 	n_cmds = api_commands(&br, cmds, 32);
+	if (appcfg_load_string(nat64_config, sizeof(nat64_config) - 1, "nat64", &boot64, err, sizeof(err)) != 0) {
+		fprintf(stderr, "NAT64 configuration: %s\n", err);
+		abort();
+	}
+	br64 = br;
+	br64.opaque = &cur64;
+	br64.boot = &boot64;
+	br64.nat64_query = m_query;
+	br64.nat64_occupancy = m_occupancy;
+	br64.nat64_addr_use = m_addr_use;
+	n_cmds64 = api_commands(&br64, cmds64, 32);
+}
+
+/* NAT64's commands go to the nat64-mode bridge. */
+static bool nat64_command(const char *name)
+{
+	static const char *const n[] = { "pool4", "bib", "session", "cgn", "nat64", "subscriber", NULL };
+
+	for (unsigned i = 0; n[i]; i++)
+		if (!strcmp(name, n[i]))
+			return true;
+	return false;
 }
 
 static void check_eamt(const struct eamt *t)
@@ -159,7 +276,7 @@ static void check_state(void)
 	char *txt, err[512];
 
 	check_eamt(&cur.eamt);
-	if (cur.n_denylist4 > XLAT_MAX_DENYLIST4)
+	if (cur.n_denylist4 > XLAT_MAX_DENYLIST4 || cur64.n_pool4 > POOL4_MAX || cur64.n_bib > BIB_STATIC_MAX)
 		abort();
 	dump = api_config_dump(&br);
 	txt = dump ? json_dumps(dump, JSON_COMPACT) : NULL;
@@ -189,11 +306,13 @@ static void one_request(const char *line, size_t len)
 		json_decref(req);
 		return;
 	}
-	for (unsigned i = 0; i < n_cmds; i++) {
-		if (strcmp(cmds[i].name, json_string_value(cmd)) != 0)
+	bool n64 = nat64_command(json_string_value(cmd));
+	const struct ctl_command *tab = n64 ? cmds64 : cmds;
+	for (unsigned i = 0; i < (n64 ? n_cmds64 : n_cmds); i++) {
+		if (strcmp(tab[i].name, json_string_value(cmd)) != 0)
 			continue;
 		err[0] = '\0';
-		res = cmds[i].fn(cmds[i].opaque, req, err, sizeof(err));
+		res = tab[i].fn(tab[i].opaque, req, err, sizeof(err));
 		if (res) {
 			char *s;
 
@@ -229,6 +348,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* every input starts from the base configuration */
 	cur = boot.xlat;
+	cur64 = boot64.xlat;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);

@@ -7,7 +7,8 @@
 #      loads for the lab (af_packet, af_xdp, TAP, mempool ring, buses), the files in their FHS places;
 #   2. apt-get install ./xlat64_*.deb: the unit enabled and pointing at /usr/sbin/xlat64d,
 #      systemd-analyze verify, the conffile checked by the installed xlat64ctl and refused as "no ports
-#      yet" by the unit's ExecCondition, the examples valid, man xlat64d / xlat64ctl / xlat64d.json,
+#      yet" by the unit's ExecCondition, the examples valid (the monitoring ones too: promtool check rules,
+#      the dashboard), man xlat64d / xlat64ctl / xlat64-exporter / xlat64d.json,
 #      the bash completion; an operator's edit of the conffile kept across a reinstall;
 #   3. the installed /usr/sbin/xlat64d runs the lab demo (config/lab-siit.json on scripts/lab.sh, under
 #      flock /tmp/xlat64-lab.lock): the installed xlat64ctl asks it, pings cross it both ways, SIGTERM
@@ -144,6 +145,7 @@ want=(
 	/usr/share/man/man8/xlat64-exporter.8.gz /usr/share/doc/xlat64/examples/prometheus/xlat64-rules.yml
 	/usr/share/doc/xlat64/examples/siit-example.json /usr/share/doc/xlat64/examples/lab-siit.json
 	/usr/share/doc/xlat64/examples/lab-nat64.json /usr/share/doc/xlat64/operations.md
+	/usr/bin/xlat64-exporter /usr/share/doc/xlat64/examples/grafana/xlat64-dashboard.json
 	/usr/share/doc/xlat64/configuration.md /usr/share/doc/xlat64/copyright /etc/xlat64/xlat64d.json
 )
 missing=()
@@ -183,6 +185,14 @@ t "xlat64ctl check /etc/xlat64/xlat64d.json" bash -c 'xlat64ctl check /etc/xlat6
 for ex in siit-example.json lab-siit.json lab-nat64.json; do
 	t "xlat64ctl check examples/$ex" xlat64ctl check "/usr/share/doc/xlat64/examples/$ex"
 done
+# the monitoring examples (doc/operations.md, "Watching it"), as installed: uncompressed, usable as they are
+EX=/usr/share/doc/xlat64/examples
+t "xlat64-exporter on the PATH, --help" bash -c '[[ $(command -v xlat64-exporter) == /usr/bin/xlat64-exporter ]] && xlat64-exporter --help 2>&1 | grep -q -- --listen'
+if command -v promtool >/dev/null; then
+	t "promtool check rules examples/prometheus/xlat64-rules.yml" promtool check rules "$EX/prometheus/xlat64-rules.yml"
+fi
+t "examples/grafana/xlat64-dashboard.json is a dashboard" python3 -c \
+	'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(not d["panels"] or not d["title"])' "$EX/grafana/xlat64-dashboard.json"
 COND=/usr/libexec/xlat64/xlat64d-configured
 t "ExecCondition: the shipped default (no ports) is skipped, saying why" bash -c 'out=$("$1" /etc/xlat64/xlat64d.json); [[ $? == 1 && $out == *"has no ports yet"* ]]' _ "$COND"
 t "ExecCondition: the service's default file is the conffile" bash -c 'out=$("$1"); [[ $? == 1 && $out == *"/etc/xlat64/xlat64d.json has no ports"* ]]' _ "$COND"
@@ -194,12 +204,17 @@ t "ExecCondition: a broken file starts (xlat64d then fails saying why)" "$COND" 
 t "man -w xlat64d: /usr/share/man/man8/xlat64d.8.gz" bash -c '[[ $(man -w xlat64d) == /usr/share/man/man8/xlat64d.8.gz ]]'
 t "man -w xlat64ctl" bash -c '[[ $(man -w xlat64ctl) == /usr/share/man/man8/xlat64ctl.8.gz ]]'
 t "man -w 5 xlat64d.json" bash -c '[[ $(man -w 5 xlat64d.json) == /usr/share/man/man5/xlat64d.json.5.gz ]]'
+t "man -w xlat64-exporter" bash -c '[[ $(man -w xlat64-exporter) == /usr/share/man/man8/xlat64-exporter.8.gz ]]'
 t "man xlat64d shows the page" bash -c 'LC_ALL=C MANPAGER=cat MANWIDTH=80 man xlat64d 2>&1 | grep -q "SIIT and NAT64 translator on DPDK"'
 t "man xlat64d.json: the configuration reference, installed paths" bash -c \
 	'out=$(LC_ALL=C MANPAGER=cat MANWIDTH=200 man 5 xlat64d.json 2>&1); grep -q "mbufs-per-port" <<<"$out" && grep -q "/usr/share/doc/xlat64/examples/siit-example.json" <<<"$out"'
 t "man xlat64ctl lists pool4 add" bash -c 'LC_ALL=C MANPAGER=cat MANWIDTH=200 man xlat64ctl 2>&1 | grep -q "pool4 add PROTO PREFIX"'
 t "bash completion: 'xlat64ctl ea<TAB>' gives eamt" bash -c \
 	'source /usr/share/bash-completion/completions/xlat64ctl && COMP_WORDS=(xlat64ctl ea) COMP_CWORD=1 && _xlat64ctl && [[ "${COMPREPLY[*]}" == eamt ]]'
+t "man xlat64ctl lists subscriber top and top" bash -c \
+	'out=$(LC_ALL=C MANPAGER=cat MANWIDTH=200 man xlat64ctl 2>&1); grep -q "subscriber top" <<<"$out" && grep -q "^ *top \\[FRAMES\\]" <<<"$out"'
+t "bash completion: 'xlat64ctl subscriber <TAB>' gives its views" bash -c \
+	'source /usr/share/bash-completion/completions/xlat64ctl && COMP_WORDS=(xlat64ctl subscriber "") COMP_CWORD=2 && _xlat64ctl && [[ "${COMPREPLY[*]}" == "show sessions bib top" ]]'
 
 # the conffile: an operator's edit survives a reinstall (dpkg keeps it, no prompt, the old one untouched)
 python3 - <<'EOF' || fail "edit the conffile"
