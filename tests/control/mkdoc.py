@@ -47,7 +47,7 @@ def main():
     # the same configuration as tests/control/run.sh, with readable paths in the examples
     cfg = {
         "mode": "siit",
-        "eal": ["-l", "0", "--no-huge", "-m", "256", "--no-shconf", "--no-pci", "--log-level", "lib.eal:error",
+        "eal": ["-l", "0", "--no-huge", "-m", "512", "--no-shconf", "--no-pci", "--log-level", "lib.eal:error",
                 "--file-prefix", "xlat64doc"],
         "ports": [
             {"name": "v6", "device": "net_pcap0,rx_pcap=%s/empty.pcap,tx_pcap=%s/out6.pcap" % (work, work),

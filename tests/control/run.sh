@@ -130,7 +130,7 @@ import json, sys
 out, work, prefix, change = sys.argv[1:5]
 c = {
   "mode": "siit",
-  "eal": ["-l", "0", "--no-huge", "-m", "256", "--no-shconf", "--no-pci", "--log-level", "lib.eal:error",
+  "eal": ["-l", "0", "--no-huge", "-m", "512", "--no-shconf", "--no-pci", "--log-level", "lib.eal:error",
           "--file-prefix", prefix],
   "ports": [
     {"name": "v6", "device": "net_pcap0,rx_pcap=%s/empty.pcap,tx_pcap=%s/out6.pcap" % (work, work), "mtu": 1500,

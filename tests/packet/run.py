@@ -57,7 +57,7 @@ def base_config(work, lcore, idx, workers=1):
         ["--lcores", ",".join("%d@%d" % (i, (lcore + i) % ncpu) for i in range(workers))]
     return {
         "mode": "siit",
-        "eal": lc + ["--no-huge", "-m", "256", "--no-shconf", "--no-pci",
+        "eal": lc + ["--no-huge", "-m", "512", "--no-shconf", "--no-pci",
                      "--file-prefix", "pkt%d_%d" % (os.getpid(), idx), "--log-level", "lib.eal:error"],
         "ports": [
             {"name": "v6", "mtu": 1500, "mac": C.MAC6,
