@@ -10,37 +10,10 @@
 # Env: XLAT64D, XLAT64CTL, WORK (a directory for logs). Exit 0 when every check passed.
 set -uo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-LAB=$ROOT/scripts/lab.sh
-PY=/usr/bin/python3
-NS_BOX=x64-box
-NS_H6=x64-h6
-NS_H4=x64-h4
+LAB_NAME="lab test"
 L=$WORK/lab
-mkdir -p "$L"
-SOCK=$L/ctl.sock
-DPID=
-BG=()
-
-cleanup() {
-	local p
-	for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done
-	if [[ -n $DPID ]]; then
-		kill -TERM "$DPID" 2>/dev/null
-		timeout 15 tail --pid="$DPID" -f /dev/null 2>/dev/null || kill -9 "$DPID" 2>/dev/null
-	fi
-	"$LAB" down >/dev/null 2>&1
-}
-trap cleanup EXIT
-
-die() {
-	echo "lab test: $*"
-	[[ -f $L/xlat64d.log ]] && tail -n 20 "$L/xlat64d.log" | sed 's/^/  xlat64d: /'
-	exit 1
-}
-
-ctl() { timeout 10 "$XLAT64CTL" --socket "$SOCK" "$@"; }
+# shellcheck source=tests/control/lab_common.sh
+. "$(dirname "$0")/lab_common.sh"
 
 # received NS ARGS...: how many of a short ping's requests were answered
 received() {

@@ -15,43 +15,15 @@
 # Env: XLAT64D, XLAT64CTL, WORK (a directory for logs). Prints "  - ..." lines; exit 0 when every check passed.
 set -uo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-LAB=$ROOT/scripts/lab.sh
-FLOWS="/usr/bin/python3 $ROOT/tests/e2e/nat64flows.py"
-PY=/usr/bin/python3
-NS_BOX=x64-box
-NS_H6=x64-h6
-NS_H6B=x64-h6b
-NS_H4=x64-h4
+LAB_NAME=lab_ops
 L=$WORK/lab-ops
-mkdir -p "$L"
-SOCK=$L/ctl.sock
+LAB_BEFORE_CLEANUP="tmux -S $L/tmux.sock kill-server"
+# shellcheck source=tests/control/lab_common.sh
+. "$(dirname "$0")/lab_common.sh"
+FLOWS="/usr/bin/python3 $ROOT/tests/e2e/nat64flows.py"
+NS_H6B=x64-h6b
 TMUX=(tmux -S "$L/tmux.sock")
 H4_FROM_V6=64:ff9b::198.51.100.2
-DPID=
-BG=()
-
-cleanup() {
-	local p
-	"${TMUX[@]}" kill-server >/dev/null 2>&1
-	for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${BG[@]}"; do timeout 5 tail --pid="$p" -f /dev/null 2>/dev/null || kill -9 "$p" 2>/dev/null; done
-	if [[ -n $DPID ]]; then
-		kill -TERM "$DPID" 2>/dev/null
-		timeout 15 tail --pid="$DPID" -f /dev/null 2>/dev/null || kill -9 "$DPID" 2>/dev/null
-	fi
-	"$LAB" down >/dev/null 2>&1
-}
-trap cleanup EXIT
-
-die() {
-	echo "lab_ops: $*"
-	[[ -f $L/xlat64d.log ]] && tail -n 20 "$L/xlat64d.log" | sed 's/^/  xlat64d: /'
-	exit 1
-}
-
-ctl() { timeout 20 "$XLAT64CTL" --socket "$SOCK" "$@"; }
 
 bg() { # NS LOG CMD...
 	local ns=$1 log=$2
