@@ -23,24 +23,23 @@ static inline int32_t take_hint(struct nat64_table *t, int *idx)
 	return h;
 }
 
+/* The session's line holds both 5-tuples: the hint is checked where it was prefetched, nowhere else. */
 static inline bool hint_is6(const struct nat64_table *t, int32_t si, uint8_t proto, const uint8_t *a6, uint16_t p6,
 			    uint32_t remote4, uint16_t rport)
 {
 	const struct session *s = &t->sess[si];
-	const struct bib *b = &t->bibs[s->bib];
 
-	return s->list != LIST_FREE && s->remote4 == remote4 && s->rport == rport && b->k6.proto == proto &&
-	       b->k6.port6 == p6 && memcmp(b->k6.addr6, a6, 16) == 0;
+	return s->list != LIST_FREE && s->remote4 == remote4 && s->rport == rport && s->p6 == p6 &&
+	       s->proto == proto && same16(s->a6, a6);
 }
 
 static inline bool hint_is4(const struct nat64_table *t, int32_t si, uint8_t proto, uint32_t local4, uint16_t lport,
 			    uint32_t remote4, uint16_t rport)
 {
 	const struct session *s = &t->sess[si];
-	const struct bib *b = &t->bibs[s->bib];
 
-	return s->list != LIST_FREE && s->remote4 == remote4 && s->rport == rport && b->addr4 == local4 &&
-	       b->port4 == lport && b->k6.proto == proto;
+	return s->list != LIST_FREE && s->remote4 == remote4 && s->rport == rport && s->a4 == local4 &&
+	       s->p4 == lport && s->proto == proto;
 }
 
 #endif
