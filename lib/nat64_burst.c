@@ -13,37 +13,55 @@
 #include "nat64_db.h"
 #include "rfc6052.h"
 
-/* The 6->4 session key of an IPv6 packet NAT64 would look up (false: not a plain query/datagram). */
-static bool burst_key6(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len, struct nat64_key *k)
+/*
+ * The session key an IPv6 packet would be looked up with, read where a plain
+ * datagram has it (no extension headers): a guess, not a check. Whatever it
+ * finds is a hint that nat64_out() confirms against the packet's real key, and
+ * a miss is used only for a key equal to the real one; a packet that is not
+ * what it seems only costs a lookup. False: not worth a lookup.
+ */
+static inline bool burst_key6(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len, struct nat64_key *k)
 {
-	const struct rte_ipv6_hdr *ip6 = (const void *)ip;
-	uint8_t proto = ip6->proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : ip6->proto;
-	uint16_t sport, dport;
-	uint8_t flags;
+	uint8_t proto = ip[6];
+	uint16_t sport, rport;
 	uint32_t dst4;
 
-	if (len < sizeof(*ip6) + 8 || ip_version(ip) != 6 || !cfg->g.pool6_set ||
-	    !l4_ports(proto, ip + sizeof(*ip6), len - (uint32_t)sizeof(*ip6), &sport, &dport, &flags) ||
-	    rfc6052_6to4(&cfg->g.pool6, ip6->dst_addr, &dst4) != 0)
+	if (len < 48 || ip_version(ip) != 6 || !cfg->g.pool6_set)
 		return false;
-	key6_mk(k, proto, ip6->src_addr, sport, dst4, proto == IPPROTO_ICMP ? 0 : dport);
+	if (proto == IPPROTO_UDP || proto == IPPROTO_TCP) {
+		sport = rd16(ip + 40);
+		rport = rd16(ip + 42);
+	} else if (proto == IPPROTO_ICMPV6) { /* an echo's identifier; ICMP sessions have no remote port */
+		proto = IPPROTO_ICMP;
+		sport = rd16(ip + 44);
+		rport = 0;
+	} else {
+		return false;
+	}
+	if (cfg->g.pool6.len == 96)
+		memcpy(&dst4, ip + 36, 4);
+	else if (rfc6052_6to4(&cfg->g.pool6, ip + 24, &dst4) != 0)
+		return false;
+	key6_mk(k, proto, ip + 8, sport, dst4, rport);
 	return true;
 }
 
-/* The 4->6 session key of an IPv4 packet (unfragmented, or a first fragment). */
-static bool burst_key4(const uint8_t *ip, uint32_t len, struct nat64_key *k)
+/* The same for an IPv4 packet without options, unfragmented or a first fragment. */
+static inline bool burst_key4(const uint8_t *ip, uint32_t len, struct nat64_key *k)
 {
-	const struct rte_ipv4_hdr *ip4 = (const void *)ip;
-	uint32_t ihl = rte_ipv4_hdr_len(ip4);
-	uint16_t sport, dport;
-	uint8_t flags;
+	uint8_t proto = ip[9];
+	uint32_t src4, dst4;
 
-	if (ip_version(ip) != 4 || ihl < sizeof(*ip4) || len < ihl + 8 ||
-	    (ip4_frag_field(ip4) & RTE_IPV4_HDR_OFFSET_MASK) != 0 ||
-	    !l4_ports(ip4->next_proto_id, ip + ihl, len - ihl, &sport, &dport, &flags))
+	if (len < 28 || ip[0] != 0x45 || (rd16(ip + 6) & RTE_IPV4_HDR_OFFSET_MASK) != 0)
 		return false;
-	key4_mk(k, ip4->next_proto_id, ip4->dst_addr, dport, ip4->src_addr,
-		ip4->next_proto_id == IPPROTO_ICMP ? 0 : sport);
+	memcpy(&src4, ip + 12, 4);
+	memcpy(&dst4, ip + 16, 4);
+	if (proto == IPPROTO_UDP || proto == IPPROTO_TCP)
+		key4_mk(k, proto, dst4, rd16(ip + 22), src4, rd16(ip + 20));
+	else if (proto == IPPROTO_ICMP)
+		key4_mk(k, proto, dst4, rd16(ip + 24), src4, 0);
+	else
+		return false;
 	return true;
 }
 
@@ -58,17 +76,19 @@ static inline void prefetch_candidates(const struct idx *x, uint64_t h, const vo
 
 /*
  * A burst in stages, each over the whole burst, so that the misses of one
- * stage overlap: the keys hashed and their home buckets asked for; the
- * entries their tags point to asked for; the lookups (from cache); for the
- * new 6->4 flows, the BIB entry lookup the same way.
+ * stage overlap: the keys; a flow the recent-flow slots remember takes that
+ * session (its line asked for, its lookup confirms it); the others' keys
+ * hashed and their home buckets asked for; the entries their tags point to
+ * asked for; the lookups (from cache); for the new 6->4 flows, the BIB entry
+ * lookup the same way.
  */
 void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const uint32_t len[], unsigned n)
 {
 	struct nat64_table *t = ctx->nat;
 	struct nat64_key k4[NAT64_BURST_MAX];
-	uint64_t h[NAT64_BURST_MAX], part6[NAT64_BURST_MAX];
+	uint64_t h[NAT64_BURST_MAX], part6[NAT64_BURST_MAX], rh[NAT64_BURST_MAX];
 	uint8_t fam[NAT64_BURST_MAX];
-	unsigned nb = 0;
+	unsigned nb = 0, nx = 0;
 
 	if (n > NAT64_BURST_MAX)
 		n = NAT64_BURST_MAX;
@@ -82,15 +102,30 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 		if (!l3[i] || len[i] < 20)
 			continue;
 		if (burst_key6(ctx->cfg, l3[i], len[i], &t->bkey[i])) {
+			rh[i] = recent_hash6(&t->bkey[i]);
+			if ((t->hint[i] = recent_get(t->recent6, rh[i])) < 0)
+				fam[i] = 6;
+		} else if (burst_key4(l3[i], len[i], &k4[i])) {
+			rh[i] = recent_hash4(&k4[i]);
+			if ((t->hint[i] = recent_get(t->recent4, rh[i])) < 0)
+				fam[i] = 4;
+		}
+		if (t->hint[i] >= 0)
+			rte_prefetch0(&t->sess[t->hint[i]]);
+		else
+			nx += fam[i] != 0;
+	}
+	if (!nx)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		if (fam[i] == 6) {
 			const struct nat64_key *k = &t->bkey[i];
 			part6[i] = hk_a6(t, k->a6);
 			h[i] = t->bh6[i] = hash_s6_from(t, part6[i], k->proto, k->p6, k->remote4, k->rport);
 			idx_prefetch(&t->s6, h[i]);
-			fam[i] = 6;
-		} else if (burst_key4(l3[i], len[i], &k4[i])) {
+		} else if (fam[i] == 4) {
 			h[i] = hash_s4(t, k4[i].proto, k4[i].a4, k4[i].p4, k4[i].remote4, k4[i].rport);
 			idx_prefetch(&t->s4, h[i]);
-			fam[i] = 4;
 		}
 	}
 	for (unsigned i = 0; i < n; i++)
@@ -98,8 +133,11 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 			prefetch_candidates(fam[i] == 6 ? &t->s6 : &t->s4, h[i], t->sess, sizeof(*t->sess));
 	for (unsigned i = 0; i < n; i++) {
 		if (fam[i] == 4) {
-			t->hint[i] = sess_find4(t, &k4[i], h[i]);
-		} else if (fam[i] == 6 && (t->hint[i] = sess_find6(t, &t->bkey[i], h[i])) < 0) {
+			if ((t->hint[i] = sess_find4(t, &k4[i], h[i])) >= 0)
+				recent_put(t->recent4, rh[i], (uint32_t)t->hint[i]);
+		} else if (fam[i] == 6 && (t->hint[i] = sess_find6(t, &t->bkey[i], h[i])) >= 0) {
+			recent_put(t->recent6, rh[i], (uint32_t)t->hint[i]);
+		} else if (fam[i] == 6) {
 			/* a new flow (or one to refuse): its BIB entry, looked up the same way */
 			const struct nat64_key *k = &t->bkey[i];
 			t->miss6 |= 1ull << i;

@@ -301,6 +301,12 @@ int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uin
 	b->head = i;
 	s->prev = s->next = NIL;
 	nat64_list_append(t, i, list_of(s->proto, s->state), expires);
+	/* both directions' next packets find it at once (nat64_lookup_burst) */
+	struct nat64_key k;
+	key6_mk(&k, s->proto, s->a6, s->p6, remote4, rport);
+	recent_put(t->recent6, recent_hash6(&k), i);
+	key4_mk(&k, s->proto, s->a4, s->p4, remote4, rport);
+	recent_put(t->recent4, recent_hash4(&k), i);
 	t->n_sess++;
 	t->n_sess_p[proto_ix(s->proto)]++;
 	nat64_sess_notify(t, cfg, i, NAT64_EV_UP, 0);

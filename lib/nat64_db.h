@@ -143,6 +143,19 @@ static inline unsigned proto_ix(uint8_t proto)
 
 #define HK_WORDS 15 /* the hash coefficients (hash_*) */
 
+/*
+ * The flows seen last, per direction: direct-mapped, 16384 slots of (a 32-bit
+ * check, the session's number), 128 KiB each, filled where a lookup finds a
+ * session and where one is made. A packet whose slot holds its check takes
+ * that session as its hint (nat64_lookup_burst), which its lookup then
+ * confirms on the session's own line (hint_is6/4): one multiply and one load
+ * where the index costs a 7-word hash and a probe. A stale or foreign slot
+ * only costs the index lookup it would have cost anyway. Not the index's
+ * multiply-shift: a cache whose slots attackers can make collide only misses.
+ */
+#define RECENT_BITS 14
+#define RECENT_SLOTS (1u << RECENT_BITS)
+
 struct nat64_table {
 	struct session *sess;
 	struct bib *bibs;
@@ -162,6 +175,7 @@ struct nat64_table {
 	int32_t *frag_fifo; /* insertion order, for eviction */
 	uint32_t frag_head, frag_n;
 	struct stored_syn *so_last;
+	unsigned so_used; /* stored SYNs held */
 	struct cgn_table *cgn; /* carrier-grade NAT64 (lib/cgn.h), when configured at start; else NULL */
 	uint64_t now_ms;       /* the latest time seen, to give session timers back as absolute times */
 	/* nat64_lookup_burst(): each packet's session (-1: none found), and the one nat64_hint() chose */
@@ -182,6 +196,8 @@ struct nat64_table {
 	int hint_idx;
 	/* RFC 6056 algorithm 3's table: how far past its F() offset a tuple's next port search starts */
 	uint16_t alg3[1024];
+	/* The flows seen last, by a cheap hash of their 5-tuple (recent_*): the burst lookup's first guess */
+	uint64_t recent6[RECENT_SLOTS], recent4[RECENT_SLOTS];
 };
 
 /*
@@ -345,6 +361,53 @@ static inline void refresh(struct nat64_table *t, const struct nat64_globals *g,
 /* Apply a segment to a session: new state, and its timer (nat64_tcp.c). */
 void nat64_tcp_update(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, bool v6, uint8_t flags,
 		      uint64_t now);
+
+/* ---- the recent flows ---- */
+
+static inline uint64_t recent_mix(uint64_t x)
+{
+	return x * 0x9e3779b97f4a7c15ull;
+}
+
+/* Its slot in the top bits, its check from the middle (never 0: 0 is an empty slot). */
+static inline uint64_t recent_hash6(const struct nat64_key *k)
+{
+	uint64_t a, b;
+
+	memcpy(&a, k->a6, 8);
+	memcpy(&b, k->a6 + 8, 8);
+	return recent_mix(a ^ (b * 0xc2b2ae3d27d4eb4full) ^ ((uint64_t)k->remote4 << 32 | (uint32_t)k->p6 << 16 | k->rport) ^
+			  ((uint64_t)k->proto << 56));
+}
+
+static inline uint64_t recent_hash4(const struct nat64_key *k)
+{
+	return recent_mix(((uint64_t)k->a4 << 32 | k->remote4) ^
+			  (((uint64_t)k->p4 << 32 | (uint32_t)k->rport << 16 | k->proto) * 0xc2b2ae3d27d4eb4full));
+}
+
+static inline uint64_t *recent_slot(uint64_t *tab, uint64_t rh)
+{
+	return &tab[rh >> (64 - RECENT_BITS)];
+}
+
+static inline uint32_t recent_check(uint64_t rh)
+{
+	return (uint32_t)(rh >> 16) | 1;
+}
+
+/* The session this slot remembers for a flow of hash rh, or -1. */
+static inline int32_t recent_get(const uint64_t *tab, uint64_t rh)
+{
+	uint64_t e = tab[rh >> (64 - RECENT_BITS)];
+
+	return (uint32_t)(e >> 32) == recent_check(rh) ? (int32_t)(uint32_t)e : -1;
+}
+
+static inline void recent_put(uint64_t *tab, uint64_t rh, uint32_t si)
+{
+	*recent_slot(tab, rh) = (uint64_t)recent_check(rh) << 32 | si;
+}
 
 /* ---- lookups (the keys compared in the entries; each hash computed once by the caller) ---- */
 

@@ -145,8 +145,6 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 			 uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
 {
 	struct nat64_table *t = ctx->nat;
-	const struct nat64_globals *g = &ctx->cfg->g.nat;
-	uint64_t now = ctx->now_ns / 1000000u;
 	uint16_t rport = proto == IPPROTO_ICMP ? 0 : dport;
 
 	uint64_t sh = 0;
@@ -166,6 +164,8 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 		} else {
 			sh = hash_s6(t, &sk);
 			si = sess_find6(t, &sk, sh); /* a miss: sh goes on to nat64_sess_add() */
+			if (si >= 0)
+				recent_put(t->recent6, recent_hash6(&sk), (uint32_t)si);
 		}
 	}
 	if (si < 0) {
@@ -174,10 +174,7 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 		return out_new(ctx, &f, sh, ci, known, src4, sport4);
 	}
 	const struct session *s = &t->sess[si];
-	if (proto == IPPROTO_TCP)
-		nat64_tcp_update(t, ctx->cfg, (uint32_t)si, true, flags, now);
-	else
-		refresh(t, g, (uint32_t)si, proto, now);
+	nat64_touch(ctx, (uint32_t)si, proto, true, flags);
 	*src4 = s->a4;
 	*sport4 = s->p4;
 	return XLAT_OK;
@@ -200,13 +197,12 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 		key4_mk(&sk, proto, dst4, dport, src4, rport);
 		sh = hash_s4(t, proto, dst4, dport, src4, rport);
 		si = sess_find4(t, &sk, sh); /* a miss: sh goes on to nat64_sess_add() */
+		if (si >= 0)
+			recent_put(t->recent4, recent_hash4(&sk), (uint32_t)si);
 	}
 	if (si >= 0) {
 		const struct session *s = &t->sess[si];
-		if (proto == IPPROTO_TCP)
-			nat64_tcp_update(t, cfg, (uint32_t)si, false, flags, now);
-		else
-			refresh(t, g, (uint32_t)si, proto, now);
+		nat64_touch(ctx, (uint32_t)si, proto, false, flags);
 		memcpy(dst6, s->a6, 16);
 		*dport6 = s->p6;
 		return XLAT_OK;
