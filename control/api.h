@@ -112,6 +112,22 @@ struct api_bridge {
 			      struct nat64_session_info *out, unsigned max, uint32_t *next, char *err, size_t errlen);
 	/* Members added to the "version" reply (DPDK version, workers, uptime); may be NULL. */
 	json_t *(*info)(void *opaque);
+	/*
+	 * Session synchronisation (doc/ha.md); NULL members where the daemon has
+	 * none. sync_status: NULL without a "sync" section; sync_ready: 0 when
+	 * this box may become master, else -1 with why; sync_bulk: ask the peers
+	 * for their tables.
+	 */
+	json_t *(*sync_status)(void *opaque);
+	/*
+	 * Live port addresses (doc/ha.md: a VRRP daemon's virtual addresses):
+	 * add or remove one (0, API_UNCHANGED, or -1 with err), and walk them.
+	 * NULL: the daemon cannot.
+	 */
+	int (*addr_change)(void *opaque, unsigned port, const struct appcfg_addr *a, bool add, char *err, size_t errlen);
+	void (*addr_walk)(void *opaque, void (*fn)(void *arg, unsigned port, const struct appcfg_addr *a), void *arg);
+	int (*sync_ready)(void *opaque, char *err, size_t errlen);
+	int (*sync_bulk)(void *opaque, char *err, size_t errlen);
 };
 
 /*
@@ -148,6 +164,8 @@ json_t *api_cmd_bib(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_session(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_config(void *opaque, const json_t *req, char *err, size_t errlen);
 json_t *api_cmd_cgn(void *opaque, const json_t *req, char *err, size_t errlen);
+json_t *api_cmd_sync(void *opaque, const json_t *req, char *err, size_t errlen);
+json_t *api_cmd_address(void *opaque, const json_t *req, char *err, size_t errlen);
 struct cgn_config;
 /* Deterministic NAT's reverse lookup as the "cgn who" reply (also xlat64ctl's offline "cgn who ... FILE"). */
 json_t *api_cgn_who(const struct cgn_config *c, const char *addr, json_int_t port, char *err, size_t errlen);

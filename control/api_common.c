@@ -43,11 +43,17 @@ static const struct {
 	  "NAT64 sessions: {\"protocol\",\"ipv6\":ADDR,\"ipv4\":ADDR,\"offset\":N,\"limit\":N (100)}" },
 	{ "stats", api_cmd_stats, "counters: {\"all\":bool (zeros too), \"per-core\":bool}" },
 	{ "ports", api_cmd_ports, "ports: {\"name\":PORT, \"xstats\":bool}" },
+	{ "address", api_cmd_address,
+	  "port addresses: {\"op\":\"list\"} | {\"op\":\"add\"|\"remove\",\"port\":NAME,\"address\":\"A/LEN\"} "
+	  "(live ones: a VRRP daemon's virtual addresses)" },
 	{ "neighbors", api_cmd_neighbors, "neighbour table: {\"port\":PORT}" },
 	{ "routes", api_cmd_routes, "routing table: {\"lookup\":ADDRESS}" },
 	{ "cgn", api_cmd_cgn,
 	  "carrier-grade NAT64: {\"op\":\"get\"} | {\"op\":\"set\",\"cgn\":{limits, logging}} | "
 	  "{\"op\":\"who\",\"address\":IPV4,\"port\":P} (deterministic NAT)" },
+	{ "sync", api_cmd_sync,
+	  "session synchronisation (doc/ha.md): {\"op\":\"status\"} | {\"op\":\"ready\"} (an error until this box "
+	  "holds its peers' sessions) | {\"op\":\"bulk\"} (ask the peers for their tables)" },
 	{ "config", api_cmd_config,
 	  "running configuration: {\"op\":\"dump\"} | {\"op\":\"reload\"[,\"path\":FILE|\"config\":{...}]"
 	  "[,\"dry-run\":true]}" },

@@ -12,6 +12,8 @@
  *   cli_nat64.c    pool4, bib, session
  *   cli_ports.c    ports, neighbors, routes
  *   cli_cgn.c      cgn (and `cgn who` answered from a file)
+ *   cli_address.c  address (live port addresses)
+ *   cli_sync.c     sync (HA session synchronisation)
  *   cli_config.c   config dump/reload, check
  *
  * One entry per command form (its words, its arguments with their types,
@@ -97,7 +99,7 @@ struct cli_cmd {
 };
 
 /* The groups' tables, each ended by an entry with cmd NULL (cli_table.c lists them in --help's order). */
-extern const struct cli_cmd cli_basic_cmds[], cli_xlat_cmds[], cli_nat64_cmds[], cli_ports_cmds[], cli_cgn_cmds[],
+extern const struct cli_cmd cli_basic_cmds[], cli_xlat_cmds[], cli_nat64_cmds[], cli_ports_cmds[], cli_cgn_cmds[], cli_address_cmds[], cli_sync_cmds[],
 	cli_config_cmds[], cli_raw_cmds[];
 
 /* ---- cli_table.c */

@@ -12,7 +12,7 @@
 
 /* The command groups (one cli_GROUP.c each), in the order --help lists them. */
 static const struct cli_cmd *const groups[] = {
-	cli_basic_cmds, cli_xlat_cmds, cli_nat64_cmds, cli_ports_cmds, cli_cgn_cmds, cli_config_cmds, cli_raw_cmds,
+	cli_basic_cmds, cli_xlat_cmds, cli_nat64_cmds, cli_ports_cmds, cli_cgn_cmds, cli_address_cmds, cli_sync_cmds, cli_config_cmds, cli_raw_cmds,
 };
 
 #define HELP_COLUMN 35 /* where --help's descriptions start */

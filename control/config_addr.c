@@ -277,6 +277,21 @@ int appcfg_prefix4_parse(const json_t *j, const char *path, struct prefix4 *p, c
 	return cfg_get_prefix4(&ld, path, j, p);
 }
 
+int appcfg_ifaddr_parse(const json_t *j, const char *path, struct appcfg_addr *a, char *err, size_t errlen)
+{
+	struct ld ld = cfg_ld_api(err, errlen);
+
+	return cfg_get_ifaddr(&ld, path, j, a);
+}
+
+json_t *appcfg_ifaddr_json(const struct appcfg_addr *a)
+{
+	char s[PFX_LEN];
+
+	cfg_format_prefix(a->family, a->addr, a->plen, s);
+	return json_string(s);
+}
+
 json_t *appcfg_prefix6_json(const struct prefix6 *p)
 {
 	char s[PFX_LEN];

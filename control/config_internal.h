@@ -147,6 +147,10 @@ int cfg_parse_routes(struct ld *ld, json_t *j);
 json_t *cfg_ports_json(const struct appcfg *c);
 json_t *cfg_routes_json(const struct appcfg *c);
 /* config_daemon.c */
+/* config_sync.c: the "sync" section (doc/ha.md), and its rules with the others */
+int cfg_parse_sync(struct ld *ld, json_t *j);
+int cfg_sync_check(struct ld *ld);
+json_t *cfg_sync_json(const struct appcfg *c);
 int cfg_parse_eal(struct ld *ld, json_t *j);
 int cfg_parse_control(struct ld *ld, json_t *j);
 int cfg_parse_dataplane(struct ld *ld, json_t *j);

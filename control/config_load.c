@@ -60,6 +60,7 @@ enum {
 	TF_CONTROL,
 	TF_DATAPLANE,
 	TF_CGN,
+	TF_SYNC,
 	TF_N
 };
 
@@ -128,6 +129,7 @@ static const struct {
 	{ TF_BIB, cfg_parse_bib },	     { TF_DENYLIST4, parse_denylist4 },	     { TF_BLACKLIST4, parse_blacklist4 },
 	{ TF_EAL, cfg_parse_eal },	     { TF_PORTS, cfg_parse_ports },	     { TF_ROUTES, cfg_parse_routes },
 	{ TF_CONTROL, cfg_parse_control },   { TF_DATAPLANE, cfg_parse_dataplane }, { TF_CGN, cfg_parse_cgn },
+	{ TF_SYNC, cfg_parse_sync },
 };
 
 static int parse_top(struct ld *ld, json_t *root)
@@ -138,6 +140,7 @@ static int parse_top(struct ld *ld, json_t *root)
 		[TF_BLACKLIST4] = KEY("blacklist4"), [TF_POOL4] = KEY("pool4"),	       [TF_BIB] = KEY("bib"),
 		[TF_EAL] = KEY("eal"),		     [TF_PORTS] = KEY("ports"),	       [TF_ROUTES] = KEY("routes"),
 		[TF_CONTROL] = KEY("control"),	     [TF_DATAPLANE] = KEY("dataplane"), [TF_CGN] = KEY("cgn"),
+		[TF_SYNC] = KEY("sync"),
 	};
 	struct appcfg *c = ld->cfg;
 	enum xlat_mode mode;
@@ -157,6 +160,8 @@ static int parse_top(struct ld *ld, json_t *root)
 	if (mode == XLAT_MODE_NAT64 && (cfg_nat64_finish(ld) || cfg_bib_check(ld)))
 		return -1;
 	if (c->xlat.cgn.enabled && cfg_cgn_check(ld, "cgn", &c->xlat))
+		return -1;
+	if (c->sync.configured && cfg_sync_check(ld))
 		return -1;
 	/*
 	 * No mode and nothing only a SIIT has (EAMT, denylist4, SIIT options):
@@ -319,5 +324,7 @@ json_t *appcfg_to_json(const struct appcfg *c)
 	}
 	if (c->xlat.cgn.enabled)
 		json_object_set_new(o, "cgn", appcfg_cgn_json(&c->xlat));
+	if (c->sync.configured)
+		json_object_set_new(o, "sync", cfg_sync_json(c));
 	return o;
 }

@@ -75,6 +75,9 @@ int appcfg_cgn_parse(const json_t *obj, const char *path, struct xlat_config *x,
 /* A prefix string as the file takes it (host bits refused). */
 int appcfg_prefix6_parse(const json_t *j, const char *path, struct prefix6 *p, char *err, size_t errlen);
 int appcfg_prefix4_parse(const json_t *j, const char *path, struct prefix4 *p, char *err, size_t errlen);
+/* A port address "A/LEN" (as the file's "addresses"), and its JSON form. */
+int appcfg_ifaddr_parse(const json_t *j, const char *path, struct appcfg_addr *a, char *err, size_t errlen);
+json_t *appcfg_ifaddr_json(const struct appcfg_addr *a);
 
 /* JSON in the file's format (new references; NULL on allocation failure). */
 json_t *appcfg_prefix6_json(const struct prefix6 *p);

@@ -106,20 +106,29 @@ static const struct gopt table[] = {
 	{ .name = "maximum-simultaneous-opens", .type = GOPT_UINT, .scope = GOPT_NAT64, .min = 0, .max = U32MAX,
 	  FIELD(nat.max_simultaneous_opens), .dflt = "10",
 	  .doc = "IPv4-initiated SYNs stored while waiting for the IPv6 side" },
-	/* NAT64: session synchronisation (joold): none here, see the doc */
-	{ .name = "ss-enabled", .type = GOPT_BOOL, .scope = GOPT_NAT64, UNSTORED, .dflt = "false",
-	  .doc = "session synchronisation (joold). xlat64 has none: scale out with disjoint pool4 slices instead "
-		 "(doc/operations.md)" },
-	{ .name = "ss-flush-asap", .type = GOPT_BOOL, .scope = GOPT_NAT64, UNSTORED, .dflt = "Jool's",
-	  .doc = "joold: send sessions as soon as possible" },
-	{ .name = "ss-flush-deadline", .type = GOPT_UINT, .scope = GOPT_NAT64, .min = 0, .max = U32MAX, .unit = "ms",
-	  UNSTORED, .dflt = "2000", .doc = "joold: force a flush after this long" },
-	{ .name = "ss-capacity", .type = GOPT_UINT, .scope = GOPT_NAT64, .min = 0, .max = U32MAX, UNSTORED,
-	  .dflt = "512", .doc = "joold: queued sessions" },
-	{ .name = "ss-max-payload", .type = GOPT_UINT, .scope = GOPT_NAT64, .min = 0, .max = U32MAX, .unit = "bytes",
-	  UNSTORED, .dflt = "Jool's", .doc = "joold: bytes per packet (the name in Jool's newer sources)" },
-	{ .name = "ss-max-sessions-per-packet", .type = GOPT_UINT, .scope = GOPT_NAT64, .min = 0, .max = U32MAX,
-	  UNSTORED, .dflt = "36", .doc = "joold: sessions per packet (Jool 4.1)" },
+	/* NAT64: session synchronisation (joold's options; the transport is the "sync" section, doc/ha.md) */
+	{ .name = "ss-enabled", .type = GOPT_BOOL, .scope = GOPT_NAT64, FIELD(nat.ss_enabled), .dflt = "false",
+	  .doc = "synchronise sessions with the peers of the `sync` section (doc/ha.md); live: `false` stops sending "
+		 "and installing, `true` starts again (ask for a bulk with `sync bulk` after a long pause)" },
+	{ .name = "ss-flush-asap", .type = GOPT_BOOL, .scope = GOPT_NAT64, FIELD(nat.ss_flush_asap), .dflt = "true",
+	  .doc = "send what the workers queued at once (within a millisecond), in as few datagrams as it fills; "
+		 "`false`: only full datagrams, or what waited `ss-flush-deadline`" },
+	{ .name = "ss-flush-deadline", .type = GOPT_UINT, .scope = GOPT_NAT64, .min = 0, .max = 60000, .unit = "ms",
+	  FIELD(nat.ss_flush_deadline_ms), .dflt = "2000",
+	  .doc = "with `ss-flush-asap` off, the longest a queued session waits for a datagram to fill" },
+	{ .name = "ss-capacity", .type = GOPT_UINT, .scope = GOPT_NAT64, .min = 1, .max = 1u << 24,
+	  FIELD(nat.ss_capacity), .dflt = "65536",
+	  .doc = "each worker's queue of session events, in sessions (the power of two at least this and 512; read at start). "
+		 "A full queue loses events (counter `XLAT_SYNC_QUEUE_FULL`), never slows a worker. Jool's default "
+		 "is 512 for its one kernel queue; a worker creating 2 M sessions/s needs more" },
+	{ .name = "ss-max-payload", .type = GOPT_UINT, .scope = GOPT_NAT64, .min = 100, .max = 65507, .unit = "bytes",
+	  FIELD(nat.ss_max_payload), .dflt = "1452",
+	  .doc = "UDP payload of a sync datagram at most (28-byte header, 40 bytes per session, 32-byte HMAC): "
+		 "1452 fits a 1500-byte IPv6 link" },
+	{ .name = "ss-max-sessions-per-packet", .type = GOPT_UINT, .scope = GOPT_NAT64, .min = 1, .max = 1600,
+	  FIELD(nat.ss_max_sessions_per_packet), .dflt = "36",
+	  .doc = "sessions per sync datagram at most (Jool 4.1's name); the smaller of this and `ss-max-payload` "
+		 "holds" },
 	/* ours */
 	{ .name = "icmp-errors-per-sec", .type = GOPT_UINT, .scope = GOPT_BOTH, .ours = true, .min = 0, .max = 1000000,
 	  FIELD(icmp_errors_per_sec), .dflt = "1000",

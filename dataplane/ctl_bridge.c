@@ -427,6 +427,69 @@ static void b_neigh_walk(void *opaque, void (*fn)(void *arg, const struct api_ne
 
 /* --------------------------------------------------------------- info */
 
+/* HA (sync.c): the sync thread's view; it keeps its own state, no lock of ours needed */
+static json_t *b_sync_status(void *opaque)
+{
+	(void)opaque;
+	return sync_status_json();
+}
+
+static int b_sync_ready(void *opaque, char *err, size_t errlen)
+{
+	(void)opaque;
+	return sync_ready(err, errlen);
+}
+
+static int b_sync_bulk(void *opaque, char *err, size_t errlen)
+{
+	(void)opaque;
+	return sync_request_bulk(err, errlen);
+}
+
+/* Live addresses (addresses.c); a new configuration generation after, for the fast path's memo. */
+static int gen_bump(struct xlat_config *cfg, void *arg, char *err, size_t errlen)
+{
+	(void)cfg;
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+static int b_addr_change(void *opaque, unsigned port, const struct appcfg_addr *a, bool add, char *err, size_t errlen)
+{
+	struct dp *dp = opaque;
+
+	ctl_bridge_lock();
+	int rc = addr_live_change(dp, (uint16_t)port, a, add, err, errlen);
+	ctl_bridge_unlock();
+	if (rc == ADDR_UNCHANGED)
+		return API_UNCHANGED;
+	if (rc == 0 && b_xlat_update(opaque, gen_bump, NULL, err, errlen) != 0)
+		RTE_LOG(WARNING, XLAT64, "address changed, but no new configuration generation: %s\n", err);
+	return rc;
+}
+
+struct addr_walk_arg {
+	void (*fn)(void *arg, unsigned port, const struct appcfg_addr *a);
+	void *arg;
+};
+
+static void addr_walk_one(void *arg, uint16_t port, const struct appcfg_addr *a)
+{
+	struct addr_walk_arg *w = arg;
+
+	w->fn(w->arg, port, a);
+}
+
+static void b_addr_walk(void *opaque, void (*fn)(void *arg, unsigned port, const struct appcfg_addr *a), void *arg)
+{
+	struct addr_walk_arg w = { fn, arg };
+
+	(void)opaque;
+	addr_live_walk(addr_walk_one, &w);
+}
+
 static json_t *b_info(void *opaque)
 {
 	struct dp *dp = opaque;
@@ -540,6 +603,11 @@ const struct api_bridge *ctl_bridge_init(struct dp *dp, const char *config_path)
 		.neigh_walk = b_neigh_walk,
 		.info = b_info,
 		.nat64_sessions = dp->n_workers && dp->workers[0].nat ? b_nat64_sessions : NULL,
+		.sync_status = b_sync_status,
+		.sync_ready = b_sync_ready,
+		.sync_bulk = b_sync_bulk,
+		.addr_change = b_addr_change,
+		.addr_walk = b_addr_walk,
 	};
 	if (dp->n_workers && dp->workers[0].nat) {
 		slots = rte_zmalloc("nat64_ctl_slots", sizeof(*slots) * dp->n_workers, RTE_CACHE_LINE_SIZE);

@@ -12,6 +12,7 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_ring.h>
 #include <rte_rcu_qsbr.h>
+#include <jansson.h>
 
 #include "appcfg.h"
 #include "xlat.h"
@@ -79,6 +80,11 @@ struct dp_worker {
 	struct rte_ring *natlog;
 	uint64_t tsc0;
 	uint64_t rounds; /* poll rounds done: the control thread tells a stuck worker by it (announce.c) */
+	/* HA (sync.c): session events out (SP/SC), a peer's sessions in (SP/SC), and this worker's share of a bulk */
+	struct rte_ring *sync_out, *sync_in;
+	uint32_t bulk_seen, bulk_done; /* the bulk generation last started, and last finished */
+	uint32_t bulk_pos;
+	uint64_t bulk_allow, bulk_walked; /* sessions the sync thread allows the walk (at bulk-rate), and walked */
 	/* VLAN sub-interfaces' own counters (a port's are its DPDK statistics): frames and bytes in and out */
 	uint64_t if_rx[APPCFG_MAX_PORTS], if_rx_bytes[APPCFG_MAX_PORTS];
 	uint64_t if_tx[APPCFG_MAX_PORTS], if_tx_bytes[APPCFG_MAX_PORTS];
@@ -98,6 +104,7 @@ struct dp {
 	struct rte_ring *to_tx;    /* slow path -> worker 0 transmit (SP/SC) */
 	int meta_off;              /* dynfield offset of struct dp_meta */
 	uint64_t slow_counters[XSTAT_MAX];
+	uint64_t sync_counters[XSTAT_MAX]; /* the sync thread's (sync.c) */
 	volatile bool quit;
 };
 
@@ -176,6 +183,32 @@ int exception_ifindex(uint16_t port); /* the TAP's kernel interface index, 0 wit
 int worker_main(void *arg);
 void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst,
 		 uint16_t ethertype);
+
+/*
+ * sync.c: session synchronisation with the peers of the "sync" section
+ * (doc/ha.md). sync_init() before the workers start (rings, redirect map,
+ * socket), sync_start() the thread; the RCU variable has a reader slot for it
+ * (thread id n_workers).
+ */
+int sync_init(struct dp *dp, char *err, size_t errlen);
+int sync_start(struct dp *dp);
+void sync_stop(struct dp *dp);
+void sync_worker_poll(struct dp_worker *w, const struct xlat_config *cfg, uint64_t now_ms);
+/* control API (ctl_bridge.c): NULL without a "sync" section */
+json_t *sync_status_json(void);
+int sync_ready(char *err, size_t errlen);        /* 0: synced, alone or no sync; -1: joining or off */
+int sync_request_bulk(char *err, size_t errlen); /* ask the peers for their tables again */
+
+/*
+ * addresses.c: port addresses added and removed live (a VRRP daemon's virtual
+ * addresses), RCU-published; the box's own as configured ones are. Changes
+ * under ctl_bridge_lock(): 0, ADDR_UNCHANGED (already there), or -1 with err.
+ */
+#define DP_MAX_LIVE_ADDRS 32
+#define ADDR_UNCHANGED 1
+bool addr_live_own(int family, const uint8_t *addr);
+int addr_live_change(struct dp *dp, uint16_t port, const struct appcfg_addr *a, bool add, char *err, size_t errlen);
+void addr_live_walk(void (*fn)(void *arg, uint16_t port, const struct appcfg_addr *a), void *arg);
 
 /* port.c */
 int ports_init(struct dp *dp, char *err, size_t errlen);

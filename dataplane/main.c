@@ -216,14 +216,15 @@ static int setup(struct dp *dp, char *err, size_t errlen)
 	dp->n_workers = rte_lcore_count();
 	dp->workers = rte_zmalloc("workers", sizeof(struct dp_worker) * dp->n_workers, RTE_CACHE_LINE_SIZE);
 	dp->xcfg = rte_malloc("xlat_config", sizeof(struct xlat_config), RTE_CACHE_LINE_SIZE);
-	size_t rcu_sz = rte_rcu_qsbr_get_memsize(dp->n_workers);
+	/* readers: the workers, and the sync thread (sync.c, thread id n_workers) */
+	size_t rcu_sz = rte_rcu_qsbr_get_memsize(dp->n_workers + 1);
 	dp->rcu = rte_zmalloc("rcu", rcu_sz, RTE_CACHE_LINE_SIZE);
 	if (!dp->workers || !dp->xcfg || !dp->rcu) {
 		snprintf(err, errlen, "out of memory (hugepages? -m?)");
 		return -1;
 	}
 	*dp->xcfg = dp->cfg.xlat;
-	rte_rcu_qsbr_init(dp->rcu, dp->n_workers);
+	rte_rcu_qsbr_init(dp->rcu, dp->n_workers + 1);
 
 	unsigned nb = dp->cfg.mbufs_per_port * dp->cfg.n_ports + dp->n_workers * 1024;
 	/* One segment per frame: the data room follows the largest port MTU (jumbo frames stay linear). */
@@ -295,7 +296,7 @@ static int setup(struct dp *dp, char *err, size_t errlen)
 		}
 		i++;
 	}
-	return 0;
+	return sync_init(dp, err, errlen);
 }
 
 int main(int argc, char **argv)
@@ -348,6 +349,12 @@ int main(int argc, char **argv)
 		RTE_LOG(ERR, XLAT64, "cannot start the control thread\n");
 		goto out_ctl;
 	}
+	if (sync_start(dp) != 0) {
+		RTE_LOG(ERR, XLAT64, "cannot start the sync thread\n");
+		__atomic_store_n(&dp->quit, true, __ATOMIC_RELAXED);
+		pthread_join(ctl_tid, NULL);
+		goto out_ctl;
+	}
 	/* ports (and their TAPs) are up, the socket listens: tell the service manager (Type=notify) */
 	RTE_LOG(NOTICE, XLAT64, "TSC %" PRIu64 " Hz (XLAT_BUSY_CYCLES are these cycles)\n", rte_get_tsc_hz());
 	RTE_LOG(NOTICE, XLAT64, "ready: mode %s, %u worker(s), %u port(s)\n",
@@ -359,6 +366,7 @@ int main(int argc, char **argv)
 	__atomic_store_n(&dp->quit, true, __ATOMIC_RELAXED);
 	service_notify("STOPPING=1");
 	pthread_join(ctl_tid, NULL);
+	sync_stop(dp);
 	rc = 0;
 out_ctl:
 	if (ctl)

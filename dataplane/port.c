@@ -411,7 +411,7 @@ bool dp_is_own4(const struct dp *dp, uint32_t a4)
 				return true;
 		}
 	}
-	return false;
+	return addr_live_own(4, (const uint8_t *)&a4);
 }
 
 /* 16-byte equality without a call to memcmp (per packet, per port address). */
@@ -446,5 +446,5 @@ bool dp_is_own6(const struct dp *dp, const uint8_t a6[16])
 			if (pc->addrs[i].family == 6 && same6(pc->addrs[i].addr, a6))
 				return true;
 	}
-	return false;
+	return addr_live_own(6, a6);
 }

@@ -72,7 +72,7 @@ out:
 	return rc;
 }
 
-int rtnl_addr_add(int ifindex, const struct appcfg_addr *a)
+static int addr_msg(int cmd, int ifindex, const struct appcfg_addr *a)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -83,8 +83,8 @@ int rtnl_addr_add(int ifindex, const struct appcfg_addr *a)
 
 	memset(&req, 0, sizeof(req));
 	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-	req.nh.nlmsg_type = RTM_NEWADDR;
-	req.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	req.nh.nlmsg_type = (uint16_t)cmd;
+	req.nh.nlmsg_flags = cmd == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_REPLACE : 0;
 	req.ifa.ifa_family = a->family == 4 ? AF_INET : AF_INET6;
 	req.ifa.ifa_prefixlen = a->plen;
 	req.ifa.ifa_index = (unsigned)ifindex;
@@ -102,6 +102,16 @@ int rtnl_addr_add(int ifindex, const struct appcfg_addr *a)
 		nl_put(&req, sizeof(req), IFA_BROADCAST, &b, 4);
 	}
 	return nl_talk(&req.nh);
+}
+
+int rtnl_addr_add(int ifindex, const struct appcfg_addr *a)
+{
+	return addr_msg(RTM_NEWADDR, ifindex, a);
+}
+
+int rtnl_addr_del(int ifindex, const struct appcfg_addr *a)
+{
+	return addr_msg(RTM_DELADDR, ifindex, a);
 }
 
 int rtnl_neigh_add(int ifindex, const struct appcfg_neigh *n)

@@ -12,6 +12,7 @@
 #include "appcfg.h"
 
 int rtnl_addr_add(int ifindex, const struct appcfg_addr *a);
+int rtnl_addr_del(int ifindex, const struct appcfg_addr *a);
 int rtnl_neigh_add(int ifindex, const struct appcfg_neigh *n);
 /*
  * RTM_NEWROUTE (replacing) or RTM_DELROUTE of family/prefix/plen in table,

@@ -7,7 +7,8 @@
 void stats_sum(const struct dp *dp, uint64_t out[XSTAT_MAX])
 {
 	for (unsigned s = 0; s < XSTAT_MAX; s++) {
-		uint64_t v = __atomic_load_n(&dp->slow_counters[s], __ATOMIC_RELAXED);
+		uint64_t v = __atomic_load_n(&dp->slow_counters[s], __ATOMIC_RELAXED) +
+			     __atomic_load_n(&dp->sync_counters[s], __ATOMIC_RELAXED);
 		for (unsigned w = 0; w < dp->n_workers; w++)
 			v += __atomic_load_n(&dp->workers[w].counters[s], __ATOMIC_RELAXED);
 		out[s] = v;

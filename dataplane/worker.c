@@ -165,6 +165,8 @@ int worker_main(void *arg)
 			dp_stored_syns_expire(w, cfg, now);
 			dp_handoff_flush(w); /* hairpins and stored-SYN errors of flows that another worker owns */
 			ctl_bridge_worker_poll(w, now / 1000000u);
+			if (unlikely(w->sync_in != NULL)) /* HA: a peer's sessions in, a bulk's share out (sync.c) */
+				sync_worker_poll(w, cfg, now / 1000000u);
 		}
 		if (w->index == 0) {
 			/* frames the slow path built (ARP/ND replies, held packets) leave through worker 0's queues */

@@ -68,6 +68,34 @@ struct appcfg_route {
 	unsigned port; /* index into ports[] */
 };
 
+/*
+ * Session synchronisation's transport (doc/ha.md): this box's node id, the
+ * pair's key, the UDP address and port it listens on, and where it sends:
+ * unicast peers, or a multicast group on an interface. The key is read from
+ * key_file when the configuration loads; the file's name, never the key, is
+ * what a dump shows.
+ */
+#define APPCFG_MAX_SYNC_PEERS 8
+#define APPCFG_SYNC_KEY_MAX 64
+#define APPCFG_DEFAULT_SYNC_PORT 6464
+#define APPCFG_DEFAULT_SYNC_BULK_RATE 200000
+struct appcfg_sync {
+	bool configured; /* the file has a "sync" section */
+	uint32_t node_id;
+	char key_file[APPCFG_STR_LEN];
+	uint8_t key[APPCFG_SYNC_KEY_MAX];
+	unsigned key_len;
+	int family; /* of address, peers and group */
+	uint8_t address[16];
+	uint16_t port;
+	uint8_t peers[APPCFG_MAX_SYNC_PEERS][16];
+	unsigned n_peers;
+	bool multicast;
+	uint8_t group[16];
+	char interface[APPCFG_NAME_LEN];
+	uint32_t bulk_rate; /* sessions per second a bulk sends at most */
+};
+
 struct appcfg {
 	struct xlat_config xlat; /* mode, global, eamt, denylist4 */
 	char *eal_args[APPCFG_MAX_EAL_ARGS];
@@ -81,6 +109,7 @@ struct appcfg {
 	uint32_t idle_sleep_us;              /* worker sleeps this long after an empty poll round; 0 = busy poll */
 	bool exception_path;                 /* a TAP per port towards the host kernel; default true */
 	uint32_t exception_pps;              /* frames per second each worker may hand to the host; 0 = no limit */
+	struct appcfg_sync sync;
 };
 
 #endif

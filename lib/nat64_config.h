@@ -41,6 +41,13 @@ struct nat64_globals {
 	uint32_t max_simultaneous_opens;
 	/* Ours: the bound of each worker's tables. */
 	uint32_t max_sessions;
+	/* Session synchronisation (Jool's joold options; doc/ha.md). */
+	bool ss_enabled;
+	bool ss_flush_asap;
+	uint32_t ss_flush_deadline_ms;
+	uint32_t ss_capacity;           /* each worker's event queue, in sessions (the start's value holds) */
+	uint32_t ss_max_payload;        /* bytes of UDP payload per datagram */
+	uint32_t ss_max_sessions_per_packet;
 };
 
 #endif

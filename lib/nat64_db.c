@@ -117,6 +117,7 @@ void nat64_table_free(struct nat64_table *t)
 void nat64_attach_cgn(struct nat64_table *t, struct cgn_table *c)
 {
 	t->cgn = c;
+	t->listened = t->cgn != NULL || t->sync_ring != NULL;
 }
 
 uint32_t nat64_table_sessions(const struct nat64_table *t)
@@ -231,6 +232,8 @@ static void bib_del(struct nat64_table *t, uint32_t i, const uint64_t *hb)
 {
 	struct bib *b = &t->bibs[i];
 
+	if (__builtin_expect(t->sync_ring != NULL, 0))
+		nat64_sync_bib_gone(t, i);
 	idx_del(&t->b6, (uint32_t)(hb ? hb[0] : hash_b6(t, b->proto, b->a6, b->p6)), i);
 	idx_del(&t->b4, (uint32_t)(hb ? hb[1] : hash_b4(t, b->proto, b->a4, b->p4)), i);
 	t->n_bib--;
@@ -263,10 +266,17 @@ void nat64_sess_event(struct nat64_table *t, const struct xlat_config *cfg, uint
 	const struct session *s = &t->sess[i];
 	struct cgn_table *c = cgn_of(t, cfg);
 
-	(void)old; /* a state change has no consumer yet (an HA peer's update would be one) */
+	(void)old;
 	if (c && ev != NAT64_EV_STATE)
 		cgn_session_event(c, cfg, ev == NAT64_EV_UP, s->proto, s->a6, s->p6, s->a4, s->p4, s->remote4,
 				  s->rport);
+	/*
+	 * HA (nat64_sync.h): a new UDP/ICMP session, and every TCP state change
+	 * (a TCP session's first, CLOSED to V6/V4 INIT, included: not its UP, in
+	 * CLOSED); nothing when a session goes.
+	 */
+	if (t->sync_ring && (ev == NAT64_EV_STATE || (ev == NAT64_EV_UP && s->proto != IPPROTO_TCP)))
+		nat64_sync_emit(t, i);
 }
 
 int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uint32_t bib, uint32_t remote4,

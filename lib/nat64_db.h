@@ -177,6 +177,10 @@ struct nat64_table {
 	struct stored_syn *so_last;
 	unsigned so_used; /* stored SYNs held */
 	struct cgn_table *cgn; /* carrier-grade NAT64 (lib/cgn.h), when configured at start; else NULL */
+	/* HA (nat64_sync.h): where this table's session events go (NULL: nowhere), and those a full ring lost */
+	struct rte_ring *sync_ring;
+	uint64_t sync_drops;
+	bool listened; /* cgn or sync_ring attached: nat64_sess_notify() calls nat64_sess_event() */
 	uint64_t now_ms;       /* the latest time seen, to give session timers back as absolute times */
 	/* nat64_lookup_burst(): each packet's session (-1: none found), and the one nat64_hint() chose */
 	int32_t hint[NAT64_BURST_MAX];
@@ -342,20 +346,40 @@ void nat64_list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t
  */
 void nat64_relink(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t expires);
 
+/* HA (nat64_sync.c): session i's record into the sync ring; a redirected port's BIB entry gone. */
+void nat64_sync_emit(struct nat64_table *t, uint32_t i);
+void nat64_sync_bib_gone(struct nat64_table *t, uint32_t i);
+
+/*
+ * HA: a refresh is worth telling the peer when the timer crossed a multiple of
+ * half the timeout (nat64_sync.h): once per T/2 for a busy session.
+ */
+static inline bool sync_refresh_due(uint32_t before, uint32_t after, uint64_t tmo)
+{
+	uint32_t half = (uint32_t)(tmo / 2u) | 1u;
+
+	return before / half != after / half;
+}
+
 /* Inline: most packets only compare (the relink is the rare, out-of-line part). */
 static inline void refresh(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, uint8_t proto,
 			   uint64_t now)
 {
 	struct session *s = &t->sess[i];
 	uint8_t list = list_of(proto, s->state);
-	uint64_t tmo = timeout_of(g, list);
+	uint64_t tmo = timeout_of(g, list), t0 = tmo;
+	uint32_t before = s->expires;
+	bool same = list == s->list;
 
-	if (list == s->list) {
+	if (same) {
 		if ((int32_t)(s->expires - (uint32_t)(now + tmo)) >= 0)
 			return; /* the timer already runs at least T from now */
 		tmo += NAT64_TIMER_SLACK(tmo);
 	}
 	nat64_relink(t, i, list, now + tmo);
+	/* (a move to another list is a TCP state change, which nat64_tcp_update() tells) */
+	if (__builtin_expect(t->sync_ring != NULL, 0) && same && sync_refresh_due(before, s->expires, t0))
+		nat64_sync_emit(t, i);
 }
 
 /* Apply a segment to a session: new state, and its timer (nat64_tcp.c). */
@@ -527,7 +551,7 @@ void nat64_bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32
 
 /*
  * The one way a session enters the table (a new flow from either side; the
- * place a peer's copy of a session would be installed, doc/ha.md): under BIB
+ * place a peer's copy of a session is installed, nat64_sync_install): under BIB
  * entry bib, towards remote4:rport, in TCP state `state` (TCP_CLOSED for
  * UDP/ICMP), its timer `expires` (ms). h6p / h4p: the hashes of its two
  * 5-tuples where the caller has them (its lookup's), else NULL. Its number,
@@ -540,20 +564,22 @@ void nat64_sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32
 void nat64_sess_del_hb(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, const uint64_t *hb);
 
 /*
- * What happens to a session, told in one place: made (NAT64_EV_UP), its TCP
- * state changed (NAT64_EV_STATE, old: the state before), gone (NAT64_EV_DOWN,
- * before its entry is reused). CGN's session events come from here; an HA
- * peer's updates would too (doc/ha.md).
+ * What happens to a session, told in one place: made (NAT64_EV_UP, its timer
+ * set), its TCP state changed (NAT64_EV_STATE, old: the state before; told
+ * once its timer is the new state's), gone (NAT64_EV_DOWN, before its entry is
+ * reused). CGN's session events and HA's (nat64_sync.h: a new UDP/ICMP
+ * session, every TCP state change) come from here; a peer's copy installed
+ * tells nobody (no echo).
  */
 enum nat64_event { NAT64_EV_UP, NAT64_EV_STATE, NAT64_EV_DOWN };
 void nat64_sess_event(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, enum nat64_event ev,
 		      uint8_t old);
 
-/* Inline: without a listener (no CGN attached) it is one test. */
+/* Inline: without a listener (no CGN, no sync ring attached) it is one test. */
 static inline void nat64_sess_notify(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i,
 				     enum nat64_event ev, uint8_t old)
 {
-	if (__builtin_expect(t->cgn != NULL, 0))
+	if (__builtin_expect(t->listened, 0))
 		nat64_sess_event(t, cfg, i, ev, old);
 }
 

@@ -9,6 +9,7 @@
 #include "cgn.h"
 #include "nat64_db.h"
 #include "nat64_pool4.h"
+#include "nat64_redirect.h"
 
 /*
  * The lines session i's deletion touches: its two index buckets, its BIB
@@ -103,6 +104,10 @@ static bool bib_still_valid(const struct nat64_table *t, const struct xlat_confi
 	if (!nat64_pool4_port(cfg, b->proto, b->a4, b->p4))
 		return false;
 	/* no longer static: a dynamic entry must be on a port this worker could have allocated */
+	/* HA: a port a peer allocated, kept here with its IPv6 side's owner (nat64_redirect.h) */
+	if (nat64_redirect_active(cfg->redirect) &&
+	    nat64_redirect_get(cfg->redirect, b->proto, b->a4, b->p4) == (int)t->worker)
+		return true;
 	int v = cfg->cgn.enabled ? cgn_port_valid(cfg, b->proto, b->a4, b->p4, t->worker, t->n_workers) : -1;
 	if (v >= 0)
 		return t->n_workers <= 1 || v;

@@ -16,6 +16,7 @@
 #include "nat64.h"
 #include "nat64_frag.h"
 #include "nat64_pool4.h"
+#include "nat64_redirect.h"
 
 unsigned nat64_owner6(const struct xlat_config *cfg, const uint8_t src6[16], unsigned n)
 {
@@ -40,6 +41,12 @@ unsigned nat64_owner4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4,
 	unsigned o;
 	if (cfg->cgn.enabled && cgn_owner4(cfg, proto, a4, p4, n, &o))
 		return o;
+	/* HA: a port a peer with another worker count allocated lives with its IPv6 side's owner here */
+	if (nat64_redirect_active(cfg->redirect)) {
+		int r = nat64_redirect_get(cfg->redirect, proto, a4, p4);
+		if (r >= 0 && (unsigned)r < n)
+			return (unsigned)r;
+	}
 	return (p4 / 2u) % n;
 }
 

@@ -11,6 +11,7 @@
 
 #include "nat64_db.h"
 #include "nat64_pool4.h"
+#include "nat64_redirect.h"
 
 const struct bib_static *nat64_static_by4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t p4)
 {
@@ -176,7 +177,9 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 			if (port < lo || port > hi || port == 0)
 				continue;
 			if (bib_find4(t, e->proto, a4, (uint16_t)port) < 0 &&
-			    (!cfg->n_bib || !nat64_static_by4(cfg, e->proto, a4, (uint16_t)port))) {
+			    (!cfg->n_bib || !nat64_static_by4(cfg, e->proto, a4, (uint16_t)port)) &&
+			    !(nat64_redirect_active(cfg->redirect) && /* HA: a port a peer gave another worker */
+			      nat64_redirect_get(cfg->redirect, e->proto, a4, (uint16_t)port) >= 0)) {
 				*next = (uint16_t)(*next + i + 1);
 				*p4 = (uint16_t)port;
 				return 0;

@@ -45,11 +45,12 @@ void nat64_tcp_update(struct nat64_table *t, const struct xlat_config *cfg, uint
 	uint8_t old = s->state;
 
 	s->state = nat64_tcp_next((enum tcp_state)old, v6, flags, g->handle_rst_during_fin_rcv) & 15;
-	if (s->state != old)
-		nat64_sess_notify(t, cfg, i, NAT64_EV_STATE, old);
 	if (s->state == TCP_V4_FIN_V6_FIN_RCV && old == TCP_V4_FIN_V6_FIN_RCV)
 		return;
 	if (s->state == TCP_TRANS && old == TCP_TRANS)
 		return; /* RST in TRANS: let it run out */
 	refresh(t, g, i, IPPROTO_TCP, now);
+	/* after the timer: HA sends the session with the new state's timer (every change, a new session's first too) */
+	if (s->state != old)
+		nat64_sess_notify(t, cfg, i, NAT64_EV_STATE, old);
 }

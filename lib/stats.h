@@ -128,7 +128,28 @@
 	X(XLAT_EXC_TAP_DROP, "dropped: the host's TAP interface did not take the frame") \
 	X(XLAT_NEIGH_STATIC_KEPT, "learnt neighbour ignored: a static entry overrides it") \
 	X(XLAT_MBUF_IN_USE, "gauge: mbufs of the packet pool in use")           \
-	X(XLAT_EXC_MBUF_IN_USE, "gauge: mbufs of the exception-path pool in use")
+	X(XLAT_EXC_MBUF_IN_USE, "gauge: mbufs of the exception-path pool in use") \
+	X(XLAT_SYNC_QUEUE_FULL, "sync: session events lost, a worker's queue was full (ss-capacity)") \
+	X(XLAT_SYNC_INSTALLED, "sync: a peer's sessions installed") \
+	X(XLAT_SYNC_UPDATED, "sync: a peer's sessions updated (state, timer)") \
+	X(XLAT_SYNC_CONFLICT, "sync: a peer's sessions refused: this box maps the IPv6 or IPv4 side otherwise") \
+	X(XLAT_SYNC_INSTALL_FULL, "sync: a peer's sessions refused: the table is full") \
+	X(XLAT_SYNC_INVALID, "sync: a peer's records refused: not this box's pool4 (configurations differ) or nonsense") \
+	X(XLAT_SYNC_INSTALL_QUEUE_FULL, "sync: a peer's sessions lost: a worker's install queue was full") \
+	X(XLAT_SYNC_REDIRECT_FULL, "sync: a peer's sessions lost: the redirected-port map is full") \
+	X(XLAT_SYNC_TX_DATAGRAMS, "sync: datagrams sent") \
+	X(XLAT_SYNC_TX_SESSIONS, "sync: session records sent") \
+	X(XLAT_SYNC_TX_ERRORS, "sync: datagrams the socket refused") \
+	X(XLAT_SYNC_RX_DATAGRAMS, "sync: datagrams accepted from peers") \
+	X(XLAT_SYNC_RX_SESSIONS, "sync: session records received from peers") \
+	X(XLAT_SYNC_RX_MALFORMED, "sync: datagrams refused: malformed") \
+	X(XLAT_SYNC_RX_BAD_MAC, "sync: datagrams refused: HMAC wrong (forged, corrupted, another key)") \
+	X(XLAT_SYNC_RX_REPLAYED, "sync: datagrams refused: replayed or from an older epoch") \
+	X(XLAT_SYNC_RX_SELF, "sync: datagrams of this box's own (multicast loop)") \
+	X(XLAT_SYNC_RX_TOO_MANY_PEERS, "sync: datagrams refused: more senders than the replay state holds") \
+	X(XLAT_SYNC_RX_DISABLED, "sync: datagrams ignored: ss-enabled is false") \
+	X(XLAT_SYNC_BULK_SERVED, "sync: bulk transfers of the whole table sent to joining peers") \
+	X(XLAT_SYNC_BULK_SESSIONS, "sync: session records a worker walked for a bulk")
 
 enum xlat_stat {
 #define XLAT_STAT_ENUM(name, desc) name,

@@ -16,6 +16,12 @@ static void nat64_globals_init(struct nat64_globals *n)
 	n->source_icmpv6_errors_better = true;
 	n->max_simultaneous_opens = 10;
 	n->max_sessions = 65536; /* per worker; size with global.max-sessions-per-worker and -m */
+	/* joold's (jool-reference.md), but ss-capacity: see global_opts.c */
+	n->ss_flush_asap = true;
+	n->ss_flush_deadline_ms = 2000;
+	n->ss_capacity = 65536;
+	n->ss_max_payload = 1452;
+	n->ss_max_sessions_per_packet = 36;
 }
 
 void xlat_globals_init(struct xlat_globals *g)

@@ -14,6 +14,8 @@
 #include "eamt.h"
 #include "nat64_config.h"
 
+struct nat64_redirect;
+
 enum xlat_mode { XLAT_MODE_SIIT = 0, XLAT_MODE_NAT64 = 1 };
 
 enum eam_hairpin_mode { EAM_HAIRPIN_OFF = 0, EAM_HAIRPIN_SIMPLE = 1, EAM_HAIRPIN_INTRINSIC = 2 };
@@ -60,6 +62,9 @@ struct xlat_config {
 	unsigned n_bib;
 	/* Carrier-grade NAT64 (doc/cgn.md): subscriber limits, port blocks, deterministic NAT, event logging */
 	struct cgn_config cgn;
+	/* HA: pool4 ports living with another worker than their number's (nat64_redirect.h); NULL without sync.
+	 * Not configuration: the dataplane's map, which every snapshot points at. */
+	struct nat64_redirect *redirect;
 };
 
 void xlat_globals_init(struct xlat_globals *g);

@@ -8,7 +8,7 @@ PKGS=(
 	libdpdk-dev dpdk libjansson-dev libnuma-dev libssl-dev meson ninja-build libcmocka-dev
 	pkg-config gcc clang python3 python3-scapy
 	tshark iperf3 iproute2 ethtool curl netcat-openbsd iputils-ping iputils-tracepath tcpdump
-	unbound bind9-dnsutils bird2 prometheus
+	unbound bind9-dnsutils bird2 prometheus keepalived
 	build-essential debhelper lintian man-db
 )
 

@@ -36,8 +36,10 @@ echo "fuzz: fuzz_nat64 for ${secs}s"
 test "${PIPESTATUS[0]}" -eq 0
 
 # HA: session synchronisation datagrams as a box receives them (forged, and signed but hostile)
-clang "${flags[@]}" -Ilib tests/fuzz/fuzz_sync.c lib/sync_wire.c -lcrypto -o "$out/fuzz_sync"
+# and what the records they carry do to two workers' real tables (install, redirect, expiry)
+clang "${flags[@]}" "${dpdk_cflags[@]}" tests/fuzz/fuzz_sync.c lib/*.c "${dpdk_libs[@]}" -lcrypto -o "$out/fuzz_sync"
 mkdir -p "$out/corpus_sync"
+cp -n tests/fuzz/corpus_sync/* "$out/corpus_sync/" 2>/dev/null || true
 echo "fuzz: fuzz_sync for ${secs}s"
 "$out/fuzz_sync" -max_total_time="$secs" -max_len=4096 -print_final_stats=1 "$out/corpus_sync" 2>&1 |
 	grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" || true

@@ -140,6 +140,7 @@ if suite build-gcc required build_gcc; then
 	suite demo-nat64 required "${LAB[@]}" scripts/demo.sh --nat64
 	# scale-out: two boxes behind BIRD's ECMP over the exception path, BFD, kill -9 under traffic
 	suite e2e-scaleout required "${LAB[@]}" tests/e2e/scaleout.sh
+	suite e2e-ha required "${LAB[@]}" tests/e2e/ha.sh
 	suite e2e-vlan required "${LAB[@]}" tests/e2e/vlan.sh
 	suite e2e-vlan-xdp required "${LAB[@]}" env E2E_PORTS=af_xdp tests/e2e/vlan.sh
 	suite cgn required tests/cgn/run.sh

@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The man pages and the bash completion against the programs (meson test --suite man).
 
-usage: check-help.py --xlat64ctl BIN --xlat64d BIN --src SOURCE_ROOT --man PAGE...
+usage: check-help.py --xlat64ctl BIN --xlat64d BIN --xlat64-exporter BIN --src SOURCE_ROOT --man PAGE...
 
 - xlat64ctl: the commands, subcommands and options of `xlat64ctl --help`, of its getopt table
   (control/xlat64ctl.c), of doc/man/xlat64ctl.8.md and of config/xlat64ctl.bash-completion are the same
   sets; the completion, run in bash, offers each command's subcommands and every option;
-- xlat64d: the long options of its getopt table (dataplane/main.c), of `xlat64d --help` and of
-  doc/man/xlat64d.8.md agree;
+- xlat64d and xlat64-exporter: the long options of their getopt tables (dataplane/main.c,
+  control/xlat64_exporter.c), of their --help and of their man pages' OPTIONS agree;
 - xlat64d.json(5): every key of doc/configuration.md's tables and every section is in the built page;
 - every built page renders without a groff warning (as lintian runs it: man --warnings).
 Prints one line per check and "N passed, M failed"; exits 1 on a failure.
@@ -132,6 +132,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--xlat64ctl", required=True)
     ap.add_argument("--xlat64d", required=True)
+    ap.add_argument("--xlat64-exporter", dest="xlat64_exporter", required=True)
     ap.add_argument("--src", required=True)
     ap.add_argument("--man", nargs="+", required=True)
     a = ap.parse_args()
@@ -192,17 +193,20 @@ def main():
         got, r = completion_words(comp, ["xlat64ctl", "--socket", "/tmp/s", "eamt", "a"], nosock)
         check("bash: options before the command are skipped", got == {"add"}, f"got {fmt(got)}")
 
-    # ---- xlat64d
-    r = run([a.xlat64d, "--help"])
-    check("xlat64d --help exits 0", r.returncode == 0, r.stderr)
-    d_help = set(re.findall(r"(--[a-z][a-z-]+)", r.stdout))
-    d_code = getopt_longs(os.path.join(src, "dataplane/main.c"))
-    with open(os.path.join(src, "doc/man/xlat64d.8.md"), encoding="utf-8") as f:
-        dman = f.read()
-    d_man = {o[1] for o in term_opts(md_terms(md_section(dman, "OPTIONS")))}
-    check("xlat64d(8) OPTIONS = the getopt table's", d_man == d_code,
-          f"only in the code: {fmt(d_code - d_man)}; only in the man page: {fmt(d_man - d_code)}")
-    check("xlat64d --help's options are in xlat64d(8)", d_help <= d_man and d_help, f"missing: {fmt(d_help - d_man)}")
+    # ---- xlat64d and xlat64-exporter: --help, the getopt table and the man page's OPTIONS
+    for prog, binary, source in (("xlat64d", a.xlat64d, "dataplane/main.c"),
+                                 ("xlat64-exporter", a.xlat64_exporter, "control/xlat64_exporter.c")):
+        r = run([binary, "--help"])
+        check(f"{prog} --help exits 0", r.returncode == 0, r.stderr)
+        d_help = set(re.findall(r"(--[a-z][a-z-]+)", r.stdout))
+        d_code = getopt_longs(os.path.join(src, source))
+        with open(os.path.join(src, f"doc/man/{prog}.8.md"), encoding="utf-8") as f:
+            dman = f.read()
+        d_man = {o[1] for o in term_opts(md_terms(md_section(dman, "OPTIONS")))}
+        check(f"{prog}(8) OPTIONS = the getopt table's", d_man == d_code,
+              f"only in the code: {fmt(d_code - d_man)}; only in the man page: {fmt(d_man - d_code)}")
+        check(f"{prog} --help's options are in {prog}(8)", d_help <= d_man and d_help,
+              f"missing: {fmt(d_help - d_man)}")
 
     # ---- xlat64d.json(5) against doc/configuration.md
     pages = {os.path.basename(p): p for p in a.man}

@@ -60,6 +60,8 @@ def mkconfig(src, dst, changes):
             for p in cfg["ports"]:
                 if p["name"] == key[4:]:
                     p["mtu"] = int(val)
+        elif key == "keyfile":
+            cfg["sync"]["key-file"] = val
         elif key == "noneigh":
             for p in cfg["ports"]:
                 p.pop("neighbors", None)

@@ -137,9 +137,11 @@ if ((${#missing[@]} == 0)); then ok "Depends: jansson, libnuma, DPDK libraries a
 contents=$(dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|')
 want=(
 	/usr/sbin/xlat64d /usr/bin/xlat64ctl /lib/systemd/system/xlat64d.service
-	/usr/libexec/xlat64/xlat64d-configured /usr/libexec/xlat64/hugepages.sh
+	/usr/libexec/xlat64/xlat64d-configured /usr/libexec/xlat64/hugepages.sh /usr/libexec/xlat64/xlat64-vrrp-notify.sh
+	/usr/share/doc/xlat64/examples/ha/keepalived-a.conf /usr/share/doc/xlat64/ha.md
 	/usr/share/bash-completion/completions/xlat64ctl
 	/usr/share/man/man8/xlat64d.8.gz /usr/share/man/man8/xlat64ctl.8.gz /usr/share/man/man5/xlat64d.json.5.gz
+	/usr/share/man/man8/xlat64-exporter.8.gz /usr/share/doc/xlat64/examples/prometheus/xlat64-rules.yml
 	/usr/share/doc/xlat64/examples/siit-example.json /usr/share/doc/xlat64/examples/lab-siit.json
 	/usr/share/doc/xlat64/examples/lab-nat64.json /usr/share/doc/xlat64/operations.md
 	/usr/share/doc/xlat64/configuration.md /usr/share/doc/xlat64/copyright /etc/xlat64/xlat64d.json

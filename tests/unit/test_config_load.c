@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include "appcfg.h"
 #include "config_load.h"
@@ -924,6 +925,139 @@ static void test_example_files(void **state)
 	}
 }
 
+/* The "sync" section (doc/ha.md): a key file read in hex, the transport's addresses checked, the rules with
+ * the other sections, and config dump writing it back so that it loads again alike. */
+static char sync_dir[] = "/tmp/test_config_sync.XXXXXX";
+
+static const char *key_file(const char *name, const char *text, mode_t mode)
+{
+	static char path[128];
+	snprintf(path, sizeof(path), "%s/%s", sync_dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+	return path;
+}
+
+static void sync_refused(const char *json, const char *expect)
+{
+	struct appcfg *c = malloc(sizeof(*c));
+
+	assert_non_null(c);
+	if (appcfg_load_string(json, strlen(json), "t.json", c, err, sizeof(err)) == 0)
+		fail_msg("loaded, but should have failed: %s", json);
+	if (!strstr(err, expect))
+		fail_msg("got: %s\nexpected: %s", err, expect);
+	release(c);
+}
+
+static void test_sync(void **state)
+{
+	char j[1024], k[256];
+	(void)state;
+	assert_non_null(mkdtemp(sync_dir));
+	const char *key = key_file("ok.key", "  00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF\n", 0600);
+	snprintf(k, sizeof(k), "%s", key);
+
+	snprintf(j, sizeof(j), N64 "\"ss-enabled\": true}, \"pool4\": [{\"protocol\": \"UDP\", \"prefix\": \"192.0.2.1/32\"}], "
+		 "\"sync\": {\"node-id\": 7, \"key-file\": \"%s\", \"address\": \"10.64.0.1\", "
+		 "\"peers\": [\"10.64.0.2\", \"10.64.0.3\"], \"bulk-rate\": 5000}}", k);
+	struct appcfg *c = load(j);
+	assert_true(c->sync.configured);
+	assert_int_equal(c->sync.node_id, 7);
+	assert_int_equal(c->sync.key_len, 32);
+	assert_int_equal(c->sync.key[0], 0x00);
+	assert_int_equal(c->sync.key[1], 0x11);
+	assert_int_equal(c->sync.key[31], 0xff);
+	assert_int_equal(c->sync.family, 4);
+	assert_int_equal(c->sync.port, APPCFG_DEFAULT_SYNC_PORT);
+	assert_int_equal(c->sync.n_peers, 2);
+	assert_false(c->sync.multicast);
+	assert_int_equal(c->sync.bulk_rate, 5000);
+	uint32_t a;
+	memcpy(&a, c->sync.peers[1], 4);
+	assert_int_equal(a, v4("10.64.0.3"));
+	/* config dump: the section as written (the key stays in its file), and it loads again alike */
+	json_t *d = appcfg_to_json(c);
+	char *text = json_dumps(d, 0);
+	json_decref(d);
+	struct appcfg *c2 = load(text);
+	free(text);
+	assert_true(c2->sync.configured);
+	assert_int_equal(c2->sync.node_id, 7);
+	assert_int_equal(c2->sync.n_peers, 2);
+	assert_int_equal(c2->sync.bulk_rate, 5000);
+	assert_memory_equal(c2->sync.key, c->sync.key, 32);
+	release(c2);
+	release(c);
+
+	/* multicast on IPv6, and a key readable by others loads with a note */
+	const char *open_key = key_file("open.key", "0123456789abcdef0123456789abcdef", 0644);
+	snprintf(j, sizeof(j), N64 "\"ss-enabled\": true}, \"pool4\": [{\"protocol\": \"UDP\", \"prefix\": \"192.0.2.1/32\"}], "
+		 "\"sync\": {\"node-id\": 1, \"key-file\": \"%s\", \"address\": \"2001:db8::1\", \"port\": 7000, "
+		 "\"multicast\": \"ff02::6464\", \"interface\": \"sync0\"}}", open_key);
+	c = load(j);
+	assert_true(c->sync.multicast);
+	assert_int_equal(c->sync.family, 6);
+	assert_int_equal(c->sync.port, 7000);
+	assert_int_equal(c->sync.key_len, 16);
+	assert_v6(c->sync.group, "ff02::6464");
+	assert_string_equal(c->sync.interface, "sync0");
+	release(c);
+
+	const char *bad_keys[][2] = {
+		{ "short.key", "0011223344" }, { "odd.key", "00112233445566778899aabbccddeeff0" },
+		{ "hex.key", "00112233445566778899aabbccddeeffzz" },
+	};
+	const char *bad_msgs[] = { "must hold 16 to", "must hold 16 to", "not hexadecimal" };
+	for (unsigned i = 0; i < 3; i++) {
+		const char *p = key_file(bad_keys[i][0], bad_keys[i][1], 0600);
+		snprintf(j, sizeof(j), N64 "\"ss-enabled\": true}, \"pool4\": [{\"protocol\": \"UDP\", \"prefix\": \"192.0.2.1/32\"}], "
+			 "\"sync\": {\"node-id\": 1, \"key-file\": \"%s\", \"address\": \"10.64.0.1\", "
+			 "\"peers\": [\"10.64.0.2\"]}}", p);
+		sync_refused(j, bad_msgs[i]);
+	}
+	char nokey[200];
+	snprintf(nokey, sizeof(nokey), "%s/absent.key", sync_dir);
+	snprintf(j, sizeof(j), N64 "\"ss-enabled\": true}, \"pool4\": [{\"protocol\": \"UDP\", \"prefix\": \"192.0.2.1/32\"}], "
+		 "\"sync\": {\"node-id\": 1, \"key-file\": \"%s\", \"address\": \"10.64.0.1\", \"peers\": [\"10.64.0.2\"]}}",
+		 nokey);
+	sync_refused(j, "cannot open");
+
+	/* the transport's rules, each with its own message (the key is good) */
+	const struct { const char *rest, *expect; } rules[] = {
+		{ "\"address\": \"10.64.0.1\"", "missing \"peers\" (unicast) or \"multicast\"" },
+		{ "\"address\": \"10.64.0.1\", \"peers\": [\"10.64.0.2\"], \"multicast\": \"239.1.1.1\", \"interface\": \"s\"",
+		  "\"peers\" or \"multicast\", not both" },
+		{ "\"address\": \"10.64.0.1\", \"peers\": [\"2001:db8::2\"]", "an IPv6 peer for an IPv4 sync address" },
+		{ "\"address\": \"10.64.0.1\", \"peers\": [\"10.64.0.1\"]", "the box's own sync address" },
+		{ "\"address\": \"10.64.0.1\", \"peers\": []", "no peer" },
+		{ "\"address\": \"10.64.0.1\", \"multicast\": \"10.1.1.1\", \"interface\": \"s\"", "not a multicast address" },
+		{ "\"address\": \"10.64.0.1\", \"multicast\": \"239.1.1.1\"", "missing \"interface\"" },
+		{ "\"address\": \"10.64.0.1\", \"peers\": [\"10.64.0.2\"], \"interface\": \"s\"", "only with \"multicast\"" },
+		{ "\"address\": \"10.64.0.1\", \"peers\": [\"10.64.0.2\"], \"port\": 0", "sync.port: 0 is out of range (1..65535)" },
+		{ "\"address\": \"10.64.0.1\", \"peers\": [\"10.64.0.2\"], \"bulk-rate\": 10", "sync.bulk-rate: 10 is out of range (1000..100000000)" },
+		{ "\"address\": \"10.64.0.1\", \"peers\": [\"10.64.0.2\"], \"colour\": 1", "unknown key 'colour'" },
+	};
+	for (unsigned i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		snprintf(j, sizeof(j), N64 "\"ss-enabled\": true}, \"pool4\": [{\"protocol\": \"UDP\", \"prefix\": \"192.0.2.1/32\"}], "
+			 "\"sync\": {\"node-id\": 1, \"key-file\": \"%s\", %s}}", k, rules[i].rest);
+		sync_refused(j, rules[i].expect);
+	}
+	/* with the other sections: NAT64's only, not with cgn */
+	snprintf(j, sizeof(j), "{\"sync\": {\"node-id\": 1, \"key-file\": \"%s\", \"address\": \"10.64.0.1\", "
+		 "\"peers\": [\"10.64.0.2\"]}}", k);
+	sync_refused(j, "session synchronisation is NAT64's");
+	snprintf(j, sizeof(j), N64 "\"ss-enabled\": true}, \"pool4\": [{\"protocol\": \"UDP\", \"prefix\": \"192.0.2.1/32\"}], \"cgn\": {}, "
+		 "\"sync\": {\"node-id\": 1, \"key-file\": \"%s\", \"address\": \"10.64.0.1\", \"peers\": [\"10.64.0.2\"]}}", k);
+	sync_refused(j, "not with \"cgn\"");
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", sync_dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -935,7 +1069,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_vlans),         cmocka_unit_test(test_deep_comment),
 		cmocka_unit_test(test_timeouts),      cmocka_unit_test(test_bad_after_eal),
 		cmocka_unit_test(test_file),	      cmocka_unit_test(test_small_errbuf),
-		cmocka_unit_test(test_example_files),
+		cmocka_unit_test(test_example_files), cmocka_unit_test(test_sync),
 	};
 	const size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
 	const size_t nbad = sizeof(bad_cases) / sizeof(bad_cases[0]);
