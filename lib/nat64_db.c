@@ -260,22 +260,40 @@ void nat64_bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32
 	bib_gone(t, cfg, i, NULL);
 }
 
-void nat64_sess_event(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, enum nat64_event ev,
-		      uint8_t old)
+/*
+ * HA (nat64_sync.h): a new UDP/ICMP session, and every TCP state change (a
+ * TCP session's first, CLOSED to V6/V4 INIT, included: not its UP, in
+ * CLOSED); nothing when a session goes.
+ */
+static inline bool sync_wants(const struct nat64_table *t, uint32_t i, enum nat64_event ev)
+{
+	return t->sync_ring && (ev == NAT64_EV_STATE || (ev == NAT64_EV_UP && t->sess[i].proto != IPPROTO_TCP));
+}
+
+/* CGN's NAT events (a session made or gone), then HA's. */
+static __attribute__((noinline)) void sess_event_cgn(struct nat64_table *t, const struct xlat_config *cfg,
+						     uint32_t i, enum nat64_event ev)
 {
 	const struct session *s = &t->sess[i];
 	struct cgn_table *c = cgn_of(t, cfg);
 
-	(void)old;
 	if (c && ev != NAT64_EV_STATE)
 		cgn_session_event(c, cfg, ev == NAT64_EV_UP, s->proto, s->a6, s->p6, s->a4, s->p4, s->remote4,
 				  s->rport);
-	/*
-	 * HA (nat64_sync.h): a new UDP/ICMP session, and every TCP state change
-	 * (a TCP session's first, CLOSED to V6/V4 INIT, included: not its UP, in
-	 * CLOSED); nothing when a session goes.
-	 */
-	if (t->sync_ring && (ev == NAT64_EV_STATE || (ev == NAT64_EV_UP && s->proto != IPPROTO_TCP)))
+	if (sync_wants(t, i, ev))
+		nat64_sync_emit(t, i);
+}
+
+/* Tail calls only: without CGN, HA's record costs a few tests here and no frame. */
+void nat64_sess_event(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, enum nat64_event ev,
+		      uint8_t old)
+{
+	(void)old;
+	if (t->cgn) {
+		sess_event_cgn(t, cfg, i, ev);
+		return;
+	}
+	if (sync_wants(t, i, ev))
 		nat64_sync_emit(t, i);
 }
 
