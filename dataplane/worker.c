@@ -7,6 +7,8 @@
  * buffers flushed. No locks, syscalls, allocation or printing in the loop
  * (mbufs aside, for fragments and segments).
  */
+#include <stdlib.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -21,6 +23,23 @@ static void tx_drop_cb(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
 
 	*drops += unsent;
 	rte_pktmbuf_free_bulk(pkts, unsent);
+}
+
+/*
+ * A benchmark's knob (doc/performance.md, NAT64 steady state): XLAT64_CLOCK_SCALE=N in the
+ * environment makes the worker's clock, and so every timer it keeps (sessions, fragments, stored
+ * SYNs), run N times faster, so that sessions made at millions a second expire within a second
+ * while the timeouts stay at their configured minimums. Unset (1) everywhere else.
+ */
+static uint64_t clock_scale(unsigned worker)
+{
+	const char *s = getenv("XLAT64_CLOCK_SCALE");
+	unsigned long v = s ? strtoul(s, NULL, 10) : 1;
+
+	if (v <= 1 || v > 1000000)
+		return 1;
+	RTE_LOG(WARNING, XLAT64, "worker %u: its clock runs %lu times faster (XLAT64_CLOCK_SCALE)\n", worker, v);
+	return v;
 }
 
 static struct dp_worker *self_worker(void)
@@ -166,6 +185,7 @@ int worker_main(void *arg)
 	if (!w || !(fmp = worker_start(w)))
 		return -1;
 	const uint64_t t0 = w->tsc0;
+	const uint64_t scale = clock_scale(w->index); /* 1 but in benchmarks (XLAT64_CLOCK_SCALE) */
 	while (!__atomic_load_n(&g_dp.quit, __ATOMIC_RELAXED)) {
 		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
 		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
@@ -173,7 +193,7 @@ int worker_main(void *arg)
 		/* the routing table copy the round reads (RCU, like the snapshot) */
 		fp_memo_round(fmp, cfg, fib_round());
 		uint64_t cyc = rte_get_tsc_cycles() - t0;
-		uint64_t now = (cyc / hz) * 1000000000ull + (cyc % hz) * 1000000000ull / hz;
+		uint64_t now = ((cyc / hz) * 1000000000ull + (cyc % hz) * 1000000000ull / hz) * scale;
 		unsigned got = 0;
 
 		for (unsigned p = 0; p < g_dp.n_ports; p++) {

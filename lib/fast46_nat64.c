@@ -9,6 +9,7 @@
 #include "ip_hdr.h"
 #include "l4.h"
 #include "nat64.h"
+#include "nat64_burst.h"
 #include "nat64_filter.h"
 #include "nat64_tuple46.h"
 #include "rfc6052.h"
@@ -58,7 +59,7 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	pkt->len = sizeof(*ip4) + u.len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];
 	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
-	enum xlat_stat r = nat64_in(ctx, u.proto, src4, sport, dst4, dport, flags, dst6, &nport);
+	enum xlat_stat r = nat64_in_fast(ctx, u.proto, src4, sport, dst4, dport, flags, dst6, &nport);
 	if (r != XLAT_OK)
 		return nat64_tuple46_refuse(ctx, pkt, r, false);
 	const struct xlat_fr6 *rc = fast_fr6(ctx, m, dst6);

@@ -2,9 +2,9 @@
 /*
  * Stateful NAT64 (RFC 6146): pool4, BIB and sessions.
  *
- * Every worker owns one struct nat64_table: rte_hash lookups for both sides
- * of the BIB and of the sessions, preallocated entries, per-timeout FIFO expiry
- * lists. Only its worker touches it (no locks, no concurrency flags); other
+ * Every worker owns one struct nat64_table: hash indexes for both sides of
+ * the BIB and of the sessions, preallocated entries, per-timeout FIFO expiry
+ * lists (lib/nat64_db.h). Only its worker touches it (no locks, no concurrency flags); other
  * threads ask the worker. Which worker owns a flow is a pure function of the
  * packet (nat64_owner6 / nat64_owner4), so both directions of every session,
  * and every flow of one IPv6 source (endpoint-independent mapping, paired
@@ -50,6 +50,9 @@ struct cgn_table;
 void nat64_attach_cgn(struct nat64_table *t, struct cgn_table *c);
 uint32_t nat64_table_sessions(const struct nat64_table *t);
 uint32_t nat64_table_bibs(const struct nat64_table *t);
+/* The same for one protocol (6, 17 or 1), kept as entries come and go. */
+uint32_t nat64_table_sessions_proto(const struct nat64_table *t, uint8_t proto);
+uint32_t nat64_table_bibs_proto(const struct nat64_table *t, uint8_t proto);
 
 /* Who owns a flow: by IPv6 source (6->4), by pool4 address and port (4->6). */
 /* With "cgn" configured, IPv6 by subscriber prefix and IPv4 by port block / deterministic range (lib/cgn.h). */
@@ -94,8 +97,8 @@ bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4,
 /*
  * Burst lookups, for the fast path: the sessions of a burst's packets (l3[i]:
  * packet i from its IP header, len[i] bytes; NULL to skip one) looked up
- * together with rte_hash's bulk lookups, and their session and BIB entries
- * prefetched, so that the cache misses of a burst overlap instead of coming
+ * together, in stages (keys and buckets, then the entries the buckets name,
+ * then for new flows their BIB entry), so that the cache misses of a burst overlap instead of coming
  * one packet at a time. Before translating packet i, nat64_hint(ctx, i) hands
  * its result to the next nat64 lookup, which checks it still belongs to that
  * flow (else, or for a packet that had none, it looks up as usual).

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Burst lookups: the sessions of a whole burst looked up at once with
- * rte_hash's bulk lookups, their memory fetched in parallel, each packet's
- * result kept as a hint for its translation (nat64.h).
+ * Burst lookups: the sessions of a whole burst looked up in stages, each
+ * stage's memory fetched for the whole burst at once, each packet's result
+ * kept as a hint for its translation (nat64.h).
  */
 #include <string.h>
 
-#include <rte_hash.h>
 #include <rte_prefetch.h>
 
 #include "l4.h"
@@ -14,60 +13,82 @@
 #include "nat64_db.h"
 #include "rfc6052.h"
 
-/* The 6->4 session key of an IPv6 packet NAT64 would look up (false: not a plain query/datagram). */
-static bool burst_key6(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len, struct s6_key *k)
+/*
+ * The session key an IPv6 packet would be looked up with, read where a plain
+ * datagram has it (no extension headers): a guess, not a check. Whatever it
+ * finds is a hint that nat64_out() confirms against the packet's real key, and
+ * a miss is used only for a key equal to the real one; a packet that is not
+ * what it seems only costs a lookup. False: not worth a lookup.
+ */
+static inline bool burst_key6(const struct xlat_config *cfg, const uint8_t *ip, uint32_t len, struct nat64_key *k)
 {
-	const struct rte_ipv6_hdr *ip6 = (const void *)ip;
-	uint8_t proto = ip6->proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : ip6->proto;
-	uint16_t sport, dport;
-	uint8_t flags;
+	uint8_t proto = ip[6];
+	uint16_t sport, rport;
 	uint32_t dst4;
 
-	if (len < sizeof(*ip6) + 8 || ip_version(ip) != 6 || !cfg->g.pool6_set ||
-	    !l4_ports(proto, ip + sizeof(*ip6), len - (uint32_t)sizeof(*ip6), &sport, &dport, &flags) ||
-	    rfc6052_6to4(&cfg->g.pool6, ip6->dst_addr, &dst4) != 0)
+	if (len < 48 || ip_version(ip) != 6 || !cfg->g.pool6_set)
 		return false;
-	memset(k, 0, sizeof(*k));
-	k->proto = proto;
-	k->port6 = sport;
-	k->rport = proto == IPPROTO_ICMP ? 0 : dport;
-	memcpy(k->addr6, ip6->src_addr, 16);
-	k->remote4 = dst4;
+	if (proto == IPPROTO_UDP || proto == IPPROTO_TCP) {
+		sport = rd16(ip + 40);
+		rport = rd16(ip + 42);
+	} else if (proto == IPPROTO_ICMPV6) { /* an echo's identifier; ICMP sessions have no remote port */
+		proto = IPPROTO_ICMP;
+		sport = rd16(ip + 44);
+		rport = 0;
+	} else {
+		return false;
+	}
+	if (cfg->g.pool6.len == 96)
+		memcpy(&dst4, ip + 36, 4);
+	else if (rfc6052_6to4(&cfg->g.pool6, ip + 24, &dst4) != 0)
+		return false;
+	key6_mk(k, proto, ip + 8, sport, dst4, rport);
 	return true;
 }
 
-/* The 4->6 session key of an IPv4 packet (unfragmented, or a first fragment). */
-static bool burst_key4(const uint8_t *ip, uint32_t len, struct s4_key *k)
+/* The same for an IPv4 packet without options, unfragmented or a first fragment. */
+static inline bool burst_key4(const uint8_t *ip, uint32_t len, struct nat64_key *k)
 {
-	const struct rte_ipv4_hdr *ip4 = (const void *)ip;
-	uint32_t ihl = rte_ipv4_hdr_len(ip4);
-	uint16_t sport, dport;
-	uint8_t flags;
+	uint8_t proto = ip[9];
+	uint32_t src4, dst4;
 
-	if (ip_version(ip) != 4 || ihl < sizeof(*ip4) || len < ihl + 8 ||
-	    (ip4_frag_field(ip4) & RTE_IPV4_HDR_OFFSET_MASK) != 0 ||
-	    !l4_ports(ip4->next_proto_id, ip + ihl, len - ihl, &sport, &dport, &flags))
+	if (len < 28 || ip[0] != 0x45 || (rd16(ip + 6) & RTE_IPV4_HDR_OFFSET_MASK) != 0)
 		return false;
-	memset(k, 0, sizeof(*k));
-	k->proto = ip4->next_proto_id;
-	k->lport = dport;
-	k->rport = ip4->next_proto_id == IPPROTO_ICMP ? 0 : sport;
-	k->local4 = ip4->dst_addr;
-	k->remote4 = ip4->src_addr;
+	memcpy(&src4, ip + 12, 4);
+	memcpy(&dst4, ip + 16, 4);
+	if (proto == IPPROTO_UDP || proto == IPPROTO_TCP)
+		key4_mk(k, proto, dst4, rd16(ip + 22), src4, rd16(ip + 20));
+	else if (proto == IPPROTO_ICMP)
+		key4_mk(k, proto, dst4, rd16(ip + 24), src4, 0);
+	else
+		return false;
 	return true;
 }
 
+/* The lines the entries under hash h's tag in its home bucket live in (the key compares' lines). */
+static inline void prefetch_candidates(const struct idx *x, uint64_t h, const void *base, size_t size)
+{
+	const struct idx_bucket *b = idx_home(x, h);
+
+	for (unsigned m = idx_match(b, idx_tag(h)); m;)
+		rte_prefetch0((const uint8_t *)base + size * b->ent[idx_next(&m)]);
+}
+
+/*
+ * A burst in stages, each over the whole burst, so that the misses of one
+ * stage overlap: the keys; a flow the recent-flow slots remember takes that
+ * session (its line asked for, its lookup confirms it); the others' keys
+ * hashed and their home buckets asked for; the entries their tags point to
+ * asked for; the lookups (from cache); for the new 6->4 flows, the BIB entry
+ * lookup the same way.
+ */
 void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const uint32_t len[], unsigned n)
 {
 	struct nat64_table *t = ctx->nat;
-	struct s4_key k4[NAT64_BURST_MAX];
-	const void *p6[NAT64_BURST_MAX], *p4[NAT64_BURST_MAX];
-	uint8_t at6[NAT64_BURST_MAX], at4[NAT64_BURST_MAX];
-	int32_t pos6[NAT64_BURST_MAX];
-	void *data4[NAT64_BURST_MAX];
-	uint32_t h6[NAT64_BURST_MAX], h4[NAT64_BURST_MAX];
-	uint64_t hits4 = 0;
-	unsigned n6 = 0, n4 = 0;
+	struct nat64_key k4[NAT64_BURST_MAX];
+	uint64_t h[NAT64_BURST_MAX], part6[NAT64_BURST_MAX], rh[NAT64_BURST_MAX];
+	uint8_t fam[NAT64_BURST_MAX];
+	unsigned nb = 0, nx = 0;
 
 	if (n > NAT64_BURST_MAX)
 		n = NAT64_BURST_MAX;
@@ -77,56 +98,63 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 	t->miss6 = t->added_s6 = t->added_b6 = 0;
 	for (unsigned i = 0; i < n; i++) {
 		t->hint[i] = -1;
+		fam[i] = 0;
 		if (!l3[i] || len[i] < 20)
 			continue;
-		if (burst_key6(ctx->cfg, l3[i], len[i], &t->bkey6[i])) {
-			p6[n6] = &t->bkey6[i];
-			h6[n6] = t->bh6[i] = hash_s6(t, &t->bkey6[i]);
-			at6[n6++] = (uint8_t)i;
-		} else if (burst_key4(l3[i], len[i], &k4[n4])) {
-			p4[n4] = &k4[n4];
-			h4[n4] = hash_s4(t, &k4[n4]);
-			at4[n4++] = (uint8_t)i;
+		if (burst_key6(ctx->cfg, l3[i], len[i], &t->bkey[i])) {
+			rh[i] = recent_hash6(&t->bkey[i]);
+			if ((t->hint[i] = recent_get(t->recent6, rh[i])) < 0)
+				fam[i] = 6;
+		} else if (burst_key4(l3[i], len[i], &k4[i])) {
+			rh[i] = recent_hash4(&k4[i]);
+			if ((t->hint[i] = recent_get(t->recent4, rh[i])) < 0)
+				fam[i] = 4;
 		}
-	}
-	/* rte_hash's bulk lookups prefetch buckets and keys for the whole burst */
-	if (n6 && rte_hash_lookup_with_hash_bulk(t->s6, p6, h6, n6, pos6) == 0) {
-		struct bib6_key kb[NAT64_BURST_MAX];
-		const void *pb[NAT64_BURST_MAX];
-		uint32_t hb[NAT64_BURST_MAX];
-		int32_t posb[NAT64_BURST_MAX];
-		uint8_t atb[NAT64_BURST_MAX];
-		unsigned nb = 0;
-		for (unsigned j = 0; j < n6; j++) {
-			unsigned i = at6[j];
-			if (pos6[j] >= 0 && (uint32_t)pos6[j] < t->max) {
-				t->hint[i] = pos6[j];
-				rte_prefetch0(&t->sess[pos6[j]]);
-			} else if (pos6[j] < 0) { /* a new flow (or one to refuse): its BIB entry, in bulk too */
-				const struct s6_key *k = &t->bkey6[i];
-				t->miss6 |= 1ull << i;
-				t->b6pos[i] = -2;
-				bib6_key_of(&kb[nb], k->proto, k->addr6, k->port6);
-				pb[nb] = &kb[nb];
-				hb[nb] = t->bhb6[i] = hash_b6(t, &kb[nb]);
-				atb[nb++] = (uint8_t)i;
-			}
-		}
-		if (nb && rte_hash_lookup_with_hash_bulk(t->bib6, pb, hb, nb, posb) == 0)
-			for (unsigned j = 0; j < nb; j++)
-				t->b6pos[atb[j]] = posb[j] >= 0 && (uint32_t)posb[j] < t->max ? posb[j] : -1;
-	}
-	if (n4 && rte_hash_lookup_with_hash_bulk_data(t->s4, p4, h4, n4, &hits4, data4) >= 0)
-		for (unsigned j = 0; j < n4; j++)
-			if ((hits4 >> j) & 1) {
-				uint32_t si = (uint32_t)(uintptr_t)data4[j];
-				t->hint[at4[j]] = (int32_t)si;
-				rte_prefetch0(&t->sess[si]);
-			}
-	/* then, as the session lines arrive, the BIB entries (a refresh seldom relinks: its neighbours can wait) */
-	for (unsigned i = 0; i < n; i++)
 		if (t->hint[i] >= 0)
-			rte_prefetch0(&t->bibs[t->sess[t->hint[i]].bib]);
+			rte_prefetch0(&t->sess[t->hint[i]]);
+		else
+			nx += fam[i] != 0;
+	}
+	if (!nx)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		if (fam[i] == 6) {
+			const struct nat64_key *k = &t->bkey[i];
+			part6[i] = hk_a6(t, k->a6);
+			h[i] = t->bh6[i] = hash_s6_from(t, part6[i], k->proto, k->p6, k->remote4, k->rport);
+			idx_prefetch(&t->s6, h[i]);
+		} else if (fam[i] == 4) {
+			h[i] = hash_s4(t, k4[i].proto, k4[i].a4, k4[i].p4, k4[i].remote4, k4[i].rport);
+			idx_prefetch(&t->s4, h[i]);
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (fam[i])
+			prefetch_candidates(fam[i] == 6 ? &t->s6 : &t->s4, h[i], t->sess, sizeof(*t->sess));
+	for (unsigned i = 0; i < n; i++) {
+		if (fam[i] == 4) {
+			if ((t->hint[i] = sess_find4(t, &k4[i], h[i])) >= 0)
+				recent_put(t->recent4, rh[i], (uint32_t)t->hint[i]);
+		} else if (fam[i] == 6 && (t->hint[i] = sess_find6(t, &t->bkey[i], h[i])) >= 0) {
+			recent_put(t->recent6, rh[i], (uint32_t)t->hint[i]);
+		} else if (fam[i] == 6) {
+			/* a new flow (or one to refuse): its BIB entry, looked up the same way */
+			const struct nat64_key *k = &t->bkey[i];
+			t->miss6 |= 1ull << i;
+			t->bhb6[i] = hash_b6_from(t, part6[i], k->proto, k->p6);
+			idx_prefetch(&t->b6, t->bhb6[i]);
+			fam[i] = 'b';
+			nb++;
+		}
+	}
+	if (!nb)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		if (fam[i] == 'b')
+			prefetch_candidates(&t->b6, t->bhb6[i], t->bibs, sizeof(*t->bibs));
+	for (unsigned i = 0; i < n; i++)
+		if (fam[i] == 'b')
+			t->b6pos[i] = bib_find6(t, &t->bkey[i], t->bhb6[i]);
 }
 
 void nat64_hint(struct xlat_ctx *ctx, unsigned i)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The NAT64 session store (RFC 6146 3.1, 3.2): a worker's BIB and session
- * tables created and freed, entries added and removed (with their CGN
- * accounting), the expiry lists' links, and the control plane's walk.
+ * tables created and freed, entries added and removed (with their events and
+ * CGN accounting), the expiry lists' links, and the control plane's walk.
  */
 #include <string.h>
 
@@ -25,56 +25,42 @@ static inline uint64_t splitmix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-static void hk_init(uint64_t a[HK_WORDS + 1], uint32_t seed)
+static bool idx_init(struct idx *x, const char *name, uint32_t max, int socket)
 {
-	uint64_t x = seed;
+	uint32_t n = nat64_idx_buckets(max);
 
-	for (unsigned i = 0; i <= HK_WORDS; i++)
-		a[i] = splitmix64(&x);
+	x->b = rte_zmalloc_socket(name, sizeof(*x->b) * n, 64, socket);
+	x->mask = n - 1;
+	return x->b != NULL;
 }
 
-/* rte_hash's own hash function, for any call that would not pass the hash in: the same values. */
-static uint32_t hk_rte_hash(const void *key, uint32_t key_len, uint32_t seed)
+static bool ring_init(struct free_ring *r, const char *name, uint32_t max, int socket)
 {
-	uint64_t a[HK_WORDS + 1];
-
-	hk_init(a, seed);
-	return hk_hash(a, key, key_len / 4);
-}
-
-/*
- * rte_hash sizes its buckets to the next power of two of `entries` (8 keys a
- * bucket) and its key store to `entries` exactly (positions stay below it,
- * which the entry arrays rely on). Cuckoo hashing alone takes random keys up
- * to ~98% of the bucket slots (measured: 1 000 000 keys into 1 048 576 slots,
- * every time), so extendable buckets, at 9-10 bytes per entry per table, are
- * only asked for where `entries` fills more than 96% of the slots (a power of
- * two or just under). A key that still finds no slot is a refused flow
- * (XLAT_NAT64_TABLE_FULL), as a full table's would be.
- */
-static struct rte_hash *mkhash(const char *name, const char *suffix, uint32_t max, uint32_t key_len, int socket,
-			       rte_hash_function f, uint32_t seed)
-{
-	char n[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = n,
-		.entries = max,
-		.key_len = key_len,
-		.hash_func = f,
-		.hash_func_init_val = seed,
-		.socket_id = socket,
-	};
-
-	if ((uint64_t)max * 100 > (uint64_t)rte_align32pow2(max) * 96)
-		p.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-	snprintf(n, sizeof(n), "%s%s", name, suffix);
-	return rte_hash_create(&p);
+	r->v = rte_malloc_socket(name, sizeof(*r->v) * max, 64, socket);
+	if (!r->v)
+		return false;
+	for (uint32_t i = 0; i < max; i++)
+		r->v[i] = i;
+	r->head = 0;
+	r->n = max;
+	return true;
 }
 
 struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned worker, unsigned n_workers,
 				       int socket)
 {
 	struct nat64_table *t = rte_zmalloc_socket("nat64", sizeof(*t), 64, socket);
+	struct rte_hash_parameters fp = {
+		.name = NULL,
+		.entries = FRAG_MAX,
+		.key_len = sizeof(struct frag_key),
+		.hash_func = rte_jhash,
+		.hash_func_init_val = (uint32_t)rte_rand(),
+		.socket_id = socket,
+		/* FRAG_MAX is a power of two: cuckoo hashing alone takes ~98% of that, the extension the rest */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	char fname[RTE_HASH_NAMESIZE];
 
 	if (!t)
 		return NULL;
@@ -84,28 +70,27 @@ struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned 
 	t->worker = worker;
 	t->n_workers = n_workers ? n_workers : 1;
 	t->rand = 0x9e3779b9u ^ (worker * 0x85ebca6bu);
-	uint32_t seed = (uint32_t)rte_rand();
-	hk_init(t->hk, seed);
-	t->bib6 = mkhash(name, "b6", max, sizeof(struct bib6_key), socket, hk_rte_hash, seed);
-	t->bib4 = mkhash(name, "b4", max, sizeof(struct bib4_key), socket, hk_rte_hash, seed);
-	t->s6 = mkhash(name, "s6", max, sizeof(struct s6_key), socket, hk_rte_hash, seed);
-	t->s4 = mkhash(name, "s4", max, sizeof(struct s4_key), socket, hk_rte_hash, seed);
-	/* Without multi-writer caches, rte_hash positions are key slot - 1: always below `entries`. */
-	uint32_t cap = max;
-	t->bibs = rte_zmalloc_socket("nat64_bibs", sizeof(struct bib) * cap, 64, socket);
-	t->sess = rte_zmalloc_socket("nat64_sess", sizeof(struct session) * cap, 64, socket);
-	t->frag = mkhash(name, "fr", FRAG_MAX, sizeof(struct frag_key), socket, rte_jhash, (uint32_t)rte_rand());
+	uint64_t seed = rte_rand();
+	for (unsigned i = 0; i <= HK_WORDS; i++)
+		t->hk[i] = splitmix64(&seed);
+	snprintf(fname, sizeof(fname), "%sfr", name);
+	fp.name = fname;
+	t->frag = rte_hash_create(&fp);
+	t->sess = rte_zmalloc_socket("nat64_sess", sizeof(struct session) * max, 64, socket);
+	t->bibs = rte_zmalloc_socket("nat64_bibs", sizeof(struct bib) * max, 64, socket);
 	t->fvals = rte_zmalloc_socket("nat64_frag", sizeof(struct frag_val) * FRAG_MAX, 64, socket);
 	t->frag_fifo = rte_zmalloc_socket("nat64_ffifo", sizeof(int32_t) * FRAG_MAX, 64, socket);
 	int use = nat64_usage_init(&t->use, max, socket); /* issue 19: occupancy counts */
-	if (!t->bib6 || !t->bib4 || !t->s6 || !t->s4 || !t->bibs || !t->sess || !t->frag ||
-	    !t->fvals || !t->frag_fifo || use != 0) {
+	if (!idx_init(&t->s6, "nat64_s6", max, socket) || !idx_init(&t->s4, "nat64_s4", max, socket) ||
+	    !idx_init(&t->b6, "nat64_b6", max, socket) || !idx_init(&t->b4, "nat64_b4", max, socket) ||
+	    !ring_init(&t->sfree, "nat64_sfree", max, socket) || !ring_init(&t->bfree, "nat64_bfree", max, socket) ||
+	    !t->sess || !t->bibs || !t->frag || !t->fvals || !t->frag_fifo || use != 0) {
 		nat64_table_free(t);
 		return NULL;
 	}
 	for (unsigned i = 0; i < N_LISTS; i++)
 		t->lists[i].head = t->lists[i].tail = NIL;
-	for (uint32_t i = 0; i < cap; i++)
+	for (uint32_t i = 0; i < max; i++)
 		t->bibs[i].head = NIL;
 	t->hint_cur = -1;
 	t->hint_idx = -1;
@@ -116,10 +101,12 @@ void nat64_table_free(struct nat64_table *t)
 {
 	if (!t)
 		return;
-	rte_hash_free(t->bib6);
-	rte_hash_free(t->bib4);
-	rte_hash_free(t->s6);
-	rte_hash_free(t->s4);
+	rte_free(t->s6.b);
+	rte_free(t->s4.b);
+	rte_free(t->b6.b);
+	rte_free(t->b4.b);
+	rte_free(t->sfree.v);
+	rte_free(t->bfree.v);
 	rte_free(t->bibs);
 	rte_free(t->sess);
 	rte_hash_free(t->frag);
@@ -132,6 +119,7 @@ void nat64_table_free(struct nat64_table *t)
 void nat64_attach_cgn(struct nat64_table *t, struct cgn_table *c)
 {
 	t->cgn = c;
+	t->listened = t->cgn != NULL || t->sync_ring != NULL;
 }
 
 uint32_t nat64_table_sessions(const struct nat64_table *t)
@@ -142,6 +130,36 @@ uint32_t nat64_table_sessions(const struct nat64_table *t)
 uint32_t nat64_table_bibs(const struct nat64_table *t)
 {
 	return t->n_bib;
+}
+
+uint32_t nat64_table_sessions_proto(const struct nat64_table *t, uint8_t proto)
+{
+	return t->n_sess_p[proto_ix(proto)];
+}
+
+uint32_t nat64_table_bibs_proto(const struct nat64_table *t, uint8_t proto)
+{
+	return t->n_bib_p[proto_ix(proto)];
+}
+
+/* ---- free rings: entries handed out in the order they were freed ---- */
+
+static inline uint32_t ring_take(struct free_ring *r, uint32_t max)
+{
+	uint32_t i = r->v[r->head];
+
+	if (++r->head == max)
+		r->head = 0;
+	r->n--;
+	return i;
+}
+
+static inline void ring_put(struct free_ring *r, uint32_t max, uint32_t i)
+{
+	uint32_t at = r->head + r->n;
+
+	r->v[at >= max ? at - max : at] = i;
+	r->n++;
 }
 
 /* ---- expiry lists ---- */
@@ -167,7 +185,7 @@ void nat64_list_append(struct nat64_table *t, uint32_t i, uint8_t list, uint64_t
 	struct session *s = &t->sess[i];
 	struct fifo *f = &t->lists[list];
 
-	s->list = list;
+	s->list = list & 15;
 	s->expires = (uint32_t)expires;
 	s->next = NIL;
 	s->prev = f->tail;
@@ -187,131 +205,157 @@ __attribute__((noinline)) void nat64_relink(struct nat64_table *t, uint32_t i, u
 
 /* ---- BIB and sessions ---- */
 
-/* Session i's IPv6-side key, rebuilt from its BIB entry and remote end. */
-static void sess_key(const struct nat64_table *t, uint32_t i, struct s6_key *k)
+int32_t nat64_bib_add(struct nat64_table *t, const struct xlat_config *cfg, const struct nat64_key *key,
+		      uint64_t hb6, uint32_t a4, uint16_t p4)
 {
-	const struct session *s = &t->sess[i];
-	const struct bib6_key *b = bib_key(t, s->bib);
-
-	memset(k, 0, sizeof(*k));
-	k->proto = b->proto;
-	k->port6 = b->port6;
-	memcpy(k->addr6, b->addr6, 16);
-	k->rport = s->rport;
-	k->remote4 = s->remote4;
-}
-
-int32_t nat64_bib_add(struct nat64_table *t, const struct bib6_key *key6, uint32_t h6, uint32_t a4, uint16_t p4)
-{
-	struct bib6_key k6 = *key6;
-	struct bib4_key k4 = { .proto = k6.proto, .port4 = p4, .addr4 = a4 };
-
 	if (t->n_bib >= t->max)
 		return -1;
-	int32_t pos = rte_hash_add_key_with_hash(t->bib6, &k6, h6);
-	if (pos < 0)
-		return -1;
-	if ((uint32_t)pos >= t->max) { /* never past the entry array, whatever rte_hash does */
-		rte_hash_del_key_with_hash(t->bib6, &k6, h6);
-		return -1;
-	}
-	if (rte_hash_add_key_with_hash_data(t->bib4, &k4, hash_b4(t, &k4), (void *)(uintptr_t)pos) != 0) {
-		rte_hash_del_key_with_hash(t->bib6, &k6, h6);
-		return -1;
-	}
-	t->added_b6 |= 1ull << (h6 & 63);
-	struct bib *b = &t->bibs[pos];
-	b->k6 = k6;
-	b->addr4 = a4;
-	b->port4 = p4;
+	uint32_t i = ring_take(&t->bfree, t->max);
+	struct bib *b = &t->bibs[i];
+	memcpy(b->a6, key->a6, 16);
+	b->p6 = key->p6;
+	b->a4 = a4;
+	b->p4 = p4;
+	b->proto = key->proto;
 	b->head = NIL;
+	idx_add(&t->b6, hb6, i);
+	idx_add(&t->b4, hash_b4(t, key->proto, a4, p4), i);
+	t->added_b6 |= 1ull << (hb6 & 63);
 	t->n_bib++;
-	nat64_use_bib(&t->use, k6.proto, a4, 1); /* issue 19: occupancy counts */
-	return pos;
+	t->n_bib_p[proto_ix(key->proto)]++;
+	nat64_use_bib(&t->use, key->proto, a4, 1); /* issue 19: occupancy by address */
+	struct cgn_table *c = cgn_of(t, cfg);
+	if (c)
+		cgn_bib_event(c, cfg, true, b->proto, b->a6, b->p6, a4, p4);
+	return (int32_t)i;
 }
 
-void nat64_bib_del(struct nat64_table *t, uint32_t i)
+/* hb: its two hashes (hash_b6, hash_b4) where the caller has them, else NULL. */
+static void bib_del(struct nat64_table *t, uint32_t i, const uint64_t *hb)
 {
 	struct bib *b = &t->bibs[i];
-	struct bib6_key k6 = *bib_key(t, i);
-	struct bib4_key k4 = { .proto = k6.proto, .port4 = b->port4, .addr4 = b->addr4 };
 
 	if (__builtin_expect(t->sync_ring != NULL, 0))
 		nat64_sync_bib_gone(t, i);
-	rte_hash_del_key_with_hash(t->bib4, &k4, hash_b4(t, &k4));
-	rte_hash_del_key_with_hash(t->bib6, &k6, hash_b6(t, &k6));
-	b->head = NIL;
-	b->k6.proto = 0; /* no packet's key: a burst's BIB position (b6pos) that went stale cannot match */
+	idx_del(&t->b6, (uint32_t)(hb ? hb[0] : hash_b6(t, b->proto, b->a6, b->p6)), i);
+	idx_del(&t->b4, (uint32_t)(hb ? hb[1] : hash_b4(t, b->proto, b->a4, b->p4)), i);
 	t->n_bib--;
-	nat64_use_bib(&t->use, k6.proto, k4.addr4, -1); /* issue 19: occupancy counts */
+	t->n_bib_p[proto_ix(b->proto)]--;
+	nat64_use_bib(&t->use, b->proto, b->a4, -1); /* issue 19: occupancy by address */
+	b->head = NIL;
+	b->proto = 0; /* no packet's key: a burst's BIB position (b6pos) that went stale cannot match */
+	ring_put(&t->bfree, t->max, i);
 }
 
-static void s4_key_of(const struct s6_key *k6, const struct bib *b, struct s4_key *k4)
+static void bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, const uint64_t *hb)
 {
-	memset(k4, 0, sizeof(*k4));
-	k4->proto = k6->proto;
-	k4->rport = k6->rport;
-	k4->remote4 = k6->remote4;
-	k4->lport = b->port4;
-	k4->local4 = b->addr4;
+	struct cgn_table *c = cgn_of(t, cfg);
+
+	if (c) {
+		const struct bib *b = &t->bibs[i];
+		cgn_bib_event(c, cfg, false, b->proto, b->a6, b->p6, b->a4, b->p4);
+	}
+	bib_del(t, i, hb);
 }
 
-/* h6 / h4: the hashes of the new session's keys where the caller has them (its lookup's), else NULL. */
-int32_t nat64_sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t rport, uint64_t now,
-		       const struct nat64_globals *g, const uint32_t *h6p, const uint32_t *h4p)
+/* A BIB entry goes other than with its last session (purge, a refused session). */
+void nat64_bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
+{
+	bib_gone(t, cfg, i, NULL);
+}
+
+/*
+ * HA (nat64_sync.h): a new UDP/ICMP session, and every TCP state change (a
+ * TCP session's first, CLOSED to V6/V4 INIT, included: not its UP, in
+ * CLOSED); nothing when a session goes.
+ */
+static inline bool sync_wants(const struct nat64_table *t, uint32_t i, enum nat64_event ev)
+{
+	return t->sync_ring && (ev == NAT64_EV_STATE || (ev == NAT64_EV_UP && t->sess[i].proto != IPPROTO_TCP));
+}
+
+/* CGN's NAT events (a session made or gone), then HA's. */
+static __attribute__((noinline)) void sess_event_cgn(struct nat64_table *t, const struct xlat_config *cfg,
+						     uint32_t i, enum nat64_event ev)
+{
+	const struct session *s = &t->sess[i];
+	struct cgn_table *c = cgn_of(t, cfg);
+
+	if (c && ev != NAT64_EV_STATE)
+		cgn_session_event(c, cfg, ev == NAT64_EV_UP, s->proto, s->a6, s->p6, s->a4, s->p4, s->remote4,
+				  s->rport);
+	if (sync_wants(t, i, ev))
+		nat64_sync_emit(t, i);
+}
+
+/* Tail calls only: without CGN, HA's record costs a few tests here and no frame. */
+void nat64_sess_event(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, enum nat64_event ev,
+		      uint8_t old)
+{
+	(void)old;
+	if (t->cgn) {
+		sess_event_cgn(t, cfg, i, ev);
+		return;
+	}
+	if (sync_wants(t, i, ev))
+		nat64_sync_emit(t, i);
+}
+
+int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uint32_t bib, uint32_t remote4,
+		       uint16_t rport, uint8_t state, uint64_t expires, const uint64_t *h6p, const uint64_t *h4p)
 {
 	struct bib *b = &t->bibs[bib];
-	const struct bib6_key *bk = bib_key(t, bib);
-	struct s6_key k6 = { .proto = bk->proto, .port6 = bk->port6, .rport = rport, .remote4 = remote4 };
-	struct s4_key k4;
 
 	if (t->n_sess >= t->max)
 		return -1;
-	memcpy(k6.addr6, bk->addr6, 16);
-	s4_key_of(&k6, b, &k4);
-	uint32_t h6 = h6p ? *h6p : hash_s6(t, &k6), h4 = h4p ? *h4p : hash_s4(t, &k4);
-	int32_t pos = rte_hash_add_key_with_hash(t->s6, &k6, h6);
-	if (pos < 0)
-		return -1;
-	if ((uint32_t)pos >= t->max) {
-		rte_hash_del_key_with_hash(t->s6, &k6, h6);
-		return -1;
-	}
-	if (rte_hash_add_key_with_hash_data(t->s4, &k4, h4, (void *)(uintptr_t)pos) != 0) {
-		rte_hash_del_key_with_hash(t->s6, &k6, h6);
-		return -1;
-	}
-	t->added_s6 |= 1ull << (h6 & 63);
-	struct session *s = &t->sess[pos];
-	s->bib = bib;
+	uint32_t i = ring_take(&t->sfree, t->max);
+	struct session *s = &t->sess[i];
+	memcpy(s->a6, b->a6, 16);
 	s->remote4 = remote4;
+	s->a4 = b->a4;
+	s->p6 = b->p6;
 	s->rport = rport;
-	s->state = TCP_CLOSED;
-	s->prev = s->next = NIL;
+	s->p4 = b->p4;
+	s->proto = b->proto;
+	s->state = state & 15;
+	s->bib = bib;
+	uint64_t h6 = h6p ? *h6p : hash_s6_from(t, hk_a6(t, b->a6), b->proto, b->p6, remote4, rport);
+	uint64_t h4 = h4p ? *h4p : hash_s4(t, b->proto, b->a4, b->p4, remote4, rport);
+	s->h6 = (uint32_t)h6;
+	s->h4 = (uint32_t)h4;
+	idx_add(&t->s6, h6, i);
+	idx_add(&t->s4, h4, i);
+	t->added_s6 |= 1ull << (h6 & 63);
 	s->bprev = NIL;
 	s->bnext = b->head;
 	if (b->head != NIL)
-		t->sess[b->head].bprev = (uint32_t)pos;
-	b->head = (uint32_t)pos;
-	uint8_t list = list_of(k6.proto, s->state);
-	nat64_list_append(t, (uint32_t)pos, list, now + timeout_of(g, list));
+		t->sess[b->head].bprev = i;
+	b->head = i;
+	s->prev = s->next = NIL;
+	nat64_list_append(t, i, list_of(s->proto, s->state), expires);
+	/* both directions' next packets find it at once (nat64_lookup_burst) */
+	struct nat64_key k;
+	key6_mk(&k, s->proto, s->a6, s->p6, remote4, rport);
+	recent_put(t->recent6, recent_hash6(&k), i);
+	key4_mk(&k, s->proto, s->a4, s->p4, remote4, rport);
+	recent_put(t->recent4, recent_hash4(&k), i);
 	t->n_sess++;
-	nat64_use_sess(&t->use, k6.proto, 1); /* issue 19: occupancy counts */
-	return pos;
+	t->n_sess_p[proto_ix(s->proto)]++;
+	nat64_use_sess(&t->use, s->proto, 1); /* issue 19 */
+	nat64_sess_notify(t, cfg, i, NAT64_EV_UP, 0);
+	return (int32_t)i;
 }
 
-void nat64_sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
+void nat64_sess_del_hb(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, const uint64_t *hb)
 {
 	struct session *s = &t->sess[i];
-	struct bib *b = &t->bibs[s->bib];
-	struct s6_key k6;
-	struct s4_key k4;
+	uint32_t bi = s->bib;
+	struct bib *b = &t->bibs[bi];
 
-	sess_key(t, i, &k6);
+	nat64_sess_notify(t, cfg, i, NAT64_EV_DOWN, 0);
 	nat64_list_unlink(t, i);
-	s4_key_of(&k6, b, &k4);
-	rte_hash_del_key_with_hash(t->s4, &k4, hash_s4(t, &k4));
-	rte_hash_del_key_with_hash(t->s6, &k6, hash_s6(t, &k6));
+	idx_del(&t->s6, s->h6, i);
+	idx_del(&t->s4, s->h4, i);
 	if (s->bprev != NIL)
 		t->sess[s->bprev].bnext = s->bnext;
 	else
@@ -320,45 +364,31 @@ void nat64_sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32
 		t->sess[s->bnext].bprev = s->bprev;
 	s->list = LIST_FREE;
 	t->n_sess--;
-	nat64_use_sess(&t->use, k6.proto, -1); /* issue 19: occupancy counts */
-	struct cgn_table *c = cgn_of(t, cfg);
-	if (c)
-		cgn_session_event(c, cfg, false, k6.proto, k6.addr6, k6.port6, b->addr4, b->port4, k6.remote4, k6.rport);
+	t->n_sess_p[proto_ix(s->proto)]--;
+	nat64_use_sess(&t->use, s->proto, -1); /* issue 19 */
+	ring_put(&t->sfree, t->max, i);
 	/* RFC 6146 3.5: a dynamic BIB entry lives as long as it has sessions; static ones stay. */
-	if (b->head == NIL && !nat64_static_by6(cfg, k6.proto, k6.addr6, k6.port6)) {
-		if (c)
-			cgn_bib_event(c, cfg, false, k6.proto, k6.addr6, k6.port6, b->addr4, b->port4);
-		nat64_bib_del(t, s->bib);
-	}
+	if (b->head == NIL && (!cfg->n_bib || !nat64_static_by6(cfg, b->proto, b->a6, b->p6)))
+		bib_gone(t, cfg, bi, hb);
 }
 
-/* A BIB entry goes other than with its last session (purge, a refused session). */
-void nat64_bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
+void nat64_sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i)
 {
-	struct cgn_table *c = cgn_of(t, cfg);
-
-	if (c) {
-		const struct bib6_key *k = bib_key(t, i);
-		cgn_bib_event(c, cfg, false, k->proto, k->addr6, k->port6, t->bibs[i].addr4, t->bibs[i].port4);
-	}
-	nat64_bib_del(t, i);
+	nat64_sess_del_hb(t, cfg, i, NULL);
 }
 
 uint32_t nat64_session_next(const struct nat64_table *t, uint32_t pos, struct nat64_session_info *out)
 {
-	uint32_t cap = t->max;
-
-	for (uint32_t i = pos; i < cap; i++) {
+	for (uint32_t i = pos; i < t->max; i++) {
 		const struct session *s = &t->sess[i];
 		if (s->list == LIST_FREE)
 			continue;
-		const struct bib *b = &t->bibs[s->bib];
-		out->proto = b->k6.proto;
+		out->proto = s->proto;
 		out->state = s->state;
-		memcpy(out->addr6, b->k6.addr6, 16);
-		out->port6 = b->k6.port6;
-		out->local4 = b->addr4;
-		out->lport = b->port4;
+		memcpy(out->addr6, s->a6, 16);
+		out->port6 = s->p6;
+		out->local4 = s->a4;
+		out->lport = s->p4;
 		out->remote4 = s->remote4;
 		out->rport = s->rport;
 		/* the timer is 32-bit ms around the latest time the table saw */

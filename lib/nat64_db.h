@@ -4,6 +4,19 @@
  * tables, their memory layout and the small operations on them that the NAT64
  * files share (nat64_db.c keeps the rest). Internal to lib/: the dataplane and
  * the control plane see struct nat64_table only through nat64.h.
+ *
+ * Layout (doc/performance.md, "The session store"): a session is one cache
+ * line holding both of its 5-tuples (its BIB entry's sides copied in), so a
+ * packet of either direction reads the bucket line of one index and that line;
+ * BIB entries (32 bytes) are read only where sessions are made or go. Four
+ * hash indexes (nat64_db_index.h) find them: sessions by their IPv6-side and
+ * IPv4-side 5-tuples, BIB entries by either side. Entries come from FIFO free
+ * rings, so that, at a steady state of new flows, sessions are made, listed
+ * for expiry and freed in the same order, which is memory order.
+ *
+ * Two single points for what a session's life is made of: nat64_sess_add()
+ * (every session enters there, from either side of the NAT, or as a copy from
+ * a peer) and nat64_sess_notify() (creation, TCP state change, deletion).
  */
 #ifndef XLAT_NAT64_DB_H
 #define XLAT_NAT64_DB_H
@@ -13,11 +26,13 @@
 #include <string.h>
 
 #include <rte_hash.h>
+#include <rte_prefetch.h>
 
 #include "cgn.h"
 #include "ip_hdr.h"
 #include "nat64.h"
 #include "nat64_usage.h"
+#include "nat64_db_index.h"
 #include "xlat.h"
 
 /* Expiry lists; LIST_FREE marks an unused session slot. */
@@ -25,36 +40,47 @@ enum { LIST_FREE, LIST_UDP, LIST_ICMP, LIST_TCP_EST, LIST_TCP_TRANS, N_LISTS };
 #define NIL UINT32_MAX
 
 /*
- * Memory per session is the budget (<= 256 bytes at 1M, both lookups): keys
- * live once, in the rte_hash key stores, and the arrays beside them hold only
- * what no key has. rte_hash stores key + 8 bytes of data in 16-byte slots.
+ * A session: 64 bytes, one line, aligned. Memory per session is the budget
+ * (<= 256 bytes at 1M, each session with its own BIB entry: 64 here, 32 for
+ * the BIB entry, 4 x 16 in the indexes' buckets, 8 in the free rings).
  */
-struct bib6_key { /* 20 bytes: 32-byte slot */
-	uint8_t proto, pad;
-	uint16_t port6;
-	uint8_t addr6[16];
-};
-struct bib4_key { /* 8 bytes: 16-byte slot; data: the bib6 position */
-	uint8_t proto, pad;
-	uint16_t port4;
-	uint32_t addr4;
-};
-struct s6_key { /* 28 bytes: 48-byte slot; its position is the session index */
-	uint8_t proto, pad;
-	uint16_t port6;
-	uint16_t rport, pad2;
-	uint8_t addr6[16];
-	uint32_t remote4;
-};
-struct s4_key { /* 16 bytes: 32-byte slot; data: the s6 position (the session index) */
-	uint8_t proto, pad;
-	uint16_t lport;
-	uint16_t rport, pad2;
-	uint32_t local4;
-	uint32_t remote4;
+struct session {
+	uint8_t a6[16];   /* the IPv6 host (its BIB entry's) */
+	uint32_t remote4; /* the IPv4 peer */
+	uint32_t a4;      /* the pool4 address (its BIB entry's) */
+	uint16_t p6, rport;
+	uint16_t p4;
+	uint8_t proto;
+	uint8_t state : 4; /* enum tcp_state for TCP */
+	uint8_t list : 4;  /* LIST_FREE when unused */
+	uint32_t bib;
+	uint32_t expires;      /* ms, wrapping: see due() */
+	uint32_t prev, next;   /* expiry list */
+	uint32_t bprev, bnext; /* the BIB's sessions */
+	uint32_t h6, h4;       /* the low 32 bits of its two index hashes (deletion, expiry's prefetch) */
+} __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct session) == 64, "a session is one cache line");
+
+/* A BIB entry (RFC 6146 3.1): 32 bytes, two to a line. */
+struct bib {
+	uint8_t a6[16];
+	uint32_t a4;
+	uint16_t p6, p4;
+	uint32_t head; /* its sessions (bprev/bnext): ADF and "last session gone" without a walk */
+	uint8_t proto; /* 0: unused */
+	uint8_t pad[3];
 };
 
-#define HK_WORDS 7 /* the longest key, s6_key: 28 bytes (hk_hash) */
+_Static_assert(sizeof(struct bib) == 32, "two BIB entries to a line");
+
+/* A flow as the store keys it: one side or both (ports and ids in host order, addresses in network order). */
+struct nat64_key {
+	uint8_t a6[16];
+	uint32_t a4, remote4;
+	uint16_t p6, p4, rport;
+	uint8_t proto;
+};
 
 #define SO_MAX 64 /* per worker; maximum-simultaneous-opens caps it further */
 #define SO_BYTES 128
@@ -85,32 +111,6 @@ struct frag_val {
 };
 
 /*
- * Indexed by bib6 position (32 bytes). The IPv6 side is kept here too, not
- * read back from the hash's key store: rte_hash_get_key_with_position()
- * verifies the position with a full lookup, a second hash lookup on every
- * 4->6 packet.
- */
-struct bib {
-	struct bib6_key k6;
-	uint32_t addr4;
-	uint16_t port4;
-	uint16_t pad;
-	uint32_t head; /* its sessions (bprev/bnext): ADF and "last session gone" without a walk */
-};
-
-/* Indexed by s6 position (32 bytes); the rest of its 5-tuples is its BIB entry's. */
-struct session {
-	uint32_t bib;
-	uint32_t prev, next;   /* expiry list */
-	uint32_t bprev, bnext; /* the BIB's sessions */
-	uint32_t remote4;
-	uint16_t rport;
-	uint8_t state; /* enum tcp_state for TCP */
-	uint8_t list;  /* LIST_FREE when unused */
-	uint32_t expires; /* ms, wrapping: see due() */
-};
-
-/*
  * Session timers are 32-bit milliseconds compared with wrap-around, which
  * holds for any timer shorter than 2^31 ms (24.8 days): timeouts are cut to
  * TIMEOUT_MAX_MS (timeout_of), so that one with its slack stays below that.
@@ -127,15 +127,47 @@ struct fifo {
 	uint32_t head, tail;
 };
 
+/* A ring of free entry numbers, oldest freed first. */
+struct free_ring {
+	uint32_t *v;
+	uint32_t head, n; /* the next to hand out, how many there are */
+};
+
+/* Per-protocol counts, indexed by the protocol number mod 3 (one multiply, no branch). */
+enum { P_TCP = IPPROTO_TCP % 3, P_ICMP = IPPROTO_ICMP % 3, P_UDP = IPPROTO_UDP % 3, N_PROTOS = 3 };
+_Static_assert(P_TCP != P_ICMP && P_TCP != P_UDP && P_ICMP != P_UDP, "one count per protocol");
+
+static inline unsigned proto_ix(uint8_t proto)
+{
+	return proto % 3u;
+}
+
+#define HK_WORDS 15 /* the hash coefficients (hash_*) */
+
+/*
+ * The flows seen last, per direction: direct-mapped, 16384 slots of (a 32-bit
+ * check, the session's number), 128 KiB each, filled where a lookup finds a
+ * session and where one is made. A packet whose slot holds its check takes
+ * that session as its hint (nat64_lookup_burst), which its lookup then
+ * confirms on the session's own line (hint_is6/4): one multiply and one load
+ * where the index costs a 7-word hash and a probe. A stale or foreign slot
+ * only costs the index lookup it would have cost anyway. Not the index's
+ * multiply-shift: a cache whose slots attackers can make collide only misses.
+ */
+#define RECENT_BITS 14
+#define RECENT_SLOTS (1u << RECENT_BITS)
+
 struct nat64_table {
-	struct rte_hash *bib6, *bib4, *s6, *s4;
-	struct bib *bibs;     /* indexed by bib6 position */
-	struct session *sess; /* indexed by s6 position */
+	struct session *sess;
+	struct bib *bibs;
+	struct idx s6, s4, b6, b4; /* sessions by either 5-tuple, BIB entries by either side */
+	struct free_ring sfree, bfree;
 	struct fifo lists[N_LISTS];
 	uint32_t n_sess, n_bib, max;
+	uint32_t n_sess_p[N_PROTOS], n_bib_p[N_PROTOS]; /* the same by protocol (P_UDP, P_TCP, P_ICMP) */
 	unsigned worker, n_workers;
 	uint32_t rand;
-	uint64_t hk[HK_WORDS + 1]; /* the four tables' hash keys (hk_hash) */
+	uint64_t hk[HK_WORDS + 1]; /* the indexes' hash coefficients (hash_*) */
 	/* Fragment tracking ("virtual reassembly"): what a datagram's first fragment mapped to, for the rest. */
 	struct rte_hash *frag;
 	struct frag_val *fvals;
@@ -144,7 +176,12 @@ struct nat64_table {
 	int32_t *frag_fifo; /* insertion order, for eviction */
 	uint32_t frag_head, frag_n;
 	struct stored_syn *so_last;
+	unsigned so_used; /* stored SYNs held */
 	struct cgn_table *cgn; /* carrier-grade NAT64 (lib/cgn.h), when configured at start; else NULL */
+	/* HA (nat64_sync.h): where this table's session events go (NULL: nowhere), and those a full ring lost */
+	struct rte_ring *sync_ring;
+	uint64_t sync_drops;
+	bool listened; /* cgn or sync_ring attached: nat64_sess_notify() calls nat64_sess_event() */
 	uint64_t now_ms;       /* the latest time seen, to give session timers back as absolute times */
 	/* nat64_lookup_burst(): each packet's session (-1: none found), and the one nat64_hint() chose */
 	int32_t hint[NAT64_BURST_MAX];
@@ -157,82 +194,103 @@ struct nat64_table {
 	 * for the BIB's buckets. A miss only holds while no key with the same hash
 	 * bit went in since (added_s6 / added_b6, cleared every burst).
 	 */
-	struct s6_key bkey6[NAT64_BURST_MAX];
-	uint32_t bh6[NAT64_BURST_MAX], bhb6[NAT64_BURST_MAX];
+	struct nat64_key bkey[NAT64_BURST_MAX];
+	uint64_t bh6[NAT64_BURST_MAX], bhb6[NAT64_BURST_MAX];
 	int32_t b6pos[NAT64_BURST_MAX];
 	uint64_t miss6, added_s6, added_b6;
 	int hint_idx;
 	/* RFC 6056 algorithm 3's table: how far past its F() offset a tuple's next port search starts */
 	uint16_t alg3[1024];
-	/* HA (nat64_sync.h): where this table's session events go (NULL: nowhere), and those a full ring lost */
-	struct rte_ring *sync_ring;
-	uint64_t sync_drops;
 	/* issue 19: occupancy by protocol and pool4 address, for the control plane (nat64_usage.h) */
 	struct nat64_usage use;
+	/* The flows seen last, by a cheap hash of their 5-tuple (recent_*): the burst lookup's first guess */
+	uint64_t recent6[RECENT_SLOTS], recent4[RECENT_SLOTS];
 };
 
 /*
- * The tables' hash: vector multiply-shift (Dietzfelbinger; Thorup, "High
- * Speed Hashing for Integers and Strings", 2015), h(x) = (a0 + sum a_i x_i
- * mod 2^64) >> 32 over the key's 32-bit words with random 64-bit a_i: a
- * universal family, so which keys collide depends on the secret a_i, at one
- * multiply per word (a 28-byte session key: ~20 instructions; rte_jhash took
- * ~115). CRC32-C (rte_hash_crc, DPDK's default) costs about as little but is
- * linear: crc(x) ^ crc(y) does not depend on the seed, so keys that share
- * both of their rte_hash buckets (the IPv6 source, ports and remote address
- * are the sender's to choose) can be computed offline whatever the seed.
- * Without the extension table such keys only refuse themselves (16 slots per
- * bucket pair; another key is refused only when both of its buckets are full
- * of them); with it (tables within 4% of a power of two, the default 65536)
- * they pile up in one chain that every lookup ending in that bucket walks.
- * The a_i derive from a random 32-bit seed per table (rte_hash's init value),
- * so the hash function given to rte_hash computes the same thing; every call
- * on the four tables passes the hash in (*_with_hash), each key hashed once.
+ * The indexes' hash: vector multiply-shift (Dietzfelbinger; Thorup, "High
+ * Speed Hashing for Integers and Strings", 2015), h(x) = a0 + sum a_i x_i mod
+ * 2^64 over the key's 32-bit words with random 64-bit a_i: a universal
+ * family, so which keys collide depends on the secret a_i, at one multiply
+ * per word. CRC32-C (rte_hash_crc) costs about as little but is linear:
+ * crc(x) ^ crc(y) does not depend on the seed, so keys that share a bucket
+ * (the IPv6 source, ports and remote address are the sender's to choose)
+ * could be computed offline whatever the seed, and pile up in one probe
+ * sequence that every lookup ending there walks. The a_i derive from a random
+ * seed per table. The sum alone is universal (few collisions) but not
+ * random-looking: keys in arithmetic progression (consecutive ports,
+ * addresses) give sums in progression, which fill buckets unevenly;
+ * MurmurHash3's 64-bit finaliser (a bijection, so collisions stay the sum's)
+ * spreads them as SplitMix64 spreads its counter. The home bucket comes from
+ * the low bits, the tag from the top 16 (nat64_db_index.h).
  */
-static inline uint32_t hk_hash(const uint64_t a[HK_WORDS + 1], const void *key, unsigned words)
+static inline uint64_t hk_fin(uint64_t h)
 {
-	const uint8_t *p = key;
-	uint64_t h = a[0];
-
-	for (unsigned i = 0; i < words; i++) {
-		uint32_t w;
-		memcpy(&w, p + 4 * i, 4);
-		h += a[i + 1] * w;
-	}
-	/*
-	 * The sum alone is universal (few collisions) but not random-looking:
-	 * keys in arithmetic progression (consecutive ports, addresses) give sums
-	 * in progression, and cuckoo hashing, whose two buckets both come from
-	 * this hash, then fills badly (measured: a table refusing keys at 84% of
-	 * its slots). MurmurHash3's 64-bit finaliser (a bijection, so collisions
-	 * stay the sum's) spreads them as SplitMix64 spreads its counter.
-	 */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
-	return (uint32_t)h;
+	return h;
 }
 
-static inline uint32_t hash_b6(const struct nat64_table *t, const struct bib6_key *k)
+static inline uint32_t hk_w(const uint8_t *p)
 {
-	return hk_hash(t->hk, k, sizeof(*k) / 4);
+	uint32_t w;
+
+	memcpy(&w, p, 4);
+	return w;
 }
 
-static inline uint32_t hash_b4(const struct nat64_table *t, const struct bib4_key *k)
+/* The IPv6 address's part of both IPv6-side hashes (sessions and BIB entries). */
+static inline uint64_t hk_a6(const struct nat64_table *t, const uint8_t a6[16])
 {
-	return hk_hash(t->hk, k, sizeof(*k) / 4);
+	const uint64_t *a = t->hk;
+
+	return a[0] + a[1] * hk_w(a6) + a[2] * hk_w(a6 + 4) + a[3] * hk_w(a6 + 8) + a[4] * hk_w(a6 + 12);
 }
 
-static inline uint32_t hash_s6(const struct nat64_table *t, const struct s6_key *k)
+static inline uint64_t hash_s6_from(const struct nat64_table *t, uint64_t part6, uint8_t proto, uint16_t p6,
+				    uint32_t remote4, uint16_t rport)
 {
-	return hk_hash(t->hk, k, sizeof(*k) / 4);
+	const uint64_t *a = t->hk;
+
+	return hk_fin(part6 + a[5] * remote4 + a[6] * (p6 | (uint32_t)rport << 16) + a[7] * proto);
 }
 
-static inline uint32_t hash_s4(const struct nat64_table *t, const struct s4_key *k)
+static inline uint64_t hash_b6_from(const struct nat64_table *t, uint64_t part6, uint8_t proto, uint16_t p6)
 {
-	return hk_hash(t->hk, k, sizeof(*k) / 4);
+	return hk_fin(part6 + t->hk[8] * (p6 | (uint32_t)proto << 16));
+}
+
+static inline uint64_t hash_s6(const struct nat64_table *t, const struct nat64_key *k)
+{
+	return hash_s6_from(t, hk_a6(t, k->a6), k->proto, k->p6, k->remote4, k->rport);
+}
+
+static inline uint64_t hash_b6(const struct nat64_table *t, uint8_t proto, const uint8_t a6[16], uint16_t p6)
+{
+	return hash_b6_from(t, hk_a6(t, a6), proto, p6);
+}
+
+static inline uint64_t hash_s4(const struct nat64_table *t, uint8_t proto, uint32_t a4, uint16_t p4,
+			       uint32_t remote4, uint16_t rport)
+{
+	const uint64_t *a = t->hk;
+
+	return hk_fin(a[9] + a[10] * a4 + a[11] * remote4 + a[12] * (p4 | (uint32_t)rport << 16) + a[13] * proto);
+}
+
+static inline uint64_t hash_b4(const struct nat64_table *t, uint8_t proto, uint32_t a4, uint16_t p4)
+{
+	const uint64_t *a = t->hk;
+
+	return hk_fin(a[9] + a[14] * a4 + a[15] * (p4 | (uint32_t)proto << 16));
+}
+
+static inline void idx_prefetch(const struct idx *x, uint64_t h)
+{
+	rte_prefetch0(idx_home(x, h));
 }
 
 /* CGN accounting and events run only where a cgn table is attached and configured (doc/cgn.md). */
@@ -328,82 +386,204 @@ static inline void refresh(struct nat64_table *t, const struct nat64_globals *g,
 }
 
 /* Apply a segment to a session: new state, and its timer (nat64_tcp.c). */
-void nat64_tcp_update(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, bool v6, uint8_t flags,
+void nat64_tcp_update(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, bool v6, uint8_t flags,
 		      uint64_t now);
 
-static inline const struct bib6_key *bib_key(const struct nat64_table *t, uint32_t bib)
+/* ---- the recent flows ---- */
+
+static inline uint64_t recent_mix(uint64_t x)
 {
-	return &t->bibs[bib].k6;
+	return x * 0x9e3779b97f4a7c15ull;
 }
 
-static inline void bib6_key_of(struct bib6_key *k, uint8_t proto, const uint8_t *a6, uint16_t p6)
+/* Its slot in the top bits, its check from the middle (never 0: 0 is an empty slot). */
+static inline uint64_t recent_hash6(const struct nat64_key *k)
 {
-	memset(k, 0, sizeof(*k));
-	k->proto = proto;
-	k->port6 = p6;
-	memcpy(k->addr6, a6, 16);
+	uint64_t a, b;
+
+	memcpy(&a, k->a6, 8);
+	memcpy(&b, k->a6 + 8, 8);
+	return recent_mix(a ^ (b * 0xc2b2ae3d27d4eb4full) ^ ((uint64_t)k->remote4 << 32 | (uint32_t)k->p6 << 16 | k->rport) ^
+			  ((uint64_t)k->proto << 56));
 }
 
-/* A BIB entry by its IPv6 side; h: hash_b6(k), which the caller keeps for nat64_bib_add(). */
-static inline int32_t bib_find6(const struct nat64_table *t, const struct bib6_key *k, uint32_t h)
+static inline uint64_t recent_hash4(const struct nat64_key *k)
 {
-	return rte_hash_lookup_with_hash(t->bib6, k, h);
+	return recent_mix(((uint64_t)k->a4 << 32 | k->remote4) ^
+			  (((uint64_t)k->p4 << 32 | (uint32_t)k->rport << 16 | k->proto) * 0xc2b2ae3d27d4eb4full));
+}
+
+static inline uint64_t *recent_slot(uint64_t *tab, uint64_t rh)
+{
+	return &tab[rh >> (64 - RECENT_BITS)];
+}
+
+static inline uint32_t recent_check(uint64_t rh)
+{
+	return (uint32_t)(rh >> 16) | 1;
+}
+
+/* The session this slot remembers for a flow of hash rh, or -1. */
+static inline int32_t recent_get(const uint64_t *tab, uint64_t rh)
+{
+	uint64_t e = tab[rh >> (64 - RECENT_BITS)];
+
+	return (uint32_t)(e >> 32) == recent_check(rh) ? (int32_t)(uint32_t)e : -1;
+}
+
+static inline void recent_put(uint64_t *tab, uint64_t rh, uint32_t si)
+{
+	*recent_slot(tab, rh) = (uint64_t)recent_check(rh) << 32 | si;
+}
+
+/* ---- lookups (the keys compared in the entries; each hash computed once by the caller) ---- */
+
+static inline bool same16(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x[2], y[2];
+
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
+struct nat64_q {
+	const struct nat64_table *t;
+	const struct nat64_key *k;
+};
+
+static inline bool eq_s6(const void *arg, uint32_t i)
+{
+	const struct nat64_q *q = arg;
+	const struct session *s = &q->t->sess[i];
+	const struct nat64_key *k = q->k;
+
+	return s->remote4 == k->remote4 && s->p6 == k->p6 && s->rport == k->rport && s->proto == k->proto &&
+	       same16(s->a6, k->a6);
+}
+
+static inline bool eq_s4(const void *arg, uint32_t i)
+{
+	const struct nat64_q *q = arg;
+	const struct session *s = &q->t->sess[i];
+	const struct nat64_key *k = q->k;
+
+	return s->remote4 == k->remote4 && s->a4 == k->a4 && s->p4 == k->p4 && s->rport == k->rport &&
+	       s->proto == k->proto;
+}
+
+static inline bool eq_b6(const void *arg, uint32_t i)
+{
+	const struct nat64_q *q = arg;
+	const struct bib *b = &q->t->bibs[i];
+	const struct nat64_key *k = q->k;
+
+	return b->p6 == k->p6 && b->proto == k->proto && same16(b->a6, k->a6);
+}
+
+static inline bool eq_b4(const void *arg, uint32_t i)
+{
+	const struct nat64_q *q = arg;
+	const struct bib *b = &q->t->bibs[i];
+	const struct nat64_key *k = q->k;
+
+	return b->a4 == k->a4 && b->p4 == k->p4 && b->proto == k->proto;
+}
+
+/* A session by its IPv6-side 5-tuple (proto, a6, p6, remote4, rport); h: hash_s6(k). */
+static inline int32_t sess_find6(const struct nat64_table *t, const struct nat64_key *k, uint64_t h)
+{
+	struct nat64_q q = { t, k };
+
+	return idx_find(&t->s6, h, eq_s6, &q);
+}
+
+/* A session by its IPv4-side 5-tuple (proto, a4, p4, remote4, rport); h: hash_s4(...). */
+static inline int32_t sess_find4(const struct nat64_table *t, const struct nat64_key *k, uint64_t h)
+{
+	struct nat64_q q = { t, k };
+
+	return idx_find(&t->s4, h, eq_s4, &q);
+}
+
+/* A BIB entry by its IPv6 side (proto, a6, p6); h: hash_b6(...), which the caller keeps for nat64_bib_add(). */
+static inline int32_t bib_find6(const struct nat64_table *t, const struct nat64_key *k, uint64_t h)
+{
+	struct nat64_q q = { t, k };
+
+	return idx_find(&t->b6, h, eq_b6, &q);
 }
 
 static inline int32_t bib_find4(const struct nat64_table *t, uint8_t proto, uint32_t a4, uint16_t p4)
 {
-	struct bib4_key k = { .proto = proto, .port4 = p4, .addr4 = a4 };
-	void *data;
+	struct nat64_key k = { .a4 = a4, .p4 = p4, .proto = proto };
+	struct nat64_q q = { t, &k };
 
-	if (rte_hash_lookup_with_hash_data(t->bib4, &k, hash_b4(t, &k), &data) < 0)
-		return -1;
-	return (int32_t)(uintptr_t)data;
+	return idx_find(&t->b4, hash_b4(t, proto, a4, p4), eq_b4, &q);
 }
 
-/* Session keys as a packet gives them; the hash goes with the key to the lookup and, on a miss, to nat64_sess_add(). */
-static inline void s4_key_mk(struct s4_key *k, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
-			     uint16_t rport)
+static inline void key6_mk(struct nat64_key *k, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
+			   uint16_t rport)
 {
-	memset(k, 0, sizeof(*k));
+	memcpy(k->a6, a6, 16);
 	k->proto = proto;
-	k->lport = lport;
-	k->rport = rport;
-	k->local4 = local4;
+	k->p6 = p6;
 	k->remote4 = remote4;
+	k->rport = rport;
+	k->a4 = 0;
+	k->p4 = 0;
 }
 
-static inline void s6_key_mk(struct s6_key *k, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
-			     uint16_t rport)
+static inline void key4_mk(struct nat64_key *k, uint8_t proto, uint32_t a4, uint16_t p4, uint32_t remote4,
+			   uint16_t rport)
 {
-	memset(k, 0, sizeof(*k));
 	k->proto = proto;
-	k->port6 = p6;
-	k->rport = rport;
-	memcpy(k->addr6, a6, 16);
+	k->a4 = a4;
+	k->p4 = p4;
 	k->remote4 = remote4;
+	k->rport = rport;
 }
 
-static inline int32_t sess_find4(const struct nat64_table *t, const struct s4_key *k, uint32_t h)
-{
-	void *data;
+/* ---- entries made and gone (nat64_db.c) ---- */
 
-	if (rte_hash_lookup_with_hash_data(t->s4, k, h, &data) < 0)
-		return -1;
-	return (int32_t)(uintptr_t)data;
-}
-
-static inline int32_t sess_find6(const struct nat64_table *t, const struct s6_key *k, uint32_t h)
-{
-	return rte_hash_lookup_with_hash(t->s6, k, h);
-}
-
-int32_t nat64_bib_add(struct nat64_table *t, const struct bib6_key *key6, uint32_t h6, uint32_t a4, uint16_t p4);
-void nat64_bib_del(struct nat64_table *t, uint32_t i);
-/* h6 / h4: the hashes of the new session's keys where the caller has them (its lookup's), else NULL. */
-int32_t nat64_sess_add(struct nat64_table *t, uint32_t bib, uint32_t remote4, uint16_t rport, uint64_t now,
-		       const struct nat64_globals *g, const uint32_t *h6p, const uint32_t *h4p);
-void nat64_sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i);
-/* A BIB entry goes other than with its last session (purge, a refused session). */
+/* A BIB entry for key (its IPv6 side) mapped to a4:p4; hb6: hash_b6 of its IPv6 side. Its number, or -1: full. */
+int32_t nat64_bib_add(struct nat64_table *t, const struct xlat_config *cfg, const struct nat64_key *key,
+		      uint64_t hb6, uint32_t a4, uint16_t p4);
+/* A BIB entry goes other than with its last session (purge, a refused session), with its event. */
 void nat64_bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i);
+
+/*
+ * The one way a session enters the table (a new flow from either side; the
+ * place a peer's copy of a session is installed, nat64_sync_install): under BIB
+ * entry bib, towards remote4:rport, in TCP state `state` (TCP_CLOSED for
+ * UDP/ICMP), its timer `expires` (ms). h6p / h4p: the hashes of its two
+ * 5-tuples where the caller has them (its lookup's), else NULL. Its number,
+ * or -1 (full).
+ */
+int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uint32_t bib, uint32_t remote4,
+		       uint16_t rport, uint8_t state, uint64_t expires, const uint64_t *h6p, const uint64_t *h4p);
+void nat64_sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i);
+/* The same where the caller has the hashes of its BIB entry's sides (hash_b6, hash_b4), should it go too. */
+void nat64_sess_del_hb(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, const uint64_t *hb);
+
+/*
+ * What happens to a session, told in one place: made (NAT64_EV_UP, its timer
+ * set), its TCP state changed (NAT64_EV_STATE, old: the state before; told
+ * once its timer is the new state's), gone (NAT64_EV_DOWN, before its entry is
+ * reused). CGN's session events and HA's (nat64_sync.h: a new UDP/ICMP
+ * session, every TCP state change) come from here; a peer's copy installed
+ * tells nobody (no echo).
+ */
+enum nat64_event { NAT64_EV_UP, NAT64_EV_STATE, NAT64_EV_DOWN };
+void nat64_sess_event(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, enum nat64_event ev,
+		      uint8_t old);
+
+/* Inline: without a listener (no CGN, no sync ring attached) it is one test. */
+static inline void nat64_sess_notify(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i,
+				     enum nat64_event ev, uint8_t old)
+{
+	if (__builtin_expect(t->listened, 0))
+		nat64_sess_event(t, cfg, i, ev, old);
+}
 
 #endif

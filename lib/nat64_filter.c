@@ -27,10 +27,8 @@ static bool adf_allows(const struct nat64_table *t, int32_t bib, uint32_t remote
 /* Where 4->6 traffic of BIB entry bi goes. */
 static void bib_v6side(const struct nat64_table *t, uint32_t bi, uint8_t a6[16], uint16_t *p6)
 {
-	const struct bib6_key *k = bib_key(t, bi);
-
-	memcpy(a6, k->addr6, 16);
-	*p6 = k->port6;
+	memcpy(a6, t->bibs[bi].a6, 16);
+	*p6 = t->bibs[bi].p6;
 }
 
 /* A flow from the IPv6 side, as nat64_out() was given it. */
@@ -47,12 +45,12 @@ struct flow64 {
  * CGN's port block or deterministic range, or a free pool4 port (RFC 6146
  * 3.5.1.1). Its position, or -1 with *r the refusal.
  */
-static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct flow64 *f, const struct bib6_key *bk,
-			uint32_t bh, enum xlat_stat *r)
+static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct flow64 *f, const struct nat64_key *bk,
+			uint64_t bh, enum xlat_stat *r)
 {
 	struct nat64_table *t = ctx->nat;
 	const struct xlat_config *cfg = ctx->cfg;
-	const struct bib_static *sb = nat64_static_by6(cfg, f->proto, f->src6, f->sport);
+	const struct bib_static *sb = cfg->n_bib ? nat64_static_by6(cfg, f->proto, f->src6, f->sport) : NULL;
 	uint32_t a4;
 	uint16_t p4;
 
@@ -75,14 +73,12 @@ static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct 
 		*r = XLAT_POOL4_EXHAUSTED;
 		return -1;
 	}
-	int32_t bi = nat64_bib_add(t, bk, bh, a4, p4);
+	int32_t bi = nat64_bib_add(t, cfg, bk, bh, a4, p4);
 	if (bi < 0) {
 		*r = XLAT_NAT64_TABLE_FULL;
 		return -1;
 	}
 	xlat_count(ctx, XLAT_NAT64_BIB_CREATED);
-	if (c)
-		cgn_bib_event(c, cfg, true, f->proto, f->src6, f->sport, a4, p4);
 	return bi;
 }
 
@@ -91,7 +87,7 @@ static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct 
  * its BIB entry (found, with the burst's lookup where it still holds, or made),
  * then its session. sh: the session key's hash; ci, known: the burst's word on it.
  */
-static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint32_t sh, int ci, bool known, uint32_t *src4,
+static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint64_t sh, int ci, bool known, uint32_t *src4,
 			      uint16_t *sport4)
 {
 	struct nat64_table *t = ctx->nat;
@@ -113,37 +109,35 @@ static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint32_t s
 		if ((r = cgn_admit_session(c, cfg, f->proto, f->src6)) != XLAT_OK)
 			return r;
 	}
-	struct bib6_key bk;
-	bib6_key_of(&bk, f->proto, f->src6, f->sport);
-	uint32_t bh;
+	struct nat64_key bk;
+	key6_mk(&bk, f->proto, f->src6, f->sport, 0, 0);
+	uint64_t bh;
 	int32_t bi;
 	if (known && t->b6pos[ci] != -2) { /* the burst looked the BIB entry up too: still so? */
+		struct nat64_q q = { t, &bk };
 		bh = t->bhb6[ci];
 		bi = t->b6pos[ci];
-		if (bi >= 0 ? memcmp(&t->bibs[bi].k6, &bk, sizeof(bk)) != 0 : ((t->added_b6 >> (bh & 63)) & 1) != 0)
+		if (bi >= 0 ? !eq_b6(&q, (uint32_t)bi) : ((t->added_b6 >> (bh & 63)) & 1) != 0)
 			bi = bib_find6(t, &bk, bh);
 	} else {
-		bh = hash_b6(t, &bk);
+		bh = hash_b6(t, f->proto, f->src6, f->sport);
 		bi = bib_find6(t, &bk, bh);
 	}
 	if (bi < 0 && (bi = bib_new6(ctx, c, f, &bk, bh, &r)) < 0)
 		return r;
-	int32_t si = nat64_sess_add(t, (uint32_t)bi, f->dst4, f->rport, now, g, &sh, NULL);
+	uint8_t list = list_of(f->proto, TCP_CLOSED);
+	int32_t si = nat64_sess_add(t, cfg, (uint32_t)bi, f->dst4, f->rport, TCP_CLOSED, now + timeout_of(g, list), &sh,
+				    NULL);
 	if (si < 0) {
 		if (t->bibs[bi].head == NIL && !nat64_static_by6(cfg, f->proto, f->src6, f->sport))
 			nat64_bib_gone(t, cfg, (uint32_t)bi);
 		return XLAT_NAT64_TABLE_FULL;
 	}
 	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);
-	if (c)
-		cgn_session_event(c, cfg, true, f->proto, f->src6, f->sport, t->bibs[bi].addr4, t->bibs[bi].port4,
-				  f->dst4, f->rport);
 	if (f->proto == IPPROTO_TCP)
-		nat64_tcp_update(t, g, (uint32_t)si, true, f->flags, now); /* HA: tells the peer (a state change) */
-	else if (__builtin_expect(t->sync_ring != NULL, 0))
-		nat64_sync_emit(t, (uint32_t)si);
-	*src4 = t->bibs[bi].addr4;
-	*sport4 = t->bibs[bi].port4;
+		nat64_tcp_update(t, cfg, (uint32_t)si, true, f->flags, now);
+	*src4 = t->sess[si].a4;
+	*sport4 = t->sess[si].p4;
 	return XLAT_OK;
 }
 
@@ -151,25 +145,27 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 			 uint16_t dport, uint8_t flags, uint32_t *src4, uint16_t *sport4)
 {
 	struct nat64_table *t = ctx->nat;
-	const struct nat64_globals *g = &ctx->cfg->g.nat;
-	uint64_t now = ctx->now_ns / 1000000u;
 	uint16_t rport = proto == IPPROTO_ICMP ? 0 : dport;
 
-	struct s6_key sk;
-	uint32_t sh = 0;
+	uint64_t sh = 0;
 	int ci;
 	bool known = false; /* the burst lookup found no session for this very key, and none came since */
 	int32_t si = take_hint(t, &ci);
 	if (si < 0 || !hint_is6(t, si, proto, src6, sport, dst4, rport)) {
-		s6_key_mk(&sk, proto, src6, sport, dst4, rport);
-		if (ci >= 0 && ((t->miss6 >> ci) & 1) && !((t->added_s6 >> (t->bh6[ci] & 63)) & 1) &&
-		    memcmp(&sk, &t->bkey6[ci], sizeof(sk)) == 0) {
+		struct nat64_key sk;
+		key6_mk(&sk, proto, src6, sport, dst4, rport);
+		const struct nat64_key *bk = ci >= 0 ? &t->bkey[ci] : NULL;
+		if (bk && ((t->miss6 >> ci) & 1) && !((t->added_s6 >> (t->bh6[ci] & 63)) & 1) &&
+		    bk->proto == proto && bk->p6 == sport && bk->remote4 == dst4 && bk->rport == rport &&
+		    same16(bk->a6, src6)) {
 			sh = t->bh6[ci];
 			si = -1;
 			known = true;
 		} else {
 			sh = hash_s6(t, &sk);
-			si = sess_find6(t, &sk, sh); /* a miss: sk and sh go on to nat64_sess_add() */
+			si = sess_find6(t, &sk, sh); /* a miss: sh goes on to nat64_sess_add() */
+			if (si >= 0)
+				recent_put(t->recent6, recent_hash6(&sk), (uint32_t)si);
 		}
 	}
 	if (si < 0) {
@@ -177,13 +173,10 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 				    .proto = proto, .flags = flags };
 		return out_new(ctx, &f, sh, ci, known, src4, sport4);
 	}
-	const struct bib *b = &t->bibs[t->sess[si].bib];
-	if (proto == IPPROTO_TCP)
-		nat64_tcp_update(t, g, (uint32_t)si, true, flags, now);
-	else
-		refresh(t, g, (uint32_t)si, proto, now);
-	*src4 = b->addr4;
-	*sport4 = b->port4;
+	const struct session *s = &t->sess[si];
+	nat64_touch(ctx, (uint32_t)si, proto, true, flags);
+	*src4 = s->a4;
+	*sport4 = s->p4;
 	return XLAT_OK;
 }
 
@@ -196,23 +189,22 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 	uint64_t now = ctx->now_ns / 1000000u;
 	uint16_t rport = proto == IPPROTO_ICMP ? 0 : sport;
 
-	struct s4_key sk;
-	uint32_t sh = 0;
+	uint64_t sh = 0;
 	int ci;
 	int32_t si = take_hint(t, &ci);
 	if (si < 0 || !hint_is4(t, si, proto, dst4, dport, src4, rport)) {
-		s4_key_mk(&sk, proto, dst4, dport, src4, rport);
-		sh = hash_s4(t, &sk);
+		struct nat64_key sk;
+		key4_mk(&sk, proto, dst4, dport, src4, rport);
+		sh = hash_s4(t, proto, dst4, dport, src4, rport);
 		si = sess_find4(t, &sk, sh); /* a miss: sh goes on to nat64_sess_add() */
+		if (si >= 0)
+			recent_put(t->recent4, recent_hash4(&sk), (uint32_t)si);
 	}
 	if (si >= 0) {
-		const struct bib6_key *k = bib_key(t, t->sess[si].bib);
-		if (proto == IPPROTO_TCP)
-			nat64_tcp_update(t, g, (uint32_t)si, false, flags, now);
-		else
-			refresh(t, g, (uint32_t)si, proto, now);
-		memcpy(dst6, k->addr6, 16);
-		*dport6 = k->port6;
+		const struct session *s = &t->sess[si];
+		nat64_touch(ctx, (uint32_t)si, proto, false, flags);
+		memcpy(dst6, s->a6, 16);
+		*dport6 = s->p6;
 		return XLAT_OK;
 	}
 	int32_t bi = bib_find4(t, proto, dst4, dport);
@@ -225,14 +217,12 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 				return JSTAT_V4_SYN;
 			return nat64_so_store(t, g, src4, sport, dst4, dport, now);
 		}
-		struct bib6_key bk;
-		bib6_key_of(&bk, proto, sb->addr6, sb->port6);
-		bi = nat64_bib_add(t, &bk, hash_b6(t, &bk), sb->addr4, sb->port4);
+		struct nat64_key bk;
+		key6_mk(&bk, proto, sb->addr6, sb->port6, 0, 0);
+		bi = nat64_bib_add(t, cfg, &bk, hash_b6(t, proto, sb->addr6, sb->port6), sb->addr4, sb->port4);
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;
 		xlat_count(ctx, XLAT_NAT64_BIB_CREATED); /* a static entry enters the table as a dynamic one does */
-		if (cgn_of(t, cfg))
-			cgn_bib_event(t->cgn, cfg, true, proto, sb->addr6, sb->port6, sb->addr4, sb->port4);
 	} else if (g->address_dependent_filtering && !adf_allows(t, bi, src4)) {
 		return JSTAT_ADF;
 	}
@@ -243,23 +233,19 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 			return JSTAT_SYN4_EXPECTED;
 	}
 	struct cgn_table *c = cgn_of(t, cfg);
-	const struct bib6_key *bk = c ? bib_key(t, (uint32_t)bi) : NULL;
 	if (c) { /* sessions from the IPv4 side count against the subscriber too (RFC 6888 REQ-4) */
 		enum xlat_stat r;
 		cgn_clock(c, now);
-		if ((r = cgn_admit_session(c, cfg, proto, bk->addr6)) != XLAT_OK)
+		if ((r = cgn_admit_session(c, cfg, proto, t->bibs[bi].a6)) != XLAT_OK)
 			return r;
 	}
-	si = nat64_sess_add(t, (uint32_t)bi, src4, rport, now, g, NULL, &sh);
+	uint8_t list = list_of(proto, TCP_CLOSED);
+	si = nat64_sess_add(t, cfg, (uint32_t)bi, src4, rport, TCP_CLOSED, now + timeout_of(g, list), NULL, &sh);
 	if (si < 0)
 		return XLAT_NAT64_TABLE_FULL;
 	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);
-	if (c)
-		cgn_session_event(c, cfg, true, proto, bk->addr6, bk->port6, dst4, dport, src4, rport);
 	if (proto == IPPROTO_TCP)
-		nat64_tcp_update(t, g, (uint32_t)si, false, flags, now); /* HA: tells the peer (a state change) */
-	else if (__builtin_expect(t->sync_ring != NULL, 0))
-		nat64_sync_emit(t, (uint32_t)si);
+		nat64_tcp_update(t, cfg, (uint32_t)si, false, flags, now);
 	bib_v6side(t, (uint32_t)bi, dst6, dport6);
 	return XLAT_OK;
 }
@@ -272,14 +258,15 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t lport, uint32_t remote4,
 		  uint16_t rport, uint8_t a6[16], uint16_t *p6)
 {
-	struct s4_key k;
-	s4_key_mk(&k, proto, local4, lport, remote4, proto == IPPROTO_ICMP ? 0 : rport);
-	int32_t si = sess_find4(ctx->nat, &k, hash_s4(ctx->nat, &k));
+	struct nat64_key k;
+	uint16_t rp = proto == IPPROTO_ICMP ? 0 : rport;
+	key4_mk(&k, proto, local4, lport, remote4, rp);
+	int32_t si = sess_find4(ctx->nat, &k, hash_s4(ctx->nat, proto, local4, lport, remote4, rp));
 
 	if (si >= 0) {
-		const struct bib6_key *k = bib_key(ctx->nat, ctx->nat->sess[si].bib);
-		memcpy(a6, k->addr6, 16);
-		*p6 = k->port6;
+		const struct session *s = &ctx->nat->sess[si];
+		memcpy(a6, s->a6, 16);
+		*p6 = s->p6;
 		return 0;
 	}
 	const struct bib_static *sb = nat64_static_by4(ctx->cfg, proto, local4, lport);
@@ -293,13 +280,13 @@ int nat64_find_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t local4, uint16_t
 int nat64_find_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
 		   uint16_t rport, uint32_t *local4, uint16_t *lport)
 {
-	struct s6_key k;
-	s6_key_mk(&k, proto, a6, p6, remote4, proto == IPPROTO_ICMP ? 0 : rport);
+	struct nat64_key k;
+	key6_mk(&k, proto, a6, p6, remote4, proto == IPPROTO_ICMP ? 0 : rport);
 	int32_t si = sess_find6(ctx->nat, &k, hash_s6(ctx->nat, &k));
 
 	if (si >= 0) {
-		*local4 = ctx->nat->bibs[ctx->nat->sess[si].bib].addr4;
-		*lport = ctx->nat->bibs[ctx->nat->sess[si].bib].port4;
+		*local4 = ctx->nat->sess[si].a4;
+		*lport = ctx->nat->sess[si].p4;
 		return 0;
 	}
 	const struct bib_static *sb = nat64_static_by6(ctx->cfg, proto, a6, p6);

@@ -31,11 +31,11 @@ bool nat64_filter_session(const struct nat64_filter *f, const struct nat64_sessi
 
 static bool filter_bib(const struct nat64_filter *f, const struct bib *b)
 {
-	if (f->proto && b->k6.proto != f->proto)
+	if (f->proto && b->proto != f->proto)
 		return false;
-	if (f->has6 && !in_prefix6(b->k6.addr6, f->addr6, f->plen6))
+	if (f->has6 && !in_prefix6(b->a6, f->addr6, f->plen6))
 		return false;
-	return !f->has4 || f->addr4 == b->addr4;
+	return !f->has4 || f->addr4 == b->a4;
 }
 
 /* The positions [pos, pos + budget) of the table, clipped to its end. */
@@ -72,13 +72,13 @@ unsigned nat64_query_bibs(const struct nat64_table *t, const struct nat64_filter
 
 	for (; pos < end && n < max; pos++) {
 		const struct bib *b = &t->bibs[pos];
-		if (!b->k6.proto || !filter_bib(f, b))
+		if (!b->proto || !filter_bib(f, b))
 			continue;
-		out[n].proto = b->k6.proto;
-		memcpy(out[n].addr6, b->k6.addr6, 16);
-		out[n].port6 = b->k6.port6;
-		out[n].addr4 = b->addr4;
-		out[n].port4 = b->port4;
+		out[n].proto = b->proto;
+		memcpy(out[n].addr6, b->a6, 16);
+		out[n].port6 = b->p6;
+		out[n].addr4 = b->a4;
+		out[n].port4 = b->p4;
 		n++;
 	}
 	*next = pos >= t->max ? 0 : pos;
@@ -144,7 +144,7 @@ unsigned nat64_query_subs(const struct nat64_table *t, const struct nat64_filter
 	memset(a.idx, 0xff, sizeof(a.idx));
 	for (; pos < end; pos++) {
 		const struct bib *b = &t->bibs[pos];
-		if (bibs ? b->k6.proto && filter_bib(f, b) && !sub_count(&a, plen, b->k6.addr6, b->k6.proto, true)
+		if (bibs ? b->proto && filter_bib(f, b) && !sub_count(&a, plen, b->a6, b->proto, true)
 			 : session_at(t, pos, &si) && nat64_filter_session(f, &si) &&
 				   !sub_count(&a, plen, si.addr6, si.proto, false))
 			break;

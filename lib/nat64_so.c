@@ -45,6 +45,7 @@ enum xlat_stat nat64_so_store(struct nat64_table *t, const struct nat64_globals 
 	free_slot->lport = lport;
 	free_slot->expires_ms = now + SO_TIMEOUT_MS;
 	t->so_last = free_slot;
+	t->so_used++;
 	return JSTAT_TYPE1PKT;
 }
 
@@ -61,10 +62,13 @@ void nat64_so_keep(struct xlat_ctx *ctx, const uint8_t *pkt, uint32_t len)
 
 uint32_t nat64_so_expired(struct nat64_table *t, uint64_t now_ms, uint8_t *out)
 {
+	if (!t->so_used) /* asked every poll round: most have none */
+		return 0;
 	for (unsigned i = 0; i < SO_MAX; i++) {
 		struct stored_syn *e = &t->so[i];
 		if (e->used && e->expires_ms <= now_ms) {
 			e->used = false;
+			t->so_used--;
 			memcpy(out, e->pkt, e->len);
 			return e->len;
 		}
@@ -79,6 +83,7 @@ bool nat64_so_claim(struct nat64_table *t, uint32_t remote4, uint16_t rport, uin
 		struct stored_syn *e = &t->so[i];
 		if (e->used && e->remote4 == remote4 && e->rport == rport) {
 			e->used = false;
+			t->so_used--;
 			*local4 = e->local4;
 			*lport = e->lport;
 			return true;

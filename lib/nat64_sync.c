@@ -15,6 +15,7 @@ _Static_assert(sizeof(struct sync_session) % 4 == 0, "rte_ring elements are mult
 void nat64_sync_attach(struct nat64_table *t, struct rte_ring *ring)
 {
 	t->sync_ring = ring;
+	t->listened = t->cgn != NULL || t->sync_ring != NULL;
 }
 
 uint64_t nat64_sync_dropped(const struct nat64_table *t)
@@ -24,18 +25,17 @@ uint64_t nat64_sync_dropped(const struct nat64_table *t)
 
 static void record_of(const struct nat64_table *t, uint32_t i, struct sync_session *r)
 {
-	const struct session *s = &t->sess[i];
-	const struct bib *b = &t->bibs[s->bib];
+	const struct session *s = &t->sess[i]; /* its BIB entry's sides are on its own line */
 	int32_t left = (int32_t)(s->expires - (uint32_t)t->now_ms);
 
 	memset(r, 0, sizeof(*r));
 	r->op = SYNC_UPSERT;
-	r->proto = b->k6.proto;
+	r->proto = s->proto;
 	r->tcp_state = s->state;
-	memcpy(r->addr6, b->k6.addr6, 16);
-	r->port6 = b->k6.port6;
-	r->addr4 = b->addr4;
-	r->port4 = b->port4;
+	memcpy(r->addr6, s->a6, 16);
+	r->port6 = s->p6;
+	r->addr4 = s->a4;
+	r->port4 = s->p4;
 	r->remote4 = s->remote4;
 	r->rport = s->rport;
 	r->expires_ms = left > 0 ? (uint32_t)left : 0;
@@ -58,11 +58,10 @@ __attribute__((noinline)) void nat64_sync_emit(struct nat64_table *t, uint32_t i
 __attribute__((noinline)) void nat64_sync_bib_gone(struct nat64_table *t, uint32_t i)
 {
 	const struct bib *b = &t->bibs[i];
-	struct sync_session r = { .op = SYNC_LOCAL_BIB_GONE, .proto = b->k6.proto, .addr4 = b->addr4,
-				  .port4 = b->port4 };
+	struct sync_session r = { .op = SYNC_LOCAL_BIB_GONE, .proto = b->proto, .addr4 = b->a4, .port4 = b->p4 };
 
 	/* only a port whose number gives another worker can be in the redirect map */
-	if (t->n_workers > 1 && (b->port4 / 2u) % t->n_workers != t->worker)
+	if (t->n_workers > 1 && (b->p4 / 2u) % t->n_workers != t->worker)
 		put(t, &r);
 }
 
@@ -82,14 +81,14 @@ bool nat64_sync_walk(struct nat64_table *t, uint32_t *pos, unsigned budget, unsi
 	return i < t->max;
 }
 
-/* A record's session into an existing session slot: its state, and its timer on the list that state takes. */
+/* A record's state and timer into an existing session: its timer on the list that state takes. */
 static void set_session(struct nat64_table *t, const struct nat64_globals *g, uint32_t si,
 			const struct sync_session *s, uint64_t now)
 {
 	struct session *e = &t->sess[si];
 
 	if (s->proto == IPPROTO_TCP)
-		e->state = s->tcp_state;
+		e->state = s->tcp_state & 15;
 	uint8_t list = list_of(s->proto, e->state);
 	uint64_t tmo = timeout_of(g, list);
 	nat64_relink(t, si, list, now + (s->expires_ms < tmo ? s->expires_ms : tmo));
@@ -105,6 +104,7 @@ static bool record_valid(const struct xlat_config *cfg, const struct sync_sessio
 	return nat64_pool4_port(cfg, s->proto, s->addr4, s->port4);
 }
 
+/* The store's own entry points: nat64_bib_add(), and nat64_sess_add() with the record's state and timer. */
 static enum nat64_install install(struct nat64_table *t, const struct xlat_config *cfg,
 				  const struct sync_session *s, uint64_t now)
 {
@@ -112,42 +112,48 @@ static enum nat64_install install(struct nat64_table *t, const struct xlat_confi
 
 	if (!record_valid(cfg, s))
 		return NAT64_INSTALL_INVALID;
-	struct bib6_key bk;
-	bib6_key_of(&bk, s->proto, s->addr6, s->port6);
-	uint32_t bh = hash_b6(t, &bk);
-	int32_t bi = bib_find6(t, &bk, bh);
+	struct nat64_key k;
+	key6_mk(&k, s->proto, s->addr6, s->port6, s->remote4, s->rport);
+	uint64_t part6 = hk_a6(t, s->addr6);
+	uint64_t bh = hash_b6_from(t, part6, s->proto, s->port6);
+	int32_t bi = bib_find6(t, &k, bh);
 	bool new_bib = false;
 	if (bi >= 0) {
-		if (t->bibs[bi].addr4 != s->addr4 || t->bibs[bi].port4 != s->port4)
+		if (t->bibs[bi].a4 != s->addr4 || t->bibs[bi].p4 != s->port4)
 			return NAT64_INSTALL_CONFLICT; /* this IPv6 transport address has another mapping here */
 	} else {
 		if (bib_find4(t, s->proto, s->addr4, s->port4) >= 0)
 			return NAT64_INSTALL_CONFLICT; /* that pool4 port is another IPv6 host's here */
-		if ((bi = nat64_bib_add(t, &bk, bh, s->addr4, s->port4)) < 0)
+		if ((bi = nat64_bib_add(t, cfg, &k, bh, s->addr4, s->port4)) < 0)
 			return NAT64_INSTALL_FULL;
 		new_bib = true;
 	}
-	struct s6_key sk;
-	s6_key_mk(&sk, s->proto, s->addr6, s->port6, s->remote4, s->rport);
-	int32_t si = sess_find6(t, &sk, hash_s6(t, &sk));
+	uint64_t sh = hash_s6_from(t, part6, s->proto, s->port6, s->remote4, s->rport);
+	int32_t si = sess_find6(t, &k, sh);
 	if (si >= 0) {
 		set_session(t, g, (uint32_t)si, s, now);
 		return NAT64_INSTALL_UPDATED;
 	}
-	si = nat64_sess_add(t, (uint32_t)bi, s->remote4, s->rport, now, g, NULL, NULL);
+	uint8_t state = s->proto == IPPROTO_TCP ? s->tcp_state : TCP_CLOSED;
+	uint64_t tmo = timeout_of(g, list_of(s->proto, state));
+	si = nat64_sess_add(t, cfg, (uint32_t)bi, s->remote4, s->rport, state,
+			    now + (s->expires_ms < tmo ? s->expires_ms : tmo), &sh, NULL);
 	if (si < 0) {
 		if (new_bib)
-			nat64_bib_del(t, (uint32_t)bi);
+			nat64_bib_gone(t, cfg, (uint32_t)bi);
 		return NAT64_INSTALL_FULL;
 	}
-	set_session(t, g, (uint32_t)si, s, now);
 	return NAT64_INSTALL_NEW;
 }
 
 enum nat64_install nat64_sync_install(struct nat64_table *t, const struct xlat_config *cfg,
 				      const struct sync_session *s, uint64_t now)
 {
+	struct rte_ring *ring = t->sync_ring;
+
+	t->sync_ring = NULL; /* a peer's record is not news to send back (no echo) */
 	enum nat64_install r = install(t, cfg, s, now);
+	t->sync_ring = ring;
 
 	/*
 	 * Refused, on a port whose number is another worker's: the sync thread

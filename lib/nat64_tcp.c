@@ -33,19 +33,24 @@ enum tcp_state nat64_tcp_next(enum tcp_state s, bool v6, uint8_t f, bool handle_
 	return s;
 }
 
-/* Apply a segment to a session: new state, and its timer (RFC 6146 3.5.2.2: FIN-FIN is not refreshed). */
-void nat64_tcp_update(struct nat64_table *t, const struct nat64_globals *g, uint32_t i, bool v6, uint8_t flags,
+/*
+ * Apply a segment to a session: new state (told, nat64_sess_notify), and its timer (RFC 6146 3.5.2.2: FIN-FIN
+ * is not refreshed).
+ */
+void nat64_tcp_update(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, bool v6, uint8_t flags,
 		      uint64_t now)
 {
+	const struct nat64_globals *g = &cfg->g.nat;
 	struct session *s = &t->sess[i];
 	uint8_t old = s->state;
 
-	s->state = (uint8_t)nat64_tcp_next((enum tcp_state)old, v6, flags, g->handle_rst_during_fin_rcv);
+	s->state = nat64_tcp_next((enum tcp_state)old, v6, flags, g->handle_rst_during_fin_rcv) & 15;
 	if (s->state == TCP_V4_FIN_V6_FIN_RCV && old == TCP_V4_FIN_V6_FIN_RCV)
 		return;
 	if (s->state == TCP_TRANS && old == TCP_TRANS)
 		return; /* RST in TRANS: let it run out */
 	refresh(t, g, i, IPPROTO_TCP, now);
-	if (__builtin_expect(t->sync_ring != NULL, 0) && s->state != old)
-		nat64_sync_emit(t, i); /* HA: every TCP state change, the first (a new session's) included */
+	/* after the timer: HA sends the session with the new state's timer (every change, a new session's first too) */
+	if (s->state != old)
+		nat64_sess_notify(t, cfg, i, NAT64_EV_STATE, old);
 }

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <rte_common.h>
-#include <rte_hash.h>
 #include <rte_malloc.h>
 
 #include "nat64_db.h"
@@ -50,10 +49,6 @@ void nat64_use_new_key(struct nat64_usage *u, uint32_t i, uint64_t key)
 void nat64_usage_rebuild(struct nat64_table *t)
 {
 	struct nat64_usage *u = &t->use;
-	const void *key;
-	void *data;
-	uint32_t it = 0;
-	int32_t pos;
 
 	__atomic_store_n(&u->seq, u->seq + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -63,10 +58,9 @@ void nat64_usage_rebuild(struct nat64_table *t)
 	__atomic_store_n(&u->uncounted, 0, __ATOMIC_RELAXED);
 	for (int p = 0; p < CGN_NPROTO; p++)
 		__atomic_store_n(&u->bib[p], 0, __ATOMIC_RELAXED);
-	while ((pos = rte_hash_iterate(t->bib6, &key, &data, &it)) >= 0) {
-		const struct bib6_key *k = key;
-		nat64_use_bib(u, k->proto, t->bibs[pos].addr4, 1);
-	}
+	for (uint32_t i = 0; i < t->max; i++) /* proto 0: a free line */
+		if (t->bibs[i].proto)
+			nat64_use_bib(u, t->bibs[i].proto, t->bibs[i].a4, 1);
 	__atomic_store_n(&u->seq, u->seq + 1, __ATOMIC_RELEASE);
 }
 

@@ -250,8 +250,8 @@ class Bench:
         t1 = time.monotonic()
         return (t0 + t1) / 2, c
 
-    def run_daemon(self, cfg, name, ns=None, measure=None, exe=None):
-        """Start xlat64d with cfg, wait for its socket, call measure(sock), stop it."""
+    def run_daemon(self, cfg, name, ns=None, measure=None, exe=None, env=None):
+        """Start xlat64d with cfg (env: more environment), wait for its socket, call measure(sock), stop it."""
         self.seq += 1
         run = os.path.join(self.work, "run")
         cfgf = os.path.join(run, "%s-%d.json" % (name, self.seq))
@@ -263,7 +263,8 @@ class Bench:
             os.unlink(sock)
         cmd = ([] if ns is None else ["ip", "netns", "exec", ns]) + [exe or self.xlat64d, "--config", cfgf]
         with open(logf, "w") as out:
-            p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                 env=dict(os.environ, **env) if env else None)
             try:
                 deadline = time.monotonic() + 180
                 while True:
@@ -281,15 +282,19 @@ class Bench:
             finally:
                 self._stop(p, 30)
 
-    def xlat_rate(self, sock, warmup=None):
-        time.sleep(self.a.warmup if warmup is None else warmup)
+    def window(self, sock):
+        """The counters over --duration: (counters at the start, at the end, their difference, seconds,
+        the polling thread's CPU share)."""
         t0, c0 = self.sample(sock)
         k0 = thread_ticks(self.cur_pid)
         time.sleep(self.a.duration)
         t1, c1 = self.sample(sock)
         share = busiest_share(t0, k0, t1, thread_ticks(self.cur_pid))
-        d = {k: c1.get(k, 0) - c0.get(k, 0) for k in c1}
-        dt = t1 - t0
+        return c0, c1, {k: c1.get(k, 0) - c0.get(k, 0) for k in c1}, t1 - t0, share
+
+    def xlat_rate(self, sock, warmup=None):
+        time.sleep(self.a.warmup if warmup is None else warmup)
+        c0, c1, d, dt, share = self.window(sock)
         prof = self.profile() if self.a.perf else None
         return {"profile": prof, "cpu_share": share, "pps": d.get("XLAT_TX", 0) / dt, "success_pps": d.get("JSTAT_SUCCESS", 0) / dt,
                 "rx_pps": d.get("XLAT_RX", 0) / dt, "tx_drop": d.get("XLAT_TX_DROP", 0),
@@ -470,6 +475,89 @@ class Bench:
             self._failed("xlat64d nat64 new", "64", flows, e)
         return out
 
+    def steady_rate(self, sock, flows, t_eff):
+        """New sessions per second at a steady state (nat64_steady): after the warm-up (the first pass of
+        the pcap, sessions expiring T_eff after they were made, the pcap's second pass finding its flows
+        expired), the session counter and the expired counter over --duration; live sessions are
+        created - expired (the daemon started empty), sampled at both ends. None when the sessions stop
+        being new (the flows came back before their sessions expired: T_eff too long for the rate)."""
+        deadline, last, t_last = time.monotonic() + 60, -1, time.monotonic()
+        while True:  # well into the second pass: every flow seen once, and expired
+            n = self.sample(sock)[1].get("XLAT_NAT64_SESSION_CREATED", 0)
+            if n >= 2 * flows:
+                break
+            if n != last:
+                last, t_last = n, time.monotonic()
+            elif time.monotonic() - t_last > 2 or time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
+        time.sleep(max(self.a.warmup, t_eff))
+        c0, c1, d, dt, share = self.window(sock)
+        live = [c.get("XLAT_NAT64_SESSION_CREATED", 0) - c.get("XLAT_NAT64_EXPIRED", 0) for c in (c0, c1)]
+        return {"pps": d.get("XLAT_NAT64_SESSION_CREATED", 0) / dt, "cpu_share": share,
+                "expired_pps": d.get("XLAT_NAT64_EXPIRED", 0) / dt, "tx_pps": d.get("XLAT_TX", 0) / dt,
+                "live": live, "other": {k: v for k, v in d.items() if v and k in (
+                    "XLAT_POOL4_EXHAUSTED", "XLAT_NAT64_TABLE_FULL", "XLAT_TX_DROP")}}
+
+    def nat64_steady(self, live, exe=None):
+        """(d) at a steady state: `live` sessions in the table, as many expiring per second as are made,
+        every packet a new BIB entry and session. The pcap (nat64new profile) has 1.2 x live flows,
+        replayed without end; UDP sessions live udp-timeout (its minimum, 2 minutes, as configured) on
+        a worker clock that runs N times faster (XLAT64_CLOCK_SCALE, the daemon's benchmark knob), N
+        chosen so that rate x timeout = live: from a guess on the high side (a timeout too long lets the
+        flows come back before their sessions expire, and nothing is new), then from the rate measured,
+        until live is within 10% (at most 4 runs; with --repeat R, R runs within 10%, the best kept)."""
+        if live < 100000:
+            return []
+        flows = int(live * 1.2)
+        pcap = self.pcap("nat64new", "64", flows)
+        sock = os.path.join(self.work, "run", "ctl-%d.sock" % os.getpid())
+        cfg = self.nat64_config("64", pcap, flows, sock, new=True)
+        cfg["global"]["udp-timeout"] = "0:02:00"
+        rate, best, good = 4e6, None, 0
+        for _ in range(3 + self.a.repeat):
+            scale = max(1, int(round(120.0 / (live / rate))))
+            t_eff = 120.0 / scale
+            r, logf = self.run_daemon(cfg, "nat64steady", env={"XLAT64_CLOCK_SCALE": str(scale)}, exe=exe,
+                                      measure=lambda s: self.steady_rate(s, flows, t_eff))
+            if r is None:
+                log("    steady state: clock x%d (udp-timeout 2 min = %.3f s): flows came back before their "
+                    "sessions expired; shorter" % (scale, t_eff))
+                rate *= 4
+                continue
+            r.update({"log": logf, "clock_scale": scale, "timeout_s": t_eff, "flows_in_pcap": flows})
+            off = abs(sum(r["live"]) / 2 - live) / live
+            log("    steady state: clock x%d (udp-timeout 2 min = %.3f s): %.3f M sessions/s, expired %.3f M/s, "
+                "live %d..%d (%+.0f%%)" % (scale, t_eff, r["pps"] / 1e6, r["expired_pps"] / 1e6, r["live"][0],
+                                          r["live"][1], 100 * (sum(r["live"]) / 2 - live) / live))
+            if off <= 0.1:
+                good += 1
+                if best is None or r["pps"] > best["pps"]:
+                    best = r
+                if good >= self.a.repeat:
+                    break
+            rate = max(r["pps"], 1e4)
+        if best is None:
+            raise RuntimeError("no steady state within 10%% of %d live sessions" % live)
+        return best
+
+    def nat64_steady_rows(self, flows):
+        out = []
+        if flows < 100000:
+            return out
+        try:
+            pcap = self.pcap("nat64new", "64", int(flows * 1.2))
+            tp = max((self.testpmd(pcap, int(flows * 1.2)) for _ in range(self.a.repeat)), key=lambda x: x[0])
+            self._row("testpmd io (nat64new pcap)", "64", flows, tp[0], None, {"cpu_share": tp[1], "log": tp[2]})
+            r = self.nat64_steady(flows)
+            out.append(("64", r["pps"], (tp[0], tp[1]), r))
+            if self.a.baseline:
+                r = self.nat64_steady(flows, exe=self.a.baseline)
+                self._row("xlat64d nat64 steady (baseline)", "64", flows, r["pps"], (tp[0], tp[1]), r)
+        except RuntimeError as e:
+            self._failed("xlat64d nat64 steady", "64", flows, e)
+        return out
+
     # ------------------------------------------------------------------ DPDK part
     def dpdk(self):
         a = self.a
@@ -516,7 +604,8 @@ class Bench:
                         self._failed("xlat64d forward", direction, flows, e)
             if not a.no_nat64:
                 for name, fn in (("xlat64d nat64 est", self.nat64_established),
-                                 ("xlat64d nat64 new", self.nat64_new_sessions)):
+                                 ("xlat64d nat64 new", self.nat64_new_sessions),
+                                 ("xlat64d nat64 steady", self.nat64_steady_rows)):
                     for direction, pps, ceil, r in fn(flows):
                         self._row(name, direction, flows, pps, ceil, r)
         for what in sorted(skipped):

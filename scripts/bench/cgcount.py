@@ -2,13 +2,23 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Instructions per packet of the worker loop, under callgrind (deterministic, unlike time on a shared VM).
 
-  scripts/bench/cgcount.py XLAT64D [--dir 64|46] [--flows N] [--mode siit|nat64|nat64new|fwd] [--seconds S] [--top N]
+  scripts/bench/cgcount.py XLAT64D [--dir 64|46] [--flows N] [--mode siit|nat64|nat64new|nat64steady|fwd]
+                           [--seconds S] [--top N] [--scale K]
 
 Runs XLAT64D (build it with -Dmarch=x86-64-v3: valgrind has no AVX-512) under
 valgrind --tool=callgrind on the benchmark's ports (net_pcap infinite_rx ->
 net_null, the pcaps of scripts/bench.sh in /var/tmp/xlat64-bench/pcap), stops it
 after S seconds and prints the worker loop's inclusive instructions divided by
 XLAT_TX, and the top functions by self cost per packet. Run as root.
+
+nat64steady: new sessions at a steady state (bench.py nat64_steady): N live
+sessions, as many expiring as are made (the nat64new pcap of 1.2 N flows
+replayed, udp-timeout 2 min on a worker clock K times faster: --scale, by
+default for ~40k new sessions a second under valgrind; it says how many of the
+packets counted were new sessions, and how many sessions expired meanwhile:
+with K too small the flows come back before their sessions expire); the counts
+start (callgrind_control -d ends part 1) once the pcap has gone round twice,
+and are divided by the packets of the S seconds after that.
 """
 import argparse
 import json
@@ -25,12 +35,30 @@ sys.path.insert(0, HERE)
 import bench  # noqa: E402
 
 
+def steady_start(p, sock, flows):
+    """Wait until the pcap went round twice (every flow new each time: the steady state), then zero
+    callgrind's counts; the daemon's counters at that moment."""
+    deadline = time.monotonic() + 3600
+    while time.monotonic() < deadline and p.poll() is None:
+        try:
+            c = bench.Bench.ctl(sock)["counters"]
+            if c.get("XLAT_NAT64_SESSION_CREATED", 0) >= 2 * flows:
+                # a dump ends part 1 (the warm-up); the counts from here on are the final dump's, part 2
+                subprocess.run(["callgrind_control", "-d", str(p.pid)], capture_output=True, timeout=60)
+                return bench.Bench.ctl(sock)["counters"]
+        except (OSError, ValueError):
+            pass
+        time.sleep(1)
+    sys.exit("cgcount: no steady state (the daemon ended, or took an hour)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("xlat64d")
     ap.add_argument("--dir", default="64", choices=("64", "46"))
     ap.add_argument("--flows", type=int, default=1)
-    ap.add_argument("--mode", default="siit", choices=("siit", "nat64", "nat64new", "fwd"))
+    ap.add_argument("--mode", default="siit", choices=("siit", "nat64", "nat64new", "nat64steady", "fwd"))
+    ap.add_argument("--scale", type=int, default=0, help="nat64steady: XLAT64_CLOCK_SCALE (default: for 15k/s)")
     ap.add_argument("--seconds", type=float, default=25)
     ap.add_argument("--top", type=int, default=20)
     ap.add_argument("--work", default="/var/tmp/xlat64-bench")
@@ -38,7 +66,9 @@ def main():
     ns = argparse.Namespace(build=os.path.dirname(os.path.dirname(os.path.abspath(a.xlat64d))), work=a.work,
                             duration=1, warmup=1, flows=[a.flows], repeat=1, perf=False)
     b = bench.Bench(ns)
+    env = dict(os.environ)
     d = tempfile.mkdtemp(prefix="xlat64-cg-")
+    print("callgrind output: %s" % d)
     sock = os.path.join(d, "ctl.sock")
     if a.mode == "siit":
         cfg = b.siit_config(a.dir, b.pcap("dpdk", a.dir, a.flows), a.flows, "1", sock)
@@ -49,29 +79,45 @@ def main():
         cfg = b.nat64_config(a.dir, b.pcap("nat64", a.dir, a.flows), a.flows, sock)
         if a.dir == "46":
             cfg["ports"][0]["device"] = "net_pcap1,rx_pcap=%s" % b.pcap("nat64", "64", a.flows)
-    else:  # every packet a new flow while the first pass lasts: use more flows than get through
+    elif a.mode == "nat64new":  # every packet a new flow while the first pass lasts: use more flows than get through
         cfg = b.nat64_config("64", b.pcap("nat64new", "64", a.flows), a.flows, sock, new=True)
+    else:
+        pflows = int(a.flows * 1.2)
+        cfg = b.nat64_config("64", b.pcap("nat64new", "64", pflows), pflows, sock, new=True)
+        cfg["global"]["udp-timeout"] = "0:02:00"
+        env["XLAT64_CLOCK_SCALE"] = str(a.scale or max(1, int(120 / (a.flows / 40000.0))))
     cfg["eal"][cfg["eal"].index("--file-prefix") + 1] = "xcg%d" % os.getpid()
     cfgf, stats, out = os.path.join(d, "cfg.json"), os.path.join(d, "stats.json"), os.path.join(d, "cg.out")
     with open(cfgf, "w") as f:
         json.dump(cfg, f)
     # only the worker loop and what it calls (not start-up, not the control threads)
-    p = subprocess.Popen(["valgrind", "--tool=callgrind", "--toggle-collect=worker_main",
+    p = subprocess.Popen(["valgrind", "--tool=callgrind", "--toggle-collect=worker_main", "--compress-strings=no",
                           "--callgrind-out-file=" + out, a.xlat64d, "--config",
-                          cfgf, "--stats-out", stats], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                          cfgf, "--stats-out", stats], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    c0 = {}
+    if a.mode == "nat64steady":
+        c0 = steady_start(p, sock, pflows)
     time.sleep(a.seconds)
     p.send_signal(signal.SIGINT)
     p.wait(120)
     with open(stats) as f:
         st = json.load(f)
     c = st.get("counters", st)
+    c = {k: v - c0.get(k, 0) for k, v in c.items()}
+    if c0:  # the last part callgrind wrote: the counted time
+        parts = sorted((f for f in os.listdir(d) if f.startswith("cg.out")), key=lambda f: os.path.getmtime(
+            os.path.join(d, f)))
+        out = os.path.join(d, parts[-1])
     tx = c.get("XLAT_TX", 0)
+    if a.mode == "nat64steady":
+        print("steady state: %d new sessions, %d expired in the counted time" % (
+            c.get("XLAT_NAT64_SESSION_CREATED", 0), c.get("XLAT_NAT64_EXPIRED", 0)))
     ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", out], capture_output=True, text=True).stdout
     m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\S*:?worker_main", ann, re.M)
     incl = int(m.group(1).replace(",", "")) if m else 0
     print("%s %s %d flows: XLAT_TX %d (sessions created %d), worker_main %d instructions, %.0f per packet" % (
         a.mode, a.dir, a.flows, tx, c.get("XLAT_NAT64_SESSION_CREATED", 0), incl, incl / tx if tx else 0))
-    ann = subprocess.run(["callgrind_annotate", out], capture_output=True, text=True).stdout
+    ann = subprocess.run(["callgrind_annotate", "--threshold=100", out], capture_output=True, text=True).stdout
     self_ir = {}
     for line in ann.splitlines():
         if line.startswith("-- Auto-annotated source"):
@@ -79,6 +125,8 @@ def main():
         m = re.match(r"^\s*([\d,]+) \([^)]*\)\s+(.*)$", line)
         if not m or "PROGRAM TOTALS" in line or "events annotated" in line or re.search(r"\([\d,]+x\)", line):
             continue
+        if incl and int(m.group(1).replace(",", "")) >= 0.99 * incl:
+            continue  # a frame of the stack the counting started in (a later part's file lists them whole)
         # "file:function [object]": the same function can appear once per source file it has code from
         fn, _, obj = m.group(2).partition(" [")
         fn = fn.split(":")[-1]
