@@ -25,8 +25,9 @@
 #define NO_HAIRPIN 0xff
 #define MAX_SEQ (1u << 16)
 
-/* What a test frame carries after its 20-byte IPv4 header. */
-struct tag {
+/* What a test frame carries after its 20-byte IPv4 header: at offset 34 of the frame, so packed (no
+ * alignment assumed; UBSan checks it). */
+struct __attribute__((packed)) tag {
 	uint8_t owner;      /* nat64_owner()'s answer for it */
 	uint8_t sender;     /* the worker that received it */
 	uint8_t hairpin_to; /* translating it makes a hairpin owned by this worker (NO_HAIRPIN: none) */
