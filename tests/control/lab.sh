@@ -44,26 +44,8 @@ expect_flows() { # A B C: "up" or "down" each
 ip -n "$NS_H6" addr add 2001:db8:6::3/64 dev eth0 nodad || die "cannot add 2001:db8:6::3 to h6"
 
 # lab-siit.json with our socket, a second EAMT entry, and --no-huge when hugepages are short
-free_mb=$(awk '/^HugePages_Free/ { f = $2 } /^Hugepagesize/ { s = $2 } END { print int(f * s / 1024) }' /proc/meminfo)
-$PY - "$ROOT/config/lab-siit.json" "$L/lab.json" "$SOCK" "$free_mb" <<'EOF' || die "cannot write the configuration"
-import json, sys
-src, dst, sock, free_mb = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-c = json.load(open(src))
-c["control"] = {"socket": sock}
-c["eamt"].append({"ipv6 prefix": "2001:db8:6::3/128", "ipv4 prefix": "192.0.2.3/32"})
-if free_mb < 300:
-    c["eal"] = [a for a in c["eal"] if a != "--in-memory"] + ["--no-huge", "--no-shconf"]
-json.dump(c, open(dst, "w"), indent=2)
-EOF
-
-ip netns exec "$NS_BOX" "$XLAT64D" --config "$L/lab.json" >"$L/xlat64d.log" 2>&1 &
-DPID=$!
-for i in $(seq 1 300); do
-	kill -0 "$DPID" 2>/dev/null || die "xlat64d exited"
-	ctl version >/dev/null 2>&1 && break
-	sleep 0.1
-done
-ctl version >/dev/null 2>&1 || die "xlat64d does not answer"
+lab_config lab-siit.json 'c["eamt"].append({"ipv6 prefix": "2001:db8:6::3/128", "ipv4 prefix": "192.0.2.3/32"})'
+daemon_up
 
 # 1. all three flows work
 expect_flows up up up || die "baseline"

@@ -35,3 +35,33 @@ die() {
 }
 
 ctl() { timeout 20 "$XLAT64CTL" --socket "$SOCK" "$@"; }
+
+# lab_config SRC [PYTHON]: $L/lab.json from config/SRC with our socket, --no-huge when hugepages are short,
+# and PYTHON (statements on the loaded file, c) applied
+lab_config() {
+	local free_mb
+	free_mb=$(awk '/^HugePages_Free/ { f = $2 } /^Hugepagesize/ { s = $2 } END { print int(f * s / 1024) }' /proc/meminfo)
+	$PY - "$ROOT/config/$1" "$L/lab.json" "$SOCK" "$free_mb" "${2:-}" <<'PYEOF' || die "cannot write the configuration"
+import json, sys
+src, dst, sock, free_mb, edit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+c = json.load(open(src))
+c["control"] = {"socket": sock}
+exec(edit)
+if free_mb < 300:
+    c["eal"] = [a for a in c["eal"] if a != "--in-memory"] + ["--no-huge", "--no-shconf"]
+json.dump(c, open(dst, "w"), indent=2)
+PYEOF
+}
+
+# daemon_up: xlat64d on $L/lab.json in the box, answering on $SOCK within 30 s
+daemon_up() {
+	local i
+	ip netns exec "$NS_BOX" "$XLAT64D" --config "$L/lab.json" >"$L/xlat64d.log" 2>&1 &
+	DPID=$!
+	for i in $(seq 1 300); do
+		kill -0 "$DPID" 2>/dev/null || die "xlat64d exited"
+		ctl version >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ctl version >/dev/null 2>&1 || die "xlat64d does not answer"
+}

@@ -33,24 +33,8 @@ bg() { # NS LOG CMD...
 }
 
 "$LAB" up >"$L/lab.log" 2>&1 || die "lab up failed: $(tail -n 3 "$L/lab.log")"
-free_mb=$(awk '/^HugePages_Free/ { f = $2 } /^Hugepagesize/ { s = $2 } END { print int(f * s / 1024) }' /proc/meminfo)
-$PY - "$ROOT/config/lab-nat64.json" "$L/lab.json" "$SOCK" "$free_mb" <<'EOF' || die "cannot write the configuration"
-import json, sys
-src, dst, sock, free_mb = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-c = json.load(open(src))
-c["control"] = {"socket": sock}
-if free_mb < 300:
-    c["eal"] = [a for a in c["eal"] if a != "--in-memory"] + ["--no-huge", "--no-shconf"]
-json.dump(c, open(dst, "w"), indent=2)
-EOF
-ip netns exec "$NS_BOX" "$XLAT64D" --config "$L/lab.json" >"$L/xlat64d.log" 2>&1 &
-DPID=$!
-for i in $(seq 1 300); do
-	kill -0 "$DPID" 2>/dev/null || die "xlat64d exited"
-	ctl version >/dev/null 2>&1 && break
-	sleep 0.1
-done
-ctl version >/dev/null 2>&1 || die "xlat64d does not answer"
+lab_config lab-nat64.json
+daemon_up
 
 # ------------------------------------------------------------ 1. flows
 bg "$NS_H4" "$L/udp-server.log" $FLOWS udp-server 0.0.0.0 7000

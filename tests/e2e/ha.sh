@@ -37,15 +37,7 @@ N_TCP=${HA_TCP:-100}  # per IPv6 host
 N_UDP=${HA_UDP:-500}  # per IPv6 host
 declare -A DPID KPID SOCK
 
-h_down() {
-	local ns pids
-	for ns in "${HNS[@]}"; do
-		ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
-		pids=$(ip netns pids "$ns" 2>/dev/null || true)
-		[[ -z "$pids" ]] || kill -9 $pids 2>/dev/null || true
-		ip netns del "$ns"
-	done
-}
+h_down() { ns_purge "${HNS[@]}"; }
 
 # a veth from a namespace into the switch's bridge
 plug() { # NS IFNAME BRIDGE
@@ -100,17 +92,10 @@ box_start() { # 0|1
 	src=$CFG/box-$([[ $1 == 0 ]] && echo a || echo b).json
 	$CTL mkconfig "$src" "$cfg" "socket=$WORK/box$1.sock" "keyfile=$WORK/sync.key" >/dev/null
 	SOCK[$b]=$WORK/box$1.sock
-	rm -f "${SOCK[$b]}"
-	ip netns exec "$name" "$XLAT64D" --config "$cfg" >>"$WORK/xlat64d-$name.log" 2>&1 &
-	DPID[$b]=$!
-	local i
-	for i in $(seq 1 200); do
-		kill -0 "${DPID[$b]}" 2>/dev/null || { echo "$name: xlat64d exited" >&2; tail -n 5 "$WORK/xlat64d-$name.log" >&2; return 1; }
-		[[ -S "${SOCK[$b]}" ]] && timeout 5 "$XLAT64CTL" --socket "${SOCK[$b]}" version >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	echo "$name: xlat64d did not answer" >&2
-	return 1
+	daemon_in "$name" "$cfg" "${SOCK[$b]}" "$WORK/xlat64d-$name.log"
+	local rc=$?
+	DPID[$b]=$DAEMON_IN_PID
+	return $rc
 }
 
 ka_start() { # 0|1

@@ -171,6 +171,34 @@ daemon_start() {
 	return 1
 }
 
+# ns_purge NS...: the namespaces that exist, their processes killed, removed (labs of their own: ha.sh,
+# scaleout.sh)
+ns_purge() {
+	local ns pids
+	for ns in "$@"; do
+		ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
+		pids=$(ip netns pids "$ns" 2>/dev/null || true)
+		[[ -z "$pids" ]] || kill -9 $pids 2>/dev/null || true
+		ip netns del "$ns"
+	done
+}
+
+# daemon_in NS CONFIG SOCK LOG: another xlat64d (a lab with several boxes), in NS; its pid in DAEMON_IN_PID;
+# 0 once it answers on SOCK (within 20 s), 1 with its log's end when it exits or does not
+daemon_in() {
+	local ns=$1 cfg=$2 sock=$3 log=$4 i
+	rm -f "$sock"
+	ip netns exec "$ns" "$XLAT64D" --config "$cfg" >>"$log" 2>&1 &
+	DAEMON_IN_PID=$!
+	for i in $(seq 1 200); do
+		kill -0 "$DAEMON_IN_PID" 2>/dev/null || { echo "$ns: xlat64d exited" >&2; tail -n 5 "$log" >&2; return 1; }
+		[[ -S "$sock" ]] && timeout 5 "$XLAT64CTL" --socket "$sock" version >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "$ns: xlat64d did not answer" >&2
+	return 1
+}
+
 # daemon_stop [quiet]: SIGTERM, wait up to 15 s; returns the daemon's exit status
 # (DAEMON_RC) -- non-zero also when it had to be killed.
 daemon_stop() {

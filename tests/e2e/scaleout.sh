@@ -35,15 +35,7 @@ H4=198.51.100.2
 H4_FROM_V6=64:ff9b::198.51.100.2
 declare -A DPID BPID SOCKS
 
-s_down() {
-	local ns pids
-	for ns in "${SNS[@]}"; do
-		ip netns list | awk '{print $1}' | grep -qx "$ns" || continue
-		pids=$(ip netns pids "$ns" 2>/dev/null || true)
-		[[ -z "$pids" ]] || kill -9 $pids 2>/dev/null || true
-		ip netns del "$ns"
-	done
-}
+s_down() { ns_purge "${SNS[@]}"; }
 
 s_up() {
 	s_down
@@ -96,17 +88,10 @@ box_start() { # 1|2 siit|nat64
 	local b=$1 box=${B[$(($1 - 1))]} cfg=$WORK/box$1-$2.json
 	$CTL mkconfig "$CFG/box$1-$2.json" "$cfg" "socket=$WORK/box$1.sock" >/dev/null
 	SOCKS[$b]=$WORK/box$1.sock
-	rm -f "${SOCKS[$b]}"
-	ip netns exec "$box" "$XLAT64D" --config "$cfg" >>"$WORK/xlat64d-box$b.log" 2>&1 &
-	DPID[$b]=$!
-	local i
-	for i in $(seq 1 200); do
-		kill -0 "${DPID[$b]}" 2>/dev/null || { echo "box $b: xlat64d exited" >&2; tail -n 5 "$WORK/xlat64d-box$b.log" >&2; return 1; }
-		[[ -S "${SOCKS[$b]}" ]] && timeout 5 "$XLAT64CTL" --socket "${SOCKS[$b]}" version >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	echo "box $b: xlat64d did not answer" >&2
-	return 1
+	daemon_in "$box" "$cfg" "${SOCKS[$b]}" "$WORK/xlat64d-box$b.log"
+	local rc=$?
+	DPID[$b]=$DAEMON_IN_PID
+	return $rc
 }
 
 box_stop() { # 1|2: SIGTERM
