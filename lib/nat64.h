@@ -50,9 +50,6 @@ struct cgn_table;
 void nat64_attach_cgn(struct nat64_table *t, struct cgn_table *c);
 uint32_t nat64_table_sessions(const struct nat64_table *t);
 uint32_t nat64_table_bibs(const struct nat64_table *t);
-/* The same for one protocol (6, 17 or 1), kept as entries come and go. */
-uint32_t nat64_table_sessions_proto(const struct nat64_table *t, uint8_t proto);
-uint32_t nat64_table_bibs_proto(const struct nat64_table *t, uint8_t proto);
 
 /* Who owns a flow: by IPv6 source (6->4), by pool4 address and port (4->6). */
 /* With "cgn" configured, IPv6 by subscriber prefix and IPv4 by port block / deterministic range (lib/cgn.h). */

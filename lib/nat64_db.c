@@ -132,16 +132,6 @@ uint32_t nat64_table_bibs(const struct nat64_table *t)
 	return t->n_bib;
 }
 
-uint32_t nat64_table_sessions_proto(const struct nat64_table *t, uint8_t proto)
-{
-	return t->n_sess_p[proto_ix(proto)];
-}
-
-uint32_t nat64_table_bibs_proto(const struct nat64_table *t, uint8_t proto)
-{
-	return t->n_bib_p[proto_ix(proto)];
-}
-
 /* ---- free rings: entries handed out in the order they were freed ---- */
 
 static inline uint32_t ring_take(struct free_ring *r, uint32_t max)
@@ -222,7 +212,6 @@ int32_t nat64_bib_add(struct nat64_table *t, const struct xlat_config *cfg, cons
 	idx_add(&t->b4, hash_b4(t, key->proto, a4, p4), i);
 	t->added_b6 |= 1ull << (hb6 & 63);
 	t->n_bib++;
-	t->n_bib_p[proto_ix(key->proto)]++;
 	nat64_use_bib(&t->use, key->proto, a4, 1); /* issue 19: occupancy by address */
 	struct cgn_table *c = cgn_of(t, cfg);
 	if (c)
@@ -240,7 +229,6 @@ static void bib_del(struct nat64_table *t, uint32_t i, const uint64_t *hb)
 	idx_del(&t->b6, (uint32_t)(hb ? hb[0] : hash_b6(t, b->proto, b->a6, b->p6)), i);
 	idx_del(&t->b4, (uint32_t)(hb ? hb[1] : hash_b4(t, b->proto, b->a4, b->p4)), i);
 	t->n_bib--;
-	t->n_bib_p[proto_ix(b->proto)]--;
 	nat64_use_bib(&t->use, b->proto, b->a4, -1); /* issue 19: occupancy by address */
 	b->head = NIL;
 	b->proto = 0; /* no packet's key: a burst's BIB position (b6pos) that went stale cannot match */
@@ -340,7 +328,6 @@ int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uin
 	key4_mk(&k, s->proto, s->a4, s->p4, remote4, rport);
 	recent_put(t->recent4, recent_hash4(&k), i);
 	t->n_sess++;
-	t->n_sess_p[proto_ix(s->proto)]++;
 	nat64_use_sess(&t->use, s->proto, 1); /* issue 19 */
 	nat64_sess_notify(t, cfg, i, NAT64_EV_UP, 0);
 	return (int32_t)i;
@@ -364,7 +351,6 @@ void nat64_sess_del_hb(struct nat64_table *t, const struct xlat_config *cfg, uin
 		t->sess[s->bnext].bprev = s->bprev;
 	s->list = LIST_FREE;
 	t->n_sess--;
-	t->n_sess_p[proto_ix(s->proto)]--;
 	nat64_use_sess(&t->use, s->proto, -1); /* issue 19 */
 	ring_put(&t->sfree, t->max, i);
 	/* RFC 6146 3.5: a dynamic BIB entry lives as long as it has sessions; static ones stay. */

@@ -133,15 +133,6 @@ struct free_ring {
 	uint32_t head, n; /* the next to hand out, how many there are */
 };
 
-/* Per-protocol counts, indexed by the protocol number mod 3 (one multiply, no branch). */
-enum { P_TCP = IPPROTO_TCP % 3, P_ICMP = IPPROTO_ICMP % 3, P_UDP = IPPROTO_UDP % 3, N_PROTOS = 3 };
-_Static_assert(P_TCP != P_ICMP && P_TCP != P_UDP && P_ICMP != P_UDP, "one count per protocol");
-
-static inline unsigned proto_ix(uint8_t proto)
-{
-	return proto % 3u;
-}
-
 #define HK_WORDS 15 /* the hash coefficients (hash_*) */
 
 /*
@@ -164,7 +155,6 @@ struct nat64_table {
 	struct free_ring sfree, bfree;
 	struct fifo lists[N_LISTS];
 	uint32_t n_sess, n_bib, max;
-	uint32_t n_sess_p[N_PROTOS], n_bib_p[N_PROTOS]; /* the same by protocol (P_UDP, P_TCP, P_ICMP) */
 	unsigned worker, n_workers;
 	uint32_t rand;
 	uint64_t hk[HK_WORDS + 1]; /* the indexes' hash coefficients (hash_*) */
