@@ -114,7 +114,7 @@ def main():
             ax.bar(xs, ys, width, label=x["translator"])
         ax.set_xticks(range(len(cats)))
         ax.set_xticklabels([c[1] for c in cats], fontsize=8)
-        ax.set_title("lab: af_packet on veth, translator on one core", fontsize=9)
+        ax.set_title("lab: veths (hosts with default offloads), translator on one core", fontsize=9)
         ax.legend(fontsize=7)
         ax.grid(axis="y", alpha=0.3)
     fig.suptitle("xlat64 benchmark, %s, %s" % (r["host"]["cpu"], r["date"]), fontsize=9)
