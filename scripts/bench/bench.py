@@ -637,6 +637,7 @@ class Bench:
 
     # ------------------------------------------------------------------ output
     def write(self):
+        self.results["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
         stamp = self.results["date"].replace(":", "")
         jf = os.path.join(self.work, "results-%s.json" % stamp)
         with open(jf, "w") as f:
@@ -657,9 +658,11 @@ class Bench:
     def markdown(self):
         r = self.results
         h = r["host"]
-        lines = ["Run %s on %s, %s CPUs, TSC %.3f GHz, kernel %s; %s s per figure after %s s warm-up." % (
-            r["date"], h["cpu"], h["nproc"], h["tsc_hz"] / 1e9, h["kernel"], r["params"]["duration_s"],
-            r["params"]["warmup_s"]), ""]
+        lines = ["Run %s on %s, %s CPUs, TSC %.3f GHz, kernel %s; %s s per figure after %s s warm-up; load average "
+                 "%s at the start, %s at the end (the machine may be shared: the figures per CPU-second are the "
+                 "fairer ones then)." % (
+                     r["date"], h["cpu"], h["nproc"], h["tsc_hz"] / 1e9, h["kernel"], r["params"]["duration_s"],
+                     r["params"]["warmup_s"], " ".join(r["loadavg_start"]), " ".join(r.get("loadavg_end", []))), ""]
         if r["dpdk"]:
             lines += ["| run | direction | flows | Mpps | core share | Mpps per CPU-second | cycles/packet | "
                       "ratio to testpmd | ratio (CPU time) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]

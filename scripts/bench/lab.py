@@ -13,8 +13,9 @@ each translator on CPU 1, generators, iperf3 and sinks on CPU 0:
   delivered = the far veth's rx_packets over the sending time) and one TCP
   stream each way (iperf3).
 Capacity, the figure per CPU-second: xlat64d's packets per busy second
-(XLAT_BUSY_CYCLES: a polling worker's CPU share is always ~1), TAYGA's delivered
-packets per second of its CPU time. The load average is kept with each
+(XLAT_BUSY_CYCLES: a polling worker's CPU share is always ~1), or per second of
+its CPU time where that is less (a core shared with other work), TAYGA's
+delivered packets per second of its CPU time. The load average is kept with each
 translator's figures: the machine may be shared.
 """
 import fcntl
@@ -32,8 +33,8 @@ PORTS = ("af_packet", "af_xdp")
 NS_BOX, NS_H6, NS_H4 = "x64-box", "x64-h6", "x64-h4"
 MAC_H6, MAC_H4 = "02:00:00:00:01:06", "02:00:00:00:01:04"
 # What a host's offloads are, as ethtool -k shows them ("on", "off [requested on]", ...)
-OFFLOADS = ("tx-checksumming", "tcp-segmentation-offload", "generic-segmentation-offload",
-            "generic-receive-offload")
+OFFLOADS = ("tx-checksumming", "tcp-segmentation-offload", "tx-tcp-segmentation", "tx-tcp6-segmentation",
+            "generic-segmentation-offload", "generic-receive-offload")
 
 
 def log(msg):
@@ -207,14 +208,20 @@ class Lab:
         res = {"offered_pps": sent / secs, "pps": (r1 - r0) / secs, "loss": 1 - (r1 - r0) / sent if sent else None,
                "translator_cpu": share}
         if sock:
-            # xlat64d polls (its CPU share is always ~1): its load is XLAT_BUSY_CYCLES, the TSC cycles of the
-            # rounds that found work; per packet translated, that is its capacity when the generator is the limit
+            # xlat64d polls (its CPU share is ~1 on a core of its own): its load is XLAT_BUSY_CYCLES, the TSC
+            # cycles of the rounds that found work; per packet translated, that is its capacity when the generator
+            # is the limit. Both busy time (wall clock: it counts time the thread was preempted in a busy round)
+            # and the thread's CPU time (it counts idle polling) are at least the CPU time the packets took, so
+            # the smaller of the two gives the tighter (lower) bound: busy time on a core of its own, CPU time
+            # when other work shares the core.
             c1 = b.sample(sock)[1]
             busy, tx = c1.get("XLAT_BUSY_CYCLES", 0) - c0.get("XLAT_BUSY_CYCLES", 0), c1.get("XLAT_TX", 0) - c0.get("XLAT_TX", 0)
             if busy and tx:
-                res["busy_share"] = busy / b.hz / secs
-                res["cycles_per_pkt"] = busy / tx
-                res["capacity_pps"] = b.hz * tx / busy
+                busy_s, cpu_s = busy / b.hz, (share or 1.0) * secs
+                res["busy_share"] = busy_s / secs
+                res["capacity_basis"] = "busy" if busy_s <= cpu_s else "cpu"
+                res["cycles_per_pkt"] = min(busy_s, cpu_s) * b.hz / tx
+                res["capacity_pps"] = tx / min(busy_s, cpu_s)
         else:
             # a kernel translator: what it delivered per second of its CPU time
             res["capacity_pps"] = res["pps"] / share if share else None
@@ -331,18 +338,19 @@ def markdown(r):
             _ratio(g(x, "tcp64", "gbps"), g(tayga, "tcp64", "gbps")),
             _ratio(g(x, "tcp46", "gbps"), g(tayga, "tcp46", "gbps"))))
     lines += ["", "UDP capacity: xlat64d's packets per second of busy time (XLAT_BUSY_CYCLES, the TSC cycles of "
-              "its poll rounds that found work); TAYGA's delivered rate per second of its CPU time. load: the "
-              "1/5/15-minute load average when the translator's figures began."]
+              "its poll rounds that found work), or of its polling thread's CPU time where that is less (other "
+              "work on its core); TAYGA's delivered rate per second of its CPU time. load: the 1/5/15-minute load "
+              "average when the translator's figures began.", ""]
     for x in lab:
         if "offloads" in x:
-            h6 = x["offloads"].get("x64-h6 eth0", {})
-            lines.append("%s: x64-h6 eth0 %s%s" % (
-                x["translator"], ", ".join("%s %s" % (k, v) for k, v in h6.items()),
-                "; XDP on the box's p6/p4: %s" % "/".join(x["xdp_mode"].values()) if x.get("xdp_mode") else ""))
+            hosts = "; ".join("%s: %s" % (h, ", ".join("%s %s" % kv for kv in o.items()))
+                              for h, o in x["offloads"].items())
+            lines.append("* %s: %s%s" % (x["translator"], hosts, "; XDP on the box's p6/p4: %s" % "/".join(
+                x["xdp_mode"].values()) if x.get("xdp_mode") else ""))
         if x.get("counters"):
             c = x["counters"]
             keep = {k: v for k, v in c.items() if any(s in k for s in ("DROP", "GSO", "TRUNC", "ERR", "CSUM"))}
             if keep:
-                lines.append("%s counters: %s" % (x["translator"], ", ".join("%s %d" % kv for kv in keep.items())))
+                lines.append("* %s counters: %s" % (x["translator"], ", ".join("%s %d" % kv for kv in keep.items())))
     lines.append("")
     return lines
