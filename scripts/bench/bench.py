@@ -122,7 +122,8 @@ class Bench:
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
             "host": {"cpu": cpu_model(), "nproc": os.cpu_count(), "tsc_hz": self.hz,
                      "kernel": os.uname().release},
-            "params": {"duration_s": a.duration, "warmup_s": a.warmup, "flows": a.flows, "repeat": a.repeat},
+            "params": {"duration_s": a.duration, "warmup_s": a.warmup, "flows": a.flows, "repeat": a.repeat,
+                       "lab_duration_s": a.lab_duration, "lab_ports": a.lab_ports},
             "loadavg_start": open("/proc/loadavg").read().split()[:3],
             "dpdk": [], "lab": [], "scaling": [], "skipped": [],
         }
@@ -658,11 +659,15 @@ class Bench:
     def markdown(self):
         r = self.results
         h = r["host"]
-        lines = ["Run %s on %s, %s CPUs, TSC %.3f GHz, kernel %s; %s s per figure after %s s warm-up; load average "
-                 "%s at the start, %s at the end (the machine may be shared: the figures per CPU-second are the "
-                 "fairer ones then)." % (
-                     r["date"], h["cpu"], h["nproc"], h["tsc_hz"] / 1e9, h["kernel"], r["params"]["duration_s"],
-                     r["params"]["warmup_s"], " ".join(r["loadavg_start"]), " ".join(r.get("loadavg_end", []))), ""]
+        per = []
+        if r["dpdk"] or r["scaling"]:
+            per.append("%s s per DPDK figure after %s s warm-up" % (r["params"]["duration_s"], r["params"]["warmup_s"]))
+        if r["lab"]:
+            per.append("%s s per lab figure" % r["params"].get("lab_duration_s"))
+        lines = ["Run %s on %s, %s CPUs, TSC %.3f GHz, kernel %s; %s; load average %s at the start, %s at the end "
+                 "(the machine may be shared: the figures per CPU-second are the fairer ones then)." % (
+                     r["date"], h["cpu"], h["nproc"], h["tsc_hz"] / 1e9, h["kernel"], "; ".join(per),
+                     " ".join(r["loadavg_start"]), " ".join(r.get("loadavg_end", []))), ""]
         if r["dpdk"]:
             lines += ["| run | direction | flows | Mpps | core share | Mpps per CPU-second | cycles/packet | "
                       "ratio to testpmd | ratio (CPU time) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
