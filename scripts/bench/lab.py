@@ -207,27 +207,37 @@ class Lab:
         sent, secs = int(m.group(1)), float(m.group(2))
         res = {"offered_pps": sent / secs, "pps": (r1 - r0) / secs, "loss": 1 - (r1 - r0) / sent if sent else None,
                "translator_cpu": share}
-        if sock:
-            # xlat64d polls (its CPU share is ~1 on a core of its own): its load is XLAT_BUSY_CYCLES, the TSC
-            # cycles of the rounds that found work; per packet translated, that is its capacity when the generator
-            # is the limit. Both busy time (wall clock: it counts time the thread was preempted in a busy round)
-            # and the thread's CPU time (it counts idle polling) are at least the CPU time the packets took, so
-            # the smaller of the two gives the tighter (lower) bound: busy time on a core of its own, CPU time
-            # when other work shares the core.
-            c1 = b.sample(sock)[1]
-            busy, tx = c1.get("XLAT_BUSY_CYCLES", 0) - c0.get("XLAT_BUSY_CYCLES", 0), c1.get("XLAT_TX", 0) - c0.get("XLAT_TX", 0)
-            if busy and tx:
-                busy_s, cpu_s = busy / b.hz, (share or 1.0) * secs
-                res["busy_share"] = busy_s / secs
-                res["capacity_basis"] = "busy" if busy_s <= cpu_s else "cpu"
-                res["cycles_per_pkt"] = min(busy_s, cpu_s) * b.hz / tx
-                res["capacity_pps"] = tx / min(busy_s, cpu_s)
-        else:
+        cpu_s = self._cpu_seconds(res, secs, share, c0, b.sample(sock)[1] if sock else None)
+        tx = res.pop("_tx", None)
+        if tx and cpu_s:
+            # xlat64d: packets translated per CPU-second (when the generator is the limit, its capacity)
+            res["cycles_per_pkt"] = cpu_s * b.hz / tx
+            res["capacity_pps"] = tx / cpu_s
+        elif cpu_s and not sock:
             # a kernel translator: what it delivered per second of its CPU time
-            res["capacity_pps"] = res["pps"] / share if share else None
+            res["capacity_pps"] = res["pps"] * secs / cpu_s
         return res
 
-    def _tcp(self, direction):
+    def _cpu_seconds(self, res, secs, share, c0, c1):
+        """The translator's CPU seconds over a figure (None: unknown); res gets busy_share and capacity_basis.
+        xlat64d polls (its CPU share is ~1 on a core of its own): its load is XLAT_BUSY_CYCLES, the TSC cycles
+        of the rounds that found work. Both busy time (wall clock: it counts time the thread was preempted in a
+        busy round) and the thread's CPU time (it counts idle polling) are at least the CPU time the packets
+        took, so the smaller of the two is the tighter bound: busy time on a core of its own, CPU time when
+        other work shares the core. TAYGA (c0 None): its thread's CPU time."""
+        cpu_s = share * secs if share else None
+        if c0 is None or c1 is None:
+            return cpu_s
+        busy = c1.get("XLAT_BUSY_CYCLES", 0) - c0.get("XLAT_BUSY_CYCLES", 0)
+        res["_tx"] = c1.get("XLAT_TX", 0) - c0.get("XLAT_TX", 0)
+        if not busy:
+            return cpu_s
+        busy_s = busy / self.b.hz
+        res["busy_share"] = busy_s / secs
+        res["capacity_basis"] = "busy" if cpu_s is None or busy_s <= cpu_s else "cpu"
+        return busy_s if cpu_s is None else min(busy_s, cpu_s)
+
+    def _tcp(self, direction, pid, sock=None):
         if direction == "64":
             srv_ns, cli_ns, target, bind = NS_H4, NS_H6, "2001:db8:64::198.51.100.2", "198.51.100.2"
         else:
@@ -242,14 +252,24 @@ class Lab:
                 if ss.strip():
                     break
                 time.sleep(0.1)
+            c0 = self.b.sample(sock)[1] if sock else None
+            k0 = (time.monotonic(), self.ticks(pid))
             out = subprocess.run(["ip", "netns", "exec", cli_ns, "taskset", "-c", self.aux, "iperf3", "-c", target,
                                   "-p", "5299", "-t", str(self.a.lab_duration), "-J"],
                                  capture_output=True, text=True, timeout=self.a.lab_duration + 30)
+            t1 = time.monotonic()
+            share = self.share(k0[0], k0[1], t1, self.ticks(pid))
             j = json.loads(out.stdout)
             if "error" in j:
                 raise RuntimeError("iperf3: %s" % j["error"])
-            return {"gbps": j["end"]["sum_received"]["bits_per_second"] / 1e9,
-                    "retransmits": j["end"]["sum_sent"].get("retransmits")}
+            res = {"gbps": j["end"]["sum_received"]["bits_per_second"] / 1e9,
+                   "retransmits": j["end"]["sum_sent"].get("retransmits"), "translator_cpu": share}
+            # Gbit/s per CPU-second of the translator, over the whole iperf3 run (its start and end included)
+            cpu_s = self._cpu_seconds(res, t1 - k0[0], share, c0, self.b.sample(sock)[1] if sock else None)
+            res.pop("_tx", None)
+            if cpu_s:
+                res["gbps_per_cpu_s"] = res["gbps"] * j["end"]["sum_received"]["seconds"] / cpu_s
+            return res
         finally:
             self.b._stop(srv, 5)
 
@@ -268,7 +288,7 @@ class Lab:
             except (RuntimeError, subprocess.SubprocessError, OSError) as e:
                 res["udp" + d] = {"error": str(e)}
             try:
-                res["tcp" + d] = self._tcp(d)
+                res["tcp" + d] = self._tcp(d, pid, sock)
             except (RuntimeError, subprocess.SubprocessError, OSError, ValueError, KeyError) as e:
                 res["tcp" + d] = {"error": str(e)}
         if sock:
@@ -298,7 +318,7 @@ def _cell(x, k, unit):
         return "error: " + v["error"][:60]
     if unit == "pps":
         return "%.3f (%.3f, %.0f%%)" % (v["pps"] / 1e6, v["offered_pps"] / 1e6, 100 * (v.get("translator_cpu") or 0))
-    return "%.2f" % v["gbps"]
+    return "%.2f (%s)" % (v["gbps"], "%.2f" % v["gbps_per_cpu_s"] if v.get("gbps_per_cpu_s") else "-")
 
 
 def _cap(x, k):
@@ -316,7 +336,8 @@ def markdown(r):
     if not lab:
         return []
     lines = ["| translator | UDP 6->4 Mpps (offered, translator CPU) | UDP 4->6 Mpps (offered, CPU) | "
-             "UDP capacity 6->4 / 4->6, Mpps per CPU-second | TCP 6->4 Gbit/s | TCP 4->6 Gbit/s | load |",
+             "UDP capacity 6->4 / 4->6, Mpps per CPU-second | TCP 6->4 Gbit/s (per CPU-second) | "
+             "TCP 4->6 Gbit/s (per CPU-second) | load |",
              "|---|---:|---:|---:|---:|---:|---|"]
     for x in lab:
         if "error" in x:
@@ -335,12 +356,15 @@ def markdown(r):
             x["translator"], _ratio(g(x, "udp64", "pps"), g(tayga, "udp64", "pps")),
             _ratio(g(x, "udp46", "pps"), g(tayga, "udp46", "pps")),
             _ratio(_cap(x, "udp64"), _cap(tayga, "udp64")), _ratio(_cap(x, "udp46"), _cap(tayga, "udp46")),
-            _ratio(g(x, "tcp64", "gbps"), g(tayga, "tcp64", "gbps")),
-            _ratio(g(x, "tcp46", "gbps"), g(tayga, "tcp46", "gbps"))))
+            "%s (%s)" % (_ratio(g(x, "tcp64", "gbps"), g(tayga, "tcp64", "gbps")),
+                         _ratio(g(x, "tcp64", "gbps_per_cpu_s"), g(tayga, "tcp64", "gbps_per_cpu_s"))),
+            "%s (%s)" % (_ratio(g(x, "tcp46", "gbps"), g(tayga, "tcp46", "gbps")),
+                         _ratio(g(x, "tcp46", "gbps_per_cpu_s"), g(tayga, "tcp46", "gbps_per_cpu_s")))))
     lines += ["", "UDP capacity: xlat64d's packets per second of busy time (XLAT_BUSY_CYCLES, the TSC cycles of "
               "its poll rounds that found work), or of its polling thread's CPU time where that is less (other "
-              "work on its core); TAYGA's delivered rate per second of its CPU time. load: the 1/5/15-minute load "
-              "average when the translator's figures began.", ""]
+              "work on its core); TAYGA's delivered rate per second of its CPU time. TCP per CPU-second: the same "
+              "time base over the iperf3 run. load: the 1/5/15-minute load average when the translator's figures "
+              "began.", ""]
     for x in lab:
         if "offloads" in x:
             hosts = "; ".join("%s: %s" % (h, ", ".join("%s %s" % kv for kv in o.items()))
