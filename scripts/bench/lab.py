@@ -32,6 +32,7 @@ LOCK = "/tmp/xlat64-lab.lock"
 PORTS = ("af_packet", "af_xdp")
 NS_BOX, NS_H6, NS_H4 = "x64-box", "x64-h6", "x64-h4"
 MAC_H6, MAC_H4 = "02:00:00:00:01:06", "02:00:00:00:01:04"
+DROPS = ("rx-missed", "rx-errors", "tx-errors", "rx-nombuf")
 # What a host's offloads are, as ethtool -k shows them ("on", "off [requested on]", ...)
 OFFLOADS = ("tx-checksumming", "tcp-segmentation-offload", "tx-tcp-segmentation", "tx-tcp6-segmentation",
             "generic-segmentation-offload", "generic-receive-offload")
@@ -187,6 +188,36 @@ class Lab:
                              capture_output=True, text=True, check=True).stdout
         return int(out)
 
+    def _port_drops(self, sock):
+        """{port: {rx-missed, rx-errors, tx-errors, rx-nombuf}} as the daemon's ports command reads them from
+        the PMDs: what was lost before the worker saw it (a full socket ring) or on the way out."""
+        if not sock:
+            return None
+        try:
+            ports = self.b.ctl_req(sock, {"command": "ports"}).get("ports", [])
+        except (OSError, ValueError):
+            return None
+        return {p["name"]: {k: p.get(k, 0) for k in DROPS} for p in ports}
+
+    @staticmethod
+    def _link_drops():
+        """The veths' own drop counts (kernel): a sender's tx_dropped (its peer's queue full: with XDP on the
+        peer, veth's ring towards it), the box's rx_dropped (the backlog, a full af_packet ring)."""
+        out = {}
+        for ns, devs in ((NS_H6, ("eth0",)), (NS_H4, ("eth0",)), (NS_BOX, ("p6", "p4"))):
+            files = ["/sys/class/net/%s/statistics/%s" % (d, k) for d in devs for k in ("rx_dropped", "tx_dropped")]
+            got = subprocess.run(["ip", "netns", "exec", ns, "cat"] + files, capture_output=True, text=True).stdout
+            for f, v in zip(files, got.split()):
+                out["%s %s %s" % (ns, f.split("/")[4], f.split("/")[6])] = int(v)
+        return {"link": out}
+
+    @staticmethod
+    def _drops_delta(p0, p1):
+        if p0 is None or p1 is None:
+            return None
+        return {n: {k: v - p0.get(n, {}).get(k, 0) for k, v in c.items() if v - p0.get(n, {}).get(k, 0)}
+                for n, c in p1.items()}
+
     # ------------------------------------------------------------------ the figures
     def _udp(self, direction, exe, pid, sock=None):
         b = self.b
@@ -283,14 +314,20 @@ class Lab:
             res["xdp_mode"] = {p: self._xdp_mode(p) for p in ("p6", "p4")}
         c0 = self.b.sample(sock)[1] if sock else None
         for d in ("64", "46"):
+            drops = lambda: dict(self._port_drops(sock) or {}, **self._link_drops())  # noqa: E731
+            p0 = drops()
             try:
                 res["udp" + d] = self._udp(d, exe, pid, sock)
             except (RuntimeError, subprocess.SubprocessError, OSError) as e:
                 res["udp" + d] = {"error": str(e)}
+            p1 = drops()
             try:
                 res["tcp" + d] = self._tcp(d, pid, sock)
             except (RuntimeError, subprocess.SubprocessError, OSError, ValueError, KeyError) as e:
                 res["tcp" + d] = {"error": str(e)}
+            p2 = drops()
+            res["udp" + d]["drops"] = self._drops_delta(p0, p1)
+            res["tcp" + d]["drops"] = self._drops_delta(p1, p2)
         if sock:
             # what else the daemon counted over the four figures: drops, super-frames cut, refused
             c1 = self.b.sample(sock)[1]
@@ -371,6 +408,13 @@ def markdown(r):
                               for h, o in x["offloads"].items())
             lines.append("* %s: %s%s" % (x["translator"], hosts, "; XDP on the box's p6/p4: %s" % "/".join(
                 x["xdp_mode"].values()) if x.get("xdp_mode") else ""))
+        drops = ["%s: %s" % (k, ", ".join("%s %s %d" % (port, what, n) for port, c in x[k]["drops"].items()
+                                            for what, n in c.items()))
+                 for k in ("udp64", "udp46", "tcp64", "tcp46")
+                 if isinstance(x.get(k), dict) and x[k].get("drops") and any(x[k]["drops"].values())]
+        if drops:
+            lines.append("* %s drops (the PMDs' counts by port, the veths' as link): %s" % (
+                x["translator"], "; ".join(drops)))
         if x.get("counters"):
             c = x["counters"]
             keep = {k: v for k, v in c.items() if any(s in k for s in ("DROP", "GSO", "TRUNC", "ERR", "CSUM"))}
