@@ -116,7 +116,10 @@ class Lab:
     # ------------------------------------------------------------------ the translators
     def _config(self, sock, ports):
         """xlat64d's SIIT config on p6/p4. af_packet: the daemon's own ring (64 KiB frames, hosts' TSO
-        super-frames taken whole, dataplane/port.c); af_xdp: one queue (a veth shows no combined channels)."""
+        super-frames taken whole, dataplane/port.c); af_xdp: one queue (a veth shows no combined channels).
+        Nothing is changed on the box's veths for af_xdp: the PMD's program attaches in native mode (veth's
+        own XDP) and 1500 is within the MTU that takes; the kernel itself then turns TSO off on the hosts'
+        ends (their GSO cuts instead), which the report shows as "off [fixed]"."""
         dev = "net_af_xdp%d,iface=%s" if ports == "af_xdp" else "net_af_packet%d,iface=%s"
         return {
             "mode": "siit",
