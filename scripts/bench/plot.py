@@ -71,9 +71,11 @@ def main():
         return
     rows = r["dpdk"]
     lab = [x for x in r["lab"] if "error" not in x]
-    npanels = 2 + (1 if lab else 0)
-    fig, axes = plt.subplots(1, npanels, figsize=(5.2 * npanels, 4.2))
-    for ax, d in zip(axes, ("6->4", "4->6")):
+    ndpdk = 2 if rows else 0  # a lab-only run (--no-dpdk) has no DPDK panels
+    npanels = max(1, ndpdk + (1 if lab else 0))
+    fig, axes = plt.subplots(1, npanels, figsize=(5.2 * npanels, 4.2), squeeze=False)
+    axes = list(axes[0])
+    for ax, d in zip(axes[:ndpdk], ("6->4", "4->6")):
         sel = [x for x in rows if x["dir"] == d]
         flows = sorted({x["flows"] for x in sel})
         runs = []
