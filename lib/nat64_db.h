@@ -381,26 +381,33 @@ void nat64_tcp_update(struct nat64_table *t, const struct xlat_config *cfg, uint
 
 /* ---- the recent flows ---- */
 
-static inline uint64_t recent_mix(uint64_t x)
-{
-	return x * 0x9e3779b97f4a7c15ull;
-}
+/*
+ * A sum of 64-bit multiples of the key's 32-bit words (the indexes' hash
+ * without its keyed coefficients and finaliser): a product's bits from 31 up
+ * depend on every bit of its word, so the slot (the top 14 bits) and the check
+ * (bits 18-49) tell apart keys that differ anywhere. Not one multiply of the
+ * words XORed together, as before: a product's low bits see only its input's
+ * low bits, and keys vary in their high bytes (an IPv6 host's last bytes and a
+ * network-order IPv4 address's, loaded little-endian), so that flows differing
+ * only there shared a check, and one took another's slot as a hit (a wrong
+ * hint: the full lookup again, without the burst's work; measured on
+ * sequential hosts: 13 000 checks for 120 000 flows, now 120 000).
+ */
+static const uint64_t RK[7] = {
+	0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull,
+	0xbf58476d1ce4e5b9ull, 0x94d049bb133111ebull, 0xd6e8feb86659fd93ull,
+};
 
 /* Its slot in the top bits, its check from the middle (never 0: 0 is an empty slot). */
 static inline uint64_t recent_hash6(const struct nat64_key *k)
 {
-	uint64_t a, b;
-
-	memcpy(&a, k->a6, 8);
-	memcpy(&b, k->a6 + 8, 8);
-	return recent_mix(a ^ (b * 0xc2b2ae3d27d4eb4full) ^ ((uint64_t)k->remote4 << 32 | (uint32_t)k->p6 << 16 | k->rport) ^
-			  ((uint64_t)k->proto << 56));
+	return RK[0] * hk_w(k->a6) + RK[1] * hk_w(k->a6 + 4) + RK[2] * hk_w(k->a6 + 8) + RK[3] * hk_w(k->a6 + 12) +
+	       RK[4] * k->remote4 + RK[5] * (k->p6 | (uint32_t)k->rport << 16) + RK[6] * k->proto;
 }
 
 static inline uint64_t recent_hash4(const struct nat64_key *k)
 {
-	return recent_mix(((uint64_t)k->a4 << 32 | k->remote4) ^
-			  (((uint64_t)k->p4 << 32 | (uint32_t)k->rport << 16 | k->proto) * 0xc2b2ae3d27d4eb4full));
+	return RK[0] * k->a4 + RK[1] * k->remote4 + RK[2] * (k->p4 | (uint32_t)k->rport << 16) + RK[3] * k->proto;
 }
 
 static inline uint64_t *recent_slot(uint64_t *tab, uint64_t rh)
@@ -410,7 +417,7 @@ static inline uint64_t *recent_slot(uint64_t *tab, uint64_t rh)
 
 static inline uint32_t recent_check(uint64_t rh)
 {
-	return (uint32_t)(rh >> 16) | 1;
+	return (uint32_t)(rh >> 18) | 1;
 }
 
 /* The session this slot remembers for a flow of hash rh, or -1. */
