@@ -94,6 +94,7 @@ struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned 
 		t->bibs[i].head = NIL;
 	t->hint_cur = -1;
 	t->hint_idx = -1;
+	t->owned.lo = 1; /* lo > hi: no range remembered */
 	return t;
 }
 
@@ -196,7 +197,7 @@ __attribute__((noinline)) void nat64_relink(struct nat64_table *t, uint32_t i, u
 /* ---- BIB and sessions ---- */
 
 int32_t nat64_bib_add(struct nat64_table *t, const struct xlat_config *cfg, const struct nat64_key *key,
-		      uint64_t hb6, uint32_t a4, uint16_t p4)
+		      uint64_t hb6, uint32_t a4, uint16_t p4, uint64_t hb4)
 {
 	if (t->n_bib >= t->max)
 		return -1;
@@ -209,7 +210,7 @@ int32_t nat64_bib_add(struct nat64_table *t, const struct xlat_config *cfg, cons
 	b->proto = key->proto;
 	b->head = NIL;
 	idx_add(&t->b6, hb6, i);
-	idx_add(&t->b4, hash_b4(t, key->proto, a4, p4), i);
+	idx_add(&t->b4, hb4, i);
 	t->added_b6 |= 1ull << (hb6 & 63);
 	t->n_bib++;
 	nat64_use_bib(&t->use, key->proto, a4, 1); /* issue 19: occupancy by address */

@@ -191,6 +191,11 @@ struct nat64_table {
 	int hint_idx;
 	/* RFC 6056 algorithm 3's table: how far past its F() offset a tuple's next port search starts */
 	uint16_t alg3[1024];
+	/* the pairs of ports this worker owns in the port range last searched (nat64_pool4.c: try_addr) */
+	struct nat64_owned {
+		uint32_t lo, hi;     /* the range (lo > hi: none yet) */
+		uint32_t q0, owned;  /* its first owned pair, how many */
+	} owned;
 	/* issue 19: occupancy by protocol and pool4 address, for the control plane (nat64_usage.h) */
 	struct nat64_usage use;
 	/* The flows seen last, by a cheap hash of their 5-tuple (recent_*): the burst lookup's first guess */
@@ -543,9 +548,12 @@ static inline void key4_mk(struct nat64_key *k, uint8_t proto, uint32_t a4, uint
 
 /* ---- entries made and gone (nat64_db.c) ---- */
 
-/* A BIB entry for key (its IPv6 side) mapped to a4:p4; hb6: hash_b6 of its IPv6 side. Its number, or -1: full. */
+/*
+ * A BIB entry for key (its IPv6 side) mapped to a4:p4; hb6, hb4: hash_b6 of its IPv6 side, hash_b4 of
+ * a4:p4 (each packet's hashes computed once). Its number, or -1: full.
+ */
 int32_t nat64_bib_add(struct nat64_table *t, const struct xlat_config *cfg, const struct nat64_key *key,
-		      uint64_t hb6, uint32_t a4, uint16_t p4);
+		      uint64_t hb6, uint32_t a4, uint16_t p4, uint64_t hb4);
 /* A BIB entry goes other than with its last session (purge, a refused session), with its event. */
 void nat64_bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i);
 

@@ -53,6 +53,8 @@ static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct 
 	const struct bib_static *sb = cfg->n_bib ? nat64_static_by6(cfg, f->proto, f->src6, f->sport) : NULL;
 	uint32_t a4;
 	uint16_t p4;
+	uint64_t hb4 = 0; /* hash_b4(a4, p4): the free-port search computed it */
+	bool have_hb4 = false;
 
 	if (sb) {
 		a4 = sb->addr4;
@@ -69,11 +71,13 @@ static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct 
 			       &a4, &p4);
 		if (*r != XLAT_OK)
 			return -1;
-	} else if (nat64_alloc4(t, cfg, f->proto, f->src6, f->sport, f->dst4, f->dport, &a4, &p4) != 0) {
+	} else if (nat64_alloc4(t, cfg, f->proto, f->src6, f->sport, f->dst4, f->dport, &a4, &p4, &hb4) != 0) {
 		*r = XLAT_POOL4_EXHAUSTED;
 		return -1;
+	} else {
+		have_hb4 = true;
 	}
-	int32_t bi = nat64_bib_add(t, cfg, bk, bh, a4, p4);
+	int32_t bi = nat64_bib_add(t, cfg, bk, bh, a4, p4, have_hb4 ? hb4 : hash_b4(t, f->proto, a4, p4));
 	if (bi < 0) {
 		*r = XLAT_NAT64_TABLE_FULL;
 		return -1;
@@ -219,7 +223,8 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 		}
 		struct nat64_key bk;
 		key6_mk(&bk, proto, sb->addr6, sb->port6, 0, 0);
-		bi = nat64_bib_add(t, cfg, &bk, hash_b6(t, proto, sb->addr6, sb->port6), sb->addr4, sb->port4);
+		bi = nat64_bib_add(t, cfg, &bk, hash_b6(t, proto, sb->addr6, sb->port6), sb->addr4, sb->port4,
+				   hash_b4(t, proto, sb->addr4, sb->port4));
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;
 		xlat_count(ctx, XLAT_NAT64_BIB_CREATED); /* a static entry enters the table as a dynamic one does */

@@ -124,7 +124,8 @@ static enum nat64_install install(struct nat64_table *t, const struct xlat_confi
 	} else {
 		if (bib_find4(t, s->proto, s->addr4, s->port4) >= 0)
 			return NAT64_INSTALL_CONFLICT; /* that pool4 port is another IPv6 host's here */
-		if ((bi = nat64_bib_add(t, cfg, &k, bh, s->addr4, s->port4)) < 0)
+		if ((bi = nat64_bib_add(t, cfg, &k, bh, s->addr4, s->port4, hash_b4(t, s->proto, s->addr4, s->port4))) <
+		    0)
 			return NAT64_INSTALL_FULL;
 		new_bib = true;
 	}
