@@ -95,7 +95,9 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 	t->hint_n = n;
 	t->hint_cur = -1;
 	t->hint_idx = -1;
-	t->miss6 = t->added_s6 = t->added_b6 = 0;
+	t->miss6 = 0;
+	memset(t->added_s6, 0, sizeof(t->added_s6));
+	memset(t->added_b6, 0, sizeof(t->added_b6));
 	for (unsigned i = 0; i < n; i++) {
 		t->hint[i] = -1;
 		fam[i] = 0;

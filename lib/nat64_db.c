@@ -211,7 +211,7 @@ int32_t nat64_bib_add(struct nat64_table *t, const struct xlat_config *cfg, cons
 	b->head = NIL;
 	idx_add(&t->b6, hb6, i);
 	idx_add(&t->b4, hb4, i);
-	t->added_b6 |= 1ull << (hb6 & 63);
+	added_set(t->added_b6, hb6);
 	t->n_bib++;
 	nat64_use_bib(&t->use, key->proto, a4, 1); /* issue 19: occupancy by address */
 	struct cgn_table *c = cgn_of(t, cfg);
@@ -314,7 +314,7 @@ int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uin
 	s->h4 = (uint32_t)h4;
 	idx_add(&t->s6, h6, i);
 	idx_add(&t->s4, h4, i);
-	t->added_s6 |= 1ull << (h6 & 63);
+	added_set(t->added_s6, h6);
 	s->bprev = NIL;
 	s->bnext = b->head;
 	if (b->head != NIL)

@@ -182,12 +182,14 @@ struct nat64_table {
 	 * BIB entry looked up in bulk too (b6pos: position, -1 none, -2 not looked
 	 * up), so that nat64_out() neither looks the session up again nor waits
 	 * for the BIB's buckets. A miss only holds while no key with the same hash
-	 * bit went in since (added_s6 / added_b6, cleared every burst).
+	 * bit went in since (added_s6 / added_b6: 256-bit filters, added_bit(),
+	 * cleared every burst; with 64 bits, a burst of 32 new flows found a third
+	 * of its later misses' bits set and looked them up again).
 	 */
 	struct nat64_key bkey[NAT64_BURST_MAX];
 	uint64_t bh6[NAT64_BURST_MAX], bhb6[NAT64_BURST_MAX];
 	int32_t b6pos[NAT64_BURST_MAX];
-	uint64_t miss6, added_s6, added_b6;
+	uint64_t miss6, added_s6[4], added_b6[4];
 	int hint_idx;
 	/* RFC 6056 algorithm 3's table: how far past its F() offset a tuple's next port search starts */
 	uint16_t alg3[1024];
@@ -281,6 +283,17 @@ static inline uint64_t hash_b4(const struct nat64_table *t, uint8_t proto, uint3
 	const uint64_t *a = t->hk;
 
 	return hk_fin(a[9] + a[14] * a4 + a[15] * (p4 | (uint32_t)proto << 16));
+}
+
+/* A hash's bit in a burst's filter of keys added (added_s6 / added_b6): set, and asked. */
+static inline void added_set(uint64_t f[4], uint64_t h)
+{
+	f[(h >> 6) & 3] |= 1ull << (h & 63);
+}
+
+static inline bool added_has(const uint64_t f[4], uint64_t h)
+{
+	return (f[(h >> 6) & 3] >> (h & 63)) & 1;
 }
 
 static inline void idx_prefetch(const struct idx *x, uint64_t h)

@@ -121,7 +121,7 @@ static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint64_t s
 		struct nat64_q q = { t, &bk };
 		bh = t->bhb6[ci];
 		bi = t->b6pos[ci];
-		if (bi >= 0 ? !eq_b6(&q, (uint32_t)bi) : ((t->added_b6 >> (bh & 63)) & 1) != 0)
+		if (bi >= 0 ? !eq_b6(&q, (uint32_t)bi) : added_has(t->added_b6, bh))
 			bi = bib_find6(t, &bk, bh);
 	} else {
 		bh = hash_b6(t, f->proto, f->src6, f->sport);
@@ -159,7 +159,7 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 		struct nat64_key sk;
 		key6_mk(&sk, proto, src6, sport, dst4, rport);
 		const struct nat64_key *bk = ci >= 0 ? &t->bkey[ci] : NULL;
-		if (bk && ((t->miss6 >> ci) & 1) && !((t->added_s6 >> (t->bh6[ci] & 63)) & 1) &&
+		if (bk && ((t->miss6 >> ci) & 1) && !added_has(t->added_s6, t->bh6[ci]) &&
 		    bk->proto == proto && bk->p6 == sport && bk->remote4 == dst4 && bk->rport == rport &&
 		    same16(bk->a6, src6)) {
 			sh = t->bh6[ci];
