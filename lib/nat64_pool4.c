@@ -225,16 +225,26 @@ bool nat64_port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4)
 int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
 		 uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4, uint64_t *hb4)
 {
-	uint32_t total = nat64_pool4_count(cfg, proto);
-
+	/* nat64_pool4_count(), with the entry where the protocol has only one (pool4_addr's walk spared) */
+	uint32_t total = 0, entries = 0;
+	const struct pool4_entry *only = NULL;
+	for (unsigned i = 0; i < cfg->n_pool4; i++) {
+		if (cfg->pool4[i].proto != proto)
+			continue;
+		total += 1u << (32 - cfg->pool4[i].plen);
+		only = &cfg->pool4[i];
+		entries++;
+	}
 	if (total == 0)
 		return -1;
 	uint64_t part6 = src6_part(src6); /* both hashes' (the address pick's and F()'s): once */
 	uint32_t pick = (uint32_t)(((hk_fin(PK[0] + 0x2e0 + part6) >> 32) * total) >> 32);
 	uint32_t start = fargs_hash(&cfg->g.nat, part6, sport, dst4, dport);
 	for (uint32_t tried = 0; tried < total && tried < 256; tried++) {
-		uint32_t addr;
-		const struct pool4_entry *e = nat64_pool4_addr(cfg, proto, (pick + tried) % total, &addr);
+		uint32_t addr, idx = (pick + tried) % total;
+		const struct pool4_entry *e = entries == 1 ? only : nat64_pool4_addr(cfg, proto, idx, &addr);
+		if (entries == 1)
+			addr = only->addr | __builtin_bswap32(idx);
 		if (e && try_addr(t, cfg, e, addr, sport, start, p4, hb4) == 0) {
 			*a4 = addr;
 			return 0;
