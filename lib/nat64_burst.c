@@ -104,7 +104,7 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 		if (!l3[i] || len[i] < 20)
 			continue;
 		if (burst_key6(ctx->cfg, l3[i], len[i], &t->bkey[i])) {
-			rh[i] = recent_hash6(&t->bkey[i]);
+			rh[i] = t->brh6[i] = recent_hash6(&t->bkey[i]);
 			if ((t->hint[i] = recent_get(t->recent6, rh[i])) < 0)
 				fam[i] = 6;
 		} else if (burst_key4(l3[i], len[i], &k4[i])) {

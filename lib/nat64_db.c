@@ -291,7 +291,8 @@ void nat64_sess_event(struct nat64_table *t, const struct xlat_config *cfg, uint
 }
 
 int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uint32_t bib, uint32_t remote4,
-		       uint16_t rport, uint8_t state, uint64_t expires, const uint64_t *h6p, const uint64_t *h4p)
+		       uint16_t rport, uint8_t state, uint64_t expires, const uint64_t *h6p, const uint64_t *h4p,
+		       uint64_t rh6)
 {
 	struct bib *b = &t->bibs[bib];
 
@@ -324,8 +325,11 @@ int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uin
 	nat64_list_append(t, i, list_of(s->proto, s->state), expires);
 	/* both directions' next packets find it at once (nat64_lookup_burst) */
 	struct nat64_key k;
-	key6_mk(&k, s->proto, s->a6, s->p6, remote4, rport);
-	recent_put(t->recent6, recent_hash6(&k), i);
+	if (!rh6) {
+		key6_mk(&k, s->proto, s->a6, s->p6, remote4, rport);
+		rh6 = recent_hash6(&k);
+	}
+	recent_put(t->recent6, rh6, i);
 	key4_mk(&k, s->proto, s->a4, s->p4, remote4, rport);
 	recent_put(t->recent4, recent_hash4(&k), i);
 	t->n_sess++;

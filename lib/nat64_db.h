@@ -187,7 +187,7 @@ struct nat64_table {
 	 * of its later misses' bits set and looked them up again).
 	 */
 	struct nat64_key bkey[NAT64_BURST_MAX];
-	uint64_t bh6[NAT64_BURST_MAX], bhb6[NAT64_BURST_MAX];
+	uint64_t bh6[NAT64_BURST_MAX], bhb6[NAT64_BURST_MAX], brh6[NAT64_BURST_MAX]; /* brh6: recent_hash6 */
 	int32_t b6pos[NAT64_BURST_MAX];
 	uint64_t miss6, added_s6[4], added_b6[4];
 	int hint_idx;
@@ -575,11 +575,13 @@ void nat64_bib_gone(struct nat64_table *t, const struct xlat_config *cfg, uint32
  * place a peer's copy of a session is installed, nat64_sync_install): under BIB
  * entry bib, towards remote4:rport, in TCP state `state` (TCP_CLOSED for
  * UDP/ICMP), its timer `expires` (ms). h6p / h4p: the hashes of its two
- * 5-tuples where the caller has them (its lookup's), else NULL. Its number,
- * or -1 (full).
+ * 5-tuples where the caller has them (its lookup's), else NULL; rh6: its
+ * IPv6 side's recent_hash6() where the caller has it (the burst's), else 0.
+ * Its number, or -1 (full).
  */
 int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uint32_t bib, uint32_t remote4,
-		       uint16_t rport, uint8_t state, uint64_t expires, const uint64_t *h6p, const uint64_t *h4p);
+		       uint16_t rport, uint8_t state, uint64_t expires, const uint64_t *h6p, const uint64_t *h4p,
+		       uint64_t rh6);
 void nat64_sess_del(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i);
 /* The same where the caller has the hashes of its BIB entry's sides (hash_b6, hash_b4), should it go too. */
 void nat64_sess_del_hb(struct nat64_table *t, const struct xlat_config *cfg, uint32_t i, const uint64_t *hb);

@@ -131,7 +131,7 @@ static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint64_t s
 		return r;
 	uint8_t list = list_of(f->proto, TCP_CLOSED);
 	int32_t si = nat64_sess_add(t, cfg, (uint32_t)bi, f->dst4, f->rport, TCP_CLOSED, now + timeout_of(g, list), &sh,
-				    NULL);
+				    NULL, known ? t->brh6[ci] : 0);
 	if (si < 0) {
 		if (t->bibs[bi].head == NIL && !nat64_static_by6(cfg, f->proto, f->src6, f->sport))
 			nat64_bib_gone(t, cfg, (uint32_t)bi);
@@ -245,7 +245,7 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 			return r;
 	}
 	uint8_t list = list_of(proto, TCP_CLOSED);
-	si = nat64_sess_add(t, cfg, (uint32_t)bi, src4, rport, TCP_CLOSED, now + timeout_of(g, list), NULL, &sh);
+	si = nat64_sess_add(t, cfg, (uint32_t)bi, src4, rport, TCP_CLOSED, now + timeout_of(g, list), NULL, &sh, 0);
 	if (si < 0)
 		return XLAT_NAT64_TABLE_FULL;
 	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);

@@ -138,7 +138,7 @@ static enum nat64_install install(struct nat64_table *t, const struct xlat_confi
 	uint8_t state = s->proto == IPPROTO_TCP ? s->tcp_state : TCP_CLOSED;
 	uint64_t tmo = timeout_of(g, list_of(s->proto, state));
 	si = nat64_sess_add(t, cfg, (uint32_t)bi, s->remote4, s->rport, state,
-			    now + (s->expires_ms < tmo ? s->expires_ms : tmo), &sh, NULL);
+			    now + (s->expires_ms < tmo ? s->expires_ms : tmo), &sh, NULL, 0);
 	if (si < 0) {
 		if (new_bib)
 			nat64_bib_gone(t, cfg, (uint32_t)bi);
