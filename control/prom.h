@@ -27,6 +27,7 @@ extern const int prom_codes[PROM_N_CODES]; /* 200 400 404 405 408 431 503, and 0
 struct prom {
 	const char *socket;  /* xlat64d's control socket */
 	int timeout_ms;      /* for all of one scrape of the socket */
+	bool xstats;         /* the ports' DPDK extended statistics too (xlat64_port_xstat) */
 	/* the body served, and when it was made */
 	char *body;
 	size_t body_len;

@@ -185,9 +185,29 @@ static void ports(struct out *o, json_t *reply)
 			put(o, "%s{port=\"%s\"} %lld\n", m[k].name, json_string_value(json_object_get(pt, "name")),
 			    (long long)json_integer_value(json_object_get(pt, m[k].key)));
 	}
-	family(o, "xlat64_port_up", "gauge", "1 while the port's link is up");
 	size_t i;
 	json_t *pt;
+	/*
+	 * DPDK's extended statistics, as the PMD names them (per queue, per size, the NIC's own): only in a
+	 * reply with "xstats", and under the parent's name only (a VLAN sub-interface shares its device's).
+	 */
+	bool head = false;
+	json_array_foreach(list, i, pt) {
+		const char *name = json_string_value(json_object_get(pt, "name")), *key;
+		json_t *v;
+		if (json_object_get(pt, "parent"))
+			continue;
+		json_object_foreach(json_object_get(pt, "xstats"), key, v) {
+			if (!head) {
+				family(o, "xlat64_port_xstat", "untyped",
+				       "the port's DPDK extended statistics (rte_eth_xstats_get), by the PMD's name for each");
+				head = true;
+			}
+			put(o, "xlat64_port_xstat{port=\"%s\",name=\"%s\"} %lld\n", name, key,
+			    (long long)json_integer_value(v));
+		}
+	}
+	family(o, "xlat64_port_up", "gauge", "1 while the port's link is up");
 	json_array_foreach(list, i, pt)
 		put(o, "xlat64_port_up{port=\"%s\"} %d\n", json_string_value(json_object_get(pt, "name")),
 		    json_is_true(json_object_get(json_object_get(pt, "link"), "up")));
@@ -267,7 +287,9 @@ static void scrape(struct prom *p)
 	p->scrapes++;
 	version = call(p, "{\"command\":\"version\"}", err, sizeof(err));
 	if (version && (stats = call(p, "{\"command\":\"stats\",\"all\":true,\"per-core\":true}", err, sizeof(err))) &&
-	    (pt = call(p, "{\"command\":\"ports\"}", err, sizeof(err)))) {
+	    /* the ports without their xstats rather than no scrape, if a PMD cannot give them this time */
+	    ((p->xstats && (pt = call(p, "{\"command\":\"ports\",\"xstats\":true}", err, sizeof(err)))) ||
+	     (pt = call(p, "{\"command\":\"ports\"}", err, sizeof(err))))) {
 		counters(&o, stats);
 		drops(&o, stats);
 		ports(&o, pt);

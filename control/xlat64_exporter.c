@@ -2,7 +2,7 @@
 /*
  * xlat64-exporter: xlat64d's counters and gauges for Prometheus (prom.h).
  *
- *   xlat64-exporter [--socket PATH] [--listen ADDRESS:PORT]... [--timeout SEC]
+ *   xlat64-exporter [--socket PATH] [--listen ADDRESS:PORT]... [--timeout SEC] [--no-xstats]
  *
  * Serves GET /metrics on each --listen address (default 127.0.0.1:9464; bind a
  * management address only), asking xlat64d's control socket (default
@@ -28,10 +28,12 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: xlat64-exporter [--socket PATH] [--listen ADDRESS:PORT]... [--timeout SEC]\n"
+	fprintf(f, "usage: xlat64-exporter [--socket PATH] [--listen ADDRESS:PORT]... [--timeout SEC] [--no-xstats]\n"
 		   "  --socket PATH        xlat64d's control socket (default /run/xlat64/control.sock)\n"
 		   "  --listen ADDR:PORT   where to serve /metrics (default " PROM_DEFAULT_LISTEN "; up to %d; [::1]:9464)\n"
-		   "  --timeout SEC        for one scrape of the control socket (default 2)\n",
+		   "  --timeout SEC        for one scrape of the control socket (default 2)\n"
+		   "  --no-xstats          leave the ports' DPDK extended statistics out (xlat64_port_xstat)\n"
+		   "  -V, --version        xlat64-exporter's own version\n",
 		PROM_MAX_LISTEN);
 }
 
@@ -40,9 +42,11 @@ int main(int argc, char **argv)
 	static const struct option opts[] = { { "socket", required_argument, NULL, 's' },
 					      { "listen", required_argument, NULL, 'l' },
 					      { "timeout", required_argument, NULL, 't' },
+					      { "no-xstats", no_argument, NULL, 'X' },
+					      { "version", no_argument, NULL, 'V' },
 					      { "help", no_argument, NULL, 'h' },
 					      { NULL, 0, NULL, 0 } };
-	struct prom p = { .socket = "/run/xlat64/control.sock", .timeout_ms = 2000 };
+	struct prom p = { .socket = "/run/xlat64/control.sock", .timeout_ms = 2000, .xstats = true };
 
 	prog = "xlat64-exporter"; /* cli_call()'s messages */
 	const char *listen_on[PROM_MAX_LISTEN];
@@ -50,7 +54,7 @@ int main(int argc, char **argv)
 	int lfds[PROM_MAX_LISTEN], c;
 	char err[512];
 
-	while ((c = getopt_long(argc, argv, "s:l:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:l:t:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			p.socket = optarg;
@@ -72,6 +76,12 @@ int main(int argc, char **argv)
 			p.timeout_ms = (int)(t * 1000);
 			break;
 		}
+		case 'X':
+			p.xstats = false;
+			break;
+		case 'V':
+			printf("xlat64-exporter %s\n", XLAT64_VERSION);
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -172,6 +172,11 @@ bool neigh_lookup(uint16_t port, int family, const uint8_t *addr, struct rte_eth
 /* 0: learnt; 1: kept a static entry (configured neighbours override learning); -1: table full */
 int neigh_learn(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac);
 unsigned neigh_count(void);
+/*
+ * Moves (from 1) whenever an entry's MAC is learnt or changes: a worker that read the same value at the
+ * start of two poll rounds may keep the L2 headers it derived from the table (fastpath.h, forward.c).
+ */
+uint64_t neigh_generation(void);
 void neigh_foreach(void (*fn)(void *arg, uint16_t port, int family, const uint8_t *addr,
 			      const struct rte_ether_addr *mac),
 		   void *arg);

@@ -20,13 +20,15 @@
  * routes, checksum parts, and so which destinations are not the box's own: the
  * ports' addresses are fixed at start) lives as long as the configuration
  * snapshot: values only, reset when the worker loads a snapshot of another
- * generation. The next hop's MAC lives one poll round, so a neighbour update
- * reaches the fast path within a round.
+ * generation. The next hops' L2 headers live as long as the neighbour table
+ * does not change (neigh_generation(), read once a round), so a neighbour
+ * update reaches the fast path at the next round.
  */
 struct fp_memo {
 	struct xlat_fmemo x;
 	uint64_t cfg_gen, fib_gen; /* the routes it remembers are those of one routing table generation (fib.c) */
 	bool cfg_seen;
+	uint64_t nb_gen; /* the neighbour table generation nb_* were derived in */
 	bool nb_ok, nb_gw;
 	int nb_family;
 	uint32_t nb_nexthop;
@@ -48,9 +50,14 @@ static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *c
 		fm->cfg_gen = cfg->gen;
 		fm->fib_gen = fib_gen;
 		fm->cfg_seen = true;
+		fm->nb_ok = false; /* its next hop is a route's: of the old table */
 	}
-	fm->nb_ok = false;
-	fm->fwd.round++;
+	uint64_t ng = neigh_generation();
+	if (fm->nb_gen != ng) {
+		fm->nb_ok = false;
+		fm->nb_gen = ng;
+	}
+	fm->fwd.nb_gen = ng;
 }
 
 #define FP_FORWARDED (-2) /* fp_translate(): native forwarding's fast case sent the frame (forward.c) */

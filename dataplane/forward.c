@@ -12,8 +12,9 @@
  * native by itself alone (not the box's, nothing the translator takes, routed
  * out of a port) is remembered with its route for as long as the routing table
  * generation and the configuration last (fastpath.h resets the memo), and its
- * next hop's L2 header for a poll round, so that the next packets to it skip
- * classification, the route lookup and the neighbour table.
+ * next hop's L2 header for as long as the neighbour table does not change
+ * (neigh_generation()), so that the next packets to it skip classification,
+ * the route lookup and the neighbour table.
  */
 #include <string.h>
 
@@ -48,7 +49,7 @@ static void memo_fill(struct dp_fwd_memo *fm, const uint8_t *dst, int family, co
 	memcpy(e->key, dst, family == 4 ? 4 : 16);
 	e->family = (uint8_t)family;
 	e->r = *r;
-	e->eth_round = 0;
+	e->eth_gen = 0; /* no L2 header yet */
 	e->gen = fm->gen;
 	fm->n++;
 }
@@ -120,6 +121,26 @@ void dp_forward(struct dp_worker *w, struct rte_mbuf *m, unsigned pidx, int fami
 		memo_fill(w->fwd_memo, dst, family, r);
 }
 
+/*
+ * The L2 header for the entry's next hop, from the neighbour table (one lookup, where dp_output()
+ * would make the same); false while the neighbour is unresolved (dp_output() asks for it).
+ */
+static bool eth_refresh(const struct dp_fwd_memo *fm, struct dp_fwd_ent *e, int family)
+{
+	uint8_t a[16];
+	struct rte_ether_addr mac;
+
+	fib_neighbor_addr(e->r.nexthop, family, e->key, a, &e->port);
+	if (!neigh_lookup(e->port, family, a, &mac))
+		return false;
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)e->eth;
+	rte_ether_addr_copy(&mac, &eh->dst_addr);
+	rte_ether_addr_copy(&g_dp.ports[e->port].mac, &eh->src_addr);
+	eh->ether_type = rte_cpu_to_be_16(family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	e->eth_gen = fm->nb_gen;
+	return true;
+}
+
 bool dp_forward_fast(struct dp_worker *w, struct dp_fwd_memo *fm, struct rte_mbuf *m, unsigned pidx)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -141,22 +162,10 @@ bool dp_forward_fast(struct dp_worker *w, struct dp_fwd_memo *fm, struct rte_mbu
 	struct xlat_pkt xp;
 	pkt_of(&xp, m, family);
 	enum fwd_verdict v = fwd_process(&w->ctx[pidx], &xp, memo_route, e);
-	if (v != FV_FORWARD || xp.frag_size || xp.seg_size || e->eth_round != fm->round) {
-		/* the rare cases, and the first packet of a round: resolved the general way (tx.c) */
-		bool whole = v == FV_FORWARD && !xp.frag_size && !xp.seg_size;
+	/* the rare cases, and a next hop whose L2 header is not known: the general way (tx.c) */
+	if (v != FV_FORWARD || xp.frag_size || xp.seg_size ||
+	    (e->eth_gen != fm->nb_gen && !eth_refresh(fm, e, family))) {
 		finish(w, m, pidx, family, v, &xp); /* m may be gone now */
-		if (whole) {
-			uint8_t a[16];
-			struct rte_ether_addr mac;
-			fib_neighbor_addr(e->r.nexthop, family, e->key, a, &e->port);
-			if (neigh_lookup(e->port, family, a, &mac)) { /* the header dp_output() wrote, for the round */
-				struct rte_ether_hdr *eh = (struct rte_ether_hdr *)e->eth;
-				rte_ether_addr_copy(&mac, &eh->dst_addr);
-				rte_ether_addr_copy(&g_dp.ports[e->port].mac, &eh->src_addr);
-				eh->ether_type = rte_cpu_to_be_16(family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
-				e->eth_round = fm->round;
-			}
-		}
 		return true;
 	}
 	/* dp_send_eth() with the header remembered: the L2 header goes over the old one */

@@ -28,6 +28,7 @@ struct neigh_key {
 static struct rte_hash *table;
 static uint64_t macs[NEIGH_MAX];
 static unsigned n_entries;
+static uint64_t generation = 1; /* 0 stands for "never" in the workers' memos */
 
 static int neigh_set(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac, bool stat);
 
@@ -151,8 +152,16 @@ static int neigh_set(uint16_t port, int family, const uint8_t *addr, const struc
 		return 1;
 	if (!(old & NEIGH_VALID))
 		n_entries++;
+	if (old == v)
+		return 0; /* a refresh: what the workers remember is still right */
 	__atomic_store_n(&macs[pos], v, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&generation, 1, __ATOMIC_RELEASE);
 	return 0;
+}
+
+uint64_t neigh_generation(void)
+{
+	return __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
 }
 
 int neigh_learn(uint16_t port, int family, const uint8_t *addr, const struct rte_ether_addr *mac)

@@ -60,7 +60,7 @@ void dp_to_slowpath(struct dp_worker *w, struct rte_mbuf *m, uint8_t reason, uin
 #define DP_FWD_MEMO_BITS 11 /* 2048 destinations, as many as the translator's memo holds addresses */
 #define DP_FWD_MEMO (1u << DP_FWD_MEMO_BITS)
 struct dp_fwd_ent {
-	uint64_t gen, eth_round; /* the memo's generation it was filled in; the round its L2 header is good for */
+	uint64_t gen, eth_gen; /* the memo's generation it was filled in; the neighbour table's its L2 header is of */
 	uint8_t key[16];         /* the destination (IPv4: the first 4 bytes) */
 	uint8_t family;
 	struct xlat_route r;
@@ -68,7 +68,7 @@ struct dp_fwd_ent {
 	uint8_t eth[ETH_HLEN];   /* the L2 header for the next hop, as written */
 };
 struct dp_fwd_memo {
-	uint64_t gen, round;
+	uint64_t gen, nb_gen; /* nb_gen: neigh_generation() at the start of the round */
 	unsigned n; /* entries filled in this generation: 0, and the fast path does not look */
 	struct dp_fwd_ent e[DP_FWD_MEMO];
 };

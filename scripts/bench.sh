@@ -8,8 +8,10 @@
 #   (c) NAT64 established flows (sessions created by a warm-up pass), both ways, and
 #   (d) NAT64 session setup (every packet a new BIB entry and session; 100k+ flows);
 #   (e) native forwarding of (b)'s packets (routed, not translated; --no-fwd leaves it out);
-#   lab: small-UDP packets per second and TCP throughput through xlat64d and
-#       through TAYGA on the lab's veth pairs (under flock /tmp/xlat64-lab.lock).
+#   lab: small-UDP packets per second and TCP throughput through xlat64d on af_packet and
+#       on af_xdp ports and through TAYGA on the lab's veth pairs, the hosts with the
+#       kernel's default offloads (scripts/bench/lab.py; it takes flock /tmp/xlat64-lab.lock
+#       itself: do not wrap bench.sh in that flock).
 #
 #   --scaling (instead of all the above; scripts/bench/scaling.py): multi-core figures,
 #       one rx queue (its own pcap) per worker: SIIT both ways with 1 and 2 workers
@@ -20,7 +22,8 @@
 #
 # Bounded: about 11 minutes with the defaults on a 2-core VM (the first run also
 # writes the pcaps, cached in /var/tmp/xlat64-bench). Not part of scripts/test.sh.
-# Options (scripts/bench/bench.py --help): --flows 1,1000 --duration 3 --no-lab --no-dpdk
+# Options (scripts/bench/bench.py --help): --flows 1,1000 --duration 3 --no-lab --no-dpdk (the lab only)
+#   --lab-ports af_packet,af_xdp --lab-duration 4
 #   --eamt 1,1024 --no-siit --no-nat64 --baseline OTHER_XLAT64D --plot doc/perf-bench.png --build DIR
 #   --scaling [--workers 1,2] [--scaling-flows 1024] (--no-siit / --no-nat64 apply to it too)
 # Instructions per packet (callgrind, deterministic): scripts/bench/cgcount.py XLAT64D --mode siit|nat64|nat64new|fwd.

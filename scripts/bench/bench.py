@@ -13,9 +13,10 @@ control threads live on CPU 0):
   each for 1, 1k, 100k and 1M flows (pcaps from genpcap.py, cached).
   xlat64d's rate is the XLAT_TX counter read twice over the control socket;
   testpmd's is the Tx-pps of the null port from --stats-period.
-Lab part (scripts/lab.sh namespaces, under flock /tmp/xlat64-lab.lock):
-  small-UDP packets per second both ways and TCP throughput (iperf3) through
-  xlat64d (af_packet on veth) and through TAYGA configured for the same
+Lab part (lab.py: scripts/lab.sh namespaces, under flock /tmp/xlat64-lab.lock,
+  the hosts with the kernel's default offloads): small-UDP packets per second
+  both ways and TCP throughput (iperf3) through xlat64d on af_packet and on
+  af_xdp ports (--lab-ports) and through TAYGA configured for the same
   translation, translator pinned to CPU 1, generators and sinks to CPU 0.
 
 Multi-core part (--scaling, scaling.py): SIIT with 1, 2, .. workers (--workers,
@@ -25,13 +26,12 @@ replaces the one-core DPDK part and the lab in that run.
 
 Writes WORK/results-*.json and .md, and the plot (--plot).
 
-Why ~800 lines: one driver for three parts that share the pcaps, the pinning,
-the counters read over the control socket and the report; scaling.py,
+Why ~700 lines: one driver for the parts that share the pcaps, the pinning,
+the counters read over the control socket and the report; lab.py, scaling.py,
 genpcap.py and cgcount.py are its separable pieces.
 """
 import argparse
 import datetime
-import fcntl
 import json
 import os
 import re
@@ -41,6 +41,7 @@ import subprocess
 import sys
 import time
 
+import lab
 import scaling
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,14 +49,12 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 import ctl as ctlsock  # noqa: E402  (the control socket's client)
 PY = "/usr/bin/python3"
-LOCK = "/tmp/xlat64-lab.lock"
 CPU_FWD = "1"   # the forwarding core
 CPU_AUX = "0"   # everything else
 MBUF_KB = 5.0   # per mbuf (2176-byte buffer, header, mempool overhead): --no-huge pools need about twice their size in -m
 
 MAC_P6, MAC_P4 = "02:00:00:00:00:06", "02:00:00:00:00:04"
 MAC_H6, MAC_H4 = "02:00:00:00:01:06", "02:00:00:00:01:04"
-NS_BOX, NS_H6, NS_H4 = "x64-box", "x64-h6", "x64-h4"
 
 
 def log(msg):
@@ -123,7 +122,8 @@ class Bench:
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
             "host": {"cpu": cpu_model(), "nproc": os.cpu_count(), "tsc_hz": self.hz,
                      "kernel": os.uname().release},
-            "params": {"duration_s": a.duration, "warmup_s": a.warmup, "flows": a.flows, "repeat": a.repeat},
+            "params": {"duration_s": a.duration, "warmup_s": a.warmup, "flows": a.flows, "repeat": a.repeat,
+                       "lab_duration_s": a.lab_duration, "lab_ports": a.lab_ports},
             "loadavg_start": open("/proc/loadavg").read().split()[:3],
             "dpdk": [], "lab": [], "scaling": [], "skipped": [],
         }
@@ -636,188 +636,9 @@ class Bench:
         if extra.get("profile"):
             log("    perf, CPU %s:\n" % CPU_FWD + "".join("    " + ln + "\n" for ln in extra["profile"].splitlines()[:12]))
 
-    # ------------------------------------------------------------------ lab part
-    def lab(self):
-        lockf = open(LOCK, "a")
-        log("== lab (af_packet on veth), waiting for %s" % LOCK)
-        fcntl.flock(lockf, fcntl.LOCK_EX)
-        try:
-            self._lab_locked()
-        finally:
-            subprocess.run([os.path.join(ROOT, "scripts", "lab.sh"), "down"], capture_output=True)
-            fcntl.flock(lockf, fcntl.LOCK_UN)
-            lockf.close()
-
-    def _replayer(self):
-        exe = os.path.join(self.work, "pcapreplay")
-        src = os.path.join(HERE, "pcapreplay.c")
-        if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
-            subprocess.run(["gcc", "-O2", "-Wall", "-o", exe, src], check=True)
-        return exe
-
-    @staticmethod
-    def _rx_packets(ns, dev):
-        out = subprocess.run(["ip", "netns", "exec", ns, "cat", "/sys/class/net/%s/statistics/rx_packets" % dev],
-                             capture_output=True, text=True, check=True).stdout
-        return int(out)
-
-    def _lab_udp(self, direction, exe, pid, sock=None):
-        pcap = self.pcap("lab", direction, 256)
-        src_ns, dst_ns = (NS_H6, NS_H4) if direction == "64" else (NS_H4, NS_H6)
-        r0 = self._rx_packets(dst_ns, "eth0")
-        c0 = self.sample(sock)[1] if sock else None
-        k0 = (time.monotonic(), thread_ticks(pid))
-        out = subprocess.run(["ip", "netns", "exec", src_ns, "taskset", "-c", CPU_AUX, exe, "eth0", pcap,
-                              str(self.a.lab_duration)], capture_output=True, text=True,
-                             timeout=self.a.lab_duration + 30)
-        share = busiest_share(k0[0], k0[1], time.monotonic(), thread_ticks(pid))
-        time.sleep(0.3)
-        r1 = self._rx_packets(dst_ns, "eth0")
-        m = re.search(r"sent (\d+) packets in ([0-9.]+) seconds", out.stdout)
-        if not m:
-            raise RuntimeError("pcapreplay: %s %s" % (out.stdout, out.stderr))
-        sent, secs = int(m.group(1)), float(m.group(2))
-        res = {"offered_pps": sent / secs, "pps": (r1 - r0) / secs, "loss": 1 - (r1 - r0) / sent if sent else None,
-               "translator_cpu": share}
-        if sock:
-            # xlat64d polls (its CPU share is always ~1): its load is XLAT_BUSY_CYCLES, the TSC cycles of the
-            # rounds that found work; per packet translated, that is its capacity when the generator is the limit
-            c1 = self.sample(sock)[1]
-            busy, tx = c1.get("XLAT_BUSY_CYCLES", 0) - c0.get("XLAT_BUSY_CYCLES", 0), c1.get("XLAT_TX", 0) - c0.get("XLAT_TX", 0)
-            if busy and tx:
-                res["busy_share"] = busy / self.hz / secs
-                res["cycles_per_pkt"] = busy / tx
-                res["capacity_pps"] = self.hz * tx / busy
-        else:
-            # a kernel translator: what it delivered per second of its CPU time
-            res["capacity_pps"] = res["pps"] / share if share else None
-        return res
-
-    def _lab_tcp(self, direction):
-        if direction == "64":
-            srv_ns, cli_ns, target, bind = NS_H4, NS_H6, "2001:db8:64::198.51.100.2", "198.51.100.2"
-        else:
-            srv_ns, cli_ns, target, bind = NS_H6, NS_H4, "192.0.2.2", "2001:db8:6::2"
-        srv = subprocess.Popen(["ip", "netns", "exec", srv_ns, "taskset", "-c", CPU_AUX, "timeout", "60",
-                                "iperf3", "-s", "-1", "-B", bind, "-p", "5299"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                ss = subprocess.run(["ip", "netns", "exec", srv_ns, "ss", "-Hltn", "sport = :5299"],
-                                    capture_output=True, text=True).stdout
-                if ss.strip():
-                    break
-                time.sleep(0.1)
-            out = subprocess.run(["ip", "netns", "exec", cli_ns, "taskset", "-c", CPU_AUX, "iperf3", "-c", target,
-                                  "-p", "5299", "-t", str(self.a.lab_duration), "-J"],
-                                 capture_output=True, text=True, timeout=self.a.lab_duration + 30)
-            j = json.loads(out.stdout)
-            if "error" in j:
-                raise RuntimeError("iperf3: %s" % j["error"])
-            return {"gbps": j["end"]["sum_received"]["bits_per_second"] / 1e9}
-        finally:
-            self._stop(srv, 5)
-
-    def _lab_measure(self, translator, exe, pid, sock=None):
-        res = {"translator": translator}
-        for d in ("64", "46"):
-            try:
-                res["udp" + d] = self._lab_udp(d, exe, pid, sock)
-            except (RuntimeError, subprocess.SubprocessError, OSError) as e:
-                res["udp" + d] = {"error": str(e)}
-            try:
-                res["tcp" + d] = self._lab_tcp(d)
-            except (RuntimeError, subprocess.SubprocessError, OSError, ValueError, KeyError) as e:
-                res["tcp" + d] = {"error": str(e)}
-        self.results["lab"].append(res)
-        fmt = lambda r, k, s: ("%.3f" % (r[k] / s)) if k in r else r.get("error", "?")[:40]  # noqa: E731
-        log("%-8s udp 6->4 %s Mpps (offered %s, translator CPU %s, capacity %s Mpps per CPU-s), udp 4->6 %s Mpps "
-            "(offered %s, CPU %s, capacity %s), tcp 6->4 %s Gbit/s, tcp 4->6 %s Gbit/s" % (
-                translator, fmt(res["udp64"], "pps", 1e6), fmt(res["udp64"], "offered_pps", 1e6),
-                fmt(res["udp64"], "translator_cpu", 0.01), fmt(res["udp64"], "capacity_pps", 1e6),
-                fmt(res["udp46"], "pps", 1e6), fmt(res["udp46"], "offered_pps", 1e6),
-                fmt(res["udp46"], "translator_cpu", 0.01), fmt(res["udp46"], "capacity_pps", 1e6),
-                fmt(res["tcp64"], "gbps", 1), fmt(res["tcp46"], "gbps", 1)))
-        return res
-
-    def _lab_config(self, sock):
-        return {
-            "mode": "siit",
-            "eal": ["-l", CPU_FWD, "--no-huge", "-m", "512", "--no-shconf", "--no-pci",
-                    "--file-prefix", "xbenchlab%d" % os.getpid(), "--log-level", "lib.eal:error"],
-            "ports": [
-                {"name": "v6", "device": "net_af_packet0,iface=p6,framecnt=4096", "mtu": 1500, "addresses": ["2001:db8:6::1/64"],
-                 "neighbors": [{"address": "2001:db8:6::2", "mac": MAC_H6},
-                               {"address": "2001:db8:6::3", "mac": MAC_H6}]},
-                {"name": "v4", "device": "net_af_packet1,iface=p4,framecnt=4096", "mtu": 1500, "addresses": ["198.51.100.1/24"],
-                 "neighbors": [{"address": "198.51.100.2", "mac": MAC_H4},
-                               {"address": "198.51.100.3", "mac": MAC_H4}]},
-            ],
-            "routes": [],
-            "control": {"socket": sock},
-            "dataplane": {"idle-sleep-us": 0, "exception-path": False},
-            "global": {"pool6": "2001:db8:64::/96", "lowest-ipv6-mtu": 1280},
-            "eamt": [{"ipv6 prefix": "2001:db8:6::2/128", "ipv4 prefix": "192.0.2.2/32"},
-                     {"ipv6 prefix": "2001:db8:6::3/128", "ipv4 prefix": "192.0.2.3/32"}],
-        }
-
-    def _tayga_setup(self, conf, datadir):
-        def box(*cmd):
-            subprocess.run(["ip", "netns", "exec", NS_BOX] + list(cmd), check=True, capture_output=True)
-        with open(conf, "w") as f:
-            f.write("tun-device nat64\nipv4-addr 192.0.2.1\n"
-                    "prefix 2001:db8:64::/96\ndata-dir %s\n"
-                    "map 192.0.2.2 2001:db8:6::2\nmap 192.0.2.3 2001:db8:6::3\n" % datadir)
-        # The kernel routes for TAYGA: addresses on p6/p4, forwarding, the tun device.
-        box("sysctl", "-qw", "net.ipv6.conf.p6.disable_ipv6=0", "net.ipv4.conf.p4.arp_ignore=0",
-            "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
-        box("ip", "addr", "add", "2001:db8:6::1/64", "dev", "p6", "nodad")
-        box("ip", "addr", "add", "198.51.100.1/24", "dev", "p4")
-        box("ip", "-6", "neigh", "replace", "2001:db8:6::3", "lladdr", MAC_H6, "dev", "p6", "nud", "permanent")
-        box("ip", "neigh", "replace", "198.51.100.3", "lladdr", MAC_H4, "dev", "p4", "nud", "permanent")
-        box("tayga", "-c", conf, "--mktun")
-        box("ip", "link", "set", "nat64", "up")
-        box("ip", "route", "add", "192.0.2.0/24", "dev", "nat64")
-        box("ip", "-6", "route", "add", "2001:db8:64::/96", "dev", "nat64")
-
-    def _lab_locked(self):
-        lab = os.path.join(ROOT, "scripts", "lab.sh")
-        exe = self._replayer()
-        log("translator: CPU %s; generators, iperf3 and sinks: CPU %s; %d s per figure" % (
-            CPU_FWD, CPU_AUX, self.a.lab_duration))
-        subprocess.run([lab, "up"], check=True, capture_output=True)
-        sock = os.path.join(self.work, "run", "lab-%d.sock" % os.getpid())
-        try:
-            self.run_daemon(self._lab_config(sock), "lab-xlat64d", ns=NS_BOX,
-                            measure=lambda s: self._lab_measure("xlat64d", exe, self.cur_pid, s))
-        except RuntimeError as e:
-            log("xlat64d lab run failed: %s" % e)
-            self.results["lab"].append({"translator": "xlat64d", "error": str(e)})
-        if subprocess.run(["which", "tayga"], capture_output=True).returncode != 0:
-            log("tayga: skipped: not installed (apt-get install tayga)")
-            self.results["skipped"].append("lab tayga: not installed")
-            return
-        subprocess.run([lab, "up"], check=True, capture_output=True)  # fresh namespaces for the kernel's turn
-        datadir = os.path.join(self.work, "run", "tayga")
-        os.makedirs(datadir, exist_ok=True)
-        conf = os.path.join(self.work, "run", "tayga.conf")
-        self._tayga_setup(conf, datadir)
-        p = subprocess.Popen(["ip", "netns", "exec", NS_BOX, "taskset", "-c", CPU_FWD, "tayga", "-d", "-c", conf],
-                             stdout=open(os.path.join(self.work, "run", "tayga.log"), "w"),
-                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        try:
-            time.sleep(1)
-            if p.poll() is not None:
-                raise RuntimeError("tayga exited (%d)" % p.returncode)
-            self._lab_measure("tayga", exe, p.pid)
-        except RuntimeError as e:
-            log("tayga lab run failed: %s" % e)
-            self.results["lab"].append({"translator": "tayga", "error": str(e)})
-        finally:
-            self._stop(p, 10)
-
     # ------------------------------------------------------------------ output
     def write(self):
+        self.results["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
         stamp = self.results["date"].replace(":", "")
         jf = os.path.join(self.work, "results-%s.json" % stamp)
         with open(jf, "w") as f:
@@ -838,9 +659,15 @@ class Bench:
     def markdown(self):
         r = self.results
         h = r["host"]
-        lines = ["Run %s on %s, %s CPUs, TSC %.3f GHz, kernel %s; %s s per figure after %s s warm-up." % (
-            r["date"], h["cpu"], h["nproc"], h["tsc_hz"] / 1e9, h["kernel"], r["params"]["duration_s"],
-            r["params"]["warmup_s"]), ""]
+        per = []
+        if r["dpdk"] or r["scaling"]:
+            per.append("%s s per DPDK figure after %s s warm-up" % (r["params"]["duration_s"], r["params"]["warmup_s"]))
+        if r["lab"]:
+            per.append("%s s per lab figure" % r["params"].get("lab_duration_s"))
+        lines = ["Run %s on %s, %s CPUs, TSC %.3f GHz, kernel %s; %s; load average %s at the start, %s at the end "
+                 "(the machine may be shared: the figures per CPU-second are the fairer ones then)." % (
+                     r["date"], h["cpu"], h["nproc"], h["tsc_hz"] / 1e9, h["kernel"], "; ".join(per),
+                     " ".join(r["loadavg_start"]), " ".join(r.get("loadavg_end", []))), ""]
         if r["dpdk"]:
             lines += ["| run | direction | flows | Mpps | core share | Mpps per CPU-second | cycles/packet | "
                       "ratio to testpmd | ratio (CPU time) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -850,29 +677,7 @@ class Bench:
                     x["cycles_per_pkt"] or 0, "%.3f" % x["ratio"] if x["ratio"] is not None else "-",
                     "%.3f" % x["ratio_cpu"] if x["ratio_cpu"] is not None else "-"))
             lines.append("")
-        if r["lab"]:
-            lines += ["| translator | UDP 6->4 Mpps (offered, translator CPU) | UDP 4->6 Mpps (offered, CPU) | "
-                      "UDP capacity 6->4 / 4->6, Mpps per CPU-second | TCP 6->4 Gbit/s | "
-                      "TCP 4->6 Gbit/s |", "|---|---:|---:|---:|---:|---:|"]
-            for x in r["lab"]:
-                def cell(k, unit, off=False):
-                    v = x.get(k, {})
-                    if "error" in v or not v:
-                        return "error" if v else "-"
-                    if unit == "pps":
-                        return "%.3f (%.3f, %.0f%%)" % (v["pps"] / 1e6, v["offered_pps"] / 1e6,
-                                                        100 * (v.get("translator_cpu") or 0))
-                    return "%.2f" % v["gbps"]
-                def cap(k):
-                    v = x.get(k, {})
-                    return "%.3f" % (v["capacity_pps"] / 1e6) if v.get("capacity_pps") else "-"
-                lines.append("| %s | %s | %s | %s / %s | %s | %s |" % (x["translator"], cell("udp64", "pps"),
-                                                                       cell("udp46", "pps"), cap("udp64"), cap("udp46"),
-                                                                       cell("tcp64", "g"), cell("tcp46", "g")))
-            lines.append("")
-            lines.append("UDP capacity: xlat64d's packets per second of busy time (XLAT_BUSY_CYCLES, the TSC cycles of "
-                         "its poll rounds that found work); TAYGA's delivered rate per second of its CPU time.")
-            lines.append("")
+        lines += lab.markdown(r)
         lines += scaling.markdown(r)
         for s in r["skipped"]:
             lines.append("skipped: " + s)
@@ -894,6 +699,9 @@ def main():
     ap.add_argument("--warmup", type=float, default=1.0)
     ap.add_argument("--repeat", type=int, default=1, help="best of N runs per DPDK figure")
     ap.add_argument("--lab-duration", type=int, default=4, help="seconds per lab figure")
+    ap.add_argument("--lab-ports", default="af_packet,af_xdp", type=lab.ports_arg,
+                    help="lab: the port types xlat64d drives the veths with, one after the other beside TAYGA "
+                         "(default %(default)s)")
     ap.add_argument("--baseline", help="also run the SIIT figures with this xlat64d binary (before/after)")
     ap.add_argument("--perf", action="store_true", help="also perf-record each xlat64d run (after its figure)")
     ap.add_argument("--no-dpdk", action="store_true")
@@ -923,7 +731,7 @@ def main():
         if not a.no_dpdk:
             b.dpdk()
         if not a.no_lab:
-            b.lab()
+            lab.Lab(b, CPU_FWD, CPU_AUX, thread_ticks, busiest_share).run()
     b.write()
     log("bench: %.0f s" % (time.monotonic() - t0))
 

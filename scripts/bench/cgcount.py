@@ -4,12 +4,18 @@
 
   scripts/bench/cgcount.py XLAT64D [--dir 64|46] [--flows N] [--mode siit|nat64|nat64new|nat64steady|fwd]
                            [--seconds S] [--top N] [--scale K]
+  scripts/bench/cgcount.py XLAT64D --mode l3fwd [--l3fwd PATH] [--dir 64|46] [--flows N]
 
 Runs XLAT64D (build it with -Dmarch=x86-64-v3: valgrind has no AVX-512) under
 valgrind --tool=callgrind on the benchmark's ports (net_pcap infinite_rx ->
 net_null, the pcaps of scripts/bench.sh in /var/tmp/xlat64-bench/pcap), stops it
 after S seconds and prints the worker loop's inclusive instructions divided by
 XLAT_TX, and the top functions by self cost per packet. Run as root.
+
+l3fwd: DPDK's l3fwd (LPM, software packet types) on the same ports and pcaps, the
+reference for --mode fwd: its lcore loop (lpm_main_loop) over the packets port 1
+sent (scripts/bench/build-l3fwd.sh builds it from DPDK's examples; --l3fwd PATH
+another build). Its routes: the pcaps' destinations out of port 1, as fwd's.
 
 nat64steady: new sessions at a steady state (bench.py nat64_steady): N live
 sessions, as many expiring as are made (the nat64new pcap of 1.2 N flows
@@ -56,12 +62,42 @@ def steady_start(p, sock, flows):
     sys.exit("cgcount: no steady state (the daemon ended, or took an hour)")
 
 
+def l3fwd(a, b, d):
+    """DPDK's l3fwd on the same ports and pcap as --mode fwd, under callgrind."""
+    binary = a.l3fwd or subprocess.run([os.path.join(HERE, "build-l3fwd.sh")], capture_output=True, text=True,
+                                       check=True).stdout.strip().splitlines()[-1]
+    r4, r6, out = os.path.join(d, "r4.cfg"), os.path.join(d, "r6.cfg"), os.path.join(d, "cg.out")
+    with open(r4, "w") as f:  # bench.py fwd_config's routes, out of port 1 (net_null)
+        f.write("R198.18.0.0/15 1\n")
+    with open(r6, "w") as f:
+        f.write("R2001:db8:64::/96 1\n")
+    cmd = ["valgrind", "--tool=callgrind", "--toggle-collect=lpm_main_loop", "--compress-strings=no",
+           "--callgrind-out-file=" + out, binary, "-l", "1", "--no-huge", "-m", "512", "--file-prefix",
+           "l3cg%d" % os.getpid(), "--no-pci", "--vdev",
+           "net_pcap0,rx_pcap=%s,infinite_rx=1" % b.pcap("dpdk", a.dir, a.flows), "--vdev", "net_null0,no-rx=1",
+           "--", "-p", "0x3", "-P", "--config=(0,0,1),(1,0,1)", "--rule_ipv4=" + r4, "--rule_ipv6=" + r6,
+           "--parse-ptype", "--lookup=lpm"]
+    with open(os.path.join(d, "l3fwd.log"), "w") as log:
+        p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        time.sleep(a.seconds)
+        p.send_signal(signal.SIGINT)
+        p.wait(120)
+    with open(os.path.join(d, "l3fwd.log")) as f:
+        sent = [int(x) for x in re.findall(r"^L3FWD_TX (\d+)$", f.read(), re.M)]
+    tx = sent[-1] if sent else 0
+    incl = inclusive(out, "lpm_main_loop")
+    print("l3fwd %s %d flows: port 1 sent %d, lpm_main_loop %d instructions, %.0f per packet" % (
+        a.dir, a.flows, tx, incl, incl / tx if tx else 0))
+    top(out, incl, tx, a.top)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("xlat64d")
     ap.add_argument("--dir", default="64", choices=("64", "46"))
     ap.add_argument("--flows", type=int, default=1)
-    ap.add_argument("--mode", default="siit", choices=("siit", "nat64", "nat64new", "nat64steady", "fwd"))
+    ap.add_argument("--mode", default="siit", choices=("siit", "nat64", "nat64new", "nat64steady", "fwd", "l3fwd"))
+    ap.add_argument("--l3fwd", help="l3fwd mode: its binary (default: scripts/bench/build-l3fwd.sh builds one)")
     ap.add_argument("--scale", type=int, default=0, help="nat64steady: XLAT64_CLOCK_SCALE (default: 3e7 / flows)")
     ap.add_argument("--seconds", type=float, default=25)
     ap.add_argument("--top", type=int, default=20)
@@ -74,6 +110,8 @@ def main():
     d = tempfile.mkdtemp(prefix="xlat64-cg-")
     print("callgrind output: %s" % d)
     sock = os.path.join(d, "ctl.sock")
+    if a.mode == "l3fwd":
+        return l3fwd(a, b, d)
     if a.mode == "siit":
         cfg = b.siit_config(a.dir, b.pcap("dpdk", a.dir, a.flows), a.flows, "1", sock)
     elif a.mode == "fwd":  # native forwarding of the same packets (bench.py fwd_config)
@@ -119,11 +157,21 @@ def main():
         if made < 0.95 * c.get("XLAT_TX", 0):
             print("WARNING: only %d of %d packets made a session: not a new-session figure (a larger --scale)" % (
                 made, c.get("XLAT_TX", 0)))
-    ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", out], capture_output=True, text=True).stdout
-    m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\S*:?worker_main", ann, re.M)
-    incl = int(m.group(1).replace(",", "")) if m else 0
+    incl = inclusive(out, "worker_main")
     print("%s %s %d flows: XLAT_TX %d (sessions created %d), worker_main %d instructions, %.0f per packet" % (
         a.mode, a.dir, a.flows, tx, c.get("XLAT_NAT64_SESSION_CREATED", 0), incl, incl / tx if tx else 0))
+    top(out, incl, tx, a.top)
+
+
+def inclusive(out, fn):
+    """The inclusive instructions of function fn in callgrind output out."""
+    ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", out], capture_output=True, text=True).stdout
+    m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\S*:?%s[ \n]" % fn, ann, re.M)
+    return int(m.group(1).replace(",", "")) if m else 0
+
+
+def top(out, incl, tx, n):
+    """The functions by self cost per packet."""
     ann = subprocess.run(["callgrind_annotate", "--threshold=100", out], capture_output=True, text=True).stdout
     self_ir = {}
     for line in ann.splitlines():
@@ -140,7 +188,7 @@ def main():
         if fn.startswith("0x"):  # no symbol: say which library
             fn += " (%s)" % os.path.basename(obj.rstrip("]"))
         self_ir[fn] = self_ir.get(fn, 0) + int(m.group(1).replace(",", ""))
-    for fn, ir in sorted(self_ir.items(), key=lambda x: -x[1])[:a.top]:
+    for fn, ir in sorted(self_ir.items(), key=lambda x: -x[1])[:n]:
         if tx and ir / tx >= 1:
             print("  %6.0f  %s" % (ir / tx, fn))
 

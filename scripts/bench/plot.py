@@ -71,9 +71,11 @@ def main():
         return
     rows = r["dpdk"]
     lab = [x for x in r["lab"] if "error" not in x]
-    npanels = 2 + (1 if lab else 0)
-    fig, axes = plt.subplots(1, npanels, figsize=(5.2 * npanels, 4.2))
-    for ax, d in zip(axes, ("6->4", "4->6")):
+    ndpdk = 2 if rows else 0  # a lab-only run (--no-dpdk) has no DPDK panels
+    npanels = max(1, ndpdk + (1 if lab else 0))
+    fig, axes = plt.subplots(1, npanels, figsize=(5.2 * npanels, 4.2), squeeze=False)
+    axes = list(axes[0])
+    for ax, d in zip(axes[:ndpdk], ("6->4", "4->6")):
         sel = [x for x in rows if x["dir"] == d]
         flows = sorted({x["flows"] for x in sel})
         runs = []
@@ -114,7 +116,7 @@ def main():
             ax.bar(xs, ys, width, label=x["translator"])
         ax.set_xticks(range(len(cats)))
         ax.set_xticklabels([c[1] for c in cats], fontsize=8)
-        ax.set_title("lab: af_packet on veth, translator on one core", fontsize=9)
+        ax.set_title("lab: veths (hosts with default offloads), translator on one core", fontsize=9)
         ax.legend(fontsize=7)
         ax.grid(axis="y", alpha=0.3)
     fig.suptitle("xlat64 benchmark, %s, %s" % (r["host"]["cpu"], r["date"]), fontsize=9)

@@ -285,6 +285,32 @@ test_route_flood() {
 	return $ok
 }
 
+# x64-far takes a new MAC while both hosts ping it through the box, and announces it the way hosts do
+# (its ARP request and Neighbour Solicitation for the box carry it): the forwarded pings must follow.
+# The fast path keeps a destination's L2 header for as long as the box's neighbour table does not change
+# (dataplane/forward.c, neigh_generation()); an L2 header kept past the change sends every echo to the
+# old MAC, which x64-far's interface no longer takes. The MAC is put back at the end, announced the same way.
+far_mac() { # MAC: x64-far's new address, announced to the box over both families
+	ip -n "$NS_FAR" link set dev eth0 address "$1" &&
+		ip -n "$NS_FAR" neigh flush dev eth0 &&
+		nsx "$NS_FAR" ping -n -c 1 -W 2 "$BOXF4" >/dev/null &&
+		nsx "$NS_FAR" ping -n -c 1 -W 2 "$BOXF6" >/dev/null
+}
+test_neighbour_moves() {
+	local old ok=0 a=$WORK/stats.nm0.json b=$WORK/stats.nm1.json
+	old=$(ip -n "$NS_FAR" -br link show dev eth0 | awk '{print $3}')
+	ping_ok "$NS_H4" "$FAR4" >/dev/null && ping_ok "$NS_H6" "$FAR6" >/dev/null || return 1
+	snap "$a" || return 1
+	far_mac 02:00:5e:00:fa:02 || { echo "x64-far could not take its new MAC" >&2; ok=1; }
+	ping_ok "$NS_H4" "$FAR4" || ok=1
+	ping_ok "$NS_H6" "$FAR6" || ok=1
+	snap "$b" || ok=1
+	log "neighbours learnt meanwhile: +$(delta "$a" "$b" XLAT_NEIGH_LEARNED); forwarded +$(delta "$a" "$b" XLAT_FWD4) / +$(delta "$a" "$b" XLAT_FWD6)"
+	(($(delta "$a" "$b" XLAT_NEIGH_LEARNED) >= 2)) || { echo "the box did not learn the new MAC" >&2; ok=1; }
+	far_mac "$old" && ping_ok "$NS_H4" "$FAR4" >/dev/null || { echo "x64-far's own MAC back: no answer" >&2; ok=1; }
+	return $ok
+}
+
 test_clean_exit() { daemon_clean_exit XLAT_FWD6; }
 
 # ---------------------------------------------------------------- suite
@@ -302,7 +328,7 @@ head -c $((1 << 20)) /dev/urandom >"$WORK/wwwf/blob1m"
 bg "$NS_FAR" "$WORK/httpf.log" $PY "$E2E_DIR/httpsink.py" :: 8080 "$WORK/wwwf"
 wait_tcp "$NS_FAR" "$FAR6" 8080 || { echo "forward: far's HTTP server did not start"; echo "0 passed, 1 failed"; exit 1; }
 
-if want 'ping|trace|tcp|icmp|frag|kernel|bird|clean'; then
+if want 'ping|trace|tcp|icmp|frag|kernel|bird|neighbour|clean'; then
 	phase forward
 	run ping_beside_translation test_ping_beside_translation
 	run tracepath6 test_tracepath6
@@ -314,6 +340,7 @@ if want 'ping|trace|tcp|icmp|frag|kernel|bird|clean'; then
 	run fragmented4 test_fragmented4
 	run kernel_slow_path test_kernel_slow_path
 	run bird_route test_bird_route
+	run neighbour_moves test_neighbour_moves
 	run clean_exit test_clean_exit
 fi
 if want 'flood'; then

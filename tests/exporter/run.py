@@ -16,6 +16,11 @@ which open as many sessions; xlat64-exporter serves its counters; then:
   http         bad clients get their status, and cost nothing: 400, 404, 405, 431, 408 (a client that sends
                nothing), 503 past 32 connections, each counted; /metrics still answers, the daemon was
                asked at most once a second
+  xstats       the ports' DPDK extended statistics (xlat64_port_xstat{port,name}) are the daemon's own
+               (xlat64ctl --json ports --xstats), one series each
+  unprivileged as its systemd unit runs it (config/xlat64-exporter.service.in: root without a single
+               capability, no new privileges): a second exporter, --no-xstats, answers xlat64_up 1 with
+               CapEff 0 and serves no xstats; --version is the daemon's version
   prometheus   a Prometheus server scrapes the exporter every second and answers the PromQL query
                sum(xlat64_jstat_success_total) with the daemon's JSTAT_SUCCESS; the alerting rules
                (config/prometheus/xlat64-rules.yml) pass promtool check rules and are loaded healthy; every
@@ -122,6 +127,51 @@ def t_values(env):
                                                                                     c.get(name)))
     check(c.get("JSTAT_SUCCESS") == N_PACKETS, "the daemon translated %s, expected %d" % (c.get("JSTAT_SUCCESS"),
                                                                                          N_PACKETS))
+
+
+def t_xstats(env):
+    ports = json.loads(subprocess.run([CTL, "--socket", env["sock"], "--json", "ports", "--xstats"],
+                                      capture_output=True, text=True, check=True).stdout)
+    ports = ports.get("ports", ports)
+    time.sleep(1.1)  # past the exporter's one-second cache
+    got = series(metrics(), "xlat64_port_xstat")
+    n = 0
+    for pt in ports:
+        for name, v in pt["xstats"].items():
+            key = frozenset({("port", pt["name"]), ("name", name)})
+            check(key in got, "no xlat64_port_xstat for port %s, %s" % (pt["name"], name))
+            check(got[key] == v, "%s %s: exporter %s, daemon %s" % (pt["name"], name, got[key], v))
+            n += 1
+    check(n > 0 and n == len(got), "%d xstats from the daemon, %d series served" % (n, len(got)))
+    print("  - %d xstats of %d ports, the daemon's values" % (n, len(ports)))
+
+
+def t_unprivileged(env):
+    ver = subprocess.run([EXPORTER, "--version"], capture_output=True, text=True, check=True).stdout.split()
+    dver = subprocess.run([DAEMON, "--version"], capture_output=True, text=True, check=True).stdout.split()
+    check(ver[0] == "xlat64-exporter" and ver[1:] == dver[1:], "--version: %s (xlat64d: %s)" % (ver, dver))
+    port = PORT + 1
+    e = subprocess.Popen(["setpriv", "--bounding-set", "-all", "--inh-caps", "-all", "--no-new-privs", EXPORTER,
+                          "--socket", env["sock"], "--listen", "127.0.0.1:%d" % port, "--no-xstats"],
+                         stdout=subprocess.DEVNULL, stderr=open(os.path.join(env["work"], "exporter2.log"), "w"))
+    try:
+        body = ""
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=3) as u:
+                    body = u.read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        with open("/proc/%d/status" % e.pid) as f:
+            caps = {k: v.strip() for k, v in (line.split(":", 1) for line in f if line.startswith("Cap"))}
+        check(int(caps["CapEff"], 16) == 0 and int(caps["CapBnd"], 16) == 0, "capabilities left: %s" % caps)
+        check(value(body, "xlat64_up") == 1, "xlat64_up is not 1 without capabilities")
+        check("xlat64_port_xstat" not in body, "--no-xstats served xstats")
+        print("  - without capabilities (CapEff %s): xlat64_up 1, no xstats; %s" % (caps["CapEff"], " ".join(ver)))
+    finally:
+        e.terminate()
+        e.wait(15)
 
 
 def series(body, name):
@@ -357,7 +407,8 @@ def main():
             time.sleep(0.5)
             env = {"work": work, "sock": sock}
             for name, fn in (("exposition", t_exposition), ("values", t_values), ("nat64", t_nat64),
-                             ("dashboard", t_dashboard), ("http", t_http), ("prometheus", t_prometheus)):
+                             ("dashboard", t_dashboard), ("xstats", t_xstats), ("unprivileged", t_unprivileged),
+                             ("http", t_http), ("prometheus", t_prometheus)):
                 try:
                     fn(env)
                     print("PASS %s" % name)

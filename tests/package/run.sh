@@ -6,8 +6,9 @@
 #      debian/xlat64.lintian-overrides), Depends naming libjansson, libnuma and every DPDK plugin xlat64d
 #      loads for the lab (af_packet, af_xdp, TAP, mempool ring, buses), the files in their FHS places;
 #   2. apt-get install ./xlat64_*.deb: the unit enabled and pointing at /usr/sbin/xlat64d,
-#      systemd-analyze verify, the conffile checked by the installed xlat64ctl and refused as "no ports
-#      yet" by the unit's ExecCondition, the examples valid (the monitoring ones too: promtool check rules,
+#      systemd-analyze verify (and of xlat64-exporter.service: installed, hardened, not enabled), the
+#      conffile checked by the installed xlat64ctl and refused as "no ports yet" by the unit's
+#      ExecCondition, the examples valid (the monitoring ones too: promtool check rules,
 #      the dashboard), man xlat64d / xlat64ctl / xlat64-exporter / xlat64d.json,
 #      the bash completion; an operator's edit of the conffile kept across a reinstall;
 #   3. the installed /usr/sbin/xlat64d runs the lab demo (config/lab-siit.json on scripts/lab.sh, under
@@ -146,6 +147,7 @@ want=(
 	/usr/share/doc/xlat64/examples/siit-example.json /usr/share/doc/xlat64/examples/lab-siit.json
 	/usr/share/doc/xlat64/examples/lab-nat64.json /usr/share/doc/xlat64/operations.md
 	/usr/bin/xlat64-exporter /usr/share/doc/xlat64/examples/grafana/xlat64-dashboard.json
+	/lib/systemd/system/xlat64-exporter.service
 	/usr/share/doc/xlat64/configuration.md /usr/share/doc/xlat64/copyright /etc/xlat64/xlat64d.json
 )
 missing=()
@@ -176,6 +178,14 @@ t "unit: no path outside the package's" bash -c '! grep -E "^[A-Za-z]+=.*/usr/lo
 if command -v systemd-analyze >/dev/null; then
 	t "systemd-analyze verify xlat64d.service" systemd-analyze verify "$UNIT"
 fi
+EUNIT=/lib/systemd/system/xlat64-exporter.service
+t "exporter unit: ExecStart=/usr/bin/xlat64-exporter \$XLAT64_EXPORTER_ARGS" grep -qx 'ExecStart=/usr/bin/xlat64-exporter $XLAT64_EXPORTER_ARGS' "$EUNIT"
+t "exporter unit: root without a capability, no new privileges" bash -c 'grep -qx "CapabilityBoundingSet=" "$1" && grep -qx "NoNewPrivileges=yes" "$1" && grep -qx "User=root" "$1"' _ "$EUNIT"
+if command -v systemd-analyze >/dev/null; then
+	t "systemd-analyze verify xlat64-exporter.service" systemd-analyze verify "$EUNIT"
+fi
+t "the exporter's unit is not enabled (no listening socket unasked)" bash -c '! ls /etc/systemd/system/*.wants/xlat64-exporter.service 2>/dev/null | grep -q .'
+t "xlat64-exporter --version is $VERSION" bash -c '[[ $(xlat64-exporter --version) == "xlat64-exporter $1" ]]' _ "$VERSION"
 t "the unit is enabled (multi-user.target.wants)" bash -c '[[ $(readlink /etc/systemd/system/multi-user.target.wants/xlat64d.service) == /lib/systemd/system/xlat64d.service ]]'
 if command -v systemctl >/dev/null; then
 	t "systemctl is-enabled xlat64d: enabled" bash -c '[[ $(systemctl is-enabled xlat64d 2>/dev/null) == enabled ]]'
@@ -307,7 +317,7 @@ while read -r f; do
 done <<<"$FILES"
 if ((${#left[@]} == 0)); then ok "after purge: no file of the package left ($(wc -l <<<"$FILES") paths)"; else fail "after purge: no file of the package left" "${left[*]}"; fi
 t "after purge: /etc/xlat64 gone" test ! -e /etc/xlat64
-t "after purge: the unit's enablement gone" bash -c '! ls /etc/systemd/system/*.wants/xlat64d.service /etc/systemd/system/xlat64d.service 2>/dev/null | grep -q .'
+t "after purge: the units' enablement gone" bash -c '! ls /etc/systemd/system/*.wants/xlat64*.service /etc/systemd/system/xlat64*.service 2>/dev/null | grep -q .'
 t "after purge: no deb-systemd-helper state" bash -c '! find /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked -name "*xlat64*" 2>/dev/null | grep -q .'
 t "after purge: no dpkg record" bash -c '! ls /var/lib/dpkg/info/xlat64.* 2>/dev/null | grep -q .'
 t "after purge: man xlat64d gone" bash -c '! man -w xlat64d >/dev/null 2>&1'
