@@ -104,7 +104,8 @@ def main():
     ap.add_argument("--work", default="/var/tmp/xlat64-bench")
     a = ap.parse_args()
     ns = argparse.Namespace(build=os.path.dirname(os.path.dirname(os.path.abspath(a.xlat64d))), work=a.work,
-                            duration=1, warmup=1, flows=[a.flows], repeat=1, perf=False)
+                            duration=1, warmup=1, flows=[a.flows], repeat=1, perf=False, lab_duration=None,
+                            lab_ports=None)  # bench.Bench records the lab's parameters too
     b = bench.Bench(ns)
     env = dict(os.environ)
     d = tempfile.mkdtemp(prefix="xlat64-cg-")
