@@ -95,14 +95,16 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 	t->hint_n = n;
 	t->hint_cur = -1;
 	t->hint_idx = -1;
-	t->miss6 = t->added_s6 = t->added_b6 = 0;
+	t->miss6 = 0;
+	memset(t->added_s6, 0, sizeof(t->added_s6));
+	memset(t->added_b6, 0, sizeof(t->added_b6));
 	for (unsigned i = 0; i < n; i++) {
 		t->hint[i] = -1;
 		fam[i] = 0;
 		if (!l3[i] || len[i] < 20)
 			continue;
 		if (burst_key6(ctx->cfg, l3[i], len[i], &t->bkey[i])) {
-			rh[i] = recent_hash6(&t->bkey[i]);
+			rh[i] = t->brh6[i] = recent_hash6(&t->bkey[i]);
 			if ((t->hint[i] = recent_get(t->recent6, rh[i])) < 0)
 				fam[i] = 6;
 		} else if (burst_key4(l3[i], len[i], &k4[i])) {

@@ -94,6 +94,7 @@ struct nat64_table *nat64_table_create(const char *name, uint32_t max, unsigned 
 		t->bibs[i].head = NIL;
 	t->hint_cur = -1;
 	t->hint_idx = -1;
+	t->owned.lo = 1; /* lo > hi: no range remembered */
 	return t;
 }
 
@@ -196,7 +197,7 @@ __attribute__((noinline)) void nat64_relink(struct nat64_table *t, uint32_t i, u
 /* ---- BIB and sessions ---- */
 
 int32_t nat64_bib_add(struct nat64_table *t, const struct xlat_config *cfg, const struct nat64_key *key,
-		      uint64_t hb6, uint32_t a4, uint16_t p4)
+		      uint64_t hb6, uint32_t a4, uint16_t p4, uint64_t hb4)
 {
 	if (t->n_bib >= t->max)
 		return -1;
@@ -209,8 +210,8 @@ int32_t nat64_bib_add(struct nat64_table *t, const struct xlat_config *cfg, cons
 	b->proto = key->proto;
 	b->head = NIL;
 	idx_add(&t->b6, hb6, i);
-	idx_add(&t->b4, hash_b4(t, key->proto, a4, p4), i);
-	t->added_b6 |= 1ull << (hb6 & 63);
+	idx_add(&t->b4, hb4, i);
+	added_set(t->added_b6, hb6);
 	t->n_bib++;
 	nat64_use_bib(&t->use, key->proto, a4, 1); /* issue 19: occupancy by address */
 	struct cgn_table *c = cgn_of(t, cfg);
@@ -290,7 +291,8 @@ void nat64_sess_event(struct nat64_table *t, const struct xlat_config *cfg, uint
 }
 
 int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uint32_t bib, uint32_t remote4,
-		       uint16_t rport, uint8_t state, uint64_t expires, const uint64_t *h6p, const uint64_t *h4p)
+		       uint16_t rport, uint8_t state, uint64_t expires, const uint64_t *h6p, const uint64_t *h4p,
+		       uint64_t rh6)
 {
 	struct bib *b = &t->bibs[bib];
 
@@ -313,7 +315,7 @@ int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uin
 	s->h4 = (uint32_t)h4;
 	idx_add(&t->s6, h6, i);
 	idx_add(&t->s4, h4, i);
-	t->added_s6 |= 1ull << (h6 & 63);
+	added_set(t->added_s6, h6);
 	s->bprev = NIL;
 	s->bnext = b->head;
 	if (b->head != NIL)
@@ -323,8 +325,11 @@ int32_t nat64_sess_add(struct nat64_table *t, const struct xlat_config *cfg, uin
 	nat64_list_append(t, i, list_of(s->proto, s->state), expires);
 	/* both directions' next packets find it at once (nat64_lookup_burst) */
 	struct nat64_key k;
-	key6_mk(&k, s->proto, s->a6, s->p6, remote4, rport);
-	recent_put(t->recent6, recent_hash6(&k), i);
+	if (!rh6) {
+		key6_mk(&k, s->proto, s->a6, s->p6, remote4, rport);
+		rh6 = recent_hash6(&k);
+	}
+	recent_put(t->recent6, rh6, i);
 	key4_mk(&k, s->proto, s->a4, s->p4, remote4, rport);
 	recent_put(t->recent4, recent_hash4(&k), i);
 	t->n_sess++;

@@ -53,6 +53,8 @@ static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct 
 	const struct bib_static *sb = cfg->n_bib ? nat64_static_by6(cfg, f->proto, f->src6, f->sport) : NULL;
 	uint32_t a4;
 	uint16_t p4;
+	uint64_t hb4 = 0; /* hash_b4(a4, p4): the free-port search computed it */
+	bool have_hb4 = false;
 
 	if (sb) {
 		a4 = sb->addr4;
@@ -69,11 +71,13 @@ static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct 
 			       &a4, &p4);
 		if (*r != XLAT_OK)
 			return -1;
-	} else if (nat64_alloc4(t, cfg, f->proto, f->src6, f->sport, f->dst4, f->dport, &a4, &p4) != 0) {
+	} else if (nat64_alloc4(t, cfg, f->proto, f->src6, f->sport, f->dst4, f->dport, &a4, &p4, &hb4) != 0) {
 		*r = XLAT_POOL4_EXHAUSTED;
 		return -1;
+	} else {
+		have_hb4 = true;
 	}
-	int32_t bi = nat64_bib_add(t, cfg, bk, bh, a4, p4);
+	int32_t bi = nat64_bib_add(t, cfg, bk, bh, a4, p4, have_hb4 ? hb4 : hash_b4(t, f->proto, a4, p4));
 	if (bi < 0) {
 		*r = XLAT_NAT64_TABLE_FULL;
 		return -1;
@@ -117,7 +121,7 @@ static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint64_t s
 		struct nat64_q q = { t, &bk };
 		bh = t->bhb6[ci];
 		bi = t->b6pos[ci];
-		if (bi >= 0 ? !eq_b6(&q, (uint32_t)bi) : ((t->added_b6 >> (bh & 63)) & 1) != 0)
+		if (bi >= 0 ? !eq_b6(&q, (uint32_t)bi) : added_has(t->added_b6, bh))
 			bi = bib_find6(t, &bk, bh);
 	} else {
 		bh = hash_b6(t, f->proto, f->src6, f->sport);
@@ -127,7 +131,7 @@ static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint64_t s
 		return r;
 	uint8_t list = list_of(f->proto, TCP_CLOSED);
 	int32_t si = nat64_sess_add(t, cfg, (uint32_t)bi, f->dst4, f->rport, TCP_CLOSED, now + timeout_of(g, list), &sh,
-				    NULL);
+				    NULL, known ? t->brh6[ci] : 0);
 	if (si < 0) {
 		if (t->bibs[bi].head == NIL && !nat64_static_by6(cfg, f->proto, f->src6, f->sport))
 			nat64_bib_gone(t, cfg, (uint32_t)bi);
@@ -155,7 +159,7 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 		struct nat64_key sk;
 		key6_mk(&sk, proto, src6, sport, dst4, rport);
 		const struct nat64_key *bk = ci >= 0 ? &t->bkey[ci] : NULL;
-		if (bk && ((t->miss6 >> ci) & 1) && !((t->added_s6 >> (t->bh6[ci] & 63)) & 1) &&
+		if (bk && ((t->miss6 >> ci) & 1) && !added_has(t->added_s6, t->bh6[ci]) &&
 		    bk->proto == proto && bk->p6 == sport && bk->remote4 == dst4 && bk->rport == rport &&
 		    same16(bk->a6, src6)) {
 			sh = t->bh6[ci];
@@ -219,7 +223,8 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 		}
 		struct nat64_key bk;
 		key6_mk(&bk, proto, sb->addr6, sb->port6, 0, 0);
-		bi = nat64_bib_add(t, cfg, &bk, hash_b6(t, proto, sb->addr6, sb->port6), sb->addr4, sb->port4);
+		bi = nat64_bib_add(t, cfg, &bk, hash_b6(t, proto, sb->addr6, sb->port6), sb->addr4, sb->port4,
+				   hash_b4(t, proto, sb->addr4, sb->port4));
 		if (bi < 0)
 			return XLAT_NAT64_TABLE_FULL;
 		xlat_count(ctx, XLAT_NAT64_BIB_CREATED); /* a static entry enters the table as a dynamic one does */
@@ -240,7 +245,7 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 			return r;
 	}
 	uint8_t list = list_of(proto, TCP_CLOSED);
-	si = nat64_sess_add(t, cfg, (uint32_t)bi, src4, rport, TCP_CLOSED, now + timeout_of(g, list), NULL, &sh);
+	si = nat64_sess_add(t, cfg, (uint32_t)bi, src4, rport, TCP_CLOSED, now + timeout_of(g, list), NULL, &sh, 0);
 	if (si < 0)
 		return XLAT_NAT64_TABLE_FULL;
 	xlat_count(ctx, XLAT_NAT64_SESSION_CREATED);

@@ -26,8 +26,9 @@ bool nat64_port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4);
 /*
  * RFC 6888 REQ-2 (paired pooling): an IPv6 source always starts at the same
  * pool4 address (a hash of it), and only moves on when that one is full.
+ * hb4: the chosen port's BIB hash (hash_b4), which its free test computed, for nat64_bib_add().
  */
 int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
-		 uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4);
+		 uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4, uint64_t *hb4);
 
 #endif

@@ -124,7 +124,8 @@ static enum nat64_install install(struct nat64_table *t, const struct xlat_confi
 	} else {
 		if (bib_find4(t, s->proto, s->addr4, s->port4) >= 0)
 			return NAT64_INSTALL_CONFLICT; /* that pool4 port is another IPv6 host's here */
-		if ((bi = nat64_bib_add(t, cfg, &k, bh, s->addr4, s->port4)) < 0)
+		if ((bi = nat64_bib_add(t, cfg, &k, bh, s->addr4, s->port4, hash_b4(t, s->proto, s->addr4, s->port4))) <
+		    0)
 			return NAT64_INSTALL_FULL;
 		new_bib = true;
 	}
@@ -137,7 +138,7 @@ static enum nat64_install install(struct nat64_table *t, const struct xlat_confi
 	uint8_t state = s->proto == IPPROTO_TCP ? s->tcp_state : TCP_CLOSED;
 	uint64_t tmo = timeout_of(g, list_of(s->proto, state));
 	si = nat64_sess_add(t, cfg, (uint32_t)bi, s->remote4, s->rport, state,
-			    now + (s->expires_ms < tmo ? s->expires_ms : tmo), &sh, NULL);
+			    now + (s->expires_ms < tmo ? s->expires_ms : tmo), &sh, NULL, 0);
 	if (si < 0) {
 		if (new_bib)
 			nat64_bib_gone(t, cfg, (uint32_t)bi);
