@@ -119,6 +119,22 @@ static inline struct dp_meta *dp_meta(struct rte_mbuf *m)
 	return RTE_MBUF_DYNFIELD(m, g_dp.meta_off, struct dp_meta *);
 }
 
+/* An Ethernet header at eh, from port's MAC to dst. */
+static inline void dp_eth_hdr(void *eh, const struct rte_ether_addr *dst, uint16_t port, uint16_t ethertype)
+{
+	struct rte_ether_hdr *h = eh;
+
+	rte_ether_addr_copy(dst, &h->dst_addr);
+	rte_ether_addr_copy(&g_dp.ports[port].mac, &h->src_addr);
+	h->ether_type = rte_cpu_to_be_16(ethertype);
+}
+
+/* An IP version's EtherType. */
+static inline uint16_t dp_ethertype(int family)
+{
+	return family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
+}
+
 /* service.c: our rte_log type "xlat64" (RTE_LOG(INFO, XLAT64, ...); EAL --log-level xlat64:debug) and
  * readiness for the service manager (sd_notify protocol over $NOTIFY_SOCKET, no libsystemd). */
 extern int xlat_logtype;

@@ -146,10 +146,7 @@ static inline __attribute__((always_inline)) bool fp_neighbour(struct dp_worker 
 	/* the neighbour is not the destination: a gateway, the same for every destination of the next hop */
 	fm->nb_gw = memcmp(addr, dst, alen) != 0;
 	memcpy(fm->nb_dst, dst, alen);
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)fm->nb_eth;
-	rte_ether_addr_copy(&fm->nb_mac, &eh->dst_addr);
-	rte_ether_addr_copy(&g_dp.ports[port].mac, &eh->src_addr);
-	eh->ether_type = rte_cpu_to_be_16(family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	dp_eth_hdr(fm->nb_eth, &fm->nb_mac, port, dp_ethertype(family));
 	return true;
 }
 

@@ -133,10 +133,7 @@ static bool eth_refresh(const struct dp_fwd_memo *fm, struct dp_fwd_ent *e, int 
 	fib_neighbor_addr(e->r.nexthop, family, e->key, a, &e->port);
 	if (!neigh_lookup(e->port, family, a, &mac))
 		return false;
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)e->eth;
-	rte_ether_addr_copy(&mac, &eh->dst_addr);
-	rte_ether_addr_copy(&g_dp.ports[e->port].mac, &eh->src_addr);
-	eh->ether_type = rte_cpu_to_be_16(family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	dp_eth_hdr(e->eth, &mac, e->port, dp_ethertype(family));
 	e->eth_gen = fm->nb_gen;
 	return true;
 }

@@ -71,9 +71,7 @@ static struct rte_mbuf *new_frame(struct dp *dp, uint16_t port, const struct rte
 		cnt(dp, XLAT_NO_MBUF);
 		return NULL;
 	}
-	rte_ether_addr_copy(dst, &eh->dst_addr);
-	rte_ether_addr_copy(&dp->ports[port].mac, &eh->src_addr);
-	eh->ether_type = rte_cpu_to_be_16(et);
+	dp_eth_hdr(eh, dst, port, et);
 	*payload = (uint8_t *)(eh + 1);
 	memset(*payload, 0, len);
 	return m;
@@ -151,9 +149,7 @@ static void send_ip(struct dp *dp, struct rte_mbuf *m, uint16_t port, int family
 		rte_pktmbuf_free(m);
 		return;
 	}
-	rte_ether_addr_copy(mac, &eh->dst_addr);
-	rte_ether_addr_copy(&dp->ports[port].mac, &eh->src_addr);
-	eh->ether_type = rte_cpu_to_be_16(family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+	dp_eth_hdr(eh, mac, port, dp_ethertype(family));
 	m->ol_flags = 0;
 	send_frame(dp, m, port);
 }

@@ -39,9 +39,7 @@ void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const s
 		rte_pktmbuf_free(m);
 		return;
 	}
-	rte_ether_addr_copy(dst, &eh->dst_addr);
-	rte_ether_addr_copy(&g_dp.ports[port].mac, &eh->src_addr);
-	eh->ether_type = rte_cpu_to_be_16(ethertype);
+	dp_eth_hdr(eh, dst, port, ethertype);
 	m->port = port;
 	dp_tx(w, m, port);
 }
