@@ -89,11 +89,4 @@ for f in b c; do
 done
 
 # 7. still alive, stops cleanly
-ctl version >/dev/null || die "xlat64d no longer answers"
-kill -TERM "$DPID"
-timeout 15 tail --pid="$DPID" -f /dev/null
-wait "$DPID"
-rc=$?
-DPID=
-((rc == 0)) || die "xlat64d exited with $rc"
-echo "  - xlat64d stopped cleanly"
+daemon_down

@@ -65,3 +65,16 @@ daemon_up() {
 	done
 	ctl version >/dev/null 2>&1 || die "xlat64d does not answer"
 }
+
+# daemon_down: xlat64d still answers, then SIGTERM stops it with status 0 within 15 s
+daemon_down() {
+	local rc
+	ctl version >/dev/null || die "xlat64d no longer answers"
+	kill -TERM "$DPID"
+	timeout 15 tail --pid="$DPID" -f /dev/null
+	wait "$DPID"
+	rc=$?
+	DPID=
+	((rc == 0)) || die "xlat64d exited with $rc"
+	echo "  - xlat64d stopped cleanly"
+}

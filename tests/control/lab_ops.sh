@@ -220,11 +220,4 @@ done
 echo "  - q: top quit (exit 0) within $((i * 100)) ms"
 
 # ------------------------------------------------------------------ end
-ctl version >/dev/null || die "xlat64d no longer answers"
-kill -TERM "$DPID"
-timeout 15 tail --pid="$DPID" -f /dev/null
-wait "$DPID"
-rc=$?
-DPID=
-((rc == 0)) || die "xlat64d exited with $rc"
-echo "  - xlat64d stopped cleanly"
+daemon_down
