@@ -494,7 +494,8 @@ class Bench:
         time.sleep(max(self.a.warmup, t_eff))
         c0, c1, d, dt, share = self.window(sock)
         live = [c.get("XLAT_NAT64_SESSION_CREATED", 0) - c.get("XLAT_NAT64_EXPIRED", 0) for c in (c0, c1)]
-        return {"pps": d.get("XLAT_NAT64_SESSION_CREATED", 0) / dt, "cpu_share": share,
+        prof = self.profile() if self.a.perf else None
+        return {"profile": prof, "pps": d.get("XLAT_NAT64_SESSION_CREATED", 0) / dt, "cpu_share": share,
                 "expired_pps": d.get("XLAT_NAT64_EXPIRED", 0) / dt, "tx_pps": d.get("XLAT_TX", 0) / dt,
                 "live": live, "other": {k: v for k, v in d.items() if v and k in (
                     "XLAT_POOL4_EXHAUSTED", "XLAT_NAT64_TABLE_FULL", "XLAT_TX_DROP")}}
@@ -606,6 +607,8 @@ class Bench:
                 for name, fn in (("xlat64d nat64 est", self.nat64_established),
                                  ("xlat64d nat64 new", self.nat64_new_sessions),
                                  ("xlat64d nat64 steady", self.nat64_steady_rows)):
+                    if name.split()[-1] not in a.nat64:
+                        continue
                     for direction, pps, ceil, r in fn(flows):
                         self._row(name, direction, flows, pps, ceil, r)
         for what in sorted(skipped):
@@ -708,6 +711,8 @@ def main():
     ap.add_argument("--no-lab", action="store_true")
     ap.add_argument("--no-siit", action="store_true", help="DPDK part: leave out testpmd/SIIT on the SIIT pcaps")
     ap.add_argument("--no-nat64", action="store_true", help="DPDK part: leave out the NAT64 figures")
+    ap.add_argument("--nat64", default="est,new,steady", type=lambda s: s.split(","),
+                    help="DPDK part: which NAT64 figures (default %(default)s)")
     ap.add_argument("--no-fwd", action="store_true", help="DPDK part: leave out native forwarding on the SIIT pcaps")
     ap.add_argument("--scaling", action="store_true",
                     help="the multi-core figures only (scaling.py): SIIT with --workers, the NAT64 handoff, "
