@@ -135,6 +135,15 @@ struct free_ring {
 
 #define HK_WORDS 15 /* the hash coefficients (hash_*) */
 
+/* The first ports a new BIB entry's search will try at its first address, their hash_b4 (nat64_alloc4_prefetch). */
+#define NAT64_CAND 4
+struct nat64_cand {
+	uint32_t a4;
+	unsigned n;
+	uint16_t port[NAT64_CAND];
+	uint64_t hb4[NAT64_CAND];
+};
+
 /*
  * The flows seen last, per direction: direct-mapped, 16384 slots of (a 32-bit
  * check, the session's number), 128 KiB each, filled where a lookup finds a
@@ -189,6 +198,11 @@ struct nat64_table {
 	struct nat64_key bkey[NAT64_BURST_MAX];
 	uint64_t bh6[NAT64_BURST_MAX], bhb6[NAT64_BURST_MAX], brh6[NAT64_BURST_MAX]; /* brh6: recent_hash6 */
 	int32_t b6pos[NAT64_BURST_MAX];
+	/* and their IPv4 side guessed (bg4 0: no guess), with the session's hash_s4 there (nat64_burst.c: guess4) */
+	struct nat64_cand bcand[NAT64_BURST_MAX];
+	uint32_t bg4[NAT64_BURST_MAX];
+	uint16_t bgp4[NAT64_BURST_MAX];
+	uint64_t bgh4[NAT64_BURST_MAX];
 	uint64_t miss6, added_s6[4], added_b6[4];
 	int hint_idx;
 	/* RFC 6056 algorithm 3's table: how far past its F() offset a tuple's next port search starts */

@@ -130,8 +130,11 @@ static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint64_t s
 	if (bi < 0 && (bi = bib_new6(ctx, c, f, &bk, bh, &r)) < 0)
 		return r;
 	uint8_t list = list_of(f->proto, TCP_CLOSED);
+	/* the burst's guess of the IPv4 side held: its hash, whose bucket it asked for */
+	const struct bib *b = &t->bibs[bi];
+	const uint64_t *h4p = known && t->bg4[ci] == b->a4 && t->bgp4[ci] == b->p4 ? &t->bgh4[ci] : NULL;
 	int32_t si = nat64_sess_add(t, cfg, (uint32_t)bi, f->dst4, f->rport, TCP_CLOSED, now + timeout_of(g, list), &sh,
-				    NULL, known ? t->brh6[ci] : 0);
+				    h4p, known ? t->brh6[ci] : 0);
 	if (si < 0) {
 		if (t->bibs[bi].head == NIL && !nat64_static_by6(cfg, f->proto, f->src6, f->sport))
 			nat64_bib_gone(t, cfg, (uint32_t)bi);

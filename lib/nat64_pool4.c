@@ -130,16 +130,28 @@ uint32_t nat64_fargs_hash(const struct nat64_globals *g, const uint8_t *src6, ui
 	return fargs_hash(g, src6_part(src6), sport, dst4, dport);
 }
 
-/* Try one address of one pool4 entry; ports owned by this worker, same parity as sport. */
-static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const struct pool4_entry *e, uint32_t a4,
-		    uint16_t sport, uint32_t start, uint16_t *p4, uint64_t *hb4)
+/*
+ * The ports a new BIB entry may take at one address of one pool4 entry, in
+ * the order they are tried: owned by this worker, in sport's range, of its
+ * parity first. A walk, so that the search (try_addr) and the burst's guess
+ * (nat64_alloc4_prefetch) see the same candidates.
+ */
+struct port_walk {
+	uint32_t lo, hi, q0, owned, n;
+	uint32_t k0, k, i, tries; /* the first pair's rank among the owned, the next one's, the try in this pass */
+	unsigned parity, pass, passes;
+	uint16_t *next; /* RFC 6056 3.3.3: where this F() bucket's next search starts */
+};
+
+static bool port_walk_init(struct nat64_table *t, const struct pool4_entry *e, uint16_t sport, uint32_t start,
+			   struct port_walk *w)
 {
-	uint32_t n = t->n_workers, w = t->worker;
-	uint32_t parity = sport & 1;
+	uint32_t n = t->n_workers, wk = t->worker;
 	uint32_t lo = e->port_min, hi = e->port_max;
 
+	w->parity = sport & 1;
 	if (e->proto == IPPROTO_ICMP) {
-		parity = 2; /* identifiers have no parity to keep */
+		w->parity = 2; /* identifiers have no parity to keep */
 	} else {
 		/* RFC 6146 3.5.1.1: keep the range (0-1023 or 1024-65535) when this entry has ports in it */
 		uint32_t clo = sport < 1024 ? 0 : 1024, chi = sport < 1024 ? 1023 : 65535;
@@ -152,10 +164,10 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 			hi = e->port_max;
 		}
 	}
-	/* a pair q holds ports 2q and 2q+1; the loop below skips the one outside [lo, hi] */
+	/* a pair q holds ports 2q and 2q+1; port_walk_next() skips the one outside [lo, hi] */
 	uint32_t first_pair = lo / 2u, last_pair = hi / 2u;
 	if (last_pair < first_pair)
-		return -1;
+		return false;
 	/*
 	 * Owned pairs: first_pair <= q <= last_pair with q % n == w: the first of them and how many,
 	 * remembered for the last range asked (three divisions, ~25 instructions and ~75 cycles of
@@ -163,50 +175,102 @@ static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const 
 	 */
 	struct nat64_owned *om = &t->owned;
 	if (om->lo != lo || om->hi != hi) {
-		uint32_t q = first_pair + ((w + n - first_pair % n) % n);
+		uint32_t q = first_pair + ((wk + n - first_pair % n) % n);
 		om->q0 = q;
 		om->owned = q > last_pair ? 0 : (last_pair - q) / n + 1;
 		om->lo = lo;
 		om->hi = hi;
 	}
-	uint32_t q0 = om->q0, owned = om->owned;
-	if (!owned)
-		return -1;
-	uint32_t tries = e->max_iterations ? e->max_iterations : (owned < 4096 ? owned * (parity == 2 ? 2 : 1) : 4096);
+	if (!om->owned)
+		return false;
+	w->lo = lo;
+	w->hi = hi;
+	w->q0 = om->q0;
+	w->owned = om->owned;
+	w->n = n;
+	w->tries = e->max_iterations ? e->max_iterations
+				     : (w->owned < 4096 ? w->owned * (w->parity == 2 ? 2 : 1) : 4096);
 	/*
 	 * RFC 6056 3.3.3: the search starts where the last one for this F() bucket ended, so
 	 * that the flows of one host to one server port (f-args 11 leaves the source port out)
 	 * do not all walk over the same taken ports and give up after max-iterations.
 	 */
-	uint16_t *next = &t->alg3[start % 1024u];
-	uint32_t k0 = (start + *next) % owned;
+	w->next = &t->alg3[start % 1024u];
+	w->k = w->k0 = (start + *w->next) % w->owned;
+	w->i = 0;
 	/*
 	 * RFC 4787 REQ-4 / RFC 6146 3.5.1.1: parity is kept where it can be (a
 	 * RECOMMENDED); when this address has no port of that parity left, the
 	 * other parity is used rather than another address (RFC 6888 REQ-2,
 	 * paired pooling, weighs more).
 	 */
-	unsigned passes = parity == 2 ? 1 : 2;
-	for (unsigned pass = 0; pass < passes; pass++, parity ^= 1) {
-		for (uint32_t i = 0, k = k0; i < tries; i++, k = k + 1 == owned ? 0 : k + 1) {
-			uint32_t q = q0 + k * n; /* (k0 + i) % owned, without a division per try */
-			uint32_t port = q * 2 + (parity == 2 ? (i / owned) & 1 : parity);
-			if (port < lo || port > hi || port == 0)
-				continue;
-			struct nat64_key key = { .a4 = a4, .p4 = (uint16_t)port, .proto = e->proto };
-			struct nat64_q bq = { t, &key };
-			uint64_t h = hash_b4(t, e->proto, a4, (uint16_t)port);
-			if (idx_find(&t->b4, h, eq_b4, &bq) < 0 &&
-			    (!cfg->n_bib || !nat64_static_by4(cfg, e->proto, a4, (uint16_t)port)) &&
+	w->pass = 0;
+	w->passes = w->parity == 2 ? 1 : 2;
+	return true;
+}
+
+/* The next candidate port, and *step, its try's number in its pass (for alg3); -1: the walk is over. */
+static int port_walk_next(struct port_walk *w, uint32_t *step)
+{
+	for (;;) {
+		if (w->i == w->tries) {
+			if (++w->pass == w->passes)
+				return -1;
+			w->parity ^= 1;
+			w->i = 0;
+			w->k = w->k0;
+		}
+		uint32_t i = w->i++, q = w->q0 + w->k * w->n; /* (k0 + i) % owned, without a division per try */
+		uint32_t port = q * 2 + (w->parity == 2 ? (i / w->owned) & 1 : w->parity);
+		w->k = w->k + 1 == w->owned ? 0 : w->k + 1;
+		if (port < w->lo || port > w->hi || port == 0)
+			continue;
+		*step = i;
+		return (int)port;
+	}
+}
+
+/*
+ * How many candidates the search asks for at once: a port of a busy pool4
+ * address is taken about as often as the address is full (half of them at
+ * 1M sessions over a /27, ~2.4 tries a search with the walk's clustering),
+ * and each try is a probe of the BIB's IPv4 index, a miss at that size. Asked
+ * for together, the misses of a search overlap instead of queueing (the
+ * burst asked for the first ones already: nat64_alloc4_prefetch).
+ */
+#define PORT_AHEAD NAT64_CAND
+
+/* Try one address of one pool4 entry; ports owned by this worker, same parity as sport. */
+static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const struct pool4_entry *e, uint32_t a4,
+		    uint16_t sport, uint32_t start, uint16_t *p4, uint64_t *hb4)
+{
+	struct port_walk w;
+	uint32_t port[PORT_AHEAD], step[PORT_AHEAD];
+	uint64_t h[PORT_AHEAD];
+	unsigned got;
+
+	if (!port_walk_init(t, e, sport, start, &w))
+		return -1;
+	do {
+		int pt;
+		for (got = 0; got < PORT_AHEAD && (pt = port_walk_next(&w, &step[got])) >= 0; got++) {
+			port[got] = (uint32_t)pt;
+			h[got] = hash_b4(t, e->proto, a4, (uint16_t)pt);
+			idx_prefetch(&t->b4, h[got]);
+		}
+		for (unsigned j = 0; j < got; j++) {
+			/* taken, or maybe (its BIB entry's line, a miss, not read: idx_maybe) */
+			if (!idx_maybe(&t->b4, h[j]) &&
+			    (!cfg->n_bib || !nat64_static_by4(cfg, e->proto, a4, (uint16_t)port[j])) &&
 			    !(nat64_redirect_active(cfg->redirect) && /* HA: a port a peer gave another worker */
-			      nat64_redirect_get(cfg->redirect, e->proto, a4, (uint16_t)port) >= 0)) {
-				*next = (uint16_t)(*next + i + 1);
-				*p4 = (uint16_t)port;
-				*hb4 = h;
+			      nat64_redirect_get(cfg->redirect, e->proto, a4, (uint16_t)port[j]) >= 0)) {
+				*w.next = (uint16_t)(*w.next + step[j] + 1);
+				*p4 = (uint16_t)port[j];
+				*hb4 = h[j];
 				return 0;
 			}
 		}
-	}
+	} while (got == PORT_AHEAD);
 	return -1;
 }
 
@@ -219,36 +283,90 @@ bool nat64_port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4)
 }
 
 /*
+ * A flow's search: its protocol's pool4 (the entry, where it has only one),
+ * the first address it tries (RFC 6888 REQ-2, paired pooling: a hash of the
+ * IPv6 source) and where the port search starts (F()).
+ */
+struct alloc_start {
+	uint32_t total, pick, start;
+	const struct pool4_entry *only; /* the protocol's entry where it has one, else NULL */
+};
+
+static bool alloc_start(const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6, uint16_t sport,
+			uint32_t dst4, uint16_t dport, struct alloc_start *a)
+{
+	/* nat64_pool4_count(), with the entry where the protocol has only one (pool4_addr's walk spared) */
+	unsigned entries = 0;
+
+	a->total = 0;
+	for (unsigned i = 0; i < cfg->n_pool4; i++) {
+		if (cfg->pool4[i].proto != proto)
+			continue;
+		a->total += 1u << (32 - cfg->pool4[i].plen);
+		a->only = &cfg->pool4[i];
+		entries++;
+	}
+	if (a->total == 0)
+		return false;
+	if (entries != 1)
+		a->only = NULL;
+	uint64_t part6 = src6_part(src6); /* both hashes' (the address pick's and F()'s): once */
+	a->pick = (uint32_t)(((hk_fin(PK[0] + 0x2e0 + part6) >> 32) * a->total) >> 32);
+	a->start = fargs_hash(&cfg->g.nat, part6, sport, dst4, dport);
+	return true;
+}
+
+/* The address of rank idx in the search, and its entry (NULL: none). */
+static inline const struct pool4_entry *alloc_addr(const struct xlat_config *cfg, const struct alloc_start *a,
+						   uint8_t proto, uint32_t idx, uint32_t *addr)
+{
+	if (a->only) {
+		*addr = a->only->addr | __builtin_bswap32(idx);
+		return a->only;
+	}
+	return nat64_pool4_addr(cfg, proto, idx, addr);
+}
+
+/*
  * RFC 6888 REQ-2 (paired pooling): an IPv6 source always starts at the same
  * pool4 address (a hash of it), and only moves on when that one is full.
  */
 int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
 		 uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4, uint64_t *hb4)
 {
-	/* nat64_pool4_count(), with the entry where the protocol has only one (pool4_addr's walk spared) */
-	uint32_t total = 0, entries = 0;
-	const struct pool4_entry *only = NULL;
-	for (unsigned i = 0; i < cfg->n_pool4; i++) {
-		if (cfg->pool4[i].proto != proto)
-			continue;
-		total += 1u << (32 - cfg->pool4[i].plen);
-		only = &cfg->pool4[i];
-		entries++;
-	}
-	if (total == 0)
+	struct alloc_start a;
+
+	if (!alloc_start(cfg, proto, src6, sport, dst4, dport, &a))
 		return -1;
-	uint64_t part6 = src6_part(src6); /* both hashes' (the address pick's and F()'s): once */
-	uint32_t pick = (uint32_t)(((hk_fin(PK[0] + 0x2e0 + part6) >> 32) * total) >> 32);
-	uint32_t start = fargs_hash(&cfg->g.nat, part6, sport, dst4, dport);
-	for (uint32_t tried = 0; tried < total && tried < 256; tried++) {
-		uint32_t addr, idx = (pick + tried) % total;
-		const struct pool4_entry *e = entries == 1 ? only : nat64_pool4_addr(cfg, proto, idx, &addr);
-		if (entries == 1)
-			addr = only->addr | __builtin_bswap32(idx);
-		if (e && try_addr(t, cfg, e, addr, sport, start, p4, hb4) == 0) {
+	for (uint32_t tried = 0; tried < a.total && tried < 256; tried++) {
+		uint32_t addr;
+		const struct pool4_entry *e = alloc_addr(cfg, &a, proto, (a.pick + tried) % a.total, &addr);
+		if (e && try_addr(t, cfg, e, addr, sport, a.start, p4, hb4) == 0) {
 			*a4 = addr;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+bool nat64_alloc4_prefetch(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
+			   uint16_t sport, uint32_t dst4, uint16_t dport, struct nat64_cand *c)
+{
+	struct alloc_start a;
+	struct port_walk w;
+	uint32_t step;
+	int port;
+
+	c->n = 0;
+	if (!alloc_start(cfg, proto, src6, sport, dst4, dport, &a))
+		return false;
+	const struct pool4_entry *e = alloc_addr(cfg, &a, proto, a.pick, &c->a4);
+	if (!e || !port_walk_init(t, e, sport, a.start, &w))
+		return false;
+	for (; c->n < PORT_AHEAD && (port = port_walk_next(&w, &step)) >= 0; c->n++) {
+		c->port[c->n] = (uint16_t)port;
+		c->hb4[c->n] = hash_b4(t, proto, c->a4, (uint16_t)port);
+		idx_prefetch(&t->b4, c->hb4[c->n]);
+	}
+	return c->n > 0;
 }

@@ -13,6 +13,7 @@
 #include "nat64.h"
 
 struct nat64_table;
+struct nat64_cand;
 
 const struct bib_static *nat64_static_by4(const struct xlat_config *cfg, uint8_t proto, uint32_t a4, uint16_t p4);
 const struct bib_static *nat64_static_by6(const struct xlat_config *cfg, uint8_t proto, const uint8_t *a6,
@@ -30,5 +31,12 @@ bool nat64_port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4);
  */
 int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
 		 uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4, uint64_t *hb4);
+/*
+ * The burst's guess for a flow that will need a new BIB entry (nat64_lookup_burst): the first
+ * ports nat64_alloc4() will try for it, their index lines asked for now, so that the misses of a
+ * burst's new flows overlap (false: none to guess).
+ */
+bool nat64_alloc4_prefetch(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
+			   uint16_t sport, uint32_t dst4, uint16_t dport, struct nat64_cand *c);
 
 #endif
