@@ -34,49 +34,54 @@ static inline void expire_prefetch(const struct nat64_table *t, uint32_t i, uint
 }
 
 /*
- * One list's due sessions, oldest first, at most budget of them. A software
- * pipeline along the list: while session i goes, the lines of the next one's
- * deletion are on their way (asked for one step before) and the line of the
- * one after it (two steps before), so that the misses of consecutive
- * deletions overlap instead of queueing. n: sessions handled; returns those
- * deleted.
+ * How many due sessions go together: their deletions' lines (4 index buckets
+ * each, their BIB entries) are all asked for before the first goes, so that
+ * their misses overlap. One step ahead, as before, was not enough at 1M
+ * sessions: a deletion is shorter than a miss, and perf found the index
+ * deletions waiting (~11% of a new session's cycles at a steady state).
+ */
+#define EXPIRE_BATCH 8
+
+/*
+ * One list's due sessions, oldest first, at most budget of them, in batches:
+ * the batch's sessions found along the list (their lines, allocated in
+ * expiry order, are mostly next to each other), their deletions' lines asked
+ * for, then each one handled. n: sessions handled; returns those deleted.
  */
 static unsigned expire_list(struct nat64_table *t, const struct xlat_config *cfg, unsigned l, uint64_t now,
 			    unsigned budget, unsigned *n)
 {
 	unsigned deleted = 0;
 	uint32_t i = t->lists[l].head;
-	uint64_t hb[2], hbn[2] = { 0, 0 }; /* the BIB hashes of i and of the next one */
 
-	if (i == NIL || !due(t->sess[i].expires, now))
-		return 0;
-	expire_prefetch(t, i, hb);
-	if (t->sess[i].next != NIL)
-		rte_prefetch0(&t->sess[t->sess[i].next]);
 	while (*n < budget && i != NIL && due(t->sess[i].expires, now)) {
-		struct session *s = &t->sess[i];
-		uint32_t nx = s->next;
-		if (nx != NIL) {
-			uint32_t nnx = t->sess[nx].next;
-			if (nnx != NIL)
-				rte_prefetch0(&t->sess[nnx]);
-			expire_prefetch(t, nx, hbn);
+		uint32_t batch[EXPIRE_BATCH];
+		uint64_t hb[EXPIRE_BATCH][2]; /* the BIB hashes, where the session may be its BIB's last */
+		unsigned m = 0;
+		for (; m < EXPIRE_BATCH && *n + m < budget && i != NIL && due(t->sess[i].expires, now); m++) {
+			batch[m] = i;
+			i = t->sess[i].next;
+			if (i != NIL)
+				rte_prefetch0(&t->sess[i]);
 		}
-		/* Jool: an established TCP session that runs out gets the transitory timer before it goes. */
-		if (l == LIST_TCP_EST) {
-			uint8_t old = s->state;
-			s->state = TCP_TRANS;
-			nat64_list_unlink(t, i);
-			nat64_list_append(t, i, LIST_TCP_TRANS, now + timeout_of(&cfg->g.nat, LIST_TCP_TRANS));
-			nat64_sess_notify(t, cfg, i, NAT64_EV_STATE, old);
-		} else {
-			nat64_sess_del_hb(t, cfg, i, hb[0] | hb[1] ? hb : NULL);
-			deleted++;
+		for (unsigned j = 0; j < m; j++)
+			expire_prefetch(t, batch[j], hb[j]);
+		for (unsigned j = 0; j < m; j++) {
+			uint32_t si = batch[j];
+			struct session *s = &t->sess[si];
+			/* Jool: an established TCP session that runs out gets the transitory timer before it goes. */
+			if (l == LIST_TCP_EST) {
+				uint8_t old = s->state;
+				s->state = TCP_TRANS;
+				nat64_list_unlink(t, si);
+				nat64_list_append(t, si, LIST_TCP_TRANS, now + timeout_of(&cfg->g.nat, LIST_TCP_TRANS));
+				nat64_sess_notify(t, cfg, si, NAT64_EV_STATE, old);
+			} else {
+				nat64_sess_del_hb(t, cfg, si, hb[j][0] | hb[j][1] ? hb[j] : NULL);
+				deleted++;
+			}
 		}
-		(*n)++;
-		i = nx;
-		hb[0] = hbn[0];
-		hb[1] = hbn[1];
+		*n += m;
 	}
 	return deleted;
 }
