@@ -31,6 +31,7 @@
 #include "cgn.h"
 #include "ip_hdr.h"
 #include "nat64.h"
+#include "nat64_pool4.h"
 #include "nat64_usage.h"
 #include "nat64_db_index.h"
 #include "xlat.h"
@@ -135,14 +136,6 @@ struct free_ring {
 
 #define HK_WORDS 15 /* the hash coefficients (hash_*) */
 
-/* The first ports a new BIB entry's search will try at its first address, their hash_b4 (nat64_alloc4_prefetch). */
-#define NAT64_CAND 4
-struct nat64_cand {
-	uint32_t a4;
-	unsigned n;
-	uint16_t port[NAT64_CAND];
-	uint64_t hb4[NAT64_CAND];
-};
 
 /*
  * The flows seen last, per direction: direct-mapped, 16384 slots of (a 32-bit

@@ -43,10 +43,11 @@ struct flow64 {
  * The BIB entry of a new flow whose IPv6 side has none: its static entry's,
  * the address and port a stored IPv4 SYN was sent to (a simultaneous open),
  * CGN's port block or deterministic range, or a free pool4 port (RFC 6146
- * 3.5.1.1). Its position, or -1 with *r the refusal.
+ * 3.5.1.1; cand: the burst's first candidates for it, or NULL). Its
+ * position, or -1 with *r the refusal.
  */
 static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct flow64 *f, const struct nat64_key *bk,
-			uint64_t bh, enum xlat_stat *r)
+			uint64_t bh, const struct nat64_cand *cand, enum xlat_stat *r)
 {
 	struct nat64_table *t = ctx->nat;
 	const struct xlat_config *cfg = ctx->cfg;
@@ -71,7 +72,7 @@ static int32_t bib_new6(struct xlat_ctx *ctx, struct cgn_table *c, const struct 
 			       &a4, &p4);
 		if (*r != XLAT_OK)
 			return -1;
-	} else if (nat64_alloc4(t, cfg, f->proto, f->src6, f->sport, f->dst4, f->dport, &a4, &p4, &hb4) != 0) {
+	} else if (nat64_alloc4(t, cfg, f->proto, f->src6, f->sport, f->dst4, f->dport, cand, &a4, &p4, &hb4) != 0) {
 		*r = XLAT_POOL4_EXHAUSTED;
 		return -1;
 	} else {
@@ -127,7 +128,7 @@ static enum xlat_stat out_new(struct xlat_ctx *ctx, struct flow64 *f, uint64_t s
 		bh = hash_b6(t, f->proto, f->src6, f->sport);
 		bi = bib_find6(t, &bk, bh);
 	}
-	if (bi < 0 && (bi = bib_new6(ctx, c, f, &bk, bh, &r)) < 0)
+	if (bi < 0 && (bi = bib_new6(ctx, c, f, &bk, bh, known ? &t->bcand[ci] : NULL, &r)) < 0)
 		return r;
 	uint8_t list = list_of(f->proto, TCP_CLOSED);
 	/* the burst's guess of the IPv4 side held: its hash, whose bucket it asked for */

@@ -130,19 +130,6 @@ uint32_t nat64_fargs_hash(const struct nat64_globals *g, const uint8_t *src6, ui
 	return fargs_hash(g, src6_part(src6), sport, dst4, dport);
 }
 
-/*
- * The ports a new BIB entry may take at one address of one pool4 entry, in
- * the order they are tried: owned by this worker, in sport's range, of its
- * parity first. A walk, so that the search (try_addr) and the burst's guess
- * (nat64_alloc4_prefetch) see the same candidates.
- */
-struct port_walk {
-	uint32_t lo, hi, q0, owned, n;
-	uint32_t k0, k, i, tries; /* the first pair's rank among the owned, the next one's, the try in this pass */
-	unsigned parity, pass, passes;
-	uint16_t *next; /* RFC 6056 3.3.3: where this F() bucket's next search starts */
-};
-
 static bool port_walk_init(struct nat64_table *t, const struct pool4_entry *e, uint16_t sport, uint32_t start,
 			   struct port_walk *w)
 {
@@ -240,36 +227,66 @@ static int port_walk_next(struct port_walk *w, uint32_t *step)
  */
 #define PORT_AHEAD NAT64_CAND
 
-/* Try one address of one pool4 entry; ports owned by this worker, same parity as sport. */
-static int try_addr(struct nat64_table *t, const struct xlat_config *cfg, const struct pool4_entry *e, uint32_t a4,
-		    uint16_t sport, uint32_t start, uint16_t *p4, uint64_t *hb4)
+/*
+ * The first of n candidates (ports, their hash_b4 and try numbers) that is
+ * free: the BIB's IPv4 index has no entry with its tag (taken, or maybe: its
+ * BIB entry's line, a miss, is not read, idx_maybe), no static entry has it
+ * and, with HA, no peer gave it to another worker. Taken: alg3 moves past it.
+ */
+static bool take_free(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, uint32_t a4,
+		      struct port_walk *w, const uint16_t *port, const uint32_t *step, const uint64_t *h, unsigned n,
+		      uint16_t *p4, uint64_t *hb4)
 {
-	struct port_walk w;
-	uint32_t port[PORT_AHEAD], step[PORT_AHEAD];
+	for (unsigned j = 0; j < n; j++) {
+		if (idx_maybe(&t->b4, h[j]) || (cfg->n_bib && nat64_static_by4(cfg, proto, a4, port[j])) ||
+		    (nat64_redirect_active(cfg->redirect) && nat64_redirect_get(cfg->redirect, proto, a4, port[j]) >= 0))
+			continue;
+		*w->next = (uint16_t)(*w->next + step[j] + 1);
+		*p4 = port[j];
+		*hb4 = h[j];
+		return true;
+	}
+	return false;
+}
+
+/* The walk's next candidates, at most max, hashed and their index lines asked for; how many. */
+static unsigned walk_ahead(struct nat64_table *t, uint8_t proto, uint32_t a4, struct port_walk *w, unsigned max,
+			   uint16_t *port, uint32_t *step, uint64_t *h)
+{
+	unsigned got = 0;
+	int pt;
+
+	for (; got < max && (pt = port_walk_next(w, &step[got])) >= 0; got++) {
+		port[got] = (uint16_t)pt;
+		h[got] = hash_b4(t, proto, a4, (uint16_t)pt);
+		idx_prefetch(&t->b4, h[got]);
+	}
+	return got;
+}
+
+/*
+ * Try one address of one pool4 entry; ports owned by this worker, same parity
+ * as sport. w: the walk, from its start or (c) past the candidates the burst
+ * took from it already.
+ */
+static int try_walk(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, uint32_t a4,
+		    struct port_walk *w, const struct nat64_cand *c, uint16_t *p4, uint64_t *hb4)
+{
+	uint16_t port[PORT_AHEAD];
+	uint32_t step[PORT_AHEAD];
 	uint64_t h[PORT_AHEAD];
 	unsigned got;
 
-	if (!port_walk_init(t, e, sport, start, &w))
-		return -1;
+	if (c) {
+		if (take_free(t, cfg, proto, a4, w, c->port, c->step, c->hb4, c->n, p4, hb4))
+			return 0;
+		if (!c->more)
+			return -1; /* the walk ended there */
+	}
 	do {
-		int pt;
-		for (got = 0; got < PORT_AHEAD && (pt = port_walk_next(&w, &step[got])) >= 0; got++) {
-			port[got] = (uint32_t)pt;
-			h[got] = hash_b4(t, e->proto, a4, (uint16_t)pt);
-			idx_prefetch(&t->b4, h[got]);
-		}
-		for (unsigned j = 0; j < got; j++) {
-			/* taken, or maybe (its BIB entry's line, a miss, not read: idx_maybe) */
-			if (!idx_maybe(&t->b4, h[j]) &&
-			    (!cfg->n_bib || !nat64_static_by4(cfg, e->proto, a4, (uint16_t)port[j])) &&
-			    !(nat64_redirect_active(cfg->redirect) && /* HA: a port a peer gave another worker */
-			      nat64_redirect_get(cfg->redirect, e->proto, a4, (uint16_t)port[j]) >= 0)) {
-				*w.next = (uint16_t)(*w.next + step[j] + 1);
-				*p4 = (uint16_t)port[j];
-				*hb4 = h[j];
-				return 0;
-			}
-		}
+		got = walk_ahead(t, proto, a4, w, PORT_AHEAD, port, step, h);
+		if (take_free(t, cfg, proto, a4, w, port, step, h, got, p4, hb4))
+			return 0;
 	} while (got == PORT_AHEAD);
 	return -1;
 }
@@ -281,16 +298,6 @@ bool nat64_port_free(void *arg, uint8_t proto, uint32_t a4, uint16_t p4)
 
 	return bib_find4(t, proto, a4, p4) < 0;
 }
-
-/*
- * A flow's search: its protocol's pool4 (the entry, where it has only one),
- * the first address it tries (RFC 6888 REQ-2, paired pooling: a hash of the
- * IPv6 source) and where the port search starts (F()).
- */
-struct alloc_start {
-	uint32_t total, pick, start;
-	const struct pool4_entry *only; /* the protocol's entry where it has one, else NULL */
-};
 
 static bool alloc_start(const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6, uint16_t sport,
 			uint32_t dst4, uint16_t dport, struct alloc_start *a)
@@ -328,20 +335,38 @@ static inline const struct pool4_entry *alloc_addr(const struct xlat_config *cfg
 }
 
 /*
- * RFC 6888 REQ-2 (paired pooling): an IPv6 source always starts at the same
- * pool4 address (a hash of it), and only moves on when that one is full.
+ * The burst's candidates still hold where the flow's F() bucket was not
+ * searched since (another new flow of the burst may have moved it); its
+ * protocol's pool4 is the same (one configuration snapshot per burst).
  */
+static inline bool cand_holds(const struct nat64_cand *c, uint8_t proto)
+{
+	return c && c->n && c->proto == proto && *c->w.next == c->next0;
+}
+
 int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
-		 uint16_t sport, uint32_t dst4, uint16_t dport, uint32_t *a4, uint16_t *p4, uint64_t *hb4)
+		 uint16_t sport, uint32_t dst4, uint16_t dport, const struct nat64_cand *c, uint32_t *a4, uint16_t *p4,
+		 uint64_t *hb4)
 {
 	struct alloc_start a;
+	uint32_t tried = 0;
 
-	if (!alloc_start(cfg, proto, src6, sport, dst4, dport, &a))
+	if (cand_holds(c, proto)) { /* its first address's walk, from where the burst left it */
+		struct port_walk w = c->w;
+		a = c->a;
+		if (try_walk(t, cfg, proto, c->a4, &w, c, p4, hb4) == 0) {
+			*a4 = c->a4;
+			return 0;
+		}
+		tried = 1;
+	} else if (!alloc_start(cfg, proto, src6, sport, dst4, dport, &a)) {
 		return -1;
-	for (uint32_t tried = 0; tried < a.total && tried < 256; tried++) {
+	}
+	for (; tried < a.total && tried < 256; tried++) {
 		uint32_t addr;
+		struct port_walk w;
 		const struct pool4_entry *e = alloc_addr(cfg, &a, proto, (a.pick + tried) % a.total, &addr);
-		if (e && try_addr(t, cfg, e, addr, sport, a.start, p4, hb4) == 0) {
+		if (e && port_walk_init(t, e, sport, a.start, &w) && try_walk(t, cfg, proto, addr, &w, NULL, p4, hb4) == 0) {
 			*a4 = addr;
 			return 0;
 		}
@@ -349,24 +374,37 @@ int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t p
 	return -1;
 }
 
+/*
+ * How many first candidates the burst asks for: about as many as the search
+ * will try. At a pool4 occupancy a, a search ends within about 1/(1-a) tries
+ * (more with the walk's runs of taken ports): one below 1/8, two below 3/8,
+ * else NAT64_CAND. Each one not needed costs a hash and a prefetch (~30
+ * instructions); each one missing, a miss at the search's own pace.
+ */
+static unsigned cand_want(const struct nat64_table *t, uint8_t proto, const struct alloc_start *a,
+			  const struct port_walk *w)
+{
+	int pi = cgn_proto_idx(proto);
+	uint64_t held = pi >= 0 ? t->use.bib[pi] : 0, ports = (uint64_t)a->total * w->owned * 2;
+
+	if (held * 8 < ports)
+		return 1;
+	return held * 8 < ports * 3 ? 2 : NAT64_CAND;
+}
+
 bool nat64_alloc4_prefetch(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, const uint8_t *src6,
 			   uint16_t sport, uint32_t dst4, uint16_t dport, struct nat64_cand *c)
 {
-	struct alloc_start a;
-	struct port_walk w;
-	uint32_t step;
-	int port;
-
 	c->n = 0;
-	if (!alloc_start(cfg, proto, src6, sport, dst4, dport, &a))
+	if (!alloc_start(cfg, proto, src6, sport, dst4, dport, &c->a))
 		return false;
-	const struct pool4_entry *e = alloc_addr(cfg, &a, proto, a.pick, &c->a4);
-	if (!e || !port_walk_init(t, e, sport, a.start, &w))
+	const struct pool4_entry *e = alloc_addr(cfg, &c->a, proto, c->a.pick, &c->a4);
+	if (!e || !port_walk_init(t, e, sport, c->a.start, &c->w))
 		return false;
-	for (; c->n < PORT_AHEAD && (port = port_walk_next(&w, &step)) >= 0; c->n++) {
-		c->port[c->n] = (uint16_t)port;
-		c->hb4[c->n] = hash_b4(t, proto, c->a4, (uint16_t)port);
-		idx_prefetch(&t->b4, c->hb4[c->n]);
-	}
+	c->proto = proto;
+	c->next0 = *c->w.next;
+	unsigned want = cand_want(t, proto, &c->a, &c->w);
+	c->n = walk_ahead(t, proto, c->a4, &c->w, want, c->port, c->step, c->hb4);
+	c->more = c->n == want;
 	return c->n > 0;
 }

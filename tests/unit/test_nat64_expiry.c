@@ -33,6 +33,7 @@
 #include "nat64_fixture.h"
 #include "nat64_filter.h"
 #include "nat64_frag.h"
+#include "nat64_db.h"
 
 /* ------------------------------------------------------------------------ */
 /* Expiry with an injected clock                                            */
@@ -450,6 +451,66 @@ static void t_lookup_burst_new_flows(void **state)
 	assert_true(sess(17, A, 1000, "198.51.100.9", NULL));
 }
 
+/*
+ * New BIB entries made in a burst get the ports they get without one: the
+ * burst's first candidates for each (nat64_alloc4_prefetch) are used only
+ * while they hold. Flows of one source to one server share F()'s bucket
+ * (f-args 11), so each search moves it and the next such flow's candidates in
+ * the same burst are stale; other sources' are not. 32 ports for 40 flows:
+ * searches run into taken ports, then into the other parity's (RFC 4787
+ * REQ-4's fallback), then the pool runs out.
+ */
+#define BURST_FLOWS 40
+
+static void burst_flow(unsigned i, uint8_t src[16], uint16_t *sport)
+{
+	memcpy(src, A, 16);
+	src[15] = (uint8_t)(0x10 + i % 3);
+	*sport = (uint16_t)(3000 + 2 * i);
+}
+
+static void t_lookup_burst_ports(void **state)
+{
+	(void)state;
+	uint32_t want4[BURST_FLOWS], got4;
+	uint16_t wantp[BURST_FLOWS], gotp, sport;
+	int wantr[BURST_FLOWS];
+	uint8_t src[16], pkt[8][48];
+	unsigned guessed = 0;
+
+	now_ms(1000);
+	pool_clear();
+	pool_add(17, POOL, 32, 2000, 2031);
+	for (unsigned i = 0; i < BURST_FLOWS; i++) { /* without bursts */
+		burst_flow(i, src, &sport);
+		wantr[i] = out6(17, src, sport, S1, 53, 0, &want4[i], &wantp[i]);
+	}
+	assert_int_equal(wantr[0], OK);
+	assert_int_equal(wantr[BURST_FLOWS - 1], XLAT_POOL4_EXHAUSTED);
+	use_table(mktable(4096, 0, 1));
+	for (unsigned b = 0; b < BURST_FLOWS; b += 8) { /* the same flows in bursts of 8, on a new table */
+		const uint8_t *l3[8];
+		uint32_t len[8];
+		for (unsigned j = 0; j < 8; j++) {
+			burst_flow(b + j, src, &sport);
+			udp6_hdr(pkt[j], src, sport, S1, 53);
+			l3[j] = pkt[j];
+			len[j] = 48;
+		}
+		nat64_lookup_burst(&ctx, l3, len, 8);
+		for (unsigned j = 0; j < 8; j++) {
+			guessed += tab->bcand[j].n > 0;
+			burst_flow(b + j, src, &sport);
+			nat64_hint(&ctx, j);
+			int r = out6(17, src, sport, S1, 53, 0, &got4, &gotp);
+			assert_int_equal(r, wantr[b + j]);
+			if (r == OK && (got4 != want4[b + j] || gotp != wantp[b + j]))
+				fail_msg("flow %u: port %u in a burst, %u without", b + j, gotp, wantp[b + j]);
+		}
+	}
+	assert_true(guessed >= 16); /* the burst guessed (while there were ports of the parity to guess) */
+}
+
 /* A full table refuses new flows (counted, ICMPv6 1/3) and keeps the old ones working. */
 static void t_table_full(void **state)
 {
@@ -527,6 +588,7 @@ int main(void)
 		T(t_table_full),
 		T(t_lookup_burst_hints),
 		T(t_lookup_burst_new_flows),
+		T(t_lookup_burst_ports),
 	};
 	return EAL_TEST_RUN("tnat64exp", "64", tests);
 }

@@ -336,7 +336,12 @@ static void t_pool4_guess(void **state)
 		memcpy(src, A, 16);
 		src[15] = (uint8_t)(0x10 + i);
 		assert_true(nat64_alloc4_prefetch(tab, &cfg, 17, src, 5000, be4(S1), 53, &c));
-		assert_int_equal(c.n, NAT64_CAND);
+		/* as many as the pool's occupancy asks for: one while it is nearly empty, more as it fills */
+		assert_true(c.n >= 1 && c.n <= NAT64_CAND);
+		if (i == 0)
+			assert_int_equal(c.n, 1);
+		if (i == 9)
+			assert_true(c.n > 1);
 		assert_addr4(c.a4, be4(POOL));
 		int first_free = -1;
 		for (unsigned j = 0; j < c.n && first_free < 0; j++)
