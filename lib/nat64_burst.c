@@ -77,10 +77,11 @@ static inline void prefetch_candidates(const struct idx *x, uint64_t h, const vo
 
 /*
  * A new 6->4 flow's IPv4 side, guessed in two passes over the burst: its BIB
- * entry's where it has one, else the first free port of the first ones the
- * pool4 search will try (nat64_alloc4_prefetch: their index lines asked for
- * in the first pass, looked at in the second). The session's IPv4-side
- * bucket there is asked for too. At 1M sessions the port search's probes,
+ * entry's where it has one, else the first port, of the first ones the pool4
+ * search will try, that the index has no tag of (nat64_alloc4_prefetch: their
+ * index lines asked for in the first pass, looked at in the second, where the
+ * BIB lines of the taken ones, which the search will compare, are asked for
+ * too). The session's IPv4-side bucket at the guess is asked for as well. At 1M sessions the port search's probes,
  * the BIB lines they compared and the session's IPv4-side insert were the
  * new session's misses nobody asked for ahead (two thirds of its cycles,
  * measured with perf); now they overlap across the burst. The guess's hash
@@ -113,15 +114,18 @@ static inline void guess4_ask(struct xlat_ctx *ctx, unsigned i)
 				      k->proto == IPPROTO_ICMP ? k->p6 : k->rport, c);
 }
 
+/* The first candidate without its tag in the index; the BIB lines of those before it, which the search compares. */
 static inline void guess4_pick(struct nat64_table *t, unsigned i)
 {
 	const struct nat64_cand *c = &t->bcand[i];
 
-	for (unsigned j = 0; j < c->n; j++)
+	for (unsigned j = 0; j < c->n; j++) {
 		if (!idx_maybe(&t->b4, c->hb4[j])) {
 			guess4_set(t, i, c->a4, c->port[j]);
 			return;
 		}
+		prefetch_candidates(&t->b4, c->hb4[j], t->bibs, sizeof(*t->bibs));
+	}
 }
 
 /*

@@ -124,11 +124,11 @@ static inline __attribute__((always_inline)) int32_t idx_find(const struct idx *
 
 /*
  * Whether an entry under hash h may be there: its tag found, the keys not
- * compared. A false yes comes about once in 3 000 probes at the indexes' load
- * (8 slots, 5/8 full, 14 bits of tag of their own past 2^18 buckets): for
- * questions where a wrong yes costs little (the port search's "taken?" skips
- * one free port) and each compare would read an entry's line, a miss in a
- * large table.
+ * compared (a false yes about once in 3 000 probes at the indexes' load: 8
+ * slots, 5/8 full, 14 bits of tag of their own past 2^18 buckets). For
+ * guesses, which a wrong answer only makes less useful (the burst's guess of
+ * a new flow's port): where the answer decides, idx_find compares the keys,
+ * or the outcome would depend on the table's random hash key.
  */
 static inline bool idx_maybe(const struct idx *x, uint64_t h)
 {

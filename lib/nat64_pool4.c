@@ -229,19 +229,23 @@ static int port_walk_next(struct port_walk *w, uint32_t *step)
 
 /*
  * The first of n candidates (ports, their hash_b4 and try numbers) that is
- * free: the BIB's IPv4 index has no entry with its tag (taken, or maybe: its
- * BIB entry's line, a miss, is not read, idx_maybe), no static entry has it
- * and, with HA, no peer gave it to another worker. Taken: alg3 moves past it.
+ * free: not in the BIB's IPv4 index (exact: a tag that matches by chance
+ * must not skip a port, or the port a flow gets would depend on the table's
+ * random hash key, not only on the flow), no static entry has it and, with
+ * HA, no peer gave it to another worker. Taken: alg3 moves past it. A taken
+ * port's BIB line is a miss where the burst did not ask for it (guess4_pick).
  */
-static bool take_free(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, uint32_t a4,
-		      struct port_walk *w, const uint16_t *port, const uint32_t *step, const uint64_t *h, unsigned n,
-		      uint16_t *p4, uint64_t *hb4)
+static inline bool take_free(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, uint32_t a4,
+			     uint16_t *next, const uint16_t *port, const uint32_t *step, const uint64_t *h, unsigned n,
+			     uint16_t *p4, uint64_t *hb4)
 {
 	for (unsigned j = 0; j < n; j++) {
-		if (idx_maybe(&t->b4, h[j]) || (cfg->n_bib && nat64_static_by4(cfg, proto, a4, port[j])) ||
+		struct nat64_key key = { .a4 = a4, .p4 = port[j], .proto = proto };
+		struct nat64_q bq = { t, &key };
+		if (idx_find(&t->b4, h[j], eq_b4, &bq) >= 0 || (cfg->n_bib && nat64_static_by4(cfg, proto, a4, port[j])) ||
 		    (nat64_redirect_active(cfg->redirect) && nat64_redirect_get(cfg->redirect, proto, a4, port[j]) >= 0))
 			continue;
-		*w->next = (uint16_t)(*w->next + step[j] + 1);
+		*next = (uint16_t)(*next + step[j] + 1);
 		*p4 = port[j];
 		*hb4 = h[j];
 		return true;
@@ -264,28 +268,18 @@ static unsigned walk_ahead(struct nat64_table *t, uint8_t proto, uint32_t a4, st
 	return got;
 }
 
-/*
- * Try one address of one pool4 entry; ports owned by this worker, same parity
- * as sport. w: the walk, from its start or (c) past the candidates the burst
- * took from it already.
- */
+/* Try one address of one pool4 entry: the rest of walk w (ports owned by this worker, sport's parity first). */
 static int try_walk(struct nat64_table *t, const struct xlat_config *cfg, uint8_t proto, uint32_t a4,
-		    struct port_walk *w, const struct nat64_cand *c, uint16_t *p4, uint64_t *hb4)
+		    struct port_walk *w, uint16_t *p4, uint64_t *hb4)
 {
 	uint16_t port[PORT_AHEAD];
 	uint32_t step[PORT_AHEAD];
 	uint64_t h[PORT_AHEAD];
 	unsigned got;
 
-	if (c) {
-		if (take_free(t, cfg, proto, a4, w, c->port, c->step, c->hb4, c->n, p4, hb4))
-			return 0;
-		if (!c->more)
-			return -1; /* the walk ended there */
-	}
 	do {
 		got = walk_ahead(t, proto, a4, w, PORT_AHEAD, port, step, h);
-		if (take_free(t, cfg, proto, a4, w, port, step, h, got, p4, hb4))
+		if (take_free(t, cfg, proto, a4, w->next, port, step, h, got, p4, hb4))
 			return 0;
 	} while (got == PORT_AHEAD);
 	return -1;
@@ -351,13 +345,14 @@ int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t p
 	struct alloc_start a;
 	uint32_t tried = 0;
 
-	if (cand_holds(c, proto)) { /* its first address's walk, from where the burst left it */
-		struct port_walk w = c->w;
-		a = c->a;
-		if (try_walk(t, cfg, proto, c->a4, &w, c, p4, hb4) == 0) {
+	if (cand_holds(c, proto)) { /* its first address: the burst's candidates, then the walk from there */
+		struct port_walk w;
+		if (take_free(t, cfg, proto, c->a4, c->w.next, c->port, c->step, c->hb4, c->n, p4, hb4) ||
+		    (c->more && (w = c->w, try_walk(t, cfg, proto, c->a4, &w, p4, hb4) == 0))) {
 			*a4 = c->a4;
 			return 0;
 		}
+		a = c->a;
 		tried = 1;
 	} else if (!alloc_start(cfg, proto, src6, sport, dst4, dport, &a)) {
 		return -1;
@@ -366,7 +361,7 @@ int nat64_alloc4(struct nat64_table *t, const struct xlat_config *cfg, uint8_t p
 		uint32_t addr;
 		struct port_walk w;
 		const struct pool4_entry *e = alloc_addr(cfg, &a, proto, (a.pick + tried) % a.total, &addr);
-		if (e && port_walk_init(t, e, sport, a.start, &w) && try_walk(t, cfg, proto, addr, &w, NULL, p4, hb4) == 0) {
+		if (e && port_walk_init(t, e, sport, a.start, &w) && try_walk(t, cfg, proto, addr, &w, p4, hb4) == 0) {
 			*a4 = addr;
 			return 0;
 		}
