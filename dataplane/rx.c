@@ -20,6 +20,8 @@ void dp_nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, co
 	const uint8_t *l3[DP_BURST];
 	uint32_t len[DP_BURST];
 
+	if (!nat64_burst_worth(ctx->nat))
+		n = 0; /* a table in cache: each packet looks its flow up itself */
 	for (uint16_t i = 0; i < n; i++) {
 		const uint8_t *f = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
 		uint32_t flen = pkts[i]->data_len;

@@ -103,6 +103,15 @@ bool nat64_static4(const struct xlat_config *cfg, uint8_t proto, uint32_t addr4,
 #define NAT64_BURST_MAX 64
 void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const uint32_t len[], unsigned n);
 void nat64_hint(struct xlat_ctx *ctx, unsigned i);
+/*
+ * Whether a burst lookup is worth its cost: not while the table is small
+ * enough to sit in the caches (NAT64_BURST_MIN_SESSIONS), where there are no
+ * misses to overlap and the pass costs ~120 instructions a packet. Without
+ * one (nat64_lookup_burst with n = 0), each packet tries its flow's
+ * recent-flow slot itself, then the indexes.
+ */
+#define NAT64_BURST_MIN_SESSIONS 4096
+bool nat64_burst_worth(const struct nat64_table *t);
 
 /*
  * A session's timer runs out at least its timeout T after its last packet (RFC

@@ -218,6 +218,11 @@ void nat64_lookup_burst(struct xlat_ctx *ctx, const uint8_t *const l3[], const u
 			guess4_pick(t, i);
 }
 
+bool nat64_burst_worth(const struct nat64_table *t)
+{
+	return t->n_sess >= NAT64_BURST_MIN_SESSIONS;
+}
+
 void nat64_hint(struct xlat_ctx *ctx, unsigned i)
 {
 	struct nat64_table *t = ctx->nat;

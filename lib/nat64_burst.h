@@ -66,9 +66,12 @@ static inline enum xlat_stat nat64_out_fast(struct xlat_ctx *ctx, uint8_t proto,
 					    uint16_t *sport4)
 {
 	struct nat64_table *t = ctx->nat;
+	uint16_t rport = proto == IPPROTO_ICMP ? 0 : dport;
 	int32_t si = t->hint_cur;
 
-	if (si < 0 || !hint_is6(t, si, proto, src6, sport, dst4, proto == IPPROTO_ICMP ? 0 : dport))
+	if (!t->hint_n) /* no burst lookup (nat64_burst_worth): the recent-flow slot, here */
+		si = recent_get(t->recent6, recent_hash6_of(proto, src6, sport, dst4, rport));
+	if (si < 0 || !hint_is6(t, si, proto, src6, sport, dst4, rport))
 		return nat64_out(ctx, proto, src6, sport, dst4, dport, flags, src4, sport4);
 	t->hint_cur = -1;
 	t->hint_idx = -1;
@@ -83,9 +86,12 @@ static inline enum xlat_stat nat64_in_fast(struct xlat_ctx *ctx, uint8_t proto, 
 					   uint16_t *dport6)
 {
 	struct nat64_table *t = ctx->nat;
+	uint16_t rport = proto == IPPROTO_ICMP ? 0 : sport;
 	int32_t si = t->hint_cur;
 
-	if (si < 0 || !hint_is4(t, si, proto, dst4, dport, src4, proto == IPPROTO_ICMP ? 0 : sport))
+	if (!t->hint_n) /* no burst lookup (nat64_burst_worth): the recent-flow slot, here */
+		si = recent_get(t->recent4, recent_hash4_of(proto, dst4, dport, src4, rport));
+	if (si < 0 || !hint_is4(t, si, proto, dst4, dport, src4, rport))
 		return nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, dport6);
 	t->hint_cur = -1;
 	t->hint_idx = -1;

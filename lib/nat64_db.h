@@ -424,15 +424,26 @@ static const uint64_t RK[7] = {
 };
 
 /* Its slot in the top bits, its check from the middle (never 0: 0 is an empty slot). */
+static inline uint64_t recent_hash6_of(uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
+				       uint16_t rport)
+{
+	return RK[0] * hk_w(a6) + RK[1] * hk_w(a6 + 4) + RK[2] * hk_w(a6 + 8) + RK[3] * hk_w(a6 + 12) +
+	       RK[4] * remote4 + RK[5] * (p6 | (uint32_t)rport << 16) + RK[6] * proto;
+}
+
+static inline uint64_t recent_hash4_of(uint8_t proto, uint32_t a4, uint16_t p4, uint32_t remote4, uint16_t rport)
+{
+	return RK[0] * a4 + RK[1] * remote4 + RK[2] * (p4 | (uint32_t)rport << 16) + RK[3] * proto;
+}
+
 static inline uint64_t recent_hash6(const struct nat64_key *k)
 {
-	return RK[0] * hk_w(k->a6) + RK[1] * hk_w(k->a6 + 4) + RK[2] * hk_w(k->a6 + 8) + RK[3] * hk_w(k->a6 + 12) +
-	       RK[4] * k->remote4 + RK[5] * (k->p6 | (uint32_t)k->rport << 16) + RK[6] * k->proto;
+	return recent_hash6_of(k->proto, k->a6, k->p6, k->remote4, k->rport);
 }
 
 static inline uint64_t recent_hash4(const struct nat64_key *k)
 {
-	return RK[0] * k->a4 + RK[1] * k->remote4 + RK[2] * (k->p4 | (uint32_t)k->rport << 16) + RK[3] * k->proto;
+	return recent_hash4_of(k->proto, k->a4, k->p4, k->remote4, k->rport);
 }
 
 static inline uint64_t *recent_slot(uint64_t *tab, uint64_t rh)

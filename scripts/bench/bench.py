@@ -400,26 +400,35 @@ class Bench:
                 tp = max((self.testpmd(pcap, flows) for _ in range(self.a.repeat)), key=lambda x: x[0])
                 self._row("testpmd io (nat64 pcap)", direction, flows, tp[0], None,
                           {"cpu_share": tp[1], "log": tp[2]})
-                best = None
-                for _ in range(self.a.repeat):
-                    def measure(s):
-                        r = self.xlat_rate(s, warmup=warm)
-                        if direction == "64":
-                            r["portmap"] = self.nat64_bib(s)
-                        return r
-                    r, logf = self.run_daemon(cfg, "nat64", measure=measure)
-                    r["log"] = logf
-                    bad = r["other"].get("XLAT_NAT64_SESSION_CREATED", 0) + r["other"].get("JSTAT_BIB4_NOT_FOUND", 0)
-                    if bad:
-                        log("    nat64 %s: %d packets in the window were not of established flows" % (direction, bad))
-                    if best is None or r["pps"] > best["pps"]:
-                        best = r
+                best = self.nat64_est_run(cfg, direction, warm)
                 if direction == "64":
                     portmap = best.pop("portmap")
                 out.append((direction, best["pps"], (tp[0], tp[1]), best))
+                if self.a.baseline:  # the same figure with another build, side by side
+                    r = self.nat64_est_run(cfg, direction, warm, exe=self.a.baseline)
+                    r.pop("portmap", None)
+                    self._row("xlat64d nat64 est (baseline)", direction, flows, r["pps"], (tp[0], tp[1]), r)
             except (RuntimeError, OSError, ValueError, KeyError) as e:
                 self._failed("xlat64d nat64 est", direction, flows, e)
         return out
+
+    def nat64_est_run(self, cfg, direction, warm, exe=None):
+        """nat64_established's measurement, the best of --repeat runs (with the BIB read, 6->4)."""
+        best = None
+        for _ in range(self.a.repeat):
+            def measure(s):
+                r = self.xlat_rate(s, warmup=warm)
+                if direction == "64":
+                    r["portmap"] = self.nat64_bib(s)
+                return r
+            r, logf = self.run_daemon(cfg, "nat64", measure=measure, exe=exe)
+            r["log"] = logf
+            bad = r["other"].get("XLAT_NAT64_SESSION_CREATED", 0) + r["other"].get("JSTAT_BIB4_NOT_FOUND", 0)
+            if bad:
+                log("    nat64 %s: %d packets in the window were not of established flows" % (direction, bad))
+            if best is None or r["pps"] > best["pps"]:
+                best = r
+        return best
 
     def new_session_rate(self, sock, flows):
         """Sessions per second while the first pass of an all-new-flows pcap runs: the session counter
@@ -705,7 +714,8 @@ def main():
     ap.add_argument("--lab-ports", default="af_packet,af_xdp", type=lab.ports_arg,
                     help="lab: the port types xlat64d drives the veths with, one after the other beside TAYGA "
                          "(default %(default)s)")
-    ap.add_argument("--baseline", help="also run the SIIT figures with this xlat64d binary (before/after)")
+    ap.add_argument("--baseline", help="also run the SIIT, NAT64 established and steady-state figures with this "
+                    "xlat64d binary (before/after, side by side)")
     ap.add_argument("--perf", action="store_true", help="also perf-record each xlat64d run (after its figure)")
     ap.add_argument("--no-dpdk", action="store_true")
     ap.add_argument("--no-lab", action="store_true")

@@ -509,6 +509,22 @@ static void t_lookup_burst_ports(void **state)
 		}
 	}
 	assert_true(guessed >= 16); /* the burst guessed (while there were ports of the parity to guess) */
+	/*
+	 * and each session was filed under its own IPv4 side (not a stale guess's): the servers' answers
+	 * find it, not just its BIB entry (which would make them a new session)
+	 */
+	uint64_t made = ctr[XLAT_NAT64_SESSION_CREATED];
+	for (unsigned i = 0; i < BURST_FLOWS; i++) {
+		uint8_t a6[16];
+		uint16_t p6;
+		if (wantr[i] != OK)
+			continue;
+		burst_flow(i, src, &sport);
+		assert_int_equal(in4(17, S1, 53, want4[i], wantp[i], 0, a6, &p6), OK);
+		assert_memory_equal(a6, src, 16);
+		assert_int_equal(p6, sport);
+	}
+	assert_int_equal(ctr[XLAT_NAT64_SESSION_CREATED], made);
 }
 
 /* A full table refuses new flows (counted, ICMPv6 1/3) and keeps the old ones working. */

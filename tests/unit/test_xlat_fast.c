@@ -12,7 +12,8 @@
  * new configuration snapshot).
  * NAT64 the same way, with two session tables fed the same conversations (IPv6
  * clients opening flows, IPv4 servers answering them or probing ports nobody
- * holds), so that state changes, refusals and their ICMP errors are compared too.
+ * holds), so that state changes, refusals and their ICMP errors are compared too;
+ * the fast side looks its packets up in bursts first, as a worker does.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,6 +34,7 @@
 #include "eal_test.h"
 #include "eamt.h"
 #include "nat64.h"
+#include "nat64_db.h"
 #include "pktbuild.h"
 #include "stats.h"
 #include "xlat.h"
@@ -521,13 +523,109 @@ static void learn(const struct xlat_pkt *k)
 	seen[n_seen < NFLOWS ? n_seen++ : rnd() % NFLOWS] = f;
 }
 
+/* What a NAT64 run counts, beside its comparisons. */
+struct nat_tally {
+	unsigned fast, slow, replies, frags, fast_partial;
+};
+
+/*
+ * One packet (ma / mb: the same bytes) through the fast path on xa (else
+ * xlat_process on xa) and xlat_process on xb; everything compared.
+ */
+static void nat_one(struct xlat_ctx *xa, struct xlat_ctx *xb, uint64_t *ca, uint64_t *cb, struct xlat_fmemo *memo,
+		    uint8_t *ma, uint8_t *mb, uint32_t len, int family, unsigned i, struct nat_tally *n)
+{
+	struct xlat_pkt pa = {
+		.data = ma + HEADROOM, .len = len, .headroom = HEADROOM,
+		.tailroom = BUFSZ - HEADROOM - len, .family = family,
+	};
+	struct xlat_pkt pb = pa;
+	pb.data = mb + HEADROOM;
+	uint32_t rand_before = xa->rand_state;
+	uint64_t partial_before = ca[XLAT_CSUM_PARTIAL];
+	int v = family == 6 ? xlat_fast64(xa, &pa, memo) : xlat_fast46(xa, &pa, memo);
+	if (v == XF_SLOW) {
+		n->slow++;
+		if (memcmp(ma, mb, BUFSZ) != 0 || memcmp(ca, cb, sizeof(uint64_t) * XSTAT_MAX) != 0 ||
+		    xa->rand_state != rand_before)
+			fail_msg("packet %u: declined but changed something", i);
+		v = xlat_process(xa, &pa);
+	} else {
+		n->fast++;
+		n->fast_partial += ca[XLAT_CSUM_PARTIAL] != partial_before;
+	}
+	int w = xlat_process(xb, &pb);
+	if (v != w)
+		fail_msg("packet %u (%s, len %u): verdict %d, xlat_process %d", i, family == 6 ? "6->4" : "4->6", len, v,
+			 w);
+	for (unsigned k = 0; k < XSTAT_MAX; k++)
+		if (ca[k] != cb[k])
+			fail_msg("packet %u (%s): counter %u: %lu, xlat_process %lu", i, family == 6 ? "6->4" : "4->6", k,
+				 (unsigned long)ca[k], (unsigned long)cb[k]);
+	if (v == XV_DROP)
+		return;
+	assert_int_equal(pa.data - ma, pb.data - mb);
+	assert_int_equal(pa.len, pb.len);
+	assert_int_equal(pa.family, pb.family);
+	assert_int_equal(pa.frag_size, pb.frag_size);
+	assert_int_equal(pa.route.nexthop, pb.route.nexthop);
+	if (memcmp(pa.data, pb.data, pa.len) != 0) {
+		for (unsigned k = 0; k < pa.len; k++)
+			if (pa.data[k] != pb.data[k]) {
+				fail_msg("packet %u (%s): byte %u differs: %02x, xlat_process %02x", i,
+					 family == 6 ? "6->4" : "4->6", k, pa.data[k], pb.data[k]);
+			}
+	}
+	assert_int_equal(xa->rand_state, xb->rand_state);
+	n->replies += v == XV_REPLY;
+	n->frags += pa.frag_size != 0;
+	if (v == XV_FORWARD && family == 6)
+		learn(&pb);
+}
+
+/*
+ * The store's own consistency: every live session is found through both of
+ * its indexes under its key's real hash, and its BIB entry through both of
+ * its own (a session filed under another hash, e.g. a stale guess's, is found
+ * by its recent-flow slot for a while, and lost when that is reused).
+ */
+static void check_indexes(const struct nat64_table *t)
+{
+	for (uint32_t i = 0; i < t->max; i++) {
+		const struct session *s = &t->sess[i];
+		struct nat64_key k;
+		if (s->list == LIST_FREE)
+			continue;
+		key6_mk(&k, s->proto, s->a6, s->p6, s->remote4, s->rport);
+		if (sess_find6(t, &k, hash_s6(t, &k)) != (int32_t)i)
+			fail_msg("session %u: not found by its IPv6 side", i);
+		key4_mk(&k, s->proto, s->a4, s->p4, s->remote4, s->rport);
+		if (sess_find4(t, &k, hash_s4(t, s->proto, s->a4, s->p4, s->remote4, s->rport)) != (int32_t)i)
+			fail_msg("session %u: not found by its IPv4 side", i);
+		if (bib_find6(t, &k, hash_b6(t, s->proto, s->a6, s->p6)) != (int32_t)s->bib ||
+		    bib_find4(t, s->proto, s->a4, s->p4) != (int32_t)s->bib)
+			fail_msg("session %u: its BIB entry %u not found by both sides", i, s->bib);
+	}
+}
+
+/*
+ * The packets come in bursts of 1 to 8, and xa looks each burst up first
+ * (nat64_lookup_burst, then nat64_hint per packet), as a worker does with a
+ * large table: hints, the burst's misses and BIB lookups, its guesses of new
+ * flows' ports and the candidates it hands the search must change nothing
+ * (xb, without bursts); every third burst goes without, as with a small table
+ * (nat64_burst_worth: each packet tries its recent-flow slot itself).
+ */
+#define NAT_BURST 8
+
 static void run_nat(bool adf)
 {
-	static uint8_t ma[BUFSZ], mb[BUFSZ];
+	static uint8_t ma[NAT_BURST][BUFSZ], mb[NAT_BURST][BUFSZ];
 	static uint64_t ca[XSTAT_MAX], cb[XSTAT_MAX];
 	struct xlat_ctx xa, xb;
 	static struct xlat_fmemo memo;
-	unsigned fast = 0, slow = 0, replies = 0, frags = 0, fast_partial = 0;
+	struct nat_tally n = { 0 };
+	unsigned bursts = 0;
 	char name[32];
 
 	setup_nat_cfg(adf);
@@ -541,73 +639,43 @@ static void run_nat(bool adf)
 	assert_non_null(xa.nat);
 	assert_non_null(xb.nat);
 	n_seen = 0;
-	for (unsigned i = 0; i < NAT_ROUNDS; i++) {
-		if (i % 4096 == 0) /* as a new configuration snapshot would */
+	for (unsigned i = 0; i < NAT_ROUNDS; bursts++) {
+		unsigned nb = 1 + rnd() % NAT_BURST;
+		const uint8_t *l3[NAT_BURST];
+		uint32_t len[NAT_BURST];
+		int family[NAT_BURST];
+		if (i / 4096 != (i + nb) / 4096) { /* as a new configuration snapshot would */
 			xlat_fmemo_reset(&memo);
-		if (i % 64 == 0) { /* time goes on, sessions expire: the same on both sides */
+			check_indexes(xa.nat);
+		}
+		if (i / 64 != (i + nb) / 64) { /* time goes on, sessions expire: the same on both sides */
 			xa.now_ns = xb.now_ns += (rnd() % 20000) * 1000000ull;
 			assert_int_equal(nat64_expire(xa.nat, &cfg, xa.now_ns / 1000000u, 1000),
 					 nat64_expire(xb.nat, &cfg, xb.now_ns / 1000000u, 1000));
 		}
-		int family = rnd() % 2 ? 6 : 4;
-		memset(ma, 0x5a, sizeof(ma));
-		uint32_t len = build_nat(family, ma + HEADROOM);
-		memcpy(mb, ma, sizeof(ma));
-		struct xlat_pkt pa = {
-			.data = ma + HEADROOM, .len = len, .headroom = HEADROOM,
-			.tailroom = BUFSZ - HEADROOM - len, .family = family,
-		};
-		struct xlat_pkt pb = pa;
-		pb.data = mb + HEADROOM;
-		uint32_t rand_before = xa.rand_state;
-		uint64_t partial_before = ca[XLAT_CSUM_PARTIAL];
-		int v = family == 6 ? xlat_fast64(&xa, &pa, &memo) : xlat_fast46(&xa, &pa, &memo);
-		if (v == XF_SLOW) {
-			slow++;
-			if (memcmp(ma, mb, sizeof(ma)) != 0 || memcmp(ca, cb, sizeof(ca)) != 0 ||
-			    xa.rand_state != rand_before)
-				fail_msg("packet %u: declined but changed something", i);
-			v = xlat_process(&xa, &pa);
-		} else {
-			fast++;
-			fast_partial += ca[XLAT_CSUM_PARTIAL] != partial_before;
+		for (unsigned k = 0; k < nb; k++) {
+			family[k] = rnd() % 2 ? 6 : 4;
+			memset(ma[k], 0x5a, BUFSZ);
+			len[k] = build_nat(family[k], ma[k] + HEADROOM);
+			memcpy(mb[k], ma[k], BUFSZ);
+			l3[k] = ma[k] + HEADROOM;
 		}
-		int w = xlat_process(&xb, &pb);
-		if (v != w)
-			fail_msg("packet %u (%s, len %u): verdict %d, xlat_process %d", i, family == 6 ? "6->4" : "4->6",
-				 len, v, w);
-		for (unsigned k = 0; k < XSTAT_MAX; k++)
-			if (ca[k] != cb[k])
-				fail_msg("packet %u (%s): counter %u: %lu, xlat_process %lu", i, family == 6 ? "6->4" : "4->6",
-					 k, (unsigned long)ca[k], (unsigned long)cb[k]);
-		if (v == XV_DROP)
-			continue;
-		assert_int_equal(pa.data - ma, pb.data - mb);
-		assert_int_equal(pa.len, pb.len);
-		assert_int_equal(pa.family, pb.family);
-		assert_int_equal(pa.frag_size, pb.frag_size);
-		assert_int_equal(pa.route.nexthop, pb.route.nexthop);
-		if (memcmp(pa.data, pb.data, pa.len) != 0) {
-			for (unsigned k = 0; k < pa.len; k++)
-				if (pa.data[k] != pb.data[k]) {
-					fail_msg("packet %u (%s): byte %u differs: %02x, xlat_process %02x", i,
-						 family == 6 ? "6->4" : "4->6", k, pa.data[k], pb.data[k]);
-				}
+		nat64_lookup_burst(&xa, l3, len, bursts % 3 == 2 ? 0 : nb);
+		for (unsigned k = 0; k < nb; k++, i++) {
+			nat64_hint(&xa, k);
+			nat_one(&xa, &xb, ca, cb, &memo, ma[k], mb[k], len[k], family[k], i, &n);
 		}
-		assert_int_equal(xa.rand_state, xb.rand_state);
-		replies += v == XV_REPLY;
-		frags += pa.frag_size != 0;
-		if (v == XV_FORWARD && family == 6)
-			learn(&pb);
 	}
 	print_message("NAT64%s: %u fast (%u with a partial checksum finished), %u declined, %u ICMP errors, "
-		      "%u fragmented; %lu sessions made\n",
-		      adf ? " (ADF)" : "", fast, fast_partial, slow, replies, frags,
-		      (unsigned long)cb[XLAT_NAT64_SESSION_CREATED]);
-	assert_true(fast > NAT_ROUNDS / 4);
-	assert_true(fast_partial > NAT_ROUNDS / 100);
-	assert_true(replies > 100);
-	assert_true(frags > 10);
+		      "%u fragmented; %lu sessions made; %u bursts\n",
+		      adf ? " (ADF)" : "", n.fast, n.fast_partial, n.slow, n.replies, n.frags,
+		      (unsigned long)cb[XLAT_NAT64_SESSION_CREATED], bursts);
+	assert_true(n.fast > NAT_ROUNDS / 4);
+	assert_true(n.fast_partial > NAT_ROUNDS / 100);
+	assert_true(n.replies > 100);
+	assert_true(n.frags > 10);
+	check_indexes(xa.nat);
+	check_indexes(xb.nat);
 	nat64_table_free(xa.nat);
 	nat64_table_free(xb.nat);
 }
