@@ -81,11 +81,12 @@ static inline void prefetch_candidates(const struct idx *x, uint64_t h, const vo
  * search will try, that the index has no tag of (nat64_alloc4_prefetch: their
  * index lines asked for in the first pass, looked at in the second, where the
  * BIB lines of the taken ones, which the search will compare, are asked for
- * too). The session's IPv4-side bucket at the guess is asked for as well. At 1M sessions the port search's probes,
- * the BIB lines they compared and the session's IPv4-side insert were the
- * new session's misses nobody asked for ahead (two thirds of its cycles,
- * measured with perf); now they overlap across the burst. The guess's hash
- * goes on to nat64_sess_add() where the session lands there (out_new).
+ * too). The session's IPv4-side bucket at the guess is asked for as well. At
+ * 1M sessions the port search's probes, the BIB lines they compared and the
+ * session's IPv4-side insert were the new session's misses nobody asked for
+ * ahead (two thirds of its cycles, measured with perf); now they overlap
+ * across the burst. The guess's hash goes on to nat64_sess_add() where the
+ * session lands there (out_new).
  */
 static inline void guess4_set(struct nat64_table *t, unsigned i, uint32_t a4, uint16_t p4)
 {
