@@ -136,7 +136,6 @@ struct free_ring {
 
 #define HK_WORDS 15 /* the hash coefficients (hash_*) */
 
-
 /*
  * The flows seen last, per direction: direct-mapped, 16384 slots of (a 32-bit
  * check, the session's number), 128 KiB each, filled where a lookup finds a
@@ -191,7 +190,8 @@ struct nat64_table {
 	struct nat64_key bkey[NAT64_BURST_MAX];
 	uint64_t bh6[NAT64_BURST_MAX], bhb6[NAT64_BURST_MAX], brh6[NAT64_BURST_MAX]; /* brh6: recent_hash6 */
 	int32_t b6pos[NAT64_BURST_MAX];
-	/* and their IPv4 side guessed (bg4 0: no guess), with the session's hash_s4 there (nat64_burst.c: guess4) */
+	/* their pool4 candidates, and their IPv4 side guessed (bg4 0: none) with the session's hash_s4 there
+	 * (nat64_burst.c: guess4_ask, guess4_pick) */
 	struct nat64_cand bcand[NAT64_BURST_MAX];
 	uint32_t bg4[NAT64_BURST_MAX];
 	uint16_t bgp4[NAT64_BURST_MAX];
