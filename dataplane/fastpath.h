@@ -62,20 +62,50 @@ static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *c
 
 #define FP_FORWARDED (-2) /* fp_translate(): native forwarding's fast case sent the frame (forward.c) */
 
+/* The bytes of a 64-bit load from a frame that are its destination MAC (the first six in memory). */
+static inline uint64_t fp_mac_mask(void)
+{
+	const uint8_t b[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0};
+	uint64_t v;
+
+	memcpy(&v, b, 8);
+	return v;
+}
+
+/* Interface pidx's MAC as fp_translate() compares it (fp_mac_mask()'s bytes). */
+static inline uint64_t fp_port_mac(unsigned pidx)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, g_dp.ports[pidx].mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	return v;
+}
+
+/* Whether only a NAT64 flow's owner translates it (several workers): fp_translate()'s owners. */
+static inline bool fp_owners(const struct xlat_config *cfg)
+{
+	return cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1;
+}
+
 /*
- * dp_fast()'s first half: a frame for our MAC, for an address that is not the
- * box's, that xlat_fast64/46() translate (in place, into *xp). XF_SLOW with
- * nothing changed otherwise.
+ * dp_fast()'s first half: a frame for our MAC (mac: fp_port_mac(pidx)), for an
+ * address that is not the box's, that xlat_fast64/46() translate (in place,
+ * into *xp); owners: fp_owners(), only its owner's. XF_SLOW with nothing
+ * changed otherwise.
  */
 static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *w, struct fp_memo *fm,
-							      struct rte_mbuf *m, unsigned pidx, struct xlat_pkt *xp)
+							      struct rte_mbuf *m, unsigned pidx, struct xlat_pkt *xp,
+							      uint64_t mac, bool owners)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t flen = m->data_len;
 	struct xlat_ctx *ctx = &w->ctx[pidx];
+	uint64_t dst_mac;
 
-	if (unlikely(m->nb_segs != 1 || flen < ETH_HLEN + 20) ||
-	    !rte_is_same_ether_addr((const struct rte_ether_addr *)f, &g_dp.ports[pidx].mac))
+	if (unlikely((m->nb_segs != 1) | (flen < ETH_HLEN + 20)))
+		return XF_SLOW;
+	memcpy(&dst_mac, f, 8); /* the destination MAC and the source's first two bytes */
+	if ((dst_mac ^ mac) & fp_mac_mask())
 		return XF_SLOW;
 	/* a destination native forwarding remembers (none until it has forwarded something) */
 	if (unlikely(fm->fwd.n) && dp_forward_fast(w, &fm->fwd, m, pidx))
@@ -83,7 +113,7 @@ static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *
 	xp->data = f + ETH_HLEN;
 	xp->len = flen - ETH_HLEN;
 	xp->headroom = rte_pktmbuf_headroom(m);
-	xp->tailroom = rte_pktmbuf_tailroom(m);
+	xp->tailroom = 0; /* the fast paths do not read it (xlat_fast.h) */
 	if (f[12] == 0x86 && f[13] == 0xdd) {
 		const uint8_t *dst = xp->data + 24;
 		if (flen < ETH_HLEN + 40 || dst[0] == 0xff)
@@ -91,7 +121,7 @@ static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *
 		/* the box's own addresses: xlat_fast64() asks ctx->own (dp_own), once per memo entry */
 		xp->family = 6;
 		/* NAT64 with several workers: only the flow's owner translates it (dp_dispatch()) */
-		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
+		if (owners &&
 		    (w->pre_owner >= 0 ? (unsigned)w->pre_owner : nat64_owner6(ctx->cfg, xp->data + 8, g_dp.n_workers)) !=
 			    w->index)
 			return XF_SLOW;
@@ -104,7 +134,7 @@ static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *
 			return XF_SLOW;
 		xp->family = 4;
 		/* NAT64 with several workers: only the owner of the pool4 port translates (dp_dispatch()) */
-		if (ctx->cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1 &&
+		if (owners &&
 		    (flen < ETH_HLEN + 28 || xp->data[0] != 0x45 ||
 		     (w->pre_owner >= 0 ? (unsigned)w->pre_owner
 					: nat64_owner_ports(ctx->cfg, xp->data, xp->len, g_dp.n_workers)) != w->index))
@@ -174,6 +204,68 @@ static inline __attribute__((always_inline)) void fp_send(struct dp_worker *w, c
 }
 
 /*
+ * A burst's translated frames for one next hop's interface, sent together
+ * (fp_txq_flush): one rte_eth_tx_burst() of the array where the port's transmit
+ * buffer holds nothing, instead of a buffer append per frame. Every other
+ * frame of the burst waits for it to be flushed, so that frames leave in the
+ * order they came.
+ */
+struct fp_txq {
+	uint16_t n, port;
+	struct rte_mbuf *m[DP_BURST];
+};
+
+static inline __attribute__((always_inline)) void fp_txq_flush(struct dp_worker *w, struct fp_txq *q)
+{
+	uint16_t n = q->n, port_id = g_dp.ports[q->port].port_id;
+	struct rte_eth_dev_tx_buffer *b = w->txb[q->port];
+
+	if (!n)
+		return;
+	q->n = 0;
+	if (unlikely(b->length)) { /* what the general path buffered goes first */
+		for (uint16_t i = 0; i < n; i++)
+			w->counters[XLAT_TX] += rte_eth_tx_buffer(port_id, (uint16_t)w->index, b, q->m[i]);
+		return;
+	}
+	uint16_t sent = rte_eth_tx_burst(port_id, (uint16_t)w->index, q->m, n);
+	w->counters[XLAT_TX] += sent;
+	if (unlikely(sent < n)) { /* as the transmit buffers' callback does (worker.c): counted, freed */
+		w->counters[XLAT_TX_DROP] += n - sent;
+		rte_pktmbuf_free_bulk(q->m + sent, n - sent);
+	}
+}
+
+/*
+ * fp_send() into the burst's queue: the frame (translated, forwarded: xp) gets
+ * the L2 header fp_neighbour() remembered and its mbuf fields in one go. False
+ * where the queue cannot take it (a VLAN sub-interface, no headroom): the
+ * caller flushes the queue and sends it with fp_send().
+ */
+static inline __attribute__((always_inline)) bool fp_stage(struct dp_worker *w, const struct fp_memo *fm,
+							   struct rte_mbuf *m, const struct xlat_pkt *xp,
+							   struct fp_txq *q)
+{
+	uint8_t *eh = xp->data - ETH_HLEN;
+
+	if (unlikely(fm->nb_vlan || eh < (uint8_t *)m->buf_addr))
+		return false;
+	if (unlikely(q->port != fm->nb_port)) {
+		fp_txq_flush(w, q);
+		q->port = fm->nb_port;
+	}
+	m->data_off = (uint16_t)(eh - (uint8_t *)m->buf_addr);
+	m->data_len = (uint16_t)(xp->len + ETH_HLEN);
+	m->pkt_len = xp->len + ETH_HLEN;
+	memcpy(eh, fm->nb_eth, ETH_HLEN);
+	m->port = fm->nb_port;
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	q->m[q->n++] = m;
+	return true;
+}
+
+/*
  * The common case (xlat_fast.h) of dp_classify() + dp_translate() + dp_output():
  * fp_translate(), then fp_neighbour() and fp_send(). Returns false with nothing
  * changed otherwise, and dp_classify() takes the frame (classification,
@@ -183,7 +275,7 @@ static inline __attribute__((always_inline)) bool dp_fast(struct dp_worker *w, s
 							 unsigned pidx)
 {
 	struct xlat_pkt xp;
-	int v = fp_translate(w, fm, m, pidx, &xp);
+	int v = fp_translate(w, fm, m, pidx, &xp, fp_port_mac(pidx), fp_owners(w->ctx[pidx].cfg));
 
 	if (v == XF_SLOW)
 		return false;
@@ -203,6 +295,78 @@ static inline __attribute__((always_inline)) bool dp_fast(struct dp_worker *w, s
 	if (fp_neighbour(w, fm, m, &xp))
 		fp_send(w, fm, m);
 	return true;
+}
+
+/*
+ * dp_fast(), then dp_classify() for what it declines, over a received burst
+ * of interface pidx (pif: each frame's, on a port that carries VLANs; owner:
+ * each frame's NAT64 owner, several workers; hints: NAT64's burst lookup was
+ * done, nat64_hint() before each frame). The translated frames of the common
+ * case gather in one queue (fp_stage) and leave together.
+ */
+static inline __attribute__((always_inline)) void fp_burst(struct dp_worker *w, struct fp_memo *fm,
+							   struct rte_mbuf **pkts, uint16_t n, unsigned pidx,
+							   const uint8_t *pif, const int16_t *owner, bool hints,
+							   const struct xlat_config *cfg, bool try_fast, uint64_t now)
+{
+	struct fp_txq q;
+	const bool owned = owner != NULL; /* rx_port() hands owners exactly where fp_owners() holds */
+	const uint64_t mac = fp_port_mac(pidx);
+
+	q.n = 0;
+	q.port = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		unsigned pi = unlikely(pif != NULL) ? pif[i] : pidx;
+		struct xlat_pkt xp;
+		int v = XF_SLOW;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (hints)
+			nat64_hint(&w->ctx[pi], i);
+		w->pre_owner = unlikely(owner != NULL) ? owner[i] : -1;
+		if (likely(try_fast))
+			v = fp_translate(w, fm, m, pi, &xp, likely(pif == NULL) ? mac : fp_port_mac(pi), owned);
+		if (likely(v == XV_FORWARD) && likely(!xp.frag_size)) {
+			if (unlikely(!fm->nb_ok || fm->nb_nexthop != xp.route.nexthop || fm->nb_family != xp.family ||
+				     !(fm->nb_gw || (xp.family == 4 ? memcmp(fm->nb_dst, xp.data + 16, 4) == 0
+								    : xlat_same16(fm->nb_dst, xp.data + 24))))) {
+				fp_txq_flush(w, &q);
+				if (!fp_neighbour(w, fm, m, &xp))
+					continue;
+			}
+			if (likely(fp_stage(w, fm, m, &xp, &q)))
+				continue;
+			fp_txq_flush(w, &q);
+			m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
+			m->data_len = (uint16_t)xp.len;
+			m->pkt_len = xp.len;
+			fp_send(w, fm, m);
+			continue;
+		}
+		fp_txq_flush(w, &q);
+		if (v == XF_SLOW) {
+			dp_classify(w, m, pi, cfg, now);
+			continue;
+		}
+		if (v == FP_FORWARDED)
+			continue;
+		if (v == XV_DROP) { /* NAT64: a flow refused after the translator committed (counted) */
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		/* NAT64: a refused flow's ICMPv6 error (XV_REPLY), or 4->6 with DF clear longer than the IPv6 MTU */
+		m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
+		m->data_len = (uint16_t)xp.len;
+		m->pkt_len = xp.len;
+		if (unlikely(xp.frag_size))
+			dp_output_fragments(w, m, &xp);
+		else if (fp_neighbour(w, fm, m, &xp))
+			fp_send(w, fm, m);
+	}
+	fp_txq_flush(w, &q);
+	w->pre_owner = -1;
 }
 
 #endif

@@ -14,8 +14,10 @@
  * NAT64: a burst's sessions looked up at once (lib's bulk lookup; their cache
  * misses overlap), before its packets go through dp_classify() one by one, each
  * with nat64_hint(). Frames from the handoff ring carry their L2 header too.
+ * False where it looked nothing up (a small table, nat64_burst_worth()):
+ * there are no hints to hand on.
  */
-void dp_nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, const int16_t *owner, unsigned self)
+bool dp_nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, const int16_t *owner, unsigned self)
 {
 	const uint8_t *l3[DP_BURST];
 	uint32_t len[DP_BURST];
@@ -34,6 +36,7 @@ void dp_nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, co
 		len[i] = l3[i] ? flen - ETH_HLEN : 0;
 	}
 	nat64_lookup_burst(ctx, l3, len, n);
+	return n != 0;
 }
 
 /*

@@ -102,19 +102,12 @@ static uint16_t rx_port(struct dp_worker *w, struct fp_memo *fmp, unsigned p, co
 	bool owners = w->nat && g_dp.n_workers > 1 && cfg->mode == XLAT_MODE_NAT64;
 	if (owners)
 		dp_frame_owners(&w->ctx[p], pkts, n, owner);
-	if (w->nat)
-		dp_nat64_burst(&w->ctx[p], pkts, n, owners ? owner : NULL, w->index);
-	for (uint16_t i = 0; i < n; i++) {
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		if (w->nat)
-			nat64_hint(&w->ctx[p], i);
-		w->pre_owner = owners ? owner[i] : -1;
-		unsigned pi = unlikely(vlans) ? pif[i] : p;
-		if (!try_fast || !dp_fast(w, fmp, pkts[i], pi))
-			dp_classify(w, pkts[i], pi, cfg, now);
-	}
-	w->pre_owner = -1;
+	bool hints = w->nat && dp_nat64_burst(&w->ctx[p], pkts, n, owners ? owner : NULL, w->index);
+	/* the common case gets a copy of its own, with what it does not need folded away */
+	if (likely(!vlans && !owners && try_fast))
+		fp_burst(w, fmp, pkts, n, p, NULL, NULL, hints, cfg, true, now);
+	else
+		fp_burst(w, fmp, pkts, n, p, vlans ? pif : NULL, owners ? owner : NULL, hints, cfg, try_fast, now);
 	dp_handoff_flush(w);
 	return got;
 }

@@ -95,7 +95,7 @@ void dp_frame_owners(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, i
 void dp_rx_copy_out(struct rte_mbuf **pkts, uint16_t n);
 uint16_t dp_vlan_demux(struct dp_worker *w, const struct dp_port *pt, unsigned p, struct rte_mbuf **pkts, uint16_t n,
 		       uint8_t *pif);
-void dp_nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, const int16_t *owner, unsigned self);
+bool dp_nat64_burst(struct xlat_ctx *ctx, struct rte_mbuf **pkts, uint16_t n, const int16_t *owner, unsigned self);
 
 /* stored_syns.c */
 void dp_stored_syns_expire(struct dp_worker *w, const struct xlat_config *cfg, uint64_t now);
