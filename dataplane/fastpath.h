@@ -89,17 +89,17 @@ static inline bool fp_owners(const struct xlat_config *cfg)
 
 /*
  * dp_fast()'s first half: a frame for our MAC (mac: fp_port_mac(pidx)), for an
- * address that is not the box's, that xlat_fast64/46() translate (in place,
- * into *xp); owners: fp_owners(), only its owner's. XF_SLOW with nothing
- * changed otherwise.
+ * address that is not the box's, that the fast path may translate, in *xp
+ * (its family: 6 or 4); owners: fp_owners(), only its owner's. XF_SLOW with
+ * nothing changed otherwise, FP_FORWARDED where native forwarding's fast case
+ * sent it; else 0.
  */
-static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *w, struct fp_memo *fm,
-							      struct rte_mbuf *m, unsigned pidx, struct xlat_pkt *xp,
-							      uint64_t mac, bool owners)
+static inline __attribute__((always_inline)) int fp_prepare(struct dp_worker *w, struct fp_memo *fm,
+							    struct rte_mbuf *m, unsigned pidx, struct xlat_pkt *xp,
+							    uint64_t mac, bool owners)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t flen = m->data_len;
-	struct xlat_ctx *ctx = &w->ctx[pidx];
 	uint64_t dst_mac;
 
 	if (unlikely((m->nb_segs != 1) | (flen < ETH_HLEN + 20)))
@@ -121,11 +121,10 @@ static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *
 		/* the box's own addresses: xlat_fast64() asks ctx->own (dp_own), once per memo entry */
 		xp->family = 6;
 		/* NAT64 with several workers: only the flow's owner translates it (dp_dispatch()) */
-		if (owners &&
-		    (w->pre_owner >= 0 ? (unsigned)w->pre_owner : nat64_owner6(ctx->cfg, xp->data + 8, g_dp.n_workers)) !=
-			    w->index)
+		if (owners && (w->pre_owner >= 0 ? (unsigned)w->pre_owner
+						 : nat64_owner6(w->ctx[pidx].cfg, xp->data + 8, g_dp.n_workers)) != w->index)
 			return XF_SLOW;
-		return xlat_fast64(ctx, xp, &fm->x);
+		return 0;
 	}
 	if (f[12] == 0x08 && f[13] == 0x00) {
 		/* multicast is the host's; so are the box's own addresses, which xlat_fast46() asks ctx->own
@@ -137,11 +136,23 @@ static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *
 		if (owners &&
 		    (flen < ETH_HLEN + 28 || xp->data[0] != 0x45 ||
 		     (w->pre_owner >= 0 ? (unsigned)w->pre_owner
-					: nat64_owner_ports(ctx->cfg, xp->data, xp->len, g_dp.n_workers)) != w->index))
+					: nat64_owner_ports(w->ctx[pidx].cfg, xp->data, xp->len, g_dp.n_workers)) != w->index))
 			return XF_SLOW;
-		return xlat_fast46(ctx, xp, &fm->x);
+		return 0;
 	}
 	return XF_SLOW;
+}
+
+/* fp_prepare(), then xlat_fast64/46() (in place, into *xp): their verdict, XF_SLOW or FP_FORWARDED. */
+static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *w, struct fp_memo *fm,
+							      struct rte_mbuf *m, unsigned pidx, struct xlat_pkt *xp,
+							      uint64_t mac, bool owners)
+{
+	int r = fp_prepare(w, fm, m, pidx, xp, mac, owners);
+
+	if (r)
+		return r;
+	return xp->family == 6 ? xlat_fast64(&w->ctx[pidx], xp, &fm->x) : xlat_fast46(&w->ctx[pidx], xp, &fm->x);
 }
 
 /*
@@ -297,12 +308,60 @@ static inline __attribute__((always_inline)) bool dp_fast(struct dp_worker *w, s
 	return true;
 }
 
+/* Whether the neighbour fp_neighbour() remembers is xp's next hop's, without asking. */
+static inline __attribute__((always_inline)) bool fp_neighbour_same(const struct fp_memo *fm,
+								    const struct xlat_pkt *xp)
+{
+	return fm->nb_ok && fm->nb_nexthop == xp->route.nexthop && fm->nb_family == xp->family &&
+	       (fm->nb_gw || (xp->family == 4 ? memcmp(fm->nb_dst, xp->data + 16, 4) == 0
+					      : xlat_same16(fm->nb_dst, xp->data + 24)));
+}
+
+/*
+ * A frame the fast path translated (v: its verdict, xp: the result) out: a
+ * forwarded whole datagram for a known neighbour into the burst's queue, the
+ * rest (a refused NAT64 flow, fragments, a neighbour to look up) after the
+ * queue is flushed.
+ */
+static inline __attribute__((always_inline)) void fp_out(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m,
+							 struct xlat_pkt *xp, int v, struct fp_txq *q)
+{
+	if (likely(v == XV_FORWARD) && likely(!xp->frag_size)) {
+		if (unlikely(!fp_neighbour_same(fm, xp))) {
+			fp_txq_flush(w, q);
+			if (!fp_neighbour(w, fm, m, xp))
+				return;
+		}
+		if (likely(fp_stage(w, fm, m, xp, q)))
+			return;
+		fp_txq_flush(w, q);
+		m->data_off = (uint16_t)(xp->data - (uint8_t *)m->buf_addr);
+		m->data_len = (uint16_t)xp->len;
+		m->pkt_len = xp->len;
+		fp_send(w, fm, m);
+		return;
+	}
+	fp_txq_flush(w, q);
+	if (v == XV_DROP) { /* NAT64: a flow refused after the translator committed (counted) */
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* NAT64: a refused flow's ICMPv6 error (XV_REPLY), or 4->6 with DF clear longer than the IPv6 MTU */
+	m->data_off = (uint16_t)(xp->data - (uint8_t *)m->buf_addr);
+	m->data_len = (uint16_t)xp->len;
+	m->pkt_len = xp->len;
+	if (unlikely(xp->frag_size))
+		dp_output_fragments(w, m, xp);
+	else if (fp_neighbour(w, fm, m, xp))
+		fp_send(w, fm, m);
+}
+
 /*
  * dp_fast(), then dp_classify() for what it declines, over a received burst
- * of interface pidx (pif: each frame's, on a port that carries VLANs; owner:
- * each frame's NAT64 owner, several workers; hints: NAT64's burst lookup was
- * done, nat64_hint() before each frame). The translated frames of the common
- * case gather in one queue (fp_stage) and leave together.
+ * of interface pidx, frame by frame: pif, each frame's interface on a port
+ * that carries VLANs; owner, each frame's NAT64 owner (several workers);
+ * hints: NAT64's burst lookup was done (nat64_hint() before each frame).
+ * fp_burst_run() is the common case's.
  */
 static inline __attribute__((always_inline)) void fp_burst(struct dp_worker *w, struct fp_memo *fm,
 							   struct rte_mbuf **pkts, uint16_t n, unsigned pidx,
@@ -311,13 +370,12 @@ static inline __attribute__((always_inline)) void fp_burst(struct dp_worker *w, 
 {
 	struct fp_txq q;
 	const bool owned = owner != NULL; /* rx_port() hands owners exactly where fp_owners() holds */
-	const uint64_t mac = fp_port_mac(pidx);
 
 	q.n = 0;
 	q.port = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		unsigned pi = unlikely(pif != NULL) ? pif[i] : pidx;
+		unsigned pi = pif != NULL ? pif[i] : pidx;
 		struct xlat_pkt xp;
 		int v = XF_SLOW;
 
@@ -325,48 +383,67 @@ static inline __attribute__((always_inline)) void fp_burst(struct dp_worker *w, 
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		if (hints)
 			nat64_hint(&w->ctx[pi], i);
-		w->pre_owner = unlikely(owner != NULL) ? owner[i] : -1;
-		if (likely(try_fast))
-			v = fp_translate(w, fm, m, pi, &xp, likely(pif == NULL) ? mac : fp_port_mac(pi), owned);
-		if (likely(v == XV_FORWARD) && likely(!xp.frag_size)) {
-			if (unlikely(!fm->nb_ok || fm->nb_nexthop != xp.route.nexthop || fm->nb_family != xp.family ||
-				     !(fm->nb_gw || (xp.family == 4 ? memcmp(fm->nb_dst, xp.data + 16, 4) == 0
-								    : xlat_same16(fm->nb_dst, xp.data + 24))))) {
-				fp_txq_flush(w, &q);
-				if (!fp_neighbour(w, fm, m, &xp))
-					continue;
-			}
-			if (likely(fp_stage(w, fm, m, &xp, &q)))
-				continue;
-			fp_txq_flush(w, &q);
-			m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
-			m->data_len = (uint16_t)xp.len;
-			m->pkt_len = xp.len;
-			fp_send(w, fm, m);
+		w->pre_owner = owner != NULL ? owner[i] : -1;
+		if (try_fast)
+			v = fp_translate(w, fm, m, pi, &xp, fp_port_mac(pi), owned);
+		if (v == FP_FORWARDED)
 			continue;
-		}
-		fp_txq_flush(w, &q);
 		if (v == XF_SLOW) {
+			fp_txq_flush(w, &q);
 			dp_classify(w, m, pi, cfg, now);
 			continue;
 		}
-		if (v == FP_FORWARDED)
-			continue;
-		if (v == XV_DROP) { /* NAT64: a flow refused after the translator committed (counted) */
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		/* NAT64: a refused flow's ICMPv6 error (XV_REPLY), or 4->6 with DF clear longer than the IPv6 MTU */
-		m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
-		m->data_len = (uint16_t)xp.len;
-		m->pkt_len = xp.len;
-		if (unlikely(xp.frag_size))
-			dp_output_fragments(w, m, &xp);
-		else if (fp_neighbour(w, fm, m, &xp))
-			fp_send(w, fm, m);
+		fp_out(w, fm, m, &xp, v, &q);
 	}
 	fp_txq_flush(w, &q);
 	w->pre_owner = -1;
+}
+
+#define FP_SENT 1 /* fp_burst_run(): an xlat_pkt family that says native forwarding sent the frame */
+
+/*
+ * fp_burst() for a port without VLANs whose worker translates every flow it
+ * receives (no NAT64 owners), the translator's fast path enabled: the frames'
+ * checks first (fp_prepare), then the burst through xlat_fast_run() (one call
+ * for the whole run of frames it takes), each frame out as it comes back; a
+ * frame it declines goes to dp_classify() before the frames after it are
+ * translated, so that the order is a frame-by-frame loop's. (Native
+ * forwarding's fast case sends its frames during the checks, ahead of the
+ * translated frames of the same burst: other flows, other destinations.)
+ */
+static inline __attribute__((always_inline)) void fp_burst_run(struct dp_worker *w, struct fp_memo *fm,
+							       struct rte_mbuf **pkts, uint16_t n, unsigned pidx,
+							       bool hints, const struct xlat_config *cfg, uint64_t now)
+{
+	struct xlat_ctx *ctx = &w->ctx[pidx];
+	struct xlat_pkt xp[DP_BURST];
+	uint8_t v[DP_BURST];
+	struct fp_txq q;
+	const uint64_t mac = fp_port_mac(pidx);
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		int r = fp_prepare(w, fm, pkts[i], pidx, &xp[i], mac, false);
+		if (r)
+			xp[i].family = r == FP_FORWARDED ? FP_SENT : 0; /* xlat_fast_run() declines both */
+	}
+	q.n = 0;
+	q.port = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = xlat_fast_run(ctx, xp + i, n - i, &fm->x, v + i, hints ? (int)i : -1);
+		for (unsigned end = i + k; i < end; i++)
+			fp_out(w, fm, pkts[i], &xp[i], v[i], &q);
+		if (i == n)
+			break;
+		if (xp[i].family == FP_SENT)
+			continue;
+		fp_txq_flush(w, &q);
+		if (hints)
+			nat64_hint(ctx, i);
+		dp_classify(w, pkts[i], pidx, cfg, now);
+	}
+	fp_txq_flush(w, &q);
 }
 
 #endif

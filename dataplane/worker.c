@@ -103,9 +103,9 @@ static uint16_t rx_port(struct dp_worker *w, struct fp_memo *fmp, unsigned p, co
 	if (owners)
 		dp_frame_owners(&w->ctx[p], pkts, n, owner);
 	bool hints = w->nat && dp_nat64_burst(&w->ctx[p], pkts, n, owners ? owner : NULL, w->index);
-	/* the common case gets a copy of its own, with what it does not need folded away */
+	/* the common case: the whole burst through the translator's fast path in one call */
 	if (likely(!vlans && !owners && try_fast))
-		fp_burst(w, fmp, pkts, n, p, NULL, NULL, hints, cfg, true, now);
+		fp_burst_run(w, fmp, pkts, n, p, hints, cfg, now);
 	else
 		fp_burst(w, fmp, pkts, n, p, vlans ? pif : NULL, owners ? owner : NULL, hints, cfg, try_fast, now);
 	dp_handoff_flush(w);

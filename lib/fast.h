@@ -21,6 +21,7 @@
 #include "checksum.h"
 #include "icmp_map.h"
 #include "ip_hdr.h"
+#include "nat64.h"
 #include "xlat_fast.h"
 #include "xlat_step.h"
 
@@ -36,6 +37,31 @@ struct fast_l4 {
 	unsigned coff; /* where its TCP/UDP checksum is (0: an ICMP echo, mapped in *im) */
 };
 
+/*
+ * What the fast paths read of their context that a burst does not change, read
+ * once a run (fast_run()) or once a packet (xlat_fast64/46()): the snapshot,
+ * and ctx->in_mtu - 1 (xlat_longer_than_link()). (Stores into packet bytes may
+ * alias anything, so the compiler would load these again after each packet.)
+ */
+struct fast_env {
+	const struct xlat_config *cfg;
+	uint32_t in_mtu_m1;
+};
+
+/* The env of ctx; false where the translator is off (global.manually-enabled false: every packet declined). */
+static inline bool fast_env_init(struct fast_env *e, const struct xlat_ctx *ctx)
+{
+	e->cfg = ctx->cfg;
+	e->in_mtu_m1 = ctx->in_mtu - 1u;
+	return e->cfg->g.manually_enabled;
+}
+
+/* xlat_longer_than_link() with the env's copy of in_mtu. */
+static inline bool fast_longer_than_link(const struct fast_env *e, uint32_t len)
+{
+	return len - 1u > e->in_mtu_m1;
+}
+
 /* TCP, or UDP, whose header the len bytes hold: where its checksum is (u->coff); false for anything else. */
 static inline bool fast_tcp_udp(struct fast_l4 *u, uint8_t pr, uint32_t len)
 {
@@ -50,14 +76,13 @@ static inline bool fast_tcp_udp(struct fast_l4 *u, uint8_t pr, uint32_t len)
 	return false;
 }
 
-/* An IPv6 datagram the fast paths take (u: its upper layer). */
-static inline bool fast64_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct fast_l4 *u,
+/* An IPv6 datagram the fast paths take (u: its upper layer), the translator on (fast_env_init()). */
+static inline bool fast64_accept(const struct fast_env *env, struct xlat_pkt *pkt, struct fast_l4 *u,
 				 struct icmp_map *im)
 {
 	const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
 
-	if (!ctx->cfg->g.manually_enabled || pkt->len < sizeof(*ip6) || ip_version(pkt->data) != 6 ||
-	    xlat_longer_than_link(ctx, pkt->len))
+	if (pkt->len < sizeof(*ip6) || ip_version(pkt->data) != 6 || fast_longer_than_link(env, pkt->len))
 		return false;
 	uint32_t len = rte_be_to_cpu_16(ip6->payload_len);
 	uint8_t pr = ip6->proto;
@@ -78,13 +103,13 @@ static inline bool fast64_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, str
 }
 
 /* An IPv4 datagram, the same; its header checksum verified, and room for the IPv6 header's 20 more bytes. */
-static inline bool fast46_accept(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct fast_l4 *u,
+static inline bool fast46_accept(const struct fast_env *env, struct xlat_pkt *pkt, struct fast_l4 *u,
 				 struct icmp_map *im)
 {
 	const struct rte_ipv4_hdr *ip4 = (const void *)pkt->data;
 
 	/* version 4, no options, not a fragment (DF may be set), TTL left, a valid header checksum */
-	if (!ctx->cfg->g.manually_enabled || pkt->len < sizeof(*ip4) || xlat_longer_than_link(ctx, pkt->len) ||
+	if (pkt->len < sizeof(*ip4) || fast_longer_than_link(env, pkt->len) ||
 	    ip4->version_ihl != RTE_IPV4_VHL_DEF || ip4_is_fragment(ip4) || ip4->time_to_live <= 1)
 		return false;
 	uint32_t totlen = rte_be_to_cpu_16(ip4->total_length);
@@ -158,6 +183,47 @@ static inline void fast_route(struct xlat_pkt *pkt, uint32_t nexthop, uint16_t m
 	pkt->frag_size = 0;
 	pkt->route.nexthop = nexthop;
 	pkt->route.mtu = mtu;
+}
+
+/* A mode's and a family's fast path, for one packet. */
+typedef int fast_one_fn(struct xlat_ctx *ctx, const struct fast_env *env, struct xlat_pkt *pkt,
+			struct xlat_fmemo *m);
+
+/* One packet through one fast path (xlat_fast64/46()), its env read for it. */
+static inline __attribute__((always_inline)) int fast_one(fast_one_fn *one, struct xlat_ctx *ctx,
+							  struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	struct fast_env env;
+
+	if (!fast_env_init(&env, ctx))
+		return XF_SLOW;
+	return one(ctx, &env, pkt, m);
+}
+
+/*
+ * One fast path (one: a mode's and a family's, inlined) over a run of packets
+ * of its family, in order, until the first it declines (xlat_fast_run());
+ * hint0 >= 0: NAT64's burst lookup saw pkts[j] as its packet hint0 + j
+ * (nat64_hint() before each). How many it took; their verdicts in v[].
+ */
+static inline __attribute__((always_inline)) unsigned fast_run(fast_one_fn *one, int family, struct xlat_ctx *ctx,
+							     struct xlat_pkt *pkts, unsigned n,
+							     struct xlat_fmemo *m, uint8_t *v, int hint0)
+{
+	struct fast_env env;
+	unsigned j;
+
+	if (!fast_env_init(&env, ctx))
+		return 0;
+	for (j = 0; j < n && pkts[j].family == family; j++) {
+		if (hint0 >= 0)
+			nat64_hint(ctx, (unsigned)hint0 + j);
+		int r = one(ctx, &env, &pkts[j], m);
+		if (r == XF_SLOW)
+			break;
+		v[j] = (uint8_t)r;
+	}
+	return j;
 }
 
 /* IPv6 -> IPv4: the datagram now starts at its new 20-byte header h, totlen bytes long. */

@@ -16,15 +16,16 @@
  * xlat46() for the common case only (xlat_fast.h): every test below is one
  * xlat46() makes, in the order that lets the packet fall back untouched.
  */
-static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+static inline __attribute__((always_inline)) int fast46_siit(struct xlat_ctx *ctx, const struct fast_env *env,
+							    struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
 	const struct rte_ipv4_hdr *ip4 = (const void *)pkt->data;
 	struct fast_l4 u;
 	struct icmp_map im;
 
-	if (!fast46_accept(ctx, pkt, &u, &im))
+	if (!fast46_accept(env, pkt, &u, &im))
 		return XF_SLOW;
-	const struct xlat_config *cfg = ctx->cfg;
+	const struct xlat_config *cfg = env->cfg;
 	uint32_t dst4 = ip4->dst_addr, src4 = ip4->src_addr;
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
 	if (d->gen != m->gen || d->key != dst4) {
@@ -70,10 +71,21 @@ static __attribute__((noinline)) int fast46_siit(struct xlat_ctx *ctx, struct xl
 	return XV_FORWARD;
 }
 
+static __attribute__((noinline)) int fast46_siit_one(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	return fast_one(fast46_siit, ctx, pkt, m);
+}
+
 /* Each mode's fast path is a function of its own (a tail call here): neither pays for the other's registers. */
 int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
 	if (ctx->cfg->mode == XLAT_MODE_NAT64)
 		return xlat_fast46_nat64(ctx, pkt, m);
-	return fast46_siit(ctx, pkt, m);
+	return fast46_siit_one(ctx, pkt, m);
+}
+
+unsigned xlat_fast46_siit_run(struct xlat_ctx *ctx, struct xlat_pkt *pkts, unsigned n, struct xlat_fmemo *m,
+			      uint8_t *v)
+{
+	return fast_run(fast46_siit, 4, ctx, pkts, n, m, v, -1);
 }

@@ -23,16 +23,17 @@
  * xlat46()'s own (refusals answered as it answers them, the route and the MTU
  * after the session, IPv6 fragments when DF is clear).
  */
-int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+static inline __attribute__((always_inline)) int fast46_nat64(struct xlat_ctx *ctx, const struct fast_env *env,
+							    struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
-	const struct xlat_config *cfg = ctx->cfg;
+	const struct xlat_config *cfg = env->cfg;
 	const struct rte_ipv4_hdr *ip4 = (const void *)pkt->data;
 	struct fast_l4 u;
 	struct icmp_map im;
 	uint16_t sport, dport, nport;
 	uint8_t flags;
 
-	if (!fast46_accept(ctx, pkt, &u, &im) || !l4_ports(u.proto, u.l4, u.len, &sport, &dport, &flags))
+	if (!fast46_accept(env, pkt, &u, &im) || !l4_ports(u.proto, u.l4, u.len, &sport, &dport, &flags))
 		return XF_SLOW;
 	uint32_t src4 = ip4->src_addr, dst4 = ip4->dst_addr;
 	/* a pool4 destination (the classifier's test); its checksum part */
@@ -93,4 +94,15 @@ int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	xlat46_move(pkt, h, outlen);
 	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
+}
+
+int xlat_fast46_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	return fast_one(fast46_nat64, ctx, pkt, m);
+}
+
+unsigned xlat_fast46_nat64_run(struct xlat_ctx *ctx, struct xlat_pkt *pkts, unsigned n, struct xlat_fmemo *m,
+			       uint8_t *v, int hint0)
+{
+	return fast_run(fast46_nat64, 4, ctx, pkts, n, m, v, hint0);
 }

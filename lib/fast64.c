@@ -17,15 +17,16 @@
  * xlat64() makes, in the order that lets the packet fall back untouched; the
  * rewrite is xlat64()'s own (same helpers, same random draws).
  */
-static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+static inline __attribute__((always_inline)) int fast64_siit(struct xlat_ctx *ctx, const struct fast_env *env,
+							    struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
 	const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
 	struct fast_l4 u;
 	struct icmp_map im;
 
-	if (!fast64_accept(ctx, pkt, &u, &im))
+	if (!fast64_accept(env, pkt, &u, &im))
 		return XF_SLOW;
-	const struct xlat_config *cfg = ctx->cfg;
+	const struct xlat_config *cfg = env->cfg;
 	/* destination: EAMT or pool6 (not denied), not intrinsically hairpinned, routed */
 	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(ip6->dst_addr)], *sm = &m->s6[xlat_fm_slot6(ip6->src_addr)];
 	if (d->gen != m->gen || !xlat_same16(d->key, ip6->dst_addr)) {
@@ -74,10 +75,21 @@ static __attribute__((noinline)) int fast64_siit(struct xlat_ctx *ctx, struct xl
 	return XV_FORWARD;
 }
 
+static __attribute__((noinline)) int fast64_siit_one(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	return fast_one(fast64_siit, ctx, pkt, m);
+}
+
 /* Each mode's fast path is a function of its own (a tail call here): neither pays for the other's registers. */
 int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
 	if (ctx->cfg->mode == XLAT_MODE_NAT64)
 		return xlat_fast64_nat64(ctx, pkt, m);
-	return fast64_siit(ctx, pkt, m);
+	return fast64_siit_one(ctx, pkt, m);
+}
+
+unsigned xlat_fast64_siit_run(struct xlat_ctx *ctx, struct xlat_pkt *pkts, unsigned n, struct xlat_fmemo *m,
+			      uint8_t *v)
+{
+	return fast_run(fast64_siit, 6, ctx, pkts, n, m, v, -1);
 }

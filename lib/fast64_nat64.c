@@ -22,16 +22,17 @@
  * every outcome is xlat64()'s own (a refused flow is counted, and answered as
  * xlat64() answers it).
  */
-int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+static inline __attribute__((always_inline)) int fast64_nat64(struct xlat_ctx *ctx, const struct fast_env *env,
+							    struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
-	const struct xlat_config *cfg = ctx->cfg;
+	const struct xlat_config *cfg = env->cfg;
 	const struct rte_ipv6_hdr *ip6 = (const void *)pkt->data;
 	struct fast_l4 u;
 	struct icmp_map im;
 	uint16_t sport, dport, nport;
 	uint8_t flags;
 
-	if (!fast64_accept(ctx, pkt, &u, &im))
+	if (!fast64_accept(env, pkt, &u, &im))
 		return XF_SLOW;
 	uint8_t nproto = u.proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : u.proto; /* NAT64 keys use IPv4's numbers */
 	if (!cfg->g.pool6_set || (nproto == IPPROTO_ICMP && cfg->g.nat.drop_icmpv6_info) ||
@@ -86,4 +87,15 @@ int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fm
 	fast64_move(pkt, h, totlen);
 	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
+}
+
+int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
+{
+	return fast_one(fast64_nat64, ctx, pkt, m);
+}
+
+unsigned xlat_fast64_nat64_run(struct xlat_ctx *ctx, struct xlat_pkt *pkts, unsigned n, struct xlat_fmemo *m,
+			       uint8_t *v, int hint0)
+{
+	return fast_run(fast64_nat64, 6, ctx, pkts, n, m, v, hint0);
 }

@@ -117,4 +117,19 @@ static inline unsigned xlat_fm_slot6(const uint8_t a[16])
 int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m);
 int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m);
 
+/*
+ * xlat_fast64/46() over a burst, in order: pkts[0..n), each of the family its
+ * pkt->family says (any other value: declined), until the first one declined.
+ * Returns k, how many it took, their verdicts (XV_*) in v[0..k); pkts[k]
+ * (k < n) is the one declined, with nothing changed, and nothing after it was
+ * looked at: what the caller does with it comes before pkts[k + 1], as in a
+ * packet-by-packet loop. One call a burst instead of one a packet: the
+ * configuration's tests and the call itself are paid once. NAT64: hint0 >= 0
+ * is pkts[0]'s index in the burst nat64_lookup_burst() looked up (nat64_hint()
+ * for each packet, hint0 + j); -1 where there was none. The fast paths do not
+ * read pkt->tailroom.
+ */
+unsigned xlat_fast_run(struct xlat_ctx *ctx, struct xlat_pkt *pkts, unsigned n, struct xlat_fmemo *m, uint8_t *v,
+		       int hint0);
+
 #endif
