@@ -128,8 +128,10 @@ static uint16_t nat64_round(struct dp_worker *w, struct fp_memo *fmp, const stru
 	 * Ask for all of them at once (headers, then the frames they point to)
 	 * rather than one miss after another in the lookups below.
 	 */
-	for (uint16_t i = 0; i < n; i++)
+	for (uint16_t i = 0; i < n; i++) {
 		rte_prefetch0(pkts[i]);
+		rte_prefetch0((const uint8_t *)pkts[i] + RTE_CACHE_LINE_SIZE); /* dp_meta(), and m->next at free */
+	}
 	for (uint16_t i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	if (n) {
