@@ -15,7 +15,11 @@ with its own flows; xlat64d's worker i polls queue i of every port):
       of tests/packet/nat64_owner.py), 4->6 by the pool4 port ((port / 2) % N,
       nat64_owner4; the ports are read from the daemon's BIB);
   (c) dpdk-testpmd io with N forwarding cores and N queues on the same ports and
-      pcaps: the ceiling for the N-core figures.
+      pcaps: the ceiling for the N-core figures;
+  (d) beside each handoff figure, what one cache line costs to move between the
+      first two workers' CPUs (c2c.c), measured just before and just after it:
+      the floor of a handoff, which moves at least a frame's mbuf and data lines
+      to the owner (on a VM the figure moves with where the vCPUs run).
 Workers' CPUs come from the machine (sched_getaffinity): with fewer workers than
 CPUs they leave the first CPU to the control threads and this script; with as
 many, worker 0 shares it with them (a 2-CPU machine's 2-worker figures), which
@@ -286,7 +290,7 @@ class Scaling:
                "shares": [round(s, 3) for s, _ in r["shares"]], "threads": [t for _, t in r["shares"]],
                "mpps_per_cpu_s": pps / cpu_s / 1e6 if cpu_s and pps else None,
                "cycles_per_pkt": self.b.hz * cpu_s / pps if cpu_s and pps else None, "load": loadavg()}
-        for k in ("per_worker", "handoff_out", "handoff_full", "rx", "other", "log"):
+        for k in ("per_worker", "handoff_out", "handoff_full", "rx", "other", "log", "c2c"):
             if k in r:
                 row[k] = r[k]
         if "rx" in r and r["rx"]:
@@ -343,6 +347,8 @@ class Scaling:
                 "%s (%.2f)" % ("%.2f" % w["mpps_per_cpu_s"] if w.get("mpps_per_cpu_s") else "-", w["share"])
                 for w in row.get("per_worker", [])) +
             ("  handoff ring full: %d" % row["handoff_full"] if row.get("handoff_full") else "") +
+            ("  c2c (TSC cycles per line, before / after): %s" % " / ".join(
+                "%.0f" % c if c else "-" for c in row["c2c"]) if row.get("c2c") else "") +
             ("  other counters: %s" % row["other"] if row.get("other") else "")))
         return row
 
@@ -362,6 +368,21 @@ class Scaling:
             row["warning"] = "; ".join(bad)
             log("    WARNING %s %s: %s" % (row["run"], row["dir"], row["warning"]))
             self.b.results["skipped"].append("scaling %s %s: %s" % (row["run"], row["dir"], row["warning"]))
+
+    def c2c(self, n):
+        """TSC cycles per cache-line transfer between the first two workers' CPUs (c2c.c); None if it fails."""
+        cpus, _ = cpu_plan(n)
+        exe = os.path.join(self.b.work, "c2c")
+        src = os.path.join(HERE, "c2c.c")
+        try:
+            if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
+                subprocess.run(["gcc", "-O2", "-Wall", "-pthread", "-o", exe, src], check=True)
+            out = subprocess.run([exe, str(cpus[0]), str(cpus[1]), "1000000"], capture_output=True, text=True,
+                                 check=True, timeout=30).stdout
+            return float(out.split(",")[1].split()[0])
+        except (subprocess.SubprocessError, OSError, ValueError, IndexError) as e:
+            log("    c2c on CPUs %s: %s" % (cpus[:2], e))
+            return None
 
     def failed(self, what, e):
         log("%-26s failed: %s" % (what, e))
@@ -405,10 +426,13 @@ class Scaling:
             rx = [p64[q] if kind == "local" else p64[nxt(q)] for q in range(n)]
             name = "nat64 est" + ("" if n == 1 else " " + kind)
             try:
+                c0 = self.c2c(n) if kind == "cross" else None
                 r = self.xlat("scal-nat64", self.config("nat64", "64", rx, n), n, warm,
                               after=(lambda s: {"portmap": self.b.nat64_bib(s)}) if kind == "local" else None)
                 if kind == "local":
                     portmap = r.pop("portmap")
+                else:
+                    r["c2c"] = [c0, self.c2c(n)]
                 rows[kind] = self.row("nat64", "xlat64d " + name, "64", n, r, base=base64,
                                       local=rows.get("local"), ceil=self.ceil.get(("64", n)))
                 self.check(rows[kind], kind, n)
@@ -430,7 +454,10 @@ class Scaling:
             name = "nat64 est" + ("" if n == 1 else " " + kind)
             try:
                 cfg = self.config("nat64", "46", rx, n, once6=[p64[q] for q in range(n)])
+                c0 = self.c2c(n) if kind == "cross" else None
                 r = self.xlat("scal-nat64", cfg, n, warm)
+                if kind == "cross":
+                    r["c2c"] = [c0, self.c2c(n)]
                 rows[kind] = self.row("nat64", "xlat64d " + name, "46", n, r, base=base46, local=rows.get("local"),
                                       ceil=self.ceil.get(("46", n)))
                 self.check(rows[kind], kind, n)
@@ -491,10 +518,13 @@ def markdown(r):
             m = x.get("handoff_model")
             who = ("receiving %.0f + translating from the ring %.0f" % (m["rx_cycles"], m["ring_cycles"]) if m else
                    "whole run")
+            c2c = [c for c in x.get("c2c") or [] if c]
             lines.append("Handoff, NAT64 established %s, %d workers: %+.0f cycles per handed-off packet (%.0f: %s; "
-                         "local %.0f), %.2f against %.2f Mpps per CPU-second." % (
+                         "local %.0f), %.2f against %.2f Mpps per CPU-second%s." % (
                              x["dir"], x["workers"], x["handoff_cycles"], x["handoff_cross_cycles"], who,
                              x["handoff_local_cycles"], x["handoff_cross_mpps_per_cpu_s"],
-                             x["handoff_local_mpps_per_cpu_s"]))
+                             x["handoff_local_mpps_per_cpu_s"],
+                             "; one cache-line transfer between the workers' CPUs %s TSC cycles (before / after)" %
+                             " / ".join("%.0f" % c for c in c2c) if c2c else ""))
     lines.append("")
     return lines
