@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The fast path, inlined into the worker's loop (worker.c): the common case of
- * classify + translate + output in one pass, with what it remembers across
- * packets (struct fp_memo). Everything else returns false, untouched, to the
- * general path (classify.c).
+ * classify + translate + output in one pass over a burst (fp_burst_run(),
+ * fp_burst()), with what it remembers across packets (struct fp_memo).
+ * Everything else goes, untouched, to the general path (classify.c).
  */
 #ifndef XLAT_DP_FASTPATH_H
 #define XLAT_DP_FASTPATH_H
@@ -81,18 +81,12 @@ static inline uint64_t fp_port_mac(unsigned pidx)
 	return v;
 }
 
-/* Whether only a NAT64 flow's owner translates it (several workers): fp_translate()'s owners. */
-static inline bool fp_owners(const struct xlat_config *cfg)
-{
-	return cfg->mode == XLAT_MODE_NAT64 && g_dp.n_workers > 1;
-}
-
 /*
- * dp_fast()'s first half: a frame for our MAC (mac: fp_port_mac(pidx)), for an
- * address that is not the box's, that the fast path may translate, in *xp
- * (its family: 6 or 4); owners: fp_owners(), only its owner's. XF_SLOW with
- * nothing changed otherwise, FP_FORWARDED where native forwarding's fast case
- * sent it; else 0.
+ * The fast path's frame checks: a frame for our MAC (mac: fp_port_mac(pidx)),
+ * for an address that is not the box's, that the fast path may translate, in
+ * *xp (its family: 6 or 4); owners: NAT64 with several workers, only the
+ * flow's owner's (w->pre_owner, else asked). XF_SLOW with nothing changed
+ * otherwise, FP_FORWARDED where native forwarding's fast case sent it; else 0.
  */
 static inline __attribute__((always_inline)) int fp_prepare(struct dp_worker *w, struct fp_memo *fm,
 							    struct rte_mbuf *m, unsigned pidx, struct xlat_pkt *xp,
@@ -276,38 +270,6 @@ static inline __attribute__((always_inline)) bool fp_stage(struct dp_worker *w, 
 	return true;
 }
 
-/*
- * The common case (xlat_fast.h) of dp_classify() + dp_translate() + dp_output():
- * fp_translate(), then fp_neighbour() and fp_send(). Returns false with nothing
- * changed otherwise, and dp_classify() takes the frame (classification,
- * counters, every other case).
- */
-static inline __attribute__((always_inline)) bool dp_fast(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m,
-							 unsigned pidx)
-{
-	struct xlat_pkt xp;
-	int v = fp_translate(w, fm, m, pidx, &xp, fp_port_mac(pidx), fp_owners(w->ctx[pidx].cfg));
-
-	if (v == XF_SLOW)
-		return false;
-	if (v == FP_FORWARDED)
-		return true;
-	if (v == XV_DROP) { /* NAT64: a flow refused after the translator committed (counted) */
-		rte_pktmbuf_free(m);
-		return true;
-	}
-	m->data_off = (uint16_t)(xp.data - (uint8_t *)m->buf_addr);
-	m->data_len = (uint16_t)xp.len;
-	m->pkt_len = xp.len;
-	if (unlikely(xp.frag_size)) { /* NAT64 4->6, DF clear, larger than the IPv6 MTU */
-		dp_output_fragments(w, m, &xp);
-		return true;
-	}
-	if (fp_neighbour(w, fm, m, &xp))
-		fp_send(w, fm, m);
-	return true;
-}
-
 /* Whether the neighbour fp_neighbour() remembers is xp's next hop's, without asking. */
 static inline __attribute__((always_inline)) bool fp_neighbour_same(const struct fp_memo *fm,
 								    const struct xlat_pkt *xp)
@@ -357,19 +319,24 @@ static inline __attribute__((always_inline)) void fp_out(struct dp_worker *w, st
 }
 
 /*
- * dp_fast(), then dp_classify() for what it declines, over a received burst
- * of interface pidx, frame by frame: pif, each frame's interface on a port
+ * The common case (xlat_fast.h) of dp_classify() + dp_translate() + dp_output()
+ * (fp_translate(), fp_out()), and dp_classify() for what it declines, over a
+ * received burst of interface pidx, frame by frame: pif, each frame's interface on a port
  * that carries VLANs; owner, each frame's NAT64 owner (several workers);
  * hints: NAT64's burst lookup was done (nat64_hint() before each frame).
+ * handed: the frames came from this worker's handoff ring (nat64_round()):
+ * another worker classified them for this one, so no owner test, and what the
+ * fast path declines goes straight to dp_translate() (dp_meta(): its family).
  * fp_burst_run() is the common case's.
  */
 static inline __attribute__((always_inline)) void fp_burst(struct dp_worker *w, struct fp_memo *fm,
 							   struct rte_mbuf **pkts, uint16_t n, unsigned pidx,
 							   const uint8_t *pif, const int16_t *owner, bool hints,
-							   const struct xlat_config *cfg, bool try_fast, uint64_t now)
+							   const struct xlat_config *cfg, bool try_fast, uint64_t now,
+							   bool handed)
 {
 	struct fp_txq q;
-	const bool owned = owner != NULL; /* rx_port() hands owners exactly where fp_owners() holds */
+	const bool owned = owner != NULL; /* rx_port() hands owners where NAT64 has several workers */
 
 	q.n = 0;
 	q.port = 0;
@@ -390,7 +357,10 @@ static inline __attribute__((always_inline)) void fp_burst(struct dp_worker *w, 
 			continue;
 		if (v == XF_SLOW) {
 			fp_txq_flush(w, &q);
-			dp_classify(w, m, pi, cfg, now);
+			if (handed)
+				dp_translate(w, m, pi, dp_meta(m)->family, now);
+			else
+				dp_classify(w, m, pi, cfg, now);
 			continue;
 		}
 		fp_out(w, fm, m, &xp, v, &q);

@@ -107,14 +107,16 @@ static uint16_t rx_port(struct dp_worker *w, struct fp_memo *fmp, unsigned p, co
 	if (likely(!vlans && !owners && try_fast))
 		fp_burst_run(w, fmp, pkts, n, p, hints, cfg, now);
 	else
-		fp_burst(w, fmp, pkts, n, p, vlans ? pif : NULL, owners ? owner : NULL, hints, cfg, try_fast, now);
+		fp_burst(w, fmp, pkts, n, p, vlans ? pif : NULL, owners ? owner : NULL, hints, cfg, try_fast, now,
+			 false);
 	dp_handoff_flush(w);
 	return got;
 }
 
 /*
  * NAT64's share of a round: the flows other workers received for this one
- * (classified by them: the fast path, or straight to dp_translate()), then
+ * (classified by them: fp_burst() with no owner test, what it declines
+ * straight to dp_translate()), then
  * expiry, stored SYNs and the control thread's requests. The frames taken.
  */
 static uint16_t nat64_round(struct dp_worker *w, struct fp_memo *fmp, const struct xlat_config *cfg, bool try_fast,
@@ -135,19 +137,12 @@ static uint16_t nat64_round(struct dp_worker *w, struct fp_memo *fmp, const stru
 	for (uint16_t i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	if (n) {
-		w->ctx[0].cfg = cfg;
+		uint8_t pif[DP_BURST]; /* each frame's receiving interface, as the sender recorded it */
+		for (uint16_t i = 0; i < n; i++) /* (every interface's ctx has this round's cfg and clock: worker_main()) */
+			pif[i] = (uint8_t)dp_meta(pkts[i])->port;
 		/* every port's ctx shares the table, and so the hints */
-		dp_nat64_burst(&w->ctx[0], pkts, n, NULL, w->index);
-	}
-	for (uint16_t i = 0; i < n; i++) {
-		const struct dp_meta *meta = dp_meta(pkts[i]);
-		w->ctx[meta->port].cfg = cfg;
-		w->ctx[meta->port].now_ns = now;
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		nat64_hint(&w->ctx[meta->port], i);
-		if (!try_fast || !dp_fast(w, fmp, pkts[i], meta->port))
-			dp_translate(w, pkts[i], meta->port, meta->family, now);
+		bool hints = dp_nat64_burst(&w->ctx[0], pkts, n, NULL, w->index);
+		fp_burst(w, fmp, pkts, n, 0, pif, NULL, hints, cfg, try_fast, now, true);
 	}
 	w->counters[XLAT_NAT64_EXPIRED] += nat64_expire(w->nat, cfg, now / 1000000u, 64);
 	dp_stored_syns_expire(w, cfg, now);
