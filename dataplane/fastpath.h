@@ -149,6 +149,15 @@ static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *
 	return xp->family == 6 ? xlat_fast64(&w->ctx[pidx], xp, &fm->x) : xlat_fast46(&w->ctx[pidx], xp, &fm->x);
 }
 
+/* Whether the neighbour fp_neighbour() remembers is xp's next hop's, without asking (its fast case). */
+static inline __attribute__((always_inline)) bool fp_neighbour_same(const struct fp_memo *fm,
+								    const struct xlat_pkt *xp)
+{
+	return fm->nb_ok && fm->nb_nexthop == xp->route.nexthop && fm->nb_family == xp->family &&
+	       (fm->nb_gw || (xp->family == 4 ? memcmp(fm->nb_dst, xp->data + 16, 4) == 0
+					      : xlat_same16(fm->nb_dst, xp->data + 24)));
+}
+
 /*
  * dp_output()'s neighbour lookup, remembered for the round: the next hop's L2
  * header in fm->nb_eth. False when the neighbour is unresolved: the frame has
@@ -161,8 +170,7 @@ static inline __attribute__((always_inline)) bool fp_neighbour(struct dp_worker 
 	const uint8_t *dst = xp->data + (family == 4 ? 16 : 24);
 	unsigned alen = family == 4 ? 4 : 16;
 
-	if (fm->nb_ok && fm->nb_nexthop == xp->route.nexthop && fm->nb_family == family &&
-	    (fm->nb_gw || (family == 4 ? memcmp(fm->nb_dst, dst, 4) == 0 : xlat_same16(fm->nb_dst, dst))))
+	if (fp_neighbour_same(fm, xp))
 		return true;
 	uint8_t addr[16];
 	uint16_t port;
@@ -270,20 +278,11 @@ static inline __attribute__((always_inline)) bool fp_stage(struct dp_worker *w, 
 	return true;
 }
 
-/* Whether the neighbour fp_neighbour() remembers is xp's next hop's, without asking. */
-static inline __attribute__((always_inline)) bool fp_neighbour_same(const struct fp_memo *fm,
-								    const struct xlat_pkt *xp)
-{
-	return fm->nb_ok && fm->nb_nexthop == xp->route.nexthop && fm->nb_family == xp->family &&
-	       (fm->nb_gw || (xp->family == 4 ? memcmp(fm->nb_dst, xp->data + 16, 4) == 0
-					      : xlat_same16(fm->nb_dst, xp->data + 24)));
-}
-
 /*
  * A frame the fast path translated (v: its verdict, xp: the result) out: a
  * forwarded whole datagram for a known neighbour into the burst's queue, the
- * rest (a refused NAT64 flow, fragments, a neighbour to look up) after the
- * queue is flushed.
+ * rest (a refused NAT64 flow, fragments, a VLAN sub-interface, a neighbour to
+ * look up) after the queue is flushed.
  */
 static inline __attribute__((always_inline)) void fp_out(struct dp_worker *w, struct fp_memo *fm, struct rte_mbuf *m,
 							 struct xlat_pkt *xp, int v, struct fp_txq *q)
@@ -296,19 +295,14 @@ static inline __attribute__((always_inline)) void fp_out(struct dp_worker *w, st
 		}
 		if (likely(fp_stage(w, fm, m, xp, q)))
 			return;
-		fp_txq_flush(w, q);
-		m->data_off = (uint16_t)(xp->data - (uint8_t *)m->buf_addr);
-		m->data_len = (uint16_t)xp->len;
-		m->pkt_len = xp->len;
-		fp_send(w, fm, m);
-		return;
+		/* a VLAN sub-interface's next hop, or no headroom: fp_send() below */
 	}
 	fp_txq_flush(w, q);
 	if (v == XV_DROP) { /* NAT64: a flow refused after the translator committed (counted) */
 		rte_pktmbuf_free(m);
 		return;
 	}
-	/* NAT64: a refused flow's ICMPv6 error (XV_REPLY), or 4->6 with DF clear longer than the IPv6 MTU */
+	/* also NAT64: a refused flow's ICMPv6 error (XV_REPLY), or 4->6 with DF clear longer than the IPv6 MTU */
 	m->data_off = (uint16_t)(xp->data - (uint8_t *)m->buf_addr);
 	m->data_len = (uint16_t)xp->len;
 	m->pkt_len = xp->len;
