@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Big-endian fields at any alignment: one load or store and a byte swap (compilers do not merge byte stores). */
+/*
+ * Big-endian fields at any alignment: one load or store and a byte swap (compilers do not merge byte stores).
+ * be16_() is also what the fast paths use instead of rte_be_to_cpu_16(): DPDK swaps a non-constant 16-bit
+ * value with inline asm (xchgb), which the compiler can neither fold nor schedule.
+ */
 #ifndef XLAT_BYTES_H
 #define XLAT_BYTES_H
 

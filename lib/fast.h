@@ -84,7 +84,7 @@ static inline bool fast64_accept(const struct fast_env *env, struct xlat_pkt *pk
 
 	if (pkt->len < sizeof(*ip6) || ip_version(pkt->data) != 6 || fast_longer_than_link(env, pkt->len))
 		return false;
-	uint32_t len = rte_be_to_cpu_16(ip6->payload_len);
+	uint32_t len = be16_(ip6->payload_len);
 	uint8_t pr = ip6->proto;
 	uint8_t *l4 = pkt->data + sizeof(*ip6);
 	/* a whole datagram in the buffer (L2 padding allowed), its whole L4 header, hop limit left */
@@ -112,9 +112,9 @@ static inline bool fast46_accept(const struct fast_env *env, struct xlat_pkt *pk
 	if (pkt->len < sizeof(*ip4) || fast_longer_than_link(env, pkt->len) ||
 	    ip4->version_ihl != RTE_IPV4_VHL_DEF || ip4_is_fragment(ip4) || ip4->time_to_live <= 1)
 		return false;
-	uint32_t totlen = rte_be_to_cpu_16(ip4->total_length);
+	uint32_t totlen = be16_(ip4->total_length);
 	if (totlen < sizeof(*ip4) || totlen > pkt->len ||
-	    csum_ipv4_header20(pkt->data) != rte_be_to_cpu_16(ip4->hdr_checksum))
+	    csum_ipv4_header20(pkt->data) != be16_(ip4->hdr_checksum))
 		return false;
 	uint32_t len = totlen - (uint32_t)sizeof(*ip4);
 	uint8_t pr = ip4->next_proto_id;

@@ -86,7 +86,7 @@ static inline __attribute__((always_inline)) int fast46_nat64(struct xlat_ctx *c
 	uint8_t *h = u.l4 - sizeof(struct rte_ipv6_hdr) - (fraghdr ? sizeof(struct rte_ipv6_fragment_ext) : 0);
 	if ((uint32_t)(pkt->data - h) > pkt->headroom)
 		return xlat_drop(ctx, XLAT_NO_MBUF);
-	uint16_t id = rte_be_to_cpu_16(ip4->packet_id); /* the new header overwrites the old one */
+	uint16_t id = be16_(ip4->packet_id); /* the new header overwrites the old one */
 	ip6_hdr_write(h, tc, (uint16_t)(outlen - sizeof(struct rte_ipv6_hdr)), fraghdr ? IPPROTO_FRAGMENT : nproto, hl,
 		      src6, dst6);
 	if (fraghdr)

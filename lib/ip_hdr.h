@@ -35,19 +35,19 @@ static inline uint8_t ip6_tclass(const struct rte_ipv6_hdr *h)
 /* An IPv6 datagram's length as its header says: the fixed header and the payload after it. */
 static inline uint32_t ip6_total_len(const struct rte_ipv6_hdr *h)
 {
-	return (uint32_t)sizeof(*h) + rte_be_to_cpu_16(h->payload_len);
+	return (uint32_t)sizeof(*h) + be16_(h->payload_len);
 }
 
 /* IPv4's flags and fragment offset field (RFC 791 3.1), host order. */
 static inline uint16_t ip4_frag_field(const struct rte_ipv4_hdr *h)
 {
-	return rte_be_to_cpu_16(h->fragment_offset);
+	return be16_(h->fragment_offset);
 }
 
 /* DF (RFC 791 3.1), tested in network order: one load and a mask. */
 static inline bool ip4_df(const struct rte_ipv4_hdr *h)
 {
-	return (h->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) != 0;
+	return (h->fragment_offset & be16_(RTE_IPV4_HDR_DF_FLAG)) != 0;
 }
 
 /* A fragment of a larger IPv4 datagram (MF set or an offset): not a whole one. */
@@ -62,9 +62,9 @@ static inline void ip4_hdr_fields(struct rte_ipv4_hdr *ip, uint8_t tos, uint16_t
 {
 	ip->version_ihl = RTE_IPV4_VHL_DEF; /* no options */
 	ip->type_of_service = tos;
-	ip->total_length = rte_cpu_to_be_16(totlen);
-	ip->packet_id = rte_cpu_to_be_16(id);
-	ip->fragment_offset = rte_cpu_to_be_16(frag);
+	ip->total_length = be16_(totlen);
+	ip->packet_id = be16_(id);
+	ip->fragment_offset = be16_(frag);
 	ip->time_to_live = ttl;
 	ip->next_proto_id = proto;
 	ip->src_addr = src;
@@ -88,7 +88,7 @@ static inline void ip4_hdr_write_sum(uint8_t *h, uint8_t tos, uint16_t totlen, u
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	ip4_hdr_fields(ip, tos, totlen, id, frag, ttl, proto, src, dst);
-	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~s);
+	ip->hdr_checksum = be16_((uint16_t)~s);
 }
 
 /* A 40-byte IPv6 header (flow label 0). */
@@ -102,7 +102,7 @@ static inline void ip6_frag_hdr_write(uint8_t *f, uint8_t nexthdr, uint16_t off,
 
 	fh->next_header = nexthdr;
 	fh->reserved = 0;
-	fh->frag_data = rte_cpu_to_be_16((uint16_t)(off << 3 | (mf ? RTE_IPV6_EHDR_MF_MASK : 0)));
+	fh->frag_data = be16_((uint16_t)(off << 3 | (mf ? RTE_IPV6_EHDR_MF_MASK : 0)));
 	fh->id = rte_cpu_to_be_32(id);
 }
 
