@@ -46,7 +46,7 @@ struct xlat_ctx {
 	void *route_opaque;
 	xlat_own_fn own; /* with route_opaque; NULL: nothing is the box's own */
 	uint64_t now_ns; /* caller's clock, for rate limiting */
-	uint32_t rand_state; /* xorshift32, non-zero */
+	uint32_t rand_state; /* xlat_rand()'s LCG: any value */
 	struct xlat_ratelimit icmp_rl;
 	/* Addresses of the port the packet arrived on; sources of ICMP errors sent back there. */
 	uint8_t in_self6[16];
