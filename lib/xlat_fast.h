@@ -106,12 +106,17 @@ static inline unsigned xlat_fm_slot4(uint32_t a_be)
 	return (a_be * 0x9e3779b1u) >> (32 - XLAT_FMEMO_BITS);
 }
 
+/* An IPv6 address: its two halves folded, then the same in 64 bits (one swap, one multiply). */
 static inline unsigned xlat_fm_slot6(const uint8_t a[16])
 {
-	uint32_t w[4];
+	uint64_t w[2], x;
 
 	__builtin_memcpy(w, a, 16);
-	return xlat_fm_slot4(w[3] ^ w[2] ^ w[1] ^ w[0]);
+	x = w[0] ^ w[1];
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return (unsigned)((x * 0x9e3779b97f4a7c15ull) >> (64 - XLAT_FMEMO_BITS));
 }
 
 int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m);
