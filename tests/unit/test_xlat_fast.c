@@ -788,6 +788,113 @@ static void test_nat64_fast_same_as_xlat_process_adf(void **state)
 	run_nat(true);
 }
 
+/*
+ * The caches in front of the tables are only as good as their slots: NAT64's
+ * recent flows (nat64_db.h recent_hash6/4_of()) and the memo (xlat_fast.h
+ * xlat_fm_slot4/6()). A wrong slot costs a lookup, never a wrong answer (each
+ * is checked against the full key), so these are performance properties, with
+ * the patterns real traffic and the benchmarks have: hosts, servers and ports
+ * that count up. Two keys of a pattern must never share a slot and check (the
+ * recent table would take one for the other, a miss every time), and
+ * consecutive keys must fill the slots about as well as random ones would.
+ */
+#define HASH_KEYS 65536u
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* How many of the sorted v[0..n) are distinct. */
+static unsigned distinct_u64(uint64_t *v, unsigned n)
+{
+	unsigned d = n ? 1 : 0;
+
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (unsigned i = 1; i < n; i++)
+		d += v[i] != v[i - 1];
+	return d;
+}
+
+/* Pattern p's flow i, IPv6 side: hosts, ports, servers counting up, or the benchmarks' mix. */
+static uint64_t recent6_of_pattern(unsigned p, unsigned i)
+{
+	uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 7};
+	uint16_t sport = 20000, host = 1;
+	uint8_t s4[4] = {198, 18, 0, 1};
+
+	if (p == 0)
+		host = (uint16_t)i;
+	else if (p == 1)
+		sport = (uint16_t)i;
+	else if (p == 2)
+		s4[2] = (uint8_t)(i >> 8), s4[3] = (uint8_t)i;
+	else
+		host = (uint16_t)(i / 1024), s4[2] = (uint8_t)(i % 1024 >> 8), s4[3] = (uint8_t)(i % 1024);
+	a6[14] = (uint8_t)(host >> 8);
+	a6[15] = (uint8_t)host;
+	uint32_t r4;
+	memcpy(&r4, s4, 4);
+	return recent_hash6_of(IPPROTO_UDP, a6, sport, r4, 53);
+}
+
+static uint64_t recent4_of_pattern(unsigned p, unsigned i)
+{
+	uint8_t l4[4] = {192, 0, 2, 1}, s4[4] = {198, 18, 0, 1};
+	uint16_t p4 = 1024;
+	uint32_t a, r;
+
+	if (p == 0)
+		p4 = (uint16_t)i;
+	else if (p == 1)
+		s4[2] = (uint8_t)(i >> 8), s4[3] = (uint8_t)i;
+	else if (p == 2)
+		l4[2] = (uint8_t)(i >> 8), l4[3] = (uint8_t)i;
+	else
+		p4 = (uint16_t)(1024 + i / 1024), s4[2] = (uint8_t)(i % 1024 >> 8), s4[3] = (uint8_t)(i % 1024);
+	memcpy(&a, l4, 4);
+	memcpy(&r, s4, 4);
+	return recent_hash4_of(IPPROTO_UDP, a, p4, r, 53);
+}
+
+static void test_cache_slots(void **state)
+{
+	static uint64_t v[HASH_KEYS];
+	(void)state;
+
+	for (unsigned side = 0; side < 2; side++)
+		for (unsigned p = 0; p < 4; p++) {
+			/* slot and check: the hash's bits 19-63 (recent_slot(), recent_check()) */
+			for (unsigned i = 0; i < HASH_KEYS; i++)
+				v[i] = (side ? recent4_of_pattern(p, i) : recent6_of_pattern(p, i)) >> 19;
+			unsigned d = distinct_u64(v, HASH_KEYS);
+			/* the slots of as many consecutive flows as there are slots */
+			for (unsigned i = 0; i < RECENT_SLOTS; i++)
+				v[i] = (side ? recent4_of_pattern(p, i) : recent6_of_pattern(p, i)) >> (64 - RECENT_BITS);
+			unsigned slots = distinct_u64(v, RECENT_SLOTS);
+			print_message("recent%s pattern %u: %u of %u keys told apart, %u of %u slots filled\n",
+				      side ? "4" : "6", p, d, HASH_KEYS, slots, RECENT_SLOTS);
+			assert_int_equal(d, HASH_KEYS);
+			assert_true(slots > RECENT_SLOTS / 2); /* random keys: 63%; measured 61-97% */
+		}
+	/* the memo: as many consecutive addresses as it has slots (a /96 pool6's IPv4 part, an IPv6 host's) */
+	for (unsigned p = 0; p < 3; p++) {
+		for (unsigned i = 0; i < XLAT_FMEMO_SLOTS; i++) {
+			uint8_t a6[16] = {0x00, 0x64, 0xff, 0x9b};
+			uint32_t a4 = rte_cpu_to_be_32(0xc6120000u + i);
+			memcpy(a6 + 12, &a4, 4);
+			if (p == 1)
+				a6[1] = 0x20, a6[13] = 0;
+			v[i] = p == 2 ? xlat_fm_slot4(a4) : xlat_fm_slot6(a6);
+		}
+		unsigned slots = distinct_u64(v, XLAT_FMEMO_SLOTS);
+		print_message("memo pattern %u: %u of %u slots filled\n", p, slots, XLAT_FMEMO_SLOTS);
+		assert_true(slots > XLAT_FMEMO_SLOTS * 8 / 10); /* measured: 87% */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -795,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_fast46_same_as_xlat_process),
 		cmocka_unit_test(test_nat64_fast_same_as_xlat_process),
 		cmocka_unit_test(test_nat64_fast_same_as_xlat_process_adf),
+		cmocka_unit_test(test_cache_slots),
 	};
 	return EAL_TEST_RUN("txfast", "64", tests);
 }
