@@ -40,12 +40,14 @@ struct fast_l4 {
 /*
  * What the fast paths read of their context that a burst does not change, read
  * once a run (fast_run()) or once a packet (xlat_fast64/46()): the snapshot,
- * and ctx->in_mtu - 1 (xlat_longer_than_link()). (Stores into packet bytes may
- * alias anything, so the compiler would load these again after each packet.)
+ * ctx->in_mtu - 1 (xlat_longer_than_link()) and the clock in ms (NAT64's
+ * timers: a division saved per packet). (Stores into packet bytes may alias
+ * anything, so the compiler would load these again after each packet.)
  */
 struct fast_env {
 	const struct xlat_config *cfg;
 	uint32_t in_mtu_m1;
+	uint64_t now_ms;
 };
 
 /* The env of ctx; false where the translator is off (global.manually-enabled false: every packet declined). */
@@ -53,6 +55,7 @@ static inline bool fast_env_init(struct fast_env *e, const struct xlat_ctx *ctx)
 {
 	e->cfg = ctx->cfg;
 	e->in_mtu_m1 = ctx->in_mtu - 1u;
+	e->now_ms = ctx->now_ns / 1000000u;
 	return e->cfg->g.manually_enabled;
 }
 

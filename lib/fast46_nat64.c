@@ -60,7 +60,7 @@ static inline __attribute__((always_inline)) int fast46_nat64(struct xlat_ctx *c
 	pkt->len = sizeof(*ip4) + u.len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];
 	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
-	enum xlat_stat r = nat64_in_fast(ctx, u.proto, src4, sport, dst4, dport, flags, dst6, &nport);
+	enum xlat_stat r = nat64_in_fast(ctx, env->now_ms, u.proto, src4, sport, dst4, dport, flags, dst6, &nport);
 	if (r != XLAT_OK)
 		return nat64_tuple46_refuse(ctx, pkt, r, false);
 	const struct xlat_fr6 *rc = fast_fr6(ctx, m, dst6);

@@ -70,7 +70,7 @@ static inline __attribute__((always_inline)) int fast64_nat64(struct xlat_ctx *c
 	uint16_t id, frag;
 	xlat64_id_flags_whole(ctx, totlen, &id, &frag);
 	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
-	enum xlat_stat r = nat64_out_fast(ctx, nproto, ip6->src_addr, sport, dst4, dport, flags, &src4, &nport);
+	enum xlat_stat r = nat64_out_fast(ctx, env->now_ms, nproto, ip6->src_addr, sport, dst4, dport, flags, &src4, &nport);
 	if (r != XLAT_OK)
 		return nat64_tuple64_refuse(ctx, pkt, r);
 	uint32_t s4 = csum_a4(src4);

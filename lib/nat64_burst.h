@@ -43,11 +43,9 @@ static inline bool hint_is4(const struct nat64_table *t, int32_t si, uint8_t pro
 	       s->p4 == lport && s->proto == proto;
 }
 
-/* A packet of session i's flow seen: its TCP state (RFC 6146 3.5.2.2), or its timer. */
-static inline void nat64_touch(struct xlat_ctx *ctx, uint32_t i, uint8_t proto, bool v6, uint8_t flags)
+/* A packet of session i's flow seen at now (ms: ctx->now_ns / 10^6): its TCP state (RFC 6146 3.5.2.2), or its timer. */
+static inline void nat64_touch(struct xlat_ctx *ctx, uint64_t now, uint32_t i, uint8_t proto, bool v6, uint8_t flags)
 {
-	uint64_t now = ctx->now_ns / 1000000u;
-
 	if (proto == IPPROTO_TCP)
 		nat64_tcp_update(ctx->nat, ctx->cfg, i, v6, flags, now);
 	else
@@ -59,9 +57,10 @@ static inline void nat64_touch(struct xlat_ctx *ctx, uint32_t i, uint8_t proto, 
  * burst's hint is this flow's session: its timer, or its TCP state, and the
  * other side's address and port), everything else through the functions
  * themselves, which take the hint the same way. Same outcome, without a call
- * and its prologue per packet of an established flow.
+ * and its prologue per packet of an established flow. now_ms: ctx->now_ns in
+ * ms, which the fast paths work out once a run (struct fast_env).
  */
-static inline enum xlat_stat nat64_out_fast(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src6, uint16_t sport,
+static inline enum xlat_stat nat64_out_fast(struct xlat_ctx *ctx, uint64_t now_ms, uint8_t proto, const uint8_t *src6, uint16_t sport,
 					    uint32_t dst4, uint16_t dport, uint8_t flags, uint32_t *src4,
 					    uint16_t *sport4)
 {
@@ -75,13 +74,13 @@ static inline enum xlat_stat nat64_out_fast(struct xlat_ctx *ctx, uint8_t proto,
 		return nat64_out(ctx, proto, src6, sport, dst4, dport, flags, src4, sport4);
 	t->hint_cur = -1;
 	t->hint_idx = -1;
-	nat64_touch(ctx, (uint32_t)si, proto, true, flags);
+	nat64_touch(ctx, now_ms, (uint32_t)si, proto, true, flags);
 	*src4 = t->sess[si].a4;
 	*sport4 = t->sess[si].p4;
 	return XLAT_OK;
 }
 
-static inline enum xlat_stat nat64_in_fast(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint16_t sport,
+static inline enum xlat_stat nat64_in_fast(struct xlat_ctx *ctx, uint64_t now_ms, uint8_t proto, uint32_t src4, uint16_t sport,
 					   uint32_t dst4, uint16_t dport, uint8_t flags, uint8_t dst6[16],
 					   uint16_t *dport6)
 {
@@ -95,7 +94,7 @@ static inline enum xlat_stat nat64_in_fast(struct xlat_ctx *ctx, uint8_t proto, 
 		return nat64_in(ctx, proto, src4, sport, dst4, dport, flags, dst6, dport6);
 	t->hint_cur = -1;
 	t->hint_idx = -1;
-	nat64_touch(ctx, (uint32_t)si, proto, false, flags);
+	nat64_touch(ctx, now_ms, (uint32_t)si, proto, false, flags);
 	memcpy(dst6, t->sess[si].a6, 16);
 	*dport6 = t->sess[si].p6;
 	return XLAT_OK;

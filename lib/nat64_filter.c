@@ -182,7 +182,7 @@ enum xlat_stat nat64_out(struct xlat_ctx *ctx, uint8_t proto, const uint8_t *src
 		return out_new(ctx, &f, sh, ci, known, src4, sport4);
 	}
 	const struct session *s = &t->sess[si];
-	nat64_touch(ctx, (uint32_t)si, proto, true, flags);
+	nat64_touch(ctx, ctx->now_ns / 1000000u, (uint32_t)si, proto, true, flags);
 	*src4 = s->a4;
 	*sport4 = s->p4;
 	return XLAT_OK;
@@ -210,7 +210,7 @@ enum xlat_stat nat64_in(struct xlat_ctx *ctx, uint8_t proto, uint32_t src4, uint
 	}
 	if (si >= 0) {
 		const struct session *s = &t->sess[si];
-		nat64_touch(ctx, (uint32_t)si, proto, false, flags);
+		nat64_touch(ctx, now, (uint32_t)si, proto, false, flags);
 		memcpy(dst6, s->a6, 16);
 		*dport6 = s->p6;
 		return XLAT_OK;
