@@ -91,9 +91,20 @@ static inline void ip4_hdr_write_sum(uint8_t *h, uint8_t tos, uint16_t totlen, u
 	ip->hdr_checksum = be16_((uint16_t)~s);
 }
 
-/* A 40-byte IPv6 header (flow label 0). */
-void ip6_hdr_write(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim, const uint8_t src[16],
-		   const uint8_t dst[16]);
+/* A 40-byte IPv6 header (flow label 0); inline, as the 4->6 fast paths write one a packet. */
+static inline void ip6_hdr_write(uint8_t *h, uint8_t tclass, uint16_t paylen, uint8_t nexthdr, uint8_t hlim,
+				 const uint8_t src[16], const uint8_t dst[16])
+{
+	struct rte_ipv6_hdr *ip = (void *)h;
+
+	/* RFC 7915 4.1: flow label 0. */
+	ip->vtc_flow = be32_(6u << 28 | (uint32_t)tclass << RTE_IPV6_HDR_TC_SHIFT);
+	ip->payload_len = be16_(paylen);
+	ip->proto = nexthdr;
+	ip->hop_limits = hlim;
+	memcpy(ip->src_addr, src, 16);
+	memcpy(ip->dst_addr, dst, 16);
+}
 
 /* An IPv6 Fragment header (RFC 8200 4.5): offset in 8-byte units. */
 static inline void ip6_frag_hdr_write(uint8_t *f, uint8_t nexthdr, uint16_t off, bool mf, uint32_t id)
