@@ -163,7 +163,10 @@ static inline void fast_fm4(struct xlat_fm4 *e, uint32_t gen, uint32_t a4)
 	e->gen = gen;
 }
 
-/* NAT64 4->6: the route to the IPv6 host a session names, from the memo or asked and kept; NULL: none. */
+/*
+ * NAT64 4->6: the route to the IPv6 host a session names, and its checksum
+ * part, from the memo or asked and kept; NULL: none.
+ */
 static inline const struct xlat_fr6 *fast_fr6(struct xlat_ctx *ctx, struct xlat_fmemo *m, const uint8_t dst6[16])
 {
 	struct xlat_fr6 *rc = &m->r6[xlat_fm_slot6(dst6)];
@@ -176,6 +179,7 @@ static inline const struct xlat_fr6 *fast_fr6(struct xlat_ctx *ctx, struct xlat_
 	memcpy(rc->key, dst6, 16);
 	rc->nexthop = rt.nexthop;
 	rc->mtu = rt.mtu;
+	rc->a = (uint16_t)csum_a6(dst6);
 	rc->gen = m->gen;
 	return rc;
 }

@@ -77,7 +77,7 @@ static inline __attribute__((always_inline)) int fast46_nat64(struct xlat_ctx *c
 	if (u.proto != IPPROTO_ICMP) {
 		/* xlat46_l4_update + l4_set_port in one RFC 1624 update: the addresses and the destination port */
 		wr16(u.l4 + l4_port_off(u.proto, true), nport);
-		l4_adjust(u.proto, u.l4, sm->adj + d->adj + csum_a6(dst6) + csum_delta(dport, nport));
+		l4_adjust(u.proto, u.l4, sm->adj + d->adj + rc->a + csum_delta(dport, nport));
 	} else {
 		l4_csum46(u.proto, u.l4, u.len, u.len, src4, dst4, src6, dst6, &im);
 		l4_set_port(u.proto, u.l4, u.len, l4_port_off(u.proto, true), nport);

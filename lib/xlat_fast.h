@@ -63,6 +63,7 @@ struct xlat_fr6 { /* NAT64 4->6: the route of an IPv6 host a session names */
 	uint32_t gen;
 	uint32_t nexthop;
 	uint16_t mtu;
+	uint16_t a;         /* csum_a6(key): its part of the checksum update */
 };
 
 struct xlat_fmemo {
