@@ -60,9 +60,9 @@ static inline void nat64_touch(struct xlat_ctx *ctx, uint64_t now, uint32_t i, u
  * and its prologue per packet of an established flow. now_ms: ctx->now_ns in
  * ms, which the fast paths work out once a run (struct fast_env).
  */
-static inline enum xlat_stat nat64_out_fast(struct xlat_ctx *ctx, uint64_t now_ms, uint8_t proto, const uint8_t *src6, uint16_t sport,
-					    uint32_t dst4, uint16_t dport, uint8_t flags, uint32_t *src4,
-					    uint16_t *sport4)
+static inline enum xlat_stat nat64_out_fast(struct xlat_ctx *ctx, uint64_t now_ms, uint8_t proto,
+					    const uint8_t *src6, uint16_t sport, uint32_t dst4, uint16_t dport,
+					    uint8_t flags, uint32_t *src4, uint16_t *sport4)
 {
 	struct nat64_table *t = ctx->nat;
 	uint16_t rport = proto == IPPROTO_ICMP ? 0 : dport;
@@ -80,9 +80,9 @@ static inline enum xlat_stat nat64_out_fast(struct xlat_ctx *ctx, uint64_t now_m
 	return XLAT_OK;
 }
 
-static inline enum xlat_stat nat64_in_fast(struct xlat_ctx *ctx, uint64_t now_ms, uint8_t proto, uint32_t src4, uint16_t sport,
-					   uint32_t dst4, uint16_t dport, uint8_t flags, uint8_t dst6[16],
-					   uint16_t *dport6)
+static inline enum xlat_stat nat64_in_fast(struct xlat_ctx *ctx, uint64_t now_ms, uint8_t proto, uint32_t src4,
+					   uint16_t sport, uint32_t dst4, uint16_t dport, uint8_t flags,
+					   uint8_t dst6[16], uint16_t *dport6)
 {
 	struct nat64_table *t = ctx->nat;
 	uint16_t rport = proto == IPPROTO_ICMP ? 0 : sport;

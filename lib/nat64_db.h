@@ -444,7 +444,8 @@ static inline uint64_t recent_hash6_of(uint8_t proto, const uint8_t *a6, uint16_
 
 static inline uint64_t recent_hash4_of(uint8_t proto, uint32_t a4, uint16_t p4, uint32_t remote4, uint16_t rport)
 {
-	return RK[0] * (__builtin_bswap32(a4) | (uint64_t)remote4 << 32) + RK[1] * (p4 | (uint32_t)rport << 16 | (uint64_t)proto << 32);
+	return RK[0] * (__builtin_bswap32(a4) | (uint64_t)remote4 << 32) +
+	       RK[1] * (p4 | (uint32_t)rport << 16 | (uint64_t)proto << 32);
 }
 
 static inline uint64_t recent_hash6(const struct nat64_key *k)
