@@ -12,6 +12,34 @@
 #include "xlat_fast.h"
 #include "xlat_step.h"
 
+/* The memo's entries not in it yet, out of line and cold (fast64.c fast64_siit_dst()); false: declined. */
+static __attribute__((noinline, cold)) bool fast46_siit_dst(struct xlat_ctx *ctx, const struct xlat_config *cfg,
+							   struct xlat_fmemo *m, struct xlat_fm4 *d, uint32_t dst4)
+{
+	struct xlat_route rt;
+
+	if ((ctx->own && ctx->own(ctx->route_opaque, 4, (const uint8_t *)&dst4)) ||
+	    addr_map46(cfg, dst4, d->val) != 0 || ctx->route(ctx->route_opaque, 6, d->val, &rt) != 0) {
+		d->gen = 0; /* d->val may have been written */
+		return false;
+	}
+	d->nexthop = rt.nexthop;
+	d->mtu = rt.mtu;
+	fast_fm4(d, m->gen, dst4);
+	return true;
+}
+
+static __attribute__((noinline, cold)) bool fast46_siit_src(const struct xlat_config *cfg, struct xlat_fmemo *m,
+							   struct xlat_fm4 *sm, uint32_t src4)
+{
+	if (addr_map46(cfg, src4, sm->val) != 0) {
+		sm->gen = 0;
+		return false;
+	}
+	fast_fm4(sm, m->gen, src4);
+	return true;
+}
+
 /*
  * xlat46() for the common case only (xlat_fast.h): every test below is one
  * xlat46() makes, in the order that lets the packet fall back untouched.
@@ -28,24 +56,10 @@ static inline __attribute__((always_inline)) int fast46_siit(struct xlat_ctx *ct
 	const struct xlat_config *cfg = env->cfg;
 	uint32_t dst4 = ip4->dst_addr, src4 = ip4->src_addr;
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
-	if (d->gen != m->gen || d->key != dst4) {
-		struct xlat_route rt;
-		if ((ctx->own && ctx->own(ctx->route_opaque, 4, (const uint8_t *)&dst4)) ||
-		    addr_map46(cfg, dst4, d->val) != 0 || ctx->route(ctx->route_opaque, 6, d->val, &rt) != 0) {
-			d->gen = 0; /* d->val may have been written */
-			return XF_SLOW;
-		}
-		d->nexthop = rt.nexthop;
-		d->mtu = rt.mtu;
-		fast_fm4(d, m->gen, dst4);
-	}
-	if (sm->gen != m->gen || sm->key != src4) {
-		if (addr_map46(cfg, src4, sm->val) != 0) {
-			sm->gen = 0;
-			return XF_SLOW;
-		}
-		fast_fm4(sm, m->gen, src4);
-	}
+	if ((d->gen != m->gen || d->key != dst4) && !fast46_siit_dst(ctx, cfg, m, d, dst4))
+		return XF_SLOW;
+	if ((sm->gen != m->gen || sm->key != src4) && !fast46_siit_src(cfg, m, sm, src4))
+		return XF_SLOW;
 	uint32_t outlen = sizeof(struct rte_ipv6_hdr) + u.len, limit = d->mtu;
 	if (!ip4_df(ip4) && cfg->g.lowest_ipv6_mtu < limit)
 		limit = cfg->g.lowest_ipv6_mtu;

@@ -13,6 +13,47 @@
 #include "xlat_step.h"
 
 /*
+ * The memo's entries for a destination and a source not in it yet (false: not
+ * one the fast path takes). Out of line and cold: the loop that inlines the
+ * fast path keeps its registers for the packets that hit.
+ */
+static __attribute__((noinline, cold)) bool fast64_siit_dst(struct xlat_ctx *ctx, const struct xlat_config *cfg,
+							   struct xlat_fmemo *m, struct xlat_fm6 *d,
+							   const uint8_t *dst6)
+{
+	uint32_t d4;
+	struct xlat_route rt;
+
+	if (ctx->own && ctx->own(ctx->route_opaque, 6, dst6))
+		return false;
+	int map = addr_map64(cfg, dst6, &d4);
+	if (map < 0)
+		return false;
+	if (cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && map == ADDR_MAP_POOL6 && eamt_has4(&cfg->eamt, d4))
+		return false;
+	if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
+		return false;
+	fast_fm6_dst(d, m->gen, dst6, d4, &rt);
+	return true;
+}
+
+static __attribute__((noinline, cold)) bool fast64_siit_src(const struct xlat_config *cfg, struct xlat_fmemo *m,
+							   struct xlat_fm6 *sm, const uint8_t *src6)
+{
+	uint32_t s4;
+
+	if (addr_map64(cfg, src6, &s4) < 0)
+		return false;
+	memcpy(sm->key, src6, 16);
+	sm->val = s4;
+	sm->a = (uint16_t)csum_a6(src6);
+	sm->adj = csum_delta(sm->a, csum_a4(s4));
+	sm->h = csum_a4(s4);
+	sm->gen = m->gen;
+	return true;
+}
+
+/*
  * xlat64() for the common case only (xlat_fast.h): every test below is one
  * xlat64() makes, in the order that lets the packet fall back untouched; the
  * rewrite is xlat64()'s own (same helpers, same random draws).
@@ -29,31 +70,11 @@ static inline __attribute__((always_inline)) int fast64_siit(struct xlat_ctx *ct
 	const struct xlat_config *cfg = env->cfg;
 	/* destination: EAMT or pool6 (not denied), not intrinsically hairpinned, routed */
 	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(ip6->dst_addr)], *sm = &m->s6[xlat_fm_slot6(ip6->src_addr)];
-	if (d->gen != m->gen || !xlat_same16(d->key, ip6->dst_addr)) {
-		uint32_t d4;
-		struct xlat_route rt;
-		if (ctx->own && ctx->own(ctx->route_opaque, 6, ip6->dst_addr))
-			return XF_SLOW;
-		int map = addr_map64(cfg, ip6->dst_addr, &d4);
-		if (map < 0)
-			return XF_SLOW;
-		if (cfg->g.eam_hairpin_mode != EAM_HAIRPIN_OFF && map == ADDR_MAP_POOL6 && eamt_has4(&cfg->eamt, d4))
-			return XF_SLOW;
-		if (ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
-			return XF_SLOW;
-		fast_fm6_dst(d, m->gen, ip6->dst_addr, d4, &rt);
-	}
-	if (sm->gen != m->gen || !xlat_same16(sm->key, ip6->src_addr)) {
-		uint32_t s4;
-		if (addr_map64(cfg, ip6->src_addr, &s4) < 0)
-			return XF_SLOW;
-		memcpy(sm->key, ip6->src_addr, 16);
-		sm->val = s4;
-		sm->a = (uint16_t)csum_a6(ip6->src_addr);
-		sm->adj = csum_delta(sm->a, csum_a4(s4));
-		sm->h = csum_a4(s4);
-		sm->gen = m->gen;
-	}
+	if ((d->gen != m->gen || !xlat_same16(d->key, ip6->dst_addr)) &&
+	    !fast64_siit_dst(ctx, cfg, m, d, ip6->dst_addr))
+		return XF_SLOW;
+	if ((sm->gen != m->gen || !xlat_same16(sm->key, ip6->src_addr)) && !fast64_siit_src(cfg, m, sm, ip6->src_addr))
+		return XF_SLOW;
 	uint32_t totlen = sizeof(struct rte_ipv4_hdr) + u.len, src4 = sm->val, dst4 = d->val;
 	if (totlen > d->mtu)
 		return XF_SLOW; /* Packet Too Big */
