@@ -16,6 +16,31 @@
 #include "xlat46.h"
 #include "xlat_step.h"
 
+/* The memo's entries not in it yet, out of line and cold (fast64.c fast64_siit_dst()); false: declined. */
+static __attribute__((noinline, cold)) bool fast46_nat64_dst(struct xlat_ctx *ctx, const struct xlat_config *cfg,
+							    struct xlat_fmemo *m, struct xlat_fm4 *d, uint32_t dst4)
+{
+	/* a pool4 destination (the classifier's test); its checksum part */
+	if (!nat64_pool4_has(cfg, dst4) || (ctx->own && ctx->own(ctx->route_opaque, 4, (const uint8_t *)&dst4)))
+		return false;
+	d->key = dst4;
+	d->a = (uint16_t)csum_a4(dst4);
+	d->adj = (uint16_t)~d->a; /* the IPv6 side comes from the session */
+	d->gen = m->gen;
+	return true;
+}
+
+static __attribute__((noinline, cold)) bool fast46_nat64_src(const struct xlat_config *cfg, struct xlat_fmemo *m,
+							    struct xlat_fm4 *sm, uint32_t src4)
+{
+	/* a source that may have state (not martian, RFC 1812 5.3.7), not pool4 itself (hairpinning); its pool6 form */
+	if (!cfg->g.pool6_set || addr_reserved4(src4) || nat64_pool4_has(cfg, src4))
+		return false;
+	rfc6052_4to6(&cfg->g.pool6, src4, sm->val);
+	fast_fm4(sm, m->gen, src4);
+	return true;
+}
+
 /*
  * xlat46()'s NAT64 branch for the common case (a whole TCP/UDP datagram or an
  * echo, to a pool4 address): the tests that can send the packet back untouched
@@ -36,23 +61,11 @@ static inline __attribute__((always_inline)) int fast46_nat64(struct xlat_ctx *c
 	if (!fast46_accept(env, pkt, &u, &im) || !l4_ports(u.proto, u.l4, u.len, &sport, &dport, &flags))
 		return XF_SLOW;
 	uint32_t src4 = ip4->src_addr, dst4 = ip4->dst_addr;
-	/* a pool4 destination (the classifier's test); its checksum part */
 	struct xlat_fm4 *d = &m->d4[xlat_fm_slot4(dst4)], *sm = &m->s4[xlat_fm_slot4(src4)];
-	if (d->gen != m->gen || d->key != dst4) {
-		if (!nat64_pool4_has(cfg, dst4) || (ctx->own && ctx->own(ctx->route_opaque, 4, (const uint8_t *)&dst4)))
-			return XF_SLOW;
-		d->key = dst4;
-		d->a = (uint16_t)csum_a4(dst4);
-		d->adj = (uint16_t)~d->a; /* the IPv6 side comes from the session */
-		d->gen = m->gen;
-	}
-	/* a source that may have state (not martian, RFC 1812 5.3.7), not pool4 itself (hairpinning), and its pool6 form */
-	if (sm->gen != m->gen || sm->key != src4) {
-		if (!cfg->g.pool6_set || addr_reserved4(src4) || nat64_pool4_has(cfg, src4))
-			return XF_SLOW;
-		rfc6052_4to6(&cfg->g.pool6, src4, sm->val);
-		fast_fm4(sm, m->gen, src4);
-	}
+	if ((d->gen != m->gen || d->key != dst4) && !fast46_nat64_dst(ctx, cfg, m, d, dst4))
+		return XF_SLOW;
+	if ((sm->gen != m->gen || sm->key != src4) && !fast46_nat64_src(cfg, m, sm, src4))
+		return XF_SLOW;
 
 	/* committed: what xlat_process() + xlat46() do for it */
 	xlat_count(ctx, JSTAT_RECEIVED4);

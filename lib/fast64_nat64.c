@@ -16,6 +16,35 @@
 #include "xlat64.h"
 #include "xlat_step.h"
 
+/* The memo's entries not in it yet, out of line and cold (fast64.c fast64_siit_dst()); false: declined. */
+static __attribute__((noinline, cold)) bool fast64_nat64_dst(struct xlat_ctx *ctx, const struct xlat_config *cfg,
+							    struct xlat_fmemo *m, struct xlat_fm6 *d,
+							    const uint8_t *dst6)
+{
+	uint32_t d4;
+	struct xlat_route rt;
+
+	/* a pool6 destination that is not pool4 (hairpinning), routed */
+	if ((ctx->own && ctx->own(ctx->route_opaque, 6, dst6)) || rfc6052_6to4(&cfg->g.pool6, dst6, &d4) != 0 ||
+	    nat64_pool4_has(cfg, d4) || ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
+		return false;
+	fast_fm6_dst(d, m->gen, dst6, d4, &rt);
+	return true;
+}
+
+static __attribute__((noinline, cold)) bool fast64_nat64_src(const struct xlat_config *cfg, struct xlat_fmemo *m,
+							    struct xlat_fm6 *sm, const uint8_t *src6)
+{
+	/* a source that may have state: not in pool6 (a hairpin loop), one routers forward */
+	if (prefix6_contains(&cfg->g.pool6, src6) || addr_unforwardable6(src6))
+		return false;
+	memcpy(sm->key, src6, 16);
+	sm->a = (uint16_t)csum_a6(src6);
+	sm->adj = (uint16_t)~sm->a; /* the IPv4 source comes from the session */
+	sm->gen = m->gen;
+	return true;
+}
+
 /*
  * xlat64()'s NAT64 branch for the common case: the tests that can send the
  * packet back untouched come first; nat64_out() changes state, so from there on
@@ -38,26 +67,13 @@ static inline __attribute__((always_inline)) int fast64_nat64(struct xlat_ctx *c
 	if (!cfg->g.pool6_set || (nproto == IPPROTO_ICMP && cfg->g.nat.drop_icmpv6_info) ||
 	    !l4_ports(nproto, u.l4, u.len, &sport, &dport, &flags))
 		return XF_SLOW;
-	/* a pool6 destination that is not pool4 (hairpinning), routed */
 	struct xlat_fm6 *d = &m->d6[xlat_fm_slot6(ip6->dst_addr)], *sm = &m->s6[xlat_fm_slot6(ip6->src_addr)];
-	if (d->gen != m->gen || !xlat_same16(d->key, ip6->dst_addr)) {
-		uint32_t d4;
-		struct xlat_route rt;
-		if ((ctx->own && ctx->own(ctx->route_opaque, 6, ip6->dst_addr)) ||
-		    rfc6052_6to4(&cfg->g.pool6, ip6->dst_addr, &d4) != 0 || nat64_pool4_has(cfg, d4) ||
-		    ctx->route(ctx->route_opaque, 4, (const uint8_t *)&d4, &rt) != 0)
-			return XF_SLOW;
-		fast_fm6_dst(d, m->gen, ip6->dst_addr, d4, &rt);
-	}
-	/* a source that may have state: not in pool6 (a hairpin loop), one routers forward */
-	if (sm->gen != m->gen || !xlat_same16(sm->key, ip6->src_addr)) {
-		if (prefix6_contains(&cfg->g.pool6, ip6->src_addr) || addr_unforwardable6(ip6->src_addr))
-			return XF_SLOW;
-		memcpy(sm->key, ip6->src_addr, 16);
-		sm->a = (uint16_t)csum_a6(ip6->src_addr);
-		sm->adj = (uint16_t)~sm->a; /* the IPv4 source comes from the session */
-		sm->gen = m->gen;
-	}
+	if ((d->gen != m->gen || !xlat_same16(d->key, ip6->dst_addr)) &&
+	    !fast64_nat64_dst(ctx, cfg, m, d, ip6->dst_addr))
+		return XF_SLOW;
+	if ((sm->gen != m->gen || !xlat_same16(sm->key, ip6->src_addr)) &&
+	    !fast64_nat64_src(cfg, m, sm, ip6->src_addr))
+		return XF_SLOW;
 	uint32_t totlen = sizeof(struct rte_ipv4_hdr) + u.len, dst4 = d->val, src4;
 	if (totlen > d->mtu)
 		return XF_SLOW;
@@ -70,7 +86,8 @@ static inline __attribute__((always_inline)) int fast64_nat64(struct xlat_ctx *c
 	uint16_t id, frag;
 	xlat64_id_flags_whole(ctx, totlen, &id, &frag);
 	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
-	enum xlat_stat r = nat64_out_fast(ctx, env->now_ms, nproto, ip6->src_addr, sport, dst4, dport, flags, &src4, &nport);
+	enum xlat_stat r =
+		nat64_out_fast(ctx, env->now_ms, nproto, ip6->src_addr, sport, dst4, dport, flags, &src4, &nport);
 	if (r != XLAT_OK)
 		return nat64_tuple64_refuse(ctx, pkt, r);
 	uint32_t s4 = csum_a4(src4);
