@@ -66,8 +66,7 @@ static inline __attribute__((always_inline)) int fast46_siit(struct xlat_ctx *ct
 	if (outlen > limit)
 		return XF_SLOW; /* Packet Too Big, or IPv6 fragments */
 
-	/* committed: what xlat_process() + xlat46() do for it */
-	xlat_count(ctx, JSTAT_RECEIVED4);
+	/* committed: what xlat_process() + xlat46() do for it (JSTAT_RECEIVED4 and JSTAT_SUCCESS: fast_siit_count()) */
 	fast_route(pkt, d->nexthop, d->mtu);
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
 	uint8_t tc = xlat46_tclass(cfg, ip4), hl = (uint8_t)(ip4->time_to_live - 1);
@@ -81,13 +80,15 @@ static inline __attribute__((always_inline)) int fast46_siit(struct xlat_ctx *ct
 	uint8_t *h = u.l4 - sizeof(struct rte_ipv6_hdr);
 	ip6_hdr_write(h, tc, (uint16_t)u.len, proto6, hl, src6, dst6);
 	xlat46_move(pkt, h, outlen);
-	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
 }
 
 static __attribute__((noinline)) int fast46_siit_one(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
-	return fast_one(fast46_siit, ctx, pkt, m);
+	int v = fast_one(fast46_siit, ctx, pkt, m);
+
+	fast_siit_count(ctx, JSTAT_RECEIVED4, v != XF_SLOW);
+	return v;
 }
 
 /* Each mode's fast path is a function of its own (a tail call here): neither pays for the other's registers. */
@@ -101,5 +102,8 @@ int xlat_fast46(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 unsigned xlat_fast46_siit_run(struct xlat_ctx *ctx, struct xlat_pkt *pkts, unsigned n, struct xlat_fmemo *m,
 			      uint8_t *v)
 {
-	return fast_run(fast46_siit, 4, ctx, pkts, n, m, v, -1);
+	unsigned k = fast_run(fast46_siit, 4, ctx, pkts, n, m, v, -1);
+
+	fast_siit_count(ctx, JSTAT_RECEIVED4, k);
+	return k;
 }

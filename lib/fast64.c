@@ -79,8 +79,7 @@ static inline __attribute__((always_inline)) int fast64_siit(struct xlat_ctx *ct
 	if (totlen > d->mtu)
 		return XF_SLOW; /* Packet Too Big */
 
-	/* committed: what xlat_process() + xlat64() do for it */
-	xlat_count(ctx, JSTAT_RECEIVED6);
+	/* committed: what xlat_process() + xlat64() do for it (JSTAT_RECEIVED6 and JSTAT_SUCCESS: fast_siit_count()) */
 	fast_route(pkt, d->nexthop, d->mtu);
 	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
 	uint16_t id, frag;
@@ -92,13 +91,15 @@ static inline __attribute__((always_inline)) int fast64_siit(struct xlat_ctx *ct
 	uint8_t *h = u.l4 - sizeof(struct rte_ipv4_hdr);
 	ip4_hdr_write_sum(h, tos, (uint16_t)totlen, id, frag, ttl, proto4, src4, dst4, sm->h + d->h);
 	fast64_move(pkt, h, totlen);
-	xlat_count(ctx, JSTAT_SUCCESS);
 	return XV_FORWARD;
 }
 
 static __attribute__((noinline)) int fast64_siit_one(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
-	return fast_one(fast64_siit, ctx, pkt, m);
+	int v = fast_one(fast64_siit, ctx, pkt, m);
+
+	fast_siit_count(ctx, JSTAT_RECEIVED6, v != XF_SLOW);
+	return v;
 }
 
 /* Each mode's fast path is a function of its own (a tail call here): neither pays for the other's registers. */
@@ -112,5 +113,8 @@ int xlat_fast64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m
 unsigned xlat_fast64_siit_run(struct xlat_ctx *ctx, struct xlat_pkt *pkts, unsigned n, struct xlat_fmemo *m,
 			      uint8_t *v)
 {
-	return fast_run(fast64_siit, 6, ctx, pkts, n, m, v, -1);
+	unsigned k = fast_run(fast64_siit, 6, ctx, pkts, n, m, v, -1);
+
+	fast_siit_count(ctx, JSTAT_RECEIVED6, k);
+	return k;
 }
