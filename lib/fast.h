@@ -193,15 +193,19 @@ static inline void fast_route(struct xlat_pkt *pkt, uint32_t nexthop, uint16_t m
 }
 
 /*
- * SIIT's fast paths take a packet only to forward it (XV_FORWARD): the two
- * counters each such packet adds, received (rs: JSTAT_RECEIVED6/4) and
- * JSTAT_SUCCESS, are added once a run, n packets at a time, not in the loop
- * (where stores into packet bytes would make the compiler load
- * ctx->counters again for each).
+ * Counted once a run, n packets at a time, not in the loop (where stores into
+ * packet bytes would make the compiler load ctx->counters again for each):
+ * every packet a fast path takes (not XF_SLOW) is one xlat_process() counts
+ * as received (fast_one(), fast_run()), and every packet SIIT's take is
+ * forwarded (XV_FORWARD), a success; NAT64's count their successes themselves.
  */
-static inline void fast_siit_count(struct xlat_ctx *ctx, enum xlat_stat rs, unsigned n)
+static inline void fast_count_received(struct xlat_ctx *ctx, int family, unsigned n)
 {
-	ctx->counters[rs] += n;
+	ctx->counters[family == 6 ? JSTAT_RECEIVED6 : JSTAT_RECEIVED4] += n;
+}
+
+static inline void fast_count_siit_success(struct xlat_ctx *ctx, unsigned n)
+{
 	ctx->counters[JSTAT_SUCCESS] += n;
 }
 
@@ -209,15 +213,17 @@ static inline void fast_siit_count(struct xlat_ctx *ctx, enum xlat_stat rs, unsi
 typedef int fast_one_fn(struct xlat_ctx *ctx, const struct fast_env *env, struct xlat_pkt *pkt,
 			struct xlat_fmemo *m);
 
-/* One packet through one fast path (xlat_fast64/46()), its env read for it. */
-static inline __attribute__((always_inline)) int fast_one(fast_one_fn *one, struct xlat_ctx *ctx,
+/* One packet of family through one fast path (xlat_fast64/46()), its env read for it. */
+static inline __attribute__((always_inline)) int fast_one(fast_one_fn *one, int family, struct xlat_ctx *ctx,
 							  struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
 	struct fast_env env;
 
 	if (!fast_env_init(&env, ctx))
 		return XF_SLOW;
-	return one(ctx, &env, pkt, m);
+	int v = one(ctx, &env, pkt, m);
+	fast_count_received(ctx, family, v != XF_SLOW);
+	return v;
 }
 
 /*
@@ -243,6 +249,7 @@ static inline __attribute__((always_inline)) unsigned fast_run(fast_one_fn *one,
 			break;
 		v[j] = (uint8_t)r;
 	}
+	fast_count_received(ctx, family, j);
 	return j;
 }
 

@@ -66,7 +66,7 @@ static inline __attribute__((always_inline)) int fast46_siit(struct xlat_ctx *ct
 	if (outlen > limit)
 		return XF_SLOW; /* Packet Too Big, or IPv6 fragments */
 
-	/* committed: what xlat_process() + xlat46() do for it (JSTAT_RECEIVED4 and JSTAT_SUCCESS: fast_siit_count()) */
+	/* committed: what xlat_process() + xlat46() do for it (counted once a run: fast.h fast_count_received(), fast_count_siit_success()) */
 	fast_route(pkt, d->nexthop, d->mtu);
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
 	uint8_t tc = xlat46_tclass(cfg, ip4), hl = (uint8_t)(ip4->time_to_live - 1);
@@ -85,9 +85,9 @@ static inline __attribute__((always_inline)) int fast46_siit(struct xlat_ctx *ct
 
 static __attribute__((noinline)) int fast46_siit_one(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
-	int v = fast_one(fast46_siit, ctx, pkt, m);
+	int v = fast_one(fast46_siit, 4, ctx, pkt, m);
 
-	fast_siit_count(ctx, JSTAT_RECEIVED4, v != XF_SLOW);
+	fast_count_siit_success(ctx, v != XF_SLOW);
 	return v;
 }
 
@@ -104,6 +104,6 @@ unsigned xlat_fast46_siit_run(struct xlat_ctx *ctx, struct xlat_pkt *pkts, unsig
 {
 	unsigned k = fast_run(fast46_siit, 4, ctx, pkts, n, m, v, -1);
 
-	fast_siit_count(ctx, JSTAT_RECEIVED4, k);
+	fast_count_siit_success(ctx, k);
 	return k;
 }

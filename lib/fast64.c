@@ -79,7 +79,7 @@ static inline __attribute__((always_inline)) int fast64_siit(struct xlat_ctx *ct
 	if (totlen > d->mtu)
 		return XF_SLOW; /* Packet Too Big */
 
-	/* committed: what xlat_process() + xlat64() do for it (JSTAT_RECEIVED6 and JSTAT_SUCCESS: fast_siit_count()) */
+	/* committed: what xlat_process() + xlat64() do for it (counted once a run: fast.h fast_count_received(), fast_count_siit_success()) */
 	fast_route(pkt, d->nexthop, d->mtu);
 	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
 	uint16_t id, frag;
@@ -96,9 +96,9 @@ static inline __attribute__((always_inline)) int fast64_siit(struct xlat_ctx *ct
 
 static __attribute__((noinline)) int fast64_siit_one(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
-	int v = fast_one(fast64_siit, ctx, pkt, m);
+	int v = fast_one(fast64_siit, 6, ctx, pkt, m);
 
-	fast_siit_count(ctx, JSTAT_RECEIVED6, v != XF_SLOW);
+	fast_count_siit_success(ctx, v != XF_SLOW);
 	return v;
 }
 
@@ -115,6 +115,6 @@ unsigned xlat_fast64_siit_run(struct xlat_ctx *ctx, struct xlat_pkt *pkts, unsig
 {
 	unsigned k = fast_run(fast64_siit, 6, ctx, pkts, n, m, v, -1);
 
-	fast_siit_count(ctx, JSTAT_RECEIVED6, k);
+	fast_count_siit_success(ctx, k);
 	return k;
 }

@@ -78,8 +78,7 @@ static inline __attribute__((always_inline)) int fast64_nat64(struct xlat_ctx *c
 	if (totlen > d->mtu)
 		return XF_SLOW;
 
-	/* committed: what xlat_process() + xlat64() do for it */
-	xlat_count(ctx, JSTAT_RECEIVED6);
+	/* committed: what xlat_process() + xlat64() do for it (received: counted once a run, fast.h fast_count_received()) */
 	fast_route(pkt, d->nexthop, d->mtu);
 	pkt->len = sizeof(*ip6) + u.len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
 	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
@@ -108,7 +107,7 @@ static inline __attribute__((always_inline)) int fast64_nat64(struct xlat_ctx *c
 
 int xlat_fast64_nat64(struct xlat_ctx *ctx, struct xlat_pkt *pkt, struct xlat_fmemo *m)
 {
-	return fast_one(fast64_nat64, ctx, pkt, m);
+	return fast_one(fast64_nat64, 6, ctx, pkt, m);
 }
 
 unsigned xlat_fast64_nat64_run(struct xlat_ctx *ctx, struct xlat_pkt *pkts, unsigned n, struct xlat_fmemo *m,
