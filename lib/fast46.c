@@ -66,7 +66,7 @@ static inline __attribute__((always_inline)) int fast46_siit(struct xlat_ctx *ct
 	if (outlen > limit)
 		return XF_SLOW; /* Packet Too Big, or IPv6 fragments */
 
-	/* committed: what xlat_process() + xlat46() do for it (counted once a run: fast.h fast_count_received(), fast_count_siit_success()) */
+	/* committed: what xlat_process() + xlat46() do for it (its counters: fast_count_*(), once a run) */
 	fast_route(pkt, d->nexthop, d->mtu);
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
 	uint8_t tc = xlat46_tclass(cfg, ip4), hl = (uint8_t)(ip4->time_to_live - 1);

@@ -67,7 +67,7 @@ static inline __attribute__((always_inline)) int fast46_nat64(struct xlat_ctx *c
 	if ((sm->gen != m->gen || sm->key != src4) && !fast46_nat64_src(cfg, m, sm, src4))
 		return XF_SLOW;
 
-	/* committed: what xlat_process() + xlat46() do for it (received: counted once a run, fast.h fast_count_received()) */
+	/* committed: what xlat_process() + xlat46() do for it (received: fast_count_received(), once a run) */
 	pkt->frag_size = 0;
 	pkt->len = sizeof(*ip4) + u.len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];

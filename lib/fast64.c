@@ -79,7 +79,7 @@ static inline __attribute__((always_inline)) int fast64_siit(struct xlat_ctx *ct
 	if (totlen > d->mtu)
 		return XF_SLOW; /* Packet Too Big */
 
-	/* committed: what xlat_process() + xlat64() do for it (counted once a run: fast.h fast_count_received(), fast_count_siit_success()) */
+	/* committed: what xlat_process() + xlat64() do for it (its counters: fast_count_*(), once a run) */
 	fast_route(pkt, d->nexthop, d->mtu);
 	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
 	uint16_t id, frag;

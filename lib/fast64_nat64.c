@@ -78,7 +78,7 @@ static inline __attribute__((always_inline)) int fast64_nat64(struct xlat_ctx *c
 	if (totlen > d->mtu)
 		return XF_SLOW;
 
-	/* committed: what xlat_process() + xlat64() do for it (received: counted once a run, fast.h fast_count_received()) */
+	/* committed: what xlat_process() + xlat64() do for it (received: fast_count_received(), once a run) */
 	fast_route(pkt, d->nexthop, d->mtu);
 	pkt->len = sizeof(*ip6) + u.len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
 	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
