@@ -22,6 +22,8 @@
 #include "icmp_map.h"
 #include "ip_hdr.h"
 #include "nat64.h"
+#include "xlat46.h"
+#include "xlat64.h"
 #include "xlat_fast.h"
 #include "xlat_step.h"
 
@@ -40,14 +42,17 @@ struct fast_l4 {
 /*
  * What the fast paths read of their context that a burst does not change, read
  * once a run (fast_run()) or once a packet (xlat_fast64/46()): the snapshot,
- * ctx->in_mtu - 1 (xlat_longer_than_link()) and the clock in ms (NAT64's
- * timers: a division saved per packet). (Stores into packet bytes may alias
- * anything, so the compiler would load these again after each packet.)
+ * ctx->in_mtu - 1 (xlat_longer_than_link()), the clock in ms (NAT64's
+ * timers: a division saved per packet), and the settings each packet's header
+ * applies. (Stores into packet bytes may alias anything, so the compiler
+ * would load these again after each packet.)
  */
 struct fast_env {
 	const struct xlat_config *cfg;
 	uint32_t in_mtu_m1;
 	uint64_t now_ms;
+	struct xlat_tos_rule tos64, tclass46; /* xlat64_tos_rule(), xlat46_tclass_rule() */
+	uint16_t lowest_ipv6_mtu;             /* global.lowest-ipv6-mtu (xlat46_fit()) */
 };
 
 /* The env of ctx; false where the translator is off (global.manually-enabled false: every packet declined). */
@@ -56,6 +61,9 @@ static inline bool fast_env_init(struct fast_env *e, const struct xlat_ctx *ctx)
 	e->cfg = ctx->cfg;
 	e->in_mtu_m1 = ctx->in_mtu - 1u;
 	e->now_ms = ctx->now_ns / 1000000u;
+	e->tos64 = xlat64_tos_rule(e->cfg);
+	e->tclass46 = xlat46_tclass_rule(e->cfg);
+	e->lowest_ipv6_mtu = e->cfg->g.lowest_ipv6_mtu;
 	return e->cfg->g.manually_enabled;
 }
 

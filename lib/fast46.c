@@ -61,15 +61,15 @@ static inline __attribute__((always_inline)) int fast46_siit(struct xlat_ctx *ct
 	if ((sm->gen != m->gen || sm->key != src4) && !fast46_siit_src(cfg, m, sm, src4))
 		return XF_SLOW;
 	uint32_t outlen = sizeof(struct rte_ipv6_hdr) + u.len, limit = d->mtu;
-	if (!ip4_df(ip4) && cfg->g.lowest_ipv6_mtu < limit)
-		limit = cfg->g.lowest_ipv6_mtu;
+	if (!ip4_df(ip4) && env->lowest_ipv6_mtu < limit)
+		limit = env->lowest_ipv6_mtu;
 	if (outlen > limit)
 		return XF_SLOW; /* Packet Too Big, or IPv6 fragments */
 
 	/* committed: what xlat_process() + xlat46() do for it (its counters: fast_count_*(), once a run) */
 	fast_route(pkt, d->nexthop, d->mtu);
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
-	uint8_t tc = xlat46_tclass(cfg, ip4), hl = (uint8_t)(ip4->time_to_live - 1);
+	uint8_t tc = xlat_tos_apply(env->tclass46, ip4->type_of_service), hl = (uint8_t)(ip4->time_to_live - 1);
 	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
 	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
 	uint8_t proto6 = u.proto;

@@ -85,7 +85,8 @@ static inline __attribute__((always_inline)) int fast46_nat64(struct xlat_ctx *c
 	enum xlat_verdict v = xlat46_fit(ctx, pkt, ip4_df(ip4), &fraghdr, &outlen);
 	if (v != XV_CONTINUE)
 		return v;
-	uint8_t tc = xlat46_tclass(cfg, ip4), hl = (uint8_t)(ip4->time_to_live - 1), nproto = u.proto;
+	uint8_t tc = xlat_tos_apply(env->tclass46, ip4->type_of_service), hl = (uint8_t)(ip4->time_to_live - 1);
+	uint8_t nproto = u.proto;
 	if (u.proto != IPPROTO_ICMP) {
 		/* xlat46_l4_update + l4_set_port in one RFC 1624 update: the addresses and the destination port */
 		wr16(u.l4 + l4_port_off(u.proto, true), nport);

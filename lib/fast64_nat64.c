@@ -81,7 +81,7 @@ static inline __attribute__((always_inline)) int fast64_nat64(struct xlat_ctx *c
 	/* committed: what xlat_process() + xlat64() do for it (received: fast_count_received(), once a run) */
 	fast_route(pkt, d->nexthop, d->mtu);
 	pkt->len = sizeof(*ip6) + u.len; /* L2 padding off: an ICMPv6 error below quotes the datagram */
-	uint8_t tos = xlat64_tos(cfg, ip6), ttl = (uint8_t)(ip6->hop_limits - 1);
+	uint8_t tos = xlat_tos_apply(env->tos64, ip6_tclass(ip6)), ttl = (uint8_t)(ip6->hop_limits - 1);
 	uint16_t id, frag;
 	xlat64_id_flags_whole(ctx, totlen, &id, &frag);
 	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);

@@ -19,9 +19,14 @@
 #include "xlat_step.h"
 
 /* RFC 7915 4.1: traffic class is the TOS, unless zeroize-traffic-class. */
+static inline struct xlat_tos_rule xlat46_tclass_rule(const struct xlat_config *cfg)
+{
+	return (struct xlat_tos_rule){.keep = cfg->g.zeroize_traffic_class ? 0 : 0xff, .set = 0};
+}
+
 static inline uint8_t xlat46_tclass(const struct xlat_config *cfg, const struct rte_ipv4_hdr *ip4)
 {
-	return cfg->g.zeroize_traffic_class ? 0 : ip4->type_of_service;
+	return xlat_tos_apply(xlat46_tclass_rule(cfg), ip4->type_of_service);
 }
 
 /* l4_csum46() for a whole datagram or first fragment (a later fragment has no L4 header). */

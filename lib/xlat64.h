@@ -17,9 +17,18 @@
 #include "xlat_step.h"
 
 /* RFC 7915 5.1: TOS is the traffic class, unless the operator overrides it. */
+static inline struct xlat_tos_rule xlat64_tos_rule(const struct xlat_config *cfg)
+{
+	struct xlat_tos_rule r = {.keep = 0xff, .set = 0};
+
+	if (cfg->g.override_tos)
+		r = (struct xlat_tos_rule){.keep = 0, .set = cfg->g.tos};
+	return r;
+}
+
 static inline uint8_t xlat64_tos(const struct xlat_config *cfg, const struct rte_ipv6_hdr *ip6)
 {
-	return cfg->g.override_tos ? cfg->g.tos : ip6_tclass(ip6);
+	return xlat_tos_apply(xlat64_tos_rule(cfg), ip6_tclass(ip6));
 }
 
 /* RFC 7915 5.1: an IPv4 packet longer than this (1280 bytes as IPv6) gets DF set, so that PMTUD works. */

@@ -30,6 +30,21 @@ static inline bool xlat_longer_than_link(const struct xlat_ctx *ctx, uint32_t le
 	return len - 1u > ctx->in_mtu - 1u; /* one compare; in_mtu 0 wraps to the largest value */
 }
 /*
+ * What a header's TOS / traffic class byte becomes (RFC 7915 4.1, 5.1): the
+ * packet's, zeroed, or the operator's, as (v & keep) | set, so that the fast
+ * paths can read the rule once a run (struct fast_env) and apply it in two
+ * instructions. xlat64_tos_rule() and xlat46_tclass_rule() make it.
+ */
+struct xlat_tos_rule {
+	uint8_t keep, set;
+};
+
+static inline uint8_t xlat_tos_apply(struct xlat_tos_rule r, uint8_t v)
+{
+	return (uint8_t)((v & r.keep) | r.set);
+}
+
+/*
  * IPv4 identifications and RFC 6791 hosts (no secrecy needed: the xorshift this
  * replaced was as predictable), one per small 6->4 packet: a 32-bit LCG
  * (Numerical Recipes' constants, full period), rotated so that its strong high

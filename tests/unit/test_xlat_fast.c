@@ -334,6 +334,19 @@ static void siit_took(struct xlat_ctx *xb, uint8_t *ma, uint8_t *mb, struct xlat
 }
 
 /*
+ * The header settings the fast paths read once a run (struct fast_env), drawn
+ * again with each new snapshot: TOS override, zeroized traffic class, the
+ * lowest IPv6 MTU.
+ */
+static void draw_header_settings(void)
+{
+	cfg.g.override_tos = rnd() % 2;
+	cfg.g.tos = (uint8_t)rnd();
+	cfg.g.zeroize_traffic_class = rnd() % 2;
+	cfg.g.lowest_ipv6_mtu = rnd() % 2 ? 1280 : 1500;
+}
+
+/*
  * Bursts of 1 to SIIT_BURST packets of one family: every other burst through
  * xlat_fast_run() (in order until the first it declines; that one must be
  * untouched, and so must those after it), the others packet by packet through
@@ -355,8 +368,10 @@ static void run(int family)
 	for (unsigned i = 0, burst = 0; i < ROUNDS; burst++) {
 		unsigned nb = 1 + rnd() % SIIT_BURST;
 		struct xlat_pkt pa[SIIT_BURST], pb[SIIT_BURST];
-		if (i / 4096 != (i + nb) / 4096) /* as a new configuration snapshot would */
+		if (i / 4096 != (i + nb) / 4096) { /* as a new configuration snapshot would */
 			xlat_fmemo_reset(&memo);
+			draw_header_settings();
+		}
 		for (unsigned k = 0; k < nb; k++) {
 			memset(ma[k], 0x5a, BUFSZ);
 			uint32_t room = BUFSZ - HEADROOM;
@@ -731,6 +746,7 @@ static void run_nat(bool adf)
 		uint32_t len[NAT_BURST];
 		if (i / 4096 != (i + nb) / 4096) { /* as a new configuration snapshot would */
 			xlat_fmemo_reset(&memo);
+			draw_header_settings();
 			check_indexes(xa.nat);
 		}
 		if (i / 64 != (i + nb) / 64) { /* time goes on, sessions expire: the same on both sides */
