@@ -148,18 +148,24 @@ static inline bool fast46_accept(const struct fast_env *env, struct xlat_pkt *pk
 	return true;
 }
 
-/* A memo entry for IPv6 destination a6, mapped to d4 and routed by rt (xlat_fast.h). */
+/* A memo entry for IPv6 address a6 mapped to v4, with its checksum parts (xlat_fast.h). */
+static inline void fast_fm6(struct xlat_fm6 *e, uint32_t gen, const uint8_t a6[16], uint32_t v4)
+{
+	memcpy(e->key, a6, 16);
+	e->val = v4;
+	e->a = (uint16_t)csum_a6(a6);
+	e->adj = csum_delta(e->a, csum_a4(v4));
+	e->h = csum_a4(v4);
+	e->gen = gen;
+}
+
+/* The same for a destination, routed by rt. */
 static inline void fast_fm6_dst(struct xlat_fm6 *d, uint32_t gen, const uint8_t a6[16], uint32_t d4,
 				const struct xlat_route *rt)
 {
-	memcpy(d->key, a6, 16);
-	d->val = d4;
-	d->a = (uint16_t)csum_a6(a6);
-	d->adj = csum_delta(d->a, csum_a4(d4));
-	d->h = csum_a4(d4);
+	fast_fm6(d, gen, a6, d4);
 	d->nexthop = rt->nexthop;
 	d->mtu = rt->mtu;
-	d->gen = gen;
 }
 
 /* A memo entry for IPv4 address a4 whose IPv6 form is already in its val. */

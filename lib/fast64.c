@@ -44,12 +44,7 @@ static __attribute__((noinline, cold)) bool fast64_siit_src(const struct xlat_co
 
 	if (addr_map64(cfg, src6, &s4) < 0)
 		return false;
-	memcpy(sm->key, src6, 16);
-	sm->val = s4;
-	sm->a = (uint16_t)csum_a6(src6);
-	sm->adj = csum_delta(sm->a, csum_a4(s4));
-	sm->h = csum_a4(s4);
-	sm->gen = m->gen;
+	fast_fm6(sm, m->gen, src6, s4);
 	return true;
 }
 
