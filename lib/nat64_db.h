@@ -28,6 +28,7 @@
 #include <rte_hash.h>
 #include <rte_prefetch.h>
 
+#include "bytes.h"
 #include "cgn.h"
 #include "ip_hdr.h"
 #include "nat64.h"
@@ -238,20 +239,12 @@ static inline uint64_t hk_fin(uint64_t h)
 	return h;
 }
 
-static inline uint32_t hk_w(const uint8_t *p)
-{
-	uint32_t w;
-
-	memcpy(&w, p, 4);
-	return w;
-}
-
 /* The IPv6 address's part of both IPv6-side hashes (sessions and BIB entries). */
 static inline uint64_t hk_a6(const struct nat64_table *t, const uint8_t a6[16])
 {
 	const uint64_t *a = t->hk;
 
-	return a[0] + a[1] * hk_w(a6) + a[2] * hk_w(a6 + 4) + a[3] * hk_w(a6 + 8) + a[4] * hk_w(a6 + 12);
+	return a[0] + a[1] * ld32(a6) + a[2] * ld32(a6 + 4) + a[3] * ld32(a6 + 8) + a[4] * ld32(a6 + 12);
 }
 
 static inline uint64_t hash_s6_from(const struct nat64_table *t, uint64_t part6, uint8_t proto, uint16_t p6,
@@ -426,19 +419,11 @@ void nat64_tcp_update(struct nat64_table *t, const struct xlat_config *cfg, uint
  */
 static const uint64_t RK[3] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0xff51afd7ed558ccdull};
 
-static inline uint64_t recent_w64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
 /* Its slot in the top bits, its check from the middle (never 0: 0 is an empty slot). */
 static inline uint64_t recent_hash6_of(uint8_t proto, const uint8_t *a6, uint16_t p6, uint32_t remote4,
 				       uint16_t rport)
 {
-	return RK[0] * (recent_w64(a6) ^ proto) + RK[1] * recent_w64(a6 + 8) +
+	return RK[0] * (ld64(a6) ^ proto) + RK[1] * ld64(a6 + 8) +
 	       RK[2] * (__builtin_bswap32(remote4) | (uint64_t)(p6 | (uint32_t)rport << 16) << 32);
 }
 

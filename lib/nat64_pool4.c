@@ -104,7 +104,7 @@ static const uint64_t PK[8] = {
 
 static inline uint64_t src6_part(const uint8_t *src6)
 {
-	return PK[1] * hk_w(src6) + PK[2] * hk_w(src6 + 4) + PK[3] * hk_w(src6 + 8) + PK[4] * hk_w(src6 + 12);
+	return PK[1] * ld32(src6) + PK[2] * ld32(src6 + 4) + PK[3] * ld32(src6 + 8) + PK[4] * ld32(src6 + 12);
 }
 
 /* RFC 6056 algorithm 3 flavour: a keyed hash of what f-args selects picks where the search starts. */
