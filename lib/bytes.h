@@ -30,7 +30,9 @@ static inline uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); re
 static inline uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return be32_(v); }
 static inline void wr16(uint8_t *p, uint16_t v) { v = be16_(v); memcpy(p, &v, 2); }
 static inline void wr32(uint8_t *p, uint32_t v) { v = be32_(v); memcpy(p, &v, 4); }
-static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; } /* network order kept */
+static inline uint16_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; } /* network order kept */
+static inline void st16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; } /* the same, 4 bytes */
 static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; } /* the same, 8 bytes */
 static inline void st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 

@@ -48,18 +48,26 @@ bool csum_l4_finish(uint8_t proto, uint8_t *l4, uint32_t l4len, uint32_t pseudo)
 /*
  * The address parts of the pseudo-headers, for the per-packet RFC 1624 updates:
  * the same value as csum_partial over the addresses, folded to 16 bits. Inline
- * and branch-free: 32-bit halves summed in memory order, one byte swap.
+ * and branch-free: 32-bit halves summed in memory order. csum_fold_be_() leaves
+ * the result as the bytes lie (what a 16-bit load of a checksum field reads:
+ * the one's complement sum does not care which byte of a word is high, RFC 1071
+ * 2(B)); csum_fold_mem_() swaps it into host order.
  */
-static inline uint32_t csum_fold_mem_(uint64_t s)
+static inline uint32_t csum_fold_be_(uint64_t s)
 {
 	s = (s & 0xffffffffu) + (s >> 32);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
+	return (uint32_t)s;
+}
+
+static inline uint32_t csum_fold_mem_(uint64_t s)
+{
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return __builtin_bswap16((uint16_t)s);
+	return __builtin_bswap16((uint16_t)csum_fold_be_(s));
 #else
-	return (uint16_t)s;
+	return csum_fold_be_(s);
 #endif
 }
 
@@ -82,31 +90,39 @@ static inline uint32_t csum_addr4(uint32_t src_be, uint32_t dst_be)
 
 /*
  * The fast paths' RFC 1624 updates, split per address so that each half can be
- * remembered with its address mapping: csum_a6/csum_a4 are one address's folded
- * sum (as csum_addr6/4), csum_adjust applies a precomputed ~old + new. The
- * result is congruent to csum_replace's, and equal to it unless the whole sum
- * is 0 (which needs an all-zero new address).
+ * remembered with its address mapping: csum_a6_be/csum_a4_be are one address's
+ * folded sum (as csum_addr6/4), csum_adjust applies a precomputed ~old + new.
+ * The result is congruent to csum_replace's, and equal to it unless the whole
+ * sum is 0 (which needs an all-zero new address). The fast paths keep every
+ * part in network order, as the fields they load and store lie: no byte swap
+ * for a checksum field, or for a part.
  */
-static inline uint32_t csum_a6(const uint8_t a[16])
+static inline uint32_t csum_a6_be(const uint8_t a[16])
 {
 	uint32_t w[4];
 
 	__builtin_memcpy(w, a, 16);
-	return csum_fold_mem_((uint64_t)w[0] + w[1] + w[2] + w[3]);
+	return csum_fold_be_((uint64_t)w[0] + w[1] + w[2] + w[3]);
 }
 
-static inline uint32_t csum_a4(uint32_t a_be)
+static inline uint32_t csum_a4_be(uint32_t a_be)
 {
-	return csum_fold_mem_(a_be);
+	return csum_fold_be_(a_be);
 }
 
-/* ~old + new for one field pair, as csum_adjust takes it (old and new folded 16-bit sums). */
+/*
+ * ~old + new for one field pair, as csum_adjust takes it (old and new folded
+ * 16-bit sums, both in host order or both in network order).
+ */
 static inline uint32_t csum_delta(uint32_t old16, uint32_t new16)
 {
 	return (uint16_t)~old16 + new16;
 }
 
-/* The checksum check (host order) updated by adj, a sum of csum_delta()s (at most a few of them). */
+/*
+ * The checksum check updated by adj, a sum of csum_delta()s (at most a few of
+ * them): check and adj in the same byte order, the result in it too.
+ */
 static inline uint16_t csum_adjust(uint16_t check, uint32_t adj)
 {
 	uint32_t s = (uint16_t)~check + adj;
@@ -116,8 +132,12 @@ static inline uint16_t csum_adjust(uint16_t check, uint32_t adj)
 	return (uint16_t)~s;
 }
 
-/* The header checksum of a 20-byte IPv4 header (checksum field taken as zero), inline for the fast paths. */
-static inline uint16_t csum_ipv4_header20(const uint8_t *h)
+/*
+ * The header checksum of a 20-byte IPv4 header (checksum field taken as zero),
+ * inline for the fast paths, in network order (as a 16-bit load of the field
+ * reads it).
+ */
+static inline uint16_t csum_ipv4_header20_be(const uint8_t *h)
 {
 	uint32_t w[5];
 
@@ -127,7 +147,7 @@ static inline uint16_t csum_ipv4_header20(const uint8_t *h)
 #else
 	w[2] &= 0xffff0000u;
 #endif
-	return (uint16_t)~csum_fold_mem_((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
+	return (uint16_t)~csum_fold_be_((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
 }
 
 #endif

@@ -125,7 +125,7 @@ static inline bool fast46_accept(const struct fast_env *env, struct xlat_pkt *pk
 		return false;
 	uint32_t totlen = be16_(ip4->total_length);
 	if (totlen < sizeof(*ip4) || totlen > pkt->len ||
-	    csum_ipv4_header20(pkt->data) != be16_(ip4->hdr_checksum))
+	    csum_ipv4_header20_be(pkt->data) != ip4->hdr_checksum)
 		return false;
 	uint32_t len = totlen - (uint32_t)sizeof(*ip4);
 	uint8_t pr = ip4->next_proto_id;
@@ -148,14 +148,24 @@ static inline bool fast46_accept(const struct fast_env *env, struct xlat_pkt *pk
 	return true;
 }
 
+/*
+ * The pseudo-header sum (network order, as l4_csum_offload_at() takes it) of
+ * a datagram of protocol proto and upper-layer length len_be (network order)
+ * between two addresses whose parts (csum_a*_be()) are a and b.
+ */
+static inline uint32_t fast_pseudo_be(uint16_t a, uint16_t b, uint8_t proto, uint16_t len_be)
+{
+	return (uint32_t)a + b + w16_be(0, proto) + len_be;
+}
+
 /* A memo entry for IPv6 address a6 mapped to v4, with its checksum parts (xlat_fast.h). */
 static inline void fast_fm6(struct xlat_fm6 *e, uint32_t gen, const uint8_t a6[16], uint32_t v4)
 {
 	memcpy(e->key, a6, 16);
 	e->val = v4;
-	e->a = (uint16_t)csum_a6(a6);
-	e->adj = csum_delta(e->a, csum_a4(v4));
-	e->h = csum_a4(v4);
+	e->a = (uint16_t)csum_a6_be(a6);
+	e->h = csum_a4_be(v4);
+	e->adj = csum_delta(e->a, e->h);
 	e->gen = gen;
 }
 
@@ -172,8 +182,8 @@ static inline void fast_fm6_dst(struct xlat_fm6 *d, uint32_t gen, const uint8_t 
 static inline void fast_fm4(struct xlat_fm4 *e, uint32_t gen, uint32_t a4)
 {
 	e->key = a4;
-	e->a = (uint16_t)csum_a4(a4);
-	e->adj = csum_delta(e->a, csum_a6(e->val));
+	e->a = (uint16_t)csum_a4_be(a4);
+	e->adj = csum_delta(e->a, csum_a6_be(e->val));
 	e->gen = gen;
 }
 
@@ -193,7 +203,7 @@ static inline const struct xlat_fr6 *fast_fr6(struct xlat_ctx *ctx, struct xlat_
 	memcpy(rc->key, dst6, 16);
 	rc->nexthop = rt.nexthop;
 	rc->mtu = rt.mtu;
-	rc->a = (uint16_t)csum_a6(dst6);
+	rc->a = (uint16_t)csum_a6_be(dst6);
 	rc->gen = m->gen;
 	return rc;
 }

@@ -70,7 +70,8 @@ static inline __attribute__((always_inline)) int fast46_siit(struct xlat_ctx *ct
 	fast_route(pkt, d->nexthop, d->mtu);
 	const uint8_t *src6 = sm->val, *dst6 = d->val;
 	uint8_t tc = xlat_tos_apply(env->tclass46, ip4->type_of_service), hl = (uint8_t)(ip4->time_to_live - 1);
-	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
+	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len,
+			   fast_pseudo_be(sm->a, d->a, u.proto, be16_((uint16_t)u.len)));
 	/* the checks above leave a UDP checksum that is not zero, a whole TCP header, an echo */
 	uint8_t proto6 = u.proto;
 	if (!l4_adjust(u.proto, u.l4, sm->adj + d->adj)) {

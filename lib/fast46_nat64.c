@@ -24,7 +24,7 @@ static __attribute__((noinline, cold)) bool fast46_nat64_dst(struct xlat_ctx *ct
 	if (!nat64_pool4_has(cfg, dst4) || (ctx->own && ctx->own(ctx->route_opaque, 4, (const uint8_t *)&dst4)))
 		return false;
 	d->key = dst4;
-	d->a = (uint16_t)csum_a4(dst4);
+	d->a = (uint16_t)csum_a4_be(dst4);
 	d->adj = (uint16_t)~d->a; /* the IPv6 side comes from the session */
 	d->gen = m->gen;
 	return true;
@@ -71,7 +71,8 @@ static inline __attribute__((always_inline)) int fast46_nat64(struct xlat_ctx *c
 	pkt->frag_size = 0;
 	pkt->len = sizeof(*ip4) + u.len; /* L2 padding off: an ICMPv4 error below quotes the datagram */
 	uint8_t dst6[16];
-	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
+	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len,
+			   fast_pseudo_be(sm->a, d->a, u.proto, be16_((uint16_t)u.len)));
 	enum xlat_stat r = nat64_in_fast(ctx, env->now_ms, u.proto, src4, sport, dst4, dport, flags, dst6, &nport);
 	if (r != XLAT_OK)
 		return nat64_tuple46_refuse(ctx, pkt, r, false);
@@ -90,7 +91,7 @@ static inline __attribute__((always_inline)) int fast46_nat64(struct xlat_ctx *c
 	if (u.proto != IPPROTO_ICMP) {
 		/* xlat46_l4_update + l4_set_port in one RFC 1624 update: the addresses and the destination port */
 		wr16(u.l4 + l4_port_off(u.proto, true), nport);
-		l4_adjust(u.proto, u.l4, sm->adj + d->adj + rc->a + csum_delta(dport, nport));
+		l4_adjust(u.proto, u.l4, sm->adj + d->adj + rc->a + csum_delta(be16_(dport), be16_(nport)));
 	} else {
 		l4_csum46(u.proto, u.l4, u.len, u.len, src4, dst4, src6, dst6, &im);
 		l4_set_port(u.proto, u.l4, u.len, l4_port_off(u.proto, true), nport);

@@ -79,7 +79,7 @@ static inline __attribute__((always_inline)) int fast64_siit(struct xlat_ctx *ct
 	uint8_t tos = xlat_tos_apply(env->tos64, ip6_tclass(ip6)), ttl = (uint8_t)(ip6->hop_limits - 1);
 	uint16_t id, frag;
 	xlat64_id_flags_whole(ctx, totlen, &id, &frag);
-	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
+	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, fast_pseudo_be(sm->a, d->a, u.proto, ip6->payload_len));
 	if (!l4_adjust(u.proto, u.l4, sm->adj + d->adj))
 		l4_csum64(u.proto, u.l4, u.len, u.len, ip6->src_addr, ip6->dst_addr, src4, dst4, &im);
 	uint8_t proto4 = u.proto == IPPROTO_ICMPV6 ? IPPROTO_ICMP : u.proto;

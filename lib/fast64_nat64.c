@@ -39,7 +39,7 @@ static __attribute__((noinline, cold)) bool fast64_nat64_src(const struct xlat_c
 	if (prefix6_contains(&cfg->g.pool6, src6) || addr_unforwardable6(src6))
 		return false;
 	memcpy(sm->key, src6, 16);
-	sm->a = (uint16_t)csum_a6(src6);
+	sm->a = (uint16_t)csum_a6_be(src6);
 	sm->adj = (uint16_t)~sm->a; /* the IPv4 source comes from the session */
 	sm->gen = m->gen;
 	return true;
@@ -84,16 +84,16 @@ static inline __attribute__((always_inline)) int fast64_nat64(struct xlat_ctx *c
 	uint8_t tos = xlat_tos_apply(env->tos64, ip6_tclass(ip6)), ttl = (uint8_t)(ip6->hop_limits - 1);
 	uint16_t id, frag;
 	xlat64_id_flags_whole(ctx, totlen, &id, &frag);
-	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, (uint32_t)sm->a + d->a + u.proto + u.len);
+	l4_csum_offload_at(ctx, u.coff, u.proto, u.l4, u.len, fast_pseudo_be(sm->a, d->a, u.proto, ip6->payload_len));
 	enum xlat_stat r =
 		nat64_out_fast(ctx, env->now_ms, nproto, ip6->src_addr, sport, dst4, dport, flags, &src4, &nport);
 	if (r != XLAT_OK)
 		return nat64_tuple64_refuse(ctx, pkt, r);
-	uint32_t s4 = csum_a4(src4);
+	uint32_t s4 = csum_a4_be(src4);
 	if (nproto != IPPROTO_ICMP) {
 		/* l4_set_port + l4_csum64 in one RFC 1624 update: the addresses and the source port */
 		wr16(u.l4, nport);
-		l4_adjust(u.proto, u.l4, sm->adj + s4 + d->adj + csum_delta(sport, nport));
+		l4_adjust(u.proto, u.l4, sm->adj + s4 + d->adj + csum_delta(be16_(sport), be16_(nport)));
 	} else {
 		l4_set_port(nproto, u.l4, u.len, l4_port_off(nproto, false), nport);
 		l4_csum64(u.proto, u.l4, u.len, u.len, ip6->src_addr, ip6->dst_addr, src4, dst4, &im);

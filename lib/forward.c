@@ -32,7 +32,7 @@ static enum xlat_stat check4(struct xlat_pkt *pkt)
 	uint32_t ihl = rte_ipv4_hdr_len(h), tot = rte_be_to_cpu_16(h->total_length);
 	if (ihl < sizeof(*h) || tot < ihl || tot > pkt->len)
 		return XLAT_FWD_HDR;
-	if (ihl == sizeof(*h) ? csum_ipv4_header20(pkt->data) != rd16(pkt->data + 10)
+	if (ihl == sizeof(*h) ? csum_ipv4_header20_be(pkt->data) != ld16(pkt->data + 10)
 			      : csum_fold(csum_partial(pkt->data, ihl, 0)) != 0)
 		return XLAT_FWD_HDR;
 	pkt->len = tot;

@@ -74,21 +74,40 @@ static inline void ip4_hdr_fields(struct rte_ipv4_hdr *ip, uint8_t tos, uint16_t
 /* A 20-byte IPv4 header, its checksum computed. Addresses in network order. */
 void ip4_hdr_write(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl, uint8_t proto,
 		   uint32_t src, uint32_t dst);
+/* The 16-bit word whose bytes in memory are hi, lo (network order: as ld16() loads it). */
+static inline uint16_t w16_be(uint8_t hi, uint8_t lo)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint16_t)((uint32_t)lo << 8 | hi);
+#else
+	return (uint16_t)((uint32_t)hi << 8 | lo);
+#endif
+}
+
 /*
- * ip4_hdr_write() with the addresses' part of the header checksum known (asum:
- * csum_a4 of both, from the memo): the same bytes, without summing the header.
+ * ip4_hdr_write() with the addresses' part of the header checksum known (asum_be:
+ * csum_a4_be() of both, from the memo): the same bytes, without summing the
+ * header, and summed in network order, as the fields are stored (no swap for
+ * the checksum).
  */
 static inline void ip4_hdr_write_sum(uint8_t *h, uint8_t tos, uint16_t totlen, uint16_t id, uint16_t frag, uint8_t ttl,
-				     uint8_t proto, uint32_t src, uint32_t dst, uint32_t asum)
+				     uint8_t proto, uint32_t src, uint32_t dst, uint32_t asum_be)
 {
-	uint32_t s = ((uint32_t)RTE_IPV4_VHL_DEF << 8 | tos) + totlen + id + frag + ((uint32_t)ttl << 8 | proto) + asum;
-
 	struct rte_ipv4_hdr *ip = (void *)h;
+	uint16_t vt = w16_be(RTE_IPV4_VHL_DEF, tos), tl = be16_(totlen), i = be16_(id), f = be16_(frag),
+		 tp = w16_be(ttl, proto);
+	uint32_t s = (uint32_t)vt + tl + i + f + tp + asum_be;
 
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
-	ip4_hdr_fields(ip, tos, totlen, id, frag, ttl, proto, src, dst);
-	ip->hdr_checksum = be16_((uint16_t)~s);
+	st16(h, vt);
+	ip->total_length = tl;
+	ip->packet_id = i;
+	ip->fragment_offset = f;
+	st16(h + 8, tp);
+	ip->src_addr = src;
+	ip->dst_addr = dst;
+	ip->hdr_checksum = (uint16_t)~s;
 }
 
 /* A 40-byte IPv6 header (flow label 0); inline, as the 4->6 fast paths write one a packet. */

@@ -23,19 +23,20 @@
 
 /*
  * The fast paths' TCP/UDP checksum update for new addresses (and ports), from a
- * sum of csum_delta()s (checksum.h): the value l4_csum64/46 (+ l4_set_port)
- * compute. A zero UDP checksum stays zero (IPv4's "none"; the 4->6 fast path
- * never has one). False for anything else (ICMP: its type changes too).
+ * sum of csum_delta()s in network order (adj_be, checksum.h): the value
+ * l4_csum64/46 (+ l4_set_port) compute. A zero UDP checksum stays zero (IPv4's
+ * "none"; the 4->6 fast path never has one). False for anything else (ICMP: its
+ * type changes too).
  */
-static inline bool l4_adjust(uint8_t proto, uint8_t *l4, uint32_t adj)
+static inline bool l4_adjust(uint8_t proto, uint8_t *l4, uint32_t adj_be)
 {
 	if (proto == IPPROTO_TCP) {
-		wr16(l4 + 16, csum_adjust(rd16(l4 + 16), adj));
+		st16(l4 + 16, csum_adjust(ld16(l4 + 16), adj_be));
 	} else if (proto == IPPROTO_UDP) {
-		uint16_t c = rd16(l4 + 6);
+		uint16_t c = ld16(l4 + 6);
 		if (c != 0) {
-			c = csum_adjust(c, adj);
-			wr16(l4 + 6, c ? c : 0xffff);
+			c = csum_adjust(c, adj_be);
+			st16(l4 + 6, c ? c : 0xffff);
 		}
 	} else {
 		return false;
@@ -80,14 +81,17 @@ static inline void l4_csum_offload(struct xlat_ctx *ctx, uint8_t proto, uint8_t 
 
 /*
  * The fast paths' l4_csum_offload(), for a header they checked already: coff
- * is the checksum's offset in it (TCP 16, UDP 6; 0 for ICMP, never partial).
- * A UDP zero needs no test here: a partial value is never 0.
+ * is the checksum's offset in it (TCP 16, UDP 6; 0 for ICMP, never partial);
+ * pseudo_be, the pseudo-header sum in network order (the memo's parts). A UDP
+ * zero needs no test here: a partial value is never 0.
  */
 static inline void l4_csum_offload_at(struct xlat_ctx *ctx, unsigned coff, uint8_t proto, uint8_t *l4, uint32_t l4len,
-				      uint32_t pseudo)
+				      uint32_t pseudo_be)
 {
-	if (coff && __builtin_expect(rd16(l4 + coff) == csum_partial_value(pseudo), 0))
-		l4_csum_finish_counted(ctx, proto, l4, l4len, pseudo);
+	uint16_t p = csum_partial_value(pseudo_be);
+
+	if (coff && __builtin_expect(ld16(l4 + coff) == p, 0))
+		l4_csum_finish_counted(ctx, proto, l4, l4len, be16_(p));
 }
 
 /*
