@@ -3,7 +3,7 @@
 """Instructions per packet of the worker loop, under callgrind (deterministic, unlike time on a shared VM).
 
   scripts/bench/cgcount.py XLAT64D [--dir 64|46] [--flows N] [--mode siit|nat64|nat64new|nat64steady|fwd]
-                           [--seconds S] [--top N] [--scale K]
+                           [--seconds S] [--top N] [--scale K] [--cache-sim]
   scripts/bench/cgcount.py XLAT64D --mode l3fwd [--l3fwd PATH] [--dir 64|46] [--flows N]
 
 Runs XLAT64D (build it with -Dmarch=x86-64-v3: valgrind has no AVX-512) under
@@ -101,6 +101,8 @@ def main():
     ap.add_argument("--scale", type=int, default=0, help="nat64steady: XLAT64_CLOCK_SCALE (default: 3e7 / flows)")
     ap.add_argument("--seconds", type=float, default=25)
     ap.add_argument("--top", type=int, default=20)
+    ap.add_argument("--cache-sim", action="store_true",
+                    help="also count D1 and LL misses per packet (valgrind's model of the caches, not a measurement)")
     ap.add_argument("--work", default="/var/tmp/xlat64-bench")
     a = ap.parse_args()
     ns = argparse.Namespace(build=os.path.dirname(os.path.dirname(os.path.abspath(a.xlat64d))), work=a.work,
@@ -135,6 +137,7 @@ def main():
         json.dump(cfg, f)
     # only the worker loop and what it calls (not start-up, not the control threads)
     p = subprocess.Popen(["valgrind", "--tool=callgrind", "--toggle-collect=worker_main", "--compress-strings=no",
+                          "--cache-sim=" + ("yes" if a.cache_sim else "no"),
                           "--callgrind-out-file=" + out, a.xlat64d, "--config",
                           cfgf, "--stats-out", stats], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     c0 = {}
@@ -161,13 +164,31 @@ def main():
     incl = inclusive(out, "worker_main")
     print("%s %s %d flows: XLAT_TX %d (sessions created %d), worker_main %d instructions, %.0f per packet" % (
         a.mode, a.dir, a.flows, tx, c.get("XLAT_NAT64_SESSION_CREATED", 0), incl, incl / tx if tx else 0))
+    if a.cache_sim:
+        misses(out, tx)
     top(out, incl, tx, a.top)
+
+
+def misses(out, tx):
+    """--cache-sim: the counted part's first-level data and last-level misses, per packet."""
+    ann = subprocess.run(["callgrind_annotate", out], capture_output=True, text=True).stdout
+    ev = re.search(r"^Events shown:\s+(.*)$", ann, re.M)
+    tot = re.search(r"^(.*)PROGRAM TOTALS", ann, re.M)
+    if not ev or not tot or not tx:
+        print("no cache simulation figures in %s" % out)
+        return
+    nums = re.findall(r"([\d,]+) \([^)]*\)|(?<!\S)\.(?!\S)", tot.group(1))
+    v = dict(zip(ev.group(1).split(), (int(x.replace(",", "")) if x else 0 for x in nums)))
+    print("cache model: D1 misses %.2f per packet (reads %.2f, writes %.2f), LL misses %.2f, I1 misses %.2f" % (
+        (v.get("D1mr", 0) + v.get("D1mw", 0)) / tx, v.get("D1mr", 0) / tx, v.get("D1mw", 0) / tx,
+        (v.get("DLmr", 0) + v.get("DLmw", 0)) / tx, v.get("I1mr", 0) / tx))
 
 
 def inclusive(out, fn):
     """The inclusive instructions of function fn in callgrind output out."""
     ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", out], capture_output=True, text=True).stdout
-    m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\S*:?%s[ \n]" % fn, ann, re.M)
+    # the first event (Ir) of its line; --cache-sim puts more columns ("N (P%)" or ".") before the name
+    m = re.search(r"^\s*([\d,]+) \([^)]*\)(?:\s+(?:[\d,]+ \([^)]*\)|\.))*\s+\S*:?%s[ \n]" % fn, ann, re.M)
     return int(m.group(1).replace(",", "")) if m else 0
 
 
