@@ -262,11 +262,18 @@ mbuf_gauges() { echo "$(cnt "$1" XLAT_MBUF_IN_USE) $(cnt "$1" XLAT_EXC_MBUF_IN_U
 
 # Gauges $1 no higher than gauges $2, pool by pool. (Fewer in use than at the start is no leak: the
 # start's reading can include a frame in flight, e.g. one af_xdp's rx ring or a transmit buffer held.)
+# af_xdp sends from the packet pool's own mbufs and frees them only when it reaps their completions, at
+# its next transmission on that queue (DPDK's af_xdp_tx_zc: kick_tx pulls the completion ring before
+# send()): the frames of each port's last transmission stay in use while nothing more is sent, up to a
+# burst (32) each, so those two ports' 64 are no leak either. (A leak per packet of the paths exercised
+# here, thousands of frames, still shows far above it.)
+MBUF_TX_HELD=0
+[[ $E2E_PORTS == af_xdp ]] && MBUF_TX_HELD=64
 mbuf_gauges_le() {
 	local a b
 	read -r -a a <<<"$1"
 	read -r -a b <<<"$2"
-	((a[0] <= b[0] && a[1] <= b[1]))
+	((a[0] <= b[0] + MBUF_TX_HELD && a[1] <= b[1]))
 }
 
 # Under translated and exception traffic: SIGHUP (reload) twice, then the mbuf gauges return to their
@@ -297,7 +304,8 @@ test_exception_lifecycle() {
 		sleep 0.5
 	done
 	log "mbufs in use after traffic: $g1"
-	mbuf_gauges_le "$g1" "$g0" || { echo "mbufs in use $g1, at start $g0: leak" >&2; ok=1; }
+	mbuf_gauges_le "$g1" "$g0" ||
+		{ echo "mbufs in use $g1, at start $g0 (+$MBUF_TX_HELD held by transmission allowed): leak" >&2; ok=1; }
 
 	exc_translated_start 6 || return 1
 	sleep 2
