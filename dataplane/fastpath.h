@@ -29,8 +29,8 @@ struct fp_memo {
 	uint64_t cfg_gen, fib_gen; /* the routes it remembers are those of one routing table generation (fib.c) */
 	bool cfg_seen;
 	uint64_t nb_gen; /* the neighbour table generation nb_* were derived in */
-	bool nb_ok, nb_gw;
-	int nb_family;
+	bool nb_gw;
+	int nb_family; /* the next hop's family; 0: none remembered (no frame has family 0) */
 	uint32_t nb_nexthop;
 	uint8_t nb_dst[16];  /* the destination the neighbour was derived from (unless nb_gw: a gateway's) */
 	uint16_t nb_port, nb_port_id; /* the interface, and its DPDK port */
@@ -50,11 +50,11 @@ static inline void fp_memo_round(struct fp_memo *fm, const struct xlat_config *c
 		fm->cfg_gen = cfg->gen;
 		fm->fib_gen = fib_gen;
 		fm->cfg_seen = true;
-		fm->nb_ok = false; /* its next hop is a route's: of the old table */
+		fm->nb_family = 0; /* its next hop is a route's: of the old table */
 	}
 	uint64_t ng = neigh_generation();
 	if (fm->nb_gen != ng) {
-		fm->nb_ok = false;
+		fm->nb_family = 0;
 		fm->nb_gen = ng;
 	}
 	fm->fwd.nb_gen = ng;
@@ -153,7 +153,7 @@ static inline __attribute__((always_inline)) int fp_translate(struct dp_worker *
 static inline __attribute__((always_inline)) bool fp_neighbour_same(const struct fp_memo *fm,
 								    const struct xlat_pkt *xp)
 {
-	return fm->nb_ok && fm->nb_nexthop == xp->route.nexthop && fm->nb_family == xp->family &&
+	return fm->nb_family == xp->family && fm->nb_nexthop == xp->route.nexthop &&
 	       (fm->nb_gw || (xp->family == 4 ? memcmp(fm->nb_dst, xp->data + 16, 4) == 0
 					      : xlat_same16(fm->nb_dst, xp->data + 24)));
 }
@@ -176,11 +176,10 @@ static inline __attribute__((always_inline)) bool fp_neighbour(struct dp_worker 
 	uint16_t port;
 	fib_neighbor_addr(xp->route.nexthop, family, dst, addr, &port);
 	if (unlikely(!neigh_lookup(port, family, addr, &fm->nb_mac))) {
-		fm->nb_ok = false;
+		fm->nb_family = 0;
 		dp_to_slowpath(w, m, META_RESOLVE, port, family, addr);
 		return false;
 	}
-	fm->nb_ok = true;
 	fm->nb_family = family;
 	fm->nb_nexthop = xp->route.nexthop;
 	fm->nb_port = port;
