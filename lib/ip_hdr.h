@@ -94,19 +94,12 @@ static inline void ip4_hdr_write_sum(uint8_t *h, uint8_t tos, uint16_t totlen, u
 				     uint8_t proto, uint32_t src, uint32_t dst, uint32_t asum_be)
 {
 	struct rte_ipv4_hdr *ip = (void *)h;
-	uint16_t vt = w16_be(RTE_IPV4_VHL_DEF, tos), tl = be16_(totlen), i = be16_(id), f = be16_(frag),
-		 tp = w16_be(ttl, proto);
-	uint32_t s = (uint32_t)vt + tl + i + f + tp + asum_be;
+	uint32_t s = (uint32_t)w16_be(RTE_IPV4_VHL_DEF, tos) + be16_(totlen) + be16_(id) + be16_(frag) +
+		     w16_be(ttl, proto) + asum_be;
 
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
-	st16(h, vt);
-	ip->total_length = tl;
-	ip->packet_id = i;
-	ip->fragment_offset = f;
-	st16(h + 8, tp);
-	ip->src_addr = src;
-	ip->dst_addr = dst;
+	ip4_hdr_fields(ip, tos, totlen, id, frag, ttl, proto, src, dst);
 	ip->hdr_checksum = (uint16_t)~s;
 }
 
