@@ -51,6 +51,7 @@ import ctl as ctlsock  # noqa: E402  (the control socket's client)
 PY = "/usr/bin/python3"
 CPU_FWD = "1"   # the forwarding core
 CPU_AUX = "0"   # everything else
+HUGE_NR = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
 MBUF_KB = 5.0   # per mbuf (2176-byte buffer, header, mempool overhead): --no-huge pools need about twice their size in -m
 
 MAC_P6, MAC_P4 = "02:00:00:00:00:06", "02:00:00:00:00:04"
@@ -123,6 +124,7 @@ class Bench:
             "host": {"cpu": cpu_model(), "nproc": os.cpu_count(), "tsc_hz": self.hz,
                      "kernel": os.uname().release},
             "params": {"duration_s": a.duration, "warmup_s": a.warmup, "flows": a.flows, "repeat": a.repeat,
+                       "huge": a.huge,
                        "lab_duration_s": a.lab_duration, "lab_ports": a.lab_ports},
             "loadavg_start": open("/proc/loadavg").read().split()[:3],
             "dpdk": [], "lab": [], "scaling": [], "skipped": [],
@@ -154,7 +156,7 @@ class Bench:
         mem = int(nb * MBUF_KB / 1024) + 256
         self.seq += 1
         logf = os.path.join(self.work, "run", "testpmd-%d.log" % self.seq)
-        cmd = ["dpdk-testpmd", "-l", CPU_AUX + "," + CPU_FWD, "--no-huge", "-m", str(mem), "--no-pci",
+        cmd = ["dpdk-testpmd", "-l", CPU_AUX + "," + CPU_FWD] + self.eal_args(self.eal_mem(mem)) + ["--no-pci",
                "--no-shconf", "--file-prefix", "xbench-tp%d" % os.getpid(), "--log-level", "lib.eal:error",
                "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "--vdev", "net_null0,no-rx=1",
                "--", "--forward-mode=io", "--nb-cores=1", "--rxq=1", "--txq=1", "--burst=32",
@@ -218,7 +220,7 @@ class Bench:
                       "ipv4 prefix": "198.18.%d.%d/32" % (s >> 8, s & 255)} for s in range(1024)]
         return {
             "mode": "siit",
-            "eal": ["-l", CPU_FWD, "--no-huge", "-m", str(mem), "--no-shconf", "--no-pci",
+            "eal": ["-l", CPU_FWD] + self.eal_mem(mem) + ["--no-shconf", "--no-pci",
                     "--file-prefix", "xbench%d" % os.getpid(), "--log-level", "lib.eal:error"],
             "ports": [
                 {"name": "v6", "device": pcapdev if direction == "64" else nulldev, "mtu": 1500,
@@ -235,6 +237,22 @@ class Bench:
             "global": {"pool6": "2001:db8:64::/96"},
             "eamt": table,
         }
+
+    def eal_mem(self, mb):
+        """EAL's memory arguments for a process that needs mb MiB: anonymous 4 KiB pages (--no-huge), or
+        with --huge 2 MiB hugepages (--in-memory: no files left behind), as deployments have them; there
+        eal_args() drops the -m at start (DPDK takes pages as it needs them)."""
+        if self.a.huge:
+            return ["--in-memory", "-m", str(mb)]
+        return ["--no-huge", "-m", str(mb)]
+
+    def eal_args(self, eal):
+        """eal as a process is started with: --huge leaves out -m (sized for --no-huge, about twice the
+        need: main() reserved the pages for the largest figure)."""
+        if self.a.huge and "-m" in eal:
+            i = eal.index("-m")
+            return eal[:i] + eal[i + 2:]
+        return eal
 
     @staticmethod
     def ctl(sock, command="stats", timeout=5):
@@ -258,7 +276,7 @@ class Bench:
         logf = os.path.join(run, "%s-%d.log" % (name, self.seq))
         sock = cfg["control"]["socket"]
         with open(cfgf, "w") as f:
-            json.dump(cfg, f, indent=1)
+            json.dump(dict(cfg, eal=self.eal_args(cfg["eal"])), f, indent=1)
         if os.path.exists(sock):
             os.unlink(sock)
         cmd = ([] if ns is None else ["ip", "netns", "exec", ns]) + [exe or self.xlat64d, "--config", cfgf]
@@ -673,7 +691,9 @@ class Bench:
         h = r["host"]
         per = []
         if r["dpdk"] or r["scaling"]:
-            per.append("%s s per DPDK figure after %s s warm-up" % (r["params"]["duration_s"], r["params"]["warmup_s"]))
+            per.append("%s s per DPDK figure after %s s warm-up, %s" % (
+                r["params"]["duration_s"], r["params"]["warmup_s"],
+                "2 MiB hugepages" if r["params"].get("huge") else "--no-huge (4 KiB pages)"))
         if r["lab"]:
             per.append("%s s per lab figure" % r["params"].get("lab_duration_s"))
         lines = ["Run %s on %s, %s CPUs, TSC %.3f GHz, kernel %s; %s; load average %s at the start, %s at the end "
@@ -716,6 +736,8 @@ def main():
                          "(default %(default)s)")
     ap.add_argument("--baseline", help="also run the SIIT, NAT64 established and steady-state figures with this "
                     "xlat64d binary (before/after, side by side)")
+    ap.add_argument("--huge", action="store_true", help="testpmd and xlat64d on 2 MiB hugepages (--in-memory; "
+                    "scripts/hugepages.sh reserves them) instead of --no-huge's 4 KiB pages")
     ap.add_argument("--perf", action="store_true", help="also perf-record each xlat64d run (after its figure)")
     ap.add_argument("--no-dpdk", action="store_true")
     ap.add_argument("--no-lab", action="store_true")
@@ -738,15 +760,26 @@ def main():
         a.plot = None
     if os.geteuid() != 0:
         sys.exit("bench: run as root")
-    b = Bench(a)
-    t0 = time.monotonic()
-    if a.scaling:
-        scaling.Scaling(b).run()
-    else:
-        if not a.no_dpdk:
-            b.dpdk()
-        if not a.no_lab:
-            lab.Lab(b, CPU_FWD, CPU_AUX, thread_ticks, busiest_share).run()
+    pages0 = None
+    if a.huge:  # 2 MiB pages for the largest figure: two ports' mbufs (2.4 KiB each) and sessions, ~3 KiB a flow
+        with open(HUGE_NR) as f:
+            pages0 = int(f.read())
+        subprocess.run([os.path.join(ROOT, "scripts", "hugepages.sh"), str(512 + max(a.flows) * 3 // 1024)],
+                       check=True)
+    try:
+        b = Bench(a)
+        t0 = time.monotonic()
+        if a.scaling:
+            scaling.Scaling(b).run()
+        else:
+            if not a.no_dpdk:
+                b.dpdk()
+            if not a.no_lab:
+                lab.Lab(b, CPU_FWD, CPU_AUX, thread_ticks, busiest_share).run()
+    finally:
+        if pages0 is not None:  # what the machine had before (hugepages.sh never lowers a reservation)
+            with open(HUGE_NR, "w") as f:
+                f.write(str(pages0))
     b.write()
     log("bench: %.0f s" % (time.monotonic() - t0))
 

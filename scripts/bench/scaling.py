@@ -171,7 +171,8 @@ class Scaling:
         logf = os.path.join(self.b.work, "run", "scal-testpmd-%d.log" % self.b.seq)
         # lcore 0 (the main one: statistics, no forwarding) with the other threads, 1..n forward
         lcores = ",".join(["0@%d" % aux] + ["%d@%d" % (i + 1, c) for i, c in enumerate(cpus)])
-        cmd = ["dpdk-testpmd", "--lcores", lcores, "--no-huge", "-m", str(mem), "--no-pci", "--no-shconf",
+        cmd = ["dpdk-testpmd", "--lcores", lcores] + self.b.eal_args(self.b.eal_mem(mem)) + ["--no-pci",
+               "--no-shconf",
                "--file-prefix", "xbench-st%d" % os.getpid(), "--log-level", "lib.eal:error",
                "--vdev", "net_pcap0,%s,infinite_rx=1" % ",".join("rx_pcap=" + p for p in pcaps),
                "--vdev", "net_null0,no-rx=1",
