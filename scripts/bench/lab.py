@@ -123,7 +123,7 @@ class Lab:
         dev = "net_af_xdp%d,iface=%s" if ports == "af_xdp" else "net_af_packet%d,iface=%s"
         return {
             "mode": "siit",
-            "eal": ["-l", self.fwd, "--no-huge", "-m", "512", "--no-shconf", "--no-pci",
+            "eal": ["-l", self.fwd] + self.b.eal_mem(512) + ["--no-shconf", "--no-pci",
                     "--file-prefix", "xbenchlab%d" % os.getpid(), "--log-level", "lib.eal:error"],
             "ports": [
                 {"name": "v6", "device": dev % (0, "p6"), "mtu": 1500, "addresses": ["2001:db8:6::1/64"],
