@@ -119,13 +119,15 @@ class Bench:
         os.makedirs(os.path.join(self.work, "pcap"), exist_ok=True)
         os.makedirs(os.path.join(self.work, "run"), exist_ok=True)
         self.hz = tsc_hz()
+        self.huge = getattr(a, "huge", False)
         self.results = {
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
             "host": {"cpu": cpu_model(), "nproc": os.cpu_count(), "tsc_hz": self.hz,
                      "kernel": os.uname().release},
+            # cgcount.py and sync_cost.py make a Bench of their own arguments: no lab, no hugepages (valgrind)
             "params": {"duration_s": a.duration, "warmup_s": a.warmup, "flows": a.flows, "repeat": a.repeat,
-                       "huge": a.huge,
-                       "lab_duration_s": a.lab_duration, "lab_ports": a.lab_ports},
+                       "huge": self.huge, "lab_duration_s": getattr(a, "lab_duration", None),
+                       "lab_ports": getattr(a, "lab_ports", None)},
             "loadavg_start": open("/proc/loadavg").read().split()[:3],
             "dpdk": [], "lab": [], "scaling": [], "skipped": [],
         }
@@ -242,14 +244,14 @@ class Bench:
         """EAL's memory arguments for a process that needs mb MiB: anonymous 4 KiB pages (--no-huge), or
         with --huge 2 MiB hugepages (--in-memory: no files left behind), as deployments have them; there
         eal_args() drops the -m at start (DPDK takes pages as it needs them)."""
-        if self.a.huge:
+        if self.huge:
             return ["--in-memory", "-m", str(mb)]
         return ["--no-huge", "-m", str(mb)]
 
     def eal_args(self, eal):
         """eal as a process is started with: --huge leaves out -m (sized for --no-huge, about twice the
         need: main() reserved the pages for the largest figure)."""
-        if self.a.huge and "-m" in eal:
+        if self.huge and "-m" in eal:
             i = eal.index("-m")
             return eal[:i] + eal[i + 2:]
         return eal
