@@ -12,6 +12,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* before A and B below: with -march on a CPU with AVX512-FP16, clang's avx512fp16intrin.h (through DPDK's
+ * rte_vect.h, which nat64_db.h and others pull in after this header) names its parameters A and B */
+#include <rte_vect.h>
+
 #include "nat64.h"
 #include "pktbuild.h"
 #include "stats.h"
