@@ -228,6 +228,9 @@ void announce_tick(struct dp *dp, uint64_t now_ns);
 void announce_close(struct dp *dp);
 int exception_ifindex(uint16_t port); /* the TAP's kernel interface index, 0 without one */
 
+/* mbuf_pool.c: rte_pktmbuf_pool_create(), packed where there are no hugepages (why: there) */
+struct rte_mempool *dp_pktmbuf_pool_create(const char *name, unsigned n, unsigned cache, uint16_t room, int socket);
+
 /* worker.c: the loop; tx.c: dp_send_eth() */
 int worker_main(void *arg);
 void dp_send_eth(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst,

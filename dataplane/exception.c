@@ -360,8 +360,8 @@ int exception_init(struct dp *dp, char *err, size_t errlen)
 		want += !linkless(port_device(cfg, p));
 	if (!want)
 		return 0;
-	exc_pool = rte_pktmbuf_pool_create("exc_mbufs", want * EXC_MBUFS_PER_TAP, 32, 0,
-					   rte_pktmbuf_data_room_size(dp->pool), (int)rte_socket_id());
+	exc_pool = dp_pktmbuf_pool_create("exc_mbufs", want * EXC_MBUFS_PER_TAP, 32,
+					  rte_pktmbuf_data_room_size(dp->pool), (int)rte_socket_id());
 	if (!exc_pool) {
 		snprintf(err, errlen, "cannot create the exception-path pool of %u mbufs: %s", want * EXC_MBUFS_PER_TAP,
 			 rte_strerror(rte_errno));

@@ -284,8 +284,8 @@ static int setup(struct dp *dp, char *err, size_t errlen)
 	for (unsigned p = 0; p < dp->cfg.n_ports; p++)
 		if (dp->cfg.ports[p].mtu + 18u + 64u > room)
 			room = dp->cfg.ports[p].mtu + 18u + 64u;
-	dp->pool = rte_pktmbuf_pool_create("mbufs", nb, 256, 0, (uint16_t)(RTE_PKTMBUF_HEADROOM + room),
-					   (int)rte_socket_id());
+	dp->pool = dp_pktmbuf_pool_create("mbufs", nb, 256, (uint16_t)(RTE_PKTMBUF_HEADROOM + room),
+					  (int)rte_socket_id());
 	if (!dp->pool) {
 		snprintf(err, errlen, "cannot create a pool of %u mbufs: %s (hugepages? -m?)", nb,
 			 rte_strerror(rte_errno));

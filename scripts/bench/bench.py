@@ -695,7 +695,9 @@ class Bench:
         if r["dpdk"] or r["scaling"]:
             per.append("%s s per DPDK figure after %s s warm-up, %s" % (
                 r["params"]["duration_s"], r["params"]["warmup_s"],
-                "2 MiB hugepages" if r["params"].get("huge") else "--no-huge (4 KiB pages)"))
+                "2 MiB hugepages" if r["params"].get("huge") else
+                "--no-huge (4 KiB pages: xlat64d packs its mbufs, testpmd has one a page; --huge compares like "
+                "with like)"))
         if r["lab"]:
             per.append("%s s per lab figure" % r["params"].get("lab_duration_s"))
         lines = ["Run %s on %s, %s CPUs, TSC %.3f GHz, kernel %s; %s; load average %s at the start, %s at the end "
