@@ -72,8 +72,8 @@ def l3fwd(a, b, d):
     with open(r6, "w") as f:
         f.write("R2001:db8:64::/96 1\n")
     cmd = ["valgrind", "--tool=callgrind", "--fair-sched=yes", "--toggle-collect=lpm_main_loop",
-           "--compress-strings=no", "--callgrind-out-file=" + out, binary, "-l", "1", "--no-huge", "-m", "512", "--file-prefix",
-           "l3cg%d" % os.getpid(), "--no-pci", "--vdev",
+           "--compress-strings=no", "--callgrind-out-file=" + out, binary, "-l", "1", "--no-huge", "-m", "512",
+           "--file-prefix", "l3cg%d" % os.getpid(), "--no-pci", "--vdev",
            "net_pcap0,rx_pcap=%s,infinite_rx=1" % b.pcap("dpdk", a.dir, a.flows), "--vdev", "net_null0,no-rx=1",
            "--", "-p", "0x3", "-P", "--config=(0,0,1),(1,0,1)", "--rule_ipv4=" + r4, "--rule_ipv6=" + r6,
            "--parse-ptype", "--lookup=lpm"]
