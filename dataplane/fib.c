@@ -262,8 +262,15 @@ static int side_create(struct side *s, unsigned idx, unsigned routes, char *err,
 	s->v4 = rte_fib_create(n4, SOCKET_ID_ANY, &c4);
 	s->v6 = rte_fib6_create(n6, SOCKET_ID_ANY, &c6);
 	if (!s->v4 || !s->v6) {
-		snprintf(err, errlen, "cannot create routing tables for %u routes per family: %s (hugepages? -m? "
-				      "dataplane.max-kernel-routes?)", routes, rte_strerror(rte_errno));
+		/* what failed is nearly always memory (DPDK's errno says EINVAL then too): say how much it takes */
+		uint64_t sz4 = c4.dir24_8.nh_sz == RTE_FIB_DIR24_8_2B ? 2 : 4;
+		uint64_t sz6 = c6.trie.nh_sz == RTE_FIB6_TRIE_2B ? 2 : 4;
+		uint64_t copy = (sz4 * ((1u << 24) + 256ull * c4.dir24_8.num_tbl8) +
+				 sz6 * ((1u << 24) + 256ull * c6.trie.num_tbl8)) >> 20;
+		snprintf(err, errlen, "cannot create routing tables for %u routes per family: %s (the two copies take "
+				      "about %" PRIu64 " MiB: more hugepages, a larger -m (without hugepages -m is all "
+				      "there is), or a lower dataplane.max-kernel-routes)",
+			 routes, rte_strerror(rte_errno), 2 * copy);
 		return -1;
 	}
 	return 0;

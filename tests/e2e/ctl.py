@@ -11,7 +11,9 @@ ctl.py mkconfig IN OUT KEY=VALUE...  write a copy of config IN with changes:
        socket=PATH   control socket path
        mtu.PORT=N    MTU of port PORT ("v6"/"v4")
        noneigh=1     drop static neighbours from every port
-       nohuge=1      run without hugepages (--no-huge --no-shconf instead of --in-memory)
+       nohuge=1      run without hugepages (--no-huge --no-shconf instead of --in-memory), with -m at
+                     least NOHUGE_MIN_MB: without hugepages -m is all the memory DPDK gets, not a first
+                     reservation it may grow from
        route=PREFIX,VIA,PORT   add a static route
        ports=af_xdp  the lab's ports as net_af_xdp instead of net_af_packet, with one worker: DPDK
                      22.11's af_xdp PMD reads a veth's queues as one (veths report separate rx and
@@ -20,6 +22,11 @@ ctl.py mkconfig IN OUT KEY=VALUE...  write a copy of config IN with changes:
 import json
 import socket
 import sys
+
+# What the lab's configs need without hugepages, where -m caps DPDK's memory: two copies of the routing
+# tables at the default dataplane.max-kernel-routes (~160 MB: doc/operations.md), the ports' mbufs and, for
+# NAT64, two workers' tables. (With hugepages DPDK allocates past -m as it needs to.)
+NOHUGE_MIN_MB = 512
 
 
 def call(path, req, timeout=3):
@@ -81,6 +88,10 @@ def mkconfig(src, dst, changes):
             for a in ("--no-huge", "--no-shconf"):
                 if a not in eal:
                     eal.append(a)
+            if "-m" not in eal:
+                eal += ["-m", str(NOHUGE_MIN_MB)]
+            elif int(eal[eal.index("-m") + 1]) < NOHUGE_MIN_MB:
+                eal[eal.index("-m") + 1] = str(NOHUGE_MIN_MB)
             cfg["eal"] = eal
         elif key == "route":
             prefix, via, port = val.split(",")
