@@ -117,13 +117,19 @@ hugepages_free_mb() {
 }
 
 # config_from BASE OUT CHANGE...: a copy of config/BASE with our socket (and --no-huge when
-# hugepages are short), plus the changes ctl.py mkconfig understands.
+# hugepages are short), plus the changes ctl.py mkconfig understands: the caller's, and those in
+# E2E_MKCONFIG (space-separated, e.g. 'dataplane.mbufs-per-port=2047': a whole suite run that way).
 config_from() {
 	local base=$1 out=$2
 	shift 2
 	local extra=()
 	if [[ -n "${E2E_NOHUGE:-}" ]] || (($(hugepages_free_mb) < 300)); then
 		extra+=(nohuge=1)
+	fi
+	if [[ -n "${E2E_MKCONFIG:-}" ]]; then
+		local more
+		read -ra more <<<"$E2E_MKCONFIG"
+		extra+=("${more[@]}")
 	fi
 	$CTL mkconfig "$ROOT/config/$base" "$out" "socket=$WORK/ctl.sock" "ports=$E2E_PORTS" "${extra[@]}" "$@"
 }

@@ -8,6 +8,7 @@
 #   E2E_ONLY='udp|tcp' ...   only tests whose name matches the regex
 #   E2E_KEEP=1 ...           keep the work directory
 #   E2E_NOHUGE=1             run the daemon with --no-huge (automatic when hugepages are short)
+#   E2E_MKCONFIG='KEY=VALUE ...' ctl.py mkconfig changes for every config the suite makes
 #   E2E_PORTS=af_xdp         drive the lab's veths with net_af_xdp (one worker) instead of net_af_packet
 #   NAT64_UDP_FLOWS=10000 NAT64_TCP_CONNS=2000   the scale tests' sizes (split over both hosts)
 #   XLAT64_BUILD=DIR         build directory (default build/)

@@ -6,6 +6,7 @@
 #   E2E_ONLY='pmtu|ping' tests/e2e/run.sh    only tests whose name matches the regex
 #   E2E_KEEP=1 ...                   keep the work directory (logs, captures, configs)
 #   E2E_NOHUGE=1                     run the daemon with --no-huge (automatic when hugepages are short)
+#   E2E_MKCONFIG='KEY=VALUE ...'     ctl.py mkconfig changes for every config the suite makes
 #   E2E_PORTS=af_xdp                 drive the lab's veths with net_af_xdp (one worker) instead of net_af_packet
 #   XLAT64_BUILD=DIR                 build directory (default build/)
 # Prints "PASS name" / "FAIL name" per test and "N passed, M failed" last; exit 1 on any failure.
