@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,6 +205,27 @@ static char **eal_argv(const struct appcfg *cfg, const char *argv0, int *argc)
 }
 
 /* Worker i on lcore: a translator context and a transmit buffer per port, NAT64's tables and handoff ring. */
+/*
+ * What the set-up took of DPDK's memory, every socket's heap together (mempools, tables and rings all come
+ * from them), so that an operator can size -m or the hugepages: without hugepages -m is all there is.
+ */
+static void log_memory(void)
+{
+	uint64_t used = 0, total = 0;
+
+	for (unsigned i = 0; i < rte_socket_count(); i++) {
+		struct rte_malloc_socket_stats st;
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &st) == 0) {
+			used += st.heap_allocsz_bytes;
+			total += st.heap_totalsz_bytes;
+		}
+	}
+	RTE_LOG(NOTICE, XLAT64, "memory: %" PRIu64 " MiB of DPDK's in use, %" PRIu64 " MiB free%s\n", used >> 20,
+		(total - used) >> 20,
+		rte_eal_has_hugepages() ? " of what it has mapped (on hugepages it maps more as it needs)"
+					: " (no hugepages: -m is all it has)");
+}
+
 static int worker_init(struct dp *dp, unsigned i, unsigned lcore, char *err, size_t errlen)
 {
 	struct dp_worker *w = &dp->workers[i];
@@ -367,6 +389,7 @@ int main(int argc, char **argv)
 		goto out_ctl;
 	}
 	/* ports (and their TAPs) are up, the socket listens: tell the service manager (Type=notify) */
+	log_memory();
 	RTE_LOG(NOTICE, XLAT64, "TSC %" PRIu64 " Hz (XLAT_BUSY_CYCLES are these cycles)\n", rte_get_tsc_hz());
 	RTE_LOG(NOTICE, XLAT64, "ready: mode %s, %u worker(s), %u port(s)\n",
 		dp->cfg.xlat.mode == XLAT_MODE_SIIT ? "siit" : "nat64", dp->n_workers, dp->n_ports);

@@ -119,6 +119,20 @@ test_counters() {
 
 test_daemon_clean_exit() { daemon_clean_exit XLAT_NAT64_SESSION_CREATED; }
 
+# what the daemon says at start of the memory it took (so that -m and hugepages can be sized): the
+# routing tables' two copies alone take ~150 MiB, two workers' tables and three ports' mbufs more
+test_memory_logged() {
+	local line used
+	line=$(grep -m1 -o "memory: [0-9]* MiB of DPDK's in use, [0-9]* MiB free.*" "$DAEMON_LOG") ||
+		{ echo "no memory line in $DAEMON_LOG" >&2; return 1; }
+	echo "$line"
+	used=$(awk '{ print $2 }' <<<"$line")
+	((used >= 150 && used < 1024)) || { echo "memory in use: $used MiB, expected 150..1023" >&2; return 1; }
+	if [[ -n "${E2E_NOHUGE:-}" ]]; then
+		grep -q -- "-m is all it has" <<<"$line" || { echo "no-hugepage daemon, line says otherwise" >&2; return 1; }
+	fi
+}
+
 # ---------------------------------------------------------------- main
 
 echo "e2e-nat64: work dir $WORK"
@@ -151,6 +165,7 @@ run udp_flows test_udp_flows
 run tcp_conns test_tcp_conns
 run counters test_counters
 run hairpin_udp test_hairpin_udp
+run memory_logged test_memory_logged
 run daemon_clean_exit test_daemon_clean_exit
 
 daemon_stop quiet || true
