@@ -204,7 +204,6 @@ static char **eal_argv(const struct appcfg *cfg, const char *argv0, int *argc)
 	return v;
 }
 
-/* Worker i on lcore: a translator context and a transmit buffer per port, NAT64's tables and handoff ring. */
 /*
  * What the set-up took of DPDK's memory, every socket's heap together (mempools, tables and rings all come
  * from them), so that an operator can size -m or the hugepages: without hugepages -m is all there is.
@@ -226,6 +225,7 @@ static void log_memory(void)
 					: " (no hugepages: -m is all it has)");
 }
 
+/* Worker i on lcore: a translator context and a transmit buffer per port, NAT64's tables and handoff ring. */
 static int worker_init(struct dp *dp, unsigned i, unsigned lcore, char *err, size_t errlen)
 {
 	struct dp_worker *w = &dp->workers[i];
