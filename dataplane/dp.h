@@ -109,10 +109,25 @@ struct dp {
 	int meta_off;              /* dynfield offset of struct dp_meta */
 	uint64_t slow_counters[XSTAT_MAX];
 	uint64_t sync_counters[XSTAT_MAX]; /* the sync thread's (sync.c) */
+	uint64_t tsc_ns_mult;              /* dp_tsc_ns(): nanoseconds per TSC cycle, 32.32 fixed point */
 	volatile bool quit;
 };
 
 extern struct dp g_dp;
+
+/*
+ * The workers' clock: TSC cycles since a worker's start in nanoseconds. One
+ * multiply, where the two 64-bit divisions it replaces cost a worker about a
+ * cycle a packet; the 32.32 fixed point is off by less than one part in
+ * tsc_ns_mult (2 * 10^9 at a 2.1 GHz TSC: 15 ms in a year). natlog.c reads the
+ * workers' clock the same way.
+ */
+__extension__ typedef unsigned __int128 dp_u128;
+
+static inline uint64_t dp_tsc_ns(uint64_t cyc)
+{
+	return (uint64_t)(((dp_u128)cyc * g_dp.tsc_ns_mult) >> 32);
+}
 
 static inline struct dp_meta *dp_meta(struct rte_mbuf *m)
 {

@@ -57,7 +57,6 @@ static uint64_t wall_ms(void)
 void natlog_poll(struct dp *dp)
 {
 	struct natlog_event ev[NATLOG_BURST];
-	const uint64_t hz = rte_get_tsc_hz();
 
 	if (!exporter)
 		return;
@@ -70,7 +69,7 @@ void natlog_poll(struct dp *dp)
 			continue;
 		while ((n = rte_ring_sc_dequeue_burst_elem(w->natlog, ev, sizeof(ev[0]), NATLOG_BURST, NULL)) != 0) {
 			/* the worker's clock counts from its start (t0): wall time = now - (worker now - event) */
-			uint64_t cyc = rte_get_tsc_cycles() - t0, wnow = cyc / hz * 1000u + cyc % hz * 1000u / hz;
+			uint64_t wnow = dp_tsc_ns(rte_get_tsc_cycles() - t0) / 1000000u;
 			uint64_t wall = wall_ms();
 			for (unsigned k = 0; k < n; k++)
 				ev[k].time_ms = wall - (wnow > ev[k].time_ms ? wnow - ev[k].time_ms : 0);

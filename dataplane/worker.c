@@ -168,7 +168,6 @@ int worker_main(void *arg)
 {
 	struct dp_worker *w = self_worker();
 	struct fp_memo *fmp;
-	const uint64_t hz = rte_get_tsc_hz();
 	const uint32_t idle_us = g_dp.cfg.idle_sleep_us;
 
 	(void)arg;
@@ -176,6 +175,8 @@ int worker_main(void *arg)
 		return -1;
 	const uint64_t t0 = w->tsc0;
 	const uint64_t scale = clock_scale(w->index); /* 1 but in benchmarks (XLAT64_CLOCK_SCALE) */
+	uint64_t last_cyc = 0; /* the last round's start, and whether it had work (its cycles are busy) */
+	bool last_busy = false;
 	while (!__atomic_load_n(&g_dp.quit, __ATOMIC_RELAXED)) {
 		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
 		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
@@ -183,8 +184,14 @@ int worker_main(void *arg)
 		/* the routing table copy the round reads (RCU, like the snapshot) */
 		fp_memo_round(fmp, cfg, fib_round());
 		uint64_t cyc = rte_get_tsc_cycles() - t0;
-		uint64_t now = ((cyc / hz) * 1000000000ull + (cyc % hz) * 1000000000ull / hz) * scale;
+		uint64_t now = dp_tsc_ns(cyc) * scale;
 		unsigned got = 0;
+
+		/* the worker's load, as DPDK apps report it: the share of TSC time spent on rounds with work, each
+		 * round's counted from its start to the next's (one TSC read a round) */
+		if (last_busy)
+			w->counters[XLAT_BUSY_CYCLES] += cyc - last_cyc;
+		last_cyc = cyc;
 
 		for (unsigned p = 0; p < g_dp.n_ports; p++) {
 			w->ctx[p].cfg = cfg;
@@ -207,9 +214,7 @@ int worker_main(void *arg)
 					rte_eth_tx_buffer_flush(g_dp.ports[p].port_id, (uint16_t)w->index, w->txb[p]);
 		rte_rcu_qsbr_quiescent(g_dp.rcu, w->index);
 		__atomic_store_n(&w->rounds, w->rounds + 1, __ATOMIC_RELAXED);
-		/* the worker's load, as DPDK apps report it: the share of TSC time spent on rounds with work */
-		if (got)
-			w->counters[XLAT_BUSY_CYCLES] += rte_get_tsc_cycles() - (t0 + cyc);
+		last_busy = got != 0;
 		if (!got && idle_us)
 			rte_delay_us_sleep(idle_us);
 	}
