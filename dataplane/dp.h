@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "appcfg.h"
+#include "phase.h"
 #include "cgn.h"
 #include "nat64.h"
 #include "forward.h"
@@ -92,6 +93,9 @@ struct dp_worker {
 	/* VLAN sub-interfaces' own counters (a port's are its DPDK statistics): frames and bytes in and out */
 	uint64_t if_rx[APPCFG_MAX_PORTS], if_rx_bytes[APPCFG_MAX_PORTS];
 	uint64_t if_tx[APPCFG_MAX_PORTS], if_tx_bytes[APPCFG_MAX_PORTS];
+#ifdef XLAT64_PHASE_CLOCK
+	struct dp_phase_clock phase; /* phase.h: -Dphase_clock=true builds only */
+#endif
 } __rte_cache_aligned;
 
 struct dp {

@@ -240,7 +240,9 @@ static inline __attribute__((always_inline)) void fp_txq_flush(struct dp_worker 
 			w->counters[XLAT_TX] += rte_eth_tx_buffer(port_id, (uint16_t)w->index, b, q->m[i]);
 		return;
 	}
+	DP_PHASE_START(t_tx);
 	uint16_t sent = rte_eth_tx_burst(port_id, (uint16_t)w->index, q->m, n);
+	DP_PHASE_ADD(w, DP_PH_TX, t_tx);
 	w->counters[XLAT_TX] += sent;
 	if (unlikely(sent < n)) { /* as the transmit buffers' callback does (worker.c): counted, freed */
 		w->counters[XLAT_TX_DROP] += n - sent;
@@ -384,6 +386,7 @@ static inline __attribute__((always_inline)) void fp_burst_run(struct dp_worker 
 	struct fp_txq q;
 	const uint64_t mac = fp_port_mac(pidx);
 
+	DP_PHASE_START(t_check);
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
@@ -391,12 +394,17 @@ static inline __attribute__((always_inline)) void fp_burst_run(struct dp_worker 
 		if (r)
 			xp[i].family = r == FP_FORWARDED ? FP_SENT : 0; /* xlat_fast_run() declines both */
 	}
+	DP_PHASE_ADD(w, DP_PH_CHECK, t_check);
 	q.n = 0;
 	q.port = 0;
 	for (unsigned i = 0; i < n; i++) {
+		DP_PHASE_START(t_xlat);
 		unsigned k = xlat_fast_run(ctx, xp + i, n - i, &fm->x, v + i, hints ? (int)i : -1);
+		DP_PHASE_ADD(w, DP_PH_XLAT, t_xlat);
+		DP_PHASE_START(t_out); /* (a transmit queue flushed here, for another next hop, counts in both) */
 		for (unsigned end = i + k; i < end; i++)
 			fp_out(w, fm, pkts[i], &xp[i], v[i], &q);
+		DP_PHASE_ADD(w, DP_PH_OUT, t_out);
 		if (i == n)
 			break;
 		if (xp[i].family == FP_SENT)

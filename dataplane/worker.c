@@ -7,6 +7,8 @@
  * buffers flushed. No locks, syscalls, allocation or printing in the loop
  * (mbufs aside, for fragments and segments).
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <rte_cycles.h>
@@ -40,6 +42,29 @@ static uint64_t clock_scale(unsigned worker)
 		return 1;
 	RTE_LOG(WARNING, XLAT64, "worker %u: its clock runs %lu times faster (XLAT64_CLOCK_SCALE)\n", worker, v);
 	return v;
+}
+
+/* phase.h: the worker's cycles by phase, per packet, when it stops (-Dphase_clock=true builds) */
+static void dp_phase_log(const struct dp_worker *w)
+{
+#ifdef XLAT64_PHASE_CLOCK
+	static const char *const name[DP_PH_MAX] = {"rx", "lookup", "check", "xlat", "out", "tx", "round"};
+	const struct dp_phase_clock *c = &w->phase;
+	double pk = c->pkts ? (double)c->pkts : 1, rest = (double)c->cyc[DP_PH_ROUND];
+	char line[256];
+	int at = 0;
+
+	for (unsigned i = 0; i < DP_PH_ROUND; i++) {
+		rest -= (double)c->cyc[i];
+		at += snprintf(line + at, sizeof(line) - (size_t)at, "%s %.1f, ", name[i], (double)c->cyc[i] / pk);
+	}
+	RTE_LOG(NOTICE, XLAT64,
+		"worker %u phases, TSC cycles a packet: %sthe rest of the round %.1f; all %.1f "
+		"(%" PRIu64 " packets, %.1f a round)\n", w->index, line, rest / pk, (double)c->cyc[DP_PH_ROUND] / pk,
+		c->pkts, (double)c->pkts / (double)(c->rounds ? c->rounds : 1));
+#else
+	(void)w;
+#endif
 }
 
 static struct dp_worker *self_worker(void)
@@ -89,10 +114,13 @@ static uint16_t rx_port(struct dp_worker *w, struct fp_memo *fmp, unsigned p, co
 	struct rte_mbuf *pkts[DP_BURST];
 	int16_t owner[DP_BURST];
 	uint8_t pif[DP_BURST]; /* each frame's interface, on a port that carries VLANs */
+	DP_PHASE_START(t_rx);
 	uint16_t n = rte_eth_rx_burst(pt->port_id, (uint16_t)w->index, pkts, DP_BURST), got = n;
 
+	DP_PHASE_ADD(w, DP_PH_RX, t_rx);
 	if (!n)
 		return 0;
+	DP_PHASE_COUNT(w, pkts, n);
 	w->counters[XLAT_RX] += n;
 	if (unlikely(pt->rx_copy))
 		dp_rx_copy_out(pkts, n);
@@ -100,9 +128,11 @@ static uint16_t rx_port(struct dp_worker *w, struct fp_memo *fmp, unsigned p, co
 		return got;
 	const bool vlans = pt->has_vlans;
 	bool owners = w->nat && g_dp.n_workers > 1 && cfg->mode == XLAT_MODE_NAT64;
+	DP_PHASE_START(t_lookup);
 	if (owners)
 		dp_frame_owners(&w->ctx[p], pkts, n, owner);
 	bool hints = w->nat && dp_nat64_burst(&w->ctx[p], pkts, n, owners ? owner : NULL, w->index);
+	DP_PHASE_ADD(w, DP_PH_LOOKUP, t_lookup);
 	/* the common case: the whole burst through the translator's fast path in one call */
 	if (likely(!vlans && !owners && try_fast))
 		fp_burst_run(w, fmp, pkts, n, p, hints, cfg, now);
@@ -178,6 +208,7 @@ int worker_main(void *arg)
 	uint64_t last_cyc = 0; /* the last round's start, and whether it had work (its cycles are busy) */
 	bool last_busy = false;
 	while (!__atomic_load_n(&g_dp.quit, __ATOMIC_RELAXED)) {
+		DP_PHASE_START(t_round);
 		/* One configuration snapshot per poll round; the control thread frees old ones after a grace period. */
 		const struct xlat_config *cfg = __atomic_load_n(&g_dp.xcfg, __ATOMIC_ACQUIRE);
 		bool try_fast = cfg->mode == XLAT_MODE_SIIT || cfg->mode == XLAT_MODE_NAT64;
@@ -208,16 +239,21 @@ int worker_main(void *arg)
 			got += nat64_round(w, fmp, cfg, try_fast, now);
 		if (w->index == 0)
 			got += slowpath_frames(w);
+		DP_PHASE_START(t_tx);
 		for (unsigned p = 0; p < g_dp.n_ports; p++)
 			if (!g_dp.ports[p].is_vlan)
 				w->counters[XLAT_TX] +=
 					rte_eth_tx_buffer_flush(g_dp.ports[p].port_id, (uint16_t)w->index, w->txb[p]);
+		DP_PHASE_ADD(w, DP_PH_TX, t_tx);
 		rte_rcu_qsbr_quiescent(g_dp.rcu, w->index);
 		__atomic_store_n(&w->rounds, w->rounds + 1, __ATOMIC_RELAXED);
+		DP_PHASE_ADD(w, DP_PH_ROUND, t_round);
+		DP_PHASE_COUNT(w, rounds, 1);
 		last_busy = got != 0;
 		if (!got && idle_us)
 			rte_delay_us_sleep(idle_us);
 	}
+	dp_phase_log(w);
 	dp_handoff_drop_held(w);
 	w->fwd_memo = NULL;
 	rte_free(fmp);
