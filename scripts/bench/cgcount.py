@@ -98,6 +98,30 @@ def l3fwd(a, b, d):
     top(out, incl, tx, a.top)
 
 
+def bench_config(a, b, sock, env):
+    """The daemon's configuration for a.mode, a.dir and a.flows on the benchmark's ports (bench.py's; control
+    socket sock; nat64steady sets XLAT64_CLOCK_SCALE in env), and how many flows its pcap has."""
+    pflows = a.flows
+    if a.mode == "siit":
+        cfg = b.siit_config(a.dir, b.pcap("dpdk", a.dir, a.flows), a.flows, "1", sock)
+    elif a.mode == "fwd":  # native forwarding of the same packets (bench.py fwd_config)
+        cfg = b.fwd_config(a.dir, b.pcap("dpdk", a.dir, a.flows), a.flows, sock)
+    elif a.mode == "nat64":
+        # 4->6: the pcap bench.py wrote with the BIB's ports, and the 6->4 pcap played once first
+        cfg = b.nat64_config(a.dir, b.pcap("nat64", a.dir, a.flows), a.flows, sock)
+        if a.dir == "46":
+            cfg["ports"][0]["device"] = "net_pcap1,rx_pcap=%s" % b.pcap("nat64", "64", a.flows)
+    elif a.mode == "nat64new":  # every packet a new flow while the first pass lasts: use more flows than get through
+        cfg = b.nat64_config("64", b.pcap("nat64new", "64", a.flows), a.flows, sock, new=True)
+    else:
+        pflows = int(a.flows * 1.2)
+        cfg = b.nat64_config("64", b.pcap("nat64new", "64", pflows), pflows, sock, new=True)
+        cfg["global"]["udp-timeout"] = "0:02:00"
+        env["XLAT64_CLOCK_SCALE"] = str(a.scale or max(1, int(3e7 / a.flows)))
+    cfg["eal"][cfg["eal"].index("--file-prefix") + 1] = "xcg%d" % os.getpid()
+    return cfg, pflows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("xlat64d")
@@ -122,23 +146,7 @@ def main():
     sock = os.path.join(d, "ctl.sock")
     if a.mode == "l3fwd":
         return l3fwd(a, b, d)
-    if a.mode == "siit":
-        cfg = b.siit_config(a.dir, b.pcap("dpdk", a.dir, a.flows), a.flows, "1", sock)
-    elif a.mode == "fwd":  # native forwarding of the same packets (bench.py fwd_config)
-        cfg = b.fwd_config(a.dir, b.pcap("dpdk", a.dir, a.flows), a.flows, sock)
-    elif a.mode == "nat64":
-        # 4->6: the pcap bench.py wrote with the BIB's ports, and the 6->4 pcap played once first
-        cfg = b.nat64_config(a.dir, b.pcap("nat64", a.dir, a.flows), a.flows, sock)
-        if a.dir == "46":
-            cfg["ports"][0]["device"] = "net_pcap1,rx_pcap=%s" % b.pcap("nat64", "64", a.flows)
-    elif a.mode == "nat64new":  # every packet a new flow while the first pass lasts: use more flows than get through
-        cfg = b.nat64_config("64", b.pcap("nat64new", "64", a.flows), a.flows, sock, new=True)
-    else:
-        pflows = int(a.flows * 1.2)
-        cfg = b.nat64_config("64", b.pcap("nat64new", "64", pflows), pflows, sock, new=True)
-        cfg["global"]["udp-timeout"] = "0:02:00"
-        env["XLAT64_CLOCK_SCALE"] = str(a.scale or max(1, int(3e7 / a.flows)))
-    cfg["eal"][cfg["eal"].index("--file-prefix") + 1] = "xcg%d" % os.getpid()
+    cfg, pflows = bench_config(a, b, sock, env)
     cfgf, stats, out = os.path.join(d, "cfg.json"), os.path.join(d, "stats.json"), os.path.join(d, "cg.out")
     with open(cfgf, "w") as f:
         json.dump(cfg, f)
