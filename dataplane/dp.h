@@ -133,6 +133,12 @@ static inline uint64_t dp_tsc_ns(uint64_t cyc)
 	return (uint64_t)(((dp_u128)cyc * g_dp.tsc_ns_mult) >> 32);
 }
 
+/* dp_tsc_ns()'s factor for a TSC of hz cycles a second (rte_get_tsc_hz()), before any worker starts. */
+static inline void dp_tsc_ns_init(uint64_t hz)
+{
+	g_dp.tsc_ns_mult = (1000000000ull << 32) / hz;
+}
+
 static inline struct dp_meta *dp_meta(struct rte_mbuf *m)
 {
 	return RTE_MBUF_DYNFIELD(m, g_dp.meta_off, struct dp_meta *);

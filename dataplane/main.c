@@ -377,7 +377,7 @@ int main(int argc, char **argv)
 		RTE_LOG(ERR, XLAT64, "control socket: %s\n", err);
 		goto out_ports;
 	}
-	dp->tsc_ns_mult = (1000000000ull << 32) / rte_get_tsc_hz(); /* dp_tsc_ns(), before any reader starts */
+	dp_tsc_ns_init(rte_get_tsc_hz()); /* the workers' clock, before any reader starts */
 	pthread_t ctl_tid;
 	if (rte_ctrl_thread_create(&ctl_tid, "xlat-ctl", NULL, (void *(*)(void *))(uintptr_t)control_main, dp) != 0) {
 		RTE_LOG(ERR, XLAT64, "cannot start the control thread\n");
