@@ -4,7 +4,7 @@
  * performance counters (VMs). Built only with `meson configure
  * -Dphase_clock=true`; otherwise every probe below compiles to nothing. Each
  * phase's TSC cycles are summed per worker and logged per packet when the
- * worker stops (doc/performance.md, "Where the cycles go"). Meant for a worker
+ * worker stops (doc/performance.md, Round 2, the ninth session). Meant for a worker
  * kept busy (bench.sh's replayed ports): idle rounds count too. A probe is a
  * pair of TSC reads a burst (about 1.5 cycles a packet at 32 frames), which the
  * figures include. check, xlat and out split fp_burst_run(), a port's burst
