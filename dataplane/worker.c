@@ -7,9 +7,11 @@
  * buffers flushed. No locks, syscalls, allocation or printing in the loop
  * (mbufs aside, for fragments and segments).
  */
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
+#ifdef XLAT64_PHASE_CLOCK
+#include <inttypes.h> /* dp_phase_log() */
+#include <stdio.h>
+#endif
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>

@@ -48,8 +48,9 @@ def run_once(xlat64d, cfgf, seconds):
         out, _ = p.communicate()
     m = LINE.search(out)
     if not m:
-        if "phases" not in out:
-            print("phases: no phase line in the daemon's log (a build without -Dphase_clock=true?)", file=sys.stderr)
+        why = ("a phase line this script cannot read (its format changed: worker.c dp_phase_log())"
+               if "phases" in out else "no phase line (a build without -Dphase_clock=true?)")
+        print("phases: %s in the daemon's log:\n%s" % (why, out[-2000:]), file=sys.stderr)
         return None
     v = [float(x) for x in m.groups()[:8]]
     return dict(zip(PHASES, v)), int(m.group(9))

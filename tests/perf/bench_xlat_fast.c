@@ -117,6 +117,10 @@ static double cycles(int fam, bool xlat, unsigned rounds)
 	double best = 1e30;
 	volatile uint64_t sink = 0;
 
+	if (!m) {
+		fprintf(stderr, "no memory for the memo\n");
+		exit(1);
+	}
 	xlat_fixture_ctx(&ctx, &cfg, ctr, route_cb);
 	xlat_fmemo_init(m);
 	for (unsigned r = 0; r < REPS; r++) {
